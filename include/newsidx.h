@@ -1,0 +1,371 @@
+/* newsidx.h - full-text search over news articles, the C API.
+ *
+ * Copyright (C) 2026 The newsidx authors.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Conventions, which hold for every function below unless it says
+ * otherwise:
+ *
+ *  - Functions that can fail return a newsidx_status_t.  NEWSIDX_OK is
+ *    zero; newsidx_status_to_string() names every value.
+ *  - The detail of the last failure stays on the handle it happened on
+ *    (newsidx_db_error(), newsidx_writer_error(), newsidx_input_error()).
+ *    Constructors, which have no handle yet, take a `char **errmsg` and
+ *    store a malloc'ed message there that the caller frees.
+ *  - "Owned by the caller" means the caller frees it with the named
+ *    function.  "Borrowed" means it stays valid until the named event and
+ *    must not be freed.
+ *  - Handles are not thread-safe: use one per thread.  The exception is
+ *    newsidx_extractor_t, which is read-only after creation and may be
+ *    shared between threads.
+ */
+#ifndef NEWSIDX_H
+#define NEWSIDX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NEWSIDX_VERSION "0.1.0"
+
+/* The index format this library reads and writes, stored in the database
+ * metadata under "newsidx.format".  A database of another format is
+ * refused with NEWSIDX_ERR_VERSION. */
+#define NEWSIDX_FORMAT_VERSION 1
+
+/* ------------------------------------------------------------------ */
+/* Status                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum newsidx_status {
+    NEWSIDX_OK = 0,
+    NEWSIDX_END,             /* an iteration is finished; not an error */
+    NEWSIDX_ERR_NOMEM,
+    NEWSIDX_ERR_IO,          /* reading or writing a file failed */
+    NEWSIDX_ERR_ARG,         /* the caller passed an invalid argument */
+    NEWSIDX_ERR_INPUT,       /* an input record is malformed (skipped) */
+    NEWSIDX_ERR_NOT_FOUND,   /* no article with that id */
+    NEWSIDX_ERR_NO_DATABASE, /* the database does not exist yet */
+    NEWSIDX_ERR_LOCKED,      /* another process holds the write lock */
+    NEWSIDX_ERR_VERSION,     /* the database has another index format */
+    NEWSIDX_ERR_CORRUPT,     /* the database is damaged */
+    NEWSIDX_ERR_QUERY,       /* the query string has a syntax error */
+    NEWSIDX_ERR_LIMIT,       /* a request exceeds a configured limit */
+    NEWSIDX_ERR_UNAVAILABLE, /* a database or shard does not answer */
+    NEWSIDX_ERR_XAPIAN,      /* any other error from the search engine */
+    NEWSIDX_ERR_INTERNAL,
+    NEWSIDX_STATUS_LAST
+} newsidx_status_t;
+
+/* A static, human-readable name for a status ("locked", ...). */
+const char *newsidx_status_to_string(newsidx_status_t status);
+
+/* ------------------------------------------------------------------ */
+/* Articles                                                            */
+/* ------------------------------------------------------------------ */
+
+/* An article as parsed, extracted, stored and fetched.  A plain record:
+ * every string is NUL-terminated UTF-8 owned by the article, or NULL
+ * when the field is absent.  date is "YYYY-MM-DD". */
+typedef struct newsidx_article {
+    char *id;
+    char *title;
+    char *date;
+    char *dateline;
+    char *byline;
+    char *url;
+    char *body;
+    char **speakers;        /* n_speakers names, fullest form first seen */
+    size_t n_speakers;
+    char **locations;       /* n_locations canonical place names */
+    size_t n_locations;
+} newsidx_article_t;
+
+/* An empty article, owned by the caller; NULL when out of memory. */
+newsidx_article_t *newsidx_article_new(void);
+
+/* Frees the article and everything it holds.  NULL is allowed. */
+void newsidx_article_free(newsidx_article_t *article);
+
+/* Input formats (DESIGN: "Input"). */
+typedef enum newsidx_format {
+    NEWSIDX_FORMAT_AUTO = 0, /* detected per file */
+    NEWSIDX_FORMAT_TEXT,     /* wire text: [date D] [title] DATELINE — body */
+    NEWSIDX_FORMAT_HEADERS,  /* Title:/Date:/... headers, blank line, body */
+    NEWSIDX_FORMAT_JSONL     /* one JSON object per line */
+} newsidx_format_t;
+
+/* Parses "auto", "text", "headers" or "jsonl"; NEWSIDX_ERR_ARG otherwise. */
+newsidx_status_t newsidx_format_from_string(const char *name,
+                                            newsidx_format_t *format);
+
+/* Parses one wire-text or headered article held in memory (JSON Lines
+ * are read through newsidx_input_t).  name is used in messages only.
+ * On success *article is owned by the caller.  On NEWSIDX_ERR_INPUT,
+ * *errmsg (if errmsg is not NULL) receives a malloc'ed message. */
+newsidx_status_t newsidx_article_parse(const char *buf, size_t len,
+                                       newsidx_format_t format,
+                                       const char *name,
+                                       newsidx_article_t **article,
+                                       char **errmsg);
+
+/* A stream of articles from one file or standard input ("-"). */
+typedef struct newsidx_input newsidx_input_t;
+
+newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
+                                    newsidx_input_t **input, char **errmsg);
+
+/* The next article.  Returns NEWSIDX_OK with *article owned by the
+ * caller; NEWSIDX_END at the end of the input; NEWSIDX_ERR_INPUT when a
+ * record is malformed: the record is skipped, newsidx_input_error() says
+ * "FILE:LINE: what", and the next call continues after it.  Any other
+ * status ends the input (an unreadable file, for one). */
+newsidx_status_t newsidx_input_next(newsidx_input_t *input,
+                                    newsidx_article_t **article);
+
+/* The message of the last failure, or a warning about the article just
+ * returned (e.g. repaired encoding), else NULL.  Borrowed until the next
+ * call on the input. */
+const char *newsidx_input_error(const newsidx_input_t *input);
+const char *newsidx_input_warning(const newsidx_input_t *input);
+
+/* The format detected (or forced) for this input. */
+newsidx_format_t newsidx_input_format(const newsidx_input_t *input);
+
+/* Bytes consumed so far, for progress reports. */
+uint64_t newsidx_input_offset(const newsidx_input_t *input);
+
+void newsidx_input_close(newsidx_input_t *input);
+
+/* ------------------------------------------------------------------ */
+/* Extraction of speakers and locations                                */
+/* ------------------------------------------------------------------ */
+
+/* Holds the gazetteer.  Read-only once created: one extractor may serve
+ * any number of threads at once. */
+typedef struct newsidx_extractor newsidx_extractor_t;
+
+/* gazetteer is the path of the place table, or NULL for the installed
+ * one ($NEWSIDX_GAZETTEER overrides the default). */
+newsidx_status_t newsidx_extractor_new(const char *gazetteer,
+                                       newsidx_extractor_t **extractor,
+                                       char **errmsg);
+
+/* Replaces article->speakers and article->locations with what the
+ * article's dateline, title and body say. */
+newsidx_status_t newsidx_extract(const newsidx_extractor_t *extractor,
+                                 newsidx_article_t *article);
+
+void newsidx_extractor_free(newsidx_extractor_t *extractor);
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Settings from newsidx.conf(5).  newsidx_config_init() fills the
+ * defaults; newsidx_config_load() overlays a file.  Strings are owned by
+ * the config and freed by newsidx_config_clear(). */
+typedef struct newsidx_config {
+    /* [index] */
+    unsigned batch_docs;        /* commit after this many changes */
+    uint64_t batch_bytes;       /* ... or this many bytes of text */
+    double batch_seconds;       /* ... or this many seconds */
+    unsigned threads;           /* indexing threads, 0 = one per core */
+    /* [weights]: how much one occurrence of a word in each field counts
+     * in relevance, relative to body text (weight 1). */
+    unsigned weight_body;
+    unsigned weight_title;
+    unsigned weight_dateline;
+    unsigned weight_speaker;
+    unsigned weight_location;
+    /* [search] */
+    unsigned default_limit;
+    unsigned max_limit;
+    unsigned max_offset;
+    unsigned max_expansion;     /* terms a wildcard may expand to */
+    unsigned max_query_terms;
+    double time_limit;          /* seconds a match may take, 0 = none */
+    unsigned snippet_length;    /* bytes */
+    /* [daemon] */
+    char *socket_group;         /* group for a 0660 socket, or NULL */
+    unsigned socket_mode;
+    unsigned max_connections;
+    double idle_timeout;
+    unsigned workers;           /* search threads, 0 = one per core */
+    uint64_t max_request;       /* bytes of one MessagePack-RPC frame */
+    unsigned max_depth;         /* nesting of one request */
+    uint64_t max_output;        /* replies buffered for one client */
+    double write_batch_seconds; /* the writer's commit interval */
+    char **writers;             /* user and group names allowed to write;
+                                   "@name" is a group */
+    size_t n_writers;
+    char *pidfile;
+    char *gazetteer;
+} newsidx_config_t;
+
+void newsidx_config_init(newsidx_config_t *config);
+
+/* Reads an INI file over the current values.  NEWSIDX_ERR_IO when it
+ * cannot be read, NEWSIDX_ERR_INPUT with "FILE:LINE: what" in *errmsg
+ * for an unknown key or a bad value. */
+newsidx_status_t newsidx_config_load(newsidx_config_t *config,
+                                     const char *path, char **errmsg);
+
+void newsidx_config_clear(newsidx_config_t *config);
+
+/* ------------------------------------------------------------------ */
+/* Reading: search, fetch, statistics                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct newsidx_db newsidx_db_t;
+
+/* Opens a database read-only.  path may be a database directory or a
+ * Xapian stub file listing shards.  NEWSIDX_ERR_NO_DATABASE when it does
+ * not exist, NEWSIDX_ERR_VERSION when its format is not ours. */
+newsidx_status_t newsidx_db_open(const char *path,
+                                 const newsidx_config_t *config,
+                                 newsidx_db_t **db, char **errmsg);
+
+/* Moves to the latest committed revision (cheap when nothing changed). */
+newsidx_status_t newsidx_db_reopen(newsidx_db_t *db);
+
+/* Detail of the last failure on this handle; borrowed until the next
+ * call on it. */
+const char *newsidx_db_error(const newsidx_db_t *db);
+
+void newsidx_db_close(newsidx_db_t *db);
+
+typedef struct newsidx_stats {
+    uint64_t documents;
+    uint64_t revision;
+    uint64_t last_docid;
+    uint64_t terms;         /* distinct terms, 0 when not known */
+    double avg_length;      /* average document length in words */
+    int format;
+} newsidx_stats_t;
+
+newsidx_status_t newsidx_db_stats(newsidx_db_t *db, newsidx_stats_t *stats);
+
+/* The stored article with that id, owned by the caller. */
+newsidx_status_t newsidx_db_get(newsidx_db_t *db, const char *id,
+                                newsidx_article_t **article);
+
+typedef enum newsidx_sort {
+    NEWSIDX_SORT_RELEVANCE = 0,
+    NEWSIDX_SORT_DATE          /* newest first */
+} newsidx_sort_t;
+
+/* A search request.  Zero-initialise it, then set what you need; NULL
+ * strings and zero numbers mean "not given". */
+typedef struct newsidx_search {
+    const char *query;       /* query syntax of newsq(1) */
+    const char *like;        /* id of an article to find similar ones to */
+    unsigned offset;
+    unsigned limit;          /* 0 = the configured default */
+    newsidx_sort_t sort;
+    const char *since;       /* YYYY-MM-DD, inclusive */
+    const char *until;       /* YYYY-MM-DD, inclusive */
+    const char *speaker;     /* exact speaker filter (case-insensitive) */
+    const char *location;    /* exact location filter (case-insensitive) */
+    bool facets;
+    bool explain;
+    const char *hl_open;     /* snippet highlight, default "<em>" */
+    const char *hl_close;    /* default "</em>" */
+} newsidx_search_t;
+
+typedef struct newsidx_explain {
+    char *field;             /* "body", "title", "speaker", ... */
+    double weight;
+} newsidx_explain_t;
+
+typedef struct newsidx_hit {
+    char *id;
+    unsigned rank;           /* 1-based, counting from offset 0 */
+    double score;
+    char *date, *dateline, *title;
+    char **speakers;
+    size_t n_speakers;
+    char **locations;
+    size_t n_locations;
+    char *snippet;           /* HTML-escaped, matches between hl_open/close */
+    newsidx_explain_t *explain;
+    size_t n_explain;
+} newsidx_hit_t;
+
+typedef struct newsidx_facet {
+    char *name;
+    uint64_t count;
+} newsidx_facet_t;
+
+/* The answer to a search; owned by the caller, freed with
+ * newsidx_results_free(). */
+typedef struct newsidx_results {
+    char *query;
+    uint64_t total;          /* estimated size of the whole match set */
+    newsidx_hit_t *hits;
+    size_t n_hits;
+    bool has_facets;
+    newsidx_facet_t *speaker_facets;
+    size_t n_speaker_facets;
+    newsidx_facet_t *location_facets;
+    size_t n_location_facets;
+    char *corrected;         /* a spelling suggestion, or NULL */
+    bool relaxed;            /* a relaxed form of the query answered */
+    bool truncated;          /* a limit cut the match short */
+} newsidx_results_t;
+
+newsidx_status_t newsidx_db_search(newsidx_db_t *db,
+                                   const newsidx_search_t *request,
+                                   newsidx_results_t **results);
+
+void newsidx_results_free(newsidx_results_t *results);
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct newsidx_writer newsidx_writer_t;
+
+enum {
+    NEWSIDX_WRITER_CREATE = 1 << 0, /* create the database if missing */
+    NEWSIDX_WRITER_WAIT = 1 << 1    /* wait for the lock (bounded) */
+};
+
+/* Opens the database for writing: one writer per database at a time.
+ * NEWSIDX_ERR_LOCKED names the process holding the lock when it can. */
+newsidx_status_t newsidx_writer_open(const char *path,
+                                     const newsidx_config_t *config,
+                                     unsigned flags,
+                                     newsidx_writer_t **writer,
+                                     char **errmsg);
+
+/* Adds an article or replaces the one with the same id.  *replaced (if
+ * not NULL) says which.  The article must have an id and a body. */
+newsidx_status_t newsidx_writer_add(newsidx_writer_t *writer,
+                                    const newsidx_article_t *article,
+                                    bool *replaced);
+
+/* NEWSIDX_ERR_NOT_FOUND when no article has that id. */
+newsidx_status_t newsidx_writer_delete(newsidx_writer_t *writer,
+                                       const char *id);
+
+/* Makes every change so far durable. */
+newsidx_status_t newsidx_writer_commit(newsidx_writer_t *writer);
+
+/* Changes since the last commit. */
+unsigned newsidx_writer_pending(const newsidx_writer_t *writer);
+
+const char *newsidx_writer_error(const newsidx_writer_t *writer);
+
+/* Commits and closes.  NULL is allowed. */
+newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEWSIDX_H */

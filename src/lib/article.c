@@ -1,0 +1,591 @@
+/* article.c - the article record and the wire-text and headered formats.
+ *
+ * Wire text is what agencies send: an optional "date YYYY-MM-DD" token,
+ * an optional title line, then a dateline ("BRUSSELS (AP) —",
+ * "CLEVELAND, Feb 26 -") that opens the body.  Headered text puts
+ * "Name: value" lines before a blank line and the body.  Both parsers
+ * work on text already cleaned by nx_text_clean(). */
+#include "config.h"
+
+#include "nx.h"
+#include "utf8.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+newsidx_article_t *newsidx_article_new(void)
+{
+    return calloc(1, sizeof(newsidx_article_t));
+}
+
+void newsidx_article_free(newsidx_article_t *a)
+{
+    if (!a)
+        return;
+    free(a->id);
+    free(a->title);
+    free(a->date);
+    free(a->dateline);
+    free(a->byline);
+    free(a->url);
+    free(a->body);
+    nx_strv_free_array(a->speakers, a->n_speakers);
+    nx_strv_free_array(a->locations, a->n_locations);
+    free(a);
+}
+
+void nx_set_error(char **slot, const char *fmt, ...)
+{
+    if (!slot)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = nx_vprintf(fmt, ap);
+    va_end(ap);
+    free(*slot);
+    *slot = s;
+}
+
+bool nx_article_set(char **field, const char *s, size_t n)
+{
+    nx_trim(&s, &n);
+    free(*field);
+    *field = NULL;
+    if (n == 0)
+        return true;
+    *field = nx_strndup(s, n);
+    return *field != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Datelines                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Length of a dash that closes a dateline at s: em dash, en dash, "--"
+ * or "-"; 0 when there is none. */
+static size_t dash_len(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x94 || u[2] == 0x93))
+        return 3;
+    if (n >= 2 && s[0] == '-' && s[1] == '-')
+        return 2;
+    if (n >= 1 && s[0] == '-')
+        return 1;
+    return 0;
+}
+
+/* An upper-case word: letters (non-ASCII letters allowed), periods,
+ * apostrophes and hyphens, no ASCII lower case.  Returns its length. */
+static size_t caps_word(const char *s, size_t n, size_t *letters)
+{
+    size_t i = 0;
+    *letters = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (isupper(c)) {
+            (*letters)++;
+            i++;
+        } else if (c == '.' || c == '\'' || (c == '-' && i > 0 && i + 1 < n &&
+                                               isupper((unsigned char)s[i + 1]))) {
+            i++;
+        } else if (c >= 0x80) {
+            size_t k = nx_utf8_seq((const unsigned char *)s + i, n - i);
+            if (!k)
+                break;
+            /* curly apostrophe or a non-ASCII letter (É, Ñ, Ü, ...) */
+            if (k == 3 && c == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+                (unsigned char)s[i + 2] == 0x99) {
+                i += 3;
+                continue;
+            }
+            if (k != 2)
+                break;
+            (*letters)++;
+            i += k;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+/* A capitalised word in mixed case ("Ohio", "N.Y.", "Mo."). */
+static size_t cap_word(const char *s, size_t n)
+{
+    if (n == 0 || !isupper((unsigned char)s[0]))
+        return 0;
+    size_t i = 1;
+    while (i < n && (isalpha((unsigned char)s[i]) || s[i] == '.' || s[i] == '\'' ||
+                     ((unsigned char)s[i] >= 0x80 && (unsigned char)s[i] != 0xe2)))
+        i++;
+    return i;
+}
+
+/* " Feb 26" / "Feb. 26": a month and a day. */
+static size_t month_day(const char *s, size_t n, int *month, int *day)
+{
+    size_t i = 0;
+    while (i < n && isalpha((unsigned char)s[i]))
+        i++;
+    size_t wl = i;
+    if (i < n && s[i] == '.')
+        i++;
+    int m = nx_month_from_name(s, wl);
+    if (!m || i >= n || s[i] != ' ')
+        return 0;
+    i++;
+    int d = 0, nd = 0;
+    while (i < n && isdigit((unsigned char)s[i]) && nd < 2) {
+        d = d * 10 + (s[i] - '0');
+        i++;
+        nd++;
+    }
+    if (!nd || d < 1 || d > 31 || (i < n && isdigit((unsigned char)s[i])))
+        return 0;
+    *month = m;
+    *day = d;
+    return i;
+}
+
+bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
+{
+    size_t i = 0, total = 0;
+    memset(dl, 0, sizeof *dl);
+    if (n > 120)
+        n = 120;                        /* a dateline is short */
+    /* Place: upper-case words separated by single spaces. */
+    for (;;) {
+        size_t l, k = caps_word(s + i, n - i, &l);
+        if (!k || !l)
+            break;
+        i += k;
+        total += l;
+        if (i + 1 < n && s[i] == ' ' && caps_word(s + i + 1, n - i - 1, &l) && l)
+            i++;
+        else
+            break;
+    }
+    if (total < 2)
+        return false;
+    dl->place_len = i;
+    /* ", State" or ", Country", then perhaps ", Feb 26" or " Feb 26". */
+    for (int part = 0; part < 3 && i + 2 < n && s[i] == ','; part++) {
+        size_t j = i + 1;
+        while (j < n && s[j] == ' ')
+            j++;
+        size_t md = month_day(s + j, n - j, &dl->month, &dl->day);
+        if (md) {
+            i = j + md;
+            break;
+        }
+        size_t w = cap_word(s + j, n - j), words = 0;
+        if (!w)
+            return false;
+        while (w && words < 4) {
+            j += w;
+            words++;
+            if (j + 1 < n && s[j] == ' ' && cap_word(s + j + 1, n - j - 1) &&
+                !dash_len(s + j + 1, n - j - 1)) {
+                j++;
+                w = cap_word(s + j, n - j);
+            } else {
+                w = 0;
+            }
+        }
+        i = j;
+        dl->place_len = i;
+    }
+    if (!dl->month && i + 1 < n && s[i] == ' ') {
+        size_t md = month_day(s + i + 1, n - i - 1, &dl->month, &dl->day);
+        if (md)
+            i += 1 + md;
+    }
+    /* "(AP)", "(Reuters)" */
+    size_t j = i;
+    while (j < n && s[j] == ' ')
+        j++;
+    if (j < n && s[j] == '(') {
+        size_t k = j + 1;
+        while (k < n && s[k] != ')' && s[k] != '\n' && k - j < 40)
+            k++;
+        if (k >= n || s[k] != ')')
+            return false;
+        i = k + 1;
+    }
+    while (i < n && s[i] == ' ')
+        i++;
+    size_t d = dash_len(s + i, n - i);
+    if (!d)
+        return false;
+    i += d;
+    if (i < n && s[i] != ' ' && s[i] != '\n' && s[i] != '\t')
+        return false;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    dl->len = i;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Titles and ids                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A title is the lead's first sentence, shortened at a clause break
+ * when it runs long: wire leads are often 40 words in one sentence. */
+char *nx_title_from_lead(const char *body)
+{
+    enum { SHORT = 120, MIN_CLAUSE = 40, HARD = 100 };
+    const char *s = body;
+    size_t n = strlen(body);
+    nx_trim(&s, &n);
+    nx_dateline_t dl;
+    if (nx_dateline_scan(s, n, &dl)) {
+        s += dl.len;
+        n -= dl.len;
+    }
+    size_t end = nx_sentence_end(s, n);
+    while (end > 0 && (s[end - 1] == '.' || s[end - 1] == ' ' || s[end - 1] == '\n'))
+        end--;
+    if (end <= SHORT) {
+        char *t = nx_strndup(s, end);
+        for (char *p = t; p && *p; p++)
+            if (*p == '\n' || *p == '\t')
+                *p = ' ';
+        return t;
+    }
+    /* Prefer ending before a conjunction or at a comma. */
+    static const char *const breaks[] = {" and ", " but ", " which ", " while ",
+                                         ", ", " \xe2\x80\x94 ", " as ", " after "};
+    size_t best = 0;
+    for (size_t k = 0; k < NX_ARRAY_LEN(breaks); k++) {
+        const char *p = s;
+        while ((p = strstr(p, breaks[k])) && (size_t)(p - s) <= SHORT) {
+            size_t at = (size_t)(p - s);
+            if (at >= MIN_CLAUSE && at > best)
+                best = at;
+            p++;
+        }
+        if (best)
+            break;
+    }
+    nx_buf_t b;
+    nx_buf_init(&b);
+    if (best) {
+        nx_buf_add(&b, s, best);
+    } else {
+        size_t cut = HARD;
+        while (cut > 0 && s[cut] != ' ')
+            cut--;
+        if (cut == 0)
+            cut = HARD;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+            cut--;                      /* never split a UTF-8 character */
+        nx_buf_add(&b, s, cut);
+        nx_buf_adds(&b, "\xe2\x80\xa6"); /* … */
+    }
+    for (size_t i = 0; i < b.len; i++)
+        if (b.data[i] == '\n' || b.data[i] == '\t')
+            b.data[i] = ' ';
+    return nx_buf_steal(&b);
+}
+
+/* The id of an article without one: a hash of its text with whitespace
+ * collapsed, so that re-wrapping a file keeps its id. */
+static char *text_id(const newsidx_article_t *a)
+{
+    uint64_t h = NX_HASH64_INIT;
+    const char *fields[] = {a->date, a->dateline, a->body};
+    for (size_t f = 0; f < NX_ARRAY_LEN(fields); f++) {
+        const char *p = fields[f];
+        if (!p)
+            continue;
+        bool space = false;
+        for (; *p; p++) {
+            if (*p == ' ' || *p == '\n' || *p == '\t') {
+                space = true;
+                continue;
+            }
+            if (space) {
+                h = nx_hash64(" ", 1, h);
+                space = false;
+            }
+            h = nx_hash64(p, 1, h);
+        }
+        h = nx_hash64("\n", 1, h);
+    }
+    return nx_printf("h%016llx", (unsigned long long)h);
+}
+
+static bool valid_id(const char *id, char **err)
+{
+    size_t n = strlen(id);
+    if (n > NX_MAX_ID) {
+        nx_set_error(err, "id is longer than %d bytes", NX_MAX_ID);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)id[i] < 0x20) {
+            nx_set_error(err, "id contains a control character");
+            return false;
+        }
+    }
+    return true;
+}
+
+bool nx_article_finish(newsidx_article_t *a, char **err)
+{
+    char **fields[] = {&a->id, &a->title, &a->date, &a->dateline,
+                       &a->byline, &a->url, &a->body};
+    for (size_t i = 0; i < NX_ARRAY_LEN(fields); i++) {
+        if (*fields[i]) {
+            char *v = *fields[i];
+            *fields[i] = NULL;
+            bool ok = nx_article_set(fields[i], v, strlen(v));
+            free(v);
+            if (!ok) {
+                nx_set_error(err, "out of memory");
+                return false;
+            }
+        }
+    }
+    if (!a->body) {
+        nx_set_error(err, "article has no body");
+        return false;
+    }
+    if (a->date) {
+        char d[11];
+        if (!nx_date_normalise(a->date, d)) {
+            nx_set_error(err, "date '%.40s' is not a date (want YYYY-MM-DD)", a->date);
+            return false;
+        }
+        free(a->date);
+        a->date = nx_strdup(d);
+    }
+    if (a->dateline && !strchr(a->dateline, '\n')) {
+        /* "BRUSSELS (AP)" in a header: keep the place part only. */
+        char *paren = strchr(a->dateline, '(');
+        if (paren && paren > a->dateline) {
+            *paren = '\0';
+            char *v = a->dateline;
+            a->dateline = NULL;
+            nx_article_set(&a->dateline, v, strlen(v));
+            free(v);
+        }
+    }
+    if (!a->title && !(a->title = nx_title_from_lead(a->body))) {
+        nx_set_error(err, "out of memory");
+        return false;
+    }
+    for (char *p = a->title; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    if (!a->id) {
+        if (a->url && strlen(a->url) <= NX_MAX_ID)
+            a->id = nx_strdup(a->url);
+        else if (a->url)
+            a->id = nx_printf("u%016llx", (unsigned long long)nx_hash64(
+                                              a->url, strlen(a->url), NX_HASH64_INIT));
+        else
+            a->id = text_id(a);
+        if (!a->id) {
+            nx_set_error(err, "out of memory");
+            return false;
+        }
+    }
+    return valid_id(a->id, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Wire text                                                           */
+/* ------------------------------------------------------------------ */
+
+static size_t line_end(const char *s, size_t n)
+{
+    const char *nl = memchr(s, '\n', n);
+    return nl ? (size_t)(nl - s) : n;
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+        i++;
+    return i;
+}
+
+static bool set_dateline(newsidx_article_t *a, const char *s, const nx_dateline_t *dl)
+{
+    return nx_article_set(&a->dateline, s, dl->place_len);
+}
+
+bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err)
+{
+    size_t i = skip_ws(s, n, 0);
+    if (n - i > 5 && strncasecmp(s + i, "date", 4) == 0 && (s[i + 4] == ' ' || s[i + 4] == '\t' ||
+                                                         s[i + 4] == ':')) {
+        size_t j = i + 5;
+        while (j < n && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        size_t k = j;
+        while (k < n && s[k] != ' ' && s[k] != '\n' && s[k] != '\t')
+            k++;
+        char tok[64];
+        size_t tl = k - j < sizeof tok - 1 ? k - j : sizeof tok - 1;
+        memcpy(tok, s + j, tl);
+        tok[tl] = '\0';
+        char d[11];
+        if (!nx_date_normalise(tok, d)) {
+            nx_set_error(err, "'date %s' is not a date (want date YYYY-MM-DD)", tok);
+            return false;
+        }
+        if (!nx_article_set(&a->date, d, 10))
+            goto oom;
+        i = skip_ws(s, n, k);
+    }
+    nx_dateline_t dl;
+    if (nx_dateline_scan(s + i, n - i, &dl)) {
+        if (!set_dateline(a, s + i, &dl))
+            goto oom;
+        i += dl.len;
+    } else {
+        /* A title line, then the dateline on the next paragraph. */
+        size_t le = i + line_end(s + i, n - i);
+        size_t next = skip_ws(s, n, le);
+        bool blank_after = false;
+        for (size_t k = le; k < next; k++)
+            if (s[k] == '\n' && k > le)
+                blank_after = true;
+        if (next < n && nx_dateline_scan(s + next, n - next, &dl)) {
+            if (!nx_article_set(&a->title, s + i, le - i) || !set_dateline(a, s + next, &dl))
+                goto oom;
+            i = next + dl.len;
+        } else if (blank_after && le - i <= 200 && le > i && s[le - 1] != '.' &&
+                   next < n) {
+            if (!nx_article_set(&a->title, s + i, le - i))
+                goto oom;
+            i = next;
+        }
+    }
+    if (!nx_article_set(&a->body, s + i, n - i))
+        goto oom;
+    return true;
+oom:
+    nx_set_error(err, "out of memory");
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Headered text                                                       */
+/* ------------------------------------------------------------------ */
+
+static const char *const header_names[] = {"title", "date", "dateline", "byline", "url", "id"};
+
+/* The length of "Name:" at s when Name is a header name we know, else 0. */
+static size_t known_header(const char *s, size_t n)
+{
+    for (size_t k = 0; k < NX_ARRAY_LEN(header_names); k++) {
+        size_t l = strlen(header_names[k]);
+        if (n > l && strncasecmp(s, header_names[k], l) == 0 && s[l] == ':')
+            return l + 1;
+    }
+    return 0;
+}
+
+bool nx_parse_headers(const char *s, size_t n, newsidx_article_t *a, char **err)
+{
+    size_t i = 0;
+    unsigned line = 1;
+    while (i < n) {
+        size_t le = i + line_end(s + i, n - i);
+        const char *l = s + i;
+        size_t ll = le - i;
+        nx_trim(&l, &ll);
+        if (ll == 0) {
+            i = le < n ? le + 1 : n;
+            break;
+        }
+        size_t name_len = 0;
+        while (name_len < ll && (isalnum((unsigned char)l[name_len]) || l[name_len] == '-' ||
+                                 l[name_len] == '_'))
+            name_len++;
+        if (name_len == 0 || name_len >= ll || l[name_len] != ':') {
+            nx_set_error(err, "line %u: expected a header 'Name: value' or a blank line "
+                         "before the body", line);
+            return false;
+        }
+        char **field = NULL;
+        if (known_header(l, ll)) {
+            if (strncasecmp(l, "title", 5) == 0 && name_len == 5) field = &a->title;
+            else if (strncasecmp(l, "dateline", 8) == 0 && name_len == 8) field = &a->dateline;
+            else if (strncasecmp(l, "date", 4) == 0 && name_len == 4) field = &a->date;
+            else if (strncasecmp(l, "byline", 6) == 0) field = &a->byline;
+            else if (strncasecmp(l, "url", 3) == 0) field = &a->url;
+            else if (strncasecmp(l, "id", 2) == 0) field = &a->id;
+        }
+        /* Unknown headers (Source:, Language:, ...) are allowed and ignored. */
+        if (field && !nx_article_set(field, l + name_len + 1, ll - name_len - 1)) {
+            nx_set_error(err, "out of memory");
+            return false;
+        }
+        if (field == &a->date && a->date) {
+            char d[11];
+            if (!nx_date_normalise(a->date, d)) {
+                nx_set_error(err, "line %u: Date '%.40s' is not a date (want YYYY-MM-DD)",
+                             line, a->date);
+                return false;
+            }
+        }
+        i = le < n ? le + 1 : n;
+        line++;
+    }
+    i = skip_ws(s, n, i);
+    nx_dateline_t dl;
+    if (nx_dateline_scan(s + i, n - i, &dl)) {
+        if (!a->dateline && !set_dateline(a, s + i, &dl))
+            goto oom;
+        i += dl.len;
+    }
+    if (!nx_article_set(&a->body, s + i, n - i))
+        goto oom;
+    return true;
+oom:
+    nx_set_error(err, "out of memory");
+    return false;
+}
+
+newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name)
+{
+    if (name && (nx_has_suffix(name, ".jsonl") || nx_has_suffix(name, ".ndjson") ||
+                 nx_has_suffix(name, ".json")))
+        return NEWSIDX_FORMAT_JSONL;
+    size_t i = 0;
+    if (n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
+        (unsigned char)s[2] == 0xbf)
+        i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i < n && s[i] == '{')
+        return NEWSIDX_FORMAT_JSONL;
+    if (known_header(s + i, n - i))
+        return NEWSIDX_FORMAT_HEADERS;
+    return NEWSIDX_FORMAT_TEXT;
+}
+
+newsidx_status_t newsidx_format_from_string(const char *name, newsidx_format_t *format)
+{
+    static const struct { const char *name; newsidx_format_t f; } names[] = {
+        {"auto", NEWSIDX_FORMAT_AUTO}, {"text", NEWSIDX_FORMAT_TEXT},
+        {"headers", NEWSIDX_FORMAT_HEADERS}, {"jsonl", NEWSIDX_FORMAT_JSONL},
+    };
+    for (size_t i = 0; i < NX_ARRAY_LEN(names); i++) {
+        if (name && strcmp(name, names[i].name) == 0) {
+            *format = names[i].f;
+            return NEWSIDX_OK;
+        }
+    }
+    return NEWSIDX_ERR_ARG;
+}

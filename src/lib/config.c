@@ -1,0 +1,249 @@
+/* config.c - newsidx.conf(5): INI sections read with inih.
+ *
+ * Every key is listed in one table with its type and bounds, so that an
+ * unknown key or a value out of range is an error naming file and line
+ * rather than a silently ignored typo. */
+#include "config.h"
+
+#include "nx.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void newsidx_config_init(newsidx_config_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->batch_docs = 20000;
+    c->batch_bytes = UINT64_C(64) << 20;
+    c->batch_seconds = 60;
+    c->threads = 0;
+    c->weight_body = 1;
+    c->weight_title = 3;
+    c->weight_dateline = 2;
+    c->weight_speaker = 4;
+    c->weight_location = 3;
+    c->default_limit = 10;
+    c->max_limit = 1000;
+    c->max_offset = 100000;
+    c->max_expansion = 1000;
+    c->max_query_terms = 1000;
+    c->time_limit = 2.0;
+    c->snippet_length = 200;
+    c->socket_mode = 0600;
+    c->max_connections = 512;
+    c->idle_timeout = 300;
+    c->workers = 0;
+    c->max_request = UINT64_C(1) << 20;
+    c->max_depth = 16;
+    c->max_output = UINT64_C(16) << 20;
+    c->write_batch_seconds = 0.2;
+}
+
+void newsidx_config_clear(newsidx_config_t *c)
+{
+    free(c->socket_group);
+    free(c->pidfile);
+    free(c->gazetteer);
+    nx_strv_free_array(c->writers, c->n_writers);
+    newsidx_config_init(c);
+}
+
+enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST };
+
+static const struct key {
+    const char *section, *name;
+    enum kind kind;
+    size_t offset;
+    double min, max;
+} keys[] = {
+#define K(s, n, k, f, lo, hi) {s, n, k, offsetof(newsidx_config_t, f), lo, hi}
+    K("index", "batch_docs", K_UINT, batch_docs, 1, 10000000),
+    K("index", "batch_bytes", K_BYTES, batch_bytes, 1 << 16, 1e12),
+    K("index", "batch_seconds", K_SECONDS, batch_seconds, 0.01, 86400),
+    K("index", "threads", K_UINT, threads, 0, 256),
+    K("index", "gazetteer", K_STRING, gazetteer, 0, 0),
+    K("weights", "body", K_UINT, weight_body, 1, 100),
+    K("weights", "title", K_UINT, weight_title, 0, 100),
+    K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
+    K("weights", "speaker", K_UINT, weight_speaker, 0, 100),
+    K("weights", "location", K_UINT, weight_location, 0, 100),
+    K("search", "default_limit", K_UINT, default_limit, 1, 100000),
+    K("search", "max_limit", K_UINT, max_limit, 1, 1000000),
+    K("search", "max_offset", K_UINT, max_offset, 0, 100000000),
+    K("search", "max_expansion", K_UINT, max_expansion, 1, 10000000),
+    K("search", "max_query_terms", K_UINT, max_query_terms, 1, 1000000),
+    K("search", "time_limit", K_SECONDS, time_limit, 0, 3600),
+    K("search", "snippet_length", K_UINT, snippet_length, 20, 100000),
+    K("daemon", "socket_mode", K_MODE, socket_mode, 0, 0777),
+    K("daemon", "socket_group", K_STRING, socket_group, 0, 0),
+    K("daemon", "max_connections", K_UINT, max_connections, 1, 1000000),
+    K("daemon", "idle_timeout", K_SECONDS, idle_timeout, 0.1, 86400),
+    K("daemon", "workers", K_UINT, workers, 0, 256),
+    K("daemon", "max_request", K_BYTES, max_request, 64, 1 << 30),
+    K("daemon", "max_depth", K_UINT, max_depth, 2, 64),
+    K("daemon", "max_output", K_BYTES, max_output, 1 << 16, 1e12),
+    K("daemon", "write_batch_seconds", K_SECONDS, write_batch_seconds, 0.001, 60),
+    K("daemon", "writers", K_LIST, writers, 0, 0),
+    K("daemon", "pidfile", K_STRING, pidfile, 0, 0),
+#undef K
+};
+
+struct ctx {
+    newsidx_config_t *c;
+    const char *path;
+    char *err;
+    int err_line;
+    int line;
+};
+
+/* "64M", "1G", "4096": bytes with an optional binary unit. */
+static bool parse_bytes(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || errno || d < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': d *= 1024; end++; break;
+    case 'M': d *= 1024 * 1024; end++; break;
+    case 'G': d *= 1024.0 * 1024 * 1024; end++; break;
+    case '\0': break;
+    default: return false;
+    }
+    if (toupper((unsigned char)*end) == 'I')
+        end++;
+    if (toupper((unsigned char)*end) == 'B')
+        end++;
+    *out = d;
+    return *end == '\0';
+}
+
+/* "30", "2.5s", "500ms", "5m". */
+static bool parse_seconds(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || errno || d < 0 || !isfinite(d))
+        return false;
+    while (*end == ' ')
+        end++;
+    if (strcmp(end, "ms") == 0)
+        d /= 1000;
+    else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
+        d *= 60;
+    else if (*end && strcmp(end, "s") != 0)
+        return false;
+    *out = d;
+    return true;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value
+#if INI_HANDLER_LINENO
+                   , int lineno
+#endif
+)
+{
+    struct ctx *x = user;
+#if INI_HANDLER_LINENO
+    x->line = lineno;
+#endif
+    if (x->err)
+        return 1;                       /* keep the first error only */
+    const struct key *k = NULL;
+    for (size_t i = 0; i < NX_ARRAY_LEN(keys); i++)
+        if (strcasecmp(keys[i].section, section) == 0 && strcasecmp(keys[i].name, name) == 0)
+            k = &keys[i];
+    if (!k) {
+        x->err = nx_printf("unknown setting '%s' in section [%s]", name, section);
+        return 0;
+    }
+    void *field = (char *)x->c + k->offset;
+    double d = 0;
+    bool ok = true;
+    switch (k->kind) {
+    case K_UINT: {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(value, &end, 10);
+        ok = end != value && *end == '\0' && !errno && value[0] != '-';
+        d = (double)v;
+        break;
+    }
+    case K_BYTES: ok = parse_bytes(value, &d); break;
+    case K_SECONDS: ok = parse_seconds(value, &d); break;
+    case K_MODE: {
+        char *end;
+        unsigned long v = strtoul(value, &end, 8);
+        ok = end != value && *end == '\0';
+        d = (double)v;
+        break;
+    }
+    case K_STRING: {
+        char **s = field;
+        free(*s);
+        *s = *value ? nx_strdup(value) : NULL;
+        return 1;
+    }
+    case K_LIST: {
+        char ***v = field;
+        size_t *n = (size_t *)((char *)x->c + offsetof(newsidx_config_t, n_writers));
+        nx_strv_free_array(*v, *n);
+        *v = NULL;
+        *n = 0;
+        nx_strv_t l = {0};
+        char *copy = nx_strdup(value), *save = NULL;
+        for (char *t = strtok_r(copy, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
+            nx_strv_push(&l, t);
+        free(copy);
+        *v = l.v;
+        *n = l.n;
+        return 1;
+    }
+    }
+    if (!ok) {
+        x->err = nx_printf("bad value '%s' for %s", value, name);
+        return 0;
+    }
+    if (d < k->min || d > k->max) {
+        x->err = nx_printf("%s = %s is out of range (%g to %g)", name, value, k->min, k->max);
+        return 0;
+    }
+    switch (k->kind) {
+    case K_UINT:
+    case K_MODE: *(unsigned *)field = (unsigned)d; break;
+    case K_BYTES: *(uint64_t *)field = (uint64_t)d; break;
+    case K_SECONDS: *(double *)field = d; break;
+    default: break;
+    }
+    return 1;
+}
+
+newsidx_status_t newsidx_config_load(newsidx_config_t *c, const char *path, char **errmsg)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        nx_set_error(errmsg, "%s: %s", path, strerror(errno));
+        return NEWSIDX_ERR_IO;
+    }
+    struct ctx x = {.c = c, .path = path};
+    int line = ini_parse_file(fp, handler, &x);
+    fclose(fp);
+    if (x.err || line != 0) {
+        nx_set_error(errmsg, "%s:%d: %s", path, line > 0 ? line : x.line,
+                     x.err ? x.err : "syntax error (expected [section] or name = value)");
+        free(x.err);
+        return NEWSIDX_ERR_INPUT;
+    }
+    return NEWSIDX_OK;
+}

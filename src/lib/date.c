@@ -1,0 +1,161 @@
+/* date.c - the date forms found in news input, normalised to YYYY-MM-DD.
+ *
+ * Feeds carry ISO 8601 (with or without a time), RFC 2822 (RSS),
+ * "February 12, 2025", "12 Feb 2025" and Reuters' "26-FEB-1987 15:01";
+ * rather than guess at anything else we refuse it with a message. */
+#include "config.h"
+
+#include "nx.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const months[12] = {
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+};
+
+int nx_month_from_name(const char *s, size_t n)
+{
+    if (n < 3)
+        return 0;
+    if (n > 1 && s[n - 1] == '.')
+        n--;
+    for (int m = 0; m < 12; m++) {
+        size_t full = strlen(months[m]);
+        if (n > full)
+            continue;
+        if (strncasecmp(s, months[m], n) != 0)
+            continue;
+        /* "Sept" is the one four-letter abbreviation in wire style. */
+        if (n == 3 || n == full || (m == 8 && n == 4))
+            return m + 1;
+    }
+    return 0;
+}
+
+static bool leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+bool nx_date_valid(int y, int m, int d)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return false;
+    int max = mdays[m - 1] + (m == 2 && leap(y));
+    return d <= max;
+}
+
+/* Reads up to max digits; returns how many were read. */
+static int digits(const char **p, int max, int *val)
+{
+    int n = 0, v = 0;
+    while (n < max && isdigit((unsigned char)**p)) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    *val = v;
+    return n;
+}
+
+static const char *skip_spaces(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* A word of letters (with an optional trailing period). */
+static int word(const char **p, const char **start)
+{
+    *start = *p;
+    while (isalpha((unsigned char)**p))
+        (*p)++;
+    int n = (int)(*p - *start);
+    if (n && **p == '.') {
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+static bool rest_ok(const char *p)
+{
+    /* After the date: nothing, or a time/zone part we do not need. */
+    p = skip_spaces(p);
+    return *p == '\0' || *p == 'T' || *p == 't' || *p == ',' || isdigit((unsigned char)*p) ||
+           *p == '+' || *p == '-' || *p == 'Z';
+}
+
+bool nx_date_normalise(const char *in, char out[11])
+{
+    int y = 0, m = 0, d = 0;
+    const char *p = skip_spaces(in), *w;
+    int n;
+
+    if (isdigit((unsigned char)*p)) {
+        const char *q = p;
+        int n1 = digits(&q, 8, &y);
+        if (n1 == 4 && (*q == '-' || *q == '/' || *q == '.')) {
+            /* 2025-02-12, 2025/02/12 */
+            char sep = *q++;
+            if (digits(&q, 2, &m) < 1 || *q++ != sep || digits(&q, 2, &d) < 1)
+                return false;
+            p = q;
+        } else if (n1 == 8) {
+            /* 20250212 */
+            d = y % 100;
+            m = (y / 100) % 100;
+            y /= 10000;
+            p = q;
+        } else if (n1 <= 2) {
+            /* 12 Feb 2025, 26-FEB-1987 */
+            d = y;
+            if (*q == '-' || *q == ' ')
+                q++;
+            q = skip_spaces(q);
+            n = word(&q, &w);
+            if (!(m = nx_month_from_name(w, (size_t)n)))
+                return false;
+            if (*q == '-' || *q == ' ' || *q == ',')
+                q++;
+            q = skip_spaces(q);
+            if (digits(&q, 4, &y) != 4)
+                return false;
+            p = q;
+        } else {
+            return false;
+        }
+    } else if (isalpha((unsigned char)*p)) {
+        /* Optional weekday ("Wed, 12 Feb 2025"), then "Feb 12, 2025" or
+         * "12 Feb 2025". */
+        const char *q = p;
+        n = word(&q, &w);
+        if (!nx_month_from_name(w, (size_t)n)) {
+            if (*q == ',')
+                q++;
+            return nx_date_normalise(q, out) ? true : false;
+        }
+        m = nx_month_from_name(w, (size_t)n);
+        q = skip_spaces(q);
+        if (digits(&q, 2, &d) < 1)
+            return false;
+        if (*q == ',')
+            q++;
+        q = skip_spaces(q);
+        if (digits(&q, 4, &y) != 4)
+            return false;
+        p = q;
+    } else {
+        return false;
+    }
+    if (!rest_ok(p) || !nx_date_valid(y, m, d))
+        return false;
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}

@@ -1,0 +1,115 @@
+/* docbuild.cc - an article as a Xapian document (index format 1).
+ *
+ * Field weighting happens here, at index time: every field's words also
+ * go into the unprefixed text that plain queries search, each occurrence
+ * counting the field's weight (TermGenerator's wdf increment, as Omega
+ * does for titles).  BM25 then ranks an article whose speaker or title
+ * holds a query word above one that only has it in the body as often.
+ * Prefixed copies serve field queries (title:, speaker:, ...); exact
+ * lower-cased names serve filters; value slots serve sorting and facets. */
+#include "config.h"
+
+#include "store.hh"
+
+#include <cstring>
+
+namespace nx {
+
+void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names)
+{
+    tg.set_stemmer(Xapian::Stem(STEMMER));
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
+    /* Names are matched as written: "speaker:rutte", never a stem. */
+    names.set_stemmer(Xapian::Stem());
+    names.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+}
+
+/* Exact-match term for a name, cut to fit a Xapian term. */
+static std::string exact_term(const char *prefix, const char *name)
+{
+    std::string t = prefix + lower(name);
+    if (t.size() > 240) {
+        size_t n = 240;
+        while (n > 0 && (static_cast<unsigned char>(t[n]) & 0xc0) == 0x80)
+            n--;
+        t.resize(n);
+    }
+    return t;
+}
+
+static std::string date_value(const char *date)
+{
+    /* "2025-02-12" -> "20250212": sortable and what DateRangeProcessor
+     * compares against. */
+    std::string v;
+    for (const char *p = date; *p; p++)
+        if (*p != '-')
+            v += *p;
+    return v;
+}
+
+Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config_t *cfg,
+                                Xapian::TermGenerator &tg, Xapian::TermGenerator &names)
+{
+    Xapian::Document doc;
+    tg.set_document(doc);
+    tg.set_termpos(0);
+    names.set_document(doc);
+    names.set_termpos(0);
+
+    doc.add_boolean_term(std::string(PREFIX_ID) + a->id);
+
+    if (a->title) {
+        tg.index_text(a->title, 1, PREFIX_TITLE);
+        tg.increase_termpos(FIELD_GAP);
+        if (cfg->weight_title)
+            tg.index_text(a->title, cfg->weight_title);
+        tg.increase_termpos(FIELD_GAP);
+    }
+    if (a->dateline) {
+        tg.index_text(a->dateline, 1, PREFIX_DATELINE);
+        tg.increase_termpos(FIELD_GAP);
+        if (cfg->weight_dateline)
+            tg.index_text(a->dateline, cfg->weight_dateline);
+        tg.increase_termpos(FIELD_GAP);
+    }
+    tg.index_text(a->body, cfg->weight_body);
+    tg.increase_termpos(FIELD_GAP);
+
+    for (size_t i = 0; i < a->n_speakers; i++) {
+        names.index_text(a->speakers[i], 1, PREFIX_SPEAKER);
+        names.increase_termpos(FIELD_GAP);
+        if (cfg->weight_speaker) {
+            tg.index_text(a->speakers[i], cfg->weight_speaker);
+            tg.increase_termpos(FIELD_GAP);
+        }
+        doc.add_boolean_term(exact_term(PREFIX_SPEAKER_EXACT, a->speakers[i]));
+        if (i < FACET_SLOTS)
+            doc.add_value(SLOT_SPEAKER0 + static_cast<Xapian::valueno>(i), a->speakers[i]);
+    }
+    for (size_t i = 0; i < a->n_locations; i++) {
+        names.index_text(a->locations[i], 1, PREFIX_LOCATION);
+        names.increase_termpos(FIELD_GAP);
+        if (cfg->weight_location) {
+            tg.index_text(a->locations[i], cfg->weight_location);
+            tg.increase_termpos(FIELD_GAP);
+        }
+        doc.add_boolean_term(exact_term(PREFIX_LOCATION_EXACT, a->locations[i]));
+        if (i < FACET_SLOTS)
+            doc.add_value(SLOT_LOCATION0 + static_cast<Xapian::valueno>(i), a->locations[i]);
+    }
+    if (a->date)
+        doc.add_value(SLOT_DATE, date_value(a->date));
+
+    nx_buf_t data;
+    nx_buf_init(&data);
+    if (!nx_docdata_pack(a, &data)) {
+        nx_buf_free(&data);
+        throw std::bad_alloc();
+    }
+    doc.set_data(std::string(data.data, data.len));
+    nx_buf_free(&data);
+    return doc;
+}
+
+}  // namespace nx

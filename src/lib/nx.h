@@ -1,0 +1,99 @@
+/* nx.h - the library's internal interface, shared by its C files and
+ * the programs (which link the library's internal archive).  Nothing
+ * here is exported from libnewsidx.so. */
+#ifndef NX_H
+#define NX_H
+
+#include "newsidx.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest id accepted: ids become Xapian terms, whose keys end near 245
+ * bytes. */
+#define NX_MAX_ID 200
+/* Largest record (one text file or one JSON line) read, in bytes. */
+#define NX_MAX_RECORD (16u << 20)
+
+/* Replaces *slot with a formatted, malloc'ed message. */
+void nx_set_error(char **slot, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- dates (date.c) ---- */
+int nx_month_from_name(const char *s, size_t n);
+bool nx_date_valid(int y, int m, int d);
+bool nx_date_normalise(const char *in, char out[11]);
+
+/* ---- articles (article.c) ---- */
+
+/* Sets a field from [s, s+n), trimmed; an empty value clears it. */
+bool nx_article_set(char **field, const char *s, size_t n);
+
+/* Checks and completes a parsed article: trims fields, requires a body,
+ * derives a title from the lead when there is none, and gives it an id
+ * (its own, else its URL, else a hash of its text).  false with *err
+ * set when the article cannot be used. */
+bool nx_article_finish(newsidx_article_t *a, char **err);
+
+/* A dateline at the start of s: its place part ("BRUSSELS",
+ * "KANSAS CITY, Mo."), the length of the whole dateline up to and
+ * including the dash and following spaces.  false when there is none. */
+typedef struct nx_dateline {
+    size_t place_len;     /* bytes of the place part, from s */
+    size_t len;           /* bytes up to the start of the text */
+    int month, day;       /* from "CLEVELAND, Feb 26 -", else 0 */
+} nx_dateline_t;
+bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl);
+
+/* A title made from the first sentence of the body, malloc'ed. */
+char *nx_title_from_lead(const char *body);
+
+/* Parsers of a single in-memory record, after nx_text_clean(). */
+bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err);
+bool nx_parse_headers(const char *s, size_t n, newsidx_article_t *a, char **err);
+/* Detects the format of a record from its first bytes. */
+newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
+
+/* ---- text helpers (text.c) ---- */
+
+/* True when the '.' at s[i] ends an abbreviation or initial ("U.S.",
+ * "Gen.", "J."), not a sentence. */
+bool nx_period_is_abbrev(const char *s, size_t i);
+/* Offset just past the end of the sentence starting at s[0]. */
+size_t nx_sentence_end(const char *s, size_t n);
+
+/* ---- stored document data (docdata.c) ---- */
+
+/* Serialises every field results show, plus the body, for the index. */
+bool nx_docdata_pack(const newsidx_article_t *a, nx_buf_t *out);
+/* Reads it back; NULL on damaged data.  with_body=false skips the body
+ * (search results do not need it). */
+newsidx_article_t *nx_docdata_unpack(const char *p, size_t n, bool with_body);
+
+/* ---- JSON (json.c) ---- */
+struct json_t;
+/* Fills a from a JSON object (JSON Lines and the protocol's article
+ * map share field names).  false with *err naming the bad field. */
+bool nx_article_from_json(struct json_t *obj, newsidx_article_t *a, char **err);
+/* New reference: the article as a JSON object (with or without body). */
+struct json_t *nx_article_to_json(const newsidx_article_t *a, bool with_body,
+                                  bool with_entities);
+struct json_t *nx_results_to_json(const newsidx_results_t *r);
+
+/* ---- default paths (paths.c) ---- */
+char *nx_default_db_path(void);
+char *nx_default_socket_path(void);
+char *nx_default_config_path(void);
+/* mkdir -p with the given mode for directories it creates. */
+bool nx_mkdirs(const char *path, unsigned mode);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

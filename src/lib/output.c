@@ -1,0 +1,142 @@
+/* output.c - the one place that turns articles and results into text
+ * for people (with colour on a terminal) or JSON for programs.  newsq
+ * prints through here whether the answer came from the daemon or from
+ * the database, so both paths print the same. */
+#include "config.h"
+
+#include "output.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nx_print_json(FILE *fp, json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
+    if (s) {
+        fputs(s, fp);
+        fputc('\n', fp);
+        free(s);
+    }
+}
+
+/* The highlight markers newsq asks for in text mode: control characters
+ * that cannot occur in cleaned text, turned into colour or brackets. */
+#define HL_OPEN "\x01"
+#define HL_CLOSE "\x02"
+
+const char *nx_text_hl_open(void)
+{
+    return HL_OPEN;
+}
+
+const char *nx_text_hl_close(void)
+{
+    return HL_CLOSE;
+}
+
+/* Snippets come HTML-escaped from Xapian; a terminal wants the text. */
+static void put_snippet(FILE *fp, const char *s, bool color)
+{
+    static const struct { const char *ent; char c; } ents[] = {
+        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''},
+    };
+    while (*s) {
+        if (*s == '&') {
+            bool done = false;
+            for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
+                size_t l = strlen(ents[i].ent);
+                if (strncmp(s, ents[i].ent, l) == 0) {
+                    fputc(ents[i].c, fp);
+                    s += l;
+                    done = true;
+                    break;
+                }
+            }
+            if (done)
+                continue;
+        }
+        if (*s == HL_OPEN[0])
+            fputs(color ? "\033[1;31m" : "[", fp);
+        else if (*s == HL_CLOSE[0])
+            fputs(color ? "\033[0m" : "]", fp);
+        else if (*s == '\n')
+            fputc(' ', fp);
+        else
+            fputc(*s, fp);
+        s++;
+    }
+}
+
+static void put_list(FILE *fp, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "%s%s", i ? ", " : "", v[i]);
+}
+
+void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
+{
+    const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
+               *off = color ? "\033[0m" : "";
+    for (size_t i = 0; i < r->n_hits; i++) {
+        const newsidx_hit_t *h = &r->hits[i];
+        fprintf(fp, "%s%u.%s %s  %s%s%s", bold, h->rank, off, h->date ? h->date : "----------",
+                h->dateline ? h->dateline : "", h->dateline ? "  " : "", "");
+        fprintf(fp, "%s%s%s\n", bold, h->title ? h->title : "(no title)", off);
+        if (h->n_speakers) {
+            fprintf(fp, "   %sspeakers:%s ", dim, off);
+            put_list(fp, h->speakers, h->n_speakers);
+            fputc('\n', fp);
+        }
+        if (h->snippet && *h->snippet) {
+            fputs("   ", fp);
+            put_snippet(fp, h->snippet, color);
+            fputc('\n', fp);
+        }
+        fprintf(fp, "   %sid %s  score %.2f%s\n", dim, h->id, h->score, off);
+        for (size_t k = 0; k < h->n_explain; k++)
+            fprintf(fp, "   %s%-10s %8.3f%s\n", dim, h->explain[k].field, h->explain[k].weight, off);
+        fputc('\n', fp);
+    }
+    if (r->has_facets) {
+        fprintf(fp, "%sspeakers:%s", bold, off);
+        for (size_t i = 0; i < r->n_speaker_facets; i++)
+            fprintf(fp, "%s %s (%llu)", i ? "," : "", r->speaker_facets[i].name,
+                    (unsigned long long)r->speaker_facets[i].count);
+        fprintf(fp, "\n%slocations:%s", bold, off);
+        for (size_t i = 0; i < r->n_location_facets; i++)
+            fprintf(fp, "%s %s (%llu)", i ? "," : "", r->location_facets[i].name,
+                    (unsigned long long)r->location_facets[i].count);
+        fputs("\n\n", fp);
+    }
+    if (r->corrected)
+        fprintf(fp, "Did you mean: %s\n", r->corrected);
+    if (r->relaxed)
+        fprintf(fp, "(no article matched every word; showing articles matching most of them)\n");
+    unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
+    fprintf(fp, "%s%llu-%llu of about %llu%s\n", dim, first,
+            r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total, off);
+}
+
+void nx_print_article_text(FILE *fp, const newsidx_article_t *a)
+{
+    fprintf(fp, "ID: %s\n", a->id);
+    if (a->title)
+        fprintf(fp, "Title: %s\n", a->title);
+    if (a->date)
+        fprintf(fp, "Date: %s\n", a->date);
+    if (a->dateline)
+        fprintf(fp, "Dateline: %s\n", a->dateline);
+    if (a->byline)
+        fprintf(fp, "Byline: %s\n", a->byline);
+    if (a->url)
+        fprintf(fp, "URL: %s\n", a->url);
+    fputs("Speakers: ", fp);
+    put_list(fp, a->speakers, a->n_speakers);
+    fputs("\nLocations: ", fp);
+    put_list(fp, a->locations, a->n_locations);
+    fputs("\n", fp);
+    if (a->body)
+        fprintf(fp, "\n%s\n", a->body);
+}

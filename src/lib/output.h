@@ -1,0 +1,28 @@
+/* output.h - text and JSON output of articles and results. */
+#ifndef NX_OUTPUT_H
+#define NX_OUTPUT_H
+
+#include "nx.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One compact JSON document and a newline. */
+void nx_print_json(FILE *fp, json_t *j);
+
+/* Highlight markers to request for text output (see output.c). */
+const char *nx_text_hl_open(void);
+const char *nx_text_hl_close(void);
+
+void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color);
+void nx_print_article_text(FILE *fp, const newsidx_article_t *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

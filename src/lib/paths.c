@@ -1,0 +1,78 @@
+/* paths.c - the default locations of DESIGN.md ("Defaults"). */
+#include "config.h"
+
+#include "nx.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+char *nx_default_db_path(void)
+{
+    const char *v;
+    if ((v = env("NEWSIDX_DB")))
+        return nx_strdup(v);
+    if ((v = env("XDG_DATA_HOME")))
+        return nx_printf("%s/newsidx/db", v);
+    if ((v = env("HOME")))
+        return nx_printf("%s/.local/share/newsidx/db", v);
+    return nx_printf("/tmp/newsidx-%u/db", (unsigned)getuid());
+}
+
+char *nx_default_socket_path(void)
+{
+    const char *v;
+    if ((v = env("NEWSIDX_SOCKET")))
+        return nx_strdup(v);
+    if ((v = env("XDG_RUNTIME_DIR")))
+        return nx_printf("%s/newsidx.sock", v);
+    return nx_printf("/tmp/newsidx-%u/newsidx.sock", (unsigned)getuid());
+}
+
+/* The config file: $NEWSIDX_CONFIG, else the user's, else the system's;
+ * NULL when none exists (the built-in defaults apply). */
+char *nx_default_config_path(void)
+{
+    const char *v;
+    char *p = NULL;
+    if ((v = env("NEWSIDX_CONFIG")))
+        return nx_strdup(v);
+    if ((v = env("XDG_CONFIG_HOME")))
+        p = nx_printf("%s/newsidx/newsidx.conf", v);
+    else if ((v = env("HOME")))
+        p = nx_printf("%s/.config/newsidx/newsidx.conf", v);
+    if (p && access(p, R_OK) == 0)
+        return p;
+    free(p);
+    if (access(SYSCONFDIR "/newsidx.conf", R_OK) == 0)
+        return nx_strdup(SYSCONFDIR "/newsidx.conf");
+    return NULL;
+}
+
+bool nx_mkdirs(const char *path, unsigned mode)
+{
+    char *p = nx_strdup(path);
+    if (!p)
+        return false;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, mode) != 0 && errno != EEXIST) {
+            free(p);
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(p, mode) == 0 || errno == EEXIST;
+    free(p);
+    return ok;
+}

@@ -1,0 +1,624 @@
+/* search.cc - queries, snippets, facets and similar articles.
+ *
+ * Query syntax is Xapian's QueryParser with these additions:
+ *  - speaker: and location: match names as written, never stemmed, with
+ *    phrases (speaker:"mark rutte") and trailing wildcards (speaker:rut*);
+ *  - date:FROM..TO on the date value slot;
+ *  - syntax errors carry the column where they are.
+ * Xapian 1.4 hands a free-text FieldProcessor neither a quoted phrase nor
+ * a wildcard, so those two forms are rewritten before parsing into a
+ * token the name processor decodes (see rewrite_names()). */
+#include "config.h"
+
+#include "store.hh"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace nx;
+
+namespace {
+
+/* ------------------------------------------------------------------ */
+/* Query text: syntax check and rewriting                               */
+/* ------------------------------------------------------------------ */
+
+struct SyntaxError {
+    size_t column;              /* 1-based, in bytes */
+    std::string what;
+};
+
+bool is_binary_op(const std::string &w)
+{
+    return w == "AND" || w == "OR" || w == "XOR" || w == "NEAR" || w == "ADJ";
+}
+
+/* Finds the mistakes QueryParser would silently paper over or report
+ * without a position: unbalanced parentheses and quotes, and binary
+ * operators with a missing operand. */
+bool check_syntax(const std::string &q, SyntaxError &err)
+{
+    std::vector<size_t> open;
+    bool in_quote = false;
+    size_t quote_at = 0;
+    std::string prev_word;      /* previous bare word, for operators */
+    size_t prev_at = 0;
+    bool expect_operand = true; /* at start, after '(' or an operator */
+    size_t i = 0, n = q.size();
+    while (i < n) {
+        char c = q[i];
+        if (in_quote) {
+            if (c == '"')
+                in_quote = false;
+            i++;
+            continue;
+        }
+        if (c == '"') {
+            in_quote = true;
+            quote_at = i;
+            expect_operand = false;
+            i++;
+            continue;
+        }
+        if (c == '(') {
+            open.push_back(i);
+            expect_operand = true;
+            i++;
+            continue;
+        }
+        if (c == ')') {
+            if (open.empty()) {
+                err = {i + 1, "')' without a matching '('"};
+                return false;
+            }
+            if (expect_operand && !prev_word.empty() && is_binary_op(prev_word)) {
+                err = {prev_at + 1, "'" + prev_word + "' needs something after it"};
+                return false;
+            }
+            open.pop_back();
+            expect_operand = false;
+            i++;
+            continue;
+        }
+        if (isspace(static_cast<unsigned char>(c))) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && !isspace(static_cast<unsigned char>(q[i])) && q[i] != '(' &&
+               q[i] != ')' && q[i] != '"')
+            i++;
+        std::string w = q.substr(start, i - start);
+        if (is_binary_op(w)) {
+            if (expect_operand) {
+                err = {start + 1, "'" + w + "' needs something before it"};
+                return false;
+            }
+            expect_operand = true;
+        } else {
+            expect_operand = false;
+        }
+        prev_word = w;
+        prev_at = start;
+    }
+    if (in_quote) {
+        err = {quote_at + 1, "'\"' is never closed"};
+        return false;
+    }
+    if (!open.empty()) {
+        err = {open.back() + 1, "'(' is never closed"};
+        return false;
+    }
+    if (!prev_word.empty() && is_binary_op(prev_word) && expect_operand) {
+        err = {prev_at + 1, "'" + prev_word + "' needs something after it"};
+        return false;
+    }
+    return true;
+}
+
+std::string hex(const std::string &s)
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string r;
+    for (unsigned char c : s) {
+        r += digits[c >> 4];
+        r += digits[c & 15];
+    }
+    return r;
+}
+
+std::string unhex(const std::string &s)
+{
+    std::string r;
+    for (size_t i = 0; i + 1 < s.size(); i += 2) {
+        auto v = [](char c) { return isdigit(static_cast<unsigned char>(c)) ? c - '0' : c - 'a' + 10; };
+        r += static_cast<char>(v(s[i]) * 16 + v(s[i + 1]));
+    }
+    return r;
+}
+
+/* speaker:"Mark Rutte" -> speaker:nxq4d61..., speaker:rut* -> speaker:nxw727574 */
+std::string rewrite_names(const std::string &q)
+{
+    std::string out;
+    size_t i = 0, n = q.size();
+    bool in_quote = false;
+    while (i < n) {
+        char c = q[i];
+        if (c == '"') {
+            in_quote = !in_quote;
+            out += c;
+            i++;
+            continue;
+        }
+        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
+                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
+        const char *field = nullptr;
+        if (!in_quote && token_start) {
+            if (q.compare(i, 8, "speaker:") == 0)
+                field = "speaker:";
+            else if (q.compare(i, 9, "location:") == 0)
+                field = "location:";
+        }
+        if (!field) {
+            out += c;
+            i++;
+            continue;
+        }
+        size_t v = i + strlen(field);
+        if (v < n && q[v] == '"') {
+            size_t close = q.find('"', v + 1);
+            if (close == std::string::npos)
+                close = n;
+            out += field;
+            out += "nxq" + hex(q.substr(v + 1, close - v - 1));
+            i = close < n ? close + 1 : n;
+            continue;
+        }
+        size_t e = v;
+        while (e < n && !isspace(static_cast<unsigned char>(q[e])) && q[e] != ')')
+            e++;
+        std::string value = q.substr(v, e - v);
+        if (!value.empty() && value.back() == '*') {
+            value.pop_back();
+            out += field;
+            out += "nxw" + hex(value);
+        } else {
+            out += q.substr(i, e - i);
+        }
+        i = e;
+    }
+    return out;
+}
+
+/* Words of a name as the name TermGenerator indexes them. */
+std::vector<std::string> name_words(const std::string &text)
+{
+    std::vector<std::string> words;
+    std::string cur;
+    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+        unsigned ch = *it;
+        if (Xapian::Unicode::is_wordchar(ch)) {
+            Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
+        } else if ((ch == '\'' || ch == 0x2019) && !cur.empty()) {
+            /* TermGenerator keeps "o'brien" whole; drop a possessive. */
+            Xapian::Utf8Iterator next = it;
+            ++next;
+            if (next != Xapian::Utf8Iterator() && Xapian::Unicode::is_wordchar(*next) &&
+                !((*next == 's' || *next == 'S'))) {
+                cur += '\'';
+                continue;
+            }
+            words.push_back(cur);
+            cur.clear();
+            if (next != Xapian::Utf8Iterator() && (*next == 's' || *next == 'S'))
+                ++it;
+        } else if (!cur.empty()) {
+            words.push_back(cur);
+            cur.clear();
+        }
+    }
+    if (!cur.empty())
+        words.push_back(cur);
+    return words;
+}
+
+class NameProcessor : public Xapian::FieldProcessor {
+    std::string prefix;
+    Xapian::Database db;
+    Xapian::termcount max_expansion;
+
+  public:
+    NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp)
+        : prefix(p), db(d), max_expansion(maxexp) {}
+
+    Xapian::Query operator()(const std::string &raw) override
+    {
+        if (raw.compare(0, 3, "nxw") == 0) {
+            std::vector<std::string> w = name_words(unhex(raw.substr(3)));
+            if (w.empty())
+                return Xapian::Query::MatchNothing;
+            return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + w.back(), max_expansion,
+                                 Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+        }
+        std::string text = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : raw;
+        std::vector<std::string> w = name_words(text);
+        if (w.empty())
+            return Xapian::Query::MatchNothing;
+        std::vector<Xapian::Query> terms;
+        for (auto &x : w)
+            terms.emplace_back(prefix + x);
+        if (terms.size() == 1)
+            return terms[0];
+        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+    }
+};
+
+/* ------------------------------------------------------------------ */
+/* Results                                                              */
+/* ------------------------------------------------------------------ */
+
+char *dup(const std::string &s)
+{
+    return nx_strndup(s.data(), s.size());
+}
+
+void free_hit(newsidx_hit_t *h)
+{
+    free(h->id);
+    free(h->date);
+    free(h->dateline);
+    free(h->title);
+    free(h->snippet);
+    nx_strv_free_array(h->speakers, h->n_speakers);
+    nx_strv_free_array(h->locations, h->n_locations);
+    for (size_t i = 0; i < h->n_explain; i++)
+        free(h->explain[i].field);
+    free(h->explain);
+}
+
+void fill_facets(std::map<std::string, uint64_t> &counts, newsidx_facet_t **out, size_t *n,
+                 size_t max)
+{
+    std::vector<std::pair<std::string, uint64_t>> v(counts.begin(), counts.end());
+    std::sort(v.begin(), v.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (v.size() > max)
+        v.resize(max);
+    *out = static_cast<newsidx_facet_t *>(calloc(v.size() ? v.size() : 1, sizeof **out));
+    if (!*out)
+        throw std::bad_alloc();
+    for (auto &p : v) {
+        (*out)[*n].name = dup(p.first);
+        (*out)[*n].count = p.second;
+        (*n)++;
+    }
+}
+
+/* Terms to mark in snippets: the stems of every word the query matches
+ * in any field, as "Z"-prefixed stems, which is how MSet::snippet()
+ * recognises a stemmed word in running text. */
+Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db,
+                              const Xapian::Stem &stem)
+{
+    std::set<std::string> terms;
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        std::string term = *t;
+        size_t p = 0;
+        while (p < term.size() && isupper(static_cast<unsigned char>(term[p])))
+            p++;
+        std::string prefix = term.substr(0, p), word = term.substr(p);
+        if (word.empty() || prefix == "Q" || prefix == "KS" || prefix == "KL")
+            continue;
+        if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION)
+            word = stem(word);          /* names are indexed unstemmed */
+        terms.insert("Z" + word);
+    }
+    (void)db;
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::string merge_adjacent(std::string s, const std::string &open, const std::string &close)
+{
+    std::string joint = close + " " + open;
+    size_t at;
+    while ((at = s.find(joint)) != std::string::npos)
+        s.replace(at, joint.size(), " ");
+    return s;
+}
+
+struct Searcher {
+    newsidx_db_t *h;
+    const newsidx_search_t *req;
+    Xapian::Stem stem;
+
+    Searcher(newsidx_db_t *h_, const newsidx_search_t *r) : h(h_), req(r), stem(STEMMER) {}
+
+    Xapian::Query parse(std::string &display, bool &empty)
+    {
+        std::string q = req->query ? req->query : "";
+        display = q;
+        SyntaxError se;
+        if (!check_syntax(q, se))
+            throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
+                                           se.what);
+        Xapian::QueryParser qp;
+        qp.set_database(h->db);
+        qp.set_stemmer(stem);
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+        qp.set_default_op(Xapian::Query::OP_AND);
+        qp.set_max_expansion(h->config.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                             Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+        qp.add_prefix("title", PREFIX_TITLE);
+        qp.add_prefix("dateline", PREFIX_DATELINE);
+        qp.add_prefix("speaker", (new NameProcessor(PREFIX_SPEAKER, h->db, h->config.max_expansion))
+                                     ->release());
+        qp.add_prefix("location",
+                      (new NameProcessor(PREFIX_LOCATION, h->db, h->config.max_expansion))->release());
+        qp.add_rangeprocessor((new Xapian::DateRangeProcessor(SLOT_DATE, "date:"))->release());
+        unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                         Xapian::QueryParser::FLAG_PURE_NOT;
+        Xapian::Query parsed;
+        std::string trimmed = q;
+        trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
+        empty = trimmed.empty();
+        if (!empty) {
+            try {
+                parsed = qp.parse_query(rewrite_names(q), flags);
+            } catch (const Xapian::QueryParserError &e) {
+                std::string m = e.get_msg();
+                if (m == "Unknown range operation")
+                    m = "date: wants date:YYYY-MM-DD..YYYY-MM-DD (either end may be left out)";
+                throw Xapian::QueryParserError(m);
+            }
+            if (parsed.get_length() > h->config.max_query_terms)
+                throw Xapian::InvalidArgumentError(
+                    "query has " + std::to_string(parsed.get_length()) + " terms, more than " +
+                    "the limit of " + std::to_string(h->config.max_query_terms));
+            empty = parsed.empty();
+        }
+        return parsed;
+    }
+
+    static std::string date_bound(const char *d, const char *what)
+    {
+        char norm[11];
+        if (!nx_date_normalise(d, norm))
+            throw Xapian::QueryParserError(std::string(what) + " '" + d +
+                                           "' is not a date (want YYYY-MM-DD)");
+        std::string v;
+        for (const char *p = norm; *p; p++)
+            if (*p != '-')
+                v += *p;
+        return v;
+    }
+
+    Xapian::Query filters()
+    {
+        std::vector<Xapian::Query> f;
+        if (req->since && *req->since && req->until && *req->until)
+            f.emplace_back(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE,
+                           date_bound(req->since, "--since"), date_bound(req->until, "--until"));
+        else if (req->since && *req->since)
+            f.emplace_back(Xapian::Query::OP_VALUE_GE, SLOT_DATE, date_bound(req->since, "--since"));
+        else if (req->until && *req->until)
+            f.emplace_back(Xapian::Query::OP_VALUE_LE, SLOT_DATE, date_bound(req->until, "--until"));
+        if (req->speaker && *req->speaker)
+            f.emplace_back(std::string(PREFIX_SPEAKER_EXACT) + lower(req->speaker));
+        if (req->location && *req->location)
+            f.emplace_back(std::string(PREFIX_LOCATION_EXACT) + lower(req->location));
+        if (f.empty())
+            return Xapian::Query();
+        return Xapian::Query(Xapian::Query::OP_AND, f.begin(), f.end());
+    }
+
+    /* Terms that describe the article `like`, for "more like this". */
+    Xapian::Query like_query(Xapian::Enquire &enq, Xapian::docid &self)
+    {
+        std::string term = std::string(PREFIX_ID) + req->like;
+        Xapian::PostingIterator p = h->db.postlist_begin(term);
+        if (p == h->db.postlist_end(term))
+            throw Xapian::DocNotFoundError(std::string("no article with id '") + req->like + "'");
+        self = *p;
+        Xapian::RSet rset;
+        rset.add_document(self);
+        struct Plain : Xapian::ExpandDecider {
+            bool operator()(const std::string &t) const override
+            {
+                /* Unprefixed stems only, and not numbers. */
+                return !t.empty() && !isupper(static_cast<unsigned char>(t[0])) &&
+                       !isdigit(static_cast<unsigned char>(t[0])) && t.size() > 2;
+            }
+        } decider;
+        Xapian::ESet eset = enq.get_eset(25, rset, &decider);
+        std::vector<Xapian::Query> terms;
+        for (auto t = eset.begin(); t != eset.end(); ++t)
+            terms.emplace_back(*t);
+        return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+
+    newsidx_status_t run(newsidx_results_t **out)
+    {
+        std::string display;
+        bool empty = true;
+        Xapian::Enquire enq(h->db);
+        Xapian::Query query;
+        Xapian::docid self = 0;
+        if (req->like && *req->like) {
+            query = like_query(enq, self);
+            display = std::string("like:") + req->like;
+            empty = false;
+        } else {
+            query = parse(display, empty);
+        }
+        Xapian::Query filter = filters();
+        if (empty && filter.empty() && !(req->like && *req->like))
+            throw Xapian::InvalidArgumentError("empty query: give words to search for or a filter");
+        if (empty)
+            query = Xapian::Query::MatchAll;
+        if (!filter.empty())
+            query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+        if (self)
+            query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                                  Xapian::Query(std::string(PREFIX_ID) + req->like));
+        enq.set_query(query);
+        if (req->sort == NEWSIDX_SORT_DATE || empty)
+            enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+        if (h->config.time_limit > 0)
+            enq.set_time_limit(h->config.time_limit);
+
+        unsigned limit = req->limit ? req->limit : h->config.default_limit;
+        if (limit > h->config.max_limit)
+            throw Xapian::RangeError("limit " + std::to_string(limit) + " is above the maximum of " +
+                                     std::to_string(h->config.max_limit));
+        if (req->offset > h->config.max_offset)
+            throw Xapian::RangeError("offset " + std::to_string(req->offset) +
+                                     " is above the maximum of " +
+                                     std::to_string(h->config.max_offset));
+
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        if (req->facets) {
+            for (unsigned i = 0; i < FACET_SLOTS; i++) {
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_SPEAKER0 + i));
+                enq.add_matchspy(spies.back().get());
+            }
+            for (unsigned i = 0; i < FACET_SLOTS; i++) {
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_LOCATION0 + i));
+                enq.add_matchspy(spies.back().get());
+            }
+        }
+        Xapian::doccount check = req->facets ? h->db.get_doccount() : 0;
+        Xapian::MSet mset = enq.get_mset(req->offset, limit, check);
+
+        auto *r = static_cast<newsidx_results_t *>(calloc(1, sizeof(newsidx_results_t)));
+        if (!r)
+            throw std::bad_alloc();
+        std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
+        r->query = dup(display);
+        r->total = mset.get_matches_estimated();
+        r->hits = static_cast<newsidx_hit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof(newsidx_hit_t)));
+        if (!r->hits || !r->query)
+            throw std::bad_alloc();
+
+        Xapian::MSet hl_mset;
+        bool have_hl = false;
+        if (!empty && !(req->like && *req->like)) {
+            Xapian::Enquire hl(h->db);
+            hl.set_query(highlight_query(query, h->db, stem));
+            hl_mset = hl.get_mset(0, 0);
+            have_hl = true;
+        }
+        std::string open = req->hl_open ? req->hl_open : "<em>";
+        std::string close = req->hl_close ? req->hl_close : "</em>";
+
+        for (auto it = mset.begin(); it != mset.end(); ++it) {
+            newsidx_hit_t *hit = &r->hits[r->n_hits];
+            std::string data = it.get_document().get_data();
+            newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
+            if (!a)
+                throw Xapian::DatabaseCorruptError("stored data of a document is damaged");
+            r->n_hits++;
+            hit->id = a->id;
+            hit->title = a->title;
+            hit->date = a->date;
+            hit->dateline = a->dateline;
+            hit->speakers = a->speakers;
+            hit->n_speakers = a->n_speakers;
+            hit->locations = a->locations;
+            hit->n_locations = a->n_locations;
+            hit->rank = it.get_rank() + 1;
+            hit->score = it.get_weight();
+            std::string body = a->body ? a->body : "";
+            a->id = a->title = a->date = a->dateline = nullptr;
+            a->speakers = a->locations = nullptr;
+            a->n_speakers = a->n_locations = 0;
+            newsidx_article_free(a);
+            std::string snip;
+            unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
+            if (have_hl)
+                snip = hl_mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
+                                       "\xe2\x80\xa6");
+            else
+                snip = mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
+                                    "\xe2\x80\xa6");
+            hit->snippet = dup(merge_adjacent(snip, open, close));
+        }
+
+        if (req->facets) {
+            std::map<std::string, uint64_t> sp, lo;
+            for (unsigned i = 0; i < spies.size(); i++) {
+                auto &counts = i < FACET_SLOTS ? sp : lo;
+                for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
+                    counts[*v] += v.get_termfreq();
+            }
+            fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
+            fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
+            r->has_facets = true;
+        }
+        *out = guard.release();
+        return NEWSIDX_OK;
+    }
+};
+
+}  // namespace
+
+extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_search_t *req,
+                                              newsidx_results_t **out)
+{
+    *out = nullptr;
+    h->error.clear();
+    for (int attempt = 0;; attempt++) {
+        try {
+            Searcher s(h, req);
+            return s.run(out);
+        } catch (const Xapian::DatabaseModifiedError &e) {
+            if (attempt >= 5)
+                return status_of(e, h->error);
+            try {
+                h->db.reopen();
+            } catch (...) {
+                return status_of_current_exception(h->error);
+            }
+        } catch (const Xapian::InvalidArgumentError &e) {
+            h->error = e.get_msg();
+            return NEWSIDX_ERR_ARG;
+        } catch (const Xapian::RangeError &e) {
+            h->error = e.get_msg();
+            return NEWSIDX_ERR_LIMIT;
+        } catch (const Xapian::QueryParserError &e) {
+            h->error = e.get_msg();
+            return NEWSIDX_ERR_QUERY;
+        } catch (const Xapian::WildcardError &e) {
+            h->error = "a wildcard matches too many words: " + e.get_msg();
+            return NEWSIDX_ERR_LIMIT;
+        } catch (...) {
+            return status_of_current_exception(h->error);
+        }
+    }
+}
+
+extern "C" void newsidx_results_free(newsidx_results_t *r)
+{
+    if (!r)
+        return;
+    free(r->query);
+    for (size_t i = 0; i < r->n_hits; i++)
+        free_hit(&r->hits[i]);
+    free(r->hits);
+    for (size_t i = 0; i < r->n_speaker_facets; i++)
+        free(r->speaker_facets[i].name);
+    free(r->speaker_facets);
+    for (size_t i = 0; i < r->n_location_facets; i++)
+        free(r->location_facets[i].name);
+    free(r->location_facets);
+    free(r->corrected);
+    free(r);
+}

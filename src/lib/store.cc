@@ -1,0 +1,440 @@
+/* store.cc - opening, writing and reading the Xapian database.
+ *
+ * Readers and writers are separate handles because Xapian's rules for
+ * them differ: a reader sees one revision and must reopen() when a
+ * commit overtakes it (DatabaseModifiedError), a writer holds the only
+ * lock on the database and decides when changes become durable. */
+#include "config.h"
+
+#include "store.hh"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <csignal>
+#include <new>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace nx {
+
+newsidx_status_t status_of(const Xapian::Error &e, std::string &detail)
+{
+    detail = e.get_msg();
+    if (!e.get_context().empty())
+        detail += " (" + e.get_context() + ")";
+    const char *type = e.get_type();
+    if (strcmp(type, "DatabaseLockError") == 0)
+        return NEWSIDX_ERR_LOCKED;
+    if (strcmp(type, "DatabaseVersionError") == 0)
+        return NEWSIDX_ERR_VERSION;
+    if (strcmp(type, "DatabaseCorruptError") == 0)
+        return NEWSIDX_ERR_CORRUPT;
+    if (strcmp(type, "DatabaseNotFoundError") == 0)
+        return NEWSIDX_ERR_NO_DATABASE;
+    if (strcmp(type, "DatabaseOpeningError") == 0)
+        return NEWSIDX_ERR_NO_DATABASE;
+    if (strcmp(type, "QueryParserError") == 0)
+        return NEWSIDX_ERR_QUERY;
+    if (strcmp(type, "NetworkError") == 0 || strcmp(type, "NetworkTimeoutError") == 0)
+        return NEWSIDX_ERR_UNAVAILABLE;
+    if (strcmp(type, "DocNotFoundError") == 0)
+        return NEWSIDX_ERR_NOT_FOUND;
+    detail = std::string(type) + ": " + detail;
+    return NEWSIDX_ERR_XAPIAN;
+}
+
+newsidx_status_t status_of_current_exception(std::string &detail)
+{
+    try {
+        throw;
+    } catch (const Xapian::Error &e) {
+        return status_of(e, detail);
+    } catch (const std::bad_alloc &) {
+        detail = "out of memory";
+        return NEWSIDX_ERR_NOMEM;
+    } catch (const std::exception &e) {
+        detail = e.what();
+        return NEWSIDX_ERR_INTERNAL;
+    } catch (...) {
+        detail = "unknown exception";
+        return NEWSIDX_ERR_INTERNAL;
+    }
+}
+
+std::string lower(const std::string &s)
+{
+    return Xapian::Unicode::tolower(s);
+}
+
+newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
+{
+    std::string v = db.get_metadata(META_FORMAT);
+    if (v.empty()) {
+        if (db.get_doccount() == 0)
+            return NEWSIDX_OK;          /* empty: the writer stamps it */
+        detail = "not a newsidx index (no format version in its metadata)";
+        return NEWSIDX_ERR_VERSION;
+    }
+    if (v != std::to_string(NEWSIDX_FORMAT_VERSION)) {
+        detail = "index format " + v + " is not supported by this newsidx (format " +
+                 std::to_string(NEWSIDX_FORMAT_VERSION) + "); rebuild the index with " +
+                 "'newsidx add' from the original articles";
+        return NEWSIDX_ERR_VERSION;
+    }
+    return NEWSIDX_OK;
+}
+
+static void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
+{
+    if (src)
+        *dst = *src;
+    else
+        newsidx_config_init(dst);
+    /* Strings belong to the caller's config: do not keep them. */
+    dst->socket_group = nullptr;
+    dst->pidfile = nullptr;
+    dst->gazetteer = nullptr;
+    dst->writers = nullptr;
+    dst->n_writers = 0;
+}
+
+}  // namespace nx
+
+using namespace nx;
+
+/* ------------------------------------------------------------------ */
+/* Lock holders                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Xapian's lock cannot tell who holds it (it may be an open file
+ * description lock, or held by a helper process), so a writer leaves its
+ * pid and program name beside it.  The note is only believed while that
+ * process is alive. */
+static std::string owner_path(const std::string &db)
+{
+    return db + "/newsidx.owner";
+}
+
+static void write_owner(const std::string &db)
+{
+    std::string p = owner_path(db);
+    FILE *fp = fopen(p.c_str(), "w");
+    if (!fp)
+        return;
+    char comm[64] = "unknown";
+    FILE *c = fopen("/proc/self/comm", "r");
+    if (c) {
+        if (fgets(comm, sizeof comm, c))
+            comm[strcspn(comm, "\n")] = '\0';
+        fclose(c);
+    }
+    fprintf(fp, "%ld %s\n", (long)getpid(), comm);
+    fclose(fp);
+}
+
+static std::string describe_owner(const std::string &db)
+{
+    FILE *fp = fopen(owner_path(db).c_str(), "r");
+    long pid = 0;
+    char comm[64] = "";
+    if (fp) {
+        if (fscanf(fp, "%ld %63s", &pid, comm) != 2)
+            pid = 0;
+        fclose(fp);
+    }
+    if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+        return std::string(comm) + " (pid " + std::to_string(pid) + ")";
+    return "another process";
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                               */
+/* ------------------------------------------------------------------ */
+
+extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_config_t *config,
+                                            newsidx_db_t **out, char **errmsg)
+{
+    *out = nullptr;
+    if (!path) {
+        nx_set_error(errmsg, "no database path");
+        return NEWSIDX_ERR_ARG;
+    }
+    newsidx_db_t *h = nullptr;
+    std::string detail;
+    newsidx_status_t st;
+    try {
+        h = new newsidx_db;
+        h->path = path;
+        copy_numbers(&h->config, config);
+        struct stat sb;
+        if (stat(path, &sb) != 0) {
+            nx_set_error(errmsg, "no database at %s yet (index some articles with "
+                                 "'newsidx add' first)", path);
+            delete h;
+            return NEWSIDX_ERR_NO_DATABASE;
+        }
+        h->db = Xapian::Database(path);
+        st = check_format(h->db, detail);
+        if (st == NEWSIDX_OK) {
+            *out = h;
+            return NEWSIDX_OK;
+        }
+    } catch (...) {
+        st = status_of_current_exception(detail);
+    }
+    delete h;
+    nx_set_error(errmsg, "%s: %s", path, detail.c_str());
+    return st;
+}
+
+extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
+{
+    try {
+        h->db.reopen();
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(h->error);
+    }
+}
+
+extern "C" const char *newsidx_db_error(const newsidx_db_t *h)
+{
+    return h->error.empty() ? nullptr : h->error.c_str();
+}
+
+extern "C" void newsidx_db_close(newsidx_db_t *h)
+{
+    if (!h)
+        return;
+    try {
+        h->db.close();
+    } catch (...) {
+    }
+    delete h;
+}
+
+/* Runs op, reopening and retrying when a commit overtook this reader:
+ * callers never see DatabaseModifiedError. */
+template <typename Op>
+static newsidx_status_t with_retry(newsidx_db_t *h, Op op)
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            return op();
+        } catch (const Xapian::DatabaseModifiedError &e) {
+            if (attempt >= 5)
+                return status_of(e, h->error);
+            try {
+                h->db.reopen();
+            } catch (...) {
+                return status_of_current_exception(h->error);
+            }
+        } catch (...) {
+            return status_of_current_exception(h->error);
+        }
+    }
+}
+
+extern "C" newsidx_status_t newsidx_db_stats(newsidx_db_t *h, newsidx_stats_t *s)
+{
+    return with_retry(h, [&]() {
+        memset(s, 0, sizeof *s);
+        s->documents = h->db.get_doccount();
+        s->last_docid = h->db.get_lastdocid();
+        s->avg_length = h->db.get_avlength();
+        std::string rev;
+        try {
+            s->revision = h->db.get_revision();
+        } catch (const Xapian::InvalidOperationError &) {
+            s->revision = 0;            /* several shards: no single revision */
+        }
+        std::string f = h->db.get_metadata(META_FORMAT);
+        s->format = f.empty() ? NEWSIDX_FORMAT_VERSION : atoi(f.c_str());
+        return NEWSIDX_OK;
+    });
+}
+
+extern "C" newsidx_status_t newsidx_db_get(newsidx_db_t *h, const char *id,
+                                           newsidx_article_t **out)
+{
+    *out = nullptr;
+    return with_retry(h, [&]() {
+        std::string term = std::string(PREFIX_ID) + id;
+        Xapian::PostingIterator p = h->db.postlist_begin(term);
+        if (p == h->db.postlist_end(term)) {
+            h->error = std::string("no article with id '") + id + "'";
+            return NEWSIDX_ERR_NOT_FOUND;
+        }
+        std::string data = h->db.get_document(*p).get_data();
+        newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
+        if (!a) {
+            h->error = std::string("stored data of '") + id + "' is damaged";
+            return NEWSIDX_ERR_CORRUPT;
+        }
+        *out = a;
+        return NEWSIDX_OK;
+    });
+}
+
+/* ------------------------------------------------------------------ */
+/* Writer                                                               */
+/* ------------------------------------------------------------------ */
+
+struct newsidx_writer {
+    Xapian::WritableDatabase db;
+    Xapian::TermGenerator tg, names;
+    std::string path;
+    std::string error;
+    newsidx_config_t config;
+    unsigned pending = 0;
+};
+
+extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_config_t *config,
+                                                unsigned flags, newsidx_writer_t **out,
+                                                char **errmsg)
+{
+    *out = nullptr;
+    newsidx_writer_t *w = nullptr;
+    std::string detail;
+    newsidx_status_t st = NEWSIDX_OK;
+    try {
+        w = new newsidx_writer;
+        w->path = path;
+        copy_numbers(&w->config, config);
+        struct stat sb;
+        bool exists = stat(path, &sb) == 0;
+        if (!exists && !(flags & NEWSIDX_WRITER_CREATE)) {
+            nx_set_error(errmsg, "no database at %s", path);
+            delete w;
+            return NEWSIDX_ERR_NO_DATABASE;
+        }
+        if (!exists) {
+            /* The parent of a default path (~/.local/share/newsidx) may
+             * not exist yet. */
+            std::string parent(path);
+            size_t slash = parent.find_last_of('/');
+            if (slash != std::string::npos && slash > 0) {
+                parent.resize(slash);
+                nx_mkdirs(parent.c_str(), 0755);
+            }
+        }
+        /* Our own batch policy decides when to commit; Xapian's implicit
+         * flush every 10,000 changes would cut batches short. */
+        std::string threshold = std::to_string(w->config.batch_docs + 1);
+        setenv("XAPIAN_FLUSH_THRESHOLD", threshold.c_str(), 1);
+        int action = (flags & NEWSIDX_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+        double waited = 0, limit = (flags & NEWSIDX_WRITER_WAIT) ? 10.0 : 0.0;
+        for (;;) {
+            try {
+                w->db = Xapian::WritableDatabase(path, action);
+                break;
+            } catch (const Xapian::DatabaseLockError &) {
+                if (waited >= limit)
+                    throw;
+                usleep(100000);
+                waited += 0.1;
+            }
+        }
+        st = check_format(w->db, detail);
+        if (st == NEWSIDX_OK) {
+            if (w->db.get_metadata(META_FORMAT).empty()) {
+                w->db.set_metadata(META_FORMAT, std::to_string(NEWSIDX_FORMAT_VERSION));
+                w->db.set_metadata(META_STEMMER, STEMMER);
+                w->db.commit();
+            }
+            write_owner(path);
+            setup_termgenerators(w->tg, w->names);
+            *out = w;
+            return NEWSIDX_OK;
+        }
+    } catch (const Xapian::DatabaseLockError &e) {
+        st = NEWSIDX_ERR_LOCKED;
+        detail = "database is locked by " + describe_owner(path) +
+                 "; only one writer at a time (never delete the lock file 'flintlock' by "
+                 "hand: that corrupts the database)";
+    } catch (...) {
+        st = status_of_current_exception(detail);
+    }
+    delete w;
+    nx_set_error(errmsg, "%s: %s", path, detail.c_str());
+    return st;
+}
+
+extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsidx_article_t *a,
+                                               bool *replaced)
+{
+    if (!a || !a->id || !a->body || !*a->id) {
+        w->error = "article without id or body";
+        return NEWSIDX_ERR_ARG;
+    }
+    try {
+        std::string idterm = std::string(PREFIX_ID) + a->id;
+        Xapian::Document doc = build_document(a, &w->config, w->tg, w->names);
+        bool existed = w->db.term_exists(idterm);
+        w->db.replace_document(idterm, doc);
+        if (replaced)
+            *replaced = existed;
+        w->pending++;
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(w->error);
+    }
+}
+
+extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id)
+{
+    try {
+        std::string idterm = std::string(PREFIX_ID) + id;
+        if (!w->db.term_exists(idterm)) {
+            w->error = std::string("no article with id '") + id + "'";
+            return NEWSIDX_ERR_NOT_FOUND;
+        }
+        w->db.delete_document(idterm);
+        w->pending++;
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(w->error);
+    }
+}
+
+extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
+{
+    try {
+        w->db.commit();
+        w->pending = 0;
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(w->error);
+    }
+}
+
+extern "C" unsigned newsidx_writer_pending(const newsidx_writer_t *w)
+{
+    return w->pending;
+}
+
+extern "C" const char *newsidx_writer_error(const newsidx_writer_t *w)
+{
+    return w->error.empty() ? nullptr : w->error.c_str();
+}
+
+extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)
+{
+    if (!w)
+        return NEWSIDX_OK;
+    newsidx_status_t st = NEWSIDX_OK;
+    std::string detail;
+    try {
+        w->db.commit();
+        unlink(owner_path(w->path).c_str());
+        w->db.close();
+    } catch (...) {
+        st = status_of_current_exception(detail);
+    }
+    delete w;
+    return st;
+}

@@ -1,0 +1,47 @@
+/* cli.h - what the newsidx subcommands share. */
+#ifndef NEWSIDX_CLI_H
+#define NEWSIDX_CLI_H
+
+#include "nx.h"
+
+#include <stdio.h>
+
+/* Exit statuses (newsidx(1)). */
+enum {
+    EXIT_OK = 0,
+    EXIT_REJECTED = 1,   /* some records were rejected, the rest imported */
+    EXIT_USAGE = 2,      /* bad command line */
+    EXIT_FAIL = 3        /* nothing could be done: no database, lock, I/O */
+};
+
+typedef struct cli {
+    const char *prog;
+    char *db_path;           /* --db, $NEWSIDX_DB, or the XDG default */
+    char *socket_path;       /* --socket, or the default */
+    bool db_forced;          /* --db given: never use the daemon */
+    bool socket_forced;      /* --socket given: only the daemon */
+    newsidx_config_t config;
+} cli_t;
+
+void cli_error(const cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(const cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int cmd_add(cli_t *c, int argc, char **argv);
+int cmd_extract(cli_t *c, int argc, char **argv);
+int cmd_rm(cli_t *c, int argc, char **argv);
+int cmd_get(cli_t *c, int argc, char **argv);
+int cmd_stats(cli_t *c, int argc, char **argv);
+
+/* Opens the database for reading, printing the error; NULL on failure. */
+newsidx_db_t *cli_open_db(cli_t *c);
+
+/* Progress on long runs: a bar on a terminal, periodic lines otherwise. */
+typedef struct progress progress_t;
+progress_t *progress_new(const char *prog, uint64_t total_bytes, bool quiet);
+void progress_update(progress_t *p, uint64_t bytes, uint64_t read, uint64_t committed,
+                     uint64_t rejected);
+/* Clears a bar before other output goes to stderr. */
+void progress_clear(progress_t *p);
+void progress_free(progress_t *p);
+
+#endif

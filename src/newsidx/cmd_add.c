@@ -1,0 +1,296 @@
+/* cmd_add.c - newsidx add: a bulk loader.
+ *
+ * Reads files, directories and standard input, extracts speakers and
+ * locations, and writes in batches: a commit after batch_docs articles,
+ * batch_bytes of text or batch_seconds, whichever comes first.  A bad
+ * record is reported with its file and line and skipped; what was
+ * committed before stays committed whatever happens later. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <errno.h>
+#include <fts.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct source {
+    char *path;
+    uint64_t size;
+} source_t;
+
+typedef struct sources {
+    source_t *v;
+    size_t n, cap;
+    uint64_t total_bytes;
+    bool total_known;
+} sources_t;
+
+static bool push_source(sources_t *s, const char *path, uint64_t size)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        source_t *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        s->v = v;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n].path = nx_strdup(path)))
+        return false;
+    s->v[s->n++].size = size;
+    s->total_bytes += size;
+    return true;
+}
+
+static int cmp_names(const FTSENT **a, const FTSENT **b)
+{
+    return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+/* Files under a directory, in name order, following symbolic links
+ * (fts reports a link that loops back as FTS_DC, which we skip);
+ * hidden files and directories are left out.  Returns problems found. */
+static unsigned walk(cli_t *c, const char *dir, sources_t *out)
+{
+    char *paths[] = {(char *)dir, NULL};
+    unsigned problems = 0;
+    FTS *fts = fts_open(paths, FTS_LOGICAL | FTS_NOCHDIR, cmp_names);
+    if (!fts) {
+        cli_error(c, "%s: %s", dir, strerror(errno));
+        return 1;
+    }
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        bool hidden = e->fts_level > 0 && e->fts_name[0] == '.';
+        switch (e->fts_info) {
+        case FTS_D:
+            if (hidden)
+                fts_set(fts, e, FTS_SKIP);
+            break;
+        case FTS_F:
+            if (!hidden && !push_source(out, e->fts_path, (uint64_t)e->fts_statp->st_size)) {
+                cli_error(c, "out of memory");
+                problems++;
+            }
+            break;
+        case FTS_DC:
+            cli_warn(c, "%s: directory loop (a symbolic link back to a parent), skipped",
+                     e->fts_path);
+            problems++;
+            break;
+        case FTS_SLNONE:
+            cli_warn(c, "%s: dangling symbolic link, skipped", e->fts_path);
+            problems++;
+            break;
+        case FTS_DNR:
+        case FTS_ERR:
+        case FTS_NS:
+            cli_error(c, "%s: %s", e->fts_path, strerror(e->fts_errno));
+            problems++;
+            break;
+        default:
+            break;
+        }
+    }
+    fts_close(fts);
+    return problems;
+}
+
+static unsigned collect(cli_t *c, char **paths, int n, sources_t *out)
+{
+    unsigned problems = 0;
+    out->total_known = true;
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        if (strcmp(paths[i], "-") == 0) {
+            push_source(out, "-", 0);
+            out->total_known = false;
+        } else if (stat(paths[i], &st) != 0) {
+            cli_error(c, "%s: %s", paths[i], strerror(errno));
+            problems++;
+        } else if (S_ISDIR(st.st_mode)) {
+            problems += walk(c, paths[i], out);
+        } else {
+            push_source(out, paths[i], (uint64_t)st.st_size);
+            if (!S_ISREG(st.st_mode))
+                out->total_known = false;
+        }
+    }
+    return problems;
+}
+
+typedef struct import {
+    cli_t *c;
+    newsidx_writer_t *w;
+    newsidx_extractor_t *x;
+    progress_t *progress;
+    uint64_t read, added, replaced, rejected, committed;
+    uint64_t batch_bytes;
+    double batch_started;
+    uint64_t bytes_done;        /* of finished files */
+    bool failed;
+} import_t;
+
+static bool commit(import_t *im)
+{
+    newsidx_status_t st = newsidx_writer_commit(im->w);
+    if (st != NEWSIDX_OK) {
+        progress_clear(im->progress);
+        cli_error(im->c, "commit failed: %s", newsidx_writer_error(im->w));
+        im->failed = true;
+        return false;
+    }
+    im->committed = im->added + im->replaced;
+    im->batch_bytes = 0;
+    im->batch_started = nx_now();
+    return true;
+}
+
+static void import_file(import_t *im, const source_t *src, newsidx_format_t format)
+{
+    newsidx_input_t *in = NULL;
+    char *err = NULL;
+    newsidx_status_t st = newsidx_input_open(src->path, format, &in, &err);
+    if (st != NEWSIDX_OK) {
+        progress_clear(im->progress);
+        cli_error(im->c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        im->rejected++;
+        return;
+    }
+    const newsidx_config_t *cfg = &im->c->config;
+    for (;;) {
+        newsidx_article_t *a = NULL;
+        st = newsidx_input_next(in, &a);
+        if (st == NEWSIDX_END)
+            break;
+        if (newsidx_input_warning(in)) {
+            progress_clear(im->progress);
+            cli_warn(im->c, "%s", newsidx_input_warning(in));
+        }
+        if (st != NEWSIDX_OK) {
+            progress_clear(im->progress);
+            cli_error(im->c, "%s", newsidx_input_error(in) ? newsidx_input_error(in)
+                                                          : newsidx_status_to_string(st));
+            im->rejected++;
+            if (st == NEWSIDX_ERR_INPUT)
+                continue;
+            break;
+        }
+        im->read++;
+        newsidx_extract(im->x, a);
+        bool replaced = false;
+        st = newsidx_writer_add(im->w, a, &replaced);
+        if (st != NEWSIDX_OK) {
+            progress_clear(im->progress);
+            cli_error(im->c, "%s: article %s: %s", src->path, a->id, newsidx_writer_error(im->w));
+            im->rejected++;
+            newsidx_article_free(a);
+            if (st == NEWSIDX_ERR_NOMEM || st == NEWSIDX_ERR_IO || st == NEWSIDX_ERR_CORRUPT ||
+                st == NEWSIDX_ERR_XAPIAN) {
+                im->failed = true;
+                break;
+            }
+            continue;
+        }
+        if (replaced)
+            im->replaced++;
+        else
+            im->added++;
+        im->batch_bytes += strlen(a->body);
+        newsidx_article_free(a);
+        if (newsidx_writer_pending(im->w) >= cfg->batch_docs || im->batch_bytes >= cfg->batch_bytes ||
+            nx_now() - im->batch_started >= cfg->batch_seconds) {
+            if (!commit(im))
+                break;
+        }
+        progress_update(im->progress, im->bytes_done + newsidx_input_offset(in), im->read,
+                        im->committed, im->rejected);
+    }
+    im->bytes_done += src->size ? src->size : newsidx_input_offset(in);
+    newsidx_input_close(in);
+}
+
+int cmd_add(cli_t *c, int argc, char **argv)
+{
+    newsidx_format_t format = NEWSIDX_FORMAT_AUTO;
+    bool quiet = false;
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"db", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
+        switch (o) {
+        case 'f':
+            if (newsidx_format_from_string(optarg, &format) != NEWSIDX_OK) {
+                cli_error(c, "unknown format '%s' (auto, text, headers or jsonl)", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'q': quiet = true; break;
+        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error(c, "add: nothing to add (give files, directories or - for standard input)");
+        return EXIT_USAGE;
+    }
+
+    sources_t srcs = {0};
+    unsigned problems = collect(c, argv + optind, argc - optind, &srcs);
+
+    import_t im = {.c = c};
+    char *err = NULL;
+    newsidx_status_t st = newsidx_extractor_new(c->config.gazetteer, &im.x, &err);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        return EXIT_FAIL;
+    }
+    st = newsidx_writer_open(c->db_path, &c->config, NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT,
+                             &im.w, &err);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        newsidx_extractor_free(im.x);
+        return EXIT_FAIL;
+    }
+    double t0 = nx_now();
+    im.batch_started = t0;
+    im.progress = progress_new(c->prog, srcs.total_known ? srcs.total_bytes : 0, quiet);
+    for (size_t i = 0; i < srcs.n && !im.failed; i++)
+        import_file(&im, &srcs.v[i], format);
+    if (!im.failed)
+        commit(&im);
+    progress_clear(im.progress);
+    progress_free(im.progress);
+    st = newsidx_writer_close(im.w);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "closing the database failed: %s", newsidx_status_to_string(st));
+        im.failed = true;
+    }
+    newsidx_extractor_free(im.x);
+    double secs = nx_now() - t0;
+    uint64_t done = im.added + im.replaced;
+    if (!quiet || im.rejected || problems || im.failed)
+        fprintf(stderr,
+                "%s: %llu articles indexed (%llu new, %llu replaced), %llu rejected, "
+                "in %.1f s (%.0f articles/s)\n",
+                c->prog, (unsigned long long)done, (unsigned long long)im.added,
+                (unsigned long long)im.replaced, (unsigned long long)(im.rejected + problems), secs,
+                secs > 0 ? (double)done / secs : 0.0);
+    for (size_t i = 0; i < srcs.n; i++)
+        free(srcs.v[i].path);
+    free(srcs.v);
+    if (im.failed)
+        return EXIT_FAIL;
+    return (im.rejected || problems) ? EXIT_REJECTED : EXIT_OK;
+}

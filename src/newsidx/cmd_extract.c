@@ -1,0 +1,94 @@
+/* cmd_extract.c - newsidx extract: parse and extract, touch no database. */
+#include "config.h"
+
+#include "cli.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_extract(cli_t *c, int argc, char **argv)
+{
+    newsidx_format_t format = NEWSIDX_FORMAT_AUTO;
+    bool json = false;
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "f:j", opts, NULL)) != -1) {
+        switch (o) {
+        case 'f':
+            if (newsidx_format_from_string(optarg, &format) != NEWSIDX_OK) {
+                cli_error(c, "unknown format '%s' (auto, text, headers or jsonl)", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'j': json = true; break;
+        default: return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_error(c, "extract: give files or - for standard input");
+        return EXIT_USAGE;
+    }
+    newsidx_extractor_t *x = NULL;
+    char *err = NULL;
+    if (newsidx_extractor_new(c->config.gazetteer, &x, &err) != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : "cannot load the gazetteer");
+        free(err);
+        return EXIT_FAIL;
+    }
+    unsigned long rejected = 0;
+    for (int i = optind; i < argc; i++) {
+        newsidx_input_t *in = NULL;
+        if (newsidx_input_open(argv[i], format, &in, &err) != NEWSIDX_OK) {
+            cli_error(c, "%s", err);
+            free(err);
+            err = NULL;
+            rejected++;
+            continue;
+        }
+        newsidx_article_t *a;
+        newsidx_status_t st;
+        while ((st = newsidx_input_next(in, &a)) != NEWSIDX_END) {
+            if (newsidx_input_warning(in))
+                cli_warn(c, "%s", newsidx_input_warning(in));
+            if (st != NEWSIDX_OK) {
+                cli_error(c, "%s", newsidx_input_error(in) ? newsidx_input_error(in)
+                                                          : newsidx_status_to_string(st));
+                rejected++;
+                if (st == NEWSIDX_ERR_INPUT)
+                    continue;
+                break;
+            }
+            newsidx_extract(x, a);
+            if (json) {
+                json_t *j = nx_article_to_json(a, false, true);
+                /* extract prints the fields DESIGN.md names, no more */
+                json_object_del(j, "byline");
+                json_object_del(j, "url");
+                nx_print_json(stdout, j);
+                json_decref(j);
+            } else {
+                nx_print_article_text(stdout, &(newsidx_article_t){
+                    .id = a->id, .title = a->title, .date = a->date, .dateline = a->dateline,
+                    .speakers = a->speakers, .n_speakers = a->n_speakers,
+                    .locations = a->locations, .n_locations = a->n_locations});
+                putchar('\n');
+            }
+            newsidx_article_free(a);
+        }
+        newsidx_input_close(in);
+    }
+    newsidx_extractor_free(x);
+    if (fflush(stdout) != 0) {
+        cli_error(c, "writing output failed");
+        return EXIT_FAIL;
+    }
+    return rejected ? EXIT_REJECTED : EXIT_OK;
+}

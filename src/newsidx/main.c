@@ -1,0 +1,135 @@
+/* main.c - newsidx: import and maintain the index. */
+#include "config.h"
+
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *fp)
+{
+    fputs("usage: newsidx [--db PATH] [--socket PATH] [--config FILE] COMMAND [ARGS]\n"
+          "\n"
+          "commands:\n"
+          "  add [--format auto|text|headers|jsonl] [--quiet] PATH...|-\n"
+          "                        index articles (files, directories, stdin)\n"
+          "  extract [--json] [--format ...] PATH...|-\n"
+          "                        print id, title, date, dateline, speakers and\n"
+          "                        locations of articles without indexing them\n"
+          "  rm ID...              remove articles\n"
+          "  get [--json] ID       print a stored article\n"
+          "  stats [--json]        print index statistics\n"
+          "\n"
+          "The database is --db, else $NEWSIDX_DB, else $XDG_DATA_HOME/newsidx/db.\n"
+          "See newsidx(1).\n",
+          fp);
+}
+
+void cli_error(const cli_t *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_warn(const cli_t *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: warning: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+newsidx_db_t *cli_open_db(cli_t *c)
+{
+    newsidx_db_t *db = NULL;
+    char *err = NULL;
+    newsidx_status_t st = newsidx_db_open(c->db_path, &c->config, &db, &err);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        return NULL;
+    }
+    return db;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(cli_t *, int, char **);
+} commands[] = {
+    {"add", cmd_add}, {"extract", cmd_extract}, {"rm", cmd_rm},
+    {"get", cmd_get}, {"stats", cmd_stats},
+};
+
+int main(int argc, char **argv)
+{
+    cli_t c = {.prog = "newsidx"};
+    const char *config_path = NULL;
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"socket", required_argument, NULL, 's'},
+        {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': free(c.db_path); c.db_path = nx_strdup(optarg); c.db_forced = true; break;
+        case 's': free(c.socket_path); c.socket_path = nx_strdup(optarg); c.socket_forced = true; break;
+        case 'c': config_path = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': puts("newsidx " NEWSIDX_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    newsidx_config_init(&c.config);
+    char *cfg = config_path ? nx_strdup(config_path) : nx_default_config_path();
+    if (cfg) {
+        char *err = NULL;
+        if (newsidx_config_load(&c.config, cfg, &err) != NEWSIDX_OK) {
+            cli_error(&c, "%s", err);
+            free(err);
+            free(cfg);
+            return EXIT_USAGE;
+        }
+        free(cfg);
+    }
+    if (!c.db_path)
+        c.db_path = nx_default_db_path();
+    if (!c.socket_path)
+        c.socket_path = nx_default_socket_path();
+
+    const char *name = argv[optind];
+    int rc = -1;
+    for (size_t i = 0; i < NX_ARRAY_LEN(commands); i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            optind++;
+            /* Each command parses its own options from argv[optind - 1]
+             * on, so that "newsidx add --db X" works as well. */
+            rc = commands[i].fn(&c, argc - optind + 1, argv + optind - 1);
+            break;
+        }
+    }
+    if (rc < 0) {
+        cli_error(&c, "unknown command '%s'", name);
+        usage(stderr);
+        rc = EXIT_USAGE;
+    }
+    newsidx_config_clear(&c.config);
+    free(c.db_path);
+    free(c.socket_path);
+    return rc;
+}

@@ -1,0 +1,207 @@
+/* newsq.c - the command-line client: search, human or JSON output.
+ *
+ * Asks the daemon when one answers on the socket, else searches the
+ * database directly; both answers go through the same output layer. */
+#include "config.h"
+
+#include "nx.h"
+#include "output.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
+
+static void usage(FILE *fp)
+{
+    fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
+          "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
+          "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
+          "             [--like ID | QUERY...]\n"
+          "\n"
+          "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
+          "title:, dateline:, speaker:, location:, date:2025-02-01..2025-02-28.\n"
+          "See newsq(1).\n",
+          fp);
+}
+
+static bool parse_uint(const char *s, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || *end || s[0] == '-' || v > UINT_MAX)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* Prints a query error; when it names a column, points at it. */
+static void query_error(const char *query, const char *msg)
+{
+    fprintf(stderr, "newsq: query syntax error %s\n", msg);
+    const char *col = strstr(msg, "at column ");
+    if (query && col) {
+        long n = strtol(col + 10, NULL, 10);
+        if (n > 0 && (size_t)n <= strlen(query) + 1)
+            fprintf(stderr, "  %s\n  %*s^\n", query, (int)n - 1, "");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *db_path = NULL, *socket_path = NULL, *config_path = NULL;
+    bool json = false;
+    newsidx_search_t req = {0};
+    static const struct option opts[] = {
+        {"socket", required_argument, NULL, 'S'},
+        {"db", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, 'o'},
+        {"sort", required_argument, NULL, 's'},
+        {"since", required_argument, NULL, 'a'},
+        {"until", required_argument, NULL, 'b'},
+        {"speaker", required_argument, NULL, 'p'},
+        {"location", required_argument, NULL, 'l'},
+        {"facets", no_argument, NULL, 'f'},
+        {"explain", no_argument, NULL, 'e'},
+        {"like", required_argument, NULL, 'L'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "jn:h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'S': socket_path = optarg; break;
+        case 'd': db_path = optarg; break;
+        case 'c': config_path = optarg; break;
+        case 'j': json = true; break;
+        case 'n':
+            if (!parse_uint(optarg, &req.limit) || req.limit == 0) {
+                fprintf(stderr, "newsq: --limit wants a positive number, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'o':
+            if (!parse_uint(optarg, &req.offset)) {
+                fprintf(stderr, "newsq: --offset wants a number, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            if (strcmp(optarg, "relevance") == 0)
+                req.sort = NEWSIDX_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0)
+                req.sort = NEWSIDX_SORT_DATE;
+            else {
+                fprintf(stderr, "newsq: --sort is relevance or date, not '%s'\n", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'a': req.since = optarg; break;
+        case 'b': req.until = optarg; break;
+        case 'p': req.speaker = optarg; break;
+        case 'l': req.location = optarg; break;
+        case 'f': req.facets = true; break;
+        case 'e': req.explain = true; break;
+        case 'L': req.like = optarg; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (db_path && socket_path) {
+        fprintf(stderr, "newsq: give --db or --socket, not both\n");
+        return EXIT_USAGE;
+    }
+    nx_buf_t q;
+    nx_buf_init(&q);
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            nx_buf_addc(&q, ' ');
+        nx_buf_adds(&q, argv[i]);
+    }
+    char *query = nx_buf_steal(&q);
+    if (req.like && *query) {
+        fprintf(stderr, "newsq: give --like ID or a query, not both\n");
+        free(query);
+        return EXIT_USAGE;
+    }
+    if (!req.like && !*query && !req.speaker && !req.location && !req.since && !req.until) {
+        usage(stderr);
+        free(query);
+        return EXIT_USAGE;
+    }
+    req.query = query;
+
+    newsidx_config_t cfg;
+    newsidx_config_init(&cfg);
+    char *cfgpath = config_path ? nx_strdup(config_path) : nx_default_config_path();
+    if (cfgpath) {
+        char *err = NULL;
+        if (newsidx_config_load(&cfg, cfgpath, &err) != NEWSIDX_OK) {
+            fprintf(stderr, "newsq: %s\n", err);
+            free(err);
+            free(cfgpath);
+            free(query);
+            return EXIT_USAGE;
+        }
+        free(cfgpath);
+    }
+
+    bool color = !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (!json) {
+        req.hl_open = nx_text_hl_open();
+        req.hl_close = nx_text_hl_close();
+    }
+
+    char *path = db_path ? nx_strdup(db_path) : nx_default_db_path();
+    newsidx_db_t *db = NULL;
+    char *err = NULL;
+    int rc = EXIT_OK;
+    newsidx_status_t st = newsidx_db_open(path, &cfg, &db, &err);
+    if (st != NEWSIDX_OK) {
+        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
+        free(err);
+        rc = EXIT_FAIL;
+        goto out;
+    }
+    newsidx_results_t *r = NULL;
+    st = newsidx_db_search(db, &req, &r);
+    if (st == NEWSIDX_ERR_QUERY) {
+        query_error(query, newsidx_db_error(db));
+        rc = EXIT_USAGE;
+    } else if (st != NEWSIDX_OK) {
+        fprintf(stderr, "newsq: %s\n",
+                newsidx_db_error(db) ? newsidx_db_error(db) : newsidx_status_to_string(st));
+        rc = st == NEWSIDX_ERR_ARG || st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE : EXIT_FAIL;
+    } else {
+        if (json) {
+            json_t *j = nx_results_to_json(r);
+            nx_print_json(stdout, j);
+            json_decref(j);
+        } else if (r->n_hits == 0) {
+            fprintf(stderr, "newsq: no articles match%s%s%s\n", *query ? " '" : "", query,
+                    *query ? "'" : "");
+            rc = EXIT_NONE;
+        } else {
+            nx_print_results_text(stdout, r, color);
+        }
+        newsidx_results_free(r);
+    }
+    newsidx_db_close(db);
+out:
+    free(path);
+    free(query);
+    newsidx_config_clear(&cfg);
+    if (fflush(stdout) != 0)
+        rc = EXIT_FAIL;
+    return rc;
+}
