@@ -1,64 +1,100 @@
-/* extract.c - speakers and locations of an article.
- *
- * Placeholder until speakers.c and places.c land: the dateline's place
- * is the only location, and no speakers are found. */
+/* extract.c - speakers and locations of an article: the public face of
+ * speakers.c and places.c, and where the gazetteer is found. */
 #include "config.h"
 
 #include "nx.h"
+#include "places.h"
+#include "speakers.h"
 
-#include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct newsidx_extractor {
-    int unused;
+    nx_gazetteer_t *gaz;
 };
+
+/* The gazetteer: the path given, else $NEWSIDX_GAZETTEER, else the
+ * installed one, else data/gazetteer.tsv beside the running program (a
+ * build tree, before "make install"). */
+static char *find_gazetteer(const char *given)
+{
+    if (given && *given)
+        return nx_strdup(given);
+    const char *env = getenv("NEWSIDX_GAZETTEER");
+    if (env && *env)
+        return nx_strdup(env);
+    if (access(PKGDATADIR "/gazetteer.tsv", R_OK) == 0)
+        return nx_strdup(PKGDATADIR "/gazetteer.tsv");
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            /* libtool puts uninstalled programs in .libs/ */
+            const char *cands[] = {"%s/data/gazetteer.tsv", "%s/../data/gazetteer.tsv"};
+            for (size_t i = 0; i < NX_ARRAY_LEN(cands); i++) {
+                char *p = nx_printf(cands[i], exe);
+                if (p && access(p, R_OK) == 0)
+                    return p;
+                free(p);
+            }
+        }
+    }
+    return nx_strdup(PKGDATADIR "/gazetteer.tsv");
+}
 
 newsidx_status_t newsidx_extractor_new(const char *gazetteer, newsidx_extractor_t **out,
                                        char **errmsg)
 {
-    (void)gazetteer;
-    (void)errmsg;
-    *out = calloc(1, sizeof **out);
-    return *out ? NEWSIDX_OK : NEWSIDX_ERR_NOMEM;
+    *out = NULL;
+    newsidx_extractor_t *x = calloc(1, sizeof *x);
+    char *path = find_gazetteer(gazetteer);
+    if (!x || !path) {
+        free(x);
+        free(path);
+        return NEWSIDX_ERR_NOMEM;
+    }
+    char *err = NULL;
+    x->gaz = nx_gazetteer_load(path, &err);
+    if (!x->gaz) {
+        nx_set_error(errmsg, "gazetteer %s: %s (set NEWSIDX_GAZETTEER or [index] gazetteer)",
+                     path, err ? err : "cannot be loaded");
+        free(err);
+        free(path);
+        free(x);
+        return NEWSIDX_ERR_IO;
+    }
+    free(path);
+    *out = x;
+    return NEWSIDX_OK;
 }
 
 void newsidx_extractor_free(newsidx_extractor_t *x)
 {
+    if (!x)
+        return;
+    nx_gazetteer_free(x->gaz);
     free(x);
-}
-
-static char *title_case(const char *s)
-{
-    char *r = nx_strdup(s);
-    bool start = true;
-    for (char *p = r; p && *p; p++) {
-        if (isalpha((unsigned char)*p)) {
-            *p = start ? (char)toupper((unsigned char)*p) : (char)tolower((unsigned char)*p);
-            start = false;
-        } else {
-            start = true;
-        }
-    }
-    return r;
 }
 
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t *a)
 {
-    (void)x;
+    nx_strv_t sp = {0}, lo = {0};
+    if (!nx_speakers_find(a->title, a->body, &sp) ||
+        !nx_places_find(x->gaz, a->dateline, a->title, a->body, &lo)) {
+        nx_strv_free(&sp);
+        nx_strv_free(&lo);
+        return NEWSIDX_ERR_NOMEM;
+    }
     nx_strv_free_array(a->speakers, a->n_speakers);
     nx_strv_free_array(a->locations, a->n_locations);
-    a->speakers = a->locations = NULL;
-    a->n_speakers = a->n_locations = 0;
-    if (a->dateline) {
-        nx_strv_t l = {0};
-        char *comma = strchr(a->dateline, ',');
-        char *place = comma ? nx_strndup(a->dateline, (size_t)(comma - a->dateline))
-                            : nx_strdup(a->dateline);
-        nx_strv_take(&l, title_case(place));
-        free(place);
-        a->locations = l.v;
-        a->n_locations = l.n;
-    }
+    a->speakers = sp.v;
+    a->n_speakers = sp.n;
+    a->locations = lo.v;
+    a->n_locations = lo.n;
     return NEWSIDX_OK;
 }

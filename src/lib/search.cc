@@ -325,8 +325,22 @@ Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
-std::string merge_adjacent(std::string s, const std::string &open, const std::string &close)
+/* One line of text: paragraph breaks become spaces, and neighbouring
+ * marked words ("<em>Article</em> <em>Five</em>") one marked phrase. */
+std::string tidy_snippet(const std::string &in, const std::string &open, const std::string &close)
 {
+    std::string s;
+    bool space = false;
+    for (char c : in) {
+        if (c == '\n' || c == '\t' || c == ' ') {
+            space = true;
+            continue;
+        }
+        if (space && !s.empty())
+            s += ' ';
+        space = false;
+        s += c;
+    }
     std::string joint = close + " " + open;
     size_t at;
     while ((at = s.find(joint)) != std::string::npos)
@@ -549,7 +563,7 @@ struct Searcher {
             else
                 snip = mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
                                     "\xe2\x80\xa6");
-            hit->snippet = dup(merge_adjacent(snip, open, close));
+            hit->snippet = dup(tidy_snippet(snip, open, close));
         }
 
         if (req->facets) {
