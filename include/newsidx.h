@@ -175,6 +175,7 @@ typedef struct newsidx_config {
     uint64_t batch_bytes;       /* ... or this many bytes of text */
     double batch_seconds;       /* ... or this many seconds */
     unsigned threads;           /* indexing threads, 0 = one per core */
+    double lock_timeout;        /* seconds a writer waits for the lock */
     /* [weights]: how much one occurrence of a word in each field counts
      * in relevance, relative to body text (weight 1). */
     unsigned weight_body;

@@ -24,6 +24,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->batch_bytes = UINT64_C(64) << 20;
     c->batch_seconds = 60;
     c->threads = 0;
+    c->lock_timeout = 10;
     c->weight_body = 1;
     c->weight_title = 3;
     c->weight_dateline = 2;
@@ -69,6 +70,7 @@ static const struct key {
     K("index", "batch_seconds", K_SECONDS, batch_seconds, 0.01, 86400),
     K("index", "threads", K_UINT, threads, 0, 256),
     K("index", "gazetteer", K_STRING, gazetteer, 0, 0),
+    K("index", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
     K("weights", "body", K_UINT, weight_body, 1, 100),
     K("weights", "title", K_UINT, weight_title, 0, 100),
     K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
@@ -231,6 +233,8 @@ static int handler(void *user, const char *section, const char *name, const char
 
 newsidx_status_t newsidx_config_load(newsidx_config_t *c, const char *path, char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     FILE *fp = fopen(path, "r");
     if (!fp) {
         nx_set_error(errmsg, "%s: %s", path, strerror(errno));

@@ -50,6 +50,8 @@ static char *find_gazetteer(const char *given)
 newsidx_status_t newsidx_extractor_new(const char *gazetteer, newsidx_extractor_t **out,
                                        char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     *out = NULL;
     newsidx_extractor_t *x = calloc(1, sizeof *x);
     char *path = find_gazetteer(gazetteer);

@@ -35,6 +35,8 @@ struct newsidx_input {
 newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
                                     newsidx_input_t **out, char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     *out = NULL;
     newsidx_input_t *in = calloc(1, sizeof *in);
     if (!in)
@@ -305,6 +307,8 @@ newsidx_status_t newsidx_article_parse(const char *buf, size_t len, newsidx_form
                                        const char *name, newsidx_article_t **out,
                                        char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     *out = NULL;
     if (!buf || format == NEWSIDX_FORMAT_JSONL)
         return NEWSIDX_ERR_ARG;

@@ -158,6 +158,8 @@ static std::string describe_owner(const std::string &db)
 extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_config_t *config,
                                             newsidx_db_t **out, char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     *out = nullptr;
     if (!path) {
         nx_set_error(errmsg, "no database path");
@@ -297,6 +299,8 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
                                                 unsigned flags, newsidx_writer_t **out,
                                                 char **errmsg)
 {
+    if (errmsg)
+        *errmsg = NULL;
     *out = nullptr;
     newsidx_writer_t *w = nullptr;
     std::string detail;
@@ -327,7 +331,7 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
         std::string threshold = std::to_string(w->config.batch_docs + 1);
         setenv("XAPIAN_FLUSH_THRESHOLD", threshold.c_str(), 1);
         int action = (flags & NEWSIDX_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
-        double waited = 0, limit = (flags & NEWSIDX_WRITER_WAIT) ? 10.0 : 0.0;
+        double waited = 0, limit = (flags & NEWSIDX_WRITER_WAIT) ? w->config.lock_timeout : 0.0;
         for (;;) {
             try {
                 w->db = Xapian::WritableDatabase(path, action);
@@ -335,8 +339,8 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
             } catch (const Xapian::DatabaseLockError &) {
                 if (waited >= limit)
                     throw;
-                usleep(100000);
-                waited += 0.1;
+                usleep(50000);
+                waited += 0.05;
             }
         }
         st = check_format(w->db, detail);

@@ -1,0 +1,129 @@
+#!/bin/sh
+# newsidx add as a bulk loader, rm, get, stats, and newsq over the result.
+. "$(dirname "$0")/lib.sh"
+
+DB="$TMP/db"
+A="$TMP/in"
+mkdir -p "$A/sub" "$A/.hidden"
+
+cat >"$A/one.txt" <<'T'
+date 2025-03-04
+Ministers meet on ports
+
+ROTTERDAM (NW) — Port workers in Rotterdam walked out on Tuesday, and the
+harbour authority said ships were waiting at anchor in the North Sea.
+“We will not load a single container until the talks resume,” said union
+leader Maria Jansen.
+T
+cat >"$A/sub/two.txt" <<'T'
+Title: Frost damages orchards
+Date: 2025-04-01
+ID: frost-1
+Dateline: VALENCIA, Spain
+
+Growers near Valencia counted their losses after a late frost, and the
+regional farm office said the harvest would be the smallest in ten years.
+T
+printf 'this file is hidden\n' >"$A/.hidden/x.txt"
+cat >"$A/feed.jsonl" <<'T'
+{"id": "j1", "title": "Rates held", "date": "2025-05-06", "dateline": "TOKYO", "body": "The central bank held rates steady on Tuesday."}
+{"id": "j2", "body": "broken line
+{"id": "j3", "title": "Wildfire contained", "body": "Firefighters contained the blaze near the coast."}
+{"id": "j4", "date": "not a date", "body": "x"}
+T
+
+out=$("$NEWSIDX" --db "$DB" add "$A" 2>&1); rc=$?
+is "add exits 1 when records were rejected" "$rc" 1
+like "a broken JSON line is named with file and line" "$out" 'feed\.jsonl:2: invalid JSON'
+like "a bad date is named with file and line" "$out" "feed\.jsonl:4: date 'not a date'"
+like "the summary counts indexed and rejected" "$out" '4 articles indexed \(4 new, 0 replaced\), 2 rejected'
+unlike "hidden directories are skipped" "$out" 'hidden'
+
+out=$("$NEWSIDX" --db "$DB" stats --json)
+is "the good records are stored" "$(json_get "$out" 'd["documents"]')" 4
+
+out=$("$NEWSQ" --db "$DB" --json rotterdam)
+is "free text finds the text article" "$(json_get "$out" 'd["total"]')" 1
+is "its title is the title line" "$(json_get "$out" 'd["hits"][0]["title"]')" "Ministers meet on ports"
+out=$("$NEWSQ" --db "$DB" --json 'title:frost')
+is "title: prefix" "$(json_get "$out" 'd["hits"][0]["id"]')" frost-1
+out=$("$NEWSQ" --db "$DB" --json 'dateline:tokyo')
+is "dateline: prefix" "$(json_get "$out" 'd["hits"][0]["id"]')" j1
+out=$("$NEWSQ" --db "$DB" --json '"single container"')
+is "phrase search" "$(json_get "$out" 'd["total"]')" 1
+out=$("$NEWSQ" --db "$DB" --json '"container single"')
+is "a phrase in the wrong order does not match" "$(json_get "$out" 'd["total"]')" 0
+out=$("$NEWSQ" --db "$DB" --json 'frost rotterdam')
+is "words are ANDed by default" "$(json_get "$out" 'd["total"]')" 0
+out=$("$NEWSQ" --db "$DB" --json 'frost OR rotterdam')
+is "OR" "$(json_get "$out" 'd["total"]')" 2
+out=$("$NEWSQ" --db "$DB" --json 'counting')
+is "stemming: counting finds counted" "$(json_get "$out" 'd["hits"][0]["id"]')" frost-1
+out=$("$NEWSQ" --db "$DB" --json 'contain*')
+is "wildcard" "$(json_get "$out" 'd["total"]')" 2
+out=$("$NEWSQ" --db "$DB" --json 'date:2025-03-01..2025-04-30')
+is "date range" "$(json_get "$out" 'len(d["hits"])')" 2
+out=$("$NEWSQ" --db "$DB" --json --since 2025-05-01 rates)
+is "--since" "$(json_get "$out" 'd["total"]')" 1
+out=$("$NEWSQ" --db "$DB" --json --until 2025-05-01 rates)
+is "--until" "$(json_get "$out" 'd["total"]')" 0
+out=$("$NEWSQ" --db "$DB" --json --sort date --limit 1 'frost OR rotterdam OR rates')
+is "--sort date puts the newest first" "$(json_get "$out" 'd["hits"][0]["id"]')" j1
+
+out=$("$NEWSQ" --db "$DB" '(frost' 2>&1); rc=$?
+is "a syntax error exits 2" "$rc" 2
+like "and says where" "$out" "column 1: '\(' is never closed"
+out=$("$NEWSQ" --db "$DB" 'frost AND' 2>&1)
+like "a dangling operator is reported" "$out" "column 7: 'AND' needs something after it"
+out=$("$NEWSQ" --db "$DB" nothingmatchesthis 2>&1); rc=$?
+is "no results exits 1 in text mode" "$rc" 1
+like "and says so" "$out" "no articles match"
+out=$("$NEWSQ" --db "$TMP/nodb" x 2>&1); rc=$?
+is "a missing database exits 3" "$rc" 3
+like "and says there is none yet" "$out" "no database at .*nodb"
+
+out=$("$NEWSIDX" --db "$DB" get --json frost-1)
+is "get --json returns the article" "$(json_get "$out" 'd["title"]')" "Frost damages orchards"
+like "with its body" "$(json_get "$out" 'd["body"]')" "late frost"
+"$NEWSIDX" --db "$DB" get nosuchid >/dev/null 2>&1; rc=$?
+is "get of an unknown id exits 1" "$rc" 1
+
+ok "re-adding the same files" "$NEWSIDX" --db "$DB" add --quiet "$A/one.txt" "$A/sub"
+out=$("$NEWSIDX" --db "$DB" stats --json)
+is "replaces: the count does not change" "$(json_get "$out" 'd["documents"]')" 4
+
+ok "rm removes an article" "$NEWSIDX" --db "$DB" rm frost-1
+out=$("$NEWSIDX" --db "$DB" stats --json)
+is "one fewer" "$(json_get "$out" 'd["documents"]')" 3
+"$NEWSIDX" --db "$DB" rm frost-1 >/dev/null 2>&1; rc=$?
+is "rm of a missing id exits 1" "$rc" 1
+
+printf '{"id": "s1", "body": "From standard input."}\n' | "$NEWSIDX" --db "$DB" add --quiet --format jsonl - 
+out=$("$NEWSQ" --db "$DB" --json 'standard input')
+is "add reads standard input" "$(json_get "$out" 'd["hits"][0]["id"]')" s1
+
+out=$(NEWSIDX_DB="$TMP/envdb" "$NEWSIDX" add --quiet "$A/one.txt" 2>&1 && NEWSIDX_DB="$TMP/envdb" "$NEWSIDX" stats --json)
+is "\$NEWSIDX_DB selects the database" "$(json_get "$out" 'd["documents"]')" 1
+"$NEWSIDX" add --quiet "$A/one.txt"
+is "the default database lives under \$XDG_DATA_HOME" "$(test -d "$XDG_DATA_HOME/newsidx/db" && echo yes)" yes
+
+# Another writer holds the lock: add waits a bounded time, then names it.
+printf '[index]\nlock_timeout = 0.3s\n' >"$TMP/short.conf"
+mkfifo "$TMP/fifo"
+"$NEWSIDX" --db "$DB" add --quiet --format jsonl - <"$TMP/fifo" &
+holder=$!
+exec 7>"$TMP/fifo"          # keep the holder's input open
+sleep 0.5
+out=$("$NEWSIDX" --config "$TMP/short.conf" --db "$DB" add --quiet "$A/one.txt" 2>&1); rc=$?
+is "a second writer fails" "$rc" 3
+like "naming the holder" "$out" "locked by newsidx \\(pid $holder\\)"
+like "and warning against deleting the lock" "$out" "never delete"
+out=$("$NEWSQ" --db "$DB" --json rotterdam)
+is "readers still read while a writer holds the lock" "$(json_get "$out" 'd["total"]')" 1
+printf '{"id": "late", "body": "Written by the holder."}\n' >&7
+exec 7>&-
+wait $holder
+out=$("$NEWSQ" --db "$DB" --json 'holder')
+is "the holder's write landed" "$(json_get "$out" 'd["hits"][0]["id"]')" late
+
+done_testing

@@ -1,0 +1,325 @@
+/* test_store.c - the Xapian layer through the public API, on real
+ * databases in a temporary directory. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "nx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/nx-store-XXXXXX";
+static char path[64];
+static newsidx_config_t cfg;
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/nx-store-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/db", dir);
+    newsidx_config_init(&cfg);
+    cfg.lock_timeout = 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char *cmd = nx_printf("rm -rf '%s'", dir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc == 0 ? 0 : -1;
+}
+
+static newsidx_article_t *art(const char *id, const char *title, const char *body)
+{
+    newsidx_article_t *a = newsidx_article_new();
+    a->id = nx_strdup(id);
+    a->title = title ? nx_strdup(title) : NULL;
+    a->body = nx_strdup(body);
+    return a;
+}
+
+static void set_list(char ***v, size_t *n, const char *name)
+{
+    *v = calloc(1, sizeof **v);
+    (*v)[0] = nx_strdup(name);
+    *n = 1;
+}
+
+static newsidx_writer_t *open_writer(void)
+{
+    newsidx_writer_t *w = NULL;
+    char *err = NULL;
+    newsidx_status_t st = newsidx_writer_open(path, &cfg, NEWSIDX_WRITER_CREATE, &w, &err);
+    if (st != NEWSIDX_OK)
+        fprintf(stderr, "writer: %s\n", err);
+    assert_int_equal(st, NEWSIDX_OK);
+    free(err);
+    return w;
+}
+
+static newsidx_db_t *open_reader(void)
+{
+    newsidx_db_t *db = NULL;
+    char *err = NULL;
+    assert_int_equal(newsidx_db_open(path, &cfg, &db, &err), NEWSIDX_OK);
+    free(err);
+    return db;
+}
+
+static void add(newsidx_writer_t *w, newsidx_article_t *a)
+{
+    assert_int_equal(newsidx_writer_add(w, a, NULL), NEWSIDX_OK);
+    newsidx_article_free(a);
+}
+
+static newsidx_results_t *search(newsidx_db_t *db, const char *q)
+{
+    newsidx_search_t req = {.query = q};
+    newsidx_results_t *r = NULL;
+    newsidx_status_t st = newsidx_db_search(db, &req, &r);
+    if (st != NEWSIDX_OK)
+        fprintf(stderr, "search %s: %s\n", q, newsidx_db_error(db));
+    assert_int_equal(st, NEWSIDX_OK);
+    return r;
+}
+
+static void missing_database(void **state)
+{
+    (void)state;
+    newsidx_db_t *db = NULL;
+    char *err = NULL;
+    assert_int_equal(newsidx_db_open(path, &cfg, &db, &err), NEWSIDX_ERR_NO_DATABASE);
+    assert_non_null(strstr(err, "no database"));
+    free(err);
+    newsidx_writer_t *w = NULL;
+    assert_int_equal(newsidx_writer_open(path, &cfg, 0, &w, &err), NEWSIDX_ERR_NO_DATABASE);
+    free(err);
+}
+
+static void add_replace_get_delete(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    bool replaced = true;
+    newsidx_article_t *a = art("a1", "Harbour strike", "Dock workers stopped work.");
+    assert_int_equal(newsidx_writer_add(w, a, &replaced), NEWSIDX_OK);
+    assert_false(replaced);
+    assert_int_equal(newsidx_writer_add(w, a, &replaced), NEWSIDX_OK);
+    assert_true(replaced);
+    newsidx_article_free(a);
+    assert_int_equal(newsidx_writer_pending(w), 2);
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_writer_pending(w), 0);
+
+    newsidx_db_t *db = open_reader();
+    newsidx_stats_t s;
+    assert_int_equal(newsidx_db_stats(db, &s), NEWSIDX_OK);
+    assert_int_equal(s.documents, 1);
+    assert_int_equal(s.format, NEWSIDX_FORMAT_VERSION);
+    newsidx_article_t *g = NULL;
+    assert_int_equal(newsidx_db_get(db, "a1", &g), NEWSIDX_OK);
+    assert_string_equal(g->title, "Harbour strike");
+    assert_string_equal(g->body, "Dock workers stopped work.");
+    newsidx_article_free(g);
+    assert_int_equal(newsidx_db_get(db, "nope", &g), NEWSIDX_ERR_NOT_FOUND);
+    assert_non_null(strstr(newsidx_db_error(db), "nope"));
+
+    assert_int_equal(newsidx_writer_delete(w, "nope"), NEWSIDX_ERR_NOT_FOUND);
+    assert_int_equal(newsidx_writer_delete(w, "a1"), NEWSIDX_OK);
+    assert_int_equal(newsidx_writer_close(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_stats(db, &s), NEWSIDX_OK);
+    assert_int_equal(s.documents, 0);
+    newsidx_db_close(db);
+}
+
+static void second_writer_is_locked_out(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    newsidx_writer_t *w2 = NULL;
+    char *err = NULL;
+    assert_int_equal(newsidx_writer_open(path, &cfg, NEWSIDX_WRITER_WAIT, &w2, &err),
+                     NEWSIDX_ERR_LOCKED);
+    assert_null(w2);
+    assert_non_null(strstr(err, "locked by"));
+    free(err);
+    newsidx_writer_close(w);
+}
+
+/* A reader left on an old revision while the writer commits again and
+ * again must still answer: the library reopens and retries. */
+static void reader_survives_commits(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    add(w, art("first", NULL, "The first article about tides."));
+    newsidx_writer_commit(w);
+    newsidx_db_t *db = open_reader();
+    char id[32], body[128];
+    for (int c = 0; c < 8; c++) {
+        for (int i = 0; i < 200; i++) {
+            snprintf(id, sizeof id, "n%d-%d", c, i);
+            snprintf(body, sizeof body, "Tides and currents, report %d of batch %d, word%d.", i, c, i);
+            add(w, art(id, NULL, body));
+        }
+        assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    }
+    newsidx_results_t *r = search(db, "tides");
+    assert_true(r->total >= 1);
+    newsidx_results_free(r);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    r = search(db, "tides");
+    assert_int_equal(r->total, 1601);
+    newsidx_results_free(r);
+    newsidx_db_close(db);
+    newsidx_writer_close(w);
+}
+
+static void query_errors_and_limits(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    add(w, art("q1", NULL, "Anything at all."));
+    newsidx_writer_close(w);
+    newsidx_db_t *db = open_reader();
+    newsidx_results_t *r = NULL;
+    newsidx_search_t req = {.query = "anything \"at all"};
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    assert_non_null(strstr(newsidx_db_error(db), "column 10"));
+    req.query = "date:yesterday..today";
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    assert_non_null(strstr(newsidx_db_error(db), "date:"));
+    req.query = "anything";
+    req.limit = cfg.max_limit + 1;
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
+    req.limit = 0;
+    req.offset = cfg.max_offset + 1;
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
+    req.offset = 0;
+    req.query = "";
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_ARG);
+    req.since = "2025-13-40";
+    req.query = "anything";
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    assert_null(r);
+    newsidx_db_close(db);
+}
+
+/* The ranking pairs of the field-weighting promise: two articles that
+ * differ only in whether a word is a speaker (or location, or title). */
+static void field_weights_rank_pairs(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    const char *body = "Talks went on late into the night. Rutte and Lisbon were mentioned "
+                       "once each, and the harbour was quiet.";
+    newsidx_article_t *plain = art("plain", "Night talks", body);
+    newsidx_article_t *spk = art("speaker", "Night talks", body);
+    set_list(&spk->speakers, &spk->n_speakers, "Mark Rutte");
+    newsidx_article_t *loc = art("location", "Night talks", body);
+    set_list(&loc->locations, &loc->n_locations, "Lisbon");
+    newsidx_article_t *tit = art("title", "Night talks on the harbour", body);
+    add(w, plain);
+    add(w, spk);
+    add(w, loc);
+    add(w, tit);
+    newsidx_writer_close(w);
+    newsidx_db_t *db = open_reader();
+    newsidx_results_t *r = search(db, "rutte");
+    assert_int_equal(r->n_hits, 4);
+    assert_string_equal(r->hits[0].id, "speaker");
+    assert_true(r->hits[0].score > r->hits[1].score);
+    newsidx_results_free(r);
+    r = search(db, "lisbon");
+    assert_string_equal(r->hits[0].id, "location");
+    assert_true(r->hits[0].score > r->hits[1].score);
+    newsidx_results_free(r);
+    r = search(db, "harbour");
+    assert_string_equal(r->hits[0].id, "title");
+    assert_true(r->hits[0].score > r->hits[1].score);
+    newsidx_results_free(r);
+    /* Field queries: partial names, unstemmed, phrases, wildcards. */
+    r = search(db, "speaker:rutte");
+    assert_int_equal(r->total, 1);
+    newsidx_results_free(r);
+    r = search(db, "speaker:\"mark rutte\"");
+    assert_int_equal(r->total, 1);
+    newsidx_results_free(r);
+    r = search(db, "speaker:\"rutte mark\"");
+    assert_int_equal(r->total, 0);
+    newsidx_results_free(r);
+    r = search(db, "speaker:rut*");
+    assert_int_equal(r->total, 1);
+    newsidx_results_free(r);
+    r = search(db, "location:lisbon");
+    assert_int_equal(r->total, 1);
+    assert_string_equal(r->hits[0].id, "location");
+    newsidx_results_free(r);
+    newsidx_db_close(db);
+}
+
+static void filters_and_facets(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    const char *who[] = {"Ana Ruiz", "Ana Ruiz", "Tom Berg"};
+    const char *where[] = {"Lima", "Quito", "Lima"};
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "f%d", i);
+        newsidx_article_t *a = art(id, NULL, "Election results were counted.");
+        set_list(&a->speakers, &a->n_speakers, who[i]);
+        set_list(&a->locations, &a->n_locations, where[i]);
+        add(w, a);
+    }
+    newsidx_writer_close(w);
+    newsidx_db_t *db = open_reader();
+    newsidx_search_t req = {.query = "election", .facets = true};
+    newsidx_results_t *r = NULL;
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
+    assert_true(r->has_facets);
+    assert_int_equal(r->n_speaker_facets, 2);
+    assert_string_equal(r->speaker_facets[0].name, "Ana Ruiz");
+    assert_int_equal(r->speaker_facets[0].count, 2);
+    assert_string_equal(r->location_facets[0].name, "Lima");
+    assert_int_equal(r->location_facets[0].count, 2);
+    newsidx_results_free(r);
+    req.speaker = "ana ruiz";           /* exact, case-insensitive */
+    req.location = "LIMA";
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
+    assert_int_equal(r->total, 1);
+    assert_string_equal(r->hits[0].id, "f0");
+    newsidx_results_free(r);
+    req.speaker = "ruiz";               /* the filter wants the full name */
+    req.location = NULL;
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
+    assert_int_equal(r->total, 0);
+    newsidx_results_free(r);
+    newsidx_db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(missing_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(add_replace_get_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(second_writer_is_locked_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(reader_survives_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(query_errors_and_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(field_weights_rank_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
