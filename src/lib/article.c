@@ -90,7 +90,7 @@ static size_t caps_word(const char *s, size_t n, size_t *letters)
         if (isupper(c)) {
             (*letters)++;
             i++;
-        } else if (c == '.' || c == '\'' || (c == '-' && i > 0 && i + 1 < n &&
+        } else if (c == '.' || c == '\'' || ((c == '-' || c == '/') && i > 0 && i + 1 < n &&
                                                isupper((unsigned char)s[i + 1]))) {
             i++;
         } else if (c >= 0x80) {
@@ -158,18 +158,46 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
     memset(dl, 0, sizeof *dl);
     if (n > 120)
         n = 120;                        /* a dateline is short */
-    /* Place: upper-case words separated by single spaces. */
-    for (;;) {
-        size_t l, k = caps_word(s + i, n - i, &l);
-        if (!k || !l)
-            break;
+    /* Place: upper-case words ("NEW YORK"), or up to four capitalised
+     * ones ("New York", "Rio de Janeiro"), separated by single spaces. */
+    size_t l, k = caps_word(s, n, &l);
+    bool upper = k && l >= 1 && (k == n || s[k] == ' ' || s[k] == ',' || s[k] == '(') &&
+                 (l >= 2 || (k < n && s[k] == ' '));
+    for (unsigned words = 0; words < 8; words++) {
+        if (upper) {
+            k = caps_word(s + i, n - i, &l);
+            if (!k || !l)
+                break;
+        } else {
+            k = cap_word(s + i, n - i);
+            l = k;
+            if (!k) {
+                /* a lower-case particle inside a name, then a capital */
+                static const char *const particles[] = {"de ", "da ", "del ", "do ", "la ",
+                                                        "le ", "of ", "upon ", "am ", "sur "};
+                size_t pl = 0;
+                for (size_t p = 0; p < NX_ARRAY_LEN(particles) && !pl; p++)
+                    if (strncmp(s + i, particles[p], strlen(particles[p])) == 0)
+                        pl = strlen(particles[p]);
+                if (!pl || words == 0 || !cap_word(s + i + pl, n - i - pl))
+                    break;
+                i += pl;
+                k = cap_word(s + i, n - i);
+                l = k;
+            }
+            if (words >= 4)
+                return false;
+        }
+        /* mixed-case words must be plain words, not "U.S.-backed" */
         i += k;
         total += l;
-        if (i + 1 < n && s[i] == ' ' && caps_word(s + i + 1, n - i - 1, &l) && l)
+        if (i + 1 < n && s[i] == ' ' && s[i + 1] != '(' && !dash_len(s + i + 1, n - i - 1))
             i++;
         else
             break;
     }
+    while (i > 0 && s[i - 1] == ' ')
+        i--;
     if (total < 2)
         return false;
     dl->place_len = i;
@@ -210,12 +238,12 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
     while (j < n && s[j] == ' ')
         j++;
     if (j < n && s[j] == '(') {
-        size_t k = j + 1;
-        while (k < n && s[k] != ')' && s[k] != '\n' && k - j < 40)
-            k++;
-        if (k >= n || s[k] != ')')
+        size_t close = j + 1;
+        while (close < n && s[close] != ')' && s[close] != '\n' && close - j < 40)
+            close++;
+        if (close >= n || s[close] != ')')
             return false;
-        i = k + 1;
+        i = close + 1;
     }
     while (i < n && s[i] == ' ')
         i++;
@@ -446,29 +474,29 @@ bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err)
             goto oom;
         i = skip_ws(s, n, k);
     }
+    /* A title line followed by a paragraph that opens with a dateline
+     * wins over reading the first line itself as a dateline: wire titles
+     * are often upper case with a dash ("OIL PRICES FALL - TRADERS"). */
     nx_dateline_t dl;
-    if (nx_dateline_scan(s + i, n - i, &dl)) {
+    size_t le = i + line_end(s + i, n - i);
+    size_t next = skip_ws(s, n, le);
+    bool blank_after = false;
+    for (size_t k = le + 1; k < next; k++)
+        if (s[k] == '\n')
+            blank_after = true;
+    if (le > i && le - i <= 300 && next < n && nx_dateline_scan(s + next, n - next, &dl)) {
+        if (!nx_article_set(&a->title, s + i, le - i) || !set_dateline(a, s + next, &dl))
+            goto oom;
+        i = next + dl.len;
+    } else if (nx_dateline_scan(s + i, n - i, &dl)) {
         if (!set_dateline(a, s + i, &dl))
             goto oom;
         i += dl.len;
-    } else {
-        /* A title line, then the dateline on the next paragraph. */
-        size_t le = i + line_end(s + i, n - i);
-        size_t next = skip_ws(s, n, le);
-        bool blank_after = false;
-        for (size_t k = le; k < next; k++)
-            if (s[k] == '\n' && k > le)
-                blank_after = true;
-        if (next < n && nx_dateline_scan(s + next, n - next, &dl)) {
-            if (!nx_article_set(&a->title, s + i, le - i) || !set_dateline(a, s + next, &dl))
-                goto oom;
-            i = next + dl.len;
-        } else if (blank_after && le - i <= 200 && le > i && s[le - 1] != '.' &&
-                   next < n) {
-            if (!nx_article_set(&a->title, s + i, le - i))
-                goto oom;
-            i = next;
-        }
+    } else if (blank_after && le - i <= 200 && le > i && s[le - 1] != '.' && next < n) {
+        /* A short first paragraph without a full stop: a title. */
+        if (!nx_article_set(&a->title, s + i, le - i))
+            goto oom;
+        i = next;
     }
     if (!nx_article_set(&a->body, s + i, n - i))
         goto oom;

@@ -35,6 +35,24 @@ int cmd_stats(cli_t *c, int argc, char **argv);
 /* Opens the database for reading, printing the error; NULL on failure. */
 newsidx_db_t *cli_open_db(cli_t *c);
 
+typedef struct source {
+    char *path;
+    uint64_t size;
+} source_t;
+
+/* The inputs named on a command line, directories expanded. */
+typedef struct sources {
+    source_t *v;
+    size_t n, cap;
+    uint64_t total_bytes;
+    bool total_known;
+} sources_t;
+
+/* Expands paths (files, directories, "-") into out, reporting problems
+ * (missing files, loops) on stderr; returns how many there were. */
+unsigned sources_collect(cli_t *c, char **paths, int n, sources_t *out);
+void sources_free(sources_t *s);
+
 /* Progress on long runs: a bar on a terminal, periodic lines otherwise. */
 typedef struct progress progress_t;
 progress_t *progress_new(const char *prog, uint64_t total_bytes, bool quiet);

@@ -10,117 +10,9 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fts.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-typedef struct source {
-    char *path;
-    uint64_t size;
-} source_t;
-
-typedef struct sources {
-    source_t *v;
-    size_t n, cap;
-    uint64_t total_bytes;
-    bool total_known;
-} sources_t;
-
-static bool push_source(sources_t *s, const char *path, uint64_t size)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        source_t *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        s->v = v;
-        s->cap = cap;
-    }
-    if (!(s->v[s->n].path = nx_strdup(path)))
-        return false;
-    s->v[s->n++].size = size;
-    s->total_bytes += size;
-    return true;
-}
-
-static int cmp_names(const FTSENT **a, const FTSENT **b)
-{
-    return strcmp((*a)->fts_name, (*b)->fts_name);
-}
-
-/* Files under a directory, in name order, following symbolic links
- * (fts reports a link that loops back as FTS_DC, which we skip);
- * hidden files and directories are left out.  Returns problems found. */
-static unsigned walk(cli_t *c, const char *dir, sources_t *out)
-{
-    char *paths[] = {(char *)dir, NULL};
-    unsigned problems = 0;
-    FTS *fts = fts_open(paths, FTS_LOGICAL | FTS_NOCHDIR, cmp_names);
-    if (!fts) {
-        cli_error(c, "%s: %s", dir, strerror(errno));
-        return 1;
-    }
-    FTSENT *e;
-    while ((e = fts_read(fts))) {
-        bool hidden = e->fts_level > 0 && e->fts_name[0] == '.';
-        switch (e->fts_info) {
-        case FTS_D:
-            if (hidden)
-                fts_set(fts, e, FTS_SKIP);
-            break;
-        case FTS_F:
-            if (!hidden && !push_source(out, e->fts_path, (uint64_t)e->fts_statp->st_size)) {
-                cli_error(c, "out of memory");
-                problems++;
-            }
-            break;
-        case FTS_DC:
-            cli_warn(c, "%s: directory loop (a symbolic link back to a parent), skipped",
-                     e->fts_path);
-            problems++;
-            break;
-        case FTS_SLNONE:
-            cli_warn(c, "%s: dangling symbolic link, skipped", e->fts_path);
-            problems++;
-            break;
-        case FTS_DNR:
-        case FTS_ERR:
-        case FTS_NS:
-            cli_error(c, "%s: %s", e->fts_path, strerror(e->fts_errno));
-            problems++;
-            break;
-        default:
-            break;
-        }
-    }
-    fts_close(fts);
-    return problems;
-}
-
-static unsigned collect(cli_t *c, char **paths, int n, sources_t *out)
-{
-    unsigned problems = 0;
-    out->total_known = true;
-    for (int i = 0; i < n; i++) {
-        struct stat st;
-        if (strcmp(paths[i], "-") == 0) {
-            push_source(out, "-", 0);
-            out->total_known = false;
-        } else if (stat(paths[i], &st) != 0) {
-            cli_error(c, "%s: %s", paths[i], strerror(errno));
-            problems++;
-        } else if (S_ISDIR(st.st_mode)) {
-            problems += walk(c, paths[i], out);
-        } else {
-            push_source(out, paths[i], (uint64_t)st.st_size);
-            if (!S_ISREG(st.st_mode))
-                out->total_known = false;
-        }
-    }
-    return problems;
-}
 
 typedef struct import {
     cli_t *c;
@@ -245,7 +137,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
     }
 
     sources_t srcs = {0};
-    unsigned problems = collect(c, argv + optind, argc - optind, &srcs);
+    unsigned problems = sources_collect(c, argv + optind, argc - optind, &srcs);
 
     import_t im = {.c = c};
     char *err = NULL;
@@ -253,6 +145,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);
+        sources_free(&srcs);
         return EXIT_FAIL;
     }
     st = newsidx_writer_open(c->db_path, &c->config, NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT,
@@ -261,6 +154,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);
         newsidx_extractor_free(im.x);
+        sources_free(&srcs);
         return EXIT_FAIL;
     }
     double t0 = nx_now();
@@ -287,9 +181,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
                 c->prog, (unsigned long long)done, (unsigned long long)im.added,
                 (unsigned long long)im.replaced, (unsigned long long)(im.rejected + problems), secs,
                 secs > 0 ? (double)done / secs : 0.0);
-    for (size_t i = 0; i < srcs.n; i++)
-        free(srcs.v[i].path);
-    free(srcs.v);
+    sources_free(&srcs);
     if (im.failed)
         return EXIT_FAIL;
     return (im.rejected || problems) ? EXIT_REJECTED : EXIT_OK;

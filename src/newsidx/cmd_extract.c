@@ -43,10 +43,11 @@ int cmd_extract(cli_t *c, int argc, char **argv)
         free(err);
         return EXIT_FAIL;
     }
-    unsigned long rejected = 0;
-    for (int i = optind; i < argc; i++) {
+    sources_t srcs = {0};
+    unsigned long rejected = sources_collect(c, argv + optind, argc - optind, &srcs);
+    for (size_t i = 0; i < srcs.n; i++) {
         newsidx_input_t *in = NULL;
-        if (newsidx_input_open(argv[i], format, &in, &err) != NEWSIDX_OK) {
+        if (newsidx_input_open(srcs.v[i].path, format, &in, &err) != NEWSIDX_OK) {
             cli_error(c, "%s", err);
             free(err);
             err = NULL;
@@ -86,6 +87,7 @@ int cmd_extract(cli_t *c, int argc, char **argv)
         newsidx_input_close(in);
     }
     newsidx_extractor_free(x);
+    sources_free(&srcs);
     if (fflush(stdout) != 0) {
         cli_error(c, "writing output failed");
         return EXIT_FAIL;
