@@ -200,7 +200,7 @@ typedef struct newsidx_config {
     uint64_t max_request;       /* bytes of one MessagePack-RPC frame */
     unsigned max_depth;         /* nesting of one request */
     uint64_t max_output;        /* replies buffered for one client */
-    double write_batch_seconds; /* the writer's commit interval */
+    double commit_interval;     /* the daemon gathers writes this long */
     char **writers;             /* user and group names allowed to write;
                                    "@name" is a group */
     size_t n_writers;

@@ -44,7 +44,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->max_request = UINT64_C(1) << 20;
     c->max_depth = 16;
     c->max_output = UINT64_C(16) << 20;
-    c->write_batch_seconds = 0.2;
+    c->commit_interval = 0.05;
 }
 
 void newsidx_config_clear(newsidx_config_t *c)
@@ -91,7 +91,7 @@ static const struct key {
     K("daemon", "max_request", K_BYTES, max_request, 64, 1 << 30),
     K("daemon", "max_depth", K_UINT, max_depth, 2, 64),
     K("daemon", "max_output", K_BYTES, max_output, 1 << 16, 1e12),
-    K("daemon", "write_batch_seconds", K_SECONDS, write_batch_seconds, 0.001, 60),
+    K("daemon", "commit_interval", K_SECONDS, commit_interval, 0, 60),
     K("daemon", "writers", K_LIST, writers, 0, 0),
     K("daemon", "pidfile", K_STRING, pidfile, 0, 0),
 #undef K

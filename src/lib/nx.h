@@ -85,6 +85,11 @@ struct json_t *nx_article_to_json(const newsidx_article_t *a, bool with_body,
                                   bool with_entities);
 struct json_t *nx_results_to_json(const newsidx_results_t *r);
 
+/* ---- handles (store.cc) ---- */
+/* New limits and weights for an open handle (after a reload). */
+void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg);
+void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg);
+
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);
 char *nx_default_socket_path(void);

@@ -193,6 +193,11 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
     return st;
 }
 
+extern "C" void nx_db_set_config(newsidx_db_t *h, const newsidx_config_t *cfg)
+{
+    copy_numbers(&h->config, cfg);
+}
+
 extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
 {
     try {
@@ -366,6 +371,11 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
     delete w;
     nx_set_error(errmsg, "%s: %s", path, detail.c_str());
     return st;
+}
+
+extern "C" void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg)
+{
+    copy_numbers(&w->config, cfg);
 }
 
 extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsidx_article_t *a,

@@ -32,6 +32,10 @@ int cmd_rm(cli_t *c, int argc, char **argv);
 int cmd_get(cli_t *c, int argc, char **argv);
 int cmd_stats(cli_t *c, int argc, char **argv);
 
+/* The daemon's client when one answers on the socket (and --db was not
+ * given), else NULL; with --socket, says that none answers. */
+struct nx_client *cli_connect_daemon(cli_t *c);
+
 /* Opens the database for reading, printing the error; NULL on failure. */
 newsidx_db_t *cli_open_db(cli_t *c);
 

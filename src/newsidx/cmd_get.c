@@ -2,10 +2,17 @@
 #include "config.h"
 
 #include "cli.h"
+#include "client.h"
 #include "output.h"
 
 #include <getopt.h>
 #include <stdlib.h>
+
+static void pack_id(msgpack_packer *pk, const void *arg)
+{
+    msgpack_pack_array(pk, 1);
+    nx_mp_pack_str(pk, arg);
+}
 
 int cmd_get(cli_t *c, int argc, char **argv)
 {
@@ -20,7 +27,7 @@ int cmd_get(cli_t *c, int argc, char **argv)
     while ((o = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
         switch (o) {
         case 'j': json = true; break;
-        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); break;
+        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
         default: return EXIT_USAGE;
         }
     }
@@ -28,12 +35,30 @@ int cmd_get(cli_t *c, int argc, char **argv)
         cli_error(c, "get: give one article id");
         return EXIT_USAGE;
     }
-    newsidx_db_t *db = cli_open_db(c);
-    if (!db)
-        return EXIT_FAIL;
     newsidx_article_t *a = NULL;
-    newsidx_status_t st = newsidx_db_get(db, argv[optind], &a);
+    newsidx_status_t st;
     int rc = EXIT_OK;
+    nx_client_t *cl = cli_connect_daemon(c);
+    newsidx_db_t *db = NULL;
+    if (!cl && c->socket_forced)
+        return EXIT_FAIL;
+    if (cl) {
+        const msgpack_object *res;
+        char *err = NULL;
+        st = nx_client_call(cl, "get", pack_id, argv[optind], &res, &err);
+        if (st == NEWSIDX_OK && !(a = nx_article_from_mp_stored(res)))
+            st = NEWSIDX_ERR_INTERNAL;
+        if (st != NEWSIDX_OK)
+            cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+    } else {
+        if (!(db = cli_open_db(c)))
+            return EXIT_FAIL;
+        st = newsidx_db_get(db, argv[optind], &a);
+        if (st != NEWSIDX_OK)
+            cli_error(c, "%s", newsidx_db_error(db) ? newsidx_db_error(db)
+                                                   : newsidx_status_to_string(st));
+    }
     if (st == NEWSIDX_OK) {
         if (json) {
             json_t *j = nx_article_to_json(a, true, true);
@@ -44,9 +69,9 @@ int cmd_get(cli_t *c, int argc, char **argv)
         }
         newsidx_article_free(a);
     } else {
-        cli_error(c, "%s", newsidx_db_error(db) ? newsidx_db_error(db) : newsidx_status_to_string(st));
         rc = st == NEWSIDX_ERR_NOT_FOUND ? EXIT_REJECTED : EXIT_FAIL;
     }
     newsidx_db_close(db);
+    nx_client_close(cl);
     return rc;
 }

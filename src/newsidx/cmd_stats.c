@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "client.h"
 #include "output.h"
 
 #include <dirent.h>
@@ -43,9 +44,38 @@ int cmd_stats(cli_t *c, int argc, char **argv)
     while ((o = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
         switch (o) {
         case 'j': json = true; break;
-        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); break;
+        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
         default: return EXIT_USAGE;
         }
+    }
+    nx_client_t *cl = cli_connect_daemon(c);
+    if (!cl && c->socket_forced)
+        return EXIT_FAIL;
+    if (cl) {
+        const msgpack_object *res;
+        char *err = NULL;
+        newsidx_status_t st = nx_client_call(cl, "stats", NULL, NULL, &res, &err);
+        if (st != NEWSIDX_OK) {
+            cli_error(c, "daemon: %s", err ? err : newsidx_status_to_string(st));
+            free(err);
+            nx_client_close(cl);
+            return EXIT_FAIL;
+        }
+        json_t *j = nx_mp_to_json(res);
+        if (json) {
+            nx_print_json(stdout, j);
+        } else {
+            const char *k;
+            json_t *v;
+            json_object_foreach(j, k, v) {
+                char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+                printf("%-15s %s\n", k, t ? t : "?");
+                free(t);
+            }
+        }
+        json_decref(j);
+        nx_client_close(cl);
+        return EXIT_OK;
     }
     newsidx_db_t *db = cli_open_db(c);
     if (!db)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cli.h"
+#include "client.h"
 
 #include <getopt.h>
 #include <stdarg.h>
@@ -45,6 +46,19 @@ void cli_warn(const cli_t *c, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+nx_client_t *cli_connect_daemon(cli_t *c)
+{
+    if (c->db_forced)
+        return NULL;
+    nx_client_t *cl = NULL;
+    char *err = NULL;
+    newsidx_status_t st = nx_client_connect(c->socket_path, 600, &cl, &err);
+    if (st != NEWSIDX_OK && c->socket_forced)
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+    free(err);
+    return cl;
 }
 
 newsidx_db_t *cli_open_db(cli_t *c)

@@ -4,6 +4,7 @@
  * database directly; both answers go through the same output layer. */
 #include "config.h"
 
+#include "client.h"
 #include "nx.h"
 #include "output.h"
 
@@ -50,6 +51,39 @@ static void query_error(const char *query, const char *msg)
         if (n > 0 && (size_t)n <= strlen(query) + 1)
             fprintf(stderr, "  %s\n  %*s^\n", query, (int)n - 1, "");
     }
+}
+
+static void pack_search(msgpack_packer *pk, const void *arg)
+{
+    msgpack_pack_array(pk, 1);
+    nx_mp_pack_search(pk, arg);
+}
+
+static void pack_similar(msgpack_packer *pk, const void *arg)
+{
+    const newsidx_search_t *req = arg;
+    newsidx_search_t opts = {.limit = req->limit, .offset = req->offset,
+                             .hl_open = req->hl_open, .hl_close = req->hl_close};
+    msgpack_pack_array(pk, 2);
+    nx_mp_pack_str(pk, req->like);
+    nx_mp_pack_search(pk, &opts);
+}
+
+/* The same search through the daemon; its answer decoded into the
+ * structure a direct search returns, for the same output. */
+static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
+                                   newsidx_results_t **out, char **err)
+{
+    const msgpack_object *res;
+    newsidx_status_t st = req->like ? nx_client_call(cl, "similar", pack_similar, req, &res, err)
+                                    : nx_client_call(cl, "search", pack_search, req, &res, err);
+    if (st != NEWSIDX_OK)
+        return st == NEWSIDX_ERR_UNAVAILABLE ? NEWSIDX_ERR_INTERNAL : st;
+    if (!(*out = nx_results_from_mp(res))) {
+        nx_set_error(err, "the daemon's answer could not be read");
+        return NEWSIDX_ERR_INTERNAL;
+    }
+    return NEWSIDX_OK;
 }
 
 int main(int argc, char **argv)
@@ -162,25 +196,50 @@ int main(int argc, char **argv)
         req.hl_close = nx_text_hl_close();
     }
 
-    char *path = db_path ? nx_strdup(db_path) : nx_default_db_path();
+    char *path = NULL;
     newsidx_db_t *db = NULL;
     char *err = NULL;
     int rc = EXIT_OK;
-    newsidx_status_t st = newsidx_db_open(path, &cfg, &db, &err);
-    if (st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
-        free(err);
-        rc = EXIT_FAIL;
-        goto out;
-    }
     newsidx_results_t *r = NULL;
-    st = newsidx_db_search(db, &req, &r);
+    newsidx_status_t st = NEWSIDX_ERR_UNAVAILABLE;
+    if (!db_path) {
+        /* The daemon when one answers; with --socket, only the daemon. */
+        char *sock = socket_path ? nx_strdup(socket_path) : nx_default_socket_path();
+        nx_client_t *cl = NULL;
+        st = nx_client_connect(sock, 120, &cl, &err);
+        free(sock);
+        if (st == NEWSIDX_OK) {
+            st = ask_daemon(cl, &req, &r, &err);
+            nx_client_close(cl);
+        } else if (socket_path) {
+            fprintf(stderr, "newsq: %s\n", err);
+            free(err);
+            rc = EXIT_FAIL;
+            goto out;
+        } else {
+            free(err);
+            err = NULL;
+        }
+    }
+    if (st == NEWSIDX_ERR_UNAVAILABLE && !r && !err) {
+        path = db_path ? nx_strdup(db_path) : nx_default_db_path();
+        st = newsidx_db_open(path, &cfg, &db, &err);
+        if (st != NEWSIDX_OK) {
+            fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
+            free(err);
+            rc = EXIT_FAIL;
+            goto out;
+        }
+        st = newsidx_db_search(db, &req, &r);
+        if (st != NEWSIDX_OK)
+            err = nx_strdup(newsidx_db_error(db) ? newsidx_db_error(db)
+                                                 : newsidx_status_to_string(st));
+    }
     if (st == NEWSIDX_ERR_QUERY) {
-        query_error(query, newsidx_db_error(db));
+        query_error(query, err);
         rc = EXIT_USAGE;
     } else if (st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n",
-                newsidx_db_error(db) ? newsidx_db_error(db) : newsidx_status_to_string(st));
+        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
         rc = st == NEWSIDX_ERR_ARG || st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE : EXIT_FAIL;
     } else {
         if (json) {
@@ -196,6 +255,7 @@ int main(int argc, char **argv)
         }
         newsidx_results_free(r);
     }
+    free(err);
     newsidx_db_close(db);
 out:
     free(path);

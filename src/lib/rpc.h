@@ -1,0 +1,115 @@
+/* rpc.h - MessagePack-RPC for newsidxd and its clients: frames read under
+ * limits, requests decoded into library structures, results encoded.
+ *
+ * msgpack-c's unpacker trusts the sizes it reads (an array32 header may
+ * make it allocate room for four billion objects), so every frame is
+ * first walked by nx_mp_scan(), which checks sizes, counts and depth
+ * against the bytes that can still arrive, and only a complete frame
+ * within the limits is handed to msgpack-c. */
+#ifndef NX_RPC_H
+#define NX_RPC_H
+
+#include "nx.h"
+
+#include <msgpack.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Message types of MessagePack-RPC. */
+enum { NX_RPC_REQUEST = 0, NX_RPC_RESPONSE = 1, NX_RPC_NOTIFY = 2 };
+
+/* Error codes of the protocol (doc/protocol.md). */
+typedef enum nx_rpc_code {
+    NX_RPC_BAD_REQUEST,
+    NX_RPC_NOT_FOUND,
+    NX_RPC_FORBIDDEN,
+    NX_RPC_TOO_LARGE,
+    NX_RPC_UNAVAILABLE,
+    NX_RPC_INTERNAL,
+    NX_RPC_NCODES
+} nx_rpc_code_t;
+
+const char *nx_rpc_code_name(nx_rpc_code_t code);
+/* The protocol code for a library status. */
+nx_rpc_code_t nx_rpc_code_of(newsidx_status_t st);
+/* And back, for clients: a status for a code name. */
+newsidx_status_t nx_rpc_status_of(const char *code);
+
+typedef struct nx_mp_limits {
+    size_t max_bytes;       /* of one frame */
+    unsigned max_depth;     /* nesting of arrays and maps */
+    size_t max_objects;     /* objects in one frame */
+} nx_mp_limits_t;
+
+typedef enum nx_mp_verdict {
+    NX_MP_COMPLETE,         /* a whole object of *len bytes is there */
+    NX_MP_NEED_MORE,        /* wait for at least *len bytes in all */
+    NX_MP_TOO_LARGE,        /* it would exceed max_bytes or max_objects */
+    NX_MP_TOO_DEEP,
+    NX_MP_INVALID           /* bytes that are not MessagePack (0xc1) */
+} nx_mp_verdict_t;
+
+typedef struct nx_mp_scan {
+    size_t len;
+    bool have_msgid;        /* the msgid of a request could be read */
+    uint32_t msgid;
+} nx_mp_scan_t;
+
+/* Walks the MessagePack object at the start of [p, p+n) without
+ * allocating anything. */
+nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
+                           nx_mp_scan_t *res);
+
+/* ---- reading decoded objects ---- */
+
+/* Text from a str or bin object: valid UTF-8 without NUL, malloc'ed.
+ * NULL with *err set otherwise. */
+char *nx_mp_text(const msgpack_object *o, const char *what, char **err);
+/* The value of key in a map object, or NULL. */
+const msgpack_object *nx_mp_get(const msgpack_object *map, const char *key);
+bool nx_mp_is_text(const msgpack_object *o);
+/* Non-negative integer of a positive or negative int object. */
+bool nx_mp_uint(const msgpack_object *o, uint64_t *out);
+
+/* ---- requests ---- */
+
+/* A search request decoded from its params map (and freed with
+ * nx_search_clear()): strings are owned copies. */
+bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err);
+void nx_search_clear(newsidx_search_t *req);
+
+/* An article from an article map (JSON Lines field names); finished
+ * (checked, titled, given an id) as nx_article_finish() does. */
+newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err);
+
+/* ---- encoding into a buffer ---- */
+
+void nx_mp_packer_init(msgpack_packer *pk, nx_buf_t *out);
+void nx_mp_pack_str(msgpack_packer *pk, const char *s);
+void nx_mp_pack_str_or_nil(msgpack_packer *pk, const char *s);
+void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r);
+void nx_mp_pack_article(msgpack_packer *pk, const newsidx_article_t *a, bool with_body);
+void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req);
+
+/* [1, msgid, nil, ...]: the caller packs the result next. */
+void nx_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
+/* [1, msgid, {"code", "message"}, nil] */
+void nx_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, nx_rpc_code_t code,
+                                const char *message);
+
+/* ---- decoding results (clients) ---- */
+
+newsidx_results_t *nx_results_from_mp(const msgpack_object *map);
+newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map);
+
+/* Any decoded object as JSON (new reference). */
+struct json_t;
+struct json_t *nx_mp_to_json(const msgpack_object *o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

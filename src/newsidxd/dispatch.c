@@ -1,0 +1,229 @@
+/* dispatch.c - a complete frame becomes a job, or an answer.
+ *
+ * The frame has passed nx_mp_scan(), so msgpack-c decodes it within
+ * known bounds.  Everything a request carries is checked here, in the
+ * loop thread, and copied into the job: the frame's memory is gone by
+ * the time a thread runs the job.  A well-framed but wrong request gets
+ * bad_request and the connection stays usable. */
+#include "config.h"
+
+#include "newsidxd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum method {
+    M_PING, M_SEARCH, M_SIMILAR, M_GET, M_ADD, M_DELETE, M_STATS, M_UNKNOWN
+} method_t;
+
+static method_t method_of(const msgpack_object *o)
+{
+    static const char *const names[] = {"ping", "search", "similar", "get", "add", "delete", "stats"};
+    const char *p = NULL;
+    size_t n = 0;
+    if (o->type == MSGPACK_OBJECT_STR) {
+        p = o->via.str.ptr;
+        n = o->via.str.size;
+    } else if (o->type == MSGPACK_OBJECT_BIN) {
+        p = o->via.bin.ptr;
+        n = o->via.bin.size;
+    }
+    for (size_t i = 0; p && i < NX_ARRAY_LEN(names); i++)
+        if (strlen(names[i]) == n && memcmp(names[i], p, n) == 0)
+            return (method_t)i;
+    return M_UNKNOWN;
+}
+
+/* Builds the job for a request; NULL with *err (and *code) when the
+ * request is wrong. */
+static job_t *build(server_t *srv, struct conn *c, method_t m, uint32_t msgid,
+                    const msgpack_object *params, nx_rpc_code_t *code, char **err)
+{
+    (void)srv;
+    const msgpack_object *p = params->via.array.ptr;
+    uint32_t np = params->via.array.size;
+    job_t *j = NULL;
+    *code = NX_RPC_BAD_REQUEST;
+    switch (m) {
+    case M_SEARCH:
+        if (np != 1) {
+            nx_set_error(err, "search takes one parameter, a map");
+            return NULL;
+        }
+        j = job_new(JOB_SEARCH, c, msgid);
+        if (j && !nx_search_from_mp(&p[0], &j->search, err))
+            goto bad;
+        if (j && j->search.like) {
+            nx_set_error(err, "search does not take \"like\": use similar");
+            goto bad;
+        }
+        return j;
+    case M_SIMILAR: {
+        if (np < 1 || np > 2) {
+            nx_set_error(err, "similar takes [id] or [id, {\"limit\", \"offset\"}]");
+            return NULL;
+        }
+        j = job_new(JOB_SEARCH, c, msgid);
+        if (!j)
+            return NULL;
+        if (np == 2 && p[1].type != MSGPACK_OBJECT_NIL) {
+            if (!nx_search_from_mp(&p[1], &j->search, err))
+                goto bad;
+            if (j->search.query || j->search.like) {
+                nx_set_error(err, "similar takes only limit, offset and highlight options");
+                goto bad;
+            }
+        }
+        j->search.like = nx_mp_text(&p[0], "id", err);
+        if (!j->search.like)
+            goto bad;
+        return j;
+    }
+    case M_GET:
+        if (np != 1) {
+            nx_set_error(err, "get takes one parameter, an id");
+            return NULL;
+        }
+        j = job_new(JOB_GET, c, msgid);
+        if (j && !(j->id = nx_mp_text(&p[0], "id", err)))
+            goto bad;
+        return j;
+    case M_STATS:
+        if (np != 0) {
+            nx_set_error(err, "stats takes no parameters");
+            return NULL;
+        }
+        return job_new(JOB_STATS, c, msgid);
+    case M_ADD:
+    case M_DELETE: {
+        if (!conn_may_write(c)) {
+            *code = NX_RPC_FORBIDDEN;
+            nx_set_error(err, "%s is not allowed for this user (see [daemon] writers)",
+                         m == M_ADD ? "add" : "delete");
+            return NULL;
+        }
+        if (np != 1 || p[0].type != MSGPACK_OBJECT_ARRAY) {
+            nx_set_error(err, "%s takes one parameter, an array of %s", m == M_ADD ? "add" : "delete",
+                         m == M_ADD ? "article maps" : "ids");
+            return NULL;
+        }
+        const msgpack_object_array *list = &p[0].via.array;
+        j = job_new(m == M_ADD ? JOB_ADD : JOB_DELETE, c, msgid);
+        if (!j)
+            return NULL;
+        if (m == M_ADD) {
+            j->articles = calloc(list->size ? list->size : 1, sizeof *j->articles);
+            if (!j->articles)
+                goto bad;
+            for (uint32_t i = 0; i < list->size; i++) {
+                char *why = NULL;
+                newsidx_article_t *a = nx_article_from_mp(&list->ptr[i], &why);
+                if (!a) {
+                    nx_set_error(err, "article %u: %s", i + 1, why ? why : "out of memory");
+                    free(why);
+                    goto bad;
+                }
+                j->articles[j->n_articles++] = a;
+            }
+        } else {
+            j->ids = calloc(list->size ? list->size : 1, sizeof *j->ids);
+            if (!j->ids)
+                goto bad;
+            for (uint32_t i = 0; i < list->size; i++) {
+                char *id = nx_mp_text(&list->ptr[i], "id", err);
+                if (!id)
+                    goto bad;
+                j->ids[j->n_ids++] = id;
+            }
+        }
+        return j;
+    }
+    default:
+        return NULL;
+    }
+bad:
+    job_free(j);
+    return NULL;
+}
+
+void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n)
+{
+    msgpack_unpacked u;
+    msgpack_unpacked_init(&u);
+    if (msgpack_unpack_next(&u, p, n, NULL) != MSGPACK_UNPACK_SUCCESS) {
+        conn_reply_error(c, false, 0, NX_RPC_INTERNAL, "out of memory decoding the request");
+        msgpack_unpacked_destroy(&u);
+        return;
+    }
+    const msgpack_object *o = &u.data;
+    uint64_t type = 99, id = 0;
+    bool notify = false, have_id = false;
+    const msgpack_object *mo = NULL, *params = NULL;
+    char *err = NULL;
+
+    if (o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size >= 1)
+        nx_mp_uint(&o->via.array.ptr[0], &type);
+    if (type == NX_RPC_REQUEST && o->via.array.size == 4) {
+        have_id = nx_mp_uint(&o->via.array.ptr[1], &id) && id <= 0xffffffffu;
+        mo = &o->via.array.ptr[2];
+        params = &o->via.array.ptr[3];
+    } else if (type == NX_RPC_NOTIFY && o->via.array.size == 3) {
+        notify = true;
+        mo = &o->via.array.ptr[1];
+        params = &o->via.array.ptr[2];
+    }
+    if (!mo || (!notify && !have_id)) {
+        conn_reply_error(c, have_id, (uint32_t)id, NX_RPC_BAD_REQUEST,
+                         "expected a request [0, msgid, method, params] with a msgid "
+                         "from 0 to 4294967295, or a notification [2, method, params]");
+        goto out;
+    }
+    method_t m = method_of(mo);
+    if (m == M_UNKNOWN) {
+        if (!notify)
+            conn_reply_error(c, true, (uint32_t)id, NX_RPC_BAD_REQUEST,
+                             "unknown method (ping, search, similar, get, add, delete, stats)");
+        goto out;
+    }
+    if (params->type != MSGPACK_OBJECT_ARRAY) {
+        if (!notify)
+            conn_reply_error(c, true, (uint32_t)id, NX_RPC_BAD_REQUEST, "params must be an array");
+        goto out;
+    }
+    if (m == M_PING) {
+        if (!notify) {
+            nx_buf_t b;
+            nx_buf_init(&b);
+            msgpack_packer pk;
+            nx_mp_packer_init(&pk, &b);
+            nx_rpc_pack_response_ok(&pk, (uint32_t)id);
+            nx_mp_pack_str(&pk, "pong");
+            conn_reply(c, &b);
+            nx_buf_free(&b);
+            stats_request(&srv->stats, 0, -1);
+        }
+        goto out;
+    }
+    nx_rpc_code_t code;
+    job_t *j = build(srv, c, m, (uint32_t)id, params, &code, &err);
+    if (!j) {
+        if (!notify)
+            conn_reply_error(c, true, (uint32_t)id, code, err ? err : "out of memory");
+        goto out;
+    }
+    if (notify) {
+        j->conn = NULL;
+    } else {
+        conn_track(c);
+    }
+    srv->inflight++;
+    /* Searches, fetches and stats go to the search threads; so do
+     * additions, whose extraction runs there before the writer gets them. */
+    if (j->kind == JOB_DELETE)
+        queue_push(&srv->write_q, j);
+    else
+        queue_push(&srv->search_q, j);
+out:
+    free(err);
+    msgpack_unpacked_destroy(&u);
+}

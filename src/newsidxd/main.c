@@ -1,0 +1,287 @@
+/* main.c - newsidxd: options, start-up, the pid file, and detaching.
+ *
+ * Without --foreground the daemon detaches before it opens anything, and
+ * the parent waits on a pipe until the child either serves or fails, so
+ * a failed start is reported on the terminal with a non-zero status. */
+#include "config.h"
+
+#include "newsidxd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+static void usage(FILE *fp)
+{
+    fputs("usage: newsidxd [--db PATH] [--socket PATH] [--config FILE] [--foreground]\n"
+          "\n"
+          "Serves the index over MessagePack-RPC on a Unix socket.  See newsidxd(8).\n",
+          fp);
+}
+
+/* The readiness pipe of a detached start: "" = serving, else an error. */
+static int ready_fd = -1;
+
+static void report_ready(const char *error)
+{
+    if (ready_fd < 0)
+        return;
+    const char *msg = error ? error : "";
+    ssize_t w = write(ready_fd, msg, strlen(msg) + 1);
+    (void)w;
+    close(ready_fd);
+    ready_fd = -1;
+}
+
+static int detach(void)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0) {
+        close(p[1]);
+        char buf[1024];
+        size_t n = 0;
+        ssize_t r;
+        while (n < sizeof buf - 1 && (r = read(p[0], buf + n, sizeof buf - 1 - n)) > 0) {
+            n += (size_t)r;
+            if (memchr(buf, '\0', n))
+                break;
+        }
+        buf[n] = '\0';
+        if (n == 0) {
+            fputs("newsidxd: failed to start (see the system log)\n", stderr);
+            _exit(1);
+        }
+        if (buf[0]) {
+            fprintf(stderr, "newsidxd: %s\n", buf);
+            _exit(1);
+        }
+        _exit(0);
+    }
+    close(p[0]);
+    ready_fd = p[1];
+    setsid();
+    if (chdir("/") != 0)
+        return -1;
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        if (null > STDERR_FILENO)
+            close(null);
+    }
+    return 0;
+}
+
+/* Logs a start-up failure where the user will see it, and fails. */
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = nx_vprintf(fmt, ap);
+    va_end(ap);
+    nxd_log(LOG_ERR, "%s", msg ? msg : fmt);
+    report_ready(msg ? msg : fmt);
+    free(msg);
+    return 1;
+}
+
+/* systemd socket activation: the listening socket is fd 3. */
+static int activated_fd(void)
+{
+    const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+    if (!pid || !fds || atol(pid) != (long)getpid() || atoi(fds) < 1)
+        return -1;
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+    int fd = 3, type = 0;
+    socklen_t l = sizeof type;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) != 0 || type != SOCK_STREAM)
+        return -1;
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    return fd;
+}
+
+static void resolve_writers(server_t *srv)
+{
+    for (size_t i = 0; i < srv->config.n_writers; i++) {
+        const char *name = srv->config.writers[i];
+        if (name[0] == '@') {
+            struct group *g = getgrnam(name + 1);
+            if (!g) {
+                nxd_log(LOG_WARNING, "writers: no group %s", name + 1);
+                continue;
+            }
+            gid_t *v = realloc(srv->writer_gids, (srv->n_writer_gids + 1) * sizeof *v);
+            if (v) {
+                srv->writer_gids = v;
+                v[srv->n_writer_gids++] = g->gr_gid;
+            }
+        } else {
+            struct passwd *pw = getpwnam(name);
+            if (!pw) {
+                nxd_log(LOG_WARNING, "writers: no user %s", name);
+                continue;
+            }
+            uid_t *v = realloc(srv->writer_uids, (srv->n_writer_uids + 1) * sizeof *v);
+            if (v) {
+                srv->writer_uids = v;
+                v[srv->n_writer_uids++] = pw->pw_uid;
+            }
+        }
+    }
+}
+
+static char *default_pidfile(const char *socket_path)
+{
+    const char *slash = strrchr(socket_path, '/');
+    if (!slash)
+        return nx_strdup("newsidxd.pid");
+    return nx_printf("%.*s/newsidxd.pid", (int)(slash - socket_path), socket_path);
+}
+
+int main(int argc, char **argv)
+{
+    server_t srv;
+    memset(&srv, 0, sizeof srv);
+    bool foreground = false;
+    const char *config_path = NULL;
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"socket", required_argument, NULL, 's'},
+        {"config", required_argument, NULL, 'c'},
+        {"foreground", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd': srv.db_path = nx_strdup(optarg); break;
+        case 's': srv.socket_path = nx_strdup(optarg); break;
+        case 'c': config_path = optarg; break;
+        case 'f': foreground = true; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': puts("newsidxd " NEWSIDX_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    nxd_log_open(LOG_TO_STDERR);
+    newsidx_config_init(&srv.config);
+    srv.config_path = config_path ? nx_strdup(config_path) : nx_default_config_path();
+    if (srv.config_path) {
+        char *err = NULL;
+        if (newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
+            fprintf(stderr, "newsidxd: %s\n", err);
+            return 2;
+        }
+    }
+    if (!srv.db_path)
+        srv.db_path = nx_default_db_path();
+    if (!srv.socket_path)
+        srv.socket_path = nx_default_socket_path();
+    /* Relative paths would break once detached (chdir /). */
+    char *abs;
+    if (srv.db_path[0] != '/' && (abs = realpath(".", NULL))) {
+        char *p = nx_printf("%s/%s", abs, srv.db_path);
+        free(srv.db_path);
+        srv.db_path = p;
+        free(abs);
+    }
+    if (srv.socket_path[0] != '/' && (abs = realpath(".", NULL))) {
+        char *p = nx_printf("%s/%s", abs, srv.socket_path);
+        free(srv.socket_path);
+        srv.socket_path = p;
+        free(abs);
+    }
+    signal(SIGPIPE, SIG_IGN);
+
+    if (!foreground) {
+        if (detach() != 0) {
+            perror("newsidxd: detaching");
+            return 1;
+        }
+        nxd_log_open(LOG_TO_SYSLOG);
+    }
+
+    pthread_mutex_init(&srv.config_mu, NULL);
+    stats_init(&srv.stats);
+    resolve_writers(&srv);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
+
+    char *err = NULL;
+    newsidx_status_t st = newsidx_writer_open(srv.db_path, &srv.config,
+                                              NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
+    if (st != NEWSIDX_OK)
+        return fail("%s", err ? err : newsidx_status_to_string(st));
+    st = newsidx_extractor_new(srv.config.gazetteer, &srv.x, &err);
+    if (st != NEWSIDX_OK) {
+        newsidx_writer_close(srv.w);
+        return fail("%s", err ? err : newsidx_status_to_string(st));
+    }
+    int fd = activated_fd();
+    if (fd < 0) {
+        fd = server_bind(&srv);
+        if (fd < 0) {
+            newsidx_writer_close(srv.w);
+            return fail("cannot listen on %s (see the messages above)", srv.socket_path);
+        }
+    }
+    char *pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
+    FILE *pf = pidfile ? fopen(pidfile, "w") : NULL;
+    if (pf) {
+        fprintf(pf, "%ld\n", (long)getpid());
+        fclose(pf);
+    } else if (pidfile) {
+        nxd_log(LOG_WARNING, "cannot write the pid file %s: %s", pidfile, strerror(errno));
+    }
+
+    if (!writer_start(&srv) || !workers_start(&srv))
+        return fail("cannot start threads");
+    report_ready(NULL);
+    int rc = server_run(&srv, fd) == 0 ? 0 : 1;
+
+    st = newsidx_writer_close(srv.w);
+    if (st != NEWSIDX_OK) {
+        nxd_log(LOG_ERR, "final commit failed: %s", newsidx_status_to_string(st));
+        rc = 1;
+    }
+    newsidx_extractor_free(srv.x);
+    queue_destroy(&srv.search_q);
+    queue_destroy(&srv.write_q);
+    if (pidfile)
+        unlink(pidfile);
+    free(pidfile);
+    free(srv.writer_uids);
+    free(srv.writer_gids);
+    free(srv.db_path);
+    free(srv.socket_path);
+    free(srv.config_path);
+    newsidx_config_clear(&srv.config);
+    return rc;
+}

@@ -1,0 +1,140 @@
+/* queue.c - jobs and the queues that carry them between threads. */
+#include "config.h"
+
+#include "newsidxd.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
+
+job_t *job_new(job_kind_t kind, struct conn *conn, uint32_t msgid)
+{
+    job_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->kind = kind;
+    j->conn = conn;
+    j->msgid = msgid;
+    j->started = nx_now();
+    j->error = -1;
+    nx_buf_init(&j->out);
+    return j;
+}
+
+void job_free(job_t *j)
+{
+    if (!j)
+        return;
+    nx_search_clear(&j->search);
+    free(j->id);
+    for (size_t i = 0; i < j->n_articles; i++)
+        newsidx_article_free(j->articles[i]);
+    free(j->articles);
+    nx_strv_free_array(j->ids, j->n_ids);
+    nx_buf_free(&j->out);
+    free(j);
+}
+
+void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = nx_vprintf(fmt, ap);
+    va_end(ap);
+    nx_buf_reset(&j->out);
+    msgpack_packer pk;
+    nx_mp_packer_init(&pk, &j->out);
+    nx_rpc_pack_response_error(&pk, j->msgid, code, msg ? msg : "out of memory");
+    j->error = (int)code;
+    free(msg);
+}
+
+void queue_init(queue_t *q)
+{
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->cv, &a);
+    pthread_condattr_destroy(&a);
+    q->head = q->tail = NULL;
+    q->len = 0;
+    q->closed = false;
+}
+
+void queue_destroy(queue_t *q)
+{
+    job_t *j = q->head;
+    while (j) {
+        job_t *n = j->next;
+        job_free(j);
+        j = n;
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+}
+
+void queue_push(queue_t *q, job_t *j)
+{
+    j->next = NULL;
+    pthread_mutex_lock(&q->mu);
+    if (q->tail)
+        q->tail->next = j;
+    else
+        q->head = j;
+    q->tail = j;
+    q->len++;
+    pthread_cond_signal(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+job_t *queue_pop(queue_t *q, double timeout)
+{
+    struct timespec until;
+    if (timeout >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        double whole;
+        double frac = modf(timeout, &whole);
+        until.tv_sec += (time_t)whole;
+        until.tv_nsec += (long)(frac * 1e9);
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&q->mu);
+    while (!q->head && !q->closed) {
+        if (timeout < 0) {
+            pthread_cond_wait(&q->cv, &q->mu);
+        } else if (pthread_cond_timedwait(&q->cv, &q->mu, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    job_t *j = q->head;
+    if (j) {
+        q->head = j->next;
+        if (!q->head)
+            q->tail = NULL;
+        q->len--;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return j;
+}
+
+void queue_close(queue_t *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->closed = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+size_t queue_len(queue_t *q)
+{
+    pthread_mutex_lock(&q->mu);
+    size_t n = q->len;
+    pthread_mutex_unlock(&q->mu);
+    return n;
+}

@@ -1,0 +1,140 @@
+/* writer.c - the only thread that writes.  It gathers the additions and
+ * deletions that arrive within [daemon] commit_interval, applies them,
+ * commits once, and only then answers each of them: an acknowledged
+ * write is on disk. */
+#include "config.h"
+
+#include "newsidxd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#define MAX_BATCH_JOBS 1000
+
+static void apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
+{
+    unsigned added = 0, replaced = 0;
+    for (size_t i = 0; i < j->n_articles; i++) {
+        bool rep = false;
+        newsidx_status_t st = newsidx_writer_add(w, j->articles[i], &rep);
+        if (st != NEWSIDX_OK) {
+            job_fail(j, nx_rpc_code_of(st), "article %zu (%s): %s", i + 1, j->articles[i]->id,
+                     newsidx_writer_error(w));
+            return;
+        }
+        if (rep)
+            replaced++;
+        else
+            added++;
+    }
+    msgpack_packer pk;
+    nx_mp_packer_init(&pk, ok);
+    nx_rpc_pack_response_ok(&pk, j->msgid);
+    msgpack_pack_map(&pk, 3);
+    nx_mp_pack_str(&pk, "added");
+    msgpack_pack_unsigned_int(&pk, added);
+    nx_mp_pack_str(&pk, "replaced");
+    msgpack_pack_unsigned_int(&pk, replaced);
+    nx_mp_pack_str(&pk, "ids");
+    msgpack_pack_array(&pk, j->n_articles);
+    for (size_t i = 0; i < j->n_articles; i++)
+        nx_mp_pack_str(&pk, j->articles[i]->id);
+}
+
+static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
+{
+    unsigned deleted = 0;
+    nx_strv_t missing = {0};
+    for (size_t i = 0; i < j->n_ids; i++) {
+        newsidx_status_t st = newsidx_writer_delete(w, j->ids[i]);
+        if (st == NEWSIDX_OK) {
+            deleted++;
+        } else if (st == NEWSIDX_ERR_NOT_FOUND) {
+            nx_strv_push(&missing, j->ids[i]);
+        } else {
+            job_fail(j, nx_rpc_code_of(st), "%s: %s", j->ids[i], newsidx_writer_error(w));
+            nx_strv_free(&missing);
+            return;
+        }
+    }
+    msgpack_packer pk;
+    nx_mp_packer_init(&pk, ok);
+    nx_rpc_pack_response_ok(&pk, j->msgid);
+    msgpack_pack_map(&pk, 2);
+    nx_mp_pack_str(&pk, "deleted");
+    msgpack_pack_unsigned_int(&pk, deleted);
+    nx_mp_pack_str(&pk, "missing");
+    msgpack_pack_array(&pk, missing.n);
+    for (size_t i = 0; i < missing.n; i++)
+        nx_mp_pack_str(&pk, missing.v[i]);
+    nx_strv_free(&missing);
+}
+
+static void *writer_main(void *arg)
+{
+    server_t *srv = arg;
+    newsidx_config_t cfg;
+    server_config_snapshot(srv, &cfg);
+    unsigned gen = atomic_load(&srv->config_gen);
+    job_t *first;
+    while ((first = queue_pop(&srv->write_q, -1))) {
+        if (atomic_load(&srv->config_gen) != gen) {
+            gen = atomic_load(&srv->config_gen);
+            server_config_snapshot(srv, &cfg);
+            nx_writer_set_config(srv->w, &cfg);
+        }
+        job_t *batch[MAX_BATCH_JOBS];
+        nx_buf_t replies[MAX_BATCH_JOBS];
+        size_t n = 0;
+        batch[n++] = first;
+        double deadline = nx_now() + cfg.commit_interval;
+        while (n < MAX_BATCH_JOBS) {
+            double left = deadline - nx_now();
+            job_t *j = queue_pop(&srv->write_q, left > 0 ? left : 0);
+            if (!j)
+                break;
+            batch[n++] = j;
+        }
+        for (size_t i = 0; i < n; i++) {
+            nx_buf_init(&replies[i]);
+            if (batch[i]->kind == JOB_ADD)
+                apply_add(srv->w, batch[i], &replies[i]);
+            else
+                apply_delete(srv->w, batch[i], &replies[i]);
+        }
+        newsidx_status_t st = newsidx_writer_pending(srv->w) ? newsidx_writer_commit(srv->w)
+                                                              : NEWSIDX_OK;
+        if (st != NEWSIDX_OK)
+            nxd_log(LOG_ERR, "commit failed: %s", newsidx_writer_error(srv->w));
+        for (size_t i = 0; i < n; i++) {
+            job_t *j = batch[i];
+            if (st != NEWSIDX_OK)
+                job_fail(j, NX_RPC_INTERNAL, "commit failed: %s", newsidx_writer_error(srv->w));
+            else if (j->error < 0) {
+                nx_buf_free(&j->out);
+                j->out = replies[i];
+                nx_buf_init(&replies[i]);
+            }
+            nx_buf_free(&replies[i]);
+            server_job_done(srv, j);
+        }
+    }
+    return NULL;
+}
+
+bool writer_start(server_t *srv)
+{
+    queue_init(&srv->write_q);
+    if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0)
+        return false;
+    srv->writer_started = true;
+    return true;
+}
+
+void writer_join(server_t *srv)
+{
+    if (srv->writer_started)
+        pthread_join(srv->writer, NULL);
+    srv->writer_started = false;
+}
