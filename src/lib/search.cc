@@ -556,7 +556,9 @@ struct Searcher {
             a->n_speakers = a->n_locations = 0;
             newsidx_article_free(a);
             std::string snip;
-            unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
+            /* No background model: it looks up the frequency of every word of
+             * the text in the index, which costs more than the search. */
+            unsigned flags = 0;
             if (have_hl)
                 snip = hl_mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
                                        "\xe2\x80\xa6");

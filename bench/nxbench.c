@@ -1,0 +1,183 @@
+/* nxbench.c - search latency and throughput of newsidxd over its socket,
+ * or of the library in-process (--db), on a list of queries.
+ *
+ *   nxbench --socket PATH QUERIES [--connections N] [--repeat R]
+ *   nxbench --db PATH QUERIES [--repeat R]
+ *
+ * Each connection is a thread with its own blocking client that sends
+ * one search, waits for the answer, and sends the next (closed loop), the
+ * way an application thread uses the daemon.  Prints one line:
+ *   mode=socket connections=8 queries=... hits=... p50_us=... p99_us=... qps=... */
+#include "config.h"
+
+#include "client.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct bench {
+    const char *socket, *db;
+    char **queries;
+    size_t n_queries;
+    unsigned repeat;
+    unsigned limit;
+} bench_t;
+
+typedef struct worker {
+    const bench_t *b;
+    unsigned index;
+    double *lat;                /* microseconds, one per request */
+    size_t n_lat;
+    uint64_t hits;
+    int failed;
+    pthread_t thread;
+} worker_t;
+
+static void pack_search(msgpack_packer *pk, const void *arg)
+{
+    msgpack_pack_array(pk, 1);
+    nx_mp_pack_search(pk, arg);
+}
+
+static void *run(void *arg)
+{
+    worker_t *w = arg;
+    const bench_t *b = w->b;
+    nx_client_t *cl = NULL;
+    newsidx_db_t *db = NULL;
+    char *err = NULL;
+    if (b->socket && nx_client_connect(b->socket, 60, &cl, &err) != NEWSIDX_OK) {
+        fprintf(stderr, "nxbench: %s\n", err);
+        w->failed = 1;
+        return NULL;
+    }
+    if (b->db && newsidx_db_open(b->db, NULL, &db, &err) != NEWSIDX_OK) {
+        fprintf(stderr, "nxbench: %s\n", err);
+        w->failed = 1;
+        return NULL;
+    }
+    w->lat = calloc(b->repeat * b->n_queries, sizeof *w->lat);
+    for (unsigned r = 0; r < b->repeat && w->lat; r++) {
+        for (size_t i = 0; i < b->n_queries; i++) {
+            /* Connections start at different queries. */
+            const char *q = b->queries[(i + w->index * 7) % b->n_queries];
+            newsidx_search_t req = {.query = q, .limit = b->limit};
+            double t0 = nx_now();
+            if (cl) {
+                const msgpack_object *res;
+                if (nx_client_call(cl, "search", pack_search, &req, &res, &err) != NEWSIDX_OK) {
+                    fprintf(stderr, "nxbench: %s: %s\n", q, err);
+                    w->failed = 1;
+                    goto out;
+                }
+                const msgpack_object *hits = nx_mp_get(res, "hits");
+                w->hits += hits && hits->type == MSGPACK_OBJECT_ARRAY ? hits->via.array.size : 0;
+            } else {
+                newsidx_results_t *res = NULL;
+                if (newsidx_db_search(db, &req, &res) != NEWSIDX_OK) {
+                    fprintf(stderr, "nxbench: %s: %s\n", q, newsidx_db_error(db));
+                    w->failed = 1;
+                    goto out;
+                }
+                w->hits += res->n_hits;
+                newsidx_results_free(res);
+            }
+            w->lat[w->n_lat++] = (nx_now() - t0) * 1e6;
+        }
+    }
+out:
+    free(err);
+    nx_client_close(cl);
+    newsidx_db_close(db);
+    return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    bench_t b = {.repeat = 5, .limit = 10};
+    unsigned conns = 1;
+    static const struct option opts[] = {
+        {"socket", required_argument, NULL, 's'},
+        {"db", required_argument, NULL, 'd'},
+        {"connections", required_argument, NULL, 'c'},
+        {"repeat", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 's': b.socket = optarg; break;
+        case 'd': b.db = optarg; break;
+        case 'c': conns = (unsigned)atoi(optarg); break;
+        case 'r': b.repeat = (unsigned)atoi(optarg); break;
+        default: return 2;
+        }
+    }
+    if (optind != argc - 1 || (!b.socket == !b.db) || conns == 0 || b.repeat == 0) {
+        fputs("usage: nxbench (--socket PATH [--connections N] | --db PATH) [--repeat R] QUERIES\n",
+              stderr);
+        return 2;
+    }
+    FILE *fp = fopen(argv[optind], "r");
+    if (!fp) {
+        perror(argv[optind]);
+        return 1;
+    }
+    nx_strv_t qs = {0};
+    char line[1024];
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0])
+            nx_strv_push(&qs, line);
+    }
+    fclose(fp);
+    b.queries = qs.v;
+    b.n_queries = qs.n;
+    if (!b.n_queries)
+        return 1;
+    if (b.db)
+        conns = 1;
+
+    worker_t *w = calloc(conns, sizeof *w);
+    double t0 = nx_now();
+    for (unsigned i = 0; i < conns; i++) {
+        w[i].b = &b;
+        w[i].index = i;
+        pthread_create(&w[i].thread, NULL, run, &w[i]);
+    }
+    size_t total = 0;
+    uint64_t hits = 0;
+    int failed = 0;
+    for (unsigned i = 0; i < conns; i++) {
+        pthread_join(w[i].thread, NULL);
+        total += w[i].n_lat;
+        hits += w[i].hits;
+        failed |= w[i].failed;
+    }
+    double secs = nx_now() - t0;
+    double *all = calloc(total ? total : 1, sizeof *all);
+    size_t k = 0;
+    for (unsigned i = 0; i < conns; i++) {
+        memcpy(all + k, w[i].lat, w[i].n_lat * sizeof *all);
+        k += w[i].n_lat;
+        free(w[i].lat);
+    }
+    qsort(all, total, sizeof *all, cmp_double);
+    printf("mode=%s connections=%u queries=%zu hits=%llu p50_us=%.0f p99_us=%.0f qps=%.0f\n",
+           b.socket ? "socket" : "inprocess", conns, total, (unsigned long long)hits,
+           total ? all[total / 2] : 0.0, total ? all[total * 99 / 100] : 0.0,
+           secs > 0 ? (double)total / secs : 0.0);
+    free(all);
+    free(w);
+    nx_strv_free(&qs);
+    return failed ? 1 : 0;
+}
