@@ -90,6 +90,15 @@ struct json_t *nx_results_to_json(const newsidx_results_t *r);
 void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg);
 void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg);
 
+/* A document prepared for the writer: nx_doc_build() may run in any
+ * thread (it tokenises and stems, the costly part of indexing); the
+ * writer thread then adds it with nx_writer_add_doc(), which does not
+ * take ownership. */
+typedef struct nx_doc nx_doc_t;
+nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg, char **err);
+void nx_doc_free(nx_doc_t *d);
+newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
+
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);
 char *nx_default_socket_path(void);

@@ -399,6 +399,59 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
     }
 }
 
+/* A document built away from the writer, so that several threads can
+ * tokenise while one thread writes. */
+struct nx_doc {
+    Xapian::Document doc;
+    std::string idterm;
+};
+
+extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
+                                  char **err)
+{
+    if (!a || !a->id || !a->body || !*a->id) {
+        nx_set_error(err, "article without id or body");
+        return nullptr;
+    }
+    /* One pair of term generators per thread, reused for every article. */
+    static thread_local Xapian::TermGenerator *tg, *names;
+    try {
+        if (!tg) {
+            tg = new Xapian::TermGenerator;
+            names = new Xapian::TermGenerator;
+            setup_termgenerators(*tg, *names);
+        }
+        nx_doc_t *d = new nx_doc_t;
+        d->idterm = std::string(PREFIX_ID) + a->id;
+        d->doc = build_document(a, cfg, *tg, *names);
+        return d;
+    } catch (...) {
+        std::string detail;
+        status_of_current_exception(detail);
+        nx_set_error(err, "%s", detail.c_str());
+        return nullptr;
+    }
+}
+
+extern "C" void nx_doc_free(nx_doc_t *d)
+{
+    delete d;
+}
+
+extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
+{
+    try {
+        bool existed = w->db.term_exists(d->idterm);
+        w->db.replace_document(d->idterm, d->doc);
+        if (replaced)
+            *replaced = existed;
+        w->pending++;
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(w->error);
+    }
+}
+
 extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id)
 {
     try {

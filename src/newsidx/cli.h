@@ -21,6 +21,7 @@ typedef struct cli {
     bool db_forced;          /* --db given: never use the daemon */
     bool socket_forced;      /* --socket given: only the daemon */
     newsidx_config_t config;
+    struct progress *progress;  /* cleared before messages */
 } cli_t;
 
 void cli_error(const cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -56,6 +57,10 @@ typedef struct sources {
  * (missing files, loops) on stderr; returns how many there were. */
 unsigned sources_collect(cli_t *c, char **paths, int n, sources_t *out);
 void sources_free(sources_t *s);
+
+/* stderr is shared by threads: messages and progress take this lock. */
+void cli_lock(void);
+void cli_unlock(void);
 
 /* Progress on long runs: a bar on a terminal, periodic lines otherwise. */
 typedef struct progress progress_t;

@@ -4,14 +4,25 @@
  * locations, and writes in batches: a commit after batch_docs articles,
  * batch_bytes of text or batch_seconds, whichever comes first.  A bad
  * record is reported with its file and line and skipped; what was
- * committed before stays committed whatever happens later. */
+ * committed before stays committed whatever happens later.
+ *
+ * Writing to a database ourselves, the work runs on three kinds of
+ * thread: one reads and parses the input, workers extract speakers and
+ * locations and tokenise (the pipeline), and the main thread adds the
+ * prepared documents in input order and commits.  With a daemon running,
+ * the articles are sent to it in batches instead. */
 #include "config.h"
 
 #include "cli.h"
 #include "client.h"
 
+#include "pipeline.h"
+
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,18 +48,31 @@ typedef struct import {
     sent_t window[DAEMON_WINDOW];
     unsigned n_sent;
     size_t max_request;
+    pipeline_t *pl;
     /* both */
     progress_t *progress;
-    uint64_t read, added, replaced, rejected, committed;
+    newsidx_format_t format;
+    sources_t *srcs;
+    _Atomic uint64_t read, rejected, bytes;   /* updated by the reader */
+    uint64_t added, replaced, committed;      /* by the writer */
     uint64_t bytes_done;        /* of finished files */
-    bool failed;
+    atomic_bool failed;
 } import_t;
+
+/* An article on its way through the pipeline. */
+typedef struct item {
+    newsidx_article_t *a;       /* freed once the document is built */
+    nx_doc_t *doc;
+    char *id;
+    char *err;
+    const char *path;
+    size_t body_len;
+} item_t;
 
 static bool commit(import_t *im)
 {
     newsidx_status_t st = newsidx_writer_commit(im->w);
     if (st != NEWSIDX_OK) {
-        progress_clear(im->progress);
         cli_error(im->c, "commit failed: %s", newsidx_writer_error(im->w));
         im->failed = true;
         return false;
@@ -59,30 +83,74 @@ static bool commit(import_t *im)
     return true;
 }
 
-/* Local mode: extract, add, and commit when a batch is full. */
+/* Pipeline work, in a worker thread: extract and tokenise. */
+static void prepare(void *arg, void *ctx)
+{
+    item_t *it = arg;
+    import_t *im = ctx;
+    if (newsidx_extract(im->x, it->a) != NEWSIDX_OK) {
+        it->err = nx_strdup("out of memory extracting speakers and locations");
+    } else {
+        it->doc = nx_doc_build(it->a, &im->c->config, &it->err);
+    }
+    it->id = nx_strdup(it->a->id);
+    it->body_len = strlen(it->a->body);
+    newsidx_article_free(it->a);
+    it->a = NULL;
+}
+
+/* Local mode, reader side: hand the article to the pipeline. */
 static void deliver_local(import_t *im, newsidx_article_t *a, const char *path)
 {
+    item_t *it = calloc(1, sizeof *it);
+    if (!it) {
+        newsidx_article_free(a);
+        atomic_store(&im->failed, true);
+        return;
+    }
+    it->a = a;
+    it->path = path;
+    pipeline_push(im->pl, it);
+}
+
+/* Local mode, writer side: add in input order, commit when a batch is
+ * full. */
+static void write_item(import_t *im, item_t *it)
+{
     const newsidx_config_t *cfg = &im->c->config;
-    newsidx_extract(im->x, a);
+    if (it->err || !it->doc) {
+        cli_error(im->c, "%s: article %s: %s", it->path, it->id ? it->id : "?",
+                  it->err ? it->err : "out of memory");
+        atomic_fetch_add(&im->rejected, 1);
+        return;
+    }
     bool replaced = false;
-    newsidx_status_t st = newsidx_writer_add(im->w, a, &replaced);
+    newsidx_status_t st = nx_writer_add_doc(im->w, it->doc, &replaced);
     if (st != NEWSIDX_OK) {
-        progress_clear(im->progress);
-        cli_error(im->c, "%s: article %s: %s", path, a->id, newsidx_writer_error(im->w));
-        im->rejected++;
+        cli_error(im->c, "%s: article %s: %s", it->path, it->id, newsidx_writer_error(im->w));
+        atomic_fetch_add(&im->rejected, 1);
         if (st == NEWSIDX_ERR_NOMEM || st == NEWSIDX_ERR_IO || st == NEWSIDX_ERR_CORRUPT ||
             st == NEWSIDX_ERR_XAPIAN)
-            im->failed = true;
+            atomic_store(&im->failed, true);
         return;
     }
     if (replaced)
         im->replaced++;
     else
         im->added++;
-    im->batch_bytes += strlen(a->body);
+    im->batch_bytes += it->body_len;
     if (newsidx_writer_pending(im->w) >= cfg->batch_docs || im->batch_bytes >= cfg->batch_bytes ||
         nx_now() - im->batch_started >= cfg->batch_seconds)
         commit(im);
+}
+
+static void free_item(item_t *it)
+{
+    newsidx_article_free(it->a);
+    nx_doc_free(it->doc);
+    free(it->id);
+    free(it->err);
+    free(it);
 }
 
 /* Daemon mode: one answer from the daemon. */
@@ -101,7 +169,6 @@ static bool daemon_receive(import_t *im)
         }
     }
     if (st != NEWSIDX_OK) {
-        progress_clear(im->progress);
         cli_error(im->c, "daemon: %s", err ? err : newsidx_status_to_string(st));
         free(err);
         if (res == NULL && (st == NEWSIDX_ERR_UNAVAILABLE || st == NEWSIDX_ERR_INTERNAL ||
@@ -140,7 +207,6 @@ static void daemon_flush(import_t *im)
         return;
     uint32_t msgid;
     if (nx_client_send(im->cl, "add", pack_items, im, &msgid) != NEWSIDX_OK) {
-        progress_clear(im->progress);
         cli_error(im->c, "the daemon stopped answering");
         im->failed = true;
         return;
@@ -158,7 +224,6 @@ static void deliver_daemon(import_t *im, newsidx_article_t *a, const char *path)
     nx_mp_packer_init(&pk, &one);
     nx_mp_pack_article(&pk, a, true);
     if (one.len + 256 > im->max_request) {
-        progress_clear(im->progress);
         cli_error(im->c, "%s: article %s: %zu bytes, more than the daemon takes in one request "
                   "([daemon] max_request)", path, a->id, one.len);
         im->rejected++;
@@ -178,41 +243,85 @@ static void import_file(import_t *im, const source_t *src, newsidx_format_t form
     char *err = NULL;
     newsidx_status_t st = newsidx_input_open(src->path, format, &in, &err);
     if (st != NEWSIDX_OK) {
-        progress_clear(im->progress);
         cli_error(im->c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);
         im->rejected++;
         return;
     }
-    while (!im->failed) {
+    while (!atomic_load(&im->failed)) {
         newsidx_article_t *a = NULL;
         st = newsidx_input_next(in, &a);
         if (st == NEWSIDX_END)
             break;
         if (newsidx_input_warning(in)) {
-            progress_clear(im->progress);
             cli_warn(im->c, "%s", newsidx_input_warning(in));
         }
         if (st != NEWSIDX_OK) {
-            progress_clear(im->progress);
             cli_error(im->c, "%s", newsidx_input_error(in) ? newsidx_input_error(in)
                                                           : newsidx_status_to_string(st));
-            im->rejected++;
+            atomic_fetch_add(&im->rejected, 1);
             if (st == NEWSIDX_ERR_INPUT)
                 continue;
             break;
         }
-        im->read++;
-        if (im->cl)
+        atomic_fetch_add(&im->read, 1);
+        atomic_store(&im->bytes, im->bytes_done + newsidx_input_offset(in));
+        if (im->cl) {
             deliver_daemon(im, a, src->path);
-        else
+            newsidx_article_free(a);
+            progress_update(im->progress, atomic_load(&im->bytes), atomic_load(&im->read),
+                            im->committed, atomic_load(&im->rejected));
+        } else {
             deliver_local(im, a, src->path);
-        newsidx_article_free(a);
-        progress_update(im->progress, im->bytes_done + newsidx_input_offset(in), im->read,
-                        im->committed, im->rejected);
+        }
     }
     im->bytes_done += src->size ? src->size : newsidx_input_offset(in);
+    atomic_store(&im->bytes, im->bytes_done);
     newsidx_input_close(in);
+}
+
+static void read_all_sources(import_t *im)
+{
+    for (size_t i = 0; i < im->srcs->n && !atomic_load(&im->failed); i++)
+        import_file(im, &im->srcs->v[i], im->format);
+}
+
+static void *reader_main(void *arg)
+{
+    import_t *im = arg;
+    read_all_sources(im);
+    pipeline_close(im->pl);
+    return NULL;
+}
+
+/* Local mode: the reader thread feeds the pipeline; this thread writes. */
+static void run_local(import_t *im)
+{
+    unsigned threads = im->c->config.threads;
+    if (!threads) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 0 ? (unsigned)cores : 1;
+    }
+    im->pl = pipeline_new(threads, 256, prepare, im);
+    pthread_t reader;
+    if (!im->pl || pthread_create(&reader, NULL, reader_main, im) != 0) {
+        cli_error(im->c, "cannot start threads");
+        atomic_store(&im->failed, true);
+        pipeline_free(im->pl);
+        return;
+    }
+    item_t *it;
+    while ((it = pipeline_pop(im->pl))) {
+        /* After a fatal error, drain without writing. */
+        if (!atomic_load(&im->failed))
+            write_item(im, it);
+        free_item(it);
+        progress_update(im->progress, atomic_load(&im->bytes), atomic_load(&im->read),
+                        im->committed, atomic_load(&im->rejected));
+    }
+    pthread_join(reader, NULL);
+    pipeline_free(im->pl);
+    im->pl = NULL;
 }
 
 int cmd_add(cli_t *c, int argc, char **argv)
@@ -282,9 +391,14 @@ int cmd_add(cli_t *c, int argc, char **argv)
 run:;
     double t0 = nx_now();
     im.batch_started = t0;
+    im.format = format;
+    im.srcs = &srcs;
     im.progress = progress_new(c->prog, srcs.total_known ? srcs.total_bytes : 0, quiet);
-    for (size_t i = 0; i < srcs.n && !im.failed; i++)
-        import_file(&im, &srcs.v[i], format);
+    c->progress = im.progress;
+    if (im.cl)
+        read_all_sources(&im);
+    else
+        run_local(&im);
     if (im.cl) {
         daemon_flush(&im);
         while (im.n_sent && !im.failed)
@@ -300,20 +414,21 @@ run:;
         }
         newsidx_extractor_free(im.x);
     }
+    c->progress = NULL;
     progress_clear(im.progress);
     progress_free(im.progress);
     nx_buf_free(&im.items);
     double secs = nx_now() - t0;
-    uint64_t done = im.added + im.replaced;
-    if (!quiet || im.rejected || problems || im.failed)
+    uint64_t done = im.added + im.replaced, rejected = atomic_load(&im.rejected);
+    if (!quiet || rejected || problems || im.failed)
         fprintf(stderr,
                 "%s: %llu articles indexed (%llu new, %llu replaced), %llu rejected, "
                 "in %.1f s (%.0f articles/s)\n",
                 c->prog, (unsigned long long)done, (unsigned long long)im.added,
-                (unsigned long long)im.replaced, (unsigned long long)(im.rejected + problems), secs,
+                (unsigned long long)im.replaced, (unsigned long long)(rejected + problems), secs,
                 secs > 0 ? (double)done / secs : 0.0);
     sources_free(&srcs);
     if (im.failed)
         return EXIT_FAIL;
-    return (im.rejected || problems) ? EXIT_REJECTED : EXIT_OK;
+    return (rejected || problems) ? EXIT_REJECTED : EXIT_OK;
 }

@@ -5,6 +5,7 @@
 #include "client.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,28 @@ static void usage(FILE *fp)
           fp);
 }
 
+static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void cli_lock(void)
+{
+    pthread_mutex_lock(&out_mu);
+}
+
+void cli_unlock(void)
+{
+    pthread_mutex_unlock(&out_mu);
+}
+
 void cli_error(const cli_t *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    cli_lock();
+    progress_clear(c->progress);
     fprintf(stderr, "%s: ", c->prog);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    cli_unlock();
     va_end(ap);
 }
 
@@ -42,9 +58,12 @@ void cli_warn(const cli_t *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    cli_lock();
+    progress_clear(c->progress);
     fprintf(stderr, "%s: warning: ", c->prog);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    cli_unlock();
     va_end(ap);
 }
 

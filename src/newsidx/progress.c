@@ -56,6 +56,7 @@ void progress_update(progress_t *p, uint64_t bytes, uint64_t read, uint64_t comm
     double now = nx_now();
     if (now - p->last < p->interval)
         return;
+    cli_lock();
     p->last = now;
     double el = now - p->started;
     double rate = el > 0 ? (double)read / el : 0;
@@ -85,6 +86,7 @@ void progress_update(progress_t *p, uint64_t bytes, uint64_t read, uint64_t comm
             fprintf(stderr, ", %.0f%%, ETA %s", frac * 100, e[0] ? e : "?");
         fputc('\n', stderr);
     }
+    cli_unlock();
 }
 
 void progress_clear(progress_t *p)
