@@ -121,6 +121,7 @@ typedef struct server {
     newsidx_writer_t *w;        /* opened by main, used by the writer thread */
     newsidx_extractor_t *x;     /* shared read-only */
     atomic_uint config_gen;     /* bumped on SIGHUP; threads re-read */
+    atomic_uint commit_gen;     /* bumped by the writer after each commit */
     pthread_mutex_t config_mu;  /* guards config for the threads */
     uid_t *writer_uids;
     size_t n_writer_uids;

@@ -76,6 +76,7 @@ static void *worker_main(void *arg)
     server_config_snapshot(srv, &cfg);
     unsigned gen = atomic_load(&srv->config_gen);
     newsidx_db_t *db = NULL;
+    unsigned seen_commit = 0;
     job_t *j;
     while ((j = queue_pop(&srv->search_q, -1))) {
         if (j->kind == JOB_ADD) {
@@ -102,8 +103,14 @@ static void *worker_main(void *arg)
                 continue;
             }
         }
-        if (newsidx_db_reopen(db) != NEWSIDX_OK)
-            nxd_log(LOG_WARNING, "reopen: %s", newsidx_db_error(db));
+        /* Only this daemon writes the database, so a reopen is due only
+         * after its writer committed; the search then sees the commit. */
+        unsigned commits = atomic_load(&srv->commit_gen);
+        if (commits != seen_commit) {
+            if (newsidx_db_reopen(db) != NEWSIDX_OK)
+                nxd_log(LOG_WARNING, "reopen: %s", newsidx_db_error(db));
+            seen_commit = commits;
+        }
         switch (j->kind) {
         case JOB_SEARCH: run_search(db, j); break;
         case JOB_GET: run_get(db, j); break;

@@ -107,6 +107,8 @@ static void *writer_main(void *arg)
                                                               : NEWSIDX_OK;
         if (st != NEWSIDX_OK)
             nxd_log(LOG_ERR, "commit failed: %s", newsidx_writer_error(srv->w));
+        else
+            atomic_fetch_add(&srv->commit_gen, 1);
         for (size_t i = 0; i < n; i++) {
             job_t *j = batch[i];
             if (st != NEWSIDX_OK)

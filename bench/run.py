@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Benchmarks newsidx against its peers, side by side in one run.
+
+usage: bench/run.py [--build DIR] [--out DIR] [--rounds N] [--quick]
+                    [--scale 200000,500000] [--write-doc doc/performance.md]
+
+Needs ../shared (Reuters-21578 and the peers' helpers) and Debian's
+xapian-omega (scriptindex), python3 (sqlite3 with FTS5) and g++.
+
+Indexing, Reuters-21578 (19,043 articles), contenders alternating in each
+round:  newsidx add (extraction and positions on), scriptindex with the
+shared index script, SQLite FTS5.  Wall time, articles/s, peak RSS, size.
+
+Queries, ../shared/bench/queries.txt:  newsidxd over its socket with 1, 8
+and 64 connections, the library in-process (nxbench --db), in-process
+Xapian (xq) on scriptindex's database of the same articles, FTS5.
+
+--scale N,M replicates the corpus with distinct ids to N and M articles
+and reports indexing speed and query latency at each size.
+--quick runs on the first 2,000 articles, one round, for CI.
+Prints a table with ratios (newsidx / peer); --write-doc also writes it
+into the given Markdown file between its benchmark markers.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+SHARED = os.environ.get("SHARED", os.path.join(TOP, "..", "shared"))
+PY = "/usr/bin/python3"
+
+
+def run_measured(cmd, env=None, stdout=subprocess.DEVNULL):
+    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in MB,
+    exit status, standard output)."""
+    tf = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nxbench-time.%d" % os.getpid())
+    t0 = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf] + cmd, env=env,
+                       stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
+    secs = time.perf_counter() - t0
+    try:
+        rss = float(open(tf).read().split()[-1]) / 1024.0
+        os.unlink(tf)
+    except (OSError, ValueError, IndexError):
+        rss = 0.0
+    if p.returncode != 0:
+        sys.stderr.write("bench: %s failed (%d): %s\n" % (cmd[0], p.returncode,
+                         p.stderr.decode(errors="replace")[-2000:]))
+    return secs, rss, p.returncode, (p.stdout.decode() if p.stdout else "")
+
+
+def du(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    if os.path.isfile(path):
+        total = os.path.getsize(path)
+    return total / 1e6
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    xv = subprocess.run(["xapian-config", "--version"], capture_output=True, text=True).stdout.strip()
+    return "%d cores (%s), %.0f GiB RAM, Linux %s, %s, SQLite %s" % (
+        os.cpu_count(), cpu, mem, platform.release(), xv.replace("xapian-config - ", ""),
+        __import__("sqlite3").sqlite_version)
+
+
+def prepare(out, limit):
+    """Reuters-21578 converted by the shared helper, cut to `limit`."""
+    src = os.path.join(out, "reuters")
+    if not os.path.exists(os.path.join(src, "docs.jsonl")):
+        subprocess.run([PY, os.path.join(SHARED, "bench", "reuters.py"),
+                        os.path.join(SHARED, "corpus", "reuters21578"), src],
+                       check=True, stdout=subprocess.DEVNULL)
+    if not limit:
+        return os.path.join(src, "docs.jsonl"), os.path.join(src, "scriptindex.txt")
+    cut = os.path.join(out, "reuters-%d" % limit)
+    os.makedirs(cut, exist_ok=True)
+    with open(os.path.join(src, "docs.jsonl")) as f, open(os.path.join(cut, "docs.jsonl"), "w") as g:
+        for i, line in enumerate(f):
+            if i >= limit:
+                break
+            g.write(line)
+    with open(os.path.join(src, "scriptindex.txt")) as f, \
+            open(os.path.join(cut, "scriptindex.txt"), "w") as g:
+        for i, rec in enumerate(f.read().split("\n\n")):
+            if i >= limit:
+                break
+            g.write(rec + "\n\n")
+    return os.path.join(cut, "docs.jsonl"), os.path.join(cut, "scriptindex.txt")
+
+
+def replicate(jsonl, n, out):
+    """The corpus repeated with distinct ids up to n articles."""
+    path = os.path.join(out, "scale-%d.jsonl" % n)
+    if os.path.exists(path):
+        return path
+    docs = [json.loads(l) for l in open(jsonl)]
+    with open(path, "w") as g:
+        for i in range(n):
+            d = dict(docs[i % len(docs)])
+            d["id"] = "%s-r%d" % (d["id"], i // len(docs))
+            d.pop("places", None)
+            g.write(json.dumps(d) + "\n")
+    return path
+
+
+class Daemon:
+    def __init__(self, build, db, work):
+        self.sock = os.path.join(work, "bench.sock")
+        conf = os.path.join(work, "bench.conf")
+        open(conf, "w").write("[daemon]\nmax_connections = 256\n")
+        self.p = subprocess.Popen([os.path.join(build, "newsidxd"), "--foreground", "--db", db,
+                                   "--socket", self.sock, "--config", conf],
+                                  stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                s = socket.socket(socket.AF_UNIX)
+                s.connect(self.sock)
+                s.close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("newsidxd did not start")
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        self.p.wait(timeout=60)
+
+
+def parse_line(text):
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", text)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default=os.path.join(TOP, "build"))
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=5, help="passes over the queries")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--scale", default="")
+    ap.add_argument("--write-doc", default=None)
+    a = ap.parse_args()
+    if not os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")):
+        print("bench: no ../shared corpus here; nothing to measure", file=sys.stderr)
+        return 77
+    build = os.path.abspath(a.build)
+    out = os.path.abspath(a.out or os.path.join(build, "bench-out"))
+    os.makedirs(out, exist_ok=True)
+    limit = 2000 if a.quick else 0
+    rounds = 1 if a.quick else a.rounds
+    repeat = 1 if a.quick else a.repeat
+    jsonl, si_input = prepare(out, limit)
+    ndocs = sum(1 for _ in open(jsonl))
+    queries = os.path.join(SHARED, "bench", "queries.txt")
+    peers = os.path.join(SHARED, "bench", "peers")
+    xq = os.path.join(out, "xq")
+    if not os.path.exists(xq):
+        subprocess.run(["g++", "-O2", "-o", xq, os.path.join(peers, "xq.cc"), "-lxapian"], check=True)
+    env = dict(os.environ, NEWSIDX_CONFIG="/dev/null", NEWSIDX_PROGRESS_INTERVAL="3600")
+
+    # ---- indexing, contenders alternating ----
+    idx = {"newsidx": [], "scriptindex": [], "fts5": []}
+    dbs = {"newsidx": os.path.join(out, "db-newsidx"), "scriptindex": os.path.join(out, "db-scriptindex"),
+           "fts5": os.path.join(out, "db-fts5.sqlite")}
+    for r in range(rounds):
+        for name in ("newsidx", "scriptindex", "fts5"):
+            db = dbs[name]
+            shutil.rmtree(db, ignore_errors=True)
+            if os.path.isfile(db):
+                os.unlink(db)
+            if name == "newsidx":
+                cmd = [os.path.join(build, "newsidx"), "--db", db, "add", "--quiet", jsonl]
+            elif name == "scriptindex":
+                cmd = ["scriptindex", db, os.path.join(peers, "reuters.index"), si_input]
+            else:
+                cmd = [PY, os.path.join(peers, "fts5_index.py"), jsonl, db]
+            secs, rss, code, _ = run_measured(cmd, env=env)
+            if code != 0:
+                return 1
+            idx[name].append((secs, rss, du(db)))
+            print("round %d %-12s %7.2f s  %7.0f docs/s  RSS %6.1f MB  size %6.1f MB" % (
+                r + 1, name, secs, ndocs / secs, rss, du(db)), flush=True)
+
+    def best(name):
+        s = min(x[0] for x in idx[name])
+        return s, max(x[1] for x in idx[name]), idx[name][-1][2]
+
+    # ---- queries ----
+    qres = {}
+    d = Daemon(build, dbs["newsidx"], out)
+    try:
+        for c in (1, 8, 64):
+            _, _, code, o = run_measured([os.path.join(build, "bench", "nxbench"), "--socket", d.sock,
+                                          "--connections", str(c), "--repeat", str(repeat), queries],
+                                         stdout=None)
+            qres["newsidxd x%d" % c] = parse_line(o)
+    finally:
+        d.stop()
+    _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", dbs["newsidx"],
+                               "--repeat", str(repeat), queries], stdout=None)
+    qres["newsidx in-process"] = parse_line(o)
+    _, _, _, o = run_measured([xq, dbs["scriptindex"], queries, str(repeat)], stdout=None)
+    qres["xq (scriptindex db)"] = parse_line(o)
+    _, _, _, o = run_measured([PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"], queries,
+                               str(repeat)], stdout=None)
+    qres["fts5"] = parse_line(o)
+
+    # ---- scale ----
+    scale = []
+    for n in [int(x) for x in a.scale.split(",") if x]:
+        path = replicate(jsonl, n, out)
+        db = os.path.join(out, "db-scale-%d" % n)
+        shutil.rmtree(db, ignore_errors=True)
+        secs, rss, code, _ = run_measured([os.path.join(build, "newsidx"), "--db", db, "add",
+                                           "--quiet", path], env=env)
+        if code != 0:
+            return 1
+        _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", db,
+                                   "--repeat", str(repeat), queries], stdout=None)
+        q = parse_line(o)
+        scale.append((n, n / secs, rss, du(db), q.get("p50_us", 0), q.get("p99_us", 0)))
+        print("scale %7d: %7.0f docs/s  RSS %6.1f MB  size %7.1f MB  p50 %6.0f us  p99 %6.0f us" %
+              scale[-1], flush=True)
+        shutil.rmtree(db, ignore_errors=True)
+
+    # ---- report ----
+    n_s, n_rss, n_size = best("newsidx")
+    lines = ["Measured on %s." % machine(), "",
+             "Indexing %d Reuters-21578 articles, best of %d round(s), contenders alternating:" %
+             (ndocs, rounds), "",
+             "| contender | wall s | docs/s | peak RSS MB | size MB | newsidx ÷ peer (speed, RSS, size) |",
+             "|---|---|---|---|---|---|"]
+    for name in ("newsidx", "scriptindex", "fts5"):
+        s, rss, size = best(name)
+        ratio = "" if name == "newsidx" else "%.2f× faster, %.2f× RSS, %.2f× size" % (
+            s / n_s, n_rss / rss, n_size / size)
+        lines.append("| %s | %.2f | %.0f | %.1f | %.1f | %s |" % (name, s, ndocs / s, rss, size, ratio))
+    lines += ["", "newsidx indexes with speaker and location extraction and positions on; "
+              "scriptindex with positions on (shared reuters.index); FTS5 with porter stemming.", "",
+              "Queries (%s, %d passes; newsidx returns snippets, speakers and locations with "
+              "every hit):" % (os.path.basename(queries), repeat), "",
+              "| search | p50 µs | p99 µs | queries/s |", "|---|---|---|---|"]
+    for k, v in qres.items():
+        lines.append("| %s | %.0f | %.0f | %.0f |" % (k, v.get("p50_us", 0), v.get("p99_us", 0),
+                                                   v.get("qps", 0)))
+    one, eight, inproc = qres.get("newsidxd x1", {}), qres.get("newsidxd x8", {}), \
+        qres.get("newsidx in-process", {})
+    if one and eight and inproc:
+        lines += ["", "Socket overhead at p50: %+.0f µs over in-process; p99 ratio %.2f; "
+                  "8 connections give %.2f× the throughput of one." % (
+                      one["p50_us"] - inproc["p50_us"], one["p99_us"] / max(inproc["p99_us"], 1),
+                      eight["qps"] / max(one["qps"], 1))]
+    if scale:
+        lines += ["", "Scale (the corpus replicated with distinct ids):", "",
+                  "| articles | docs/s | peak RSS MB | size MB | query p50 µs | p99 µs |",
+                  "|---|---|---|---|---|---|"]
+        for row in scale:
+            lines.append("| %d | %.0f | %.1f | %.1f | %.0f | %.0f |" % row)
+    report = "\n".join(lines) + "\n"
+    print()
+    print(report)
+    if a.write_doc:
+        begin, end = "<!-- benchmark begin -->", "<!-- benchmark end -->"
+        text = open(a.write_doc).read() if os.path.exists(a.write_doc) else begin + "\n" + end + "\n"
+        if begin not in text:
+            text += "\n" + begin + "\n" + end + "\n"
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1]
+        open(a.write_doc, "w").write(head + begin + "\n" + report + end + tail)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
