@@ -348,6 +348,61 @@ std::string tidy_snippet(const std::string &in, const std::string &open, const s
     return s;
 }
 
+/* Where a hit's score comes from.  Fields are indexed into one weighted
+ * bag of words (docbuild.cc), so BM25 sees one number per word; the
+ * score is split among the fields in proportion to how much each put
+ * into the bag for the query's words: occurrences times the field's
+ * weight.  Words of field queries (title:, speaker:) count for theirs. */
+struct FieldText {
+    const char *field;
+    std::string text;
+    unsigned weight;
+};
+
+std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t *a,
+                                                        const newsidx_config_t *cfg,
+                                                        const std::set<std::string> &words,
+                                                        const std::map<std::string, std::string>
+                                                            &field_words,
+                                                        double score)
+{
+    std::vector<FieldText> fields = {
+        {"title", a->title ? a->title : "", cfg->weight_title},
+        {"dateline", a->dateline ? a->dateline : "", cfg->weight_dateline},
+        {"body", a->body ? a->body : "", cfg->weight_body},
+        {"speaker", "", cfg->weight_speaker},
+        {"location", "", cfg->weight_location},
+    };
+    for (size_t i = 0; i < a->n_speakers; i++)
+        fields[3].text += std::string(a->speakers[i]) + "\n";
+    for (size_t i = 0; i < a->n_locations; i++)
+        fields[4].text += std::string(a->locations[i]) + "\n";
+    Xapian::TermGenerator tg, names;
+    setup_termgenerators(tg, names);
+    std::vector<double> share(fields.size(), 0.0);
+    double total = 0;
+    for (size_t f = 0; f < fields.size(); f++) {
+        Xapian::Document scratch;
+        tg.set_document(scratch);
+        tg.index_text(fields[f].text);
+        for (auto t = scratch.termlist_begin(); t != scratch.termlist_end(); ++t) {
+            bool plain = words.count(*t) > 0;
+            auto fw = field_words.find(*t);
+            bool own = fw != field_words.end() && fw->second == fields[f].field;
+            if (plain || own) {
+                double w = t.get_wdf() * (plain ? fields[f].weight : 1.0);
+                share[f] += w;
+                total += w;
+            }
+        }
+    }
+    std::vector<std::pair<std::string, double>> out;
+    for (size_t f = 0; f < fields.size(); f++)
+        if (share[f] > 0)
+            out.emplace_back(fields[f].field, total > 0 ? score * share[f] / total : 0);
+    return out;
+}
+
 struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
@@ -530,6 +585,29 @@ struct Searcher {
             hl_mset = hl.get_mset(0, 0);
             have_hl = true;
         }
+        /* For explain: the query's plain words, and words of field
+         * queries by field, as the bag and the fields index them. */
+        std::set<std::string> plain_words;
+        std::map<std::string, std::string> field_words;
+        if (req->explain) {
+            for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+                std::string term = *t;
+                size_t p = 0;
+                while (p < term.size() && isupper(static_cast<unsigned char>(term[p])))
+                    p++;
+                std::string prefix = term.substr(0, p), word = term.substr(p);
+                if (prefix.empty())
+                    plain_words.insert(word);
+                else if (prefix == PREFIX_TITLE)
+                    field_words[word] = "title";
+                else if (prefix == PREFIX_DATELINE)
+                    field_words[word] = "dateline";
+                else if (prefix == PREFIX_SPEAKER)
+                    field_words[stem(word)] = "speaker";
+                else if (prefix == PREFIX_LOCATION)
+                    field_words[stem(word)] = "location";
+            }
+        }
         std::string open = req->hl_open ? req->hl_open : "<em>";
         std::string close = req->hl_close ? req->hl_close : "</em>";
 
@@ -550,6 +628,17 @@ struct Searcher {
             hit->n_locations = a->n_locations;
             hit->rank = it.get_rank() + 1;
             hit->score = it.get_weight();
+            if (req->explain) {
+                auto ex = explain_hit(a, &h->config, plain_words, field_words, hit->score);
+                hit->explain = static_cast<newsidx_explain_t *>(
+                    calloc(ex.size() ? ex.size() : 1, sizeof(newsidx_explain_t)));
+                if (!hit->explain)
+                    throw std::bad_alloc();
+                for (auto &e : ex) {
+                    hit->explain[hit->n_explain].field = dup(e.first);
+                    hit->explain[hit->n_explain++].weight = e.second;
+                }
+            }
             std::string body = a->body ? a->body : "";
             a->id = a->title = a->date = a->dateline = nullptr;
             a->speakers = a->locations = nullptr;
