@@ -1,46 +1,947 @@
-/* places.c - place names.  First version: only the dateline's place. */
+/* places.c - where a story happens: place names found over the gazetteer.
+ *
+ * A name in the gazetteer is only a candidate: "Jordan" may be a person,
+ * "Police" a town in Poland, "March" one in England.  Each candidate is
+ * judged by what surrounds it in the article:
+ *   - its class: countries, states, regions, capitals and demonyms are
+ *     places wherever they stand; towns need the text to agree;
+ *   - capitals: a capital letter means something only mid-sentence, in
+ *     running text (not in a headline written in capitals);
+ *   - neighbours: a capitalised word just before ("George Washington")
+ *     or a person's surname just after ("Jordan Peterson") makes it part
+ *     of a name; a small town followed by a capitalised word is part of
+ *     an organisation's name ("Police Department");
+ *   - context that only places have: a preposition ("in", "near"), a
+ *     state after a comma ("Alexandria, La."), the dateline, a word for
+ *     local people ("Alexandria woman");
+ *   - the rest of the article: a word also written in lower case there
+ *     is a common word, and a surname used alone there is a person.
+ * Matching is by longest phrase over a hash table; nothing here scans
+ * the text more than a few times. */
 #include "config.h"
 
-#include "places.h"
+#include "gazetteer.h"
+#include "nx.h"
+#include "utf8.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-struct nx_gazetteer {
-    int unused;
+#define MAX_WORDS 6       /* longest place name, in words */
+#define KEY_CAP 160
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                              */
+/* ------------------------------------------------------------------ */
+
+enum {
+    T_CAP = 1 << 0,       /* starts with a capital */
+    T_ALLCAPS = 1 << 1,   /* two or more letters, all capitals */
+    T_LOWER = 1 << 2,     /* starts with a small letter */
+    T_DOT = 1 << 3,       /* an abbreviation's period follows ("Ga.") */
+    T_SENT = 1 << 4,      /* first word of a sentence */
+    T_CAPSREGION = 1 << 5, /* in a headline or sentence of capitalised words */
+    T_POSS = 1 << 6,      /* followed by 's */
+    T_INTDOT = 1 << 7     /* periods inside ("U.S", "W.Va") */
 };
 
-nx_gazetteer_t *nx_gazetteer_load(const char *path, char **err)
+/* What separates a token from the one before it. */
+enum { SEP_SPACE, SEP_HYPHEN, SEP_COMMA, SEP_OTHER };
+
+typedef struct tok {
+    uint32_t off, len;
+    uint16_t flags;
+    uint8_t sep;
+} tok_t;
+
+typedef struct toks {
+    tok_t *v;
+    size_t n, cap;
+    bool oom;
+} toks_t;
+
+static void toks_push(toks_t *t, tok_t k)
 {
-    (void)path;
-    (void)err;
-    return calloc(1, sizeof(nx_gazetteer_t));
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        tok_t *v = realloc(t->v, cap * sizeof *v);
+        if (!v) {
+            t->oom = true;
+            return;
+        }
+        t->v = v;
+        t->cap = cap;
+    }
+    t->v[t->n++] = k;
 }
 
-void nx_gazetteer_free(nx_gazetteer_t *g)
+/* Letters of the scripts place names are written in; punctuation such
+ * as curly quotes and dashes separates words. */
+static bool is_letter_cp(uint32_t cp)
 {
-    free(g);
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
+           (cp >= 0x370 && cp <= 0x52f) || (cp >= 0x1e00 && cp <= 0x1eff);
+}
+
+static bool is_upper_cp(uint32_t cp)
+{
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
+           (cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x400 && cp <= 0x42f);
+}
+
+static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    const char *p = s + i;
+    uint32_t cp = nx_utf8_next(&p, s + n);
+    *len = (size_t)(p - (s + i));
+    return cp;
+}
+
+static bool is_word_byte_start(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    size_t l;
+    return is_letter_cp(cp_at(s, n, i, &l));
+}
+
+static bool is_apostrophe(const char *s, size_t n, size_t i, size_t *len)
+{
+    if (s[i] == '\'') {
+        *len = 1;
+        return true;
+    }
+    if (i + 2 < n && (unsigned char)s[i] == 0xe2 && (unsigned char)s[i + 1] == 0x80 &&
+        (unsigned char)s[i + 2] == 0x99) {
+        *len = 3;
+        return true;
+    }
+    return false;
+}
+
+/* Splits [s, s+n) into words.  base is added to every offset, so the
+ * title and body can share one token list over one buffer. */
+static void tokenise(const char *s, size_t n, size_t base, toks_t *out)
+{
+    size_t i = 0;
+    bool sent = true;
+    uint8_t sep = SEP_OTHER;
+    while (i < n) {
+        if (!is_word_byte_start(s, n, i)) {
+            unsigned char c = (unsigned char)s[i];
+            size_t l = 1;
+            if (c >= 0x80) {
+                uint32_t cp = cp_at(s, n, i, &l);
+                if (cp == 0x201c || cp == 0x2018)          /* opening quotes */
+                    sent = true;
+                if (cp != 0xa0)
+                    sep = SEP_OTHER;
+            } else if (c == ' ' || c == '\t' || c == '\r') {
+                /* keeps sep */
+            } else if (c == '\n') {
+                if (i + 1 < n && s[i + 1] == '\n')
+                    sent = true, sep = SEP_OTHER;
+            } else if (c == '-' && sep == SEP_SPACE && i > 0 && s[i - 1] != ' ') {
+                sep = SEP_HYPHEN;
+            } else if (c == ',' && sep == SEP_SPACE) {
+                sep = SEP_COMMA;
+            } else {
+                if (c == '.' || c == '!' || c == '?' || c == ':' || c == '"' || c == ';')
+                    sent = true;
+                sep = SEP_OTHER;
+            }
+            i += l;
+            continue;
+        }
+        /* A word: letters and digits, with inside periods for "U.S",
+         * "W.Va" and inside apostrophes for "O'Hare". */
+        size_t b = i, seg = 0;
+        uint16_t flags = 0;
+        size_t letters = 0, uppers = 0;
+        bool first = true;
+        while (i < n) {
+            size_t l = 1;
+            unsigned char c = (unsigned char)s[i];
+            uint32_t cp = c < 0x80 ? c : cp_at(s, n, i, &l);
+            if ((c < 0x80 && ((c >= '0' && c <= '9'))) || is_letter_cp(cp)) {
+                if (is_letter_cp(cp)) {
+                    letters++;
+                    if (is_upper_cp(cp))
+                        uppers++;
+                    if (first)
+                        flags |= is_upper_cp(cp) ? T_CAP : T_LOWER;
+                }
+                first = false;
+                seg++;
+                i += l;
+                continue;
+            }
+            size_t al;
+            if (c == '.' && seg <= 2 && i + 1 < n && is_word_byte_start(s, n, i + 1) &&
+                !(s[i + 1] >= '0' && s[i + 1] <= '9')) {
+                flags |= T_INTDOT;
+                seg = 0;
+                i++;
+                continue;
+            }
+            if (is_apostrophe(s, n, i, &al) && i + al < n && is_word_byte_start(s, n, i + al)) {
+                /* "Ukraine's": the possessive is not part of the name. */
+                if ((s[i + al] == 's' || s[i + al] == 'S') &&
+                    (i + al + 1 >= n || !is_word_byte_start(s, n, i + al + 1))) {
+                    flags |= T_POSS;
+                    break;
+                }
+                seg++;
+                i += al;
+                continue;
+            }
+            break;
+        }
+        if (letters >= 2 && uppers == letters)
+            flags |= T_ALLCAPS;
+        tok_t t = {.off = (uint32_t)(base + b), .len = (uint32_t)(i - b), .flags = flags,
+                   .sep = sep};
+        if (sent)
+            t.flags |= T_SENT;
+        sent = false;
+        sep = SEP_SPACE;
+        if (flags & T_POSS) {
+            size_t al = 1;
+            is_apostrophe(s, n, i, &al);
+            i += al + 1;
+            sep = SEP_OTHER;      /* "Ukraine's Western backers" */
+        } else if (i < n && s[i] == '.' && nx_period_is_abbrev(s, i)) {
+            t.flags |= T_DOT;
+            i++;
+        }
+        toks_push(out, t);
+        if (out->oom)
+            return;
+    }
+}
+
+/* Marks headlines and sentences written in capitalised words, where a
+ * capital letter says nothing. */
+static void mark_caps_regions(toks_t *t)
+{
+    size_t i = 0;
+    while (i < t->n) {
+        size_t j = i + 1;
+        while (j < t->n && !(t->v[j].flags & T_SENT))
+            j++;
+        size_t words = 0, lower = 0, allcaps = 0;
+        for (size_t k = i; k < j; k++) {
+            if (!(t->v[k].flags & (T_CAP | T_LOWER)))
+                continue;
+            words++;
+            if (t->v[k].flags & T_LOWER)
+                lower++;
+            if (t->v[k].flags & T_ALLCAPS)
+                allcaps++;
+        }
+        if (words >= 4 && (lower * 10 <= words || allcaps * 10 >= words * 6))
+            for (size_t k = i; k < j; k++)
+                t->v[k].flags |= T_CAPSREGION;
+        i = j;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Word lists: closed classes of English, not place names              */
+/* ------------------------------------------------------------------ */
+
+static bool word_in(const char *w, size_t n, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
+            return true;
+    return false;
+}
+
+#define IN_LIST(w, n, list) word_in((w), (n), (list), NX_ARRAY_LEN(list))
+
+/* Words that may start a sentence with a capital without being names. */
+static const char *const function_words[] = {
+    "the", "a", "an", "in", "at", "from", "near", "to", "into", "of", "on", "for", "by",
+    "with", "and", "or", "but", "as", "after", "before", "since", "while", "when", "if",
+    "outside", "across", "throughout", "toward", "towards", "around", "via", "through",
+    "within", "between", "over", "under", "about", "during", "this", "that", "these",
+    "those", "his", "her", "its", "their", "our", "my", "your", "it", "he", "she", "they",
+    "we", "i", "you", "there", "here", "then", "so", "not", "no", "all", "some", "many",
+    "most", "every", "each", "both", "also", "only", "even", "why", "how", "what", "who",
+    "where", "which", "like", "unlike", "across", "despite", "against", "among", "until",
+    "upon", "beyond", "inside", "without", "back", "now", "today", "yesterday", "meanwhile",
+};
+
+/* Prepositions after which a capitalised name is most likely a place. */
+static const char *const place_preps[] = {
+    "in", "at", "from", "near", "to", "into", "outside", "across", "throughout", "toward",
+    "towards", "around", "via", "through", "within", "inside", "between", "across",
+    "visit", "visited", "visiting", "leave", "left", "reach", "reached", "north", "south",
+    "east", "west", "downtown", "northern", "southern", "eastern", "western", "central",
+};
+
+/* Words that may stand before a place inside a longer place phrase. */
+static const char *const place_modifiers[] = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+    "central", "northeast", "northwest", "southeast", "southwest", "northeastern",
+    "northwestern", "southeastern", "southwestern", "upstate", "downstate", "greater",
+    "metro", "downtown", "rural", "coastal", "mid", "inner", "outer", "suburban", "old",
+};
+
+/* Nouns for a place's people, after a town's name: "Alexandria woman". */
+static const char *const local_people[] = {
+    "man", "woman", "men", "women", "resident", "residents", "native", "natives", "couple",
+    "teen", "teens", "teenager", "boy", "girl", "family", "homeowners", "voters", "based",
+};
+
+/* Nouns for a town's institutions: "Columbus police".  Weaker: after a
+ * sentence's first word they fit any body ("University officials"). */
+static const char *const local_bodies[] = {
+    "police", "officials", "officers", "firefighters", "schools", "area", "businesses",
+    "neighborhood", "suburb", "mayor", "council",
+};
+
+/* Verbs of speech: a name before one is a speaker, a person or a body. */
+static const char *const speech_verbs[] = {
+    "said", "says", "told", "added", "asked", "wrote", "explained", "noted", "stated",
+    "argued", "testified", "announced", "replied", "recalled", "insisted", "tweeted",
+};
+
+/* Titles before a person's name. */
+static const char *const titles[] = {
+    "mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt",
+    "capt", "det", "officer", "president", "judge", "mayor", "coach", "rev", "sheriff",
+    "chief", "deputy", "secretary", "senator", "governor", "minister", "prof", "justice",
+    "attorney", "sir", "lady", "lord", "pope", "king", "queen", "prince", "princess",
+};
+
+static const char *const weekdays[] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+};
+
+/* Words that make a name an administrative area: "Madison County". */
+static const char *const area_words[] = {
+    "county", "parish", "township", "borough",
+};
+
+/* ------------------------------------------------------------------ */
+/* A set of word hashes for one article                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct wset {
+    uint64_t *v;
+    size_t mask;
+    bool oom;
+} wset_t;
+
+static bool wset_init(wset_t *s, size_t n)
+{
+    size_t cap = 64;
+    while (cap < n * 2)
+        cap *= 2;
+    s->v = calloc(cap, sizeof *s->v);
+    s->mask = cap - 1;
+    s->oom = s->v == NULL;
+    return !s->oom;
+}
+
+static uint64_t word_hash(const char *w, size_t n)
+{
+    /* Case-insensitive over ASCII; 0 is the empty slot. */
+    uint64_t h = NX_HASH64_INIT;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * UINT64_C(0x100000001b3);
+    }
+    return h ? h : 1;
+}
+
+static void wset_add(wset_t *s, uint64_t h)
+{
+    if (!s->v)
+        return;
+    size_t i = (size_t)h & s->mask;
+    while (s->v[i] && s->v[i] != h)
+        i = (i + 1) & s->mask;
+    s->v[i] = h;
+}
+
+static bool wset_has(const wset_t *s, uint64_t h)
+{
+    if (!s->v)
+        return false;
+    size_t i = (size_t)h & s->mask;
+    while (s->v[i]) {
+        if (s->v[i] == h)
+            return true;
+        i = (i + 1) & s->mask;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The article being read                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct doc {
+    const nx_gazetteer_t *g;
+    const char *s;         /* title and body, joined */
+    toks_t t;
+    wset_t lower;          /* words written in small letters */
+    wset_t alone;          /* capitalised words standing alone mid-sentence */
+    wset_t run_last;       /* last words of runs of capitalised words */
+    wset_t speakers;       /* single names followed by a speech verb */
+    nx_strv_t *out;
+    const char *dl_key;    /* the dateline place's key */
+    bool oom;
+} doc_t;
+
+#define TK(d, i) (&(d)->t.v[(i)])
+
+static const char *ttext(const doc_t *d, size_t i)
+{
+    return d->s + d->t.v[i].off;
+}
+
+static bool tok_in(const doc_t *d, size_t i, const char *const *list, size_t count)
+{
+    return word_in(ttext(d, i), TK(d, i)->len, list, count);
+}
+
+#define TOK_IN(d, i, list) tok_in((d), (i), (list), NX_ARRAY_LEN(list))
+
+static uint64_t tok_hash(const doc_t *d, size_t i)
+{
+    return word_hash(ttext(d, i), TK(d, i)->len);
+}
+
+/* Token i continues the phrase of token i-1: only a space or a hyphen
+ * (or an abbreviation's period) between them. */
+static bool joined(const doc_t *d, size_t i)
+{
+    return i > 0 && i < d->t.n && (TK(d, i)->sep == SEP_SPACE || TK(d, i)->sep == SEP_HYPHEN);
+}
+
+/* A capitalised word that is a name, not a sentence's first function
+ * word ("In", "The"). */
+static bool name_word(const doc_t *d, size_t i)
+{
+    const tok_t *t = TK(d, i);
+    if (!(t->flags & T_CAP))
+        return false;
+    return !((t->flags & (T_SENT | T_CAPSREGION)) && TOK_IN(d, i, function_words));
+}
+
+/* The surname test: the word ends a run of capitalised words somewhere
+ * ("Michael Jordan") and stands alone or speaks elsewhere ("Jordan
+ * said"), the way news refers to people. */
+static bool is_surname(const doc_t *d, uint64_t h)
+{
+    return wset_has(&d->run_last, h) && (wset_has(&d->alone, h) || wset_has(&d->speakers, h));
+}
+
+static void build_key(const doc_t *d, size_t i, size_t j, char *key, size_t *len)
+{
+    size_t o = 0;
+    for (size_t k = i; k < j; k++) {
+        if (k > i && o + 1 < KEY_CAP)
+            key[o++] = ' ';
+        size_t kn = nx_place_key(ttext(d, k), TK(d, k)->len, key + o, KEY_CAP - o);
+        o += kn;
+    }
+    key[o] = '\0';
+    *len = o;
+}
+
+static bool all_caps_span(const doc_t *d, size_t i, size_t j)
+{
+    for (size_t k = i; k < j; k++)
+        if ((TK(d, k)->flags & (T_CAP | T_LOWER)) && !(TK(d, k)->flags & T_ALLCAPS) &&
+            !(TK(d, k)->len == 1 && (TK(d, k)->flags & T_CAP)))
+            return false;
+    return true;
+}
+
+/* The place filed under the phrase [i, j) that the way it is written
+ * allows: capitals for acronyms ("US" but not "Us"), no all-capital
+ * spelling of an ordinary name in running text ("NATO" is not "Nato"),
+ * abbreviations only where want_abbrev. */
+static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, size_t j,
+                              bool want_abbrev)
+{
+    bool caps_text = all_caps_span(d, i, j);
+    bool caps_region = (TK(d, i)->flags & T_CAPSREGION) != 0;
+    for (; p; p = nx_gazetteer_next(d->g, p)) {
+        uint32_t c = p->classes;
+        if (c & NX_PC_NONE)
+            return NULL;
+        if (!want_abbrev && !(c & ~(NX_PC_ABBREV | NX_PC_ACRONYM)))
+            continue;
+        if (want_abbrev && !(c & (NX_PC_ABBREV | NX_PC_STATE | NX_PC_COUNTRY)))
+            continue;
+        if (!caps_region) {
+            if ((c & NX_PC_ACRONYM) && !caps_text)
+                continue;
+            if (!(c & NX_PC_ACRONYM) && caps_text && !(c & NX_PC_ABBREV))
+                continue;
+        }
+        return p;
+    }
+    return NULL;
+}
+
+typedef struct match {
+    size_t end;
+    const nx_place_t *pl;
+} match_t;
+
+/* The longest gazetteer name starting at token i. */
+static bool longest(const doc_t *d, size_t i, bool want_abbrev, match_t *m)
+{
+    char key[KEY_CAP];
+    size_t o = 0;
+    m->pl = NULL;
+    m->end = i;
+    for (size_t j = i; j < d->t.n && j - i < MAX_WORDS; j++) {
+        if (j > i) {
+            if (!joined(d, j) || o + 2 >= KEY_CAP)
+                break;
+            key[o++] = ' ';
+        }
+        size_t kn = nx_place_key(ttext(d, j), TK(d, j)->len, key + o, KEY_CAP - o);
+        if (!kn)
+            break;
+        o += kn;
+        bool prefix;
+        const nx_place_t *p = nx_gazetteer_lookup(d->g, key, o, &prefix);
+        if (p && !(TK(d, j)->flags & T_LOWER)) {
+            const nx_place_t *q = pick(d, p, i, j + 1, want_abbrev);
+            if (q) {
+                m->pl = q;
+                m->end = j + 1;
+            } else if (p->classes & NX_PC_NONE) {
+                m->pl = NULL;
+                m->end = i;
+            }
+        }
+        if (!prefix)
+            break;
+    }
+    return m->pl != NULL;
+}
+
+/* ", La." or ", Texas" or ", France" after a place, and nothing
+ * capitalised after it ("Smith, Ohio Republican" is a person). */
+static const nx_place_t *state_after(const doc_t *d, size_t j, size_t *end)
+{
+    if (j >= d->t.n || TK(d, j)->sep != SEP_COMMA || !(TK(d, j)->flags & T_CAP))
+        return NULL;
+    match_t m;
+    if (!longest(d, j, true, &m))
+        return NULL;
+    uint32_t c = m.pl->classes;
+    if (!(c & (NX_PC_STATE | NX_PC_COUNTRY))) {
+        /* An abbreviation must look like one: "Ga." or "GA". */
+        const tok_t *t = TK(d, m.end - 1);
+        if (!(t->flags & (T_DOT | T_INTDOT)) && !(t->flags & T_ALLCAPS))
+            return NULL;
+    }
+    if (m.end < d->t.n && TK(d, m.end)->sep == SEP_SPACE && (TK(d, m.end)->flags & T_CAP) &&
+        !(TK(d, m.end)->flags & T_CAPSREGION))
+        return NULL;
+    *end = m.end;
+    return m.pl;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+/* ------------------------------------------------------------------ */
+
+static void emit(doc_t *d, const char *name, size_t n)
+{
+    if (d->oom || !n)
+        return;
+    for (size_t i = 0; i < d->out->n; i++)
+        if (strlen(d->out->v[i]) == n && strncasecmp(d->out->v[i], name, n) == 0)
+            return;
+    char *p = nx_strndup(name, n);
+    if (!p || !nx_strv_take(d->out, p))
+        d->oom = true;
+}
+
+static void emit_place(doc_t *d, const nx_place_t *p)
+{
+    emit(d, p->canonical, strlen(p->canonical));
+}
+
+/* "KANSAS CITY" -> "Kansas City", for names the gazetteer lacks. */
+static void emit_titlecase(doc_t *d, const char *s, size_t n)
+{
+    char *p = nx_strndup(s, n);
+    if (!p) {
+        d->oom = true;
+        return;
+    }
+    bool start = true;
+    for (char *c = p; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if ((u | 0x20) >= 'a' && (u | 0x20) <= 'z') {
+            *c = start ? (char)(u & ~0x20) : (char)(u | 0x20);
+            start = false;
+        } else if (u < 0x80) {
+            start = u == ' ' || u == '-' || u == '.';
+        }
+    }
+    emit(d, p, strlen(p));
+    free(p);
+}
+
+/* The text of tokens [i, j) as written, or title-cased when in capitals. */
+static void emit_span(doc_t *d, size_t i, size_t j)
+{
+    const char *s = ttext(d, i);
+    size_t n = TK(d, j - 1)->off + TK(d, j - 1)->len - TK(d, i)->off;
+    if (all_caps_span(d, i, j))
+        emit_titlecase(d, s, n);
+    else
+        emit(d, s, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Datelines                                                           */
+/* ------------------------------------------------------------------ */
+
+static const nx_place_t *lookup_text(const nx_gazetteer_t *g, const char *s, size_t n, bool abbrev)
+{
+    char key[KEY_CAP];
+    size_t kn = nx_place_key(s, n, key, sizeof key);
+    if (!kn)
+        return NULL;
+    for (const nx_place_t *p = nx_gazetteer_lookup(g, key, kn, NULL); p;
+         p = nx_gazetteer_next(g, p)) {
+        if (p->classes & NX_PC_NONE)
+            return NULL;
+        if (abbrev ? (p->classes & (NX_PC_ABBREV | NX_PC_STATE | NX_PC_COUNTRY))
+                   : (p->classes & ~(NX_PC_ABBREV | NX_PC_ACRONYM)) != 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* "KANSAS CITY, Mo." -> "Kansas City", "Missouri". */
+static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
+{
+    nx_trim(&s, &n);
+    const char *comma = memchr(s, ',', n);
+    size_t pn = comma ? (size_t)(comma - s) : n;
+    const char *p = s;
+    nx_trim(&p, &pn);
+    if (!pn)
+        return;
+    const nx_place_t *pl = lookup_text(d->g, p, pn, false);
+    if (pl)
+        emit_place(d, pl);
+    else
+        emit_titlecase(d, p, pn);
+    if (key_out && !key_out[0])
+        nx_place_key(p, pn, key_out, KEY_CAP);
+    if (comma) {
+        const char *r = comma + 1;
+        size_t rn = n - (size_t)(r - s);
+        const char *c2 = memchr(r, ',', rn);
+        if (c2)
+            rn = (size_t)(c2 - r);
+        nx_trim(&r, &rn);
+        const nx_place_t *st = rn ? lookup_text(d->g, r, rn, true) : NULL;
+        if (st)
+            emit_place(d, st);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading the article                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Collects what the rest of the article says about words: which are
+ * written in small letters, which stand alone, which end a run of
+ * capitalised words, which come before a speech verb. */
+static void survey(doc_t *d)
+{
+    size_t n = d->t.n;
+    if (!wset_init(&d->lower, n) || !wset_init(&d->alone, n) || !wset_init(&d->run_last, n / 4) ||
+        !wset_init(&d->speakers, n / 8 + 1)) {
+        d->oom = true;
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        const tok_t *t = TK(d, i);
+        if (t->flags & T_LOWER) {
+            wset_add(&d->lower, tok_hash(d, i));
+            i++;
+            continue;
+        }
+        if (!(t->flags & T_CAP) || (t->flags & T_CAPSREGION)) {
+            i++;
+            continue;
+        }
+        size_t b = i;
+        while (b < n && (TK(d, b)->flags & T_CAP) && !name_word(d, b) && (b == i || joined(d, b)))
+            b++;                                /* "In", "The" */
+        if (b >= n || !name_word(d, b) || (b > i && TK(d, b)->sep != SEP_SPACE)) {
+            i = b > i ? b : i + 1;
+            continue;
+        }
+        size_t e = b + 1;
+        while (e < n && TK(d, e)->sep == SEP_SPACE && (TK(d, e)->flags & T_CAP) &&
+               !(TK(d, e)->flags & T_CAPSREGION))
+            e++;
+        uint64_t last = tok_hash(d, e - 1);
+        if (e - b >= 2) {
+            char key[KEY_CAP];
+            size_t kn;
+            build_key(d, b, e, key, &kn);
+            bool modifier = TOK_IN(d, b, place_modifiers);
+            if (!modifier && !nx_gazetteer_lookup(d->g, key, kn, NULL))
+                wset_add(&d->run_last, last);
+            if (TOK_IN(d, b, titles))           /* "Gov. Perry": a person */
+                wset_add(&d->speakers, last);
+        } else if (!(TK(d, b)->flags & T_SENT)) {
+            wset_add(&d->alone, last);
+        }
+        if (e < n && joined(d, e) && TOK_IN(d, e, speech_verbs))
+            wset_add(&d->speakers, last);
+        i = e;
+    }
+    if (d->lower.oom || d->alone.oom || d->run_last.oom || d->speakers.oom)
+        d->oom = true;
+}
+
+typedef struct cand {
+    size_t i, j;               /* tokens of the name */
+    const nx_place_t *pl;      /* NULL: a name the layout vouches for */
+    bool area;                 /* "Madison County" */
+    const nx_place_t *state;   /* ", La." after it */
+    size_t state_end;
+} cand_t;
+
+enum { STRONG_POP = 100, MID_POP = 10, BIG_POP = 500 };
+
+static bool judge(const doc_t *d, const cand_t *c)
+{
+    size_t i = c->i, j = c->j, n = d->t.n;
+    const tok_t *t = TK(d, i);
+    uint32_t cls = c->pl ? c->pl->classes : 0;
+    bool intrinsic = (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_CAPITAL |
+                             NX_PC_DEMONYM)) != 0;
+    uint32_t pop = c->pl ? c->pl->pop : 0;
+    bool single = j - i == 1;
+    bool caps = (t->flags & T_CAPSREGION) != 0;
+
+    if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, weekdays)))
+        return false;
+
+    /* What is around it. */
+    bool has_prev = i > 0 && TK(d, i)->sep == SEP_SPACE;
+    bool prev_prep = false, prev_the = false, prev_cap = false, prev_demonym = false;
+    if (has_prev) {
+        size_t p = i - 1;
+        bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
+        if (lowerish && TOK_IN(d, p, place_preps))
+            prev_prep = true;
+        if (lowerish && TK(d, p)->len == 3 && strncasecmp(ttext(d, p), "the", 3) == 0)
+            prev_the = true;
+        if (TK(d, p)->len == 2 && strncmp(ttext(d, p), "of", 2) == 0 && p > 0 &&
+            joined(d, p) && (TK(d, p - 1)->flags & T_LOWER))
+            prev_prep = true;
+        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers))
+            prev_cap = true;
+    }
+    if (i > 0 && (TK(d, i)->sep == SEP_HYPHEN || TK(d, i)->sep == SEP_SPACE)) {
+        match_t m;
+        size_t p = i - 1;
+        if ((TK(d, p)->flags & T_CAP) && longest(d, p, false, &m) && m.end == i &&
+            (m.pl->classes & NX_PC_DEMONYM))
+            prev_demonym = true;
+    }
+    bool next_cap = false, next_local = false, next_speech = false, person_after = false;
+    bool next_demonym = false;
+    if (j < n && joined(d, j)) {
+        const tok_t *u = TK(d, j);
+        if (u->flags & T_CAP && !(u->flags & T_CAPSREGION)) {
+            next_cap = u->sep == SEP_SPACE;
+            if (is_surname(d, tok_hash(d, j)) ||
+                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)))
+                person_after = next_cap;
+            match_t m;
+            if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM))
+                next_demonym = true;
+        } else if (u->flags & T_LOWER) {
+            next_local = TOK_IN(d, j, local_people) ||
+                         (!(t->flags & T_SENT) && TOK_IN(d, j, local_bodies));
+            next_speech = u->sep == SEP_SPACE && TOK_IN(d, j, speech_verbs);
+        }
+    }
+    bool dateline = false;
+    if (d->dl_key && d->dl_key[0]) {
+        char key[KEY_CAP];
+        size_t kn;
+        build_key(d, i, j, key, &kn);
+        dateline = strcmp(key, d->dl_key) == 0;
+    }
+    bool located = prev_prep || c->state || dateline;
+    uint64_t h = single ? tok_hash(d, i) : 0;
+    bool surname = single && is_surname(d, h);
+
+    if (caps) {
+        /* Capitals carry no information here: only names that are
+         * places wherever they stand, or a preposition's object. */
+        return intrinsic || c->area || (located && c->pl && pop >= MID_POP);
+    }
+    if (prev_cap || person_after)
+        return false;
+    if (single && surname && !located)
+        return false;
+    if (next_speech && (surname || !intrinsic) && !located)
+        return false;
+    if (cls & NX_PC_DEMONYM)
+        return !(next_demonym || prev_demonym);
+    if (prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION | NX_PC_STATE)) && !c->area)
+        return false;
+    if (intrinsic || c->area)
+        return true;
+    if (!c->pl)
+        return c->state != NULL;
+    /* A town: the text has to agree. */
+    if (single && wset_has(&d->lower, h) && !located)
+        return false;
+    if (next_cap && pop < STRONG_POP && !c->state)
+        return false;
+    if (located || next_local)
+        return true;
+    if (t->flags & T_SENT)
+        return pop >= BIG_POP;
+    return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
+}
+
+/* "Madison County": capitalised words and an area word. */
+static size_t area_end(const doc_t *d, size_t i)
+{
+    size_t k = i;
+    while (k < d->t.n && k - i < 3 && (TK(d, k)->flags & T_CAP) && (k == i || joined(d, k)) &&
+           !TOK_IN(d, k, area_words))
+        k++;
+    if (k > i && k < d->t.n && joined(d, k) && (TK(d, k)->flags & T_CAP) &&
+        TOK_IN(d, k, area_words) && name_word(d, i))
+        return k + 1;
+    return 0;
+}
+
+/* A name not in the gazetteer that the layout says is a place: one to
+ * three capitalised words before ", La.". */
+static size_t vouched_end(const doc_t *d, size_t i)
+{
+    if (!name_word(d, i))
+        return 0;
+    size_t k = i + 1;
+    while (k < d->t.n && k - i < 3 && TK(d, k)->sep == SEP_SPACE && (TK(d, k)->flags & T_CAP))
+        k++;
+    return k < d->t.n && TK(d, k)->sep == SEP_COMMA ? k : 0;
+}
+
+static void scan(doc_t *d)
+{
+    size_t n = d->t.n;
+    for (size_t i = 0; i < n && !d->oom; i++) {
+        if (!(TK(d, i)->flags & T_CAP))
+            continue;
+        cand_t c = {.i = i, .j = i};
+        match_t m;
+        if (longest(d, i, false, &m)) {
+            c.pl = m.pl;
+            c.j = m.end;
+        }
+        size_t a = area_end(d, i);
+        if (a > c.j) {
+            c.pl = NULL;
+            c.j = a;
+            c.area = true;
+        }
+        if (c.j == i) {
+            size_t v = vouched_end(d, i);
+            size_t se;
+            const nx_place_t *st = v ? state_after(d, v, &se) : NULL;
+            if (!st || ((st->classes & NX_PC_COUNTRY) && !(st->classes & NX_PC_STATE)))
+                continue;
+            c.j = v;
+        }
+        c.state = state_after(d, c.j, &c.state_end);
+        if (judge(d, &c)) {
+            if (c.pl)
+                emit_place(d, c.pl);
+            else
+                emit_span(d, c.i, c.j);
+            if (c.state)
+                emit_place(d, c.state);
+        }
+        i = (c.state ? c.state_end : c.j) - 1;
+    }
 }
 
 bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *title,
                     const char *body, nx_strv_t *out)
 {
-    (void)g;
-    (void)title;
-    (void)body;
-    if (!dateline)
-        return true;
-    size_t n = strcspn(dateline, ",");
-    char *p = nx_strndup(dateline, n);
-    bool start = true;
-    for (char *c = p; c && *c; c++) {
-        if (isalpha((unsigned char)*c)) {
-            *c = start ? (char)toupper((unsigned char)*c) : (char)tolower((unsigned char)*c);
-            start = false;
-        } else {
-            start = true;
-        }
+    doc_t d = {.g = g, .out = out};
+    char dl_key[KEY_CAP] = "";
+    d.dl_key = dl_key;
+    if (dateline && *dateline)
+        emit_dateline(&d, dateline, strlen(dateline), dl_key);
+
+    /* Bodies that repeat the title first: read it once. */
+    size_t tn = title ? strlen(title) : 0;
+    if (body && tn && strncmp(body, title, tn) == 0) {
+        body += tn;
+        while (*body == '.' || *body == ' ' || *body == '\n' || *body == '\t')
+            body++;
     }
-    return nx_strv_take(out, p);
+    nx_dateline_t dl;
+    if (body && nx_dateline_scan(body, strlen(body), &dl)) {
+        emit_dateline(&d, body, dl.place_len, dl_key);
+        body += dl.len;
+    }
+
+    nx_buf_t b;
+    nx_buf_init(&b);
+    if (title)
+        nx_buf_adds(&b, title);
+    nx_buf_adds(&b, "\n\n");
+    if (body)
+        nx_buf_adds(&b, body);
+    if (b.oom) {
+        nx_buf_free(&b);
+        return false;
+    }
+    d.s = b.data;
+    tokenise(b.data, b.len, 0, &d.t);
+    if (!d.t.oom) {
+        mark_caps_regions(&d.t);
+        survey(&d);
+        if (!d.oom)
+            scan(&d);
+    }
+    bool ok = !d.t.oom && !d.oom;
+    free(d.t.v);
+    free(d.lower.v);
+    free(d.alone.v);
+    free(d.run_last.v);
+    free(d.speakers.v);
+    nx_buf_free(&b);
+    return ok;
 }
