@@ -28,7 +28,6 @@ import csv
 import json
 import os
 import sys
-import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -42,12 +41,6 @@ CLASS_ORDER = "XCSRKBDTPA"
 CITY_LIKE_TYPES = {"City", "Municipality", "City with county rights", "Metropolitan city",
                    "Special municipality", "Urban municipality", "Town", "Commune",
                    "Capital city", "Capital district", "Capital territory"}
-
-
-def ascii_fold(s):
-    """Zürich -> Zurich: what a writer without accents types."""
-    s = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in s if not unicodedata.combining(c))
 
 
 def clean_name(s):
@@ -78,16 +71,14 @@ class Table:
             self.rows[key] = [canonical, pop]
 
     def add_variants(self, name, canonical, cls, pop=0):
-        """The name, its accent-free spelling and its St./Saint twin."""
+        """The name and its short twin ("St. Louis" for "Saint Louis").
+        Accent-free spellings need no line: the loader drops accents
+        from the keys it files and looks up."""
         self.add(name, canonical, cls, pop)
-        folded = ascii_fold(name)
-        if folded != name:
-            self.add(folded, canonical, cls, pop)
         for long, short in (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "),
                             ("Fort ", "Ft. ")):
-            for v in {name, folded}:
-                if v.startswith(long):
-                    self.add(short + v[len(long):], canonical, cls, pop)
+            if name.startswith(long):
+                self.add(short + name[len(long):], canonical, cls, pop)
 
     def rename(self, old, new):
         for row in self.rows.values():

@@ -27,14 +27,15 @@ enum {
 };
 
 typedef struct nx_place {
-    const char *canonical;    /* the name to report */
+    uint32_t canonical;       /* offset of the name to report in the table */
+    uint16_t canonical_len;
+    uint16_t classes;         /* NX_PC_* */
     uint32_t pop;             /* population in thousands */
-    uint32_t classes;         /* NX_PC_* */
     int32_t next;             /* next place with the same key, or -1 */
 } nx_place_t;
 
-/* Folds [s, s+n) into a lookup key in out (cap bytes): ASCII and Latin-1
- * letters lower-cased, periods dropped, runs of spaces and hyphens made
+/* Folds [s, s+n) into a lookup key in out (cap bytes): letters small,
+ * Latin accents dropped, periods dropped, runs of spaces and hyphens made
  * one space, curly apostrophes straight.  Returns the key's length, or
  * 0 when it is empty or does not fit. */
 size_t nx_place_key(const char *s, size_t n, char *out, size_t cap);
@@ -45,6 +46,9 @@ size_t nx_place_key(const char *s, size_t n, char *out, size_t cap);
 const nx_place_t *nx_gazetteer_lookup(const nx_gazetteer_t *g, const char *key, size_t n,
                                       bool *prefix);
 const nx_place_t *nx_gazetteer_next(const nx_gazetteer_t *g, const nx_place_t *p);
+
+/* The canonical name of p (not NUL-terminated) and its length. */
+const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len);
 
 #ifdef __cplusplus
 }

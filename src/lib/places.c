@@ -291,6 +291,13 @@ static const char *const place_modifiers[] = {
     "central", "northeast", "northwest", "southeast", "southwest", "northeastern",
     "northwestern", "southeastern", "southwestern", "upstate", "downstate", "greater",
     "metro", "downtown", "rural", "coastal", "mid", "inner", "outer", "suburban", "old",
+    "lower", "upper",
+};
+
+/* Words that make the place after "X of" a seat, not part of a name. */
+static const char *const seat_words[] = {
+    "city", "town", "village", "county", "state", "province", "republic", "port",
+    "district", "borough", "township", "region", "kingdom", "island", "isle",
 };
 
 /* Nouns for a place's people, after a town's name: "Alexandria woman". */
@@ -303,7 +310,8 @@ static const char *const local_people[] = {
  * sentence's first word they fit any body ("University officials"). */
 static const char *const local_bodies[] = {
     "police", "officials", "officers", "firefighters", "schools", "area", "businesses",
-    "neighborhood", "suburb", "mayor", "council",
+    "neighborhood", "suburb", "suburbs", "mayor", "council", "region", "community",
+    "metropolitan",
 };
 
 /* Verbs of speech: a name before one is a speaker, a person or a body. */
@@ -320,8 +328,39 @@ static const char *const titles[] = {
     "attorney", "sir", "lady", "lord", "pope", "king", "queen", "prince", "princess",
 };
 
-static const char *const weekdays[] = {
+/* Days and feasts: a town may share the name, the date never moves. */
+static const char *const days[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "christmas", "easter", "thanksgiving", "halloween", "hanukkah", "ramadan", "passover",
+};
+
+/* Words that make the name before them a street's: "Dublin Road". */
+static const char *const street_words[] = {
+    "street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
+    "lane", "ln", "way", "place", "pl", "court", "ct", "parkway", "pkwy", "pike", "trail",
+    "walk", "circle", "terrace", "highway", "hwy", "square", "alley", "row",
+};
+
+/* Words for public bodies and their parts: a place before one names the
+ * body's seat ("Texas Department of Transportation", "Columbus Police"),
+ * while before another capitalised word it is more often a person's
+ * given name ("Chad Walker") or a brand ("Delta Air Lines"). */
+static const char *const body_words[] = {
+    "department", "dept", "police", "county", "city", "state", "university", "college",
+    "highway", "patrol", "bureau", "association", "national", "public", "general",
+    "medical", "center", "centre", "court", "supreme", "superior", "senate", "house",
+    "assembly", "legislature", "board", "council", "democrat", "democrats", "republican",
+    "republicans", "party", "army", "navy", "guard", "times", "post", "tribune", "herald",
+    "journal", "news", "daily", "gazette", "valley", "river", "lake", "mountains", "basin",
+    "coast", "region", "area", "district", "commonwealth", "fire", "sheriff", "health",
+    "community", "regional", "water", "parks", "wildlife", "housing", "agency",
+    "commission", "authority", "institute", "museum", "library", "hospital", "airport",
+    "international", "chamber", "ministry", "government", "embassy", "defense", "defence",
+    "foreign", "interior", "secretary", "minister", "president", "prime", "governor",
+    "attorney", "federal", "high", "school", "schools", "academy", "metro", "municipal",
+    "township", "borough", "port", "harbor", "bay", "zoo", "symphony", "court", "church",
+    "diocese", "cathedral", "office", "division", "circuit", "transit", "railroad",
+    "railway", "conference", "league", "chapter", "branch", "campus",
 };
 
 /* Words that make a name an administrative area: "Madison County". */
@@ -335,7 +374,7 @@ static const char *const area_words[] = {
 
 typedef struct wset {
     uint64_t *v;
-    size_t mask;
+    size_t mask, count;
     bool oom;
 } wset_t;
 
@@ -363,13 +402,17 @@ static uint64_t word_hash(const char *w, size_t n)
     return h ? h : 1;
 }
 
+/* A full set takes no more: these sets are hints, and a half-empty
+ * table keeps every probe short. */
 static void wset_add(wset_t *s, uint64_t h)
 {
-    if (!s->v)
+    if (!s->v || s->count >= (s->mask + 1) / 2)
         return;
     size_t i = (size_t)h & s->mask;
     while (s->v[i] && s->v[i] != h)
         i = (i + 1) & s->mask;
+    if (!s->v[i])
+        s->count++;
     s->v[i] = h;
 }
 
@@ -395,9 +438,9 @@ typedef struct doc {
     const char *s;         /* title and body, joined */
     toks_t t;
     wset_t lower;          /* words written in small letters */
-    wset_t alone;          /* capitalised words standing alone mid-sentence */
     wset_t run_last;       /* last words of runs of capitalised words */
-    wset_t speakers;       /* single names followed by a speech verb */
+    wset_t speakers;       /* names after a title or before a speech verb */
+    wset_t alone;          /* capitalised words standing alone */
     nx_strv_t *out;
     const char *dl_key;    /* the dateline place's key */
     bool oom;
@@ -439,12 +482,13 @@ static bool name_word(const doc_t *d, size_t i)
     return !((t->flags & (T_SENT | T_CAPSREGION)) && TOK_IN(d, i, function_words));
 }
 
-/* The surname test: the word ends a run of capitalised words somewhere
- * ("Michael Jordan") and stands alone or speaks elsewhere ("Jordan
- * said"), the way news refers to people. */
+/* The surname test: the word follows a title ("Gov. Perry"), or speaks
+ * ("Jordan said"), or ends a run of capitalised words that is no place
+ * name ("Michael Jordan") and stands alone elsewhere ("Jordan, 45"),
+ * the way news refers to people. */
 static bool is_surname(const doc_t *d, uint64_t h)
 {
-    return wset_has(&d->run_last, h) && (wset_has(&d->alone, h) || wset_has(&d->speakers, h));
+    return wset_has(&d->speakers, h) || (wset_has(&d->run_last, h) && wset_has(&d->alone, h));
 }
 
 static void build_key(const doc_t *d, size_t i, size_t j, char *key, size_t *len)
@@ -469,6 +513,23 @@ static bool all_caps_span(const doc_t *d, size_t i, size_t j)
     return true;
 }
 
+/* "God" for "Göd": a small town's name written without its accents is
+ * more likely an English word. */
+static bool accents_dropped(const doc_t *d, const nx_place_t *p, size_t i, size_t j)
+{
+    size_t n;
+    const char *name = nx_place_name(d->g, p, &n);
+    bool accented = false;
+    for (size_t k = 0; k < n && !accented; k++)
+        accented = (unsigned char)name[k] >= 0x80;
+    if (!accented)
+        return false;
+    for (size_t k = TK(d, i)->off; k < TK(d, j - 1)->off + TK(d, j - 1)->len; k++)
+        if ((unsigned char)d->s[k] >= 0x80)
+            return false;
+    return true;
+}
+
 /* The place filed under the phrase [i, j) that the way it is written
  * allows: capitals for acronyms ("US" but not "Us"), no all-capital
  * spelling of an ordinary name in running text ("NATO" is not "Nato"),
@@ -485,6 +546,9 @@ static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, siz
         if (!want_abbrev && !(c & ~(NX_PC_ABBREV | NX_PC_ACRONYM)))
             continue;
         if (want_abbrev && !(c & (NX_PC_ABBREV | NX_PC_STATE | NX_PC_COUNTRY)))
+            continue;
+        if (!(c & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_CAPITAL)) &&
+            p->pop < 100 && accents_dropped(d, p, i, j))
             continue;
         if (!caps_region) {
             if ((c & NX_PC_ACRONYM) && !caps_text)
@@ -578,7 +642,9 @@ static void emit(doc_t *d, const char *name, size_t n)
 
 static void emit_place(doc_t *d, const nx_place_t *p)
 {
-    emit(d, p->canonical, strlen(p->canonical));
+    size_t n;
+    const char *name = nx_place_name(d->g, p, &n);
+    emit(d, name, n);
 }
 
 /* "KANSAS CITY" -> "Kansas City", for names the gazetteer lacks. */
@@ -670,24 +736,22 @@ static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
 /* ------------------------------------------------------------------ */
 
 /* Collects what the rest of the article says about words: which are
- * written in small letters, which stand alone, which end a run of
- * capitalised words, which come before a speech verb. */
+ * written in small letters, which end a run of capitalised words, which
+ * come after a title or before a speech verb. */
 static void survey(doc_t *d)
 {
     size_t n = d->t.n;
-    if (!wset_init(&d->lower, n) || !wset_init(&d->alone, n) || !wset_init(&d->run_last, n / 4) ||
+    if (!wset_init(&d->lower, n) || !wset_init(&d->run_last, n / 4) || !wset_init(&d->alone, n / 4) ||
         !wset_init(&d->speakers, n / 8 + 1)) {
         d->oom = true;
         return;
     }
+    for (size_t k = 0; k < n; k++)
+        if (TK(d, k)->flags & T_LOWER)
+            wset_add(&d->lower, tok_hash(d, k));
     size_t i = 0;
     while (i < n) {
         const tok_t *t = TK(d, i);
-        if (t->flags & T_LOWER) {
-            wset_add(&d->lower, tok_hash(d, i));
-            i++;
-            continue;
-        }
         if (!(t->flags & T_CAP) || (t->flags & T_CAPSREGION)) {
             i++;
             continue;
@@ -695,6 +759,10 @@ static void survey(doc_t *d)
         size_t b = i;
         while (b < n && (TK(d, b)->flags & T_CAP) && !name_word(d, b) && (b == i || joined(d, b)))
             b++;                                /* "In", "The" */
+        /* "Visit Richmond": a sentence's first word that is written small
+         * elsewhere starts no name. */
+        if (b == i && (t->flags & T_SENT) && wset_has(&d->lower, tok_hash(d, b)))
+            b++;
         if (b >= n || !name_word(d, b) || (b > i && TK(d, b)->sep != SEP_SPACE)) {
             i = b > i ? b : i + 1;
             continue;
@@ -713,14 +781,14 @@ static void survey(doc_t *d)
                 wset_add(&d->run_last, last);
             if (TOK_IN(d, b, titles))           /* "Gov. Perry": a person */
                 wset_add(&d->speakers, last);
-        } else if (!(TK(d, b)->flags & T_SENT)) {
+        } else if (!(TK(d, b)->flags & T_SENT) || !wset_has(&d->lower, last)) {
             wset_add(&d->alone, last);
         }
         if (e < n && joined(d, e) && TOK_IN(d, e, speech_verbs))
             wset_add(&d->speakers, last);
         i = e;
     }
-    if (d->lower.oom || d->alone.oom || d->run_last.oom || d->speakers.oom)
+    if (d->lower.oom || d->run_last.oom || d->speakers.oom || d->alone.oom)
         d->oom = true;
 }
 
@@ -745,7 +813,7 @@ static bool judge(const doc_t *d, const cand_t *c)
     bool single = j - i == 1;
     bool caps = (t->flags & T_CAPSREGION) != 0;
 
-    if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, weekdays)))
+    if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, days)))
         return false;
 
     /* What is around it. */
@@ -772,7 +840,7 @@ static bool judge(const doc_t *d, const cand_t *c)
             prev_demonym = true;
     }
     bool next_cap = false, next_local = false, next_speech = false, person_after = false;
-    bool next_demonym = false;
+    bool next_demonym = false, next_body = false, next_street = false, next_people = false;
     if (j < n && joined(d, j)) {
         const tok_t *u = TK(d, j);
         if (u->flags & T_CAP && !(u->flags & T_CAPSREGION)) {
@@ -780,14 +848,29 @@ static bool judge(const doc_t *d, const cand_t *c)
             if (is_surname(d, tok_hash(d, j)) ||
                 (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)))
                 person_after = next_cap;
+            next_body = TOK_IN(d, j, body_words);
+            next_street = TOK_IN(d, j, street_words);
             match_t m;
             if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM))
                 next_demonym = true;
         } else if (u->flags & T_LOWER) {
-            next_local = TOK_IN(d, j, local_people) ||
-                         (!(t->flags & T_SENT) && TOK_IN(d, j, local_bodies));
-            next_speech = u->sep == SEP_SPACE && TOK_IN(d, j, speech_verbs);
+            next_people = TOK_IN(d, j, local_people);
+            next_local = next_people || TOK_IN(d, j, local_bodies);
+            next_speech = u->sep == SEP_SPACE && (TOK_IN(d, j, speech_verbs) ||
+                                                   (TK(d, j)->len == 3 &&
+                                                    strncmp(ttext(d, j), "who", 3) == 0));
         }
+    }
+    /* "Chamber of Commerce": the name of something; "City of Canton": a
+     * place. */
+    bool of_name = false, of_seat = false;
+    if (i >= 2 && TK(d, i)->sep == SEP_SPACE && TK(d, i - 1)->len == 2 &&
+        strncmp(ttext(d, i - 1), "of", 2) == 0 && TK(d, i - 1)->sep == SEP_SPACE &&
+        (TK(d, i - 2)->flags & T_CAP)) {
+        if (TOK_IN(d, i - 2, seat_words))
+            of_seat = true;
+        else if (name_word(d, i - 2))
+            of_name = true;
     }
     bool dateline = false;
     if (d->dl_key && d->dl_key[0]) {
@@ -796,7 +879,7 @@ static bool judge(const doc_t *d, const cand_t *c)
         build_key(d, i, j, key, &kn);
         dateline = strcmp(key, d->dl_key) == 0;
     }
-    bool located = prev_prep || c->state || dateline;
+    bool located = prev_prep || c->state || dateline || of_seat;
     uint64_t h = single ? tok_hash(d, i) : 0;
     bool surname = single && is_surname(d, h);
 
@@ -805,7 +888,7 @@ static bool judge(const doc_t *d, const cand_t *c)
          * places wherever they stand, or a preposition's object. */
         return intrinsic || c->area || (located && c->pl && pop >= MID_POP);
     }
-    if (prev_cap || person_after)
+    if (prev_cap || person_after || (next_street && !c->state))
         return false;
     if (single && surname && !located)
         return false;
@@ -813,21 +896,28 @@ static bool judge(const doc_t *d, const cand_t *c)
         return false;
     if (cls & NX_PC_DEMONYM)
         return !(next_demonym || prev_demonym);
-    if (prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION | NX_PC_STATE)) && !c->area)
+    if (prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && !c->area && !next_cap && !next_local)
         return false;
-    if (intrinsic || c->area)
+    if (c->area)
+        return true;
+    if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
+                       wset_has(&d->lower, h)))
         return true;
     if (!c->pl)
         return c->state != NULL;
     /* A town: the text has to agree. */
+    if ((of_name || (next_cap && !next_body)) && !c->state)
+        return false;
     if (single && wset_has(&d->lower, h) && !located)
         return false;
-    if (next_cap && pop < STRONG_POP && !c->state)
-        return false;
-    if (located || next_local)
+    if (located || next_people)
         return true;
+    /* A sentence's first word: "Newark police", not "University
+     * officials". */
     if (t->flags & T_SENT)
-        return pop >= BIG_POP;
+        return pop >= (next_local ? STRONG_POP : BIG_POP);
+    if (next_local)
+        return true;
     return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
 }
 
@@ -939,9 +1029,9 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     bool ok = !d.t.oom && !d.oom;
     free(d.t.v);
     free(d.lower.v);
-    free(d.alone.v);
     free(d.run_last.v);
     free(d.speakers.v);
+    free(d.alone.v);
     nx_buf_free(&b);
     return ok;
 }
