@@ -338,7 +338,7 @@ static const char *const days[] = {
 static const char *const street_words[] = {
     "street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
     "lane", "ln", "way", "place", "pl", "court", "ct", "parkway", "pkwy", "pike", "trail",
-    "walk", "circle", "terrace", "highway", "hwy", "square", "alley", "row",
+    "walk", "circle", "terrace", "square", "alley",
 };
 
 /* Words for public bodies and their parts: a place before one names the
@@ -792,86 +792,143 @@ static void survey(doc_t *d)
         d->oom = true;
 }
 
+typedef enum kind {
+    K_GAZ,        /* a gazetteer name */
+    K_AREA,       /* "Madison County" */
+    K_STREET,     /* "Dublin Road", "42nd Street" */
+    K_FEATURE,    /* "Greenbrier River", "Lake Lanier", "Interstate 75" */
+    K_VOUCHED     /* a name the layout vouches for: "Quillbrook, Tenn." */
+} kind_t;
+
 typedef struct cand {
     size_t i, j;               /* tokens of the name */
-    const nx_place_t *pl;      /* NULL: a name the layout vouches for */
-    bool area;                 /* "Madison County" */
+    const nx_place_t *pl;      /* for K_GAZ */
+    kind_t kind;
     const nx_place_t *state;   /* ", La." after it */
     size_t state_end;
 } cand_t;
 
-enum { STRONG_POP = 100, MID_POP = 10, BIG_POP = 500 };
+enum { STRONG_POP = 100, MID_POP = 10, FIRST_WORD_POP = 50, BIG_POP = 500 };
 
-static bool judge(const doc_t *d, const cand_t *c)
+static bool tok_is(const doc_t *d, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return TK(d, i)->len == n && strncasecmp(ttext(d, i), w, n) == 0;
+}
+
+/* What the words around a candidate say. */
+typedef struct around {
+    bool prev_cap;       /* "George Washington" */
+    bool prev_prep;      /* "in Paris" */
+    bool prev_det;       /* "the Moscow Times", "her Oakland A's hat" */
+    bool prev_the;
+    bool prev_demonym;
+    bool of_body;        /* "Chamber of Commerce" */
+    bool of_person;      /* "Jane Doe of Houston", "56, of Berea" */
+    bool next_cap, next_body, next_street, next_demonym, person_after;
+    bool next_people, next_local, next_verb, next_speech;
+} around_t;
+
+static const char *const determiners[] = {
+    "the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "these", "those",
+    "my", "your",
+};
+
+/* Small words after "the X" that show X is a noun on its own ("the
+ * Police said", "the University is"), not a modifier ("the Richmond
+ * area"). */
+static const char *const after_head[] = {
+    "is", "was", "are", "were", "has", "have", "had", "will", "would", "can", "could",
+    "should", "may", "might", "must", "did", "does", "do", "and", "or", "of", "in", "on",
+    "for", "to", "at", "with", "that", "which", "who", "by", "from", "as", "but",
+};
+
+static void look_around(const doc_t *d, const cand_t *c, around_t *a)
 {
     size_t i = c->i, j = c->j, n = d->t.n;
     const tok_t *t = TK(d, i);
-    uint32_t cls = c->pl ? c->pl->classes : 0;
+    memset(a, 0, sizeof *a);
+    if (i > 0 && t->sep == SEP_SPACE) {
+        size_t p = i - 1;
+        bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
+        if (lowerish && TOK_IN(d, p, place_preps))
+            a->prev_prep = true;
+        if (lowerish && TOK_IN(d, p, determiners))
+            a->prev_det = true;
+        if (lowerish && tok_is(d, p, "the"))
+            a->prev_the = true;
+        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers) &&
+            !(TK(d, p)->len == 1 && TK(d, p)->flags & T_DOT && !(TK(d, p)->flags & T_INTDOT) &&
+              0))
+            a->prev_cap = true;
+        if (tok_is(d, p, "of") && TK(d, p)->flags & T_LOWER) {
+            /* Who or what is "of" the place. */
+            size_t q = p - (p > 0);
+            const tok_t *w = TK(d, q);
+            if (p == 0 || TK(d, p)->sep != SEP_SPACE || q == p) {
+                a->of_person = TK(d, p)->sep == SEP_COMMA;
+            } else if (w->flags & T_LOWER) {
+                a->prev_prep = true;                  /* "residents of" */
+            } else if (w->flags & T_CAP) {
+                if (TOK_IN(d, q, seat_words))
+                    a->prev_prep = true;              /* "City of Canton" */
+                else if (TOK_IN(d, q, body_words) || tok_is(d, q, "chamber"))
+                    a->of_body = true;
+                else
+                    a->of_person = true;
+            } else {
+                a->of_person = true;                  /* "Troop 208 of" */
+            }
+        }
+    }
+    if (i > 0 && (t->sep == SEP_HYPHEN || t->sep == SEP_SPACE) && (TK(d, i - 1)->flags & T_CAP)) {
+        match_t m;
+        if (longest(d, i - 1, false, &m) && m.end == i && (m.pl->classes & NX_PC_DEMONYM))
+            a->prev_demonym = true;
+    }
+    if (j < n && joined(d, j)) {
+        const tok_t *u = TK(d, j);
+        if ((u->flags & T_CAP) && !(u->flags & T_CAPSREGION)) {
+            a->next_cap = u->sep == SEP_SPACE;
+            if (is_surname(d, tok_hash(d, j)) ||
+                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)))
+                a->person_after = a->next_cap;
+            a->next_body = TOK_IN(d, j, body_words) || TOK_IN(d, j, titles);
+            a->next_street = TOK_IN(d, j, street_words);
+            match_t m;
+            if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM)) {
+                size_t nn;
+                const char *nm = nx_place_name(d->g, m.pl, &nn);
+                /* "African American": a heritage, not two places */
+                a->next_demonym = nn == 13 && memcmp(nm, "United States", 13) == 0;
+            }
+        } else if (u->flags & T_LOWER) {
+            a->next_people = TOK_IN(d, j, local_people);
+            a->next_local = a->next_people || TOK_IN(d, j, local_bodies);
+            a->next_speech = u->sep == SEP_SPACE &&
+                             (TOK_IN(d, j, speech_verbs) || tok_is(d, j, "who"));
+            a->next_verb = u->sep == SEP_SPACE && TOK_IN(d, j, after_head);
+        }
+    }
+    if (j >= n || !joined(d, j))
+        a->next_verb = true;            /* "the Police." */
+}
+
+static bool judge(const doc_t *d, const cand_t *c)
+{
+    size_t i = c->i, j = c->j;
+    const tok_t *t = TK(d, i);
+    uint32_t cls = c->kind == K_GAZ ? c->pl->classes : 0;
     bool intrinsic = (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_CAPITAL |
                              NX_PC_DEMONYM)) != 0;
-    uint32_t pop = c->pl ? c->pl->pop : 0;
+    uint32_t pop = c->kind == K_GAZ ? c->pl->pop : 0;
     bool single = j - i == 1;
     bool caps = (t->flags & T_CAPSREGION) != 0;
 
     if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, days)))
         return false;
-
-    /* What is around it. */
-    bool has_prev = i > 0 && TK(d, i)->sep == SEP_SPACE;
-    bool prev_prep = false, prev_the = false, prev_cap = false, prev_demonym = false;
-    if (has_prev) {
-        size_t p = i - 1;
-        bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
-        if (lowerish && TOK_IN(d, p, place_preps))
-            prev_prep = true;
-        if (lowerish && TK(d, p)->len == 3 && strncasecmp(ttext(d, p), "the", 3) == 0)
-            prev_the = true;
-        if (TK(d, p)->len == 2 && strncmp(ttext(d, p), "of", 2) == 0 && p > 0 &&
-            joined(d, p) && (TK(d, p - 1)->flags & T_LOWER))
-            prev_prep = true;
-        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers))
-            prev_cap = true;
-    }
-    if (i > 0 && (TK(d, i)->sep == SEP_HYPHEN || TK(d, i)->sep == SEP_SPACE)) {
-        match_t m;
-        size_t p = i - 1;
-        if ((TK(d, p)->flags & T_CAP) && longest(d, p, false, &m) && m.end == i &&
-            (m.pl->classes & NX_PC_DEMONYM))
-            prev_demonym = true;
-    }
-    bool next_cap = false, next_local = false, next_speech = false, person_after = false;
-    bool next_demonym = false, next_body = false, next_street = false, next_people = false;
-    if (j < n && joined(d, j)) {
-        const tok_t *u = TK(d, j);
-        if (u->flags & T_CAP && !(u->flags & T_CAPSREGION)) {
-            next_cap = u->sep == SEP_SPACE;
-            if (is_surname(d, tok_hash(d, j)) ||
-                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)))
-                person_after = next_cap;
-            next_body = TOK_IN(d, j, body_words);
-            next_street = TOK_IN(d, j, street_words);
-            match_t m;
-            if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM))
-                next_demonym = true;
-        } else if (u->flags & T_LOWER) {
-            next_people = TOK_IN(d, j, local_people);
-            next_local = next_people || TOK_IN(d, j, local_bodies);
-            next_speech = u->sep == SEP_SPACE && (TOK_IN(d, j, speech_verbs) ||
-                                                   (TK(d, j)->len == 3 &&
-                                                    strncmp(ttext(d, j), "who", 3) == 0));
-        }
-    }
-    /* "Chamber of Commerce": the name of something; "City of Canton": a
-     * place. */
-    bool of_name = false, of_seat = false;
-    if (i >= 2 && TK(d, i)->sep == SEP_SPACE && TK(d, i - 1)->len == 2 &&
-        strncmp(ttext(d, i - 1), "of", 2) == 0 && TK(d, i - 1)->sep == SEP_SPACE &&
-        (TK(d, i - 2)->flags & T_CAP)) {
-        if (TOK_IN(d, i - 2, seat_words))
-            of_seat = true;
-        else if (name_word(d, i - 2))
-            of_name = true;
-    }
+    around_t a;
+    look_around(d, c, &a);
     bool dateline = false;
     if (d->dl_key && d->dl_key[0]) {
         char key[KEY_CAP];
@@ -879,59 +936,120 @@ static bool judge(const doc_t *d, const cand_t *c)
         build_key(d, i, j, key, &kn);
         dateline = strcmp(key, d->dl_key) == 0;
     }
-    bool located = prev_prep || c->state || dateline || of_seat;
+    bool located = a.prev_prep || c->state || dateline || a.of_person;
     uint64_t h = single ? tok_hash(d, i) : 0;
     bool surname = single && is_surname(d, h);
 
     if (caps) {
         /* Capitals carry no information here: only names that are
          * places wherever they stand, or a preposition's object. */
-        return intrinsic || c->area || (located && c->pl && pop >= MID_POP);
+        return intrinsic || c->kind == K_AREA || (located && c->kind == K_GAZ && pop >= MID_POP);
     }
-    if (prev_cap || person_after || (next_street && !c->state))
+    if (a.prev_cap || a.person_after || (a.next_street && !c->state))
         return false;
     if (single && surname && !located)
         return false;
-    if (next_speech && (surname || !intrinsic) && !located)
+    if (a.next_speech && (surname || !intrinsic) && !located)
         return false;
+    if (c->kind != K_GAZ)
+        return c->kind != K_VOUCHED || c->state || located;
     if (cls & NX_PC_DEMONYM)
-        return !(next_demonym || prev_demonym);
-    if (prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && !c->area && !next_cap && !next_local)
+        return !a.next_demonym && !(a.prev_demonym && (cls & NX_PC_DEMONYM) && t->sep == SEP_SPACE);
+    /* "the Police said", but "the Richmond area" */
+    if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb)
         return false;
-    if (c->area)
-        return true;
+    /* Before a capitalised word that names no public body, a place is
+     * part of a name: an event's or a paper's after a determiner ("the
+     * Moscow Times"), else more likely a person's ("Chad Walker"). */
+    bool named = a.next_cap && !a.next_body && !c->state;
+    if (named && !(a.prev_det || a.prev_prep) && !(cls & (NX_PC_ACRONYM | NX_PC_REGION)))
+        return false;
     if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
                        wset_has(&d->lower, h)))
         return true;
-    if (!c->pl)
-        return c->state != NULL;
     /* A town: the text has to agree. */
-    if ((of_name || (next_cap && !next_body)) && !c->state)
+    if ((named || a.of_body) && pop < STRONG_POP && !c->state)
         return false;
     if (single && wset_has(&d->lower, h) && !located)
         return false;
-    if (located || next_people)
+    if (located || a.next_people)
         return true;
     /* A sentence's first word: "Newark police", not "University
      * officials". */
     if (t->flags & T_SENT)
-        return pop >= (next_local ? STRONG_POP : BIG_POP);
-    if (next_local)
+        return pop >= (a.next_local ? STRONG_POP : BIG_POP);
+    if (a.next_local)
         return true;
     return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
 }
 
-/* "Madison County": capitalised words and an area word. */
-static size_t area_end(const doc_t *d, size_t i)
+/* Words after a name that make it a geographic feature. */
+static const char *const feature_words[] = {
+    "river", "creek", "lake", "bay", "harbor", "harbour", "canal", "falls", "mountains",
+    "mountain", "valley", "island", "islands", "peninsula", "forest", "wilderness",
+    "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound",
+};
+
+/* Words before a name that make it a feature: "Lake Lanier". */
+static const char *const feature_heads[] = {"lake", "mount", "mt", "isle"};
+
+/* Numbered roads: "Interstate 75", "Highway 82", "Route 5". */
+static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"};
+
+static bool ordinal(const doc_t *d, size_t i)
 {
-    size_t k = i;
-    while (k < d->t.n && k - i < 3 && (TK(d, k)->flags & T_CAP) && (k == i || joined(d, k)) &&
-           !TOK_IN(d, k, area_words))
+    const char *w = ttext(d, i);
+    size_t n = TK(d, i)->len, k = 0;
+    while (k < n && w[k] >= '0' && w[k] <= '9')
         k++;
-    if (k > i && k < d->t.n && joined(d, k) && (TK(d, k)->flags & T_CAP) &&
-        TOK_IN(d, k, area_words) && name_word(d, i))
-        return k + 1;
-    return 0;
+    return k > 0 && k + 2 == n && (strncmp(w + k, "st", 2) == 0 || strncmp(w + k, "nd", 2) == 0 ||
+                                   strncmp(w + k, "rd", 2) == 0 || strncmp(w + k, "th", 2) == 0);
+}
+
+static bool number(const doc_t *d, size_t i)
+{
+    const char *w = ttext(d, i);
+    for (size_t k = 0; k < TK(d, i)->len; k++)
+        if (w[k] < '0' || w[k] > '9')
+            return false;
+    return true;
+}
+
+/* A name made of capitalised words and a word saying what it is:
+ * "Madison County", "Dublin Road", "Greenbrier River", "Lake Lanier". */
+static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
+{
+    size_t n = d->t.n;
+    if (!name_word(d, i))
+        return 0;
+    if ((TOK_IN(d, i, feature_heads) || TOK_IN(d, i, road_heads)) && i + 1 < n &&
+        TK(d, i + 1)->sep == SEP_SPACE) {
+        bool road = TOK_IN(d, i, road_heads);
+        size_t k = i + 1;
+        if (road ? number(d, k) : (name_word(d, k) && !TOK_IN(d, k, street_words))) {
+            *kind = K_FEATURE;
+            return k + 1;
+        }
+    }
+    size_t k = i;
+    while (k < n && k - i < 3 && (k == i || TK(d, k)->sep == SEP_SPACE) &&
+           ((TK(d, k)->flags & T_CAP) || ordinal(d, k)) && !TOK_IN(d, k, area_words) &&
+           !TOK_IN(d, k, street_words) && !TOK_IN(d, k, feature_words))
+        k++;
+    if (k == i || k >= n || TK(d, k)->sep != SEP_SPACE || !(TK(d, k)->flags & T_CAP))
+        return 0;
+    /* The kind word ends the name: "Florida Highway Patrol" is none. */
+    if (k + 1 < n && TK(d, k + 1)->sep == SEP_SPACE && (TK(d, k + 1)->flags & T_CAP))
+        return 0;
+    if (TOK_IN(d, k, area_words))
+        *kind = K_AREA;
+    else if (TOK_IN(d, k, street_words))
+        *kind = K_STREET;
+    else if (TOK_IN(d, k, feature_words))
+        *kind = K_FEATURE;
+    else
+        return 0;
+    return k + 1;
 }
 
 /* A name not in the gazetteer that the layout says is a place: one to
@@ -946,23 +1064,67 @@ static size_t vouched_end(const doc_t *d, size_t i)
     return k < d->t.n && TK(d, k)->sep == SEP_COMMA ? k : 0;
 }
 
+/* "D-N.D.", "R-Ocilla": a legislator's party and home. */
+static bool party_home(const doc_t *d, size_t i)
+{
+    if (i == 0 || TK(d, i)->sep != SEP_HYPHEN)
+        return false;
+    const tok_t *p = TK(d, i - 1);
+    const char *w = ttext(d, i - 1);
+    return (p->len == 1 && (*w == 'D' || *w == 'R' || *w == 'I')) ||
+           (p->len == 3 && strncmp(w, "DFL", 3) == 0);
+}
+
+static void accept(doc_t *d, const cand_t *c)
+{
+    if (c->kind == K_GAZ)
+        emit_place(d, c->pl);
+    else
+        emit_span(d, c->i, c->j);
+    if (c->state)
+        emit_place(d, c->state);
+}
+
 static void scan(doc_t *d)
 {
     size_t n = d->t.n;
     for (size_t i = 0; i < n && !d->oom; i++) {
-        if (!(TK(d, i)->flags & T_CAP))
+        const tok_t *t = TK(d, i);
+        if (!(t->flags & T_CAP) && !ordinal(d, i))
             continue;
-        cand_t c = {.i = i, .j = i};
+        cand_t c = {.i = i, .j = i, .kind = K_GAZ};
         match_t m;
-        if (longest(d, i, false, &m)) {
+        bool party = party_home(d, i);
+        if (longest(d, i, party, &m)) {
             c.pl = m.pl;
             c.j = m.end;
         }
-        size_t a = area_end(d, i);
+        kind_t k;
+        size_t a = pattern_end(d, i, &k);
         if (a > c.j) {
             c.pl = NULL;
             c.j = a;
-            c.area = true;
+            c.kind = k;
+        }
+        if (party) {
+            /* The home stands as written unless it is a state. */
+            if (c.j == i || (c.kind == K_GAZ && !(c.pl->classes & (NX_PC_STATE | NX_PC_ABBREV)))) {
+                c.kind = K_VOUCHED;
+                c.j = i + 1;
+                while (c.j < n && TK(d, c.j)->sep == SEP_SPACE && (TK(d, c.j)->flags & T_CAP))
+                    c.j++;
+            }
+            accept(d, &c);
+            i = c.j - 1;
+            continue;
+        }
+        if (c.j == i && (t->flags & (T_DOT | T_INTDOT)) && longest(d, i, true, &m) &&
+            (m.pl->classes & NX_PC_ABBREV) && !(m.end < n && TK(d, m.end)->sep == SEP_SPACE &&
+                                                (TK(d, m.end)->flags & T_CAP))) {
+            /* "Ga. pastor", "in S.C. today": a state's abbreviation. */
+            emit_place(d, m.pl);
+            i = m.end - 1;
+            continue;
         }
         if (c.j == i) {
             size_t v = vouched_end(d, i);
@@ -971,16 +1133,11 @@ static void scan(doc_t *d)
             if (!st || ((st->classes & NX_PC_COUNTRY) && !(st->classes & NX_PC_STATE)))
                 continue;
             c.j = v;
+            c.kind = K_VOUCHED;
         }
         c.state = state_after(d, c.j, &c.state_end);
-        if (judge(d, &c)) {
-            if (c.pl)
-                emit_place(d, c.pl);
-            else
-                emit_span(d, c.i, c.j);
-            if (c.state)
-                emit_place(d, c.state);
-        }
+        if (judge(d, &c))
+            accept(d, &c);
         i = (c.state ? c.state_end : c.j) - 1;
     }
 }
