@@ -337,7 +337,7 @@ static const char *const days[] = {
 /* Words that make the name before them a street's: "Dublin Road". */
 static const char *const street_words[] = {
     "street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd",
-    "lane", "ln", "way", "place", "pl", "court", "ct", "parkway", "pkwy", "pike", "trail",
+    "lane", "ln", "place", "pl", "parkway", "pkwy", "pike", "trail",
     "walk", "circle", "terrace", "square", "alley",
 };
 
@@ -820,7 +820,6 @@ static bool tok_is(const doc_t *d, size_t i, const char *w)
 typedef struct around {
     bool prev_cap;       /* "George Washington" */
     bool prev_prep;      /* "in Paris" */
-    bool prev_det;       /* "the Moscow Times", "her Oakland A's hat" */
     bool prev_the;
     bool prev_demonym;
     bool of_body;        /* "Chamber of Commerce" */
@@ -828,11 +827,6 @@ typedef struct around {
     bool next_cap, next_body, next_street, next_demonym, person_after;
     bool next_people, next_local, next_verb, next_speech;
 } around_t;
-
-static const char *const determiners[] = {
-    "the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "these", "those",
-    "my", "your",
-};
 
 /* Small words after "the X" that show X is a noun on its own ("the
  * Police said", "the University is"), not a modifier ("the Richmond
@@ -853,13 +847,14 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
         bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
         if (lowerish && TOK_IN(d, p, place_preps))
             a->prev_prep = true;
-        if (lowerish && TOK_IN(d, p, determiners))
-            a->prev_det = true;
         if (lowerish && tok_is(d, p, "the"))
             a->prev_the = true;
-        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers) &&
-            !(TK(d, p)->len == 1 && TK(d, p)->flags & T_DOT && !(TK(d, p)->flags & T_INTDOT) &&
-              0))
+        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers))
+            a->prev_cap = true;
+        /* "Southern California", but "Southern University" */
+        if (TOK_IN(d, p, place_modifiers) && (TK(d, p)->flags & T_CAP) && c->kind == K_GAZ &&
+            !(c->pl->classes & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)) &&
+            c->pl->pop < STRONG_POP)
             a->prev_cap = true;
         if (tok_is(d, p, "of") && TK(d, p)->flags & T_LOWER) {
             /* Who or what is "of" the place. */
@@ -883,15 +878,22 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
     if (i > 0 && (t->sep == SEP_HYPHEN || t->sep == SEP_SPACE) && (TK(d, i - 1)->flags & T_CAP)) {
         match_t m;
-        if (longest(d, i - 1, false, &m) && m.end == i && (m.pl->classes & NX_PC_DEMONYM))
+        bool place = longest(d, i - 1, false, &m) && m.end == i;
+        if (place && (m.pl->classes & NX_PC_DEMONYM))
             a->prev_demonym = true;
+        /* "Hugley-Green": a double name, unless both halves are places
+         * ("Israeli-Egyptian", "Dallas-Fort Worth"). */
+        if (t->sep == SEP_HYPHEN && !place)
+            a->prev_cap = true;
     }
     if (j < n && joined(d, j)) {
         const tok_t *u = TK(d, j);
         if ((u->flags & T_CAP) && !(u->flags & T_CAPSREGION)) {
             a->next_cap = u->sep == SEP_SPACE;
+            /* "Jordan Peterson said", "Mary Z. Connaughton" */
             if (is_surname(d, tok_hash(d, j)) ||
-                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)))
+                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)) ||
+                (u->len == 1 && (u->flags & T_DOT)))
                 a->person_after = a->next_cap;
             a->next_body = TOK_IN(d, j, body_words) || TOK_IN(d, j, titles);
             a->next_street = TOK_IN(d, j, street_words);
@@ -927,6 +929,14 @@ static bool judge(const doc_t *d, const cand_t *c)
 
     if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, days)))
         return false;
+    /* "St. Patrick's Day", "St. John's Church": a feast or a parish, and
+     * no other "X's Day" is a place either. */
+    if (TK(d, j - 1)->flags & T_POSS) {
+        if (j < d->t.n && tok_is(d, j, "day"))
+            return false;
+        if (tok_is(d, i, "st") || tok_is(d, i, "saint"))
+            return false;
+    }
     around_t a;
     look_around(d, c, &a);
     bool dateline = false;
@@ -962,7 +972,7 @@ static bool judge(const doc_t *d, const cand_t *c)
      * part of a name: an event's or a paper's after a determiner ("the
      * Moscow Times"), else more likely a person's ("Chad Walker"). */
     bool named = a.next_cap && !a.next_body && !c->state;
-    if (named && !(a.prev_det || a.prev_prep) && !(cls & (NX_PC_ACRONYM | NX_PC_REGION)))
+    if (named && !(a.prev_the || a.prev_prep) && !(cls & (NX_PC_ACRONYM | NX_PC_REGION)))
         return false;
     if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
                        wset_has(&d->lower, h)))
@@ -1038,8 +1048,11 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
         k++;
     if (k == i || k >= n || TK(d, k)->sep != SEP_SPACE || !(TK(d, k)->flags & T_CAP))
         return 0;
-    /* The kind word ends the name: "Florida Highway Patrol" is none. */
-    if (k + 1 < n && TK(d, k + 1)->sep == SEP_SPACE && (TK(d, k + 1)->flags & T_CAP))
+    /* The kind word ends the name ("Florida Highway Patrol" is none),
+     * but an area keeps its name in its bodies' ("Butler County
+     * Sheriff's Office"). */
+    if (k + 1 < n && TK(d, k + 1)->sep == SEP_SPACE && (TK(d, k + 1)->flags & T_CAP) &&
+        !TOK_IN(d, k, area_words))
         return 0;
     if (TOK_IN(d, k, area_words))
         *kind = K_AREA;
