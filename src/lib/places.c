@@ -24,6 +24,7 @@
 #include "nx.h"
 #include "utf8.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,6 +52,7 @@ enum { SEP_SPACE, SEP_HYPHEN, SEP_COMMA, SEP_OTHER };
 
 typedef struct tok {
     uint32_t off, len;
+    uint64_t h;           /* word_hash of the word */
     uint16_t flags;
     uint8_t sep;
 } tok_t;
@@ -74,6 +76,19 @@ static void toks_push(toks_t *t, tok_t k)
         t->cap = cap;
     }
     t->v[t->n++] = k;
+}
+
+static uint64_t word_hash(const char *w, size_t n)
+{
+    /* Case-insensitive over ASCII; 0 is the empty slot. */
+    uint64_t h = NX_HASH64_INIT;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * UINT64_C(0x100000001b3);
+    }
+    return h ? h : 1;
 }
 
 /* Letters of the scripts place names are written in; punctuation such
@@ -204,7 +219,7 @@ static void tokenise(const char *s, size_t n, size_t base, toks_t *out)
         if (letters >= 2 && uppers == letters)
             flags |= T_ALLCAPS;
         tok_t t = {.off = (uint32_t)(base + b), .len = (uint32_t)(i - b), .flags = flags,
-                   .sep = sep};
+                   .sep = sep, .h = word_hash(s + b, i - b)};
         if (sent)
             t.flags |= T_SENT;
         sent = false;
@@ -254,15 +269,6 @@ static void mark_caps_regions(toks_t *t)
 /* Word lists: closed classes of English, not place names              */
 /* ------------------------------------------------------------------ */
 
-static bool word_in(const char *w, size_t n, const char *const *list, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (strlen(list[i]) == n && strncasecmp(list[i], w, n) == 0)
-            return true;
-    return false;
-}
-
-#define IN_LIST(w, n, list) word_in((w), (n), (list), NX_ARRAY_LEN(list))
 
 /* Words that may start a sentence with a capital without being names. */
 static const char *const function_words[] = {
@@ -368,6 +374,83 @@ static const char *const area_words[] = {
     "county", "parish", "township", "borough",
 };
 
+/* Small words after "the X" that show X is a noun on its own ("the
+ * Police said", "the University is"), not a modifier ("the Richmond
+ * area"). */
+static const char *const after_head[] = {
+    "is", "was", "are", "were", "has", "have", "had", "will", "would", "can", "could",
+    "should", "may", "might", "must", "did", "does", "do", "and", "or", "of", "in", "on",
+    "for", "to", "at", "with", "that", "which", "who", "by", "from", "as", "but",
+};
+
+/* Words after a name that make it a geographic feature. */
+static const char *const feature_words[] = {
+    "river", "creek", "lake", "bay", "harbor", "harbour", "canal", "falls", "mountains",
+    "mountain", "valley", "island", "islands", "peninsula", "forest", "wilderness",
+    "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound",
+};
+
+/* Words before a name that make it a feature: "Lake Lanier". */
+static const char *const feature_heads[] = {"lake", "mount", "mt", "isle"};
+
+/* Numbered roads: "Interstate 75", "Highway 82", "Route 5". */
+static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"};
+
+enum {
+    L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
+    L_STREET, L_BODY, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD, L_ROAD_HEAD, L_COUNT
+};
+
+#define LIST(name) {name, NX_ARRAY_LEN(name)}
+static const struct {
+    const char *const *words;
+    size_t n;
+} lists[L_COUNT] = {
+    [L_FUNCTION] = LIST(function_words), [L_PREP] = LIST(place_preps),
+    [L_MODIFIER] = LIST(place_modifiers), [L_SEAT] = LIST(seat_words),
+    [L_PEOPLE] = LIST(local_people), [L_BODIES] = LIST(local_bodies),
+    [L_SPEECH] = LIST(speech_verbs), [L_TITLE] = LIST(titles), [L_DAY] = LIST(days),
+    [L_STREET] = LIST(street_words), [L_BODY] = LIST(body_words), [L_AREA] = LIST(area_words),
+    [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
+    [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
+};
+
+
+/* Every listed word, by hash, with the lists it is on: one probe tells
+ * all a word's roles.  Built once, then only read. */
+#define LEXICON_SIZE 2048
+static struct {
+    uint64_t h;
+    uint32_t lists;
+} lexicon[LEXICON_SIZE];
+static pthread_once_t lexicon_once = PTHREAD_ONCE_INIT;
+
+static void lexicon_build(void)
+{
+    for (size_t l = 0; l < L_COUNT; l++) {
+        for (size_t k = 0; k < lists[l].n; k++) {
+            const char *w = lists[l].words[k];
+            uint64_t h = word_hash(w, strlen(w));
+            size_t i = (size_t)h & (LEXICON_SIZE - 1);
+            while (lexicon[i].h && lexicon[i].h != h)
+                i = (i + 1) & (LEXICON_SIZE - 1);
+            lexicon[i].h = h;
+            lexicon[i].lists |= 1u << l;
+        }
+    }
+}
+
+static uint32_t lexicon_lists(uint64_t h)
+{
+    size_t i = (size_t)h & (LEXICON_SIZE - 1);
+    while (lexicon[i].h) {
+        if (lexicon[i].h == h)
+            return lexicon[i].lists;
+        i = (i + 1) & (LEXICON_SIZE - 1);
+    }
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* A set of word hashes for one article                                */
 /* ------------------------------------------------------------------ */
@@ -389,18 +472,6 @@ static bool wset_init(wset_t *s, size_t n)
     return !s->oom;
 }
 
-static uint64_t word_hash(const char *w, size_t n)
-{
-    /* Case-insensitive over ASCII; 0 is the empty slot. */
-    uint64_t h = NX_HASH64_INIT;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)w[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        h = (h ^ c) * UINT64_C(0x100000001b3);
-    }
-    return h ? h : 1;
-}
 
 /* A full set takes no more: these sets are hints, and a half-empty
  * table keeps every probe short. */
@@ -453,16 +524,12 @@ static const char *ttext(const doc_t *d, size_t i)
     return d->s + d->t.v[i].off;
 }
 
-static bool tok_in(const doc_t *d, size_t i, const char *const *list, size_t count)
-{
-    return word_in(ttext(d, i), TK(d, i)->len, list, count);
-}
-
-#define TOK_IN(d, i, list) tok_in((d), (i), (list), NX_ARRAY_LEN(list))
+/* Whether token i is on a word list (L_*). */
+#define IN(d, i, list) ((lexicon_lists(TK(d, i)->h) & (1u << (list))) != 0)
 
 static uint64_t tok_hash(const doc_t *d, size_t i)
 {
-    return word_hash(ttext(d, i), TK(d, i)->len);
+    return TK(d, i)->h;
 }
 
 /* Token i continues the phrase of token i-1: only a space or a hyphen
@@ -479,7 +546,7 @@ static bool name_word(const doc_t *d, size_t i)
     const tok_t *t = TK(d, i);
     if (!(t->flags & T_CAP))
         return false;
-    return !((t->flags & (T_SENT | T_CAPSREGION)) && TOK_IN(d, i, function_words));
+    return !((t->flags & (T_SENT | T_CAPSREGION)) && IN(d, i, L_FUNCTION));
 }
 
 /* The surname test: the word follows a title ("Gov. Perry"), or speaks
@@ -776,15 +843,15 @@ static void survey(doc_t *d)
             char key[KEY_CAP];
             size_t kn;
             build_key(d, b, e, key, &kn);
-            bool modifier = TOK_IN(d, b, place_modifiers);
+            bool modifier = IN(d, b, L_MODIFIER);
             if (!modifier && !nx_gazetteer_lookup(d->g, key, kn, NULL))
                 wset_add(&d->run_last, last);
-            if (TOK_IN(d, b, titles))           /* "Gov. Perry": a person */
+            if (IN(d, b, L_TITLE))           /* "Gov. Perry": a person */
                 wset_add(&d->speakers, last);
         } else if (!(TK(d, b)->flags & T_SENT) || !wset_has(&d->lower, last)) {
             wset_add(&d->alone, last);
         }
-        if (e < n && joined(d, e) && TOK_IN(d, e, speech_verbs))
+        if (e < n && joined(d, e) && IN(d, e, L_SPEECH))
             wset_add(&d->speakers, last);
         i = e;
     }
@@ -828,14 +895,6 @@ typedef struct around {
     bool next_people, next_local, next_verb, next_speech;
 } around_t;
 
-/* Small words after "the X" that show X is a noun on its own ("the
- * Police said", "the University is"), not a modifier ("the Richmond
- * area"). */
-static const char *const after_head[] = {
-    "is", "was", "are", "were", "has", "have", "had", "will", "would", "can", "could",
-    "should", "may", "might", "must", "did", "does", "do", "and", "or", "of", "in", "on",
-    "for", "to", "at", "with", "that", "which", "who", "by", "from", "as", "but",
-};
 
 static void look_around(const doc_t *d, const cand_t *c, around_t *a)
 {
@@ -845,14 +904,14 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     if (i > 0 && t->sep == SEP_SPACE) {
         size_t p = i - 1;
         bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
-        if (lowerish && TOK_IN(d, p, place_preps))
+        if (lowerish && IN(d, p, L_PREP))
             a->prev_prep = true;
         if (lowerish && tok_is(d, p, "the"))
             a->prev_the = true;
-        if (name_word(d, p) && !TOK_IN(d, p, place_modifiers))
+        if (name_word(d, p) && !IN(d, p, L_MODIFIER))
             a->prev_cap = true;
         /* "Southern California", but "Southern University" */
-        if (TOK_IN(d, p, place_modifiers) && (TK(d, p)->flags & T_CAP) && c->kind == K_GAZ &&
+        if (IN(d, p, L_MODIFIER) && (TK(d, p)->flags & T_CAP) && c->kind == K_GAZ &&
             !(c->pl->classes & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)) &&
             c->pl->pop < STRONG_POP)
             a->prev_cap = true;
@@ -865,9 +924,9 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             } else if (w->flags & T_LOWER) {
                 a->prev_prep = true;                  /* "residents of" */
             } else if (w->flags & T_CAP) {
-                if (TOK_IN(d, q, seat_words))
+                if (IN(d, q, L_SEAT))
                     a->prev_prep = true;              /* "City of Canton" */
-                else if (TOK_IN(d, q, body_words) || tok_is(d, q, "chamber"))
+                else if (IN(d, q, L_BODY) || tok_is(d, q, "chamber"))
                     a->of_body = true;
                 else
                     a->of_person = true;
@@ -892,11 +951,11 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             a->next_cap = u->sep == SEP_SPACE;
             /* "Jordan Peterson said", "Mary Z. Connaughton" */
             if (is_surname(d, tok_hash(d, j)) ||
-                (j + 1 < n && joined(d, j + 1) && TOK_IN(d, j + 1, speech_verbs)) ||
+                (j + 1 < n && joined(d, j + 1) && IN(d, j + 1, L_SPEECH)) ||
                 (u->len == 1 && (u->flags & T_DOT)))
                 a->person_after = a->next_cap;
-            a->next_body = TOK_IN(d, j, body_words) || TOK_IN(d, j, titles);
-            a->next_street = TOK_IN(d, j, street_words);
+            a->next_body = IN(d, j, L_BODY) || IN(d, j, L_TITLE);
+            a->next_street = IN(d, j, L_STREET);
             match_t m;
             if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM)) {
                 size_t nn;
@@ -905,11 +964,11 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
                 a->next_demonym = nn == 13 && memcmp(nm, "United States", 13) == 0;
             }
         } else if (u->flags & T_LOWER) {
-            a->next_people = TOK_IN(d, j, local_people);
-            a->next_local = a->next_people || TOK_IN(d, j, local_bodies);
+            a->next_people = IN(d, j, L_PEOPLE);
+            a->next_local = a->next_people || IN(d, j, L_BODIES);
             a->next_speech = u->sep == SEP_SPACE &&
-                             (TOK_IN(d, j, speech_verbs) || tok_is(d, j, "who"));
-            a->next_verb = u->sep == SEP_SPACE && TOK_IN(d, j, after_head);
+                             (IN(d, j, L_SPEECH) || tok_is(d, j, "who"));
+            a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
         }
     }
     if (j >= n || !joined(d, j))
@@ -927,7 +986,7 @@ static bool judge(const doc_t *d, const cand_t *c)
     bool single = j - i == 1;
     bool caps = (t->flags & T_CAPSREGION) != 0;
 
-    if (single && (nx_month_from_name(ttext(d, i), t->len) || TOK_IN(d, i, days)))
+    if (single && (nx_month_from_name(ttext(d, i), t->len) || IN(d, i, L_DAY)))
         return false;
     /* "St. Patrick's Day", "St. John's Church": a feast or a parish, and
      * no other "X's Day" is a place either. */
@@ -993,18 +1052,6 @@ static bool judge(const doc_t *d, const cand_t *c)
     return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
 }
 
-/* Words after a name that make it a geographic feature. */
-static const char *const feature_words[] = {
-    "river", "creek", "lake", "bay", "harbor", "harbour", "canal", "falls", "mountains",
-    "mountain", "valley", "island", "islands", "peninsula", "forest", "wilderness",
-    "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound",
-};
-
-/* Words before a name that make it a feature: "Lake Lanier". */
-static const char *const feature_heads[] = {"lake", "mount", "mt", "isle"};
-
-/* Numbered roads: "Interstate 75", "Highway 82", "Route 5". */
-static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"};
 
 static bool ordinal(const doc_t *d, size_t i)
 {
@@ -1032,19 +1079,19 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
     size_t n = d->t.n;
     if (!name_word(d, i))
         return 0;
-    if ((TOK_IN(d, i, feature_heads) || TOK_IN(d, i, road_heads)) && i + 1 < n &&
+    if ((IN(d, i, L_FEATURE_HEAD) || IN(d, i, L_ROAD_HEAD)) && i + 1 < n &&
         TK(d, i + 1)->sep == SEP_SPACE) {
-        bool road = TOK_IN(d, i, road_heads);
+        bool road = IN(d, i, L_ROAD_HEAD);
         size_t k = i + 1;
-        if (road ? number(d, k) : (name_word(d, k) && !TOK_IN(d, k, street_words))) {
+        if (road ? number(d, k) : (name_word(d, k) && !IN(d, k, L_STREET))) {
             *kind = K_FEATURE;
             return k + 1;
         }
     }
     size_t k = i;
     while (k < n && k - i < 3 && (k == i || TK(d, k)->sep == SEP_SPACE) &&
-           ((TK(d, k)->flags & T_CAP) || ordinal(d, k)) && !TOK_IN(d, k, area_words) &&
-           !TOK_IN(d, k, street_words) && !TOK_IN(d, k, feature_words))
+           ((TK(d, k)->flags & T_CAP) || ordinal(d, k)) && !IN(d, k, L_AREA) &&
+           !IN(d, k, L_STREET) && !IN(d, k, L_FEATURE))
         k++;
     if (k == i || k >= n || TK(d, k)->sep != SEP_SPACE || !(TK(d, k)->flags & T_CAP))
         return 0;
@@ -1052,13 +1099,13 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
      * but an area keeps its name in its bodies' ("Butler County
      * Sheriff's Office"). */
     if (k + 1 < n && TK(d, k + 1)->sep == SEP_SPACE && (TK(d, k + 1)->flags & T_CAP) &&
-        !TOK_IN(d, k, area_words))
+        !IN(d, k, L_AREA))
         return 0;
-    if (TOK_IN(d, k, area_words))
+    if (IN(d, k, L_AREA))
         *kind = K_AREA;
-    else if (TOK_IN(d, k, street_words))
+    else if (IN(d, k, L_STREET))
         *kind = K_STREET;
-    else if (TOK_IN(d, k, feature_words))
+    else if (IN(d, k, L_FEATURE))
         *kind = K_FEATURE;
     else
         return 0;
@@ -1158,6 +1205,7 @@ static void scan(doc_t *d)
 bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *title,
                     const char *body, nx_strv_t *out)
 {
+    pthread_once(&lexicon_once, lexicon_build);
     doc_t d = {.g = g, .out = out};
     char dl_key[KEY_CAP] = "";
     d.dl_key = dl_key;
