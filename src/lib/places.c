@@ -352,21 +352,28 @@ static const char *const street_words[] = {
  * while before another capitalised word it is more often a person's
  * given name ("Chad Walker") or a brand ("Delta Air Lines"). */
 static const char *const body_words[] = {
-    "department", "dept", "police", "county", "city", "state", "university", "college",
-    "highway", "patrol", "bureau", "association", "national", "public", "general",
-    "medical", "center", "centre", "court", "supreme", "superior", "senate", "house",
-    "assembly", "legislature", "board", "council", "democrat", "democrats", "republican",
-    "republicans", "party", "army", "navy", "guard", "times", "post", "tribune", "herald",
-    "journal", "news", "daily", "gazette", "valley", "river", "lake", "mountains", "basin",
-    "coast", "region", "area", "district", "commonwealth", "fire", "sheriff", "health",
-    "community", "regional", "water", "parks", "wildlife", "housing", "agency",
-    "commission", "authority", "institute", "museum", "library", "hospital", "airport",
-    "international", "chamber", "ministry", "government", "embassy", "defense", "defence",
-    "foreign", "interior", "secretary", "minister", "president", "prime", "governor",
-    "attorney", "federal", "high", "school", "schools", "academy", "metro", "municipal",
-    "township", "borough", "port", "harbor", "bay", "zoo", "symphony", "court", "church",
-    "diocese", "cathedral", "office", "division", "circuit", "transit", "railroad",
-    "railway", "conference", "league", "chapter", "branch", "campus",
+    "department", "dept", "police", "county", "city", "highway", "patrol", "bureau",
+    "public", "senate", "house", "assembly", "legislature", "board", "council", "democrat",
+    "democrats", "republican", "republicans", "party", "times", "post", "tribune",
+    "herald", "journal", "news", "daily", "gazette", "valley", "river", "lake",
+    "mountains", "basin", "coast", "region", "area", "district", "commonwealth", "fire",
+    "sheriff", "regional", "water", "parks", "wildlife", "housing", "agency", "commission",
+    "authority", "airport", "international", "chamber", "ministry", "government",
+    "embassy", "defense", "defence", "foreign", "interior", "secretary", "minister",
+    "president", "prime", "governor", "attorney", "metro", "municipal", "township",
+    "borough", "port", "harbor", "bay", "office", "division", "transit", "rep", "sen", "gov",
+};
+
+/* Words for institutions that take a place's name without being there
+ * in the story's sense ("Columbia University", "Superior Court"): a
+ * state's or country's name before one still counts, a town's does not. */
+static const char *const institution_words[] = {
+    "state", "university", "college", "national", "general", "medical", "center",
+    "centre", "court", "supreme", "superior", "army", "navy", "guard", "health",
+    "community", "institute", "museum", "library", "hospital", "federal", "high", "school",
+    "schools", "academy", "zoo", "symphony", "church", "diocese", "cathedral", "circuit",
+    "railroad", "railway", "conference", "league", "chapter", "branch", "campus",
+    "association", "hall", "restaurant", "stadium", "clinic", "bank", "company",
 };
 
 /* Words that make a name an administrative area: "Madison County". */
@@ -398,7 +405,8 @@ static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"
 
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
-    L_STREET, L_BODY, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD, L_ROAD_HEAD, L_COUNT
+    L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
+    L_ROAD_HEAD, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -410,7 +418,8 @@ static const struct {
     [L_MODIFIER] = LIST(place_modifiers), [L_SEAT] = LIST(seat_words),
     [L_PEOPLE] = LIST(local_people), [L_BODIES] = LIST(local_bodies),
     [L_SPEECH] = LIST(speech_verbs), [L_TITLE] = LIST(titles), [L_DAY] = LIST(days),
-    [L_STREET] = LIST(street_words), [L_BODY] = LIST(body_words), [L_AREA] = LIST(area_words),
+    [L_STREET] = LIST(street_words), [L_BODY] = LIST(body_words),
+    [L_INSTITUTION] = LIST(institution_words), [L_AREA] = LIST(area_words),
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
 };
@@ -512,6 +521,7 @@ typedef struct doc {
     wset_t run_last;       /* last words of runs of capitalised words */
     wset_t speakers;       /* names after a title or before a speech verb */
     wset_t alone;          /* capitalised words standing alone */
+    wset_t given;          /* first words of people's names */
     nx_strv_t *out;
     const char *dl_key;    /* the dateline place's key */
     bool oom;
@@ -805,57 +815,88 @@ static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
 /* Collects what the rest of the article says about words: which are
  * written in small letters, which end a run of capitalised words, which
  * come after a title or before a speech verb. */
+/* The next run of capitalised words at or after *i: [*b, *e).  A
+ * sentence's first function word ("In", "The") or common word ("Visit")
+ * is left out.  false at the end. */
+static bool next_run(const doc_t *d, size_t *i, size_t *b, size_t *e)
+{
+    size_t n = d->t.n;
+    while (*i < n) {
+        const tok_t *t = TK(d, *i);
+        if (!(t->flags & T_CAP) || (t->flags & T_CAPSREGION)) {
+            (*i)++;
+            continue;
+        }
+        size_t k = *i;
+        while (k < n && (TK(d, k)->flags & T_CAP) && !name_word(d, k) && (k == *i || joined(d, k)))
+            k++;
+        if (k == *i && (t->flags & T_SENT) && wset_has(&d->lower, tok_hash(d, k)))
+            k++;
+        if (k >= n || !name_word(d, k) || (k > *i && TK(d, k)->sep != SEP_SPACE)) {
+            *i = k > *i ? k : *i + 1;
+            continue;
+        }
+        size_t m = k + 1;
+        while (m < n && TK(d, m)->sep == SEP_SPACE && (TK(d, m)->flags & T_CAP) &&
+               !(TK(d, m)->flags & T_CAPSREGION))
+            m++;
+        *b = k;
+        *e = m;
+        *i = m;
+        return true;
+    }
+    return false;
+}
+
+/* A run that reads as a person's name: not a place name, not ending in
+ * a word for a body or a street. */
+static bool name_run(const doc_t *d, size_t b, size_t e)
+{
+    if (e - b < 2 || e - b > 3 || IN(d, b, L_MODIFIER) || IN(d, e - 1, L_BODY) ||
+        IN(d, e - 1, L_INSTITUTION) || IN(d, e - 1, L_STREET) || IN(d, e - 1, L_AREA))
+        return false;
+    char key[KEY_CAP];
+    size_t kn;
+    build_key(d, b, e, key, &kn);
+    return nx_gazetteer_lookup(d->g, key, kn, NULL) == NULL;
+}
+
+/* Collects what the rest of the article says about words: which are
+ * written in small letters, which end a run of capitalised words, which
+ * come after a title or before a speech verb, which stand alone, and
+ * then which start the names of people it mentions. */
 static void survey(doc_t *d)
 {
     size_t n = d->t.n;
-    if (!wset_init(&d->lower, n) || !wset_init(&d->run_last, n / 4) || !wset_init(&d->alone, n / 4) ||
-        !wset_init(&d->speakers, n / 8 + 1)) {
+    if (!wset_init(&d->lower, n) || !wset_init(&d->run_last, n / 4) ||
+        !wset_init(&d->alone, n / 4) || !wset_init(&d->speakers, n / 8 + 1) ||
+        !wset_init(&d->given, n / 8 + 1)) {
         d->oom = true;
         return;
     }
     for (size_t k = 0; k < n; k++)
         if (TK(d, k)->flags & T_LOWER)
             wset_add(&d->lower, tok_hash(d, k));
-    size_t i = 0;
-    while (i < n) {
-        const tok_t *t = TK(d, i);
-        if (!(t->flags & T_CAP) || (t->flags & T_CAPSREGION)) {
-            i++;
-            continue;
-        }
-        size_t b = i;
-        while (b < n && (TK(d, b)->flags & T_CAP) && !name_word(d, b) && (b == i || joined(d, b)))
-            b++;                                /* "In", "The" */
-        /* "Visit Richmond": a sentence's first word that is written small
-         * elsewhere starts no name. */
-        if (b == i && (t->flags & T_SENT) && wset_has(&d->lower, tok_hash(d, b)))
-            b++;
-        if (b >= n || !name_word(d, b) || (b > i && TK(d, b)->sep != SEP_SPACE)) {
-            i = b > i ? b : i + 1;
-            continue;
-        }
-        size_t e = b + 1;
-        while (e < n && TK(d, e)->sep == SEP_SPACE && (TK(d, e)->flags & T_CAP) &&
-               !(TK(d, e)->flags & T_CAPSREGION))
-            e++;
+    size_t i = 0, b, e;
+    while (next_run(d, &i, &b, &e)) {
         uint64_t last = tok_hash(d, e - 1);
         if (e - b >= 2) {
-            char key[KEY_CAP];
-            size_t kn;
-            build_key(d, b, e, key, &kn);
-            bool modifier = IN(d, b, L_MODIFIER);
-            if (!modifier && !nx_gazetteer_lookup(d->g, key, kn, NULL))
+            if (name_run(d, b, e))
                 wset_add(&d->run_last, last);
-            if (IN(d, b, L_TITLE))           /* "Gov. Perry": a person */
+            if (IN(d, b, L_TITLE))              /* "Gov. Perry": a person */
                 wset_add(&d->speakers, last);
         } else if (!(TK(d, b)->flags & T_SENT) || !wset_has(&d->lower, last)) {
             wset_add(&d->alone, last);
         }
-        if (e < n && joined(d, e) && IN(d, e, L_SPEECH))
+        if (e < n && joined(d, e) && IN(d, e, L_SPEECH) && !IN(d, e - 1, L_BODY))
             wset_add(&d->speakers, last);
-        i = e;
     }
-    if (d->lower.oom || d->run_last.oom || d->speakers.oom || d->alone.oom)
+    /* "Linda Sumner ... Sumner said": Linda is a given name here. */
+    i = 0;
+    while (next_run(d, &i, &b, &e))
+        if (name_run(d, b, e) && is_surname(d, tok_hash(d, e - 1)) && !IN(d, b, L_TITLE))
+            wset_add(&d->given, tok_hash(d, b));
+    if (d->lower.oom || d->run_last.oom || d->speakers.oom || d->alone.oom || d->given.oom)
         d->oom = true;
 }
 
@@ -887,14 +928,35 @@ static bool tok_is(const doc_t *d, size_t i, const char *w)
 typedef struct around {
     bool prev_cap;       /* "George Washington" */
     bool prev_prep;      /* "in Paris" */
+    bool prev_in;        /* "in", "near": no person's name follows these */
     bool prev_the;
     bool prev_demonym;
     bool of_body;        /* "Chamber of Commerce" */
     bool of_person;      /* "Jane Doe of Houston", "56, of Berea" */
-    bool next_cap, next_body, next_street, next_demonym, person_after;
+    bool next_cap, next_body, next_institution, next_title, next_street, next_demonym;
+    bool person_after, next_number;
     bool next_people, next_local, next_verb, next_speech;
 } around_t;
 
+
+static bool ordinal(const doc_t *d, size_t i)
+{
+    const char *w = ttext(d, i);
+    size_t n = TK(d, i)->len, k = 0;
+    while (k < n && w[k] >= '0' && w[k] <= '9')
+        k++;
+    return k > 0 && k + 2 == n && (strncmp(w + k, "st", 2) == 0 || strncmp(w + k, "nd", 2) == 0 ||
+                                   strncmp(w + k, "rd", 2) == 0 || strncmp(w + k, "th", 2) == 0);
+}
+
+static bool number(const doc_t *d, size_t i)
+{
+    const char *w = ttext(d, i);
+    for (size_t k = 0; k < TK(d, i)->len; k++)
+        if (w[k] < '0' || w[k] > '9')
+            return false;
+    return true;
+}
 
 static void look_around(const doc_t *d, const cand_t *c, around_t *a)
 {
@@ -904,8 +966,12 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     if (i > 0 && t->sep == SEP_SPACE) {
         size_t p = i - 1;
         bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
-        if (lowerish && IN(d, p, L_PREP))
+        if (lowerish && IN(d, p, L_PREP)) {
             a->prev_prep = true;
+            a->prev_in = !tok_is(d, p, "to") && !tok_is(d, p, "from") && !tok_is(d, p, "at") &&
+                         !tok_is(d, p, "between") && !tok_is(d, p, "visit") &&
+                         !tok_is(d, p, "visited") && !tok_is(d, p, "visiting");
+        }
         if (lowerish && tok_is(d, p, "the"))
             a->prev_the = true;
         if (name_word(d, p) && !IN(d, p, L_MODIFIER))
@@ -955,6 +1021,8 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
                 (u->len == 1 && (u->flags & T_DOT)))
                 a->person_after = a->next_cap;
             a->next_body = IN(d, j, L_BODY) || IN(d, j, L_TITLE);
+            a->next_title = IN(d, j, L_TITLE);
+            a->next_institution = IN(d, j, L_INSTITUTION);
             a->next_street = IN(d, j, L_STREET);
             match_t m;
             if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM)) {
@@ -963,6 +1031,8 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
                 /* "African American": a heritage, not two places */
                 a->next_demonym = nn == 13 && memcmp(nm, "United States", 13) == 0;
             }
+        } else if (u->sep == SEP_HYPHEN && number(d, j)) {
+            a->next_number = true;              /* "US-24": a road */
         } else if (u->flags & T_LOWER) {
             a->next_people = IN(d, j, L_PEOPLE);
             a->next_local = a->next_people || IN(d, j, L_BODIES);
@@ -1006,8 +1076,10 @@ static bool judge(const doc_t *d, const cand_t *c)
         dateline = strcmp(key, d->dl_key) == 0;
     }
     bool located = a.prev_prep || c->state || dateline || a.of_person;
+    /* Context that a person's name cannot have: "in X", "X, Ga." */
+    bool surely = a.prev_in || c->state || dateline;
     uint64_t h = single ? tok_hash(d, i) : 0;
-    bool surname = single && is_surname(d, h);
+    bool surname = single && (is_surname(d, h) || wset_has(&d->given, h));
 
     if (caps) {
         /* Capitals carry no information here: only names that are
@@ -1016,21 +1088,31 @@ static bool judge(const doc_t *d, const cand_t *c)
     }
     if (a.prev_cap || a.person_after || (a.next_street && !c->state))
         return false;
-    if (single && surname && !located)
+    if (single && surname && !surely && !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
         return false;
     if (a.next_speech && (surname || !intrinsic) && !located)
         return false;
     if (c->kind != K_GAZ)
         return c->kind != K_VOUCHED || c->state || located;
-    if (cls & NX_PC_DEMONYM)
-        return !a.next_demonym && !(a.prev_demonym && (cls & NX_PC_DEMONYM) && t->sep == SEP_SPACE);
+    if (a.next_number)
+        return false;
+    if (cls & NX_PC_DEMONYM) {
+        /* "American Red Cross" names a body; "Russian President" a
+         * place's officer; "African American" a heritage. */
+        bool american = c->pl->canonical_len == 13 &&
+                        memcmp(nx_place_name(d->g, c->pl, &(size_t){0}), "United States", 13) == 0;
+        if (a.next_demonym || (a.prev_demonym && american) || (a.next_cap && !a.next_title))
+            return false;
+        return !(a.prev_demonym && t->sep == SEP_SPACE);
+    }
     /* "the Police said", but "the Richmond area" */
     if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb)
         return false;
     /* Before a capitalised word that names no public body, a place is
      * part of a name: an event's or a paper's after a determiner ("the
      * Moscow Times"), else more likely a person's ("Chad Walker"). */
-    bool named = a.next_cap && !a.next_body && !c->state;
+    bool named = a.next_cap && !c->state &&
+                 !(a.next_body || (a.next_institution && (intrinsic || pop >= STRONG_POP)));
     if (named && !(a.prev_the || a.prev_prep) && !(cls & (NX_PC_ACRONYM | NX_PC_REGION)))
         return false;
     if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
@@ -1038,6 +1120,10 @@ static bool judge(const doc_t *d, const cand_t *c)
         return true;
     /* A town: the text has to agree. */
     if ((named || a.of_body) && pop < STRONG_POP && !c->state)
+        return false;
+    /* "McDonald's", "Hope's Wings": a small town's name with 's is
+     * more often a person's or a firm's. */
+    if ((TK(d, j - 1)->flags & T_POSS) && pop < STRONG_POP && !surely)
         return false;
     if (single && wset_has(&d->lower, h) && !located)
         return false;
@@ -1053,31 +1139,12 @@ static bool judge(const doc_t *d, const cand_t *c)
 }
 
 
-static bool ordinal(const doc_t *d, size_t i)
-{
-    const char *w = ttext(d, i);
-    size_t n = TK(d, i)->len, k = 0;
-    while (k < n && w[k] >= '0' && w[k] <= '9')
-        k++;
-    return k > 0 && k + 2 == n && (strncmp(w + k, "st", 2) == 0 || strncmp(w + k, "nd", 2) == 0 ||
-                                   strncmp(w + k, "rd", 2) == 0 || strncmp(w + k, "th", 2) == 0);
-}
-
-static bool number(const doc_t *d, size_t i)
-{
-    const char *w = ttext(d, i);
-    for (size_t k = 0; k < TK(d, i)->len; k++)
-        if (w[k] < '0' || w[k] > '9')
-            return false;
-    return true;
-}
-
 /* A name made of capitalised words and a word saying what it is:
  * "Madison County", "Dublin Road", "Greenbrier River", "Lake Lanier". */
 static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
 {
     size_t n = d->t.n;
-    if (!name_word(d, i))
+    if (!name_word(d, i) && !ordinal(d, i))
         return 0;
     if ((IN(d, i, L_FEATURE_HEAD) || IN(d, i, L_ROAD_HEAD)) && i + 1 < n &&
         TK(d, i + 1)->sep == SEP_SPACE) {
@@ -1095,6 +1162,19 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
         k++;
     if (k == i || k >= n || TK(d, k)->sep != SEP_SPACE || !(TK(d, k)->flags & T_CAP))
         return 0;
+    /* "Virginia L. Lane" is a person. */
+    for (size_t q = i + 1; q < k; q++)
+        if (TK(d, q)->len == 1 && (TK(d, q)->flags & T_DOT))
+            return 0;
+    /* "Six Clayton County", "Former Hall County" in a headline: a first
+     * word that no place name starts with stays out. */
+    if (k - i >= 2 && (TK(d, i)->flags & T_SENT)) {
+        bool prefix;
+        char key[KEY_CAP];
+        size_t kn = nx_place_key(ttext(d, i), TK(d, i)->len, key, sizeof key);
+        if (!nx_gazetteer_lookup(d->g, key, kn, &prefix) && !prefix)
+            return 0;
+    }
     /* The kind word ends the name ("Florida Highway Patrol" is none),
      * but an area keeps its name in its bodies' ("Butler County
      * Sheriff's Office"). */
@@ -1250,6 +1330,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     free(d.run_last.v);
     free(d.speakers.v);
     free(d.alone.v);
+    free(d.given.v);
     nx_buf_free(&b);
     return ok;
 }
