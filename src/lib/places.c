@@ -44,7 +44,8 @@ enum {
     T_SENT = 1 << 4,      /* first word of a sentence */
     T_CAPSREGION = 1 << 5, /* in a headline or sentence of capitalised words */
     T_POSS = 1 << 6,      /* followed by 's */
-    T_INTDOT = 1 << 7     /* periods inside ("U.S", "W.Va") */
+    T_INTDOT = 1 << 7,    /* periods inside ("U.S", "W.Va") */
+    T_LISTED = 1 << 8     /* named in "Walton and Oconee counties" */
 };
 
 /* What separates a token from the one before it. */
@@ -297,7 +298,7 @@ static const char *const place_modifiers[] = {
     "central", "northeast", "northwest", "southeast", "southwest", "northeastern",
     "northwestern", "southeastern", "southwestern", "upstate", "downstate", "greater",
     "metro", "downtown", "rural", "coastal", "mid", "inner", "outer", "suburban", "old",
-    "lower", "upper",
+    "lower", "upper", "n", "s", "e", "w", "ne", "nw", "se", "sw",
 };
 
 /* Words that make the place after "X of" a seat, not part of a name. */
@@ -332,6 +333,11 @@ static const char *const titles[] = {
     "capt", "det", "officer", "president", "judge", "mayor", "coach", "rev", "sheriff",
     "chief", "deputy", "secretary", "senator", "governor", "minister", "prof", "justice",
     "attorney", "sir", "lady", "lord", "pope", "king", "queen", "prince", "princess",
+    "selectman", "selectwoman", "commissioner", "councilman", "councilwoman", "alderman",
+    "supervisor", "trustee", "superintendent", "principal", "chairman", "chairwoman",
+    "director", "spokesman", "spokeswoman", "manager", "administrator", "treasurer",
+    "clerk", "magistrate", "detective", "trooper", "lieutenant", "sergeant", "captain",
+    "delegate", "representative", "congressman", "congresswoman", "premier", "chancellor",
 };
 
 /* Days and feasts: a town may share the name, the date never moves. */
@@ -376,6 +382,12 @@ static const char *const institution_words[] = {
     "association", "hall", "restaurant", "stadium", "clinic", "bank", "company",
 };
 
+/* Plural kind words after a list of names: "Walton and Oconee counties". */
+static const char *const plural_kinds[] = {
+    "counties", "parishes", "townships", "boroughs", "streets", "roads", "avenues",
+    "rivers", "creeks", "lakes", "islands",
+};
+
 /* Words that make a name an administrative area: "Madison County". */
 static const char *const area_words[] = {
     "county", "parish", "township", "borough",
@@ -406,7 +418,7 @@ static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
-    L_ROAD_HEAD, L_COUNT
+    L_ROAD_HEAD, L_PLURAL_KIND, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -422,6 +434,7 @@ static const struct {
     [L_INSTITUTION] = LIST(institution_words), [L_AREA] = LIST(area_words),
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
+    [L_PLURAL_KIND] = LIST(plural_kinds),
 };
 
 
@@ -848,6 +861,46 @@ static bool next_run(const doc_t *d, size_t *i, size_t *b, size_t *e)
     return false;
 }
 
+static bool tok_is(const doc_t *d, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+    return TK(d, i)->len == n && strncasecmp(ttext(d, i), w, n) == 0;
+}
+
+/* "Clarke, Madison, Oconee and Oglethorpe counties": each name before
+ * a plural kind word is a place of that kind. */
+static void mark_lists(doc_t *d)
+{
+    for (size_t k = 1; k < d->t.n; k++) {
+        if (!(TK(d, k)->flags & T_LOWER) || TK(d, k)->sep != SEP_SPACE || !IN(d, k, L_PLURAL_KIND))
+            continue;
+        size_t q = k;               /* names end before q */
+        for (int names = 0; names < 8 && q > 0; names++) {
+            size_t e = q, b = q;
+            while (b > 0 && e - b < 2 && (TK(d, b - 1)->flags & T_CAP) &&
+                   (b == e || TK(d, b)->sep == SEP_SPACE))
+                b--;
+            if (b == e || !name_word(d, b))
+                break;
+            for (size_t m = b; m < e; m++)
+                d->t.v[m].flags |= T_LISTED;
+            /* What joins this name to the one before: ",", "and", ", and". */
+            if (b == 0)
+                break;
+            if (TK(d, b)->sep == SEP_COMMA) {
+                q = b;
+                continue;
+            }
+            if (TK(d, b)->sep == SEP_SPACE && b >= 2 && (tok_is(d, b - 1, "and") || tok_is(d, b - 1, "or"))) {
+                q = b - 1;
+                if (TK(d, q)->sep == SEP_COMMA || TK(d, q)->sep == SEP_SPACE)
+                    continue;
+            }
+            break;
+        }
+    }
+}
+
 /* A run that reads as a person's name: not a place name, not ending in
  * a word for a body or a street. */
 static bool name_run(const doc_t *d, size_t b, size_t e)
@@ -891,6 +944,7 @@ static void survey(doc_t *d)
         if (e < n && joined(d, e) && IN(d, e, L_SPEECH) && !IN(d, e - 1, L_BODY))
             wset_add(&d->speakers, last);
     }
+    mark_lists(d);
     /* "Linda Sumner ... Sumner said": Linda is a given name here. */
     i = 0;
     while (next_run(d, &i, &b, &e))
@@ -916,13 +970,8 @@ typedef struct cand {
     size_t state_end;
 } cand_t;
 
-enum { STRONG_POP = 100, MID_POP = 10, FIRST_WORD_POP = 50, BIG_POP = 500 };
+enum { STRONG_POP = 100, MID_POP = 10 };
 
-static bool tok_is(const doc_t *d, size_t i, const char *w)
-{
-    size_t n = strlen(w);
-    return TK(d, i)->len == n && strncasecmp(ttext(d, i), w, n) == 0;
-}
 
 /* What the words around a candidate say. */
 typedef struct around {
@@ -1101,7 +1150,8 @@ static bool judge(const doc_t *d, const cand_t *c)
          * place's officer; "African American" a heritage. */
         bool american = c->pl->canonical_len == 13 &&
                         memcmp(nx_place_name(d->g, c->pl, &(size_t){0}), "United States", 13) == 0;
-        if (a.next_demonym || (a.prev_demonym && american) || (a.next_cap && !a.next_title))
+        if (a.next_demonym || (a.prev_demonym && american) ||
+            (a.next_cap && !a.next_body && !a.next_institution))
             return false;
         return !(a.prev_demonym && t->sep == SEP_SPACE);
     }
@@ -1132,7 +1182,7 @@ static bool judge(const doc_t *d, const cand_t *c)
     /* A sentence's first word: "Newark police", not "University
      * officials". */
     if (t->flags & T_SENT)
-        return pop >= (a.next_local ? STRONG_POP : BIG_POP);
+        return pop >= STRONG_POP;
     if (a.next_local)
         return true;
     return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
@@ -1234,6 +1284,14 @@ static void scan(doc_t *d)
             continue;
         cand_t c = {.i = i, .j = i, .kind = K_GAZ};
         match_t m;
+        if (t->flags & T_LISTED) {
+            c.j = i + 1;
+            while (c.j < n && (TK(d, c.j)->flags & T_LISTED) && TK(d, c.j)->sep == SEP_SPACE)
+                c.j++;
+            emit_span(d, c.i, c.j);
+            i = c.j - 1;
+            continue;
+        }
         bool party = party_home(d, i);
         if (longest(d, i, party, &m)) {
             c.pl = m.pl;
