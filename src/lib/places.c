@@ -344,6 +344,7 @@ static const char *const titles[] = {
 static const char *const days[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "christmas", "easter", "thanksgiving", "halloween", "hanukkah", "ramadan", "passover",
+    "spring", "summer", "autumn", "winter",
 };
 
 /* Words that make the name before them a street's: "Dublin Road". */
@@ -382,6 +383,18 @@ static const char *const institution_words[] = {
     "association", "hall", "restaurant", "stadium", "clinic", "bank", "company",
 };
 
+/* Words that end a firm's name: a place inside one ("Toyota Motor
+ * Corp", "Burlington Northern Inc") names the firm. */
+static const char *const firm_words[] = {
+    "corp", "corporation", "inc", "incorporated", "co", "company", "ltd", "limited", "plc",
+    "llc", "lp", "group", "holdings", "holding", "bancorp", "bancshares", "industries",
+    "airlines", "airways", "motors", "motor", "enterprises", "partners", "ag", "sa", "nv",
+    "bv", "gmbh", "spa", "petroleum", "works", "mines", "mining", "oil", "resources",
+    "systems", "securities", "financial", "communications", "electronics", "chemical",
+    "chemicals", "steel", "foods", "publishers", "trust", "savings", "insurance",
+    "pharmaceuticals", "technologies", "brewing", "realty", "stores",
+};
+
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
 static const char *const plural_kinds[] = {
     "counties", "parishes", "townships", "boroughs", "streets", "roads", "avenues",
@@ -418,7 +431,7 @@ static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
-    L_ROAD_HEAD, L_PLURAL_KIND, L_COUNT
+    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -434,7 +447,7 @@ static const struct {
     [L_INSTITUTION] = LIST(institution_words), [L_AREA] = LIST(area_words),
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
-    [L_PLURAL_KIND] = LIST(plural_kinds),
+    [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
 };
 
 
@@ -970,7 +983,7 @@ typedef struct cand {
     size_t state_end;
 } cand_t;
 
-enum { STRONG_POP = 100, MID_POP = 10 };
+enum { STRONG_POP = 100, BODY_POP = 25, MID_POP = 10 };
 
 
 /* What the words around a candidate say. */
@@ -983,7 +996,7 @@ typedef struct around {
     bool of_body;        /* "Chamber of Commerce" */
     bool of_person;      /* "Jane Doe of Houston", "56, of Berea" */
     bool next_cap, next_body, next_institution, next_title, next_street, next_demonym;
-    bool person_after, next_number;
+    bool person_after, next_number, in_firm, next_hyphen_name;
     bool next_people, next_local, next_verb, next_speech;
 } around_t;
 
@@ -1039,12 +1052,13 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             } else if (w->flags & T_LOWER) {
                 a->prev_prep = true;                  /* "residents of" */
             } else if (w->flags & T_CAP) {
+                bool two = q > 0 && TK(d, q)->sep == SEP_SPACE && name_word(d, q - 1);
                 if (IN(d, q, L_SEAT))
                     a->prev_prep = true;              /* "City of Canton" */
-                else if (IN(d, q, L_BODY) || tok_is(d, q, "chamber"))
-                    a->of_body = true;
+                else if (IN(d, q, L_FIRM) || (two && !IN(d, q, L_BODY) && !IN(d, q, L_INSTITUTION)))
+                    a->of_person = true;              /* "Jane Doe of", "Cox Inc. of" */
                 else
-                    a->of_person = true;
+                    a->of_body = true;                /* "Chamber of", "Federation of" */
             } else {
                 a->of_person = true;                  /* "Troop 208 of" */
             }
@@ -1092,6 +1106,23 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
     if (j >= n || !joined(d, j))
         a->next_verb = true;            /* "the Police." */
+    /* "Toyota Motor Corp", "Kidder, Peabody and Co" */
+    for (size_t k = j; k < n && k < j + 6; k++) {
+        const tok_t *u = TK(d, k);
+        bool and = (u->flags & T_LOWER) && (tok_is(d, k, "and") || tok_is(d, k, "of"));
+        if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA) || (!(u->flags & T_CAP) && !and))
+            break;
+        if (IN(d, k, L_FIRM)) {
+            a->in_firm = true;
+            break;
+        }
+    }
+    /* "Long-Term Credit Bank", "Allen-Bradley": a double name */
+    if (j < n && TK(d, j)->sep == SEP_HYPHEN && (TK(d, j)->flags & T_CAP)) {
+        match_t m;
+        if (!longest(d, j, false, &m))
+            a->next_hyphen_name = true;
+    }
 }
 
 static bool judge(const doc_t *d, const cand_t *c)
@@ -1099,9 +1130,11 @@ static bool judge(const doc_t *d, const cand_t *c)
     size_t i = c->i, j = c->j;
     const tok_t *t = TK(d, i);
     uint32_t cls = c->kind == K_GAZ ? c->pl->classes : 0;
-    bool intrinsic = (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_CAPITAL |
-                             NX_PC_DEMONYM)) != 0;
     uint32_t pop = c->kind == K_GAZ ? c->pl->pop : 0;
+    /* Capitals of small territories share common names (Douglas,
+     * Stanley, Victoria): they count as towns. */
+    bool intrinsic = (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_DEMONYM)) != 0 ||
+                     ((cls & NX_PC_CAPITAL) && pop >= STRONG_POP);
     bool single = j - i == 1;
     bool caps = (t->flags & T_CAPSREGION) != 0;
 
@@ -1133,9 +1166,10 @@ static bool judge(const doc_t *d, const cand_t *c)
     if (caps) {
         /* Capitals carry no information here: only names that are
          * places wherever they stand, or a preposition's object. */
-        return intrinsic || c->kind == K_AREA || (located && c->kind == K_GAZ && pop >= MID_POP);
+        return intrinsic || c->kind == K_AREA || (a.prev_in && c->kind == K_GAZ && pop >= STRONG_POP);
     }
-    if (a.prev_cap || a.person_after || (a.next_street && !c->state))
+    if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
+        a.next_hyphen_name)
         return false;
     if (single && surname && !surely && !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
         return false;
@@ -1163,13 +1197,16 @@ static bool judge(const doc_t *d, const cand_t *c)
      * Moscow Times"), else more likely a person's ("Chad Walker"). */
     bool named = a.next_cap && !c->state &&
                  !(a.next_body || (a.next_institution && (intrinsic || pop >= STRONG_POP)));
-    if (named && !(a.prev_the || a.prev_prep) && !(cls & (NX_PC_ACRONYM | NX_PC_REGION)))
+    if (named && !(a.prev_the || a.prev_prep) && !(cls & NX_PC_ACRONYM))
         return false;
     if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
                        wset_has(&d->lower, h)))
         return true;
     /* A town: the text has to agree. */
     if ((named || a.of_body) && pop < STRONG_POP && !c->state)
+        return false;
+    /* "Columbus Police", but "Justice Department", "Commerce Secretary" */
+    if (a.next_body && !located && pop < BODY_POP)
         return false;
     /* "McDonald's", "Hope's Wings": a small town's name with 's is
      * more often a person's or a firm's. */
@@ -1230,6 +1267,13 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
      * Sheriff's Office"). */
     if (k + 1 < n && TK(d, k + 1)->sep == SEP_SPACE && (TK(d, k + 1)->flags & T_CAP) &&
         !IN(d, k, L_AREA))
+        return 0;
+    /* "Wall Street" is no place by itself, whatever its shape. */
+    char key[KEY_CAP];
+    size_t kn;
+    build_key(d, i, k + 1, key, &kn);
+    const nx_place_t *x = nx_gazetteer_lookup(d->g, key, kn, NULL);
+    if (x && (x->classes & NX_PC_NONE))
         return 0;
     if (IN(d, k, L_AREA))
         *kind = K_AREA;
