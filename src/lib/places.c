@@ -338,6 +338,7 @@ static const char *const titles[] = {
     "director", "spokesman", "spokeswoman", "manager", "administrator", "treasurer",
     "clerk", "magistrate", "detective", "trooper", "lieutenant", "sergeant", "captain",
     "delegate", "representative", "congressman", "congresswoman", "premier", "chancellor",
+    "sens", "reps", "govs", "candidate", "nominee",
 };
 
 /* Days and feasts: a town may share the name, the date never moves. */
@@ -549,6 +550,10 @@ typedef struct doc {
     wset_t alone;          /* capitalised words standing alone */
     wset_t given;          /* first words of people's names */
     nx_strv_t *out;
+    struct pending *pend;  /* accepted names, in text order */
+    size_t n_pend, cap_pend;
+    char cc[64][2];        /* countries the article is surely about */
+    size_t n_cc;
     const char *dl_key;    /* the dateline place's key */
     bool oom;
 } doc_t;
@@ -750,6 +755,37 @@ static void emit_place(doc_t *d, const nx_place_t *p)
     emit(d, name, n);
 }
 
+/* Notes the countries of a place the article is surely about.  A name
+ * shared by towns of many countries says nothing. */
+static void note_countries(doc_t *d, const nx_place_t *p, size_t max)
+{
+    size_t n;
+    const char *cc = nx_place_countries(d->g, p, &n);
+    if (n == 0 || n > max)
+        return;
+    for (size_t k = 0; k < n; k++) {
+        bool seen = false;
+        for (size_t m = 0; m < d->n_cc && !seen; m++)
+            seen = memcmp(d->cc[m], cc + 2 * k, 2) == 0;
+        if (!seen && d->n_cc < NX_ARRAY_LEN(d->cc))
+            memcpy(d->cc[d->n_cc++], cc + 2 * k, 2);
+    }
+}
+
+/* Whether a town so named can be in a country the article is about. */
+static bool in_known_country(const doc_t *d, const nx_place_t *p)
+{
+    size_t n;
+    const char *cc = nx_place_countries(d->g, p, &n);
+    if (d->n_cc == 0 || n == 0)
+        return true;
+    for (size_t k = 0; k < n; k++)
+        for (size_t m = 0; m < d->n_cc; m++)
+            if (memcmp(d->cc[m], cc + 2 * k, 2) == 0)
+                return true;
+    return false;
+}
+
 /* "KANSAS CITY" -> "Kansas City", for names the gazetteer lacks. */
 static void emit_titlecase(doc_t *d, const char *s, size_t n)
 {
@@ -815,10 +851,12 @@ static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
     if (!pn)
         return;
     const nx_place_t *pl = lookup_text(d->g, p, pn, false);
-    if (pl)
+    if (pl) {
         emit_place(d, pl);
-    else
+        note_countries(d, pl, 1);
+    } else {
         emit_titlecase(d, p, pn);
+    }
     if (key_out && !key_out[0])
         nx_place_key(p, pn, key_out, KEY_CAP);
     if (comma) {
@@ -829,8 +867,10 @@ static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
             rn = (size_t)(c2 - r);
         nx_trim(&r, &rn);
         const nx_place_t *st = rn ? lookup_text(d->g, r, rn, true) : NULL;
-        if (st)
+        if (st) {
             emit_place(d, st);
+            note_countries(d, st, 2);
+        }
     }
 }
 
@@ -1125,7 +1165,10 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
 }
 
-static bool judge(const doc_t *d, const cand_t *c)
+enum { REJECT, ACCEPT, WEAK };
+
+/* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
+static int judge(const doc_t *d, const cand_t *c)
 {
     size_t i = c->i, j = c->j;
     const tok_t *t = TK(d, i);
@@ -1171,7 +1214,9 @@ static bool judge(const doc_t *d, const cand_t *c)
     if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
         a.next_hyphen_name)
         return false;
-    if (single && surname && !surely && !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
+    /* A person's name stays one after "in" with 's ("in Obama's word"). */
+    if (single && surname && (!surely || (t->flags & T_POSS)) &&
+        !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
         return false;
     if (a.next_speech && (surname || !intrinsic) && !located)
         return false;
@@ -1219,10 +1264,10 @@ static bool judge(const doc_t *d, const cand_t *c)
     /* A sentence's first word: "Newark police", not "University
      * officials". */
     if (t->flags & T_SENT)
-        return pop >= STRONG_POP;
+        return pop >= STRONG_POP ? WEAK : REJECT;
     if (a.next_local)
         return true;
-    return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV));
+    return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV)) ? WEAK : REJECT;
 }
 
 
@@ -1309,14 +1354,50 @@ static bool party_home(const doc_t *d, size_t i)
            (p->len == 3 && strncmp(w, "DFL", 3) == 0);
 }
 
-static void accept(doc_t *d, const cand_t *c)
+/* An accepted name waits for the end of the article: a town accepted
+ * on its looks alone (weak) is kept only if it can be in a country the
+ * article is surely about ("Obama" is a town in Japan). */
+typedef struct pending {
+    cand_t c;
+    bool weak;
+} pending_t;
+
+static void accept(doc_t *d, const cand_t *c, bool weak)
 {
-    if (c->kind == K_GAZ)
-        emit_place(d, c->pl);
-    else
-        emit_span(d, c->i, c->j);
+    if (d->n_pend == d->cap_pend) {
+        size_t cap = d->cap_pend ? d->cap_pend * 2 : 16;
+        pending_t *v = realloc(d->pend, cap * sizeof *v);
+        if (!v) {
+            d->oom = true;
+            return;
+        }
+        d->pend = v;
+        d->cap_pend = cap;
+    }
+    d->pend[d->n_pend++] = (pending_t){.c = *c, .weak = weak};
+    if (weak)
+        return;
+    if (c->kind == K_GAZ) {
+        uint32_t sure = NX_PC_COUNTRY | NX_PC_STATE | NX_PC_DEMONYM | NX_PC_ABBREV;
+        note_countries(d, c->pl, (c->pl->classes & sure) ? 2 : 1);
+    }
     if (c->state)
-        emit_place(d, c->state);
+        note_countries(d, c->state, 2);
+}
+
+static void flush(doc_t *d)
+{
+    for (size_t k = 0; k < d->n_pend && !d->oom; k++) {
+        const cand_t *c = &d->pend[k].c;
+        if (d->pend[k].weak && !in_known_country(d, c->pl))
+            continue;
+        if (c->kind == K_GAZ)
+            emit_place(d, c->pl);
+        else
+            emit_span(d, c->i, c->j);
+        if (c->state)
+            emit_place(d, c->state);
+    }
 }
 
 static void scan(doc_t *d)
@@ -1332,7 +1413,8 @@ static void scan(doc_t *d)
             c.j = i + 1;
             while (c.j < n && (TK(d, c.j)->flags & T_LISTED) && TK(d, c.j)->sep == SEP_SPACE)
                 c.j++;
-            emit_span(d, c.i, c.j);
+            c.kind = K_VOUCHED;
+            accept(d, &c, false);
             i = c.j - 1;
             continue;
         }
@@ -1356,7 +1438,7 @@ static void scan(doc_t *d)
                 while (c.j < n && TK(d, c.j)->sep == SEP_SPACE && (TK(d, c.j)->flags & T_CAP))
                     c.j++;
             }
-            accept(d, &c);
+            accept(d, &c, false);
             i = c.j - 1;
             continue;
         }
@@ -1364,7 +1446,9 @@ static void scan(doc_t *d)
             (m.pl->classes & NX_PC_ABBREV) && !(m.end < n && TK(d, m.end)->sep == SEP_SPACE &&
                                                 (TK(d, m.end)->flags & T_CAP))) {
             /* "Ga. pastor", "in S.C. today": a state's abbreviation. */
-            emit_place(d, m.pl);
+            c.pl = m.pl;
+            c.j = m.end;
+            accept(d, &c, false);
             i = m.end - 1;
             continue;
         }
@@ -1378,8 +1462,9 @@ static void scan(doc_t *d)
             c.kind = K_VOUCHED;
         }
         c.state = state_after(d, c.j, &c.state_end);
-        if (judge(d, &c))
-            accept(d, &c);
+        int verdict = judge(d, &c);
+        if (verdict != REJECT)
+            accept(d, &c, verdict == WEAK);
         i = (c.state ? c.state_end : c.j) - 1;
     }
 }
@@ -1425,6 +1510,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
         survey(&d);
         if (!d.oom)
             scan(&d);
+        flush(&d);
     }
     bool ok = !d.t.oom && !d.oom;
     free(d.t.v);
@@ -1433,6 +1519,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     free(d.speakers.v);
     free(d.alone.v);
     free(d.given.v);
+    free(d.pend);
     nx_buf_free(&b);
     return ok;
 }

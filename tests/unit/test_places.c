@@ -291,22 +291,25 @@ static void loader_malformed(void **state)
     const char *hdr = "# newsidx gazetteer: test\n";
     char *t;
     load_error("just some text\n", ":1: not a newsidx gazetteer");
-    t = nx_printf("%sParis\t\tKP\t2138\nBrussels\t\tK\n", hdr);
-    load_error(t, ":3: want 4 tab-separated fields");
+    t = nx_printf("%sParis\t\tKP\t2138\tFR\nBrussels\t\tK\t1019\n", hdr);
+    load_error(t, ":3: want 5 tab-separated fields");
     free(t);
-    t = nx_printf("%sParis\t\tQ\t1\n", hdr);
+    t = nx_printf("%sParis\t\tQ\t1\tFR\n", hdr);
     load_error(t, ":2: unknown place class");
     free(t);
-    t = nx_printf("%sParis\t\tK\tmany\n", hdr);
+    t = nx_printf("%sParis\t\tK\tmany\tFR\n", hdr);
     load_error(t, ":2: bad population");
     free(t);
-    t = nx_printf("%sPar\xff\t\tK\t1\n", hdr);
+    t = nx_printf("%sPar\xff\t\tK\t1\tFR\n", hdr);
     load_error(t, ":2: invalid UTF-8");
+    free(t);
+    t = nx_printf("%sParis\t\tK\t1\tfr\n", hdr);
+    load_error(t, ":2: bad country codes");
     free(t);
     load_error(hdr, "no places");
     load_error("", "empty file");
     /* Truncated in the middle of a line. */
-    t = nx_printf("%sParis\t\tKP\t2138\nBruss", hdr);
+    t = nx_printf("%sParis\t\tKP\t2138\tFR\nBruss", hdr);
     load_error(t, ":3:");
     free(t);
 }
@@ -315,8 +318,8 @@ static void loader_small_table(void **state)
 {
     (void)state;
     char *path = write_tmp("# newsidx gazetteer: test\n"
-                           "Brussels\t\tK\t1019\n"
-                           "U.S.\tUnited States\tC\t0\n");
+                           "Brussels\t\tK\t1019\tBE\n"
+                           "U.S.\tUnited States\tC\t0\tUS\n");
     char *err = NULL;
     nx_gazetteer_t *g = nx_gazetteer_load(path, &err);
     assert_non_null(g);
