@@ -1,11 +1,12 @@
 /* gazetteer.c - loads data/gazetteer.tsv into a hash table.
  *
- * The file is mapped read-only and names are kept as offsets into it, so
- * a load is one pass over the lines and two allocations.  Keys are not
- * stored: a slot holds the key's 64-bit hash, and two phrases are taken
- * to be the same when their hashes are (a false match needs a 64-bit
- * collision between a phrase of an article and one of some 170,000
- * keys).  Names sharing a key (the country and the state "Georgia" come
+ * The file is mapped read-only and a place is kept as the offset of its
+ * line, read again only when a name is reported, so a load is one pass
+ * over the lines into two small tables.  Keys are not stored: a slot
+ * holds 32 bits of the key's hash beside the bits that chose the slot,
+ * and two phrases are taken to be the same when those agree (a false
+ * match needs some 50 bits to collide between a phrase of an article and
+ * one of some 170,000 keys).  Names sharing a key (the country and the state "Georgia" come
  * as one line, "US" and "Us" as two) chain through nx_place_t.next.
  * Every proper word prefix of a longer name is filed too, marked as a
  * prefix, so a matcher extending a phrase word by word can stop as soon
@@ -35,17 +36,19 @@
 #endif
 
 typedef struct slot {
-    uint64_t hash;        /* 0: empty */
-    int32_t place;        /* first place with this key, or -1 */
-    uint32_t prefix;      /* a longer name continues this key */
+    uint32_t tag;         /* high half of the key's hash, never 0; 0: empty */
+    uint32_t val;         /* PREFIX bit, and 1 + the first place's index or 0 */
 } slot_t;
+
+#define PREFIX UINT32_C(0x80000000)   /* a longer name continues this key */
 
 struct nx_gazetteer {
     const char *text;     /* the mapped file */
     size_t text_len;
     nx_place_t *places;
-    size_t n_places;
+    size_t n_places, places_size;
     slot_t *slots;        /* open addressing, linear probing */
+    size_t slots_size;
     size_t mask, used;
 };
 
@@ -130,26 +133,124 @@ static uint64_t key_hash(const char *k, size_t n)
     return h ? h : 1;
 }
 
+static uint32_t tag_of(uint64_t h)
+{
+    uint32_t t = (uint32_t)(h >> 32);
+    return t ? t : 1;
+}
+
 /* The slot holding hash h, or the empty slot where it belongs. */
 static slot_t *find_slot(const nx_gazetteer_t *g, uint64_t h)
 {
+    uint32_t tag = tag_of(h);
     size_t i = (size_t)h & g->mask;
-    while (g->slots[i].hash && g->slots[i].hash != h)
+    while (g->slots[i].tag && g->slots[i].tag != tag)
         i = (i + 1) & g->mask;
     return &g->slots[i];
 }
 
-static slot_t *file_key(nx_gazetteer_t *g, const char *k, size_t n)
+/* A key to file: its hash and PREFIX or 1 + a place's index. */
+typedef struct keyent {
+    uint64_t hash;
+    uint32_t val;
+} keyent_t;
+
+typedef struct keylist {
+    keyent_t *v;
+    size_t n, cap;
+} keylist_t;
+
+static bool push_key(keylist_t *l, const char *k, size_t n, uint32_t val)
 {
-    uint64_t h = key_hash(k, n);
-    slot_t *s = find_slot(g, h);
-    if (!s->hash) {
-        s->hash = h;
-        s->place = -1;
-        s->prefix = 0;
-        g->used++;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4096;
+        keyent_t *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        l->v = v;
+        l->cap = cap;
     }
-    return s;
+    l->v[l->n++] = (keyent_t){key_hash(k, n), val};
+    return true;
+}
+
+/* Files the keys in the order of their slots (NULL, or what went
+ * wrong): sorted so, the table is
+ * written front to back instead of at random, which is most of the
+ * load's time saved.  Two stable radix passes over the slot bits keep
+ * places sharing a key in file order. */
+static const char *file_keys(nx_gazetteer_t *g, keylist_t *l)
+{
+    size_t bits = 0;
+    while ((g->mask >> bits) != 0)
+        bits++;
+    size_t lo = bits / 2, hi = bits - lo;
+    keyent_t *tmp = malloc((l->n ? l->n : 1) * sizeof *tmp);
+    uint32_t *count = malloc(((size_t)1 << (hi > lo ? hi : lo)) * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return "out of memory";
+    }
+    keyent_t *from = l->v, *to = tmp;
+    for (size_t pass = 0, shift = 0; pass < 2; pass++) {
+        size_t width = pass ? hi : lo, buckets = (size_t)1 << width;
+        memset(count, 0, buckets * sizeof *count);
+        for (size_t i = 0; i < l->n; i++)
+            count[(from[i].hash >> shift) & (buckets - 1)]++;
+        uint32_t sum = 0;
+        for (size_t b = 0; b < buckets; b++) {
+            uint32_t c = count[b];
+            count[b] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < l->n; i++)
+            to[count[(from[i].hash >> shift) & (buckets - 1)]++] = from[i];
+        keyent_t *t = from;
+        from = to;
+        to = t;
+        shift += width;
+    }
+    free(count);
+    size_t capacity = g->mask + 1 - (g->mask + 1) / 8;     /* keeps probes short */
+    for (size_t i = 0; i < l->n; i++) {
+        slot_t *s = find_slot(g, from[i].hash);
+        if (!s->tag) {
+            if (++g->used > capacity) {
+                free(tmp);
+                return "too many names";
+            }
+            s->tag = tag_of(from[i].hash);
+        }
+        uint32_t v = from[i].val;
+        if (v == PREFIX) {
+            s->val |= PREFIX;
+        } else if (!(s->val & ~PREFIX)) {
+            s->val |= v;
+        } else {
+            /* Another place with this key: chain it, in file order. */
+            nx_place_t *q = &g->places[(s->val & ~PREFIX) - 1];
+            while (q->next >= 0)
+                q = &g->places[q->next];
+            q->next = (int32_t)(v - 1);
+        }
+    }
+    free(tmp);
+    return NULL;
+}
+
+/* Zeroed memory for the tables, every page mapped at once: filling them
+ * touches every page anyway, and one call beats a fault per page. */
+static void *table_alloc(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | POPULATE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void table_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n);
 }
 
 static bool map_file(const char *path, const char **out, size_t *len, char **err)
@@ -200,18 +301,31 @@ typedef struct field {
 
 #define FIELDS 5
 
-/* Splits [line, line+n) into exactly FIELDS tab-separated fields. */
-static bool split_fields(const char *line, size_t n, field_t f[FIELDS])
+/* Splits [line, line+n) into exactly FIELDS tab-separated fields; one
+ * pass, which also finds NUL bytes (*nul). */
+static bool split_fields(const char *line, size_t n, field_t f[FIELDS], bool *nul)
 {
-    const char *p = line, *end = line + n;
-    for (int i = 0; i < FIELDS; i++) {
-        const char *t = memchr(p, '\t', (size_t)(end - p));
-        if ((i < FIELDS - 1) != (t != NULL))
+    int k = 0;
+    size_t start = 0;
+    *nul = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = line[i];
+        if (c == '\t') {
+            if (k == FIELDS - 1)
+                return false;
+            f[k].s = line + start;
+            f[k].n = i - start;
+            k++;
+            start = i + 1;
+        } else if (c == '\0') {
+            *nul = true;
             return false;
-        f[i].s = p;
-        f[i].n = (size_t)((t ? t : end) - p);
-        p = t ? t + 1 : end;
+        }
     }
+    if (k != FIELDS - 1)
+        return false;
+    f[k].s = line + start;
+    f[k].n = n - start;
     return true;
 }
 
@@ -248,15 +362,15 @@ static bool parse_pop(const field_t *f, uint32_t *pop)
 static const char HEADER[] = "# newsidx gazetteer";
 
 /* One line of the table; NULL when it is fine, else what is wrong. */
-static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, size_t capacity)
+static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, keylist_t *keys)
 {
-    if (memchr(line, '\0', n))
-        return "NUL byte";
+    field_t f[FIELDS];
+    bool nul;
+    if (!split_fields(line, n, f, &nul))
+        return nul ? "NUL byte"
+                   : "want 5 tab-separated fields (name, canonical, classes, population, countries)";
     if (!nx_utf8_valid(line, n))
         return "invalid UTF-8";
-    field_t f[FIELDS];
-    if (!split_fields(line, n, f))
-        return "want 5 tab-separated fields (name, canonical, classes, population, countries)";
     bool ok;
     uint16_t classes = class_bits(&f[2], &ok);
     if (!ok)
@@ -271,39 +385,21 @@ static const char *add_line(nx_gazetteer_t *g, const char *line, size_t n, size_
             return "bad country codes";
     char key[MAX_KEY];
     size_t kn = nx_place_key(f[0].s, f[0].n, key, sizeof key);
-    if (!kn || f[1].n > UINT16_MAX || f[0].n > UINT16_MAX)
+    if (!kn || g->n_places >= PREFIX - 1)
         return "empty or overlong name";
     if (is_acronym(f[0].s, f[0].n))
         classes |= NX_PC_ACRONYM;
-    /* The word prefixes first: "new", "new york" for "new york city". */
-    for (size_t i = 1; i < kn; i++) {
-        if (key[i] != ' ')
-            continue;
-        if (g->used + 1 > capacity)
-            return "too many names";
-        file_key(g, key, i)->prefix = 1;
-    }
-    if (g->used + 1 > capacity)
-        return "too many names";
-    slot_t *s = file_key(g, key, kn);
+    /* The word prefixes too: "new", "new york" for "new york city". */
+    for (size_t i = 1; i < kn; i++)
+        if (key[i] == ' ' && !push_key(keys, key, i, PREFIX))
+            return "out of memory";
+    if (!push_key(keys, key, kn, (uint32_t)g->n_places + 1))
+        return "out of memory";
     nx_place_t *pl = &g->places[g->n_places];
-    const field_t *canon = f[1].n ? &f[1] : &f[0];
-    pl->canonical = (uint32_t)(canon->s - g->text);
-    pl->canonical_len = (uint16_t)canon->n;
-    pl->countries = (uint32_t)(f[4].s - g->text);
-    pl->n_countries = (uint8_t)(f[4].n / 2);
+    pl->line = (uint32_t)(line - g->text);
     pl->pop = pop;
     pl->classes = classes;
     pl->next = -1;
-    /* Append to the key's chain, keeping file order. */
-    if (s->place < 0) {
-        s->place = (int32_t)g->n_places;
-    } else {
-        nx_place_t *q = &g->places[s->place];
-        while (q->next >= 0)
-            q = &g->places[q->next];
-        q->next = (int32_t)g->n_places;
-    }
     g->n_places++;
     return NULL;
 }
@@ -333,15 +429,17 @@ nx_gazetteer_t *nx_gazetteer_load(const char *path, char **err)
     size_t want = lines + lines / 4 + 64, cap = 1024;
     while (cap < want + want / 8)
         cap *= 2;
-    g->places = malloc(lines * sizeof *g->places);
-    g->slots = calloc(cap, sizeof *g->slots);
+    g->places = table_alloc(lines * sizeof *g->places);
+    g->places_size = lines * sizeof *g->places;
+    g->slots = table_alloc(cap * sizeof *g->slots);
+    g->slots_size = cap * sizeof *g->slots;
     g->mask = cap - 1;
     if (!g->places || !g->slots) {
         nx_set_error(err, "%s: out of memory", path);
         nx_gazetteer_free(g);
         return NULL;
     }
-    size_t capacity = cap - cap / 8;       /* never let probes run long */
+    keylist_t keys = {0};
     const char *line = text;
     size_t lineno = 0;
     const char *why = NULL;
@@ -356,12 +454,15 @@ nx_gazetteer_t *nx_gazetteer_load(const char *path, char **err)
             if (n < sizeof HEADER - 1 || memcmp(line, HEADER, sizeof HEADER - 1) != 0)
                 why = "not a newsidx gazetteer (no header line)";
         } else if (n && line[0] != '#') {
-            why = add_line(g, line, n, capacity);
+            why = add_line(g, line, n, &keys);
         }
         line = next;
     }
     if (!why && g->n_places == 0)
         why = "no places";
+    if (!why)
+        why = file_keys(g, &keys);
+    free(keys.v);
     if (why) {
         nx_set_error(err, "%s:%zu: %s", path, lineno, why);
         nx_gazetteer_free(g);
@@ -376,8 +477,8 @@ void nx_gazetteer_free(nx_gazetteer_t *g)
         return;
     if (g->text)
         munmap((void *)g->text, g->text_len);
-    free(g->places);
-    free(g->slots);
+    table_free(g->places, g->places_size);
+    table_free(g->slots, g->slots_size);
     free(g);
 }
 
@@ -389,11 +490,11 @@ const nx_place_t *nx_gazetteer_lookup(const nx_gazetteer_t *g, const char *key, 
     if (!g || !n)
         return NULL;
     const slot_t *s = find_slot(g, key_hash(key, n));
-    if (!s->hash)
+    if (!s->tag)
         return NULL;
     if (prefix)
-        *prefix = s->prefix != 0;
-    return s->place >= 0 ? &g->places[s->place] : NULL;
+        *prefix = (s->val & PREFIX) != 0;
+    return (s->val & ~PREFIX) ? &g->places[(s->val & ~PREFIX) - 1] : NULL;
 }
 
 const nx_place_t *nx_gazetteer_next(const nx_gazetteer_t *g, const nx_place_t *p)
@@ -401,14 +502,29 @@ const nx_place_t *nx_gazetteer_next(const nx_gazetteer_t *g, const nx_place_t *p
     return p && p->next >= 0 ? &g->places[p->next] : NULL;
 }
 
+/* Field k of p's line (0: name ... 4: countries); the loader checked
+ * that the line has them all. */
+static const char *line_field(const nx_gazetteer_t *g, const nx_place_t *p, int k, size_t *len)
+{
+    const char *s = g->text + p->line, *end = g->text + g->text_len;
+    for (; k > 0; k--)
+        s = (const char *)memchr(s, '\t', (size_t)(end - s)) + 1;
+    const char *e = s;
+    while (e < end && *e != '\t' && *e != '\n' && *e != '\r')
+        e++;
+    *len = (size_t)(e - s);
+    return s;
+}
+
 const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len)
 {
-    *len = p->canonical_len;
-    return g->text + p->canonical;
+    const char *canon = line_field(g, p, 1, len);
+    return *len ? canon : line_field(g, p, 0, len);
 }
 
 const char *nx_place_countries(const nx_gazetteer_t *g, const nx_place_t *p, size_t *n)
 {
-    *n = p->n_countries;
-    return g->text + p->countries;
+    const char *cc = line_field(g, p, 4, n);
+    *n /= 2;
+    return cc;
 }

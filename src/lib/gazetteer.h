@@ -27,13 +27,10 @@ enum {
 };
 
 typedef struct nx_place {
-    uint32_t canonical;       /* offset of the name to report in the table */
-    uint32_t countries;       /* offset of its countries: alpha-2 codes run together */
-    uint16_t canonical_len;
-    uint16_t classes;         /* NX_PC_* */
+    uint32_t line;            /* offset of its line in the table */
     uint32_t pop;             /* population in thousands */
     int32_t next;             /* next place with the same key, or -1 */
-    uint8_t n_countries;
+    uint16_t classes;         /* NX_PC_* */
 } nx_place_t;
 
 /* Folds [s, s+n) into a lookup key in out (cap bytes): letters small,

@@ -1227,8 +1227,9 @@ static int judge(const doc_t *d, const cand_t *c)
     if (cls & NX_PC_DEMONYM) {
         /* "American Red Cross" names a body; "Russian President" a
          * place's officer; "African American" a heritage. */
-        bool american = c->pl->canonical_len == 13 &&
-                        memcmp(nx_place_name(d->g, c->pl, &(size_t){0}), "United States", 13) == 0;
+        size_t cn;
+        const char *canon = nx_place_name(d->g, c->pl, &cn);
+        bool american = cn == 13 && memcmp(canon, "United States", 13) == 0;
         if (a.next_demonym || (a.prev_demonym && american) ||
             (a.next_cap && !a.next_body && !a.next_institution))
             return false;
