@@ -393,7 +393,7 @@ static const char *const firm_words[] = {
     "bv", "gmbh", "spa", "petroleum", "works", "mines", "mining", "oil", "resources",
     "systems", "securities", "financial", "communications", "electronics", "chemical",
     "chemicals", "steel", "foods", "publishers", "trust", "savings", "insurance",
-    "pharmaceuticals", "technologies", "brewing", "realty", "stores",
+    "pharmaceuticals", "technologies", "brewing", "realty", "stores", "lines",
 };
 
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
@@ -426,13 +426,18 @@ static const char *const feature_words[] = {
 /* Words before a name that make it a feature: "Lake Lanier". */
 static const char *const feature_heads[] = {"lake", "mount", "mt", "isle"};
 
+/* Words that head a feature named after a place: "Gulf of Alaska". */
+static const char *const of_heads[] = {
+    "gulf", "bay", "sea", "isle", "strait", "straits", "cape", "lake",
+};
+
 /* Numbered roads: "Interstate 75", "Highway 82", "Route 5". */
 static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"};
 
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
-    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_COUNT
+    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -449,6 +454,7 @@ static const struct {
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
     [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
+    [L_OF_HEAD] = LIST(of_heads),
 };
 
 
@@ -580,14 +586,14 @@ static bool joined(const doc_t *d, size_t i)
     return i > 0 && i < d->t.n && (TK(d, i)->sep == SEP_SPACE || TK(d, i)->sep == SEP_HYPHEN);
 }
 
-/* A capitalised word that is a name, not a sentence's first function
- * word ("In", "The"). */
+/* A capitalised word that is a name, not a function word that starts a
+ * sentence or follows a dash ("In", "The", "A"). */
 static bool name_word(const doc_t *d, size_t i)
 {
     const tok_t *t = TK(d, i);
     if (!(t->flags & T_CAP))
         return false;
-    return !((t->flags & (T_SENT | T_CAPSREGION)) && IN(d, i, L_FUNCTION));
+    return !IN(d, i, L_FUNCTION);
 }
 
 /* The surname test: the word follows a title ("Gov. Perry"), or speaks
@@ -1279,6 +1285,14 @@ static size_t pattern_end(const doc_t *d, size_t i, kind_t *kind)
     size_t n = d->t.n;
     if (!name_word(d, i) && !ordinal(d, i))
         return 0;
+    if (IN(d, i, L_OF_HEAD) && i + 2 < n && tok_is(d, i + 1, "of") &&
+        TK(d, i + 1)->sep == SEP_SPACE && TK(d, i + 2)->sep == SEP_SPACE && name_word(d, i + 2)) {
+        *kind = K_FEATURE;
+        size_t k = i + 3;
+        while (k < n && k < i + 5 && TK(d, k)->sep == SEP_SPACE && name_word(d, k))
+            k++;
+        return k;
+    }
     if ((IN(d, i, L_FEATURE_HEAD) || IN(d, i, L_ROAD_HEAD)) && i + 1 < n &&
         TK(d, i + 1)->sep == SEP_SPACE) {
         bool road = IN(d, i, L_ROAD_HEAD);
@@ -1347,7 +1361,9 @@ static size_t vouched_end(const doc_t *d, size_t i)
 /* "D-N.D.", "R-Ocilla": a legislator's party and home. */
 static bool party_home(const doc_t *d, size_t i)
 {
-    if (i == 0 || TK(d, i)->sep != SEP_HYPHEN)
+    /* "(D-Ohio)", ", R-Ga.,": after a bracket or a comma, not "D-Day" */
+    if (i < 2 || TK(d, i)->sep != SEP_HYPHEN ||
+        (TK(d, i - 1)->sep != SEP_COMMA && TK(d, i - 1)->sep != SEP_OTHER))
         return false;
     const tok_t *p = TK(d, i - 1);
     const char *w = ttext(d, i - 1);
