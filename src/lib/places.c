@@ -731,7 +731,7 @@ static const nx_place_t *state_after(const doc_t *d, size_t j, size_t *end)
         if (!(t->flags & (T_DOT | T_INTDOT)) && !(t->flags & T_ALLCAPS))
             return NULL;
     }
-    if (m.end < d->t.n && TK(d, m.end)->sep == SEP_SPACE && (TK(d, m.end)->flags & T_CAP) &&
+    if (m.end < d->t.n && TK(d, m.end)->sep == SEP_SPACE && name_word(d, m.end) &&
         !(TK(d, m.end)->flags & T_CAPSREGION))
         return NULL;
     *end = m.end;
@@ -1486,6 +1486,43 @@ static void scan(doc_t *d)
     }
 }
 
+/* "BEIRUT: ...", "COLUMBIA --- ...": a place in capitals and a colon or
+ * a run of dashes, which nx_dateline_scan() does not take.  The length
+ * up to the text, 0 when there is none. */
+static size_t loose_dateline(const char *s, size_t *place_len)
+{
+    size_t i = 0, letters = 0;
+    while (i < 60 && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == ' ' || s[i] == '.' || s[i] == '\''))
+        letters += s[i++] >= 'A';
+    size_t pl = i;
+    while (pl > 0 && s[pl - 1] == ' ')
+        pl--;
+    if (letters < 3 || pl == 0)
+        return 0;
+    size_t j = pl;
+    while (s[j] == ' ')
+        j++;
+    if (s[j] == ':') {
+        j++;
+    } else if (s[j] == '-' && s[j + 1] == '-') {
+        while (s[j] == '-')
+            j++;
+    } else if ((unsigned char)s[j] == 0xe2 && (unsigned char)s[j + 1] == 0x80 &&
+               ((unsigned char)s[j + 2] == 0x94 || (unsigned char)s[j + 2] == 0x93)) {
+        j += 3;
+    } else {
+        return 0;
+    }
+    if (s[j] != ' ')
+        return 0;
+    while (s[j] == ' ')
+        j++;
+    if (!(s[j] >= 'A' && s[j] <= 'Z') && s[j] != '"' && (unsigned char)s[j] != 0xe2)
+        return 0;
+    *place_len = pl;
+    return j;
+}
+
 bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *title,
                     const char *body, nx_strv_t *out)
 {
@@ -1504,9 +1541,17 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
             body++;
     }
     nx_dateline_t dl;
+    size_t pl, dn;
     if (body && nx_dateline_scan(body, strlen(body), &dl)) {
         emit_dateline(&d, body, dl.place_len, dl_key);
         body += dl.len;
+    } else if (body && (dn = loose_dateline(body, &pl))) {
+        /* Looser, so only a known place of some size: not "NATO:". */
+        const nx_place_t *p = lookup_text(g, body, pl, false);
+        if (p && (p->pop >= MID_POP || (p->classes & (NX_PC_COUNTRY | NX_PC_STATE)))) {
+            emit_dateline(&d, body, pl, dl_key);
+            body += dn;
+        }
     }
 
     nx_buf_t b;

@@ -98,6 +98,13 @@ static void dateline_in_body(void **state)
                      "Bridge to close. SMALLVILLE, Ga. \xe2\x80\x94 Crews will close the bridge.");
     assert_string_equal(p, "Smallville|Georgia");
     free(p);
+    /* A colon or a run of dashes, for a place the gazetteer knows. */
+    p = places(NULL, NULL, "BEIRUT: The talks resumed.");
+    assert_string_equal(p, "Beirut");
+    free(p);
+    p = places(NULL, NULL, "NATO: The allies met.");
+    assert_string_equal(p, "");
+    free(p);
 }
 
 static void us_aliases(void **state)
