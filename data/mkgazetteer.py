@@ -107,7 +107,6 @@ def load_countries(table, iso_dir):
         canonical = names[0]
         for n in names:
             table.add_variants(n, canonical, "C", 0, c["alpha_2"])
-    return {c["alpha_2"]: clean_name(c.get("common_name", c["name"])) for c in countries}
 
 
 def load_subdivisions(table, iso_dir):

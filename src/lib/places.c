@@ -3,19 +3,24 @@
  * A name in the gazetteer is only a candidate: "Jordan" may be a person,
  * "Police" a town in Poland, "March" one in England.  Each candidate is
  * judged by what surrounds it in the article:
- *   - its class: countries, states, regions, capitals and demonyms are
- *     places wherever they stand; towns need the text to agree;
+ *   - its class: countries, states, regions, large capitals and demonyms
+ *     are places wherever they stand; towns need the text to agree;
  *   - capitals: a capital letter means something only mid-sentence, in
  *     running text (not in a headline written in capitals);
  *   - neighbours: a capitalised word just before ("George Washington")
  *     or a person's surname just after ("Jordan Peterson") makes it part
- *     of a name; a small town followed by a capitalised word is part of
- *     an organisation's name ("Police Department");
+ *     of a person's name; a firm's word after it ("Toyota Motor Corp")
+ *     part of a firm's; a street word a street's ("Dublin Road");
  *   - context that only places have: a preposition ("in", "near"), a
  *     state after a comma ("Alexandria, La."), the dateline, a word for
  *     local people ("Alexandria woman");
  *   - the rest of the article: a word also written in lower case there
- *     is a common word, and a surname used alone there is a person.
+ *     is a common word, a name used alone there a person's, and a town
+ *     accepted on its looks alone must be able to lie in a country the
+ *     article is surely about.
+ * Names the gazetteer lacks count when their shape says what they are:
+ * "Madison County", "Greenbrier River", "Interstate 75", "Quillbrook,
+ * Tenn.", "D-Quillbrook", "Walton and Oconee counties".
  * Matching is by longest phrase over a hash table; nothing here scans
  * the text more than a few times. */
 #include "config.h"
@@ -280,15 +285,14 @@ static const char *const function_words[] = {
     "those", "his", "her", "its", "their", "our", "my", "your", "it", "he", "she", "they",
     "we", "i", "you", "there", "here", "then", "so", "not", "no", "all", "some", "many",
     "most", "every", "each", "both", "also", "only", "even", "why", "how", "what", "who",
-    "where", "which", "like", "unlike", "across", "despite", "against", "among", "until",
+    "where", "which", "like", "unlike", "despite", "against", "among", "until",
     "upon", "beyond", "inside", "without", "back", "now", "today", "yesterday", "meanwhile",
 };
 
 /* Prepositions after which a capitalised name is most likely a place. */
 static const char *const place_preps[] = {
     "in", "at", "from", "near", "to", "into", "outside", "across", "throughout", "toward",
-    "towards", "around", "via", "through", "within", "inside", "between", "across",
-    "visit", "visited", "visiting", "leave", "left", "reach", "reached", "north", "south",
+    "towards", "around", "via", "through", "within", "inside", "between", "visit", "visited", "visiting", "leave", "left", "reach", "reached", "north", "south",
     "east", "west", "downtown", "northern", "southern", "eastern", "western", "central",
 };
 
@@ -1565,6 +1569,9 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
         nx_buf_free(&b);
         return false;
     }
+    /* Token offsets are 32-bit: read no further than that. */
+    if (b.len > UINT32_MAX - 1)
+        b.len = UINT32_MAX - 1;
     d.s = b.data;
     tokenise(b.data, b.len, 0, &d.t);
     if (!d.t.oom) {
