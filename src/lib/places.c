@@ -1214,7 +1214,12 @@ static int judge(const doc_t *d, const cand_t *c)
     /* Context that a person's name cannot have: "in X", "X, Ga." */
     bool surely = a.prev_in || c->state || dateline;
     uint64_t h = single ? tok_hash(d, i) : 0;
-    bool surname = single && (is_surname(d, h) || wset_has(&d->given, h));
+    /* Countries, states and cities are often a word in a longer name
+     * ("S.E. Paris", "Minnesota House"): only a title or a speech verb
+     * makes one a person's name. */
+    bool famous = intrinsic || pop >= STRONG_POP;
+    bool surname = single && (famous ? wset_has(&d->speakers, h)
+                                     : is_surname(d, h) || wset_has(&d->given, h));
 
     if (caps) {
         /* Capitals carry no information here: only names that are
