@@ -397,7 +397,8 @@ static const char *const firm_words[] = {
     "bv", "gmbh", "spa", "petroleum", "works", "mines", "mining", "oil", "resources",
     "systems", "securities", "financial", "communications", "electronics", "chemical",
     "chemicals", "steel", "foods", "publishers", "trust", "savings", "insurance",
-    "pharmaceuticals", "technologies", "brewing", "realty", "stores", "lines",
+    "pharmaceuticals", "technologies", "brewing", "realty", "stores", "lines", "oy", "oyj",
+    "ab", "asa", "pty", "bhd", "berhad", "srl", "sarl", "kk", "kgaa", "banks", "bank",
 };
 
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
@@ -1160,7 +1161,8 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     for (size_t k = j; k < n && k < j + 6; k++) {
         const tok_t *u = TK(d, k);
         bool and = (u->flags & T_LOWER) && (tok_is(d, k, "and") || tok_is(d, k, "of"));
-        if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA) || (!(u->flags & T_CAP) && !and))
+        if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA && u->sep != SEP_HYPHEN) ||
+            (!(u->flags & T_CAP) && !and))
             break;
         if (IN(d, k, L_FIRM)) {
             a->in_firm = true;
@@ -1223,7 +1225,10 @@ static int judge(const doc_t *d, const cand_t *c)
 
     if (caps) {
         /* Capitals carry no information here: only names that are
-         * places wherever they stand, or a preposition's object. */
+         * places wherever they stand, or a preposition's object, and
+         * not in a firm's name ("UNITED JERSEY BANKS INC"). */
+        if (a.in_firm)
+            return false;
         return intrinsic || c->kind == K_AREA || (a.prev_in && c->kind == K_GAZ && pop >= STRONG_POP);
     }
     if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
@@ -1251,7 +1256,7 @@ static int judge(const doc_t *d, const cand_t *c)
         return !(a.prev_demonym && t->sep == SEP_SPACE);
     }
     /* "the Police said", but "the Richmond area" */
-    if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb)
+    if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb && !c->state)
         return false;
     /* Before a capitalised word that names no public body, a place is
      * part of a name: an event's or a paper's after a determiner ("the
