@@ -325,6 +325,13 @@ static const char *const local_bodies[] = {
     "metropolitan",
 };
 
+/* Nouns that follow a person's name, not a town's: "the Bush
+ * administration", "Clinton supporters". */
+static const char *const person_nouns[] = {
+    "administration", "campaign", "presidency", "aides", "aide", "supporters", "camp",
+    "allies", "era", "loyalists", "voters'", "doctrine", "nomination", "candidacy",
+};
+
 /* Verbs of speech: a name before one is a speaker, a person or a body. */
 static const char *const speech_verbs[] = {
     "said", "says", "told", "added", "asked", "wrote", "explained", "noted", "stated",
@@ -442,7 +449,7 @@ static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
-    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_COUNT
+    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -459,7 +466,7 @@ static const struct {
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
     [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
-    [L_OF_HEAD] = LIST(of_heads),
+    [L_OF_HEAD] = LIST(of_heads), [L_PERSON_NOUN] = LIST(person_nouns),
 };
 
 
@@ -1151,7 +1158,7 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             a->next_people = IN(d, j, L_PEOPLE);
             a->next_local = a->next_people || IN(d, j, L_BODIES);
             a->next_speech = u->sep == SEP_SPACE &&
-                             (IN(d, j, L_SPEECH) || tok_is(d, j, "who"));
+                             (IN(d, j, L_SPEECH) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
             a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
         }
     }
@@ -1239,6 +1246,9 @@ static int judge(const doc_t *d, const cand_t *c)
         !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
         return false;
     if (a.next_speech && (surname || !intrinsic) && !located)
+        return false;
+    /* "Michael Bay said": a surname that looks like a feature's word */
+    if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))
         return false;
     if (c->kind != K_GAZ)
         return c->kind != K_VOUCHED || c->state || located;
