@@ -144,9 +144,9 @@ static bool is_apostrophe(const char *s, size_t n, size_t i, size_t *len)
     return false;
 }
 
-/* Splits [s, s+n) into words.  base is added to every offset, so the
- * title and body can share one token list over one buffer. */
-static void tokenise(const char *s, size_t n, size_t base, toks_t *out)
+/* Splits [s, s+n) into words, noting what separates them and where
+ * sentences start. */
+static void tokenise(const char *s, size_t n, toks_t *out)
 {
     size_t i = 0;
     bool sent = true;
@@ -224,7 +224,7 @@ static void tokenise(const char *s, size_t n, size_t base, toks_t *out)
         }
         if (letters >= 2 && uppers == letters)
             flags |= T_ALLCAPS;
-        tok_t t = {.off = (uint32_t)(base + b), .len = (uint32_t)(i - b), .flags = flags,
+        tok_t t = {.off = (uint32_t)b, .len = (uint32_t)(i - b), .flags = flags,
                    .sep = sep, .h = word_hash(s + b, i - b)};
         if (sent)
             t.flags |= T_SENT;
@@ -1593,7 +1593,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     if (b.len > UINT32_MAX - 1)
         b.len = UINT32_MAX - 1;
     d.s = b.data;
-    tokenise(b.data, b.len, 0, &d.t);
+    tokenise(b.data, b.len, &d.t);
     if (!d.t.oom) {
         mark_caps_regions(&d.t);
         survey(&d);

@@ -323,13 +323,15 @@ static void null_and_odd_input(void **state)
 
 static char *write_tmp(const char *text)
 {
-    char path[] = "/tmp/test_places.XXXXXX";
+    const char *dir = getenv("TMPDIR");
+    char *path = nx_printf("%s/test_places.XXXXXX", dir && *dir ? dir : "/tmp");
+    assert_non_null(path);
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     size_t n = strlen(text);
     assert_int_equal(write(fd, text, n), (ssize_t)n);
     close(fd);
-    return nx_strdup(path);
+    return path;
 }
 
 static void load_error(const char *text, const char *want)
