@@ -1201,14 +1201,14 @@ static int judge(const doc_t *d, const cand_t *c)
     bool caps = (t->flags & T_CAPSREGION) != 0;
 
     if (single && (nx_month_from_name(ttext(d, i), t->len) || IN(d, i, L_DAY)))
-        return false;
+        return REJECT;
     /* "St. Patrick's Day", "St. John's Church": a feast or a parish, and
      * no other "X's Day" is a place either. */
     if (TK(d, j - 1)->flags & T_POSS) {
         if (j < d->t.n && tok_is(d, j, "day"))
-            return false;
+            return REJECT;
         if (tok_is(d, i, "st") || tok_is(d, i, "saint"))
-            return false;
+            return REJECT;
     }
     around_t a;
     look_around(d, c, &a);
@@ -1235,25 +1235,27 @@ static int judge(const doc_t *d, const cand_t *c)
          * places wherever they stand, or a preposition's object, and
          * not in a firm's name ("UNITED JERSEY BANKS INC"). */
         if (a.in_firm)
-            return false;
-        return intrinsic || c->kind == K_AREA || (a.prev_in && c->kind == K_GAZ && pop >= STRONG_POP);
+            return REJECT;
+        bool sure = intrinsic || c->kind == K_AREA ||
+                    (a.prev_in && c->kind == K_GAZ && pop >= STRONG_POP);
+        return sure ? ACCEPT : REJECT;
     }
     if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
         a.next_hyphen_name)
-        return false;
+        return REJECT;
     /* A person's name stays one after "in" with 's ("in Obama's word"). */
     if (single && surname && (!surely || (t->flags & T_POSS)) &&
         !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
-        return false;
+        return REJECT;
     if (a.next_speech && (surname || !intrinsic) && !located)
-        return false;
+        return REJECT;
     /* "Michael Bay said": a surname that looks like a feature's word */
     if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))
-        return false;
+        return REJECT;
     if (c->kind != K_GAZ)
-        return c->kind != K_VOUCHED || c->state || located;
+        return (c->kind != K_VOUCHED || c->state || located) ? ACCEPT : REJECT;
     if (a.next_number)
-        return false;
+        return REJECT;
     if (cls & NX_PC_DEMONYM) {
         /* "American Red Cross" names a body; "Russian President" a
          * place's officer; "African American" a heritage. */
@@ -1262,43 +1264,43 @@ static int judge(const doc_t *d, const cand_t *c)
         bool american = cn == 13 && memcmp(canon, "United States", 13) == 0;
         if (a.next_demonym || (a.prev_demonym && american) ||
             (a.next_cap && !a.next_body && !a.next_institution))
-            return false;
-        return !(a.prev_demonym && t->sep == SEP_SPACE);
+            return REJECT;
+        return (a.prev_demonym && t->sep == SEP_SPACE) ? REJECT : ACCEPT;
     }
     /* "the Police said", but "the Richmond area" */
     if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb && !c->state)
-        return false;
+        return REJECT;
     /* Before a capitalised word that names no public body, a place is
      * part of a name: an event's or a paper's after a determiner ("the
      * Moscow Times"), else more likely a person's ("Chad Walker"). */
     bool named = a.next_cap && !c->state &&
                  !(a.next_body || (a.next_institution && (intrinsic || pop >= STRONG_POP)));
     if (named && !(a.prev_the || a.prev_prep) && !(cls & NX_PC_ACRONYM))
-        return false;
+        return REJECT;
     if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
                        wset_has(&d->lower, h)))
-        return true;
+        return ACCEPT;
     /* A town: the text has to agree. */
     if ((named || a.of_body) && pop < STRONG_POP && !c->state)
-        return false;
+        return REJECT;
     /* "Columbus Police", but "Justice Department", "Commerce Secretary" */
     if (a.next_body && !located && pop < BODY_POP)
-        return false;
+        return REJECT;
     /* "McDonald's", "Hope's Wings": a small town's name with 's is
      * more often a person's or a firm's. */
     if ((TK(d, j - 1)->flags & T_POSS) && pop < STRONG_POP && !surely)
-        return false;
+        return REJECT;
     if (single && wset_has(&d->lower, h) && !located)
-        return false;
+        return REJECT;
     if (located || a.next_people)
-        return true;
+        return ACCEPT;
     /* A sentence's first word: "Newark police", not "University
      * officials". */
     if (t->flags & T_SENT)
         return pop >= STRONG_POP ? WEAK : REJECT;
     if (a.next_local)
-        return true;
-    return pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV)) ? WEAK : REJECT;
+        return ACCEPT;
+    return (pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV))) ? WEAK : REJECT;
 }
 
 
