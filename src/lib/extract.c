@@ -63,8 +63,12 @@ newsidx_status_t newsidx_extractor_new(const char *gazetteer, newsidx_extractor_
     char *err = NULL;
     x->gaz = nx_gazetteer_load(path, &err);
     if (!x->gaz) {
-        nx_set_error(errmsg, "gazetteer %s: %s (set NEWSIDX_GAZETTEER or [index] gazetteer)",
-                     path, err ? err : "cannot be loaded");
+        /* The loader's message names the file (and the line). */
+        if (err)
+            nx_set_error(errmsg, "gazetteer %s (set NEWSIDX_GAZETTEER or [index] gazetteer)", err);
+        else
+            nx_set_error(errmsg, "gazetteer %s: cannot be loaded (set NEWSIDX_GAZETTEER or [index] "
+                         "gazetteer)", path);
         free(err);
         free(path);
         free(x);
