@@ -1,13 +1,1656 @@
-/* speakers.c - attribution of speech.  First version: not yet written;
- * finds nothing. */
+/* speakers.c - who is quoted: the people and organisations a news
+ * article attributes speech or a stated position to.
+ *
+ * Pure text processing in a few linear passes over one article:
+ *   1. tokens: words, punctuation, quotation state, sentence starts;
+ *   2. proper words: capitalised words that belong to names, judged by how
+ *      the article itself writes them elsewhere (a sentence-initial
+ *      "Critics" is no name when the article also writes "critics");
+ *   3. name runs ("U.S. Defense Secretary Pete Hegseth") reduced to the
+ *      name they hold ("Pete Hegseth") and grouped into entities, so that
+ *      a later "Hegseth" or "Mr. Hegseth" is the same person;
+ *   4. attribution cues ("said", "told", "according to", a colon before a
+ *      quotation) and the subject each one gives the words to;
+ *   5. pronouns and descriptions ("he said", "the senator said") resolved
+ *      to the one person the text can mean, or dropped.
+ * Quoted words never supply a speaker, and a name never comes from a
+ * phrase governed by a preposition ("told The Associated Press"). */
 #include "config.h"
 
 #include "speakers.h"
+#include "speakers-words.h"
+#include "utf8.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Word classes                                                        */
+/* ------------------------------------------------------------------ */
+
+#define WORD_MAX 24
+#define MAX_TEXT (UINT32_C(1) << 30)             /* longer words are in no class */
+
+typedef struct wentry {
+    char w[WORD_MAX];
+    uint8_t len;
+    uint32_t bits;
+    const char *canon;          /* canonical title ("senator" for "sen") */
+    uint8_t canon_len;
+} wentry_t;
+
+static wentry_t wtab[1600];
+static size_t n_words;
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static int wentry_cmp(const void *a, const void *b)
+{
+    const wentry_t *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->w, y->w, n);
+    return c ? c : (int)x->len - (int)y->len;
+}
+
+/* Parses the lists once into a sorted table; a word listed in several
+ * classes gets all their bits. */
+static void words_init(void)
+{
+    for (size_t l = 0; l < NX_ARRAY_LEN(nx_word_lists); l++) {
+        const char *p = nx_word_lists[l].words;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *w = p;
+            while (*p && *p != ' ' && *p != '=')
+                p++;
+            size_t wl = (size_t)(p - w);
+            const char *canon = w;
+            size_t cl = wl;
+            if (*p == '=') {
+                canon = ++p;
+                while (*p && *p != ' ')
+                    p++;
+                cl = (size_t)(p - canon);
+            }
+            if (wl == 0 || wl >= WORD_MAX || n_words >= NX_ARRAY_LEN(wtab))
+                continue;
+            wentry_t *e = &wtab[n_words++];
+            memcpy(e->w, w, wl);
+            e->len = (uint8_t)wl;
+            e->bits = nx_word_lists[l].bits;
+            e->canon = (nx_word_lists[l].bits & W_TITLE) ? canon : NULL;
+            e->canon_len = (uint8_t)cl;
+        }
+    }
+    qsort(wtab, n_words, sizeof wtab[0], wentry_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n_words; i++) {
+        if (k > 0 && wentry_cmp(&wtab[k - 1], &wtab[i]) == 0) {
+            wtab[k - 1].bits |= wtab[i].bits;
+            if (!wtab[k - 1].canon) {
+                wtab[k - 1].canon = wtab[i].canon;
+                wtab[k - 1].canon_len = wtab[i].canon_len;
+            }
+        } else {
+            wtab[k++] = wtab[i];
+        }
+    }
+    n_words = k;
+}
+
+/* The class entry of a word, compared in lower case without periods and
+ * with a typographic apostrophe read as a plain one. */
+static const wentry_t *word_lookup(const char *s, size_t n)
+{
+    wentry_t key;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.')
+            continue;
+        if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            c = '\'';
+            i += 2;
+        }
+        if (k + 1 >= WORD_MAX)
+            return NULL;
+        key.w[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    if (k == 0)
+        return NULL;
+    key.len = (uint8_t)k;
+    return bsearch(&key, wtab, n_words, sizeof wtab[0], wentry_cmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tokens                                                              */
+/* ------------------------------------------------------------------ */
+
+enum {
+    K_WORD, K_NUM, K_COMMA, K_END, K_COLON, K_SEMI, K_QOPEN, K_QCLOSE, K_DASH,
+    K_LPAR, K_RPAR, K_OTHER
+};
+
+enum {
+    F_CAP = 1 << 0,     /* starts with a capital letter */
+    F_LOWER = 1 << 1,   /* starts with a lower-case letter */
+    F_ACRO = 1 << 2,    /* two or more letters, all capitals: NATO, U.S. */
+    F_POSS = 1 << 3,    /* a possessive 's or ' follows (not in len) */
+    F_START = 1 << 4,   /* first word of a sentence or quotation */
+    F_QUOTED = 1 << 5,  /* inside a quotation */
+    F_HEAD = 1 << 6,    /* in the headline */
+    F_PROPER = 1 << 7,  /* part of a name */
+    F_PERIOD = 1 << 8,  /* keeps its period: "Sen.", "U.S." */
+    F_INITIAL = 1 << 9, /* one capital and a period: "C." */
+};
+
+typedef struct tok {
+    uint32_t off, len;
+    uint32_t para;
+    int32_t run;            /* the name run holding this word, or -1 */
+    const wentry_t *w;      /* word class entry, or NULL */
+    uint16_t flags;
+    uint8_t kind;
+} tok_t;
+
+enum { R_NONE, R_PERSON, R_ORG, R_OTHER };
+
+typedef struct run {
+    uint32_t a, b;          /* tokens of the run */
+    uint32_t na, nb;        /* tokens of the name in it (valid if kind) */
+    int32_t ent;
+    const wentry_t *title;  /* title written before the name */
+    uint8_t kind;
+    uint8_t sex;            /* 0 unknown, 1 male, 2 female */
+    bool person;            /* the run itself shows a person */
+} run_t;
+
+typedef struct entity {
+    uint32_t best;          /* run holding the fullest form */
+    uint32_t nwords;
+    uint64_t key, first;    /* surname (or whole org name), first word */
+    int32_t next;           /* next entity under the same key */
+    uint32_t first_tok, last_tok;   /* first and latest mention */
+    const wentry_t *title;
+    uint8_t kind, sex;
+    bool person;            /* known to be a person */
+    bool said;              /* subject of a cue */
+    bool out;               /* already output */
+    /* an organisation named by a person and a head noun: "Clinton campaign" */
+    uint32_t head_tok;      /* 0 when not such a compound */
+} entity_t;
+
+enum { A_ENT, A_PRONOUN, A_NOMINAL };
+
+typedef struct attr {
+    uint32_t anchor;        /* token of the subject (or pronoun, noun) */
+    int32_t ent;            /* -1 until resolved */
+    const wentry_t *noun;   /* A_NOMINAL: the describing noun */
+    uint8_t how, sex;
+    bool weak;              /* a colon: needs a known person or organisation */
+} attr_t;
+
+typedef struct hslot {
+    uint64_t h;
+    uint32_t lower, capmid; /* for word forms */
+    int32_t ent;            /* for entity keys */
+} hslot_t;
+
+typedef struct htab {
+    hslot_t *s;
+    size_t cap;             /* power of two */
+} htab_t;
+
+typedef struct doc {
+    const char *s;
+    size_t n, head_end;
+    bool head_titlecase;
+    tok_t *t;
+    size_t nt, capt;
+    run_t *r;
+    size_t nr, capr;
+    entity_t *e;
+    size_t ne, cape;
+    attr_t *a;
+    size_t na, capa;
+    htab_t forms, ents;
+    bool oom;
+} doc_t;
+
+static bool grow(doc_t *d, void **p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *q = realloc(*p, nc * size);
+    if (!q) {
+        d->oom = true;
+        return false;
+    }
+    *p = q;
+    *cap = nc;
+    return true;
+}
+
+static bool htab_init(doc_t *d, htab_t *h, size_t n)
+{
+    size_t cap = 64;
+    while (cap < 2 * n + 16)
+        cap *= 2;
+    h->s = calloc(cap, sizeof *h->s);
+    h->cap = cap;
+    if (!h->s)
+        d->oom = true;
+    return h->s != NULL;
+}
+
+/* The slot of key k (0 never occurs: keys have their low bit set),
+ * claimed if new. */
+static hslot_t *htab_slot(htab_t *h, uint64_t k)
+{
+    size_t i = (size_t)k & (h->cap - 1);
+    while (h->s[i].h && h->s[i].h != k)
+        i = (i + 1) & (h->cap - 1);
+    if (!h->s[i].h) {
+        h->s[i].h = k;
+        h->s[i].ent = -1;
+    }
+    return &h->s[i];
+}
+
+static const hslot_t *htab_find(const htab_t *h, uint64_t k)
+{
+    size_t i = (size_t)k & (h->cap - 1);
+    while (h->s[i].h && h->s[i].h != k)
+        i = (i + 1) & (h->cap - 1);
+    return h->s[i].h ? &h->s[i] : NULL;
+}
+
+/* Case-blind hash of a word, apostrophes and periods ignored. */
+static uint64_t hash_word(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.' || c == '\'')
+            continue;
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        h = (h ^ c) * UINT64_C(0x100000001b3);
+    }
+    return h | 1;
+}
+
+static uint32_t decode(const char *s, size_t n, size_t i, size_t *len)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *len = 1;
+        return c;
+    }
+    const char *p = s + i;
+    uint32_t cp = nx_utf8_next(&p, s + n);
+    *len = (size_t)(p - (s + i));
+    if (*len == 0)
+        *len = 1;
+    return cp;
+}
+
+static bool cp_letter(uint32_t c)
+{
+    if (c < 0x80)
+        return (c | 32) >= 'a' && (c | 32) <= 'z';
+    return (c >= 0xc0 && c <= 0x24f && c != 0xd7 && c != 0xf7) ||
+           (c >= 0x370 && c <= 0x52f) || (c >= 0x1e00 && c <= 0x1eff);
+}
+
+static bool cp_upper(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    if (c >= 0xc0 && c <= 0xde)
+        return c != 0xd7;
+    if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177) || (c >= 0x1e00 && c <= 0x1eff))
+        return !(c & 1);
+    if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+        return c & 1;
+    return (c >= 0x391 && c <= 0x3ab) || (c >= 0x400 && c <= 0x42f);
+}
+
+static bool cp_space(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0xa0 ||
+           (c >= 0x2000 && c <= 0x200b) || c == 0x202f || c == 0x205f || c == 0x3000 ||
+           c == 0xfeff;
+}
+
+static bool is_digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool word_char_at(const char *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return false;
+    size_t l;
+    uint32_t c = decode(s, n, i, &l);
+    return cp_letter(c) || is_digit(c);
+}
+
+/* End of the word starting at i; sets *poss when a possessive follows
+ * and *after to where scanning resumes. */
+static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool *poss,
+                        size_t *after)
+{
+    size_t j = i, seg = 0;      /* seg: letters since the last period */
+    *poss = false;
+    while (j < n) {
+        size_t l;
+        uint32_t c = decode(s, n, j, &l);
+        if (cp_letter(c) || is_digit(c)) {
+            j += l;
+            seg++;
+            continue;
+        }
+        if ((c == '-' || c == '&') && word_char_at(s, n, j + 1)) {
+            j++;
+            continue;
+        }
+        if (c == '\'' || c == 0x2019) {
+            size_t k = j + l;
+            if (word_char_at(s, n, k)) {
+                if ((s[k] == 's' || s[k] == 'S') && !word_char_at(s, n, k + 1)) {
+                    *poss = true;
+                    *after = k + 1;
+                    return j;
+                }
+                j = k;
+                continue;
+            }
+            if (!in_single && j > i && (s[j - 1] == 's' || s[j - 1] == 'S')) {
+                *poss = true;
+                *after = k;
+                return j;
+            }
+            break;
+        }
+        if (c == '.') {
+            /* "U.S.", "a.m.": a period between short letter groups */
+            if (seg <= 3 && j + 1 < n && ((s[j + 1] | 32) >= 'a' && (s[j + 1] | 32) <= 'z')) {
+                j++;
+                seg = 0;
+                continue;
+            }
+            if (nx_period_is_abbrev(s, j))
+                j++;
+            break;
+        }
+        break;
+    }
+    *after = j;
+    return j;
+}
+
+static void push_tok(doc_t *d, uint8_t kind, size_t off, size_t len, uint16_t flags,
+                     uint32_t para)
+{
+    if (!grow(d, (void **)&d->t, &d->capt, d->nt, sizeof *d->t))
+        return;
+    tok_t *t = &d->t[d->nt++];
+    t->off = (uint32_t)off;
+    t->len = (uint32_t)len;
+    t->para = para;
+    t->run = -1;
+    t->w = NULL;
+    t->flags = flags;
+    t->kind = kind;
+}
+
+/* Is the character before offset i a space, an opening bracket or the
+ * start of the text?  Decides whether a straight quote opens. */
+static bool opens_at(const char *s, size_t i)
+{
+    if (i == 0)
+        return true;
+    unsigned char c = (unsigned char)s[i - 1];
+    if (c == ' ' || c == '\n' || c == '\t' || c == '(' || c == '[' || c == '{' || c == '/')
+        return true;
+    /* after an em or en dash or a no-break space */
+    return i >= 2 && ((c == 0x94 || c == 0x93) && (unsigned char)s[i - 2] == 0x80);
+}
+
+static void tokenize(doc_t *d)
+{
+    const char *s = d->s;
+    size_t n = d->n, i = 0;
+    int nl = 0;
+    bool start = true, dq = false, sq = false, any = false;
+    uint32_t para = 0;
+    while (i < n && !d->oom) {
+        size_t l;
+        uint32_t c = decode(s, n, i, &l);
+        if (c == '\n' || c == 0x2028 || c == 0x2029) {
+            nl++;
+            i += l;
+            continue;
+        }
+        if (cp_space(c)) {
+            i += l;
+            continue;
+        }
+        if (nl >= 2 && any) {
+            para++;
+            start = true;
+            dq = sq = false;
+        }
+        nl = 0;
+        any = true;
+        uint16_t q = (dq || sq) ? F_QUOTED : 0;
+        if (cp_letter(c)) {
+            bool poss;
+            size_t after, end = scan_word(s, n, i, sq, &poss, &after);
+            uint16_t f = q;
+            if (cp_upper(c))
+                f |= F_CAP;
+            else
+                f |= F_LOWER;
+            if (s[end - 1] == '.')
+                f |= F_PERIOD;
+            if (poss)
+                f |= F_POSS;
+            size_t letters = 0, uppers = 0;
+            for (size_t k = i; k < end;) {
+                size_t kl;
+                uint32_t kc = decode(s, n, k, &kl);
+                if (cp_letter(kc)) {
+                    letters++;
+                    uppers += cp_upper(kc);
+                }
+                k += kl;
+            }
+            if (letters >= 2 && uppers == letters)
+                f |= F_ACRO;
+            if (letters == 1 && uppers == 1 && (f & F_PERIOD))
+                f |= F_INITIAL;
+            /* "in the U.S. He said": an abbreviation followed by a
+             * capitalised function word ended the sentence after all. */
+            const wentry_t *w = word_lookup(s + i, end - i);
+            if (!start && (f & F_CAP) && w && (w->bits & W_FUNC) && d->nt > 0) {
+                const tok_t *p = &d->t[d->nt - 1];
+                if (p->kind == K_WORD && (p->flags & F_PERIOD) && !(p->flags & F_INITIAL) &&
+                    !(p->w && (p->w->bits & W_TITLE)))
+                    start = true;
+            }
+            if (start)
+                f |= F_START;
+            start = false;
+            push_tok(d, K_WORD, i, end - i, f, para);
+            if (!d->oom)
+                d->t[d->nt - 1].w = w;
+            i = after > i ? after : i + 1;
+            continue;
+        }
+        if (is_digit(c)) {
+            size_t j = i;
+            while (j < n && (word_char_at(s, n, j) ||
+                             ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
+                              is_digit((unsigned char)s[j + 1])) ||
+                             s[j] == '%'))
+                j++;
+            push_tok(d, K_NUM, i, j - i, q | (start ? F_START : 0), para);
+            start = false;
+            i = j;
+            continue;
+        }
+        uint8_t kind = K_OTHER;
+        switch (c) {
+        case ',':
+            kind = K_COMMA;
+            break;
+        case ';':
+            kind = K_SEMI;
+            break;
+        case ':':
+            kind = K_COLON;
+            start = true;
+            break;
+        case '(': case '[': case '{':
+            kind = K_LPAR;
+            break;
+        case ')': case ']': case '}':
+            kind = K_RPAR;
+            break;
+        case '.': case '!': case '?':
+            if (c == '.' && i + 1 < n && s[i + 1] == '.') {
+                while (i < n && s[i] == '.')
+                    i++;
+                push_tok(d, K_OTHER, i - 1, 1, q, para);
+                continue;
+            }
+            kind = K_END;
+            start = true;
+            break;
+        case '"':
+            if (dq) {
+                kind = K_QCLOSE;
+                dq = sq = false;
+            } else if (opens_at(s, i)) {
+                kind = K_QOPEN;
+                dq = true;
+                start = true;
+            }
+            break;
+        case 0x201c: case 0x201e: case 0xab:
+            kind = K_QOPEN;
+            dq = true;
+            start = true;
+            break;
+        case 0x201d: case 0xbb:
+            kind = K_QCLOSE;
+            dq = sq = false;
+            break;
+        case 0x2018:
+            kind = K_QOPEN;
+            sq = true;
+            start = true;
+            break;
+        case 0x2019: case '\'':
+            if (sq) {
+                kind = K_QCLOSE;
+                sq = false;
+            } else if (opens_at(s, i) && word_char_at(s, n, i + l)) {
+                kind = K_QOPEN;
+                sq = true;
+                start = true;
+            }
+            break;
+        case 0x2014: case 0x2013: case 0x2015:
+            kind = K_DASH;
+            break;
+        case '-':
+            if ((i + 1 < n && s[i + 1] == '-') || (opens_at(s, i) && i + 1 < n && s[i + 1] == ' '))
+                kind = K_DASH;
+            while (i + 1 < n && s[i + 1] == '-')
+                i++;
+            break;
+        default:
+            break;
+        }
+        if (kind == K_END && d->nt > 0 && d->t[d->nt - 1].kind == K_END) {
+            i += l;
+            continue;
+        }
+        if (kind == K_QOPEN || kind == K_QCLOSE)
+            q = 0;
+        push_tok(d, kind, i, l, q, para);
+        i += l;
+    }
+    for (size_t k = 0; k < d->nt; k++)
+        if (d->t[k].off < d->head_end)
+            d->t[k].flags |= F_HEAD;
+}
+
+/* ------------------------------------------------------------------ */
+/* Proper words                                                        */
+/* ------------------------------------------------------------------ */
+
+static uint32_t bits_of(const doc_t *d, size_t i)
+{
+    return d->t[i].w ? d->t[i].w->bits : 0;
+}
+
+static bool is_word(const doc_t *d, long i)
+{
+    return i >= 0 && (size_t)i < d->nt && d->t[i].kind == K_WORD;
+}
+
+/* A lower-case word of the given classes. */
+static bool lower_of(const doc_t *d, long i, uint32_t bits)
+{
+    return is_word(d, i) && (d->t[i].flags & F_LOWER) && (bits_of(d, (size_t)i) & bits);
+}
+
+static bool tok_is(const doc_t *d, long i, const char *w)
+{
+    if (!is_word(d, i))
+        return false;
+    size_t n = strlen(w);
+    const tok_t *t = &d->t[i];
+    if (t->len != n)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        char c = d->s[t->off + k];
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        if (c != w[k])
+            return false;
+    }
+    return true;
+}
+
+static uint64_t tok_hash(const doc_t *d, size_t i, uint64_t h)
+{
+    return hash_word(d->s + d->t[i].off, d->t[i].len, h);
+}
+
+/* Headlines in title case capitalise every word, so there a word counts
+ * as part of a name only if the body capitalises it too. */
+static void find_titlecase(doc_t *d)
+{
+    size_t cap = 0, low = 0;
+    for (size_t i = 0; i < d->nt && (d->t[i].flags & F_HEAD); i++) {
+        if (d->t[i].kind != K_WORD || d->t[i].len < 4)
+            continue;
+        if (d->t[i].flags & F_CAP)
+            cap++;
+        else
+            low++;
+    }
+    d->head_titlecase = cap >= 3 && cap > 3 * low;
+}
+
+static void mark_proper(doc_t *d)
+{
+    size_t nw = 0;
+    for (size_t i = 0; i < d->nt; i++)
+        nw += d->t[i].kind == K_WORD;
+    if (!htab_init(d, &d->forms, nw))
+        return;
+    for (size_t i = 0; i < d->nt; i++) {
+        const tok_t *t = &d->t[i];
+        if (t->kind != K_WORD || (t->flags & F_HEAD))
+            continue;
+        hslot_t *h = htab_slot(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        if (t->flags & F_LOWER)
+            h->lower++;
+        else if (!(t->flags & F_START))
+            h->capmid++;
+    }
+    find_titlecase(d);
+    for (size_t i = 0; i < d->nt; i++) {
+        tok_t *t = &d->t[i];
+        if (t->kind != K_WORD || !(t->flags & F_CAP))
+            continue;
+        uint32_t b = bits_of(d, i);
+        if (b & (W_FUNC | W_TIME | W_HE | W_SHE | W_THEY))
+            continue;
+        const hslot_t *h = htab_find(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        uint32_t lower = h ? h->lower : 0, capmid = h ? h->capmid : 0;
+        bool head = (t->flags & F_HEAD) && d->head_titlecase;
+        if (head) {
+            if ((b & (W_CUE | W_GENERIC)) || (!capmid && !(b & W_TITLE) && !(t->flags & F_ACRO)))
+                continue;
+            if (lower > capmid)
+                continue;
+        } else if (t->flags & F_START) {
+            if (b & (W_GENERIC | W_CUE | W_AUX | W_CONJ | W_DET | W_PREP))
+                continue;
+            if (lower > capmid)
+                continue;
+        }
+        t->flags |= F_PROPER;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Name runs and entities                                              */
+/* ------------------------------------------------------------------ */
+
+static bool proper(const doc_t *d, long i)
+{
+    return is_word(d, i) && (d->t[i].flags & F_PROPER);
+}
+
+static bool same_zone(const doc_t *d, size_t i, size_t j)
+{
+    return ((d->t[i].flags ^ d->t[j].flags) & (F_QUOTED | F_HEAD)) == 0 &&
+           d->t[i].para == d->t[j].para;
+}
+
+/* Whether run tokens a..b end with an organisation word, or hold one
+ * followed by "of" ("Department of Justice"). */
+static bool run_is_org(const doc_t *d, size_t a, size_t b)
+{
+    if (bits_of(d, b) & (W_ORG | W_CORP))
+        return true;
+    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD))
+        return true;
+    /* "Department of Justice", but not "Bank of America CEO Ann Lee" */
+    bool of = false;
+    for (size_t i = a; i < b; i++) {
+        if ((bits_of(d, i) & W_ORG) && (d->t[i].flags & F_CAP) && tok_is(d, (long)i + 1, "of"))
+            of = true;
+        else if (of && (bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP))
+            return false;
+    }
+    return of;
+}
+
+static uint8_t sex_of(const wentry_t *w)
+{
+    if (!w)
+        return 0;
+    if (w->bits & W_MALE)
+        return 1;
+    if (w->bits & W_FEMALE)
+        return 2;
+    return 0;
+}
+
+/* Splits a run into its title part and the name it holds. */
+static void analyse_run(doc_t *d, run_t *r)
+{
+    size_t a = r->a, b = r->b;
+    r->kind = R_OTHER;
+    r->na = (uint32_t)a;
+    r->nb = (uint32_t)b;
+    /* a lower-case title just before: "spokeswoman Haley Morris" */
+    for (long k = (long)a - 1; k >= 0 && k >= (long)a - 3; k--) {
+        if (!is_word(d, k) || !(d->t[k].flags & F_LOWER) || !same_zone(d, (size_t)k, a))
+            break;
+        if (bits_of(d, (size_t)k) & W_TITLE) {
+            r->title = d->t[k].w;
+            r->person = true;
+            break;
+        }
+    }
+    if (run_is_org(d, a, b)) {
+        r->kind = R_ORG;
+        return;
+    }
+    /* the last title followed by more of the run */
+    long t = -1;
+    for (size_t i = a; i < b; i++)
+        if ((bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP) && !(bits_of(d, i + 1) & W_TITLE))
+            t = (long)i;
+    if (t >= 0) {
+        r->title = d->t[t].w;
+        r->person = true;
+        r->sex = sex_of(d->t[t].w);
+        size_t start = (size_t)t + 1, last_conn = 0;
+        for (size_t i = start; i <= b; i++)
+            if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the"))
+                last_conn = i;
+        if (last_conn) {
+            /* "Secretary of State for Defence John Healey": after the
+             * complement, a given name and a surname. */
+            size_t na = b;
+            if ((bits_of(d, na) & W_SUFFIX) && na > last_conn + 2)
+                na--;
+            while (na > last_conn + 2 && (d->t[na - 1].flags & F_INITIAL))
+                na--;
+            if (na > last_conn + 2 && proper(d, (long)na - 1) && !(bits_of(d, na - 1) & (W_TITLE | W_ORG)))
+                na--;
+            if (na <= last_conn + 1) {
+                r->kind = R_NONE;
+                return;
+            }
+            start = na;
+        }
+        r->na = (uint32_t)start;
+    } else {
+        /* "Republican Ted Cruz": a party or people as a modifier */
+        while (r->na < b && (bits_of(d, r->na) & W_GROUP))
+            r->na++;
+        if (bits_of(d, b) & W_TITLE) {
+            if (a == b || (bits_of(d, b - 1) & W_TITLE)) {
+                r->kind = R_NONE;   /* "President", "Vice President" */
+                return;
+            }
+        }
+    }
+    if (bits_of(d, r->nb) & W_GROUP) {
+        r->kind = R_NONE;           /* "Senate Republicans" */
+        return;
+    }
+    for (size_t i = r->na; i <= r->nb; i++)
+        if (d->t[i].flags & F_INITIAL)
+            r->person = true;
+    if (r->person)
+        r->kind = R_PERSON;
+}
+
+static void build_runs(doc_t *d)
+{
+    for (size_t i = 0; i < d->nt && !d->oom; i++) {
+        if (!proper(d, (long)i))
+            continue;
+        size_t j = i;
+        bool office = false;    /* a title or organisation word so far */
+        for (;;) {
+            if (d->t[j].flags & F_POSS)
+                break;
+            if (bits_of(d, j) & (W_TITLE | W_ORG))
+                office = true;
+            size_t k = j + 1;
+            if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {
+                j = k;
+                continue;
+            }
+            if (lower_of(d, (long)k, W_PARTICLE) && proper(d, (long)k + 1) && same_zone(d, j, k + 1)) {
+                j = k + 1;
+                continue;
+            }
+            if ((tok_is(d, (long)k, "of") || tok_is(d, (long)k, "for")) && office) {
+                size_t m = k + 1;
+                if (tok_is(d, (long)m, "the"))
+                    m++;
+                if (proper(d, (long)m) && same_zone(d, j, m)) {
+                    j = m;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (!grow(d, (void **)&d->r, &d->capr, d->nr, sizeof *d->r))
+            return;
+        run_t *r = &d->r[d->nr];
+        memset(r, 0, sizeof *r);
+        r->a = (uint32_t)i;
+        r->b = (uint32_t)j;
+        r->ent = -1;
+        for (size_t k = i; k <= j; k++)
+            d->t[k].run = (int32_t)d->nr;
+        d->nr++;
+        analyse_run(d, r);
+        i = j;
+    }
+}
+
+/* Key of a person: the surname with any "Jr."; of an organisation: all
+ * its words but a leading "the". */
+static void run_key(const doc_t *d, const run_t *r, uint64_t *key, uint64_t *first,
+                    uint32_t *nwords)
+{
+    size_t na = r->na, nb = r->nb;
+    if (r->kind == R_ORG) {
+        uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+        if (tok_is(d, (long)na, "the") && na < nb)
+            na++;
+        for (size_t i = na; i <= nb; i++)
+            h = tok_hash(d, i, h);
+        *key = h;
+        *first = 0;
+        *nwords = (uint32_t)(nb - na + 1);
+        return;
+    }
+    size_t sur = nb;
+    uint64_t h = NX_HASH64_INIT;
+    if ((bits_of(d, nb) & W_SUFFIX) && nb > na) {
+        h = tok_hash(d, nb, h);
+        sur = nb - 1;
+    }
+    *key = tok_hash(d, sur, h);
+    *first = tok_hash(d, na, NX_HASH64_INIT);
+    size_t words = 0;
+    for (size_t i = na; i <= nb; i++)
+        words += d->t[i].kind == K_WORD && !(d->t[i].flags & F_LOWER);
+    *nwords = (uint32_t)words;
+}
+
+static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, uint32_t nwords)
+{
+    if (!grow(d, (void **)&d->e, &d->cape, d->ne, sizeof *d->e))
+        return -1;
+    entity_t *e = &d->e[d->ne];
+    memset(e, 0, sizeof *e);
+    e->best = (uint32_t)run;
+    e->nwords = nwords;
+    e->key = key;
+    e->first = first;
+    e->kind = d->r[run].kind;
+    e->first_tok = e->last_tok = d->r[run].a;
+    hslot_t *h = htab_slot(&d->ents, key);
+    e->next = h->ent;
+    h->ent = (int32_t)d->ne;
+    return (int32_t)d->ne++;
+}
+
+/* Groups runs into entities: a lone surname joins the person last
+ * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
+static void link_entities(doc_t *d)
+{
+    if (!htab_init(d, &d->ents, d->nr))
+        return;
+    for (size_t i = 0; i < d->nr && !d->oom; i++) {
+        run_t *r = &d->r[i];
+        if (r->kind == R_NONE)
+            continue;
+        uint64_t key, first;
+        uint32_t nw;
+        run_key(d, r, &key, &first, &nw);
+        const hslot_t *h = htab_find(&d->ents, key);
+        int32_t found = -1;
+        if (r->kind == R_ORG && r->a == r->b && (d->t[r->a].flags & F_ACRO)) {
+            /* "TRUMP:" in a transcript is a surname, not an acronym */
+            uint64_t pk, pf;
+            uint32_t pn;
+            r->kind = R_PERSON;
+            run_key(d, r, &pk, &pf, &pn);
+            const hslot_t *ph = htab_find(&d->ents, pk);
+            if (ph && ph->ent >= 0 && d->e[ph->ent].kind != R_ORG) {
+                key = pk, first = pf, nw = pn, h = ph;
+            } else {
+                r->kind = R_ORG;
+            }
+        }
+        if (h && r->kind != R_ORG) {
+            int32_t best = -1;
+            for (int32_t e = h->ent; e >= 0; e = d->e[e].next) {
+                const entity_t *x = &d->e[e];
+                if (x->kind == R_ORG)
+                    continue;
+                if (nw <= 1 || x->nwords <= 1 || x->first == first) {
+                    if (best < 0 || x->last_tok > d->e[best].last_tok)
+                        best = e;
+                }
+            }
+            found = best;
+        } else if (h) {
+            found = h->ent;
+        }
+        if (found < 0) {
+            found = new_entity(d, i, key, first, nw);
+            if (found < 0)
+                return;
+        } else {
+            entity_t *e = &d->e[found];
+            if (nw > e->nwords) {
+                if (e->nwords == 1 && nw >= 2)
+                    e->person = true;   /* the surname stood alone */
+                e->best = (uint32_t)i;
+                e->nwords = nw;
+                e->first = first;
+            } else if (nw == 1 && e->nwords >= 2) {
+                e->person = true;
+            }
+            if (r->kind == R_PERSON)
+                e->kind = R_PERSON;
+        }
+        entity_t *e = &d->e[found];
+        r->ent = found;
+        e->last_tok = r->a;
+        if (r->person)
+            e->person = true;
+        if (r->title && !e->title)
+            e->title = r->title;
+        if (r->sex && !e->sex)
+            e->sex = r->sex;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Attribution                                                         */
+/* ------------------------------------------------------------------ */
+
+static void add_attr(doc_t *d, uint8_t how, size_t anchor, int32_t ent, const wentry_t *noun,
+                     uint8_t sex)
+{
+    if (!grow(d, (void **)&d->a, &d->capa, d->na, sizeof *d->a))
+        return;
+    attr_t *a = &d->a[d->na++];
+    a->anchor = (uint32_t)anchor;
+    a->ent = ent;
+    a->noun = noun;
+    a->how = how;
+    a->sex = sex;
+    a->weak = false;
+}
+
+/* The run ending at token i, or -1. */
+static long run_ending(const doc_t *d, long i)
+{
+    if (!is_word(d, i) || d->t[i].run < 0)
+        return -1;
+    const run_t *r = &d->r[d->t[i].run];
+    return r->b == (uint32_t)i ? d->t[i].run : -1;
+}
+
+/* Whether run r is governed by a preposition ("in Iowa", "for the
+ * Pentagon") and so cannot be a subject. */
+static bool after_prep(const doc_t *d, const run_t *r)
+{
+    long k = (long)r->a - 1;
+    if (tok_is(d, k, "the"))
+        k--;
+    return lower_of(d, k, W_PREP);
+}
+
+static int32_t entity_for_compound(doc_t *d, size_t run, size_t head);
+
+/* Records run ri as a subject, with runs coordinated before it ("Cruz
+ * and Rubio said"). */
+static void attribute_run(doc_t *d, long ri)
+{
+    for (int guard = 0; ri >= 0 && guard < 8; guard++) {
+        const run_t *r = &d->r[ri];
+        if (r->ent < 0 || (d->t[r->b].flags & (F_POSS | F_QUOTED)))
+            return;
+        add_attr(d, A_ENT, r->a, r->ent, NULL, 0);
+        if (d->oom)
+            return;
+        long k = (long)r->a - 1;
+        if (tok_is(d, k, "the"))
+            k--;
+        bool coordinated = tok_is(d, k, "and") || (guard > 0 && k >= 0 && d->t[k].kind == K_COMMA);
+        if (!coordinated)
+            return;
+        long prev = run_ending(d, k - 1);
+        if (prev < 0 || after_prep(d, &d->r[prev]))
+            return;
+        ri = prev;
+    }
+}
+
+/* "the senator", "the former secretary of state", "the company": a
+ * description ending at token h, or NULL. */
+static const wentry_t *description(const doc_t *d, long h)
+{
+    if (!is_word(d, h) || !(d->t[h].flags & F_LOWER))
+        return NULL;
+    if (tok_is(d, h - 1, "of") && lower_of(d, h - 2, W_TITLE))
+        h -= 2;
+    const wentry_t *w = d->t[h].w;
+    if (!w || !(w->bits & (W_TITLE | W_NOMINAL)))
+        return NULL;
+    for (long k = h - 1; k >= 0 && k >= h - 4; k--) {
+        if (tok_is(d, k, "the"))
+            return w;
+        if (!is_word(d, k) || (bits_of(d, (size_t)k) & (W_FUNC | W_CUE)))
+            return NULL;
+    }
+    return NULL;
+}
+
+static bool is_pronoun(const doc_t *d, long i, uint8_t *sex)
+{
+    if (tok_is(d, i, "he")) {
+        *sex = 1;
+        return true;
+    }
+    if (tok_is(d, i, "she")) {
+        *sex = 2;
+        return true;
+    }
+    return false;
+}
+
+/* A subject ending at token j: a name, "the Clinton campaign", a pronoun
+ * or a description.  Returns whether one was found. */
+static bool subject_at(doc_t *d, long j)
+{
+    if (!is_word(d, j) || (d->t[j].flags & F_QUOTED))
+        return false;
+    long ri = run_ending(d, j);
+    if (ri >= 0) {
+        const run_t *r = &d->r[ri];
+        if (after_prep(d, r)) {
+            /* "Joel Pollak of the Heritage Foundation said" */
+            long k = (long)r->a - 1;
+            if (tok_is(d, k, "the"))
+                k--;
+            if (tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at")) {
+                long p = run_ending(d, k - 1);
+                if (p >= 0 && d->r[p].kind == R_PERSON) {
+                    attribute_run(d, p);
+                    return true;
+                }
+            }
+            return false;
+        }
+        attribute_run(d, ri);
+        return true;
+    }
+    if (lower_of(d, j, W_ORGHEAD)) {
+        long p = run_ending(d, j - 1);
+        if (p >= 0 && !after_prep(d, &d->r[p])) {
+            int32_t e = entity_for_compound(d, (size_t)p, (size_t)j);
+            if (e >= 0)
+                add_attr(d, A_ENT, d->r[p].a, e, NULL, 0);
+            return e >= 0;
+        }
+    }
+    uint8_t sex;
+    if (is_pronoun(d, j, &sex)) {
+        add_attr(d, A_PRONOUN, (size_t)j, -1, NULL, sex);
+        return true;
+    }
+    const wentry_t *w = description(d, j);
+    if (w) {
+        add_attr(d, A_NOMINAL, (size_t)j, -1, w, 0);
+        return true;
+    }
+    return false;
+}
+
+static bool ends_ly(const doc_t *d, long i)
+{
+    const tok_t *t = &d->t[i];
+    return t->len > 4 && d->s[t->off + t->len - 2] == 'l' && d->s[t->off + t->len - 1] == 'y';
+}
+
+/* Skips leftwards over what may stand between a subject and its verb:
+ * "has", "also", "repeatedly", "on Tuesday", "in a statement". */
+static long skip_verb_group(const doc_t *d, long j)
+{
+    for (int n = 0; j >= 0 && n < 5; n++) {
+        if (!is_word(d, j))
+            break;
+        const tok_t *t = &d->t[j];
+        uint32_t b = bits_of(d, (size_t)j);
+        if ((t->flags & F_LOWER) && ((b & W_AUX) || ends_ly(d, j))) {
+            j--;
+            continue;
+        }
+        if (b & W_TIME) {
+            j--;
+            if (tok_is(d, j, "on") || tok_is(d, j, "last") || tok_is(d, j, "this") ||
+                tok_is(d, j, "earlier") || tok_is(d, j, "late") || tok_is(d, j, "early"))
+                j--;
+            continue;
+        }
+        if ((t->flags & F_LOWER) && j >= 2 && (tok_is(d, j - 1, "a") || tok_is(d, j - 1, "an")) &&
+            (tok_is(d, j - 2, "in") || tok_is(d, j - 2, "on"))) {
+            j -= 3;
+            continue;
+        }
+        break;
+    }
+    return j;
+}
+
+static bool blocks_scan(const tok_t *t)
+{
+    return t->kind == K_END || t->kind == K_QOPEN || t->kind == K_QCLOSE || t->kind == K_COLON ||
+           t->kind == K_SEMI;
+}
+
+/* "Rutte, the NATO chief, said" / "his spokesman, Jon Doe, said": j is
+ * the comma or dash closing the inserted phrase. */
+static bool appositive(doc_t *d, long j)
+{
+    uint8_t kind = d->t[j].kind;
+    long open = -1;
+    for (long k = j - 1; k >= 0 && k >= j - 40; k--) {
+        const tok_t *t = &d->t[k];
+        if (blocks_scan(t) || (t->kind == K_WORD && (bits_of(d, (size_t)k) & W_CUE) &&
+                               (t->flags & F_LOWER)))
+            return false;
+        if (t->kind == kind) {
+            open = k;
+            break;
+        }
+    }
+    if (open < 1)
+        return false;
+    long inner = run_ending(d, j - 1);
+    if (inner >= 0 && d->r[inner].a == (uint32_t)open + 1 && d->r[inner].kind != R_ORG &&
+        !(bits_of(d, (size_t)j - 1) & W_TIME)) {
+        long before = open - 1;
+        if (is_word(d, before) && (d->t[before].flags & F_LOWER) && !(bits_of(d, (size_t)before) & W_PREP)) {
+            attribute_run(d, inner);
+            return true;
+        }
+    }
+    return subject_at(d, open - 1);
+}
+
+/* Subject before the cue at v: "Hegseth said", "Rutte, 65, said". */
+static bool subject_before(doc_t *d, long v)
+{
+    long j = skip_verb_group(d, v - 1);
+    if (j < 0)
+        return false;
+    if (d->t[j].kind == K_RPAR) {
+        long k = j - 1;
+        while (k >= 0 && k >= j - 20 && d->t[k].kind != K_LPAR && !blocks_scan(&d->t[k]))
+            k--;
+        if (k < 0 || d->t[k].kind != K_LPAR)
+            return false;
+        j = k - 1;
+        if (j < 0)
+            return false;
+    }
+    if (d->t[j].kind == K_COMMA || d->t[j].kind == K_DASH)
+        return appositive(d, j);
+    return subject_at(d, j);
+}
+
+/* A noun phrase starting at token k, read as a subject: "Hegseth",
+ * "spokeswoman Haley Morris", "the senator", "the Clinton campaign".  A
+ * phrase whose head is an ordinary noun ("a Clinton aide", "a CNN poll")
+ * names nobody. */
+static bool subject_after(doc_t *d, long k, bool allow_pronoun)
+{
+    long last_run = -1, head = -1;
+    bool det = false;
+    uint8_t sex;
+    if (allow_pronoun && is_pronoun(d, k, &sex)) {
+        add_attr(d, A_PRONOUN, (size_t)k, -1, NULL, sex);
+        return true;
+    }
+    for (int m = 0; is_word(d, k) && m < 8; m++, k++) {
+        const tok_t *t = &d->t[k];
+        if (t->flags & F_QUOTED)
+            break;
+        if (t->run >= 0) {
+            const run_t *r = &d->r[t->run];
+            last_run = t->run;
+            head = -1;
+            k = (long)r->b;
+            continue;
+        }
+        uint32_t b = bits_of(d, (size_t)k);
+        if (!(t->flags & F_LOWER) || (b & (W_PREP | W_CUE | W_AUX | W_HE | W_SHE | W_THEY)) ||
+            tok_is(d, k, "that") || tok_is(d, k, "and") || tok_is(d, k, "who"))
+            break;
+        if ((b & W_DET) && last_run < 0 && head < 0) {
+            det = det || tok_is(d, k, "the");
+            continue;
+        }
+        head = k;
+        if ((b & W_ORGHEAD) && last_run >= 0 && (long)d->r[last_run].b == k - 1) {
+            int32_t e = entity_for_compound(d, (size_t)last_run, (size_t)k);
+            if (e >= 0)
+                add_attr(d, A_ENT, d->r[last_run].a, e, NULL, 0);
+            return e >= 0;
+        }
+    }
+    if (head < 0 && last_run >= 0) {
+        if (d->t[d->r[last_run].b].flags & F_POSS)
+            return false;
+        attribute_run(d, last_run);
+        return true;
+    }
+    if (head >= 0 && det && last_run < 0) {
+        const wentry_t *w = description(d, head);
+        if (w) {
+            add_attr(d, A_NOMINAL, (size_t)head, -1, w, 0);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "“...,” said Rutte": a cue after a quotation or a comma with its
+ * subject after it. */
+static bool subject_inverted(doc_t *d, long v)
+{
+    if (v < 1 || !(bits_of(d, (size_t)v) & W_INVERT))
+        return false;
+    uint8_t pk = d->t[v - 1].kind;
+    if (pk == K_COMMA && v >= 2 && d->t[v - 2].kind == K_QCLOSE)
+        pk = K_QCLOSE;
+    if (pk != K_QCLOSE && !(pk == K_COMMA && (tok_is(d, v, "said") || tok_is(d, v, "says"))))
+        return false;
+    long k = v + 1;
+    if (is_word(d, k) && (bits_of(d, (size_t)k) & W_TIME) && !(d->t[k].flags & F_PROPER))
+        k++;
+    return subject_after(d, k, true);
+}
+
+/* The subject of a participle after a comma ("..., saying"): the name
+ * that opens the clause, if one does. */
+static void clause_subject(doc_t *d, long v)
+{
+    long k = v - 1;
+    while (k >= 0 && k >= v - 40 && !blocks_scan(&d->t[k]) && !(d->t[k].flags & F_START))
+        k--;
+    if (k < 0 || k < v - 40)
+        return;
+    if (blocks_scan(&d->t[k]))
+        k++;
+    if (!is_word(d, k))
+        return;
+    if (tok_is(d, k, "the"))
+        k++;
+    long ri = is_word(d, k) ? d->t[k].run : -1;
+    if (ri < 0 || d->r[ri].a != (uint32_t)k)
+        return;
+    long after = (long)d->r[ri].b + 1;
+    if (!is_word(d, after) || !(d->t[after].flags & F_LOWER) ||
+        (bits_of(d, (size_t)after) & (W_PREP | W_DET)))
+        return;
+    attribute_run(d, ri);
+}
+
+/* "Sen. Ann Lee: “...”" and headlines such as "Ann Lee: Time to Act". */
+static void colon_quote(doc_t *d, long c)
+{
+    long ri = run_ending(d, c - 1);
+    if (ri < 0)
+        return;
+    const run_t *r = &d->r[ri];
+    bool head = d->t[r->a].flags & F_HEAD;
+    if (!(d->t[r->a].flags & F_START) && !(r->a > 0 && d->t[r->a - 1].kind == K_QCLOSE))
+        return;
+    if (!head && !(c + 1 < (long)d->nt && d->t[c + 1].kind == K_QOPEN))
+        return;
+    if (r->ent < 0 || (d->t[r->b].flags & F_POSS))
+        return;
+    add_attr(d, A_ENT, r->a, r->ent, NULL, 0);
+    if (!d->oom)
+        d->a[d->na - 1].weak = true;
+}
+
+static void find_attributions(doc_t *d)
+{
+    for (long v = 0; v < (long)d->nt && !d->oom; v++) {
+        const tok_t *t = &d->t[v];
+        if (t->flags & F_QUOTED)
+            continue;
+        if (t->kind == K_COLON) {
+            colon_quote(d, v);
+            continue;
+        }
+        if (t->kind != K_WORD)
+            continue;
+        bool head = (t->flags & F_HEAD) && d->head_titlecase;
+        if (!(t->flags & F_LOWER) && !head)
+            continue;
+        if (tok_is(d, v, "according") && tok_is(d, v + 1, "to")) {
+            subject_after(d, v + 2, false);
+            continue;
+        }
+        uint32_t b = bits_of(d, (size_t)v);
+        if (!(b & W_CUE))
+            continue;
+        if ((b & W_PART) && v > 0 && d->t[v - 1].kind == K_COMMA) {
+            if (!subject_inverted(d, v))
+                clause_subject(d, v);
+            continue;
+        }
+        if (!subject_before(d, v))
+            subject_inverted(d, v);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Compound organisations: "the Clinton campaign", "Obama administration" */
+/* ------------------------------------------------------------------ */
+
+static int32_t entity_for_compound(doc_t *d, size_t run, size_t head)
+{
+    const run_t *r = &d->r[run];
+    if (r->kind == R_NONE || (d->t[r->nb].flags & F_QUOTED))
+        return -1;
+    uint64_t key = UINT64_C(0x51afd7ed558ccd);
+    for (size_t i = r->na; i <= r->nb; i++)
+        key = tok_hash(d, i, key);
+    key = tok_hash(d, head, key);
+    hslot_t *h = htab_slot(&d->ents, key);
+    if (h->ent >= 0)
+        return h->ent;
+    if (!grow(d, (void **)&d->e, &d->cape, d->ne, sizeof *d->e))
+        return -1;
+    h = htab_slot(&d->ents, key);      /* the table did not move, but be plain */
+    entity_t *e = &d->e[d->ne];
+    memset(e, 0, sizeof *e);
+    e->best = (uint32_t)run;
+    e->key = key;
+    e->kind = R_ORG;
+    e->head_tok = (uint32_t)head;
+    e->next = -1;
+    e->first_tok = e->last_tok = (uint32_t)head;
+    h->ent = (int32_t)d->ne;
+    return (int32_t)d->ne++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resolution of pronouns and descriptions                             */
+/* ------------------------------------------------------------------ */
+
+#define RECENT 12
+/* Descriptions are matched against every entity: bounded, so that a
+ * pathological text stays linear. */
+#define MAX_NOMINALS 64
+
+typedef struct mention {
+    int32_t ent;
+    uint32_t para;
+} mention_t;
+
+static int attr_anchor_cmp(const void *x, const void *y)
+{
+    const attr_t *a = *(attr_t *const *)x, *b = *(attr_t *const *)y;
+    return a->anchor < b->anchor ? -1 : a->anchor > b->anchor;
+}
+
+/* The one person a pronoun at paragraph para can mean: the people named
+ * in this and the previous paragraph, less those of the other sex.
+ * -1 when there is none or more than one. */
+static int32_t only_person(const doc_t *d, const mention_t *m, size_t nm, uint32_t para, uint8_t sex)
+{
+    int32_t found = -1;
+    for (size_t i = 0; i < nm; i++) {
+        if (m[i].para + 1 < para)
+            continue;
+        const entity_t *e = &d->e[m[i].ent];
+        if (sex && e->sex && e->sex != sex)
+            continue;
+        if (found >= 0 && found != m[i].ent)
+            return -1;
+        found = m[i].ent;
+    }
+    return found;
+}
+
+/* An organisation's class for "the company", "the department". */
+static bool org_matches(const doc_t *d, const entity_t *e, const wentry_t *noun)
+{
+    if (e->kind != R_ORG)
+        return false;
+    size_t last = e->head_tok ? e->head_tok : d->r[e->best].nb;
+    const wentry_t *w = d->t[last].w;
+    if (!w)
+        return false;
+    if (w == noun)
+        return true;
+    bool company = noun->len == 7 && memcmp(noun->w, "company", 7) == 0;
+    bool firm = noun->len == 4 && memcmp(noun->w, "firm", 4) == 0;
+    return (company || firm) && (w->bits & W_CORP);
+}
+
+static bool titles_match(const wentry_t *a, const wentry_t *b)
+{
+    return a && b && a->canon && b->canon && a->canon_len == b->canon_len &&
+           memcmp(a->canon, b->canon, a->canon_len) == 0;
+}
+
+static void resolve(doc_t *d)
+{
+    if (d->na == 0)
+        return;
+    attr_t **order = malloc(d->na * sizeof *order);
+    if (!order) {
+        d->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < d->na; i++)
+        order[i] = &d->a[i];
+    qsort(order, d->na, sizeof *order, attr_anchor_cmp);
+    mention_t recent[RECENT];
+    size_t nm = 0, next = 0, nominals = 0;
+    for (size_t i = 0; i < d->nt && next < d->na; i++) {
+        const tok_t *t = &d->t[i];
+        if (t->kind == K_WORD && t->run >= 0 && d->r[t->run].a == i && !(t->flags & F_QUOTED)) {
+            const run_t *r = &d->r[t->run];
+            if (r->ent >= 0 && d->e[r->ent].kind != R_ORG && d->e[r->ent].person &&
+                !(nm > 0 && recent[nm - 1].ent == r->ent)) {
+                if (nm == RECENT) {
+                    memmove(recent, recent + 1, (RECENT - 1) * sizeof *recent);
+                    nm--;
+                }
+                recent[nm].ent = r->ent;
+                recent[nm].para = t->para;
+                nm++;
+            }
+        }
+        /* learn the sex of the only person a pronoun can refer to */
+        if (t->kind == K_WORD && !(t->flags & F_QUOTED) && (bits_of(d, i) & (W_HE | W_SHE))) {
+            uint8_t sex = (bits_of(d, i) & W_HE) ? 1 : 2;
+            int32_t e = only_person(d, recent, nm, t->para, 0);
+            if (e >= 0 && !d->e[e].sex)
+                d->e[e].sex = sex;
+        }
+        while (next < d->na && order[next]->anchor == i) {
+            attr_t *a = order[next++];
+            if (a->how == A_PRONOUN) {
+                a->ent = only_person(d, recent, nm, t->para, a->sex);
+            } else if (a->how == A_NOMINAL && nominals++ < MAX_NOMINALS) {
+                int32_t found = -1;
+                bool clear = true;
+                for (size_t k = 0; k < d->ne && clear; k++) {
+                    const entity_t *e = &d->e[k];
+                    if (e->first_tok >= i)
+                        continue;
+                    bool m = (e->kind != R_ORG && titles_match(e->title, a->noun)) ||
+                             org_matches(d, e, a->noun);
+                    if (m) {
+                        if (found >= 0)
+                            clear = false;
+                        found = (int32_t)k;
+                    }
+                }
+                a->ent = clear ? found : -1;
+            }
+        }
+    }
+    free(order);
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+/* ------------------------------------------------------------------ */
+
+static void add_words(const doc_t *d, nx_buf_t *b, size_t a, size_t z)
+{
+    for (size_t i = a; i <= z; i++) {
+        const tok_t *t = &d->t[i];
+        if (t->kind != K_WORD)
+            continue;
+        if (b->len)
+            nx_buf_addc(b, ' ');
+        nx_buf_add(b, d->s + t->off, t->len);
+    }
+}
+
+/* Whether an entity names somebody: not a group, a generic noun or a
+ * lone place-like word only used after a colon. */
+static bool named(const doc_t *d, const entity_t *e, bool weak)
+{
+    const run_t *r = &d->r[e->best];
+    if (r->kind == R_NONE)
+        return false;
+    uint32_t b = bits_of(d, r->nb);
+    if (!e->head_tok && (b & (W_GROUP | W_GENERIC | W_FUNC | W_TIME)) && r->na == r->nb)
+        return false;
+    if (weak && !e->person && e->kind != R_ORG && !e->said)
+        return false;
+    return true;
+}
+
+static bool emit(doc_t *d, nx_strv_t *out)
+{
+    nx_buf_t b;
+    nx_buf_init(&b);
+    htab_t seen;
+    if (!htab_init(d, &seen, d->na)) {
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < d->na && ok; i++) {
+        const attr_t *a = &d->a[i];
+        if (a->ent < 0)
+            continue;
+        entity_t *e = &d->e[a->ent];
+        if (e->out || !named(d, e, a->weak))
+            continue;
+        e->out = true;
+        const run_t *r = &d->r[e->best];
+        size_t na = r->na;
+        if (e->kind == R_ORG && tok_is(d, (long)na, "the") && na < r->nb)
+            na++;
+        nx_buf_reset(&b);
+        add_words(d, &b, na, r->nb);
+        if (e->head_tok)
+            add_words(d, &b, e->head_tok, e->head_tok);
+        if (b.oom) {
+            ok = false;
+            break;
+        }
+        if (!b.len)
+            continue;
+        hslot_t *h = htab_slot(&seen, hash_word(b.data, b.len, NX_HASH64_INIT));
+        if (h->ent >= 0)
+            continue;
+        h->ent = 1;
+        ok = nx_strv_push(out, b.data);
+    }
+    nx_buf_free(&b);
+    free(seen.s);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void mark_said(doc_t *d)
+{
+    for (size_t i = 0; i < d->na; i++)
+        if (d->a[i].how == A_ENT && !d->a[i].weak && d->a[i].ent >= 0) {
+            entity_t *e = &d->e[d->a[i].ent];
+            e->said = true;
+            if (e->kind == R_OTHER && d->r[e->best].na < d->r[e->best].nb)
+                e->person = true;
+        }
+}
 
 bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
 {
-    (void)title;
-    (void)body;
-    (void)out;
-    return true;
+    if (!body)
+        body = "";
+    pthread_once(&words_once, words_init);
+    doc_t d;
+    memset(&d, 0, sizeof d);
+    nx_buf_t text;
+    nx_buf_init(&text);
+    if (title && *title) {
+        nx_buf_adds(&text, title);
+        nx_buf_adds(&text, "\n\n");
+    }
+    d.head_end = text.len;
+    nx_buf_adds(&text, body);
+    if (text.oom) {
+        nx_buf_free(&text);
+        return false;
+    }
+    d.s = text.data ? text.data : "";
+    d.n = text.len;
+    if (d.n > MAX_TEXT)
+        d.n = MAX_TEXT;         /* offsets are 32-bit; no article comes near */
+    tokenize(&d);
+    if (!d.oom)
+        mark_proper(&d);
+    if (!d.oom)
+        build_runs(&d);
+    if (!d.oom)
+        link_entities(&d);
+    if (!d.oom)
+        find_attributions(&d);
+    if (!d.oom)
+        mark_said(&d);
+    if (!d.oom)
+        resolve(&d);
+    bool ok = !d.oom && emit(&d, out);
+    free(d.t);
+    free(d.r);
+    free(d.e);
+    free(d.a);
+    free(d.forms.s);
+    free(d.ents.s);
+    nx_buf_free(&text);
+    return ok;
 }

@@ -1,0 +1,190 @@
+/* speakers-words.h - the English words the speaker finder reasons with.
+ *
+ * Private to speakers.c.  Each list below is a class of ordinary English
+ * words (function words, speech verbs, titles, generic nouns); a word may
+ * sit in several classes.  No list names a person or an organisation:
+ * names are recognised from the text itself.  An entry "abbr=word" gives
+ * the canonical form of a title ("sen=senator"), so that "the senator"
+ * can find "Sen. Ann Lee". */
+#ifndef NX_SPEAKERS_WORDS_H
+#define NX_SPEAKERS_WORDS_H
+
+#include <stdint.h>
+
+enum {
+    W_FUNC = 1u << 0,      /* function words and sentence openers: never a name */
+    W_PREP = 1u << 1,      /* prepositions: the noun after one is no subject */
+    W_DET = 1u << 2,       /* determiners and possessive pronouns */
+    W_TITLE = 1u << 3,     /* titles and offices written before a name */
+    W_ORG = 1u << 4,       /* last words of organisation names */
+    W_CORP = 1u << 5,      /* company suffixes */
+    W_CUE = 1u << 6,       /* speech and stance verbs after their subject */
+    W_INVERT = 1u << 7,    /* cue verbs that may precede their subject: "said Lee" */
+    W_PART = 1u << 8,      /* participles whose subject is the clause's: "saying" */
+    W_AUX = 1u << 9,       /* auxiliaries and adverbs between subject and verb */
+    W_GENERIC = 1u << 10,  /* generic sources: officials, analysts, polls */
+    W_GROUP = 1u << 11,    /* parties and peoples: groups, not named speakers */
+    W_TIME = 1u << 12,     /* days, months and spans of time */
+    W_HE = 1u << 13,       /* he, him, his */
+    W_SHE = 1u << 14,      /* she, her, hers */
+    W_PARTICLE = 1u << 15, /* lower-case parts of names: de, van, bin */
+    W_SUFFIX = 1u << 16,   /* Jr., III */
+    W_ORGHEAD = 1u << 17,  /* campaign, administration, government after a name */
+    W_MALE = 1u << 18,     /* honorifics and titles that tell the sex */
+    W_FEMALE = 1u << 19,
+    W_CONJ = 1u << 20,     /* conjunctions that may open a clause before a subject */
+    W_NOMINAL = 1u << 21,  /* nouns standing for an organisation: "the company" */
+    W_THEY = 1u << 22,     /* they, them, we */
+};
+
+struct nx_word_list {
+    uint32_t bits;
+    const char *words;     /* space separated, lower case; "abbr=canonical" */
+};
+
+static const struct nx_word_list nx_word_lists[] = {
+    {W_FUNC, "a an the and but or nor so yet if when whenever while as because "
+             "since although though after before until unless once where wherever "
+             "whereas whether that this these those there here then now today "
+             "tonight yesterday tomorrow however meanwhile moreover furthermore "
+             "nevertheless nonetheless still also even just only instead indeed "
+             "perhaps maybe thus hence therefore otherwise besides rather what "
+             "whatever which who whom whose why how it its he she they we i you "
+             "me him her hers them us his their theirs our ours my mine your yours "
+             "one some any many much more most few fewer less least all both each "
+             "every either neither no none not nothing everything something anything "
+             "everyone someone anyone nobody everybody somebody other others another "
+             "such same several own last next first second third finally yes oh "
+             "well too very again already later earlier soon never always often "
+             "sometimes recently currently previously initially ultimately overall "
+             "like unlike despite amid among during without within about above "
+             "below under over into onto upon across through throughout toward "
+             "towards against between beyond near around behind according asked "
+             "speaking sources officials in on at by of from to with for via per "
+             "than is are was were be been being has have had do does did will would "
+             "can could shall should might must let lets please thanks dear"},
+    {W_PREP, "of for at from in on with to by about among against into onto over "
+             "under between including without toward towards across behind near "
+             "within upon despite amid around through throughout during via per "
+             "than like unlike beside besides inside outside beyond"},
+    {W_DET, "the a an this that these those his her their its our my your some "
+            "any no every each another both either neither several many few all"},
+    {W_CONJ, "and or but while because since although though after before until "
+             "unless when whenever where as if that so yet once whereas whether"},
+    {W_TITLE, "mr mrs ms miss mx dr sen=senator senator rep=congressman "
+              "representative=congressman congressman congresswoman=congressman "
+              "gov=governor governor lt=lieutenant lieutenant gen=general general "
+              "col=colonel colonel maj=major major capt=captain captain cmdr=commander "
+              "commander adm=admiral admiral sgt=sergeant sergeant cpl=corporal "
+              "rev=reverend reverend fr=father msgr prof=professor professor president "
+              "pres=president vice secretary minister premier chancellor speaker "
+              "chairman chairwoman=chairman chair=chairman chairperson=chairman mayor "
+              "judge justice ambassador commissioner director spokesman "
+              "spokeswoman=spokesman spokesperson=spokesman king queen prince "
+              "princess pope sir dame lord lady sheikh atty=attorney attorney leader "
+              "whip chief ceo cfo coo founder co-founder cofounder president-elect "
+              "adviser advisor=adviser counsel counselor deputy candidate nominee "
+              "frontrunner front-runner anchor host correspondent editor columnist "
+              "commentator analyst economist strategist pollster manager treasurer "
+              "sheriff superintendent supt=superintendent inspector detective "
+              "det=detective officer marshal trustee coach bishop archbishop "
+              "cardinal rabbi imam pastor emir ayatollah delegate councilman "
+              "councilwoman=councilman alderman lawmaker legislator prosecutor "
+              "chancellor-elect secretary-general governor-elect senator-elect "
+              "executive administrator provost dean ombudsman diplomat envoy former "
+              "acting interim outgoing incoming retired"},
+    {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
+             "councilman alderman he him his"},
+    {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "
+               "spokeswoman councilwoman she her hers"},
+    {W_ORG, "co corp inc ltd llc plc ag sa nv company corporation group department "
+            "dept ministry agency bureau office committee commission council board "
+            "party campaign administration government union association institute "
+            "foundation center centre university college court senate house congress "
+            "parliament assembly bank fund network news times post journal press "
+            "tribune herald review magazine television tv radio service services "
+            "police organization organisation federation league alliance coalition "
+            "church club team authority reserve exchange nations pac motors airlines "
+            "airways systems industries holdings partners brothers bros enterprises "
+            "technologies communications petroleum electric steel chemical chemicals "
+            "pharmaceuticals resources international financial capital securities "
+            "trust investments insurance media entertainment studios labs "
+            "laboratories foods products mills mining railroad railway pentagon "
+            "commission secretariat cabinet kremlin institution observatory "
+            "monitor gazette daily weekly channel broadcasting"},
+    {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation"},
+    {W_ORGHEAD, "campaign administration government"},
+    {W_NOMINAL, "company firm group bank campaign administration government "
+                "department ministry agency newspaper paper network"},
+    {W_CUE, "said says say told tells added adds noted notes argued argues argue "
+            "wrote writes write tweeted tweets warned warns warn asked asks "
+            "explained explains acknowledged acknowledges announced announces "
+            "declared declares claimed claims insisted insists insist stressed "
+            "stresses suggested suggests replied replies responded responds "
+            "recalled recalls conceded concedes admitted admits confirmed confirms "
+            "denied denies predicted predicts promised promises complained "
+            "complains countered counters contended contends maintained maintains "
+            "observed observes remarked stated reported reports urged urges vowed "
+            "vows pledged pledges cautioned cautions emphasized emphasizes "
+            "emphasised believes believed thinks thought continued quipped joked "
+            "shouted yelled mused posted agreed agrees disagreed disagrees "
+            "criticized criticised criticizes criticises accused accuses praised "
+            "praises called calls blasted slammed defended defends described "
+            "describes endorsed endorses proposed proposes revealed recounted "
+            "expressed estimated estimates hinted hopes hoped fears feared wants "
+            "wanted wondered worried indicated indicates signaled signalled "
+            "questioned dismissed dismisses rejected rejects charged alleged "
+            "alleges asserted asserts assured assures boasted bragged reiterated "
+            "reiterates repeated lamented decried denounced condemned condemns "
+            "mocked attacked touted highlighted pointed cited cites testified "
+            "informed declined answered retorted concluded concludes figured "
+            "speculated demanded demands disclosed forecast projected "
+            "recommended recommends explained acknowledged saying adding noting "
+            "arguing telling writing tweeting warning asking explaining insisting "
+            "claiming stressing suggesting calling"},
+    {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
+               "continued replied recalled warned argued insisted stated declared "
+               "observed remarked conceded acknowledged countered tweeted quipped "
+               "answered responded cautioned"},
+    {W_PART, "saying adding noting arguing telling writing tweeting warning asking "
+             "explaining insisting claiming stressing suggesting calling"},
+    {W_AUX, "has have had also later then again previously once recently "
+            "repeatedly often frequently long never already still just even further "
+            "publicly privately reportedly similarly earlier initially first would "
+            "will could might may did does do was is were are not "
+            "didn't doesn't hasn't haven't wouldn't won't isn't wasn't can't "
+            "couldn't himself herself itself themselves"},
+    {W_GENERIC, "officials official analysts analyst experts expert critics critic "
+                "sources source observers aides aide supporters opponents voters "
+                "residents people police authorities witnesses lawmakers "
+                "legislators economists diplomats advocates activists organizers "
+                "investigators prosecutors researchers scientists doctors officers "
+                "representatives insiders strategists pundits commentators reporters "
+                "journalists polls poll surveys survey reports report studies study "
+                "data documents records statement statements traders dealers "
+                "bankers executives managers sources spokesmen delegates members "
+                "leaders allies rivals critics fans students parents teachers "
+                "workers employees users readers viewers callers listeners "
+                "protesters demonstrators campaigners scholars historians polling "
+                "studies figures numbers results estimates"},
+    {W_GROUP, "republican republicans democrat democrats democratic american "
+              "americans conservative conservatives liberal liberals progressive "
+              "progressives independent independents evangelical evangelicals "
+              "catholic catholics christian christians muslim muslims jew jews "
+              "latino latinos latina latinas hispanic hispanics millennials "
+              "europeans russians chinese japanese germans mexicans israelis "
+              "palestinians iranians syrians gop republicans' democrats' "
+              "socialist socialists communist communists libertarian "
+              "libertarians tories tory labour"},
+    {W_TIME, "monday tuesday wednesday thursday friday saturday sunday january "
+             "february march july september october november december jan feb "
+             "mar apr jun jul aug sep sept oct nov dec week weekend month year "
+             "morning afternoon evening night day days weeks months years"},
+    {W_HE, "he him his himself"},
+    {W_SHE, "she her hers herself"},
+    {W_THEY, "they them their we us our i"},
+    {W_PARTICLE, "de da di del della der den van von le la du al el bin ibn dos das"},
+    {W_SUFFIX, "jr sr ii iii iv"},
+};
+
+#endif
