@@ -35,6 +35,7 @@ enum {
     W_CONJ = 1u << 20,     /* conjunctions that may open a clause before a subject */
     W_NOMINAL = 1u << 21,  /* nouns standing for an organisation: "the company" */
     W_THEY = 1u << 22,     /* they, them, we */
+    W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
 };
 
 struct nx_word_list {
@@ -92,7 +93,7 @@ static const struct nx_word_list nx_word_lists[] = {
               "councilwoman=councilman alderman lawmaker legislator prosecutor "
               "chancellor-elect secretary-general governor-elect senator-elect "
               "executive administrator provost dean ombudsman diplomat envoy former "
-              "acting interim outgoing incoming retired"},
+              "acting interim outgoing incoming retired hopeful"},
     {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
              "councilman alderman he him his"},
     {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "
@@ -141,19 +142,25 @@ static const struct nx_word_list nx_word_lists[] = {
             "speculated demanded demands disclosed forecast projected "
             "recommended recommends explained acknowledged saying adding noting "
             "arguing telling writing tweeting warning asking explaining insisting "
-            "claiming stressing suggesting calling"},
+            "claiming stressing suggesting calling citing pointing referring describing "
+            "accusing criticizing criticising praising urging vowing promising "
+            "declaring predicting acknowledging complaining sees"},
+    {W_NOUNISH, "reports calls claims notes remarks estimates charges demands promises "
+                "fears hopes questions comments answers concerns warns wants"},
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
                "continued replied recalled warned argued insisted stated declared "
                "observed remarked conceded acknowledged countered tweeted quipped "
                "answered responded cautioned"},
     {W_PART, "saying adding noting arguing telling writing tweeting warning asking "
-             "explaining insisting claiming stressing suggesting calling"},
+             "explaining insisting claiming stressing suggesting calling citing pointing "
+             "referring describing accusing criticizing criticising praising urging "
+             "vowing promising declaring predicting acknowledging complaining"},
     {W_AUX, "has have had also later then again previously once recently "
             "repeatedly often frequently long never already still just even further "
             "publicly privately reportedly similarly earlier initially first would "
             "will could might may did does do was is were are not "
             "didn't doesn't hasn't haven't wouldn't won't isn't wasn't can't "
-            "couldn't himself herself itself themselves"},
+            "couldn't himself herself itself themselves both all"},
     {W_GENERIC, "officials official analysts analyst experts expert critics critic "
                 "sources source observers aides aide supporters opponents voters "
                 "residents people police authorities witnesses lawmakers "

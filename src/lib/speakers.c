@@ -172,10 +172,13 @@ typedef struct entity {
     uint32_t best;          /* run holding the fullest form */
     uint32_t nwords;
     uint64_t key, first;    /* surname (or whole org name), first word */
-    int32_t next;           /* next entity under the same key */
+    int32_t next;           /* next entity with the same key */
+    int32_t alias;          /* the person a lone given name stands for, or -1 */
+    uint32_t mentions;
     uint32_t first_tok, last_tok;   /* first and latest mention */
     const wentry_t *title;
-    uint8_t kind, sex;
+    uint8_t kind, sex;      /* sex: 0 unknown, 1 male, 2 female, from a title */
+    uint16_t he, she;       /* pronouns that could only mean this person */
     bool person;            /* known to be a person */
     bool said;              /* subject of a cue */
     bool out;               /* already output */
@@ -370,7 +373,8 @@ static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool 
                 j = k;
                 continue;
             }
-            if (!in_single && j > i && (s[j - 1] == 's' || s[j - 1] == 'S')) {
+            if (!in_single && j > i && (s[j - 1] == 's' || s[j - 1] == 'S') &&
+                !(k < n && s[k] == '\'')) {
                 *poss = true;
                 *after = k;
                 return j;
@@ -504,6 +508,12 @@ static void tokenize(doc_t *d)
             start = false;
             i = j;
             continue;
+        }
+        /* Some papers type a double quotation mark as two apostrophes
+         * or, opening, as two backquotes. */
+        if ((c == '\'' || c == '`') && i + 1 < n && s[i + 1] == (char)c) {
+            c = c == '`' ? 0x201c : '"';
+            l = 2;
         }
         uint8_t kind = K_OTHER;
         switch (c) {
@@ -747,15 +757,14 @@ static void analyse_run(doc_t *d, run_t *r)
     r->kind = R_OTHER;
     r->na = (uint32_t)a;
     r->nb = (uint32_t)b;
-    /* a lower-case title just before: "spokeswoman Haley Morris" */
-    for (long k = (long)a - 1; k >= 0 && k >= (long)a - 3; k--) {
-        if (!is_word(d, k) || !(d->t[k].flags & F_LOWER) || !same_zone(d, (size_t)k, a))
-            break;
-        if (bits_of(d, (size_t)k) & W_TITLE) {
-            r->title = d->t[k].w;
-            r->person = true;
-            break;
-        }
+    /* a lower-case title just before: "spokeswoman Haley Morris",
+     * "secretary of state Ann Lee" */
+    long k = (long)a - 1;
+    if (tok_is(d, k - 1, "of") && lower_of(d, k - 2, W_TITLE))
+        k -= 2;
+    if (lower_of(d, k, W_TITLE) && same_zone(d, (size_t)k, a)) {
+        r->title = d->t[k].w;
+        r->person = true;
     }
     if (run_is_org(d, a, b)) {
         r->kind = R_ORG;
@@ -903,17 +912,45 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
     e->first = first;
     e->kind = d->r[run].kind;
     e->first_tok = e->last_tok = d->r[run].a;
+    e->alias = -1;
     hslot_t *h = htab_slot(&d->ents, key);
     e->next = h->ent;
     h->ent = (int32_t)d->ne;
     return (int32_t)d->ne++;
 }
 
+/* "Hillary" alone, when the article names exactly one Hillary in full
+ * and nobody with that surname, stands for her. */
+static void alias_given_names(doc_t *d)
+{
+    const uint64_t given = UINT64_C(0x2545f4914f6cdd1d);
+    for (size_t i = 0; i < d->ne; i++) {
+        const entity_t *e = &d->e[i];
+        if (e->kind == R_ORG || e->nwords < 2)
+            continue;
+        hslot_t *h = htab_slot(&d->ents, (e->first ^ given) | 1);
+        h->ent = h->ent == -1 ? (int32_t)i : -2;
+    }
+    for (size_t i = 0; i < d->ne; i++) {
+        entity_t *e = &d->e[i];
+        if (e->kind == R_ORG || e->nwords != 1)
+            continue;
+        const hslot_t *h = htab_find(&d->ents, (e->key ^ given) | 1);
+        if (h && h->ent >= 0 && d->e[h->ent].key != e->key)
+            e->alias = h->ent;
+    }
+}
+
+static int32_t final_entity(const doc_t *d, int32_t e)
+{
+    return e >= 0 && d->e[e].alias >= 0 ? d->e[e].alias : e;
+}
+
 /* Groups runs into entities: a lone surname joins the person last
  * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
 static void link_entities(doc_t *d)
 {
-    if (!htab_init(d, &d->ents, d->nr))
+    if (!htab_init(d, &d->ents, 2 * d->nr))    /* names, compounds, given names */
         return;
     for (size_t i = 0; i < d->nr && !d->oom; i++) {
         run_t *r = &d->r[i];
@@ -973,6 +1010,7 @@ static void link_entities(doc_t *d)
         entity_t *e = &d->e[found];
         r->ent = found;
         e->last_tok = r->a;
+        e->mentions++;
         if (r->person)
             e->person = true;
         if (r->title && !e->title)
@@ -980,6 +1018,7 @@ static void link_entities(doc_t *d)
         if (r->sex && !e->sex)
             e->sex = r->sex;
     }
+    alias_given_names(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1009,20 +1048,47 @@ static long run_ending(const doc_t *d, long i)
     return r->b == (uint32_t)i ? d->t[i].run : -1;
 }
 
-/* Whether run r is governed by a preposition ("in Iowa", "for the
- * Pentagon") and so cannot be a subject. */
-static bool after_prep(const doc_t *d, const run_t *r)
+/* The token before run r, past a "the". */
+static long before_run(const doc_t *d, const run_t *r)
 {
     long k = (long)r->a - 1;
     if (tok_is(d, k, "the"))
         k--;
-    return lower_of(d, k, W_PREP);
+    return k;
+}
+
+/* Whether run r is governed by a preposition ("in Iowa", "for the
+ * Pentagon") and so cannot be a subject. */
+static bool after_prep(const doc_t *d, const run_t *r)
+{
+    long k = before_run(d, r);
+    return is_word(d, k) && (bits_of(d, (size_t)k) & W_PREP) && !(d->t[k].flags & F_PROPER);
+}
+
+/* Whether run r can open a clause: nothing but punctuation, a
+ * conjunction, a determiner or a lower-case title stands before it
+ * ("GOP frontrunner Donald Trump"), not a verb or noun it would be the
+ * object or modifier of. */
+static bool clause_initial(const doc_t *d, const run_t *r)
+{
+    long k = (long)r->a - 1;
+    if (k < 0 || (d->t[r->a].flags & F_START))
+        return true;
+    const tok_t *t = &d->t[k];
+    if (t->kind != K_WORD)
+        return t->kind != K_NUM && t->kind != K_OTHER;
+    uint32_t b = bits_of(d, (size_t)k);
+    if (b & W_PREP)
+        return false;
+    if (b & (W_CONJ | W_TITLE | W_DET | W_AUX))
+        return true;
+    return !(t->flags & F_LOWER) && !(t->flags & F_PROPER);
 }
 
 static int32_t entity_for_compound(doc_t *d, size_t run, size_t head);
 
-/* Records run ri as a subject, with runs coordinated before it ("Cruz
- * and Rubio said"). */
+/* Records run ri as a subject, with the runs coordinated before it
+ * ("Cruz and Rubio said", "Cruz, Rubio and Paul said"). */
 static void attribute_run(doc_t *d, long ri)
 {
     for (int guard = 0; ri >= 0 && guard < 8; guard++) {
@@ -1032,9 +1098,7 @@ static void attribute_run(doc_t *d, long ri)
         add_attr(d, A_ENT, r->a, r->ent, NULL, 0);
         if (d->oom)
             return;
-        long k = (long)r->a - 1;
-        if (tok_is(d, k, "the"))
-            k--;
+        long k = before_run(d, r);
         bool coordinated = tok_is(d, k, "and") || (guard > 0 && k >= 0 && d->t[k].kind == K_COMMA);
         if (!coordinated)
             return;
@@ -1043,6 +1107,21 @@ static void attribute_run(doc_t *d, long ri)
             return;
         ri = prev;
     }
+}
+
+/* The first run of the coordination ending with run ri. */
+static long coordination_start(const doc_t *d, long ri)
+{
+    for (int guard = 0; guard < 8; guard++) {
+        long k = (long)d->r[ri].a - 1;
+        if (!(tok_is(d, k, "and") || (guard > 0 && k >= 0 && d->t[k].kind == K_COMMA)))
+            break;
+        long prev = run_ending(d, k - 1);
+        if (prev < 0)
+            break;
+        ri = prev;
+    }
+    return ri;
 }
 
 /* "the senator", "the former secretary of state", "the company": a
@@ -1078,29 +1157,43 @@ static bool is_pronoun(const doc_t *d, long i, uint8_t *sex)
     return false;
 }
 
+/* A name in a place phrase after a person: "Stacy Lee of Columbia,
+ * South Carolina": the person. */
+static long person_before_place(const doc_t *d, const run_t *r)
+{
+    long k = before_run(d, r);
+    if (!(tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at")))
+        return -1;
+    long p = run_ending(d, k - 1);
+    return p >= 0 && d->r[p].kind == R_PERSON ? p : -1;
+}
+
 /* A subject ending at token j: a name, "the Clinton campaign", a pronoun
- * or a description.  Returns whether one was found. */
-static bool subject_at(doc_t *d, long j)
+ * or a description.  strict: the verb may also be a noun ("reports",
+ * "calls"), so the name must open its clause. */
+static bool subject_at(doc_t *d, long j, bool strict)
 {
     if (!is_word(d, j) || (d->t[j].flags & F_QUOTED))
         return false;
     long ri = run_ending(d, j);
     if (ri >= 0) {
         const run_t *r = &d->r[ri];
+        /* "of Columbia, South Carolina says": still the place phrase */
+        if (r->a >= 2 && d->t[r->a - 1].kind == K_COMMA) {
+            long p = run_ending(d, (long)r->a - 2);
+            if (p >= 0 && person_before_place(d, &d->r[p]) >= 0)
+                r = &d->r[ri = p];
+        }
         if (after_prep(d, r)) {
             /* "Joel Pollak of the Heritage Foundation said" */
-            long k = (long)r->a - 1;
-            if (tok_is(d, k, "the"))
-                k--;
-            if (tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at")) {
-                long p = run_ending(d, k - 1);
-                if (p >= 0 && d->r[p].kind == R_PERSON) {
-                    attribute_run(d, p);
-                    return true;
-                }
-            }
-            return false;
+            long p = person_before_place(d, r);
+            if (p < 0)
+                return false;
+            attribute_run(d, p);
+            return true;
         }
+        if (strict && !clause_initial(d, r))
+            return false;
         attribute_run(d, ri);
         return true;
     }
@@ -1126,10 +1219,11 @@ static bool subject_at(doc_t *d, long j)
     return false;
 }
 
-static bool ends_ly(const doc_t *d, long i)
+static bool ends_with(const doc_t *d, long i, const char *suffix)
 {
     const tok_t *t = &d->t[i];
-    return t->len > 4 && d->s[t->off + t->len - 2] == 'l' && d->s[t->off + t->len - 1] == 'y';
+    size_t n = strlen(suffix);
+    return t->len > n + 2 && memcmp(d->s + t->off + t->len - n, suffix, n) == 0;
 }
 
 /* Skips leftwards over what may stand between a subject and its verb:
@@ -1141,7 +1235,7 @@ static long skip_verb_group(const doc_t *d, long j)
             break;
         const tok_t *t = &d->t[j];
         uint32_t b = bits_of(d, (size_t)j);
-        if ((t->flags & F_LOWER) && ((b & W_AUX) || ends_ly(d, j))) {
+        if ((t->flags & F_LOWER) && ((b & W_AUX) || ends_with(d, j, "ly"))) {
             j--;
             continue;
         }
@@ -1168,65 +1262,105 @@ static bool blocks_scan(const tok_t *t)
            t->kind == K_SEMI;
 }
 
-/* "Rutte, the NATO chief, said" / "his spokesman, Jon Doe, said": j is
- * the comma or dash closing the inserted phrase. */
-static bool appositive(doc_t *d, long j)
+/* The run ending just before token k, looking through a parenthesis:
+ * "Sen. Jack Reed (D-R.I.)". */
+static long run_before(const doc_t *d, long k)
 {
-    uint8_t kind = d->t[j].kind;
-    long open = -1;
-    for (long k = j - 1; k >= 0 && k >= j - 40; k--) {
-        const tok_t *t = &d->t[k];
-        if (blocks_scan(t) || (t->kind == K_WORD && (bits_of(d, (size_t)k) & W_CUE) &&
-                               (t->flags & F_LOWER)))
-            return false;
-        if (t->kind == kind) {
-            open = k;
-            break;
-        }
+    long j = k - 1;
+    if (j >= 0 && d->t[j].kind == K_RPAR) {
+        long stop = j - 20;
+        while (j >= 0 && j > stop && d->t[j].kind != K_LPAR && !blocks_scan(&d->t[j]))
+            j--;
+        if (j < 0 || d->t[j].kind != K_LPAR)
+            return -1;
+        j--;
     }
-    if (open < 1)
-        return false;
-    long inner = run_ending(d, j - 1);
-    if (inner >= 0 && d->r[inner].a == (uint32_t)open + 1 && d->r[inner].kind != R_ORG &&
-        !(bits_of(d, (size_t)j - 1) & W_TIME)) {
-        long before = open - 1;
-        if (is_word(d, before) && (d->t[before].flags & F_LOWER) && !(bits_of(d, (size_t)before) & W_PREP)) {
-            attribute_run(d, inner);
-            return true;
-        }
-    }
-    return subject_at(d, open - 1);
+    return run_ending(d, j);
 }
 
+/* A subject before an inserted phrase that ends at token j (a comma,
+ * dash or bracket): "Rutte, the NATO chief, said"; "Christopher Lee, the
+ * president of the union, which backs Ms. Ray, said" (the outermost name
+ * that can open the clause); "his spokesman, Jon Doe, said" and "a
+ * candidate -- John McCain, who lost in 2008 -- said" (the name that
+ * opens the inserted phrase). */
+static bool appositive(doc_t *d, long j, bool strict)
+{
+    long best = -1, nearest = -1;
+    for (long k = j - 1; k >= 0 && k >= j - 60; k--) {
+        const tok_t *t = &d->t[k];
+        if (blocks_scan(t))
+            break;
+        if (t->kind != K_COMMA && t->kind != K_DASH && t->kind != K_LPAR)
+            continue;
+        if (nearest < 0 && t->kind == d->t[j].kind)
+            nearest = k;
+        long ri = run_before(d, k);
+        if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[coordination_start(d, ri)]) &&
+            !(d->t[d->r[ri].b].flags & F_POSS))
+            best = ri;
+    }
+    if (best >= 0) {
+        attribute_run(d, best);
+        return true;
+    }
+    if (nearest < 1)
+        return false;
+    long inner = is_word(d, nearest + 1) ? d->t[nearest + 1].run : -1;
+    if (inner >= 0 && d->r[inner].a == (uint32_t)nearest + 1 && d->r[inner].kind != R_ORG &&
+        is_word(d, nearest - 1) && (d->t[nearest - 1].flags & F_LOWER) &&
+        !(bits_of(d, (size_t)nearest - 1) & W_PREP)) {
+        long end = d->r[inner].b;
+        /* the whole inserted name, with names coordinated in it */
+        for (long k = end + 1; k < j; k++) {
+            if (d->t[k].kind == K_COMMA || d->t[k].kind == K_DASH || d->t[k].kind == K_LPAR ||
+                tok_is(d, k, "who"))
+                break;
+            if (run_ending(d, k) >= 0)
+                end = k;
+        }
+        attribute_run(d, run_ending(d, end));
+        return true;
+    }
+    uint8_t sex;
+    if (is_pronoun(d, nearest - 1, &sex) && !strict) {
+        add_attr(d, A_PRONOUN, (size_t)nearest - 1, -1, NULL, sex);
+        return true;
+    }
+    return false;
+}
+
+static void clause_subject(doc_t *d, long v);
+
 /* Subject before the cue at v: "Hegseth said", "Rutte, 65, said". */
-static bool subject_before(doc_t *d, long v)
+static bool subject_before(doc_t *d, long v, bool strict)
 {
     long j = skip_verb_group(d, v - 1);
     if (j < 0)
         return false;
     if (d->t[j].kind == K_RPAR) {
-        long k = j - 1;
-        while (k >= 0 && k >= j - 20 && d->t[k].kind != K_LPAR && !blocks_scan(&d->t[k]))
-            k--;
-        if (k < 0 || d->t[k].kind != K_LPAR)
+        long ri = run_before(d, j + 1);
+        if (ri < 0)
             return false;
-        j = k - 1;
-        if (j < 0)
-            return false;
+        j = d->r[ri].b;
     }
     if (d->t[j].kind == K_COMMA || d->t[j].kind == K_DASH)
-        return appositive(d, j);
-    return subject_at(d, j);
+        return appositive(d, j, strict);
+    if (tok_is(d, j, "and") && !strict) {
+        clause_subject(d, v);   /* "... and says" */
+        return true;
+    }
+    return subject_at(d, j, strict);
 }
 
 /* A noun phrase starting at token k, read as a subject: "Hegseth",
  * "spokeswoman Haley Morris", "the senator", "the Clinton campaign".  A
  * phrase whose head is an ordinary noun ("a Clinton aide", "a CNN poll")
- * names nobody. */
+ * names nobody, nor does "a Suffolk University" or "a CNN/ORC poll". */
 static bool subject_after(doc_t *d, long k, bool allow_pronoun)
 {
     long last_run = -1, head = -1;
-    bool det = false;
+    bool the = false, indefinite = false;
     uint8_t sex;
     if (allow_pronoun && is_pronoun(d, k, &sex)) {
         add_attr(d, A_PRONOUN, (size_t)k, -1, NULL, sex);
@@ -1248,7 +1382,8 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
             tok_is(d, k, "that") || tok_is(d, k, "and") || tok_is(d, k, "who"))
             break;
         if ((b & W_DET) && last_run < 0 && head < 0) {
-            det = det || tok_is(d, k, "the");
+            the = the || tok_is(d, k, "the");
+            indefinite = indefinite || tok_is(d, k, "a") || tok_is(d, k, "an");
             continue;
         }
         head = k;
@@ -1259,13 +1394,15 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
             return e >= 0;
         }
     }
+    if (k < (long)d->nt && d->t[k].kind == K_OTHER)
+        return false;
     if (head < 0 && last_run >= 0) {
-        if (d->t[d->r[last_run].b].flags & F_POSS)
+        if ((d->t[d->r[last_run].b].flags & F_POSS) || indefinite)
             return false;
         attribute_run(d, last_run);
         return true;
     }
-    if (head >= 0 && det && last_run < 0) {
+    if (head >= 0 && the && last_run < 0) {
         const wentry_t *w = description(d, head);
         if (w) {
             add_attr(d, A_NOMINAL, (size_t)head, -1, w, 0);
@@ -1292,8 +1429,8 @@ static bool subject_inverted(doc_t *d, long v)
     return subject_after(d, k, true);
 }
 
-/* The subject of a participle after a comma ("..., saying"): the name
- * that opens the clause, if one does. */
+/* The subject of a clause's second verb ("..., saying", "... and
+ * says"): the name that opens the clause, if one does. */
 static void clause_subject(doc_t *d, long v)
 {
     long k = v - 1;
@@ -1317,23 +1454,48 @@ static void clause_subject(doc_t *d, long v)
     attribute_run(d, ri);
 }
 
-/* "Sen. Ann Lee: “...”" and headlines such as "Ann Lee: Time to Act". */
+/* A name before a colon: "Sen. Ann Lee: “...”", a transcript's "ANN LEE:"
+ * opening a paragraph, a headline's "Ann Lee: Time to Act". */
 static void colon_quote(doc_t *d, long c)
 {
     long ri = run_ending(d, c - 1);
     if (ri < 0)
         return;
     const run_t *r = &d->r[ri];
-    bool head = d->t[r->a].flags & F_HEAD;
-    if (!(d->t[r->a].flags & F_START) && !(r->a > 0 && d->t[r->a - 1].kind == K_QCLOSE))
-        return;
-    if (!head && !(c + 1 < (long)d->nt && d->t[c + 1].kind == K_QOPEN))
-        return;
     if (r->ent < 0 || (d->t[r->b].flags & F_POSS))
         return;
+    bool head = d->t[r->a].flags & F_HEAD;
+    bool para_first = r->a == 0 || d->t[r->a - 1].para != d->t[r->a].para;
+    uint8_t pk = r->a > 0 ? d->t[r->a - 1].kind : K_END;
+    bool quote = c + 1 < (long)d->nt && d->t[c + 1].kind == K_QOPEN;
+    bool label = false;
+    if (head) {
+        /* a headline may capitalise words the name does not include */
+        for (long k = (long)r->a - 1; k >= 0; k--)
+            if (!is_word(d, k) || !(d->t[k].flags & F_CAP) || k < (long)r->a - 3)
+                return;
+    } else if (para_first && (d->t[r->a].flags & F_ACRO) && (d->t[r->b].flags & F_ACRO)) {
+        label = true;
+    } else if (!(quote && (para_first || (d->t[r->a].flags & F_START) || pk == K_QCLOSE ||
+                           pk == K_DASH))) {
+        return;
+    }
     add_attr(d, A_ENT, r->a, r->ent, NULL, 0);
     if (!d->oom)
-        d->a[d->na - 1].weak = true;
+        d->a[d->na - 1].weak = !(label && r->a < r->b);
+}
+
+/* Passives and sources: "first reported by The Washington Post",
+ * "according to a tally by the Associated Press". */
+static bool agent_after(doc_t *d, long k)
+{
+    for (int m = 0; m < 4 && is_word(d, k); m++, k++) {
+        if (tok_is(d, k, "by") || tok_is(d, k, "from"))
+            return subject_after(d, k + 1, false);
+        if (!(d->t[k].flags & F_LOWER) || (bits_of(d, (size_t)k) & (W_PREP | W_CUE)))
+            return false;
+    }
+    return false;
 }
 
 static void find_attributions(doc_t *d)
@@ -1348,22 +1510,33 @@ static void find_attributions(doc_t *d)
         }
         if (t->kind != K_WORD)
             continue;
+        if (tok_is(d, v, "according") && tok_is(d, v + 1, "to")) {
+            if (!subject_after(d, v + 2, false))
+                agent_after(d, v + 2);
+            continue;
+        }
         bool head = (t->flags & F_HEAD) && d->head_titlecase;
         if (!(t->flags & F_LOWER) && !head)
             continue;
-        if (tok_is(d, v, "according") && tok_is(d, v + 1, "to")) {
-            subject_after(d, v + 2, false);
-            continue;
-        }
         uint32_t b = bits_of(d, (size_t)v);
         if (!(b & W_CUE))
             continue;
-        if ((b & W_PART) && v > 0 && d->t[v - 1].kind == K_COMMA) {
-            if (!subject_inverted(d, v))
-                clause_subject(d, v);
+        if (tok_is(d, v + 1, "by") && ends_with(d, v, "ed")) {
+            subject_after(d, v + 2, false);
             continue;
         }
-        if (!subject_before(d, v))
+        if (b & W_PART) {
+            if (v > 0 && d->t[v - 1].kind == K_COMMA) {
+                if (!subject_inverted(d, v))
+                    clause_subject(d, v);
+                continue;
+            }
+            /* "is saying", "has been arguing"; else a noun: "a warning" */
+            if (!(tok_is(d, v - 1, "is") || tok_is(d, v - 1, "are") || tok_is(d, v - 1, "was") ||
+                  tok_is(d, v - 1, "were") || tok_is(d, v - 1, "been") || tok_is(d, v - 1, "be")))
+                continue;
+        }
+        if (!subject_before(d, v, (b & W_NOUNISH) != 0))
             subject_inverted(d, v);
     }
 }
@@ -1395,6 +1568,7 @@ static int32_t entity_for_compound(doc_t *d, size_t run, size_t head)
     e->head_tok = (uint32_t)head;
     e->next = -1;
     e->first_tok = e->last_tok = (uint32_t)head;
+    e->alias = -1;
     h->ent = (int32_t)d->ne;
     return (int32_t)d->ne++;
 }
@@ -1422,19 +1596,54 @@ static int attr_anchor_cmp(const void *x, const void *y)
 /* The one person a pronoun at paragraph para can mean: the people named
  * in this and the previous paragraph, less those of the other sex.
  * -1 when there is none or more than one. */
-static int32_t only_person(const doc_t *d, const mention_t *m, size_t nm, uint32_t para, uint8_t sex)
+static uint8_t sex_of_entity(const entity_t *e)
+{
+    if (e->sex)
+        return e->sex;
+    return e->he > e->she ? 1 : e->she > e->he ? 2 : 0;
+}
+
+/* Only a pronoun that opens a sentence or follows a quotation is
+ * resolved: "He said", "“...,” she said", "said he"; one inside a
+ * clause ("because he thinks") too often means someone else. */
+static bool main_clause_pronoun(const doc_t *d, size_t i)
+{
+    if (d->t[i].flags & F_START)
+        return true;
+    if (i == 0)
+        return false;
+    const tok_t *p = &d->t[i - 1];
+    if (p->kind == K_QCLOSE || (p->kind == K_COMMA && i >= 2 && d->t[i - 2].kind == K_QCLOSE))
+        return true;
+    if (p->kind == K_WORD && (p->w && (p->w->bits & W_INVERT)) && i >= 2 &&
+        (d->t[i - 2].kind == K_QCLOSE || d->t[i - 2].kind == K_COMMA))
+        return true;
+    return p->kind == K_WORD && (p->flags & F_START) && p->w && (p->w->bits & W_CONJ);
+}
+
+static int32_t only_person(const doc_t *d, const mention_t *m, size_t nm, uint32_t para, uint8_t sex,
+                           int32_t speaker)
 {
     int32_t found = -1;
+    bool many = false, has_speaker = false;
     for (size_t i = 0; i < nm; i++) {
         if (m[i].para + 1 < para)
             continue;
-        const entity_t *e = &d->e[m[i].ent];
-        if (sex && e->sex && e->sex != sex)
+        uint8_t es = sex_of_entity(&d->e[m[i].ent]);
+        if (sex && es && es != sex)
             continue;
+        has_speaker = has_speaker || m[i].ent == speaker;
         if (found >= 0 && found != m[i].ent)
-            return -1;
+            many = true;
         found = m[i].ent;
     }
+    /* among several, the one who spoke last ("“...,” Lee said. [...]
+     * “...,” he said.") */
+    if (many)
+        found = has_speaker ? speaker : -1;
+    /* and only someone known to be a man for "he", a woman for "she" */
+    if (found >= 0 && ((sex && sex_of_entity(&d->e[found]) != sex) || !d->e[found].person))
+        return -1;
     return found;
 }
 
@@ -1474,32 +1683,42 @@ static void resolve(doc_t *d)
     qsort(order, d->na, sizeof *order, attr_anchor_cmp);
     mention_t recent[RECENT];
     size_t nm = 0, next = 0, nominals = 0;
+    int32_t speaker = -1;       /* the person who spoke last */
     for (size_t i = 0; i < d->nt && next < d->na; i++) {
         const tok_t *t = &d->t[i];
         if (t->kind == K_WORD && t->run >= 0 && d->r[t->run].a == i && !(t->flags & F_QUOTED)) {
-            const run_t *r = &d->r[t->run];
-            if (r->ent >= 0 && d->e[r->ent].kind != R_ORG && d->e[r->ent].person &&
-                !(nm > 0 && recent[nm - 1].ent == r->ent)) {
+            int32_t ent = final_entity(d, d->r[t->run].ent);
+            if (ent >= 0 && d->e[ent].kind != R_ORG &&
+                !(nm > 0 && recent[nm - 1].ent == ent)) {
                 if (nm == RECENT) {
                     memmove(recent, recent + 1, (RECENT - 1) * sizeof *recent);
                     nm--;
                 }
-                recent[nm].ent = r->ent;
+                recent[nm].ent = ent;
                 recent[nm].para = t->para;
                 nm++;
             }
         }
-        /* learn the sex of the only person a pronoun can refer to */
+        /* a pronoun that can only mean one person tells that person's sex */
         if (t->kind == K_WORD && !(t->flags & F_QUOTED) && (bits_of(d, i) & (W_HE | W_SHE))) {
-            uint8_t sex = (bits_of(d, i) & W_HE) ? 1 : 2;
-            int32_t e = only_person(d, recent, nm, t->para, 0);
-            if (e >= 0 && !d->e[e].sex)
-                d->e[e].sex = sex;
+            int32_t e = only_person(d, recent, nm, t->para, 0, -1);
+            if (e >= 0) {
+                if (bits_of(d, i) & W_HE)
+                    d->e[e].he++;
+                else
+                    d->e[e].she++;
+            }
         }
         while (next < d->na && order[next]->anchor == i) {
             attr_t *a = order[next++];
-            if (a->how == A_PRONOUN) {
-                a->ent = only_person(d, recent, nm, t->para, a->sex);
+            if (a->how == A_ENT) {
+                a->ent = final_entity(d, a->ent);
+                if (!a->weak && d->e[a->ent].kind != R_ORG)
+                    speaker = a->ent;
+            } else if (a->how == A_PRONOUN && main_clause_pronoun(d, i)) {
+                a->ent = only_person(d, recent, nm, t->para, a->sex, speaker);
+                if (a->ent >= 0)
+                    speaker = a->ent;
             } else if (a->how == A_NOMINAL && nominals++ < MAX_NOMINALS) {
                 int32_t found = -1;
                 bool clear = true;
@@ -1548,7 +1767,7 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     uint32_t b = bits_of(d, r->nb);
     if (!e->head_tok && (b & (W_GROUP | W_GENERIC | W_FUNC | W_TIME)) && r->na == r->nb)
         return false;
-    if (weak && !e->person && e->kind != R_ORG && !e->said)
+    if (weak && (e->mentions < 2 || (!e->person && e->kind != R_ORG)) && !e->said)
         return false;
     return true;
 }
