@@ -828,12 +828,15 @@ static void build_runs(doc_t *d)
         if (!proper(d, (long)i))
             continue;
         size_t j = i;
-        bool office = false;    /* a title or organisation word so far */
+        /* "of" and "for" join an office to its complement ("Secretary
+         * of State for Defence"), not a name to a place ("Ann Lee of
+         * Ohio"): they may follow a title or organisation word, or the
+         * first word of a complement. */
+        size_t complement = 0;
         for (;;) {
             if (d->t[j].flags & F_POSS)
                 break;
-            if (bits_of(d, j) & (W_TITLE | W_ORG))
-                office = true;
+            bool office = (bits_of(d, j) & (W_TITLE | W_ORG)) || complement == j;
             size_t k = j + 1;
             if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {
                 j = k;
@@ -848,7 +851,7 @@ static void build_runs(doc_t *d)
                 if (tok_is(d, (long)m, "the"))
                     m++;
                 if (proper(d, (long)m) && same_zone(d, j, m)) {
-                    j = m;
+                    j = complement = m;
                     continue;
                 }
             }
@@ -1076,7 +1079,7 @@ static bool clause_initial(const doc_t *d, const run_t *r)
         return true;
     const tok_t *t = &d->t[k];
     if (t->kind != K_WORD)
-        return t->kind != K_NUM && t->kind != K_OTHER;
+        return t->kind != K_OTHER;
     uint32_t b = bits_of(d, (size_t)k);
     if (b & W_PREP)
         return false;
@@ -1161,11 +1164,19 @@ static bool is_pronoun(const doc_t *d, long i, uint8_t *sex)
  * South Carolina": the person. */
 static long person_before_place(const doc_t *d, const run_t *r)
 {
-    long k = before_run(d, r);
-    if (!(tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at")))
-        return -1;
-    long p = run_ending(d, k - 1);
-    return p >= 0 && d->r[p].kind == R_PERSON ? p : -1;
+    for (int guard = 0; guard < 3; guard++) {
+        long k = before_run(d, r);
+        if (!(tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") ||
+              (guard > 0 && tok_is(d, k, "in"))))
+            return -1;
+        long p = run_ending(d, k - 1);
+        if (p < 0 || d->r[p].kind == R_NONE)
+            return -1;
+        if (d->r[p].kind != R_ORG && !after_prep(d, &d->r[p]))
+            return p;
+        r = &d->r[p];           /* "of Liberty Church in Marion" */
+    }
+    return -1;
 }
 
 /* A subject ending at token j: a name, "the Clinton campaign", a pronoun
@@ -1296,7 +1307,9 @@ static bool appositive(doc_t *d, long j, bool strict)
         if (nearest < 0 && t->kind == d->t[j].kind)
             nearest = k;
         long ri = run_before(d, k);
-        if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[coordination_start(d, ri)]) &&
+        if (ri >= 0 && after_prep(d, &d->r[ri]))
+            ri = person_before_place(d, &d->r[ri]);     /* "Ann Lee of Ohio, ..., said" */
+        if (ri >= 0 && clause_initial(d, &d->r[coordination_start(d, ri)]) &&
             !(d->t[d->r[ri].b].flags & F_POSS))
             best = ri;
     }
@@ -1308,8 +1321,8 @@ static bool appositive(doc_t *d, long j, bool strict)
         return false;
     long inner = is_word(d, nearest + 1) ? d->t[nearest + 1].run : -1;
     if (inner >= 0 && d->r[inner].a == (uint32_t)nearest + 1 && d->r[inner].kind != R_ORG &&
-        is_word(d, nearest - 1) && (d->t[nearest - 1].flags & F_LOWER) &&
-        !(bits_of(d, (size_t)nearest - 1) & W_PREP)) {
+        (is_word(d, nearest - 1) || d->t[nearest - 1].kind == K_RPAR) &&
+        !lower_of(d, nearest - 1, W_PREP)) {
         long end = d->r[inner].b;
         /* the whole inserted name, with names coordinated in it */
         for (long k = end + 1; k < j; k++) {
@@ -1350,13 +1363,27 @@ static bool subject_before(doc_t *d, long v, bool strict)
         clause_subject(d, v);   /* "... and says" */
         return true;
     }
-    return subject_at(d, j, strict);
+    if (subject_at(d, j, strict))
+        return true;
+    /* "Trump at a rally in Iowa said", "Bush in a Medium post said" */
+    for (long k = j; k > 0 && k > j - 7 && is_word(d, k); k--) {
+        if (!(tok_is(d, k, "in") || tok_is(d, k, "at") || tok_is(d, k, "during") ||
+              tok_is(d, k, "on")))
+            continue;
+        long ri = run_ending(d, k - 1);
+        if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[ri])) {
+            attribute_run(d, ri);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* A noun phrase starting at token k, read as a subject: "Hegseth",
- * "spokeswoman Haley Morris", "the senator", "the Clinton campaign".  A
- * phrase whose head is an ordinary noun ("a Clinton aide", "a CNN poll")
- * names nobody, nor does "a Suffolk University" or "a CNN/ORC poll". */
+ * "spokeswoman Haley Morris", "the senator", "the Clinton campaign",
+ * "the bureau's director, James Comey".  A phrase whose head is an
+ * ordinary noun ("a Clinton aide", "a CNN poll") names nobody, nor does
+ * "a Suffolk University" or "a CNN/ORC poll". */
 static bool subject_after(doc_t *d, long k, bool allow_pronoun)
 {
     long last_run = -1, head = -1;
@@ -1387,12 +1414,6 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
             continue;
         }
         head = k;
-        if ((b & W_ORGHEAD) && last_run >= 0 && (long)d->r[last_run].b == k - 1) {
-            int32_t e = entity_for_compound(d, (size_t)last_run, (size_t)k);
-            if (e >= 0)
-                add_attr(d, A_ENT, d->r[last_run].a, e, NULL, 0);
-            return e >= 0;
-        }
     }
     if (k < (long)d->nt && d->t[k].kind == K_OTHER)
         return false;
@@ -1402,7 +1423,25 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
         attribute_run(d, last_run);
         return true;
     }
-    if (head >= 0 && the && last_run < 0) {
+    if (head < 0)
+        return false;
+    if (lower_of(d, head, W_ORGHEAD) && last_run >= 0 && (long)d->r[last_run].b == head - 1) {
+        int32_t e = entity_for_compound(d, (size_t)last_run, (size_t)head);
+        if (e >= 0)
+            add_attr(d, A_ENT, d->r[last_run].a, e, NULL, 0);
+        return e >= 0;
+    }
+    /* "the bureau's director, James Comey" */
+    if (k < (long)d->nt && d->t[k].kind == K_COMMA && is_word(d, k + 1) && d->t[k + 1].run >= 0 &&
+        d->r[d->t[k + 1].run].a == (uint32_t)k + 1 && !indefinite) {
+        long ri = d->t[k + 1].run;
+        long after = (long)d->r[ri].b + 1;
+        if (after >= (long)d->nt || d->t[after].kind != K_WORD) {
+            attribute_run(d, ri);
+            return true;
+        }
+    }
+    if (the && last_run < 0) {
         const wentry_t *w = description(d, head);
         if (w) {
             add_attr(d, A_NOMINAL, (size_t)head, -1, w, 0);
@@ -1448,8 +1487,9 @@ static void clause_subject(doc_t *d, long v)
     if (ri < 0 || d->r[ri].a != (uint32_t)k)
         return;
     long after = (long)d->r[ri].b + 1;
-    if (!is_word(d, after) || !(d->t[after].flags & F_LOWER) ||
-        (bits_of(d, (size_t)after) & (W_PREP | W_DET)))
+    bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER) &&
+                !(bits_of(d, (size_t)after) & (W_PREP | W_DET));
+    if (!verb && !(after < (long)d->nt && d->t[after].kind == K_COMMA))
         return;
     attribute_run(d, ri);
 }
@@ -1513,6 +1553,10 @@ static void find_attributions(doc_t *d)
         if (tok_is(d, v, "according") && tok_is(d, v + 1, "to")) {
             if (!subject_after(d, v + 2, false))
                 agent_after(d, v + 2);
+            continue;
+        }
+        if ((t->flags & F_START) && tok_is(d, v, "said") && is_word(d, v + 1)) {
+            subject_after(d, v + 1, false);     /* "Said Ann Lee, who ..." */
             continue;
         }
         bool head = (t->flags & F_HEAD) && d->head_titlecase;
