@@ -388,6 +388,14 @@ static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool 
                 seg = 0;
                 continue;
             }
+            /* "Factcheck.org": a short lower-case domain ending */
+            size_t e = j + 1;
+            while (e < n && s[e] >= 'a' && s[e] <= 'z')
+                e++;
+            if (e - j >= 3 && e - j <= 4 && !word_char_at(s, n, e)) {
+                j = e;
+                break;
+            }
             if (nx_period_is_abbrev(s, j))
                 j++;
             break;
@@ -700,6 +708,12 @@ static void mark_proper(doc_t *d)
                 continue;
             if (lower > capmid)
                 continue;
+            /* "Partisans on both sides warn": a plural never seen inside
+             * a sentence, before a lower-case word, is a common noun */
+            if (!capmid && t->len > 3 && d->s[t->off + t->len - 1] == 's' &&
+                d->s[t->off + t->len - 2] != 's' && !(t->flags & (F_ACRO | F_POSS)) &&
+                is_word(d, (long)i + 1) && (d->t[i + 1].flags & F_LOWER))
+                continue;
         }
         t->flags |= F_PROPER;
     }
@@ -939,7 +953,7 @@ static void alias_given_names(doc_t *d)
         if (e->kind == R_ORG || e->nwords != 1)
             continue;
         const hslot_t *h = htab_find(&d->ents, (e->key ^ given) | 1);
-        if (h && h->ent >= 0 && d->e[h->ent].key != e->key)
+        if (h && h->ent >= 0 && d->e[h->ent].key != e->key && d->e[h->ent].person)
             e->alias = h->ent;
     }
 }
@@ -1179,6 +1193,15 @@ static long person_before_place(const doc_t *d, const run_t *r)
     return -1;
 }
 
+/* "of Alexandria, Va.": a name continuing a place phrase. */
+static bool continues_place(const doc_t *d, const run_t *r)
+{
+    if (r->a < 2 || d->t[r->a - 1].kind != K_COMMA)
+        return false;
+    long p = run_ending(d, (long)r->a - 2);
+    return p >= 0 && after_prep(d, &d->r[p]);
+}
+
 /* A subject ending at token j: a name, "the Clinton campaign", a pronoun
  * or a description.  strict: the verb may also be a noun ("reports",
  * "calls"), so the name must open its clause. */
@@ -1309,6 +1332,8 @@ static bool appositive(doc_t *d, long j, bool strict)
         long ri = run_before(d, k);
         if (ri >= 0 && after_prep(d, &d->r[ri]))
             ri = person_before_place(d, &d->r[ri]);     /* "Ann Lee of Ohio, ..., said" */
+        else if (ri >= 0 && continues_place(d, &d->r[ri]))
+            ri = -1;
         if (ri >= 0 && clause_initial(d, &d->r[coordination_start(d, ri)]) &&
             !(d->t[d->r[ri].b].flags & F_POSS))
             best = ri;
@@ -1489,7 +1514,8 @@ static void clause_subject(doc_t *d, long v)
     long after = (long)d->r[ri].b + 1;
     bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER) &&
                 !(bits_of(d, (size_t)after) & (W_PREP | W_DET));
-    if (!verb && !(after < (long)d->nt && d->t[after].kind == K_COMMA))
+    bool person = d->r[ri].na < d->r[ri].nb || (d->r[ri].ent >= 0 && d->e[d->r[ri].ent].person);
+    if (!verb && !(after < (long)d->nt && d->t[after].kind == K_COMMA && person))
         return;
     attribute_run(d, ri);
 }
@@ -1512,7 +1538,8 @@ static void colon_quote(doc_t *d, long c)
     if (head) {
         /* a headline may capitalise words the name does not include */
         for (long k = (long)r->a - 1; k >= 0; k--)
-            if (!is_word(d, k) || !(d->t[k].flags & F_CAP) || k < (long)r->a - 3)
+            if (!is_word(d, k) || !(d->t[k].flags & F_CAP) || k < (long)r->a - 2 ||
+                (bits_of(d, (size_t)k) & (W_FUNC | W_PREP)))
                 return;
     } else if (para_first && (d->t[r->a].flags & F_ACRO) && (d->t[r->b].flags & F_ACRO)) {
         label = true;
@@ -1580,6 +1607,19 @@ static void find_attributions(doc_t *d)
                   tok_is(d, v - 1, "were") || tok_is(d, v - 1, "been") || tok_is(d, v - 1, "be")))
                 continue;
         }
+        long p = v - 1;
+        while (p >= 0 && lower_of(d, p, W_AUX) && ends_with(d, p, "ly"))
+            p--;
+        /* "was told", "were criticized": the subject heard, not spoke */
+        if (ends_with(d, v, "ed") || tok_is(d, v, "told")) {
+            if (tok_is(d, p, "was") || tok_is(d, p, "were") || tok_is(d, p, "been") ||
+                tok_is(d, p, "be") || tok_is(d, p, "is") || tok_is(d, p, "are") ||
+                tok_is(d, p, "being"))
+                continue;
+        }
+        /* "have claims", "the calls": nouns */
+        if ((b & W_NOUNISH) && (tok_is(d, p, "have") || tok_is(d, p, "has") || tok_is(d, p, "had")))
+            continue;
         if (!subject_before(d, v, (b & W_NOUNISH) != 0))
             subject_inverted(d, v);
     }
@@ -1811,7 +1851,7 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     uint32_t b = bits_of(d, r->nb);
     if (!e->head_tok && (b & (W_GROUP | W_GENERIC | W_FUNC | W_TIME)) && r->na == r->nb)
         return false;
-    if (weak && (e->mentions < 2 || (!e->person && e->kind != R_ORG)) && !e->said)
+    if (weak && (e->mentions < 2 || !e->person) && !e->said)
         return false;
     return true;
 }
