@@ -127,7 +127,7 @@ static const struct nx_word_list nx_word_lists[] = {
             "complains countered counters contended contends maintained maintains "
             "observed observes remarked stated reported reports urged urges vowed "
             "vows pledged pledges cautioned cautions emphasized emphasizes "
-            "emphasised believes believed thinks thought continued quipped joked "
+            "emphasised believes believed thinks thought quipped joked "
             "shouted yelled mused posted agreed agrees disagreed disagrees "
             "criticized criticised criticizes criticises accused accuses praised "
             "praises called calls blasted slammed defended defends described "
@@ -139,14 +139,14 @@ static const struct nx_word_list nx_word_lists[] = {
             "reiterates repeated lamented decried denounced condemned condemns "
             "mocked attacked touted highlighted pointed cited cites testified "
             "informed declined answered retorted concluded concludes figured "
-            "speculated demanded demands disclosed forecast projected "
+            "speculated demanded demands disclosed "
             "recommended recommends explained acknowledged saying adding noting "
             "arguing telling writing tweeting warning asking explaining insisting "
             "claiming stressing suggesting calling citing pointing referring describing "
             "accusing criticizing criticising praising urging vowing promising "
-            "declaring predicting acknowledging complaining sees"},
+            "declaring predicting acknowledging complaining sees talks talked"},
     {W_NOUNISH, "reports calls claims notes remarks estimates charges demands promises "
-                "fears hopes questions comments answers concerns warns wants"},
+                "fears hopes questions comments answers concerns warns wants talks"},
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
                "continued replied recalled warned argued insisted stated declared "
                "observed remarked conceded acknowledged countered tweeted quipped "
@@ -182,7 +182,8 @@ static const struct nx_word_list nx_word_lists[] = {
               "europeans russians chinese japanese germans mexicans israelis "
               "palestinians iranians syrians gop republicans' democrats' "
               "socialist socialists communist communists libertarian "
-              "libertarians tories tory labour"},
+              "libertarians tories tory labour african-americans african-american "
+              "asian-americans mexican-americans"},
     {W_TIME, "monday tuesday wednesday thursday friday saturday sunday january "
              "february march july september october november december jan feb "
              "mar apr jun jul aug sep sept oct nov dec week weekend month year "

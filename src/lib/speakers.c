@@ -738,6 +738,10 @@ static bool same_zone(const doc_t *d, size_t i, size_t j)
  * followed by "of" ("Department of Justice"). */
 static bool run_is_org(const doc_t *d, size_t a, size_t b)
 {
+    /* "CEO of Acme Corp": an office, not the company */
+    if ((bits_of(d, a) & W_TITLE) && !(bits_of(d, a) & W_ORG) && a < b &&
+        (tok_is(d, (long)a + 1, "of") || tok_is(d, (long)a + 1, "for")))
+        return false;
     if (bits_of(d, b) & (W_ORG | W_CORP))
         return true;
     if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD))
@@ -807,7 +811,7 @@ static void analyse_run(doc_t *d, run_t *r)
                 na--;
             if (na > last_conn + 2 && proper(d, (long)na - 1) && !(bits_of(d, na - 1) & (W_TITLE | W_ORG)))
                 na--;
-            if (na <= last_conn + 1) {
+            if (na <= last_conn + 1 || (bits_of(d, b) & (W_ORG | W_CORP))) {
                 r->kind = R_NONE;
                 return;
             }
@@ -1356,7 +1360,11 @@ static bool appositive(doc_t *d, long j, bool strict)
                 break;
             if (run_ending(d, k) >= 0)
                 end = k;
+            else if (!tok_is(d, k, "and"))
+                return false;
         }
+        if (d->t[end].flags & F_POSS)
+            return false;
         attribute_run(d, run_ending(d, end));
         return true;
     }
@@ -1390,6 +1398,19 @@ static bool subject_before(doc_t *d, long v, bool strict)
     }
     if (subject_at(d, j, strict))
         return true;
+    /* "Mr. Xi and other leaders have said" */
+    if (is_word(d, j) && (d->t[j].flags & F_LOWER)) {
+        long k = j - 1;
+        if (tok_is(d, k, "other"))
+            k--;
+        if (k < j - 1 && tok_is(d, k, "and")) {
+            long ri = run_ending(d, k - 1);
+            if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[coordination_start(d, ri)])) {
+                attribute_run(d, ri);
+                return true;
+            }
+        }
+    }
     /* "Trump at a rally in Iowa said", "Bush in a Medium post said" */
     for (long k = j; k > 0 && k > j - 7 && is_word(d, k); k--) {
         if (!(tok_is(d, k, "in") || tok_is(d, k, "at") || tok_is(d, k, "during") ||
@@ -1506,12 +1527,27 @@ static void clause_subject(doc_t *d, long v)
         k++;
     if (!is_word(d, k))
         return;
-    if (tok_is(d, k, "the"))
+    bool the = tok_is(d, k, "the");
+    if (the)
         k++;
     long ri = is_word(d, k) ? d->t[k].run : -1;
     if (ri < 0 || d->r[ri].a != (uint32_t)k)
         return;
+    /* "Trump campaign manager Corey Lewandowski": the last name of the
+     * phrase; "The Florida senator": no name heads it */
     long after = (long)d->r[ri].b + 1;
+    while (lower_of(d, after, W_TITLE | W_ORGHEAD | W_NOMINAL | W_GENERIC)) {
+        long m = after;
+        while (lower_of(d, m, W_TITLE | W_ORGHEAD | W_NOMINAL | W_GENERIC | W_GROUP))
+            m++;
+        if (!is_word(d, m) || d->t[m].run < 0)
+            return;
+        ri = d->t[m].run;
+        after = (long)d->r[ri].b + 1;
+        the = false;
+    }
+    if (the && d->r[ri].kind != R_ORG)
+        return;
     bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER) &&
                 !(bits_of(d, (size_t)after) & (W_PREP | W_DET));
     bool person = d->r[ri].na < d->r[ri].nb || (d->r[ri].ent >= 0 && d->e[d->r[ri].ent].person);
@@ -1543,13 +1579,23 @@ static void colon_quote(doc_t *d, long c)
                 return;
     } else if (para_first && (d->t[r->a].flags & F_ACRO) && (d->t[r->b].flags & F_ACRO)) {
         label = true;
-    } else if (!(quote && (para_first || (d->t[r->a].flags & F_START) || pk == K_QCLOSE ||
-                           pk == K_DASH))) {
+    } else if (!quote) {
         return;
     }
-    add_attr(d, A_ENT, r->a, r->ent, NULL, 0);
-    if (!d->oom)
-        d->a[d->na - 1].weak = !(label && r->a < r->b);
+    /* "Frank Lee and Jim Poe: “...”" */
+    long first = coordination_start(d, ri);
+    if (first != ri && !head && !label) {
+        uint8_t fk = d->r[first].a > 0 ? d->t[d->r[first].a - 1].kind : K_END;
+        if (fk == K_DASH || fk == K_END || (d->t[d->r[first].a].flags & F_START))
+            pk = K_DASH;
+    }
+    if (!head && !label && !(para_first || (d->t[r->a].flags & F_START) || pk == K_QCLOSE ||
+                             pk == K_DASH))
+        return;
+    size_t before = d->na;
+    attribute_run(d, ri);
+    for (size_t i = before; i < d->na; i++)
+        d->a[i].weak = !(label && r->a < r->b);
 }
 
 /* Passives and sources: "first reported by The Washington Post",
@@ -1590,8 +1636,11 @@ static void find_attributions(doc_t *d)
         if (!(t->flags & F_LOWER) && !head)
             continue;
         uint32_t b = bits_of(d, (size_t)v);
-        if (!(b & W_CUE))
+        if (!(b & W_CUE)) {
+            if (b & W_INVERT)
+                subject_inverted(d, v);         /* "“...,” he continued" */
             continue;
+        }
         if (tok_is(d, v + 1, "by") && ends_with(d, v, "ed")) {
             subject_after(d, v + 2, false);
             continue;
@@ -1608,7 +1657,9 @@ static void find_attributions(doc_t *d)
                 continue;
         }
         long p = v - 1;
-        while (p >= 0 && lower_of(d, p, W_AUX) && ends_with(d, p, "ly"))
+        while (p >= 0 && is_word(d, p) && (d->t[p].flags & F_LOWER) &&
+               (ends_with(d, p, "ly") || tok_is(d, p, "not") || tok_is(d, p, "never") ||
+                tok_is(d, p, "also") || tok_is(d, p, "just") || tok_is(d, p, "still")))
             p--;
         /* "was told", "were criticized": the subject heard, not spoke */
         if (ends_with(d, v, "ed") || tok_is(d, v, "told")) {
