@@ -43,6 +43,9 @@ typedef struct wentry {
 
 static wentry_t wtab[1600];
 static size_t n_words;
+/* An open-addressing index over wtab: slot holds index + 1, 0 is empty. */
+#define WINDEX_SIZE 4096
+static uint16_t windex[WINDEX_SIZE];
 static pthread_once_t words_once = PTHREAD_ONCE_INIT;
 
 static int wentry_cmp(const void *a, const void *b)
@@ -51,6 +54,14 @@ static int wentry_cmp(const void *a, const void *b)
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->w, y->w, n);
     return c ? c : (int)x->len - (int)y->len;
+}
+
+static uint32_t word_hash(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
 }
 
 /* Parses the lists once into a sorted table; a word listed in several
@@ -98,6 +109,12 @@ static void words_init(void)
         }
     }
     n_words = k;
+    for (size_t i = 0; i < n_words; i++) {
+        size_t h = (size_t)word_hash(wtab[i].w, wtab[i].len) & (WINDEX_SIZE - 1);
+        while (windex[h])
+            h = (h + 1) & (WINDEX_SIZE - 1);
+        windex[h] = (uint16_t)(i + 1);
+    }
 }
 
 /* The class entry of a word, compared in lower case without periods and
@@ -121,8 +138,13 @@ static const wentry_t *word_lookup(const char *s, size_t n)
     }
     if (k == 0)
         return NULL;
-    key.len = (uint8_t)k;
-    return bsearch(&key, wtab, n_words, sizeof wtab[0], wentry_cmp);
+    size_t h = (size_t)word_hash(key.w, k) & (WINDEX_SIZE - 1);
+    for (; windex[h]; h = (h + 1) & (WINDEX_SIZE - 1)) {
+        const wentry_t *e = &wtab[windex[h] - 1];
+        if (e->len == k && memcmp(e->w, key.w, k) == 0)
+            return e;
+    }
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,6 +197,7 @@ typedef struct entity {
     int32_t next;           /* next entity with the same key */
     int32_t alias;          /* the person a lone given name stands for, or -1 */
     uint32_t mentions;
+    uint32_t places;        /* mentions after "in", "at", "from": a place? */
     uint32_t first_tok, last_tok;   /* first and latest mention */
     const wentry_t *title;
     uint8_t kind, sex;      /* sex: 0 unknown, 1 male, 2 female, from a title */
@@ -343,17 +366,35 @@ static bool word_char_at(const char *s, size_t n, size_t i)
     return cp_letter(c) || is_digit(c);
 }
 
-/* End of the word starting at i; sets *poss when a possessive follows
- * and *after to where scanning resumes. */
-static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool *poss,
-                        size_t *after)
+typedef struct word_scan {
+    size_t end, after;          /* end of the word; where scanning resumes */
+    size_t letters, uppers;
+    bool poss;                  /* a possessive 's or ' follows */
+} word_scan_t;
+
+/* Scans the word starting at i. */
+static void scan_word(const char *s, size_t n, size_t i, bool in_single, word_scan_t *w)
 {
     size_t j = i, seg = 0;      /* seg: letters since the last period */
-    *poss = false;
+    w->poss = false;
+    w->letters = w->uppers = 0;
     while (j < n) {
+        unsigned b = (unsigned char)s[j];
+        bool alpha = (b | 32u) - 'a' < 26u;
+        if (alpha || b - '0' < 10u) {
+            if (alpha) {
+                w->letters++;
+                w->uppers += b <= 'Z';
+            }
+            j++;
+            seg++;
+            continue;
+        }
         size_t l;
         uint32_t c = decode(s, n, j, &l);
-        if (cp_letter(c) || is_digit(c)) {
+        if (cp_letter(c)) {
+            w->letters++;
+            w->uppers += cp_upper(c);
             j += l;
             seg++;
             continue;
@@ -366,18 +407,20 @@ static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool 
             size_t k = j + l;
             if (word_char_at(s, n, k)) {
                 if ((s[k] == 's' || s[k] == 'S') && !word_char_at(s, n, k + 1)) {
-                    *poss = true;
-                    *after = k + 1;
-                    return j;
+                    w->poss = true;
+                    w->end = j;
+                    w->after = k + 1;
+                    return;
                 }
                 j = k;
                 continue;
             }
             if (!in_single && j > i && (s[j - 1] == 's' || s[j - 1] == 'S') &&
                 !(k < n && s[k] == '\'')) {
-                *poss = true;
-                *after = k;
-                return j;
+                w->poss = true;
+                w->end = j;
+                w->after = k;
+                return;
             }
             break;
         }
@@ -402,8 +445,7 @@ static size_t scan_word(const char *s, size_t n, size_t i, bool in_single, bool 
         }
         break;
     }
-    *after = j;
-    return j;
+    w->end = w->after = j;
 }
 
 static void push_tok(doc_t *d, uint8_t kind, size_t off, size_t len, uint16_t flags,
@@ -462,8 +504,9 @@ static void tokenize(doc_t *d)
         any = true;
         uint16_t q = (dq || sq) ? F_QUOTED : 0;
         if (cp_letter(c)) {
-            bool poss;
-            size_t after, end = scan_word(s, n, i, sq, &poss, &after);
+            word_scan_t ws;
+            scan_word(s, n, i, sq, &ws);
+            size_t end = ws.end;
             uint16_t f = q;
             if (cp_upper(c))
                 f |= F_CAP;
@@ -471,21 +514,11 @@ static void tokenize(doc_t *d)
                 f |= F_LOWER;
             if (s[end - 1] == '.')
                 f |= F_PERIOD;
-            if (poss)
+            if (ws.poss)
                 f |= F_POSS;
-            size_t letters = 0, uppers = 0;
-            for (size_t k = i; k < end;) {
-                size_t kl;
-                uint32_t kc = decode(s, n, k, &kl);
-                if (cp_letter(kc)) {
-                    letters++;
-                    uppers += cp_upper(kc);
-                }
-                k += kl;
-            }
-            if (letters >= 2 && uppers == letters)
+            if (ws.letters >= 2 && ws.uppers == ws.letters)
                 f |= F_ACRO;
-            if (letters == 1 && uppers == 1 && (f & F_PERIOD))
+            if (ws.letters == 1 && ws.uppers == 1 && (f & F_PERIOD))
                 f |= F_INITIAL;
             /* "in the U.S. He said": an abbreviation followed by a
              * capitalised function word ended the sentence after all. */
@@ -502,7 +535,7 @@ static void tokenize(doc_t *d)
             push_tok(d, K_WORD, i, end - i, f, para);
             if (!d->oom)
                 d->t[d->nt - 1].w = w;
-            i = after > i ? after : i + 1;
+            i = ws.after > i ? ws.after : i + 1;
             continue;
         }
         if (is_digit(c)) {
@@ -1032,6 +1065,12 @@ static void link_entities(doc_t *d)
         r->ent = found;
         e->last_tok = r->a;
         e->mentions++;
+        long p = (long)r->a - 1;
+        if (tok_is(d, p, "the"))
+            p--;
+        if (tok_is(d, p, "in") || tok_is(d, p, "at") || tok_is(d, p, "from") || tok_is(d, p, "to") ||
+            tok_is(d, p, "near") || tok_is(d, p, "across") || tok_is(d, p, "outside"))
+            e->places++;
         if (r->person)
             e->person = true;
         if (r->title && !e->title)
@@ -1595,7 +1634,7 @@ static void colon_quote(doc_t *d, long c)
     size_t before = d->na;
     attribute_run(d, ri);
     for (size_t i = before; i < d->na; i++)
-        d->a[i].weak = !(label && r->a < r->b);
+        d->a[i].weak = head || (!quote && r->a == r->b);
 }
 
 /* Passives and sources: "first reported by The Washington Post",
@@ -1776,8 +1815,12 @@ static int32_t only_person(const doc_t *d, const mention_t *m, size_t nm, uint32
      * “...,” he said.") */
     if (many)
         found = has_speaker ? speaker : -1;
-    /* and only someone known to be a man for "he", a woman for "she" */
-    if (found >= 0 && ((sex && sex_of_entity(&d->e[found]) != sex) || !d->e[found].person))
+    /* and only someone known to be a man for "he", a woman for "she",
+     * known to be a person or named like one and never like a place */
+    if (found < 0)
+        return -1;
+    const entity_t *e = &d->e[found];
+    if ((sex && sex_of_entity(e) != sex) || !(e->person || (e->nwords >= 2 && !e->places)))
         return -1;
     return found;
 }
