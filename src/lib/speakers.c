@@ -540,10 +540,11 @@ static void tokenize(doc_t *d)
         }
         if (is_digit(c)) {
             size_t j = i;
+            /* "1,100", "3.5%", "81-year-old" */
             while (j < n && (word_char_at(s, n, j) ||
                              ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
                               is_digit((unsigned char)s[j + 1])) ||
-                             s[j] == '%'))
+                             (s[j] == '-' && word_char_at(s, n, j + 1)) || s[j] == '%'))
                 j++;
             push_tok(d, K_NUM, i, j - i, q | (start ? F_START : 0), para);
             start = false;
@@ -552,7 +553,8 @@ static void tokenize(doc_t *d)
         }
         /* Some papers type a double quotation mark as two apostrophes
          * or, opening, as two backquotes. */
-        if ((c == '\'' || c == '`') && i + 1 < n && s[i + 1] == (char)c) {
+        if ((c == '\'' || c == '`') && i + 1 < n && s[i + 1] == (char)c &&
+            !(sq && c == '\'' && i + 2 < n && s[i + 2] == '\'')) {
             c = c == '`' ? 0x201c : '"';
             l = 2;
         }
@@ -595,6 +597,11 @@ static void tokenize(doc_t *d)
             }
             break;
         case 0x201c: case 0x201e: case 0xab:
+            if (dq && (i + l >= n || s[i + l] == ' ' || s[i + l] == '\n')) {
+                kind = K_QCLOSE;        /* a mistyped closing mark */
+                dq = sq = false;
+                break;
+            }
             kind = K_QOPEN;
             dq = true;
             start = true;
@@ -1223,8 +1230,7 @@ static long person_before_place(const doc_t *d, const run_t *r)
 {
     for (int guard = 0; guard < 3; guard++) {
         long k = before_run(d, r);
-        if (!(tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") ||
-              (guard > 0 && tok_is(d, k, "in"))))
+        if (!(tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") || tok_is(d, k, "in")))
             return -1;
         long p = run_ending(d, k - 1);
         if (p < 0 || d->r[p].kind == R_NONE)
@@ -1392,14 +1398,20 @@ static bool appositive(doc_t *d, long j, bool strict)
         (is_word(d, nearest - 1) || d->t[nearest - 1].kind == K_RPAR) &&
         !lower_of(d, nearest - 1, W_PREP)) {
         long end = d->r[inner].b;
-        /* the whole inserted name, with names coordinated in it */
+        bool place = false;
+        /* the whole inserted name, with names coordinated in it and a
+         * place after it: ", David Lee of Clemson University," */
         for (long k = end + 1; k < j; k++) {
             if (d->t[k].kind == K_COMMA || d->t[k].kind == K_DASH || d->t[k].kind == K_LPAR ||
                 tok_is(d, k, "who"))
                 break;
-            if (run_ending(d, k) >= 0)
-                end = k;
-            else if (!tok_is(d, k, "and"))
+            if (tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") || tok_is(d, k, "in"))
+                place = true;
+            else if (tok_is(d, k, "and"))
+                place = false;
+            else if (d->t[k].run >= 0 && !place)
+                end = k = d->r[d->t[k].run].b;
+            else if (d->t[k].run < 0 && !tok_is(d, k, "the"))
                 return false;
         }
         if (d->t[end].flags & F_POSS)
