@@ -1502,6 +1502,10 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
             continue;
         }
         uint32_t b = bits_of(d, (size_t)k);
+        if (tok_is(d, k, "the") && last_run < 0 && head < 0) {
+            the = true;         /* "according to The Guardian" */
+            continue;
+        }
         if (!(t->flags & F_LOWER) || (b & (W_PREP | W_CUE | W_AUX | W_HE | W_SHE | W_THEY)) ||
             tok_is(d, k, "that") || tok_is(d, k, "and") || tok_is(d, k, "who"))
             break;
