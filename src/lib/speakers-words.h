@@ -63,7 +63,11 @@ static const struct nx_word_list nx_word_lists[] = {
              "towards against between beyond near around behind according asked "
              "speaking sources officials in on at by of from to with for via per "
              "than is are was were be been being has have had do does did will would "
-             "can could shall should might must let lets please thanks dear"},
+             "can could shall should might must let lets please thanks dear two three "
+             "four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+             "hundred hundreds thousand thousands million millions dozens i'd i'm i've "
+             "i'll he's she's it's we're we've we'll they're they've there's here's "
+             "that's what's let's"},
     {W_PREP, "of for at from in on with to by about among against into onto over "
              "under between including without toward towards across behind near "
              "within upon despite amid around through throughout during via per "

@@ -689,6 +689,13 @@ static bool tok_is(const doc_t *d, long i, const char *w)
     return true;
 }
 
+static bool ends_with(const doc_t *d, long i, const char *suffix)
+{
+    const tok_t *t = &d->t[i];
+    size_t n = strlen(suffix);
+    return t->len > n + 2 && memcmp(d->s + t->off + t->len - n, suffix, n) == 0;
+}
+
 static uint64_t tok_hash(const doc_t *d, size_t i, uint64_t h)
 {
     return hash_word(d->s + d->t[i].off, d->t[i].len, h);
@@ -710,6 +717,22 @@ static void find_titlecase(doc_t *d)
     d->head_titlecase = cap >= 3 && cap > 3 * low;
 }
 
+/* "WASHINGTON, June 10 (UPI) —" opening a paragraph names a place:
+ * its words are flagged as if quoted, so they never form a name. */
+static void skip_datelines(doc_t *d)
+{
+    for (size_t i = 0; i < d->nt; i++) {
+        const tok_t *t = &d->t[i];
+        if (!(t->flags & F_ACRO) || (i > 0 && d->t[i - 1].para == t->para))
+            continue;
+        nx_dateline_t dl;
+        if (!nx_dateline_scan(d->s + t->off, d->n - t->off, &dl))
+            continue;
+        for (size_t k = i; k < d->nt && d->t[k].off < t->off + dl.len; k++)
+            d->t[k].flags |= F_QUOTED;
+    }
+}
+
 static void mark_proper(doc_t *d)
 {
     size_t nw = 0;
@@ -728,11 +751,16 @@ static void mark_proper(doc_t *d)
             h->capmid++;
     }
     find_titlecase(d);
+    skip_datelines(d);
     for (size_t i = 0; i < d->nt; i++) {
         tok_t *t = &d->t[i];
         if (t->kind != K_WORD || !(t->flags & F_CAP))
             continue;
         uint32_t b = bits_of(d, i);
+        /* "Jun", "Mar": a month only before a day or with its period */
+        if ((b & W_TIME) && t->len == 3 && !(t->flags & F_PERIOD) &&
+            !(i + 1 < d->nt && d->t[i + 1].kind == K_NUM))
+            b &= ~(uint32_t)W_TIME;
         if (b & (W_FUNC | W_TIME | W_HE | W_SHE | W_THEY))
             continue;
         const hslot_t *h = htab_find(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
@@ -749,10 +777,14 @@ static void mark_proper(doc_t *d)
             if (lower > capmid)
                 continue;
             /* "Partisans on both sides warn": a plural never seen inside
-             * a sentence, before a lower-case word, is a common noun */
-            if (!capmid && t->len > 3 && d->s[t->off + t->len - 1] == 's' &&
-                d->s[t->off + t->len - 2] != 's' && !(t->flags & (F_ACRO | F_POSS)) &&
-                is_word(d, (long)i + 1) && (d->t[i + 1].flags & F_LOWER))
+             * a sentence, before a lower-case word, is a common noun;
+             * "Shortly after", "Back in 1999": nor is a word opening a
+             * sentence before a preposition or a time */
+            bool next_lower = is_word(d, (long)i + 1) && (d->t[i + 1].flags & F_LOWER);
+            if (!capmid && !(t->flags & (F_ACRO | F_POSS)) && next_lower &&
+                ((t->len > 3 && d->s[t->off + t->len - 1] == 's' && d->s[t->off + t->len - 2] != 's') ||
+                 (bits_of(d, i + 1) & (W_PREP | W_TIME)) || tok_is(d, (long)i + 1, "last") ||
+                 ends_with(d, (long)i, "ly")))
                 continue;
         }
         t->flags |= F_PROPER;
@@ -1147,6 +1179,10 @@ static bool clause_initial(const doc_t *d, const run_t *r)
     uint32_t b = bits_of(d, (size_t)k);
     if (b & W_PREP)
         return false;
+    /* "his Benghazi committee", "a Clinton aide": a modifier */
+    if ((b & W_DET) && !(tok_is(d, k, "the") || tok_is(d, k, "both") || tok_is(d, k, "all") ||
+                         tok_is(d, k, "either") || tok_is(d, k, "neither")))
+        return false;
     if (b & (W_CONJ | W_TITLE | W_DET | W_AUX))
         return true;
     return !(t->flags & F_LOWER) && !(t->flags & F_PROPER);
@@ -1300,13 +1336,6 @@ static bool subject_at(doc_t *d, long j, bool strict)
         return true;
     }
     return false;
-}
-
-static bool ends_with(const doc_t *d, long i, const char *suffix)
-{
-    const tok_t *t = &d->t[i];
-    size_t n = strlen(suffix);
-    return t->len > n + 2 && memcmp(d->s + t->off + t->len - n, suffix, n) == 0;
 }
 
 /* Skips leftwards over what may stand between a subject and its verb:
@@ -1570,7 +1599,8 @@ static bool subject_inverted(doc_t *d, long v)
 }
 
 /* The subject of a clause's second verb ("..., saying", "... and
- * says"): the name that opens the clause, if one does. */
+ * says"): the first name that can open the clause, if one does, before
+ * a verb ("In Iowa, Ann Lee stepped up her attacks, saying"). */
 static void clause_subject(doc_t *d, long v)
 {
     long k = v - 1;
@@ -1580,13 +1610,21 @@ static void clause_subject(doc_t *d, long v)
         return;
     if (blocks_scan(&d->t[k]))
         k++;
-    if (!is_word(d, k))
-        return;
-    bool the = tok_is(d, k, "the");
-    if (the)
-        k++;
-    long ri = is_word(d, k) ? d->t[k].run : -1;
-    if (ri < 0 || d->r[ri].a != (uint32_t)k)
+    long ri = -1;
+    bool the = false;
+    for (; k < v; k++) {
+        if (!is_word(d, k) || d->t[k].run < 0)
+            continue;
+        const run_t *r = &d->r[d->t[k].run];
+        if (r->a == (uint32_t)k && !after_prep(d, r) && clause_initial(d, r) &&
+            !(d->t[r->b].flags & F_POSS)) {
+            ri = d->t[k].run;
+            the = tok_is(d, k - 1, "the");
+            break;
+        }
+        k = (long)r->b;
+    }
+    if (ri < 0)
         return;
     /* "Trump campaign manager Corey Lewandowski": the last name of the
      * phrase; "The Florida senator": no name heads it */
@@ -1603,10 +1641,10 @@ static void clause_subject(doc_t *d, long v)
     }
     if (the && d->r[ri].kind != R_ORG)
         return;
-    bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER) &&
-                !(bits_of(d, (size_t)after) & (W_PREP | W_DET));
+    bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER) && !lower_of(d, after, W_DET);
     bool person = d->r[ri].na < d->r[ri].nb || (d->r[ri].ent >= 0 && d->e[d->r[ri].ent].person);
-    if (!verb && !(after < (long)d->nt && d->t[after].kind == K_COMMA && person))
+    bool insert = after < (long)d->nt && (d->t[after].kind == K_COMMA || d->t[after].kind == K_LPAR);
+    if (!verb && !(insert && person))
         return;
     attribute_run(d, ri);
 }
@@ -1696,12 +1734,15 @@ static void find_attributions(doc_t *d)
                 subject_inverted(d, v);         /* "“...,” he continued" */
             continue;
         }
+        if (tok_is(d, v, "reported") && tok_is(d, v + 1, "from"))
+            continue;           /* a byline: "Lee reported from Paris" */
         if (tok_is(d, v + 1, "by") && ends_with(d, v, "ed")) {
             subject_after(d, v + 2, false);
             continue;
         }
         if (b & W_PART) {
-            if (v > 0 && d->t[v - 1].kind == K_COMMA) {
+            if (v > 0 && (d->t[v - 1].kind == K_COMMA || d->t[v - 1].kind == K_DASH ||
+                          tok_is(d, v - 1, "by"))) {
                 if (!subject_inverted(d, v))
                     clause_subject(d, v);
                 continue;
@@ -1961,7 +2002,10 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     uint32_t b = bits_of(d, r->nb);
     if (!e->head_tok && (b & (W_GROUP | W_GENERIC | W_FUNC | W_TIME)) && r->na == r->nb)
         return false;
-    if (weak && (e->mentions < 2 || !e->person) && !e->said)
+    /* a name before a colon needs to be a known person, organisation or
+     * speaker, or at least be named like a person */
+    if (weak && !e->said && !(e->mentions >= 2 && (e->person || e->kind == R_ORG)) &&
+        !(e->kind != R_ORG && e->nwords >= 2 && !e->places))
         return false;
     return true;
 }
