@@ -36,6 +36,7 @@ enum {
     W_NOMINAL = 1u << 21,  /* nouns standing for an organisation: "the company" */
     W_THEY = 1u << 22,     /* they, them, we */
     W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
+    W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
 };
 
 struct nx_word_list {
@@ -117,7 +118,14 @@ static const struct nx_word_list nx_word_lists[] = {
             "laboratories foods products mills mining railroad railway pentagon "
             "commission secretariat cabinet kremlin institution observatory "
             "monitor gazette daily weekly channel broadcasting"},
-    {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation"},
+    {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation bancorp "
+             "bancshares"},
+    {W_KIND, "co corp inc ltd llc plc company corporation group department dept "
+             "ministry agency bureau office committee commission council board party "
+             "union association institute foundation center centre university college "
+             "court fund network service services authority exchange league federation "
+             "organization organisation bank coalition alliance club team church "
+             "industries holdings partners systems"},
     {W_ORGHEAD, "campaign administration government"},
     {W_NOMINAL, "company firm group bank campaign administration government "
                 "department ministry agency newspaper paper network"},

@@ -233,7 +233,7 @@ typedef struct htab {
 typedef struct doc {
     const char *s;
     size_t n, head_end;
-    bool head_titlecase;
+    bool head_titlecase, head_capitals;
     tok_t *t;
     size_t nt, capt;
     run_t *r;
@@ -705,7 +705,7 @@ static uint64_t tok_hash(const doc_t *d, size_t i, uint64_t h)
  * as part of a name only if the body capitalises it too. */
 static void find_titlecase(doc_t *d)
 {
-    size_t cap = 0, low = 0;
+    size_t cap = 0, low = 0, all = 0;
     for (size_t i = 0; i < d->nt && (d->t[i].flags & F_HEAD); i++) {
         if (d->t[i].kind != K_WORD || d->t[i].len < 4)
             continue;
@@ -713,8 +713,10 @@ static void find_titlecase(doc_t *d)
             cap++;
         else
             low++;
+        all += (d->t[i].flags & F_ACRO) != 0;
     }
     d->head_titlecase = cap >= 3 && cap > 3 * low;
+    d->head_capitals = d->head_titlecase && all * 2 > cap;
 }
 
 /* "WASHINGTON, June 10 (UPI) —" opening a paragraph names a place:
@@ -767,7 +769,9 @@ static void mark_proper(doc_t *d)
         uint32_t lower = h ? h->lower : 0, capmid = h ? h->capmid : 0;
         bool head = (t->flags & F_HEAD) && d->head_titlecase;
         if (head) {
-            if ((b & (W_CUE | W_GENERIC)) || (!capmid && !(b & W_TITLE) && !(t->flags & F_ACRO)))
+            /* an acronym stands out, unless the whole headline is capitals */
+            bool acro = (t->flags & F_ACRO) && !d->head_capitals;
+            if ((b & (W_CUE | W_GENERIC)) || (!capmid && !(b & W_TITLE) && !acro))
                 continue;
             if (lower > capmid)
                 continue;
@@ -816,7 +820,7 @@ static bool run_is_org(const doc_t *d, size_t a, size_t b)
         return false;
     if (bits_of(d, b) & (W_ORG | W_CORP))
         return true;
-    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD))
+    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD) && !d->t[b].w)
         return true;
     /* "Department of Justice", but not "Bank of America CEO Ann Lee" */
     bool of = false;
@@ -855,6 +859,11 @@ static void analyse_run(doc_t *d, run_t *r)
     if (lower_of(d, k, W_TITLE) && same_zone(d, (size_t)k, a)) {
         r->title = d->t[k].w;
         r->person = true;
+    }
+    /* "the Department", "Corp", "S": no name by themselves */
+    if (a == b && ((bits_of(d, a) & W_KIND) || d->t[a].len == 1)) {
+        r->kind = R_NONE;
+        return;
     }
     if (run_is_org(d, a, b)) {
         r->kind = R_ORG;
@@ -912,6 +921,17 @@ static void analyse_run(doc_t *d, run_t *r)
         r->kind = R_PERSON;
 }
 
+/* Whether the capitalised words from token k on reach a word of the
+ * given classes: "Exchange Commission" after "Securities and". */
+static bool reaches(const doc_t *d, size_t k, uint32_t bits)
+{
+    for (size_t m = k; m < k + 5 && proper(d, (long)m) && same_zone(d, k, m); m++) {
+        if (bits_of(d, m) & bits)
+            return true;
+    }
+    return false;
+}
+
 static void build_runs(doc_t *d)
 {
     for (size_t i = 0; i < d->nt && !d->oom; i++) {
@@ -924,10 +944,24 @@ static void build_runs(doc_t *d)
          * first word of a complement. */
         size_t complement = 0;
         for (;;) {
-            if (d->t[j].flags & F_POSS)
-                break;
-            bool office = (bits_of(d, j) & (W_TITLE | W_ORG)) || complement == j;
             size_t k = j + 1;
+            /* "Moody's Investors Service Inc": a possessive inside a
+             * company's name */
+            if (d->t[j].flags & F_POSS) {
+                if (reaches(d, k, W_CORP) && same_zone(d, j, k)) {
+                    j = k;
+                    continue;
+                }
+                break;
+            }
+            bool office = (bits_of(d, j) & (W_TITLE | W_ORG)) || complement == j;
+            /* "Securities and Exchange Commission", "Procter and Gamble Co" */
+            if ((tok_is(d, (long)k, "and") || (d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&')) &&
+                !(bits_of(d, j) & (W_KIND | W_CORP)) && same_zone(d, j, k + 1) &&
+                reaches(d, k + 1, W_ORG | W_CORP)) {
+                j = k + 1;
+                continue;
+            }
             if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {
                 j = k;
                 continue;
@@ -1012,24 +1046,48 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
     return (int32_t)d->ne++;
 }
 
-/* "Hillary" alone, when the article names exactly one Hillary in full
- * and nobody with that surname, stands for her. */
-static void alias_given_names(doc_t *d)
+/* Short names: "Hillary" alone, when the article names exactly one
+ * Hillary in full and nobody with that surname, stands for her; "Ford",
+ * when it names exactly one company Ford-something, for the company. */
+static void alias_short_names(doc_t *d)
 {
     const uint64_t given = UINT64_C(0x2545f4914f6cdd1d);
     for (size_t i = 0; i < d->ne; i++) {
         const entity_t *e = &d->e[i];
-        if (e->kind == R_ORG || e->nwords < 2)
-            continue;
-        hslot_t *h = htab_slot(&d->ents, (e->first ^ given) | 1);
-        h->ent = h->ent == -1 ? (int32_t)i : -2;
+        const run_t *r = &d->r[e->best];
+        if (e->kind != R_ORG && e->nwords >= 2 && e->person) {
+            hslot_t *h = htab_slot(&d->ents, (e->first ^ given) | 1);
+            h->ent = h->ent == -1 ? (int32_t)i : -2;
+        } else if (e->kind == R_ORG && !e->head_tok && r->na < r->nb && (bits_of(d, r->nb) & W_CORP)) {
+            /* "Ford" and "Ford Motor" for "Ford Motor Co" */
+            size_t z = r->nb;
+            while (z > r->na && (bits_of(d, z) & (W_CORP | W_KIND)))
+                z--;
+            for (size_t k = r->na; k <= z; k++) {
+                uint64_t stem = NX_HASH64_INIT;
+                for (size_t m = r->na; m <= k; m++)
+                    stem = tok_hash(d, m, stem);
+                hslot_t *h = htab_slot(&d->ents, (stem ^ given) | 1);
+                h->ent = h->ent == -1 ? (int32_t)i : -2;
+                if (k >= r->na + 2)
+                    break;
+            }
+        }
     }
     for (size_t i = 0; i < d->ne; i++) {
         entity_t *e = &d->e[i];
-        if (e->kind == R_ORG || e->nwords != 1)
+        const run_t *r = &d->r[e->best];
+        if (e->kind == R_ORG || e->head_tok || r->nb - r->na > 2)
             continue;
-        const hslot_t *h = htab_find(&d->ents, (e->key ^ given) | 1);
-        if (h && h->ent >= 0 && d->e[h->ent].key != e->key && d->e[h->ent].person)
+        uint64_t words = NX_HASH64_INIT;
+        for (size_t m = r->na; m <= r->nb; m++)
+            words = tok_hash(d, m, words);
+        const hslot_t *h = htab_find(&d->ents, (words ^ given) | 1);
+        if (!h || h->ent < 0 || h->ent == (int32_t)i)
+            continue;
+        const entity_t *full = &d->e[h->ent];
+        if ((full->kind != R_ORG && e->nwords == 1 && full->key != e->key) ||
+            (full->kind == R_ORG && !e->person))
             e->alias = h->ent;
     }
 }
@@ -1041,14 +1099,12 @@ static int32_t final_entity(const doc_t *d, int32_t e)
 
 /* Groups runs into entities: a lone surname joins the person last
  * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
-static void link_entities(doc_t *d)
+static void link_run(doc_t *d, size_t i)
 {
-    if (!htab_init(d, &d->ents, 2 * d->nr))    /* names, compounds, given names */
-        return;
-    for (size_t i = 0; i < d->nr && !d->oom; i++) {
+    {
         run_t *r = &d->r[i];
         if (r->kind == R_NONE)
-            continue;
+            return;
         uint64_t key, first;
         uint32_t nw;
         run_key(d, r, &key, &first, &nw);
@@ -1086,6 +1142,7 @@ static void link_entities(doc_t *d)
             found = new_entity(d, i, key, first, nw);
             if (found < 0)
                 return;
+            r = &d->r[i];
         } else {
             entity_t *e = &d->e[found];
             if (nw > e->nwords) {
@@ -1117,7 +1174,21 @@ static void link_entities(doc_t *d)
         if (r->sex && !e->sex)
             e->sex = r->sex;
     }
-    alias_given_names(d);
+}
+
+/* Groups the runs of the body, then those of the headline, whose all
+ * capitals or title case ("BAKER SAYS") are then matched to the body's
+ * names. */
+static void link_entities(doc_t *d)
+{
+    if (!htab_init(d, &d->ents, 3 * d->nr))    /* names, compounds, short names */
+        return;
+    for (int head = 0; head < 2; head++)
+        for (size_t i = 0; i < d->nr && !d->oom; i++)
+            if (((d->t[d->r[i].a].flags & F_HEAD) != 0) == (head == 1))
+                link_run(d, i);
+    if (!d->oom)
+        alias_short_names(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1295,6 +1366,11 @@ static bool subject_at(doc_t *d, long j, bool strict)
     if (!is_word(d, j) || (d->t[j].flags & F_QUOTED))
         return false;
     long ri = run_ending(d, j);
+    if (ri >= 0 && d->r[ri].kind == R_NONE && d->r[ri].a == d->r[ri].b &&
+        (bits_of(d, (size_t)j) & W_KIND) && tok_is(d, j - 1, "the")) {
+        add_attr(d, A_NOMINAL, (size_t)j, -1, d->t[j].w, 0);   /* "the Bank said" */
+        return true;
+    }
     if (ri >= 0) {
         const run_t *r = &d->r[ri];
         /* "of Columbia, South Carolina says": still the place phrase */
@@ -1980,15 +2056,20 @@ static void resolve(doc_t *d)
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
+/* Appends the text of tokens a..z as written, spaces collapsed. */
 static void add_words(const doc_t *d, nx_buf_t *b, size_t a, size_t z)
 {
-    for (size_t i = a; i <= z; i++) {
-        const tok_t *t = &d->t[i];
-        if (t->kind != K_WORD)
-            continue;
-        if (b->len)
+    if (b->len)
+        nx_buf_addc(b, ' ');
+    const char *p = d->s + d->t[a].off, *end = d->s + d->t[z].off + d->t[z].len;
+    while (p < end) {
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+            while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+                p++;
             nx_buf_addc(b, ' ');
-        nx_buf_add(b, d->s + t->off, t->len);
+            continue;
+        }
+        nx_buf_addc(b, *p++);
     }
 }
 
