@@ -37,6 +37,7 @@ enum {
     W_THEY = 1u << 22,     /* they, them, we */
     W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
     W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
+    W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
 };
 
 struct nx_word_list {
@@ -98,7 +99,10 @@ static const struct nx_word_list nx_word_lists[] = {
               "councilwoman=councilman alderman lawmaker legislator prosecutor "
               "chancellor-elect secretary-general governor-elect senator-elect "
               "executive administrator provost dean ombudsman diplomat envoy former "
-              "acting interim outgoing incoming retired hopeful"},
+              "acting interim outgoing incoming retired hopeful principal councillor=councilman "
+              "councilor=councilman canon"},
+    {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
+                 "sheriff cardinal chief pope coach host counsel"},
     {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
              "councilman alderman he him his"},
     {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "

@@ -903,11 +903,12 @@ static void analyse_run(doc_t *d, run_t *r)
         /* "Republican Ted Cruz": a party or people as a modifier */
         while (r->na < b && (bits_of(d, r->na) & W_GROUP))
             r->na++;
-        if (bits_of(d, b) & W_TITLE) {
-            if (a == b || (bits_of(d, b - 1) & W_TITLE)) {
-                r->kind = R_NONE;   /* "President", "Vice President" */
-                return;
-            }
+        /* "President", "Vice President", "OSCE Envoy": an office; but
+         * "Steve King" is a name */
+        if ((bits_of(d, b) & W_TITLE) &&
+            (a == b || (bits_of(d, b - 1) & W_TITLE) || !(bits_of(d, b) & W_NAMELIKE))) {
+            r->kind = R_NONE;
+            return;
         }
     }
     if (bits_of(d, r->nb) & W_GROUP) {
@@ -1379,8 +1380,9 @@ static bool subject_at(doc_t *d, long j, bool strict)
             if (p >= 0 && person_before_place(d, &d->r[p]) >= 0)
                 r = &d->r[ri = p];
         }
-        if (after_prep(d, r)) {
-            /* "Joel Pollak of the Heritage Foundation said" */
+        if (after_prep(d, r) || after_prep(d, &d->r[coordination_start(d, ri)])) {
+            /* "Joel Pollak of the Heritage Foundation said", "people in
+             * Virginia and Maryland reported" */
             long p = person_before_place(d, r);
             if (p < 0)
                 return false;
