@@ -30,8 +30,8 @@
 /* Word classes                                                        */
 /* ------------------------------------------------------------------ */
 
-#define WORD_MAX 24
-#define MAX_TEXT (UINT32_C(1) << 30)             /* longer words are in no class */
+#define WORD_MAX 24             /* longer words are in no class */
+#define MAX_TEXT (UINT32_C(1) << 30)    /* offsets are 32-bit */
 
 typedef struct wentry {
     char w[WORD_MAX];
@@ -121,7 +121,7 @@ static void words_init(void)
  * with a typographic apostrophe read as a plain one. */
 static const wentry_t *word_lookup(const char *s, size_t n)
 {
-    wentry_t key;
+    char key[WORD_MAX];
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -134,14 +134,14 @@ static const wentry_t *word_lookup(const char *s, size_t n)
         }
         if (k + 1 >= WORD_MAX)
             return NULL;
-        key.w[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        key[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
     }
     if (k == 0)
         return NULL;
-    size_t h = (size_t)word_hash(key.w, k) & (WINDEX_SIZE - 1);
+    size_t h = (size_t)word_hash(key, k) & (WINDEX_SIZE - 1);
     for (; windex[h]; h = (h + 1) & (WINDEX_SIZE - 1)) {
         const wentry_t *e = &wtab[windex[h] - 1];
-        if (e->len == k && memcmp(e->w, key.w, k) == 0)
+        if (e->len == k && memcmp(e->w, key, k) == 0)
             return e;
     }
     return NULL;
@@ -227,7 +227,8 @@ typedef struct hslot {
 
 typedef struct htab {
     hslot_t *s;
-    size_t cap;             /* power of two */
+    size_t cap, used;       /* cap: a power of two, at least twice used */
+    unsigned shift;         /* 64 - log2(cap) */
 } htab_t;
 
 typedef struct doc {
@@ -261,45 +262,92 @@ static bool grow(doc_t *d, void **p, size_t *cap, size_t n, size_t size)
     return true;
 }
 
-static bool htab_init(doc_t *d, htab_t *h, size_t n)
+static bool htab_alloc(doc_t *d, htab_t *h, size_t cap, unsigned shift)
 {
-    size_t cap = 64;
-    while (cap < 2 * n + 16)
-        cap *= 2;
     h->s = calloc(cap, sizeof *h->s);
     h->cap = cap;
+    h->shift = shift;
+    h->used = 0;
     if (!h->s)
         d->oom = true;
     return h->s != NULL;
 }
 
-/* The slot of key k (0 never occurs: keys have their low bit set),
- * claimed if new. */
-static hslot_t *htab_slot(htab_t *h, uint64_t k)
+/* A table for about n keys; it grows if more come. */
+static bool htab_init(doc_t *d, htab_t *h, size_t n)
 {
-    size_t i = (size_t)k & (h->cap - 1);
-    while (h->s[i].h && h->s[i].h != k)
-        i = (i + 1) & (h->cap - 1);
-    if (!h->s[i].h) {
-        h->s[i].h = k;
-        h->s[i].ent = -1;
+    size_t cap = 64;
+    unsigned shift = 58;
+    while (cap < 2 * n + 16) {
+        cap *= 2;
+        shift--;
     }
-    return &h->s[i];
+    return htab_alloc(d, h, cap, shift);
+}
+
+/* Fibonacci hashing spreads keys whose low bits agree. */
+static size_t htab_home(const htab_t *h, uint64_t k)
+{
+    return (size_t)((k * UINT64_C(0x9e3779b97f4a7c15)) >> h->shift);
 }
 
 static const hslot_t *htab_find(const htab_t *h, uint64_t k)
 {
-    size_t i = (size_t)k & (h->cap - 1);
+    size_t i = htab_home(h, k);
     while (h->s[i].h && h->s[i].h != k)
         i = (i + 1) & (h->cap - 1);
     return h->s[i].h ? &h->s[i] : NULL;
 }
 
-/* Case-blind hash of a word, apostrophes and periods ignored. */
+static bool htab_grow(doc_t *d, htab_t *h)
+{
+    htab_t old = *h;
+    if (!htab_alloc(d, h, old.cap * 2, old.shift - 1)) {
+        *h = old;
+        return false;
+    }
+    for (size_t i = 0; i < old.cap; i++) {
+        if (!old.s[i].h)
+            continue;
+        size_t j = htab_home(h, old.s[i].h);
+        while (h->s[j].h)
+            j = (j + 1) & (h->cap - 1);
+        h->s[j] = old.s[i];
+        h->used++;
+    }
+    free(old.s);
+    return true;
+}
+
+/* The slot of key k (0 never occurs: keys have their low bit set),
+ * claimed if new; NULL when out of memory.  The pointer is good until
+ * the next claim. */
+static hslot_t *htab_slot(doc_t *d, htab_t *h, uint64_t k)
+{
+    if (2 * (h->used + 1) > h->cap && !htab_grow(d, h))
+        return NULL;
+    size_t i = htab_home(h, k);
+    while (h->s[i].h && h->s[i].h != k)
+        i = (i + 1) & (h->cap - 1);
+    if (!h->s[i].h) {
+        h->s[i].h = k;
+        h->s[i].ent = -1;
+        h->used++;
+    }
+    return &h->s[i];
+}
+
+/* Case-blind hash of a word, apostrophes and periods ignored ("O’Neil"
+ * is "O'Neil", "U.S." is "US"). */
 static uint64_t hash_word(const char *s, size_t n, uint64_t h)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            i += 2;
+            continue;
+        }
         if (c == '.' || c == '\'')
             continue;
         if (c >= 'A' && c <= 'Z')
@@ -473,7 +521,8 @@ static bool opens_at(const char *s, size_t i)
     if (c == ' ' || c == '\n' || c == '\t' || c == '(' || c == '[' || c == '{' || c == '/')
         return true;
     /* after an em or en dash or a no-break space */
-    return i >= 2 && ((c == 0x94 || c == 0x93) && (unsigned char)s[i - 2] == 0x80);
+    return i >= 2 && (((c == 0x94 || c == 0x93) && (unsigned char)s[i - 2] == 0x80) ||
+                      (c == 0xa0 && (unsigned char)s[i - 2] == 0xc2));
 }
 
 static void tokenize(doc_t *d)
@@ -740,13 +789,15 @@ static void mark_proper(doc_t *d)
     size_t nw = 0;
     for (size_t i = 0; i < d->nt; i++)
         nw += d->t[i].kind == K_WORD;
-    if (!htab_init(d, &d->forms, nw))
+    if (!htab_init(d, &d->forms, nw / 2))
         return;
     for (size_t i = 0; i < d->nt; i++) {
         const tok_t *t = &d->t[i];
         if (t->kind != K_WORD || (t->flags & F_HEAD))
             continue;
-        hslot_t *h = htab_slot(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        hslot_t *h = htab_slot(d, &d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        if (!h)
+            return;
         if (t->flags & F_LOWER)
             h->lower++;
         else if (!(t->flags & F_START))
@@ -1041,7 +1092,9 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
     e->kind = d->r[run].kind;
     e->first_tok = e->last_tok = d->r[run].a;
     e->alias = -1;
-    hslot_t *h = htab_slot(&d->ents, key);
+    hslot_t *h = htab_slot(d, &d->ents, key);
+    if (!h)
+        return -1;
     e->next = h->ent;
     h->ent = (int32_t)d->ne;
     return (int32_t)d->ne++;
@@ -1057,7 +1110,9 @@ static void alias_short_names(doc_t *d)
         const entity_t *e = &d->e[i];
         const run_t *r = &d->r[e->best];
         if (e->kind != R_ORG && e->nwords >= 2 && e->person) {
-            hslot_t *h = htab_slot(&d->ents, (e->first ^ given) | 1);
+            hslot_t *h = htab_slot(d, &d->ents, (e->first ^ given) | 1);
+            if (!h)
+                return;
             h->ent = h->ent == -1 ? (int32_t)i : -2;
         } else if (e->kind == R_ORG && !e->head_tok && r->na < r->nb && (bits_of(d, r->nb) & W_CORP)) {
             /* "Ford" and "Ford Motor" for "Ford Motor Co" */
@@ -1068,7 +1123,9 @@ static void alias_short_names(doc_t *d)
                 uint64_t stem = NX_HASH64_INIT;
                 for (size_t m = r->na; m <= k; m++)
                     stem = tok_hash(d, m, stem);
-                hslot_t *h = htab_slot(&d->ents, (stem ^ given) | 1);
+                hslot_t *h = htab_slot(d, &d->ents, (stem ^ given) | 1);
+                if (!h)
+                    return;
                 h->ent = h->ent == -1 ? (int32_t)i : -2;
                 if (k >= r->na + 2)
                     break;
@@ -1102,79 +1159,79 @@ static int32_t final_entity(const doc_t *d, int32_t e)
  * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
 static void link_run(doc_t *d, size_t i)
 {
-    {
-        run_t *r = &d->r[i];
-        if (r->kind == R_NONE)
-            return;
-        uint64_t key, first;
-        uint32_t nw;
-        run_key(d, r, &key, &first, &nw);
-        const hslot_t *h = htab_find(&d->ents, key);
-        int32_t found = -1;
-        if (r->kind == R_ORG && r->a == r->b && (d->t[r->a].flags & F_ACRO)) {
-            /* "TRUMP:" in a transcript is a surname, not an acronym */
-            uint64_t pk, pf;
-            uint32_t pn;
-            r->kind = R_PERSON;
-            run_key(d, r, &pk, &pf, &pn);
-            const hslot_t *ph = htab_find(&d->ents, pk);
-            if (ph && ph->ent >= 0 && d->e[ph->ent].kind != R_ORG) {
-                key = pk, first = pf, nw = pn, h = ph;
-            } else {
-                r->kind = R_ORG;
-            }
-        }
-        if (h && r->kind != R_ORG) {
-            int32_t best = -1;
-            for (int32_t e = h->ent; e >= 0; e = d->e[e].next) {
-                const entity_t *x = &d->e[e];
-                if (x->kind == R_ORG)
-                    continue;
-                if (nw <= 1 || x->nwords <= 1 || x->first == first) {
-                    if (best < 0 || x->last_tok > d->e[best].last_tok)
-                        best = e;
-                }
-            }
-            found = best;
-        } else if (h) {
-            found = h->ent;
-        }
-        if (found < 0) {
-            found = new_entity(d, i, key, first, nw);
-            if (found < 0)
-                return;
-            r = &d->r[i];
+    run_t *r = &d->r[i];
+    if (r->kind == R_NONE)
+        return;
+    uint64_t key, first;
+    uint32_t nw;
+    run_key(d, r, &key, &first, &nw);
+    const hslot_t *h = htab_find(&d->ents, key);
+    int32_t found = -1;
+    if (r->kind == R_ORG && r->a == r->b && (d->t[r->a].flags & F_ACRO)) {
+        /* "TRUMP:" in a transcript is a surname, not an acronym */
+        uint64_t pk, pf;
+        uint32_t pn;
+        r->kind = R_PERSON;
+        run_key(d, r, &pk, &pf, &pn);
+        const hslot_t *ph = htab_find(&d->ents, pk);
+        if (ph && ph->ent >= 0 && d->e[ph->ent].kind != R_ORG) {
+            key = pk, first = pf, nw = pn, h = ph;
         } else {
-            entity_t *e = &d->e[found];
-            if (nw > e->nwords) {
-                if (e->nwords == 1 && nw >= 2)
-                    e->person = true;   /* the surname stood alone */
-                e->best = (uint32_t)i;
-                e->nwords = nw;
-                e->first = first;
-            } else if (nw == 1 && e->nwords >= 2) {
-                e->person = true;
-            }
-            if (r->kind == R_PERSON)
-                e->kind = R_PERSON;
+            r->kind = R_ORG;
         }
-        entity_t *e = &d->e[found];
-        r->ent = found;
-        e->last_tok = r->a;
-        e->mentions++;
-        long p = (long)r->a - 1;
-        if (tok_is(d, p, "the"))
-            p--;
-        if (tok_is(d, p, "in") || tok_is(d, p, "at") || tok_is(d, p, "from") || tok_is(d, p, "to") ||
-            tok_is(d, p, "near") || tok_is(d, p, "across") || tok_is(d, p, "outside"))
-            e->places++;
-        if (r->person)
-            e->person = true;
-        if (r->title && !e->title)
-            e->title = r->title;
-        if (r->sex && !e->sex)
-            e->sex = r->sex;
     }
+    if (h && r->kind != R_ORG) {
+        int32_t best = -1;
+        /* bounded: a text naming thousands of Smiths stays linear */
+        int guard = 0;
+        for (int32_t e = h->ent; e >= 0 && guard < 16; e = d->e[e].next, guard++) {
+            const entity_t *x = &d->e[e];
+            if (x->kind == R_ORG)
+                continue;
+            if (nw <= 1 || x->nwords <= 1 || x->first == first) {
+                if (best < 0 || x->last_tok > d->e[best].last_tok)
+                    best = e;
+            }
+        }
+        found = best;
+    } else if (h) {
+        found = h->ent;
+    }
+    if (found < 0) {
+        found = new_entity(d, i, key, first, nw);
+        if (found < 0)
+            return;
+        r = &d->r[i];
+    } else {
+        entity_t *e = &d->e[found];
+        if (nw > e->nwords) {
+            if (e->nwords == 1 && nw >= 2)
+                e->person = true;   /* the surname stood alone */
+            e->best = (uint32_t)i;
+            e->nwords = nw;
+            e->first = first;
+        } else if (nw == 1 && e->nwords >= 2) {
+            e->person = true;
+        }
+        if (r->kind == R_PERSON)
+            e->kind = R_PERSON;
+    }
+    entity_t *e = &d->e[found];
+    r->ent = found;
+    e->last_tok = r->a;
+    e->mentions++;
+    long p = (long)r->a - 1;
+    if (tok_is(d, p, "the"))
+        p--;
+    if (tok_is(d, p, "in") || tok_is(d, p, "at") || tok_is(d, p, "from") || tok_is(d, p, "to") ||
+        tok_is(d, p, "near") || tok_is(d, p, "across") || tok_is(d, p, "outside"))
+        e->places++;
+    if (r->person)
+        e->person = true;
+    if (r->title && !e->title)
+        e->title = r->title;
+    if (r->sex && !e->sex)
+        e->sex = r->sex;
 }
 
 /* Groups the runs of the body, then those of the headline, whose all
@@ -1182,7 +1239,7 @@ static void link_run(doc_t *d, size_t i)
  * names. */
 static void link_entities(doc_t *d)
 {
-    if (!htab_init(d, &d->ents, 3 * d->nr))    /* names, compounds, short names */
+    if (!htab_init(d, &d->ents, d->nr))
         return;
     for (int head = 0; head < 2; head++)
         for (size_t i = 0; i < d->nr && !d->oom; i++)
@@ -1863,12 +1920,13 @@ static int32_t entity_for_compound(doc_t *d, size_t run, size_t head)
     for (size_t i = r->na; i <= r->nb; i++)
         key = tok_hash(d, i, key);
     key = tok_hash(d, head, key);
-    hslot_t *h = htab_slot(&d->ents, key);
+    hslot_t *h = htab_slot(d, &d->ents, key);
+    if (!h)
+        return -1;
     if (h->ent >= 0)
         return h->ent;
     if (!grow(d, (void **)&d->e, &d->cape, d->ne, sizeof *d->e))
         return -1;
-    h = htab_slot(&d->ents, key);      /* the table did not move, but be plain */
     entity_t *e = &d->e[d->ne];
     memset(e, 0, sizeof *e);
     e->best = (uint32_t)run;
@@ -2098,9 +2156,8 @@ static bool emit(doc_t *d, nx_strv_t *out)
     nx_buf_t b;
     nx_buf_init(&b);
     htab_t seen;
-    if (!htab_init(d, &seen, d->na)) {
+    if (!htab_init(d, &seen, d->na))
         return false;
-    }
     bool ok = true;
     for (size_t i = 0; i < d->na && ok; i++) {
         const attr_t *a = &d->a[i];
@@ -2124,7 +2181,11 @@ static bool emit(doc_t *d, nx_strv_t *out)
         }
         if (!b.len)
             continue;
-        hslot_t *h = htab_slot(&seen, hash_word(b.data, b.len, NX_HASH64_INIT));
+        hslot_t *h = htab_slot(d, &seen, hash_word(b.data, b.len, NX_HASH64_INIT));
+        if (!h) {
+            ok = false;
+            break;
+        }
         if (h->ent >= 0)
             continue;
         h->ent = 1;
@@ -2137,6 +2198,8 @@ static bool emit(doc_t *d, nx_strv_t *out)
 
 /* ------------------------------------------------------------------ */
 
+/* Entities named as the subject of a cue: a two-word name that speaks is
+ * a person's (what a pronoun may refer to). */
 static void mark_said(doc_t *d)
 {
     for (size_t i = 0; i < d->na; i++)
