@@ -1008,9 +1008,10 @@ static void build_runs(doc_t *d)
             }
             bool office = (bits_of(d, j) & (W_TITLE | W_ORG)) || complement == j;
             /* "Securities and Exchange Commission", "Procter and Gamble Co" */
-            if ((tok_is(d, (long)k, "and") || (d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&')) &&
-                !(bits_of(d, j) & (W_KIND | W_CORP)) && same_zone(d, j, k + 1) &&
-                reaches(d, k + 1, W_ORG | W_CORP)) {
+            bool and = tok_is(d, (long)k, "and") ||
+                       (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
+            if (and && !(bits_of(d, j) & (W_KIND | W_CORP)) && reaches(d, k + 1, W_ORG | W_CORP) &&
+                same_zone(d, j, k + 1)) {
                 j = k + 1;
                 continue;
             }
