@@ -1526,12 +1526,39 @@ static long run_before(const doc_t *d, long k)
     return run_ending(d, j);
 }
 
+/* The name that a phrase inserted between the commas (or dashes) at
+ * open and close consists of, with names coordinated in it and a place
+ * after it: ", Ann Lee," ", Ann Lee and Bo Ray," ", David Lee of Clemson
+ * University," "-- John Lee, who lost in 2008 --".  -1 if it is not one. */
+static long inserted_name(const doc_t *d, long open, long close)
+{
+    long inner = is_word(d, open + 1) ? d->t[open + 1].run : -1;
+    if (inner < 0 || d->r[inner].a != (uint32_t)open + 1 || d->r[inner].kind == R_ORG)
+        return -1;
+    long end = d->r[inner].b;
+    bool place = false;
+    for (long k = end + 1; k < close; k++) {
+        if (d->t[k].kind == K_COMMA || d->t[k].kind == K_DASH || d->t[k].kind == K_LPAR ||
+            tok_is(d, k, "who"))
+            break;
+        if (tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") || tok_is(d, k, "in"))
+            place = true;
+        else if (tok_is(d, k, "and"))
+            place = false;
+        else if (d->t[k].run >= 0 && !place)
+            end = k = d->r[d->t[k].run].b;
+        else if (d->t[k].run < 0 && !tok_is(d, k, "the"))
+            return -1;
+    }
+    return (d->t[end].flags & F_POSS) ? -1 : run_ending(d, end);
+}
+
 /* A subject before an inserted phrase that ends at token j (a comma,
  * dash or bracket): "Rutte, the NATO chief, said"; "Christopher Lee, the
  * president of the union, which backs Ms. Ray, said" (the outermost name
  * that can open the clause); "his spokesman, Jon Doe, said" and "a
  * candidate -- John McCain, who lost in 2008 -- said" (the name that
- * opens the inserted phrase). */
+ * makes up the inserted phrase). */
 static bool appositive(doc_t *d, long j, bool strict)
 {
     long best = -1, nearest = -1;
@@ -1552,40 +1579,24 @@ static bool appositive(doc_t *d, long j, bool strict)
             !(d->t[d->r[ri].b].flags & F_POSS))
             best = ri;
     }
+    long inner = nearest >= 1 ? inserted_name(d, nearest, j) : -1;
+    /* "her opponent, Bo Ray, said": the name describes a noun before it */
+    if (inner >= 0 && is_word(d, nearest - 1) && (d->t[nearest - 1].flags & F_LOWER) &&
+        !lower_of(d, nearest - 1, W_PREP)) {
+        attribute_run(d, inner);
+        return true;
+    }
     if (best >= 0) {
         attribute_run(d, best);
         return true;
     }
-    if (nearest < 1)
-        return false;
-    long inner = is_word(d, nearest + 1) ? d->t[nearest + 1].run : -1;
-    if (inner >= 0 && d->r[inner].a == (uint32_t)nearest + 1 && d->r[inner].kind != R_ORG &&
-        (is_word(d, nearest - 1) || d->t[nearest - 1].kind == K_RPAR) &&
+    if (inner >= 0 && (is_word(d, nearest - 1) || d->t[nearest - 1].kind == K_RPAR) &&
         !lower_of(d, nearest - 1, W_PREP)) {
-        long end = d->r[inner].b;
-        bool place = false;
-        /* the whole inserted name, with names coordinated in it and a
-         * place after it: ", David Lee of Clemson University," */
-        for (long k = end + 1; k < j; k++) {
-            if (d->t[k].kind == K_COMMA || d->t[k].kind == K_DASH || d->t[k].kind == K_LPAR ||
-                tok_is(d, k, "who"))
-                break;
-            if (tok_is(d, k, "of") || tok_is(d, k, "from") || tok_is(d, k, "at") || tok_is(d, k, "in"))
-                place = true;
-            else if (tok_is(d, k, "and"))
-                place = false;
-            else if (d->t[k].run >= 0 && !place)
-                end = k = d->r[d->t[k].run].b;
-            else if (d->t[k].run < 0 && !tok_is(d, k, "the"))
-                return false;
-        }
-        if (d->t[end].flags & F_POSS)
-            return false;
-        attribute_run(d, run_ending(d, end));
+        attribute_run(d, inner);
         return true;
     }
     uint8_t sex;
-    if (is_pronoun(d, nearest - 1, &sex) && !strict) {
+    if (nearest >= 1 && is_pronoun(d, nearest - 1, &sex) && !strict) {
         add_attr(d, A_PRONOUN, (size_t)nearest - 1, -1, NULL, sex);
         return true;
     }

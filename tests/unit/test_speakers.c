@@ -181,10 +181,34 @@ static void reported_speech_verbs(void **state)
     expect(NULL, "Nora Fisk was told to wait.", "");
 }
 
+static void wire_copy_conventions(void **state)
+{
+    (void)state;
+    /* a dateline names a place; a byline credits a reporter */
+    expect(NULL, "LISBON, May 3 (Wire) " DASH " The minister, a former docker, said the port "
+                 "would reopen.", "");
+    expect(NULL, "Port workers walked out, union leader Rosa Lima said.\n\n"
+                 "Tom Hale reported from Lisbon.", "Rosa Lima");
+    /* the name inserted after a noun, not a name further back */
+    expect(NULL, "Ann Lee won in Ohio, while her opponent, Bob Ray, wants a recount.", "Bob Ray");
+    /* a headline in capitals, matched to the body's names */
+    expect("LIMA SAYS STRIKE WILL SPREAD", "Union leader Rosa Lima said the strike would spread.",
+           "Rosa Lima");
+    /* a company, then its short name and "the company" */
+    expect(NULL, "Brightwater Holdings Inc said profits fell. Brightwater said it would cut jobs.",
+           "Brightwater Holdings Inc");
+    expect(NULL, "The Securities and Exchange Commission said it would review the deal.",
+           "Securities and Exchange Commission");
+    expect(NULL, "Rates rose, the Reserve Bank of Fiji said.\n\nThe Bank said more rises could "
+                 "follow.", "Reserve Bank of Fiji");
+}
+
 static void odd_input_does_not_crash(void **state)
 {
     (void)state;
     expect(NULL, "", "");
+    expect(NULL, "Ruth Ames said so to Acme and", "Ruth Ames");
+    expect(NULL, "Talks with Moody's and", "");
     expect("", "", "");
     expect(NULL, "\xe2\x80\x9c\xe2\x80\x9c\xe2\x80\x9d said said , , :: \" ' ( ) " DASH, "");
     expect(NULL, LQ "Unclosed quote from Ann Lee said", "");
@@ -265,6 +289,7 @@ int main(void)
         cmocka_unit_test(order_and_once_each),
         cmocka_unit_test(appositives_and_inserts),
         cmocka_unit_test(reported_speech_verbs),
+        cmocka_unit_test(wire_copy_conventions),
         cmocka_unit_test(odd_input_does_not_crash),
         cmocka_unit_test(seed_article),
     };
