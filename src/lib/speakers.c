@@ -814,6 +814,10 @@ static void mark_proper(doc_t *d)
         if ((b & W_TIME) && t->len == 3 && !(t->flags & F_PERIOD) &&
             !(i + 1 < d->nt && d->t[i + 1].kind == K_NUM))
             b &= ~(uint32_t)W_TIME;
+        if (t->flags & F_INITIAL) {
+            t->flags |= F_PROPER;       /* "A." in "James A. Lewis" is no article */
+            continue;
+        }
         if (b & (W_FUNC | W_TIME | W_HE | W_SHE | W_THEY))
             continue;
         const hslot_t *h = htab_find(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
@@ -836,7 +840,7 @@ static void mark_proper(doc_t *d)
              * "Shortly after", "Back in 1999": nor is a word opening a
              * sentence before a preposition or a time */
             bool next_lower = is_word(d, (long)i + 1) && (d->t[i + 1].flags & F_LOWER);
-            if (!capmid && !(t->flags & (F_ACRO | F_POSS)) && next_lower &&
+            if (!capmid && !(t->flags & (F_ACRO | F_POSS)) && next_lower && !(b & (W_TITLE | W_ORG)) &&
                 ((t->len > 3 && d->s[t->off + t->len - 1] == 's' && d->s[t->off + t->len - 2] != 's') ||
                  (bits_of(d, i + 1) & (W_PREP | W_TIME)) || tok_is(d, (long)i + 1, "last") ||
                  ends_with(d, (long)i, "ly")))
@@ -1876,6 +1880,15 @@ static void find_attributions(doc_t *d)
         if (!(t->flags & F_LOWER) && !head)
             continue;
         uint32_t b = bits_of(d, (size_t)v);
+        /* "Lee believes that ...", "Lee decided that ...": a verb with a
+         * clause for its object reports what the subject holds */
+        if (!(b & (W_CUE | W_GENERIC | W_FUNC | W_PREP | W_DET | W_AUX)) && tok_is(d, v + 1, "that") &&
+            (ends_with(d, v, "ed") || ends_with(d, v, "s")) && !ends_with(d, v, "ss")) {
+            long ri = run_ending(d, v - 1);
+            if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[ri]))
+                attribute_run(d, ri);
+            continue;
+        }
         if (!(b & W_CUE)) {
             if (b & W_INVERT)
                 subject_inverted(d, v);         /* "“...,” he continued" */
