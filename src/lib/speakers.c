@@ -1768,7 +1768,7 @@ static void clause_subject(doc_t *d, long v)
             continue;
         const run_t *r = &d->r[d->t[k].run];
         if (r->a == (uint32_t)k && !after_prep(d, r) && clause_initial(d, r) &&
-            !(d->t[r->b].flags & F_POSS)) {
+            (!(d->t[r->b].flags & F_POSS) || lower_of(d, (long)r->b + 1, W_ORGHEAD))) {
             ri = d->t[k].run;
             the = tok_is(d, k - 1, "the");
             break;
@@ -1777,9 +1777,19 @@ static void clause_subject(doc_t *d, long v)
     }
     if (ri < 0)
         return;
+    long after = (long)d->r[ri].b + 1;
+    /* "Lee's campaign launched an ad and announced ..." */
+    if (lower_of(d, after, W_ORGHEAD) && is_word(d, after + 1) && (d->t[after + 1].flags & F_LOWER) &&
+        !lower_of(d, after + 1, W_TITLE | W_GENERIC | W_NOMINAL | W_DET)) {
+        int32_t e = entity_for_compound(d, (size_t)ri, (size_t)after);
+        if (e >= 0)
+            add_attr(d, A_ENT, d->r[ri].a, e, NULL, 0);
+        return;
+    }
+    if (d->t[d->r[ri].b].flags & F_POSS)
+        return;
     /* "Trump campaign manager Corey Lewandowski": the last name of the
      * phrase; "The Florida senator": no name heads it */
-    long after = (long)d->r[ri].b + 1;
     while (lower_of(d, after, W_TITLE | W_ORGHEAD | W_NOMINAL | W_GENERIC)) {
         long m = after;
         while (lower_of(d, m, W_TITLE | W_ORGHEAD | W_NOMINAL | W_GENERIC | W_GROUP))
@@ -1901,8 +1911,9 @@ static void find_attributions(doc_t *d)
             continue;
         }
         if (b & W_PART) {
+            /* "..., saying", "by saying", "was quoted as saying" */
             if (v > 0 && (d->t[v - 1].kind == K_COMMA || d->t[v - 1].kind == K_DASH ||
-                          tok_is(d, v - 1, "by"))) {
+                          tok_is(d, v - 1, "by") || tok_is(d, v - 1, "as"))) {
                 if (!subject_inverted(d, v))
                     clause_subject(d, v);
                 continue;
