@@ -1372,10 +1372,12 @@ static const wentry_t *description(const doc_t *d, long h)
     const wentry_t *w = d->t[h].w;
     if (!w || !(w->bits & (W_TITLE | W_NOMINAL)))
         return NULL;
+    /* "the senator", "the former senator"; not "the Florida senator",
+     * which tells one senator from another in ways we cannot check */
     for (long k = h - 1; k >= 0 && k >= h - 4; k--) {
         if (tok_is(d, k, "the"))
             return w;
-        if (!is_word(d, k) || (bits_of(d, (size_t)k) & (W_FUNC | W_CUE)))
+        if (!is_word(d, k) || (bits_of(d, (size_t)k) & (W_FUNC | W_CUE)) || !(d->t[k].flags & F_LOWER))
             return NULL;
     }
     return NULL;
@@ -1537,7 +1539,8 @@ static long run_before(const doc_t *d, long k)
 static long inserted_name(const doc_t *d, long open, long close)
 {
     long inner = is_word(d, open + 1) ? d->t[open + 1].run : -1;
-    if (inner < 0 || d->r[inner].a != (uint32_t)open + 1 || d->r[inner].kind == R_ORG)
+    if (inner < 0 || d->r[inner].a != (uint32_t)open + 1 || d->r[inner].kind == R_ORG ||
+        continues_place(d, &d->r[inner]))
         return -1;
     long end = d->r[inner].b;
     bool place = false;
@@ -1696,7 +1699,8 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
         }
         head = k;
     }
-    if (k < (long)d->nt && d->t[k].kind == K_OTHER)
+    /* "a CNN/ORC poll", "USA TODAY contributor ...": a phrase we cannot read */
+    if (k < (long)d->nt && (d->t[k].kind == K_OTHER || (d->t[k].kind == K_WORD && !(d->t[k].flags & F_LOWER))))
         return false;
     if (head < 0 && last_run >= 0) {
         if ((d->t[d->r[last_run].b].flags & F_POSS) || indefinite)
@@ -1767,7 +1771,7 @@ static void clause_subject(doc_t *d, long v)
         if (!is_word(d, k) || d->t[k].run < 0)
             continue;
         const run_t *r = &d->r[d->t[k].run];
-        if (r->a == (uint32_t)k && !after_prep(d, r) && clause_initial(d, r) &&
+        if (r->a == (uint32_t)k && !after_prep(d, r) && !continues_place(d, r) && clause_initial(d, r) &&
             (!(d->t[r->b].flags & F_POSS) || lower_of(d, (long)r->b + 1, W_ORGHEAD))) {
             ri = d->t[k].run;
             the = tok_is(d, k - 1, "the");
@@ -1894,8 +1898,11 @@ static void find_attributions(doc_t *d)
          * clause for its object reports what the subject holds */
         if (!(b & (W_CUE | W_GENERIC | W_FUNC | W_PREP | W_DET | W_AUX)) && tok_is(d, v + 1, "that") &&
             (ends_with(d, v, "ed") || ends_with(d, v, "s")) && !ends_with(d, v, "ss")) {
+            /* a plural noun may end in -s too ("Southern states that"):
+             * then only a name opening the sentence */
             long ri = run_ending(d, v - 1);
-            if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[ri]))
+            if (ri >= 0 && !after_prep(d, &d->r[ri]) && clause_initial(d, &d->r[ri]) &&
+                (ends_with(d, v, "ed") || (d->t[d->r[ri].a].flags & F_START)))
                 attribute_run(d, ri);
             continue;
         }
@@ -1935,10 +1942,14 @@ static void find_attributions(doc_t *d)
                 tok_is(d, p, "being"))
                 continue;
         }
-        /* "have claims", "the calls": nouns */
-        if ((b & W_NOUNISH) && (tok_is(d, p, "have") || tok_is(d, p, "has") || tok_is(d, p, "had")))
+        /* "have claims", "FEC reports show": nouns */
+        if ((b & W_NOUNISH) && (tok_is(d, p, "have") || tok_is(d, p, "has") || tok_is(d, p, "had") ||
+                                lower_of(d, v + 1, W_CUE | W_AUX) || tok_is(d, v + 1, "show") ||
+                                tok_is(d, v + 1, "showed") || tok_is(d, v + 1, "found")))
             continue;
-        if (!subject_before(d, v, (b & W_NOUNISH) != 0))
+        /* "a group called Stop It": naming, unless a name opens the clause */
+        bool strict = (b & W_NOUNISH) || tok_is(d, v, "called");
+        if (!subject_before(d, v, strict))
             subject_inverted(d, v);
     }
 }

@@ -179,6 +179,11 @@ static void reported_speech_verbs(void **state)
            "Nora Fisk|Paul Grant|Ines Roy|Olaf Dunn");
     /* passive: the subject was told, did not tell */
     expect(NULL, "Nora Fisk was told to wait.", "");
+    /* naming, not speech; nouns, not verbs */
+    expect(NULL, "Donors gave to a group called Clean Rivers Now.", "");
+    expect(NULL, "But Clean Rivers reports show a decline.", "");
+    /* a verb with a clause for its object */
+    expect(NULL, "Nora Fisk believes that the law is flawed.", "Nora Fisk");
 }
 
 static void wire_copy_conventions(void **state)
