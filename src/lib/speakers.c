@@ -1689,14 +1689,15 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
             the = true;         /* "according to The Guardian" */
             continue;
         }
-        if (!(t->flags & F_LOWER) || (b & (W_PREP | W_CUE | W_AUX | W_HE | W_SHE | W_THEY)) ||
-            tok_is(d, k, "that") || tok_is(d, k, "and") || tok_is(d, k, "who"))
-            break;
-        if ((b & W_DET) && last_run < 0 && head < 0) {
+        if ((t->flags & F_LOWER) && (b & W_DET) && last_run < 0 && head < 0) {
             the = the || tok_is(d, k, "the");
             indefinite = indefinite || tok_is(d, k, "a") || tok_is(d, k, "an");
             continue;
         }
+        /* the phrase ends at a function word: "asked by Ann Lee whether" */
+        if (!(t->flags & F_LOWER) ||
+            (b & (W_PREP | W_CUE | W_AUX | W_HE | W_SHE | W_THEY | W_FUNC | W_CONJ)))
+            break;
         head = k;
     }
     /* "a CNN/ORC poll", "USA TODAY contributor ...": a phrase we cannot read */
@@ -1706,6 +1707,22 @@ static bool subject_after(doc_t *d, long k, bool allow_pronoun)
         if ((d->t[d->r[last_run].b].flags & F_POSS) || indefinite)
             return false;
         attribute_run(d, last_run);
+        /* "wrote Ann Lee, Bo Ray and Cy Sims": full names in a list */
+        for (int guard = 0; guard < 8 && k < (long)d->nt; guard++) {
+            if (d->t[k].kind == K_COMMA)
+                k++;
+            if (tok_is(d, k, "and"))
+                k++;
+            long ri = is_word(d, k) ? d->t[k].run : -1;
+            if (ri < 0 || d->r[ri].a != (uint32_t)k || d->r[ri].ent < 0 || d->r[ri].na >= d->r[ri].nb ||
+                (d->t[d->r[ri].b].flags & F_POSS))
+                break;
+            long after = (long)d->r[ri].b + 1;
+            if (after < (long)d->nt && d->t[after].kind == K_WORD && !tok_is(d, after, "and"))
+                break;
+            add_attr(d, A_ENT, d->r[ri].a, d->r[ri].ent, NULL, 0);
+            k = after;
+        }
         return true;
     }
     if (head < 0)
@@ -2131,7 +2148,7 @@ static void resolve(doc_t *d)
             attr_t *a = order[next++];
             if (a->how == A_ENT) {
                 a->ent = final_entity(d, a->ent);
-                if (!a->weak && d->e[a->ent].kind != R_ORG)
+                if (a->ent >= 0 && !a->weak && d->e[a->ent].kind != R_ORG)
                     speaker = a->ent;
             } else if (a->how == A_PRONOUN && main_clause_pronoun(d, i)) {
                 a->ent = only_person(d, recent, nm, t->para, a->sex, speaker);
