@@ -1907,6 +1907,10 @@ static void find_attributions(doc_t *d)
             subject_after(d, v + 1, false);     /* "Said Ann Lee, who ..." */
             continue;
         }
+        if ((t->flags & F_START) && (bits_of(d, (size_t)v) & W_CUE) && tok_is(d, v + 1, "by")) {
+            subject_after(d, v + 2, false);     /* "Asked by Ann Lee whether ..." */
+            continue;
+        }
         bool head = (t->flags & F_HEAD) && d->head_titlecase;
         if (!(t->flags & F_LOWER) && !head)
             continue;
