@@ -170,6 +170,7 @@ enum {
 };
 
 typedef struct tok {
+    uint64_t hash;          /* hash_word() of a word, 0 until needed */
     uint32_t off, len;
     uint32_t para;
     int32_t run;            /* the name run holding this word, or -1 */
@@ -487,7 +488,10 @@ static void scan_word(const char *s, size_t n, size_t i, bool in_single, word_sc
                 j = e;
                 break;
             }
-            if (nx_period_is_abbrev(s, j))
+            /* abbreviations are capitalised ("Gen."), hold a period
+             * ("U.S.") or are short ("vs."): skip the lookup for others */
+            bool maybe = (s[i] >= 'A' && s[i] <= 'Z') || seg < j - i || j - i <= 3;
+            if (maybe && nx_period_is_abbrev(s, j))
                 j++;
             break;
         }
@@ -506,6 +510,7 @@ static void push_tok(doc_t *d, uint8_t kind, size_t off, size_t len, uint16_t fl
     t->len = (uint32_t)len;
     t->para = para;
     t->run = -1;
+    t->hash = 0;
     t->w = NULL;
     t->flags = flags;
     t->kind = kind;
@@ -533,6 +538,10 @@ static void tokenize(doc_t *d)
     bool start = true, dq = false, sq = false, any = false;
     uint32_t para = 0;
     while (i < n && !d->oom) {
+        if (s[i] == ' ') {
+            i++;
+            continue;
+        }
         size_t l;
         uint32_t c = decode(s, n, i, &l);
         if (c == '\n' || c == 0x2028 || c == 0x2029) {
@@ -720,15 +729,19 @@ static bool lower_of(const doc_t *d, long i, uint32_t bits)
     return is_word(d, i) && (d->t[i].flags & F_LOWER) && (bits_of(d, (size_t)i) & bits);
 }
 
-static bool tok_is(const doc_t *d, long i, const char *w)
+/* Whether token i is the word w (lower case), in any case.  Always
+ * inlined, so that the length of the literal w is known. */
+static inline __attribute__((always_inline)) bool tok_is(const doc_t *d, long i, const char *w)
 {
     if (!is_word(d, i))
         return false;
-    size_t n = strlen(w);
     const tok_t *t = &d->t[i];
+    if ((d->s[t->off] | 32) != w[0])
+        return false;           /* most comparisons end here */
+    size_t n = strlen(w);
     if (t->len != n)
         return false;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 1; k < n; k++) {
         char c = d->s[t->off + k];
         if (c >= 'A' && c <= 'Z')
             c += 32;
@@ -743,6 +756,15 @@ static bool ends_with(const doc_t *d, long i, const char *suffix)
     const tok_t *t = &d->t[i];
     size_t n = strlen(suffix);
     return t->len > n + 2 && memcmp(d->s + t->off + t->len - n, suffix, n) == 0;
+}
+
+/* The hash of word i alone, computed once. */
+static uint64_t word_key(const doc_t *d, size_t i)
+{
+    tok_t *t = &d->t[i];
+    if (!t->hash)
+        t->hash = hash_word(d->s + t->off, t->len, NX_HASH64_INIT);
+    return t->hash;
 }
 
 static uint64_t tok_hash(const doc_t *d, size_t i, uint64_t h)
@@ -795,7 +817,7 @@ static void mark_proper(doc_t *d)
         const tok_t *t = &d->t[i];
         if (t->kind != K_WORD || (t->flags & F_HEAD))
             continue;
-        hslot_t *h = htab_slot(d, &d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        hslot_t *h = htab_slot(d, &d->forms, word_key(d, i));
         if (!h)
             return;
         if (t->flags & F_LOWER)
@@ -820,7 +842,7 @@ static void mark_proper(doc_t *d)
         }
         if (b & (W_FUNC | W_TIME | W_HE | W_SHE | W_THEY))
             continue;
-        const hslot_t *h = htab_find(&d->forms, tok_hash(d, i, NX_HASH64_INIT));
+        const hslot_t *h = htab_find(&d->forms, word_key(d, i));
         uint32_t lower = h ? h->lower : 0, capmid = h ? h->capmid : 0;
         bool head = (t->flags & F_HEAD) && d->head_titlecase;
         if (head) {
@@ -1077,7 +1099,7 @@ static void run_key(const doc_t *d, const run_t *r, uint64_t *key, uint64_t *fir
         sur = nb - 1;
     }
     *key = tok_hash(d, sur, h);
-    *first = tok_hash(d, na, NX_HASH64_INIT);
+    *first = word_key(d, na);
     size_t words = 0;
     for (size_t i = na; i <= nb; i++)
         words += d->t[i].kind == K_WORD && !(d->t[i].flags & F_LOWER);
@@ -2302,6 +2324,12 @@ bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
     d.n = text.len;
     if (d.n > MAX_TEXT)
         d.n = MAX_TEXT;         /* offsets are 32-bit; no article comes near */
+    d.capt = d.n / 5 + 16;      /* about one token per five bytes of news */
+    d.t = malloc(d.capt * sizeof *d.t);
+    if (!d.t) {
+        nx_buf_free(&text);
+        return false;
+    }
     tokenize(&d);
     if (!d.oom)
         mark_proper(&d);
