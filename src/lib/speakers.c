@@ -772,6 +772,12 @@ static uint64_t tok_hash(const doc_t *d, size_t i, uint64_t h)
     return hash_word(d->s + d->t[i].off, d->t[i].len, h);
 }
 
+static bool same_zone(const doc_t *d, size_t i, size_t j)
+{
+    return ((d->t[i].flags ^ d->t[j].flags) & (F_QUOTED | F_HEAD)) == 0 &&
+           d->t[i].para == d->t[j].para;
+}
+
 /* Headlines in title case capitalise every word, so there a word counts
  * as part of a name only if the body capitalises it too. */
 static void find_titlecase(doc_t *d)
@@ -806,6 +812,9 @@ static void skip_datelines(doc_t *d)
     }
 }
 
+/* Flags the words that belong to names: capitalised words inside a
+ * sentence; at its start, or in a title-case headline, only those the
+ * article does not otherwise write in lower case. */
 static void mark_proper(doc_t *d)
 {
     size_t nw = 0;
@@ -855,7 +864,12 @@ static void mark_proper(doc_t *d)
         } else if (t->flags & F_START) {
             if (b & (W_GENERIC | W_CUE | W_AUX | W_CONJ | W_DET | W_PREP))
                 continue;
-            if (lower > capmid)
+            /* "New York Times", "Standard Oil": a common word opening a
+             * name that goes on */
+            const tok_t *nt = i + 1 < d->nt ? &d->t[i + 1] : NULL;
+            bool name_follows = nt && nt->kind == K_WORD && (nt->flags & F_CAP) && !(t->flags & F_POSS) &&
+                                !(bits_of(d, i + 1) & (W_FUNC | W_TIME | W_CUE)) && same_zone(d, i, i + 1);
+            if (lower > capmid && !name_follows)
                 continue;
             /* "Partisans on both sides warn": a plural never seen inside
              * a sentence, before a lower-case word, is a common noun;
@@ -879,12 +893,6 @@ static void mark_proper(doc_t *d)
 static bool proper(const doc_t *d, long i)
 {
     return is_word(d, i) && (d->t[i].flags & F_PROPER);
-}
-
-static bool same_zone(const doc_t *d, size_t i, size_t j)
-{
-    return ((d->t[i].flags ^ d->t[j].flags) & (F_QUOTED | F_HEAD)) == 0 &&
-           d->t[i].para == d->t[j].para;
 }
 
 /* Whether run tokens a..b end with an organisation word, or hold one
