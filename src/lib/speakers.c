@@ -1140,7 +1140,10 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
  * when it names exactly one company Ford-something, for the company. */
 static void alias_short_names(doc_t *d)
 {
-    const uint64_t given = UINT64_C(0x2545f4914f6cdd1d);
+    /* key spaces: given names and leading words of company names, and
+     * company names without their suffix ("Tracor" is "Tracor Inc"
+     * before it is "Tracor Aerospace Inc") */
+    const uint64_t given = UINT64_C(0x2545f4914f6cdd1d), exact = UINT64_C(0x61c8864680b583eb);
     for (size_t i = 0; i < d->ne; i++) {
         const entity_t *e = &d->e[i];
         const run_t *r = &d->r[e->best];
@@ -1158,7 +1161,7 @@ static void alias_short_names(doc_t *d)
                 uint64_t stem = NX_HASH64_INIT;
                 for (size_t m = r->na; m <= k; m++)
                     stem = tok_hash(d, m, stem);
-                hslot_t *h = htab_slot(d, &d->ents, (stem ^ given) | 1);
+                hslot_t *h = htab_slot(d, &d->ents, (stem ^ (k == z ? exact : given)) | 1);
                 if (!h)
                     return;
                 h->ent = h->ent == -1 ? (int32_t)i : -2;
@@ -1175,7 +1178,9 @@ static void alias_short_names(doc_t *d)
         uint64_t words = NX_HASH64_INIT;
         for (size_t m = r->na; m <= r->nb; m++)
             words = tok_hash(d, m, words);
-        const hslot_t *h = htab_find(&d->ents, (words ^ given) | 1);
+        const hslot_t *h = htab_find(&d->ents, (words ^ exact) | 1);
+        if (!h || h->ent < 0)
+            h = htab_find(&d->ents, (words ^ given) | 1);
         if (!h || h->ent < 0 || h->ent == (int32_t)i)
             continue;
         const entity_t *full = &d->e[h->ent];
