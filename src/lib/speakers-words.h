@@ -78,58 +78,71 @@ static const struct nx_word_list nx_word_lists[] = {
             "any no every each another both either neither several many few all"},
     {W_CONJ, "and or but while because since although though after before until "
              "unless when whenever where as if that so yet once whereas whether"},
-    {W_TITLE, "mr mrs ms miss mx dr sen=senator senator rep=congressman "
-              "representative=congressman congressman congresswoman=congressman "
-              "gov=governor governor lt=lieutenant lieutenant gen=general general "
-              "col=colonel colonel maj=major major capt=captain captain cmdr=commander "
-              "commander adm=admiral admiral sgt=sergeant sergeant cpl=corporal "
-              "rev=reverend reverend fr=father msgr prof=professor professor president "
-              "pres=president vice secretary minister premier chancellor speaker "
-              "chairman chairwoman=chairman chair=chairman chairperson=chairman mayor "
-              "judge justice ambassador commissioner director spokesman "
-              "spokeswoman=spokesman spokesperson=spokesman king queen prince "
-              "princess pope sir dame lord lady sheikh atty=attorney attorney leader "
-              "whip chief ceo cfo coo founder co-founder cofounder president-elect "
-              "adviser advisor=adviser counsel counselor deputy candidate nominee "
-              "frontrunner front-runner anchor host correspondent editor columnist "
-              "commentator analyst economist strategist pollster manager treasurer "
-              "sheriff superintendent supt=superintendent inspector detective "
-              "det=detective officer marshal trustee coach bishop archbishop "
-              "cardinal rabbi imam pastor emir ayatollah delegate councilman "
-              "councilwoman=councilman alderman lawmaker legislator prosecutor "
-              "chancellor-elect secretary-general governor-elect senator-elect "
-              "executive administrator provost dean ombudsman diplomat envoy former "
-              "acting interim outgoing incoming retired hopeful principal councillor=councilman "
-              "councilor=councilman canon"},
+    {W_TITLE,
+     /* forms of address and honours */
+     "mr mrs ms miss mx dr sir dame lord lady king queen prince princess sheikh emir "
+     /* government and politics */
+     "president pres=president president-elect vice premier chancellor chancellor-elect "
+     "minister secretary secretary-general ambassador envoy diplomat governor gov=governor "
+     "governor-elect senator sen=senator senator-elect congressman rep=congressman "
+     "representative=congressman congresswoman=congressman lawmaker legislator delegate "
+     "speaker leader whip mayor councilman councilwoman=councilman councillor=councilman "
+     "councilor=councilman alderman commissioner candidate nominee hopeful frontrunner "
+     "front-runner "
+     /* law and order */
+     "judge justice prosecutor attorney atty=attorney counsel sheriff marshal inspector "
+     "detective det=detective superintendent supt=superintendent officer ombudsman "
+     /* armed forces */
+     "general gen=general admiral adm=admiral colonel col=colonel major maj=major "
+     "captain capt=captain commander cmdr=commander lieutenant lt=lieutenant "
+     "sergeant sgt=sergeant cpl=corporal "
+     /* religion */
+     "pope cardinal archbishop bishop reverend rev=reverend fr=father msgr pastor "
+     "rabbi imam ayatollah canon "
+     /* business, schools and the press */
+     "chairman chairwoman=chairman chairperson=chairman chair=chairman chief executive "
+     "ceo cfo coo founder co-founder cofounder director manager administrator treasurer "
+     "trustee deputy adviser advisor=adviser counselor spokesman spokeswoman=spokesman "
+     "spokesperson=spokesman professor prof=professor provost dean principal coach "
+     "analyst economist strategist pollster editor columnist commentator correspondent "
+     "anchor host "
+     /* words that qualify an office */
+     "former acting interim outgoing incoming retired"},
     {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
                  "sheriff cardinal chief pope coach host counsel"},
     {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
              "councilman alderman he him his"},
     {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "
                "spokeswoman councilwoman she her hers"},
-    {W_ORG, "co corp inc ltd llc plc ag sa nv company corporation group department "
-            "dept ministry agency bureau office committee commission council board "
-            "party campaign administration government union association institute "
-            "foundation center centre university college court senate house congress "
-            "parliament assembly bank fund network news times post journal press "
-            "tribune herald review magazine television tv radio service services "
-            "police organization organisation federation league alliance coalition "
-            "church club team authority reserve exchange nations pac motors airlines "
-            "airways systems industries holdings partners brothers bros enterprises "
-            "technologies communications petroleum electric steel chemical chemicals "
-            "pharmaceuticals resources international financial capital securities "
-            "trust investments insurance media entertainment studios labs "
-            "laboratories foods products mills mining railroad railway pentagon "
-            "commission secretariat cabinet kremlin institution observatory "
-            "monitor gazette daily weekly channel broadcasting"},
+    {W_ORG,
+     /* companies */
+     "co corp inc ltd llc plc ag sa nv company corporation group holdings partners "
+     "brothers bros enterprises industries systems technologies communications "
+     "international financial capital securities trust investments insurance bank "
+     "exchange fund motors airlines airways petroleum electric steel chemical chemicals "
+     "pharmaceuticals resources media entertainment studios labs laboratories foods "
+     "products mills mining railroad railway "
+     /* the press */
+     "news times post journal press tribune herald gazette review magazine daily weekly "
+     "monitor network channel broadcasting television tv radio "
+     /* government and public bodies */
+     "government administration campaign cabinet ministry department dept agency "
+     "bureau office service services authority commission committee council board "
+     "secretariat court police senate house congress parliament assembly kremlin "
+     "pentagon reserve nations "
+     /* associations */
+     "party union association federation league alliance coalition foundation "
+     "institute institution university college center centre observatory church "
+     "club team organization organisation pac"},
     {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation bancorp "
              "bancshares"},
-    {W_KIND, "co corp inc ltd llc plc company corporation group department dept "
-             "ministry agency bureau office committee commission council board party "
-             "union association institute foundation center centre university college "
-             "court fund network service services authority exchange league federation "
-             "organization organisation bank coalition alliance club team church "
-             "industries holdings partners systems"},
+    {W_KIND,
+     /* kinds of organisation, no name by themselves ("the Bank said") */
+     "company corporation co corp inc ltd llc plc group holdings partners industries "
+     "systems bank exchange fund network service services ministry department dept "
+     "agency bureau office authority commission committee council board court party "
+     "union association federation league alliance coalition foundation institute "
+     "university college center centre church club team organization organisation"},
     {W_ORGHEAD, "campaign administration government"},
     {W_NOMINAL, "company firm group bank campaign administration government "
                 "department ministry agency newspaper paper network"},
@@ -190,16 +203,20 @@ static const struct nx_word_list nx_word_lists[] = {
                 "workers employees users readers viewers callers listeners "
                 "protesters demonstrators campaigners scholars historians polling "
                 "studies figures numbers results estimates"},
-    {W_GROUP, "republican republicans democrat democrats democratic american "
-              "americans conservative conservatives liberal liberals progressive "
-              "progressives independent independents evangelical evangelicals "
-              "catholic catholics christian christians muslim muslims jew jews "
-              "latino latinos latina latinas hispanic hispanics millennials "
-              "europeans russians chinese japanese germans mexicans israelis "
-              "palestinians iranians syrians gop republicans' democrats' "
-              "socialist socialists communist communists libertarian "
-              "libertarians tories tory labour african-americans african-american "
-              "asian-americans mexican-americans"},
+    {W_GROUP,
+     /* parties and leanings */
+     "republican republicans democrat democrats democratic gop conservative "
+     "conservatives liberal liberals progressive progressives independent independents "
+     "socialist socialists communist communists libertarian libertarians tory tories "
+     "labour "
+     /* faiths */
+     "catholic catholics christian christians evangelical evangelicals muslim muslims "
+     "jew jews "
+     /* peoples and generations */
+     "american americans african-american african-americans asian-americans "
+     "mexican-americans hispanic hispanics latino latinos latina latinas europeans "
+     "russians chinese japanese germans mexicans israelis palestinians iranians "
+     "syrians millennials"},
     {W_TIME, "monday tuesday wednesday thursday friday saturday sunday january "
              "february march july september october november december jan feb "
              "mar apr jun jul aug sep sept oct nov dec week weekend month year "

@@ -41,7 +41,7 @@ typedef struct wentry {
     uint8_t canon_len;
 } wentry_t;
 
-static wentry_t wtab[1600];
+static wentry_t wtab[2048];      /* the lists hold about 1300 entries */
 static size_t n_words;
 /* An open-addressing index over wtab: slot holds index + 1, 0 is empty. */
 #define WINDEX_SIZE 4096
