@@ -1,0 +1,231 @@
+/* speakers-words.h - the English words the speaker finder reasons with.
+ *
+ * Private to speakers.c.  Each list below is a class of ordinary English
+ * words (function words, speech verbs, titles, generic nouns); a word may
+ * sit in several classes.  No list names a person or an organisation:
+ * names are recognised from the text itself.  An entry "abbr=word" gives
+ * the canonical form of a title ("sen=senator"), so that "the senator"
+ * can find "Sen. Ann Lee". */
+#ifndef NX_SPEAKERS_WORDS_H
+#define NX_SPEAKERS_WORDS_H
+
+#include <stdint.h>
+
+enum {
+    W_FUNC = 1u << 0,      /* function words and sentence openers: never a name */
+    W_PREP = 1u << 1,      /* prepositions: the noun after one is no subject */
+    W_DET = 1u << 2,       /* determiners and possessive pronouns */
+    W_TITLE = 1u << 3,     /* titles and offices written before a name */
+    W_ORG = 1u << 4,       /* last words of organisation names */
+    W_CORP = 1u << 5,      /* company suffixes */
+    W_CUE = 1u << 6,       /* speech and stance verbs after their subject */
+    W_INVERT = 1u << 7,    /* cue verbs that may precede their subject: "said Lee" */
+    W_PART = 1u << 8,      /* participles whose subject is the clause's: "saying" */
+    W_AUX = 1u << 9,       /* auxiliaries and adverbs between subject and verb */
+    W_GENERIC = 1u << 10,  /* generic sources: officials, analysts, polls */
+    W_GROUP = 1u << 11,    /* parties and peoples: groups, not named speakers */
+    W_TIME = 1u << 12,     /* days, months and spans of time */
+    W_HE = 1u << 13,       /* he, him, his */
+    W_SHE = 1u << 14,      /* she, her, hers */
+    W_PARTICLE = 1u << 15, /* lower-case parts of names: de, van, bin */
+    W_SUFFIX = 1u << 16,   /* Jr., III */
+    W_ORGHEAD = 1u << 17,  /* campaign, administration, government after a name */
+    W_MALE = 1u << 18,     /* honorifics and titles that tell the sex */
+    W_FEMALE = 1u << 19,
+    W_CONJ = 1u << 20,     /* conjunctions that may open a clause before a subject */
+    W_NOMINAL = 1u << 21,  /* nouns standing for an organisation: "the company" */
+    W_THEY = 1u << 22,     /* they, them, we */
+    W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
+    W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
+    W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
+};
+
+struct nx_word_list {
+    uint32_t bits;
+    const char *words;     /* space separated, lower case; "abbr=canonical" */
+};
+
+static const struct nx_word_list nx_word_lists[] = {
+    {W_FUNC, "a an the and but or nor so yet if when whenever while as because "
+             "since although though after before until unless once where wherever "
+             "whereas whether that this these those there here then now today "
+             "tonight yesterday tomorrow however meanwhile moreover furthermore "
+             "nevertheless nonetheless still also even just only instead indeed "
+             "perhaps maybe thus hence therefore otherwise besides rather what "
+             "whatever which who whom whose why how it its he she they we i you "
+             "me him her hers them us his their theirs our ours my mine your yours "
+             "one some any many much more most few fewer less least all both each "
+             "every either neither no none not nothing everything something anything "
+             "everyone someone anyone nobody everybody somebody other others another "
+             "such same several own last next first second third finally yes oh "
+             "well too very again already later earlier soon never always often "
+             "sometimes recently currently previously initially ultimately overall "
+             "like unlike despite amid among during without within about above "
+             "below under over into onto upon across through throughout toward "
+             "towards against between beyond near around behind according asked "
+             "speaking sources officials in on at by of from to with for via per "
+             "than is are was were be been being has have had do does did will would "
+             "can could shall should might must let lets please thanks dear two three "
+             "four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+             "hundred hundreds thousand thousands million millions dozens i'd i'm i've "
+             "i'll he's she's it's we're we've we'll they're they've there's here's "
+             "that's what's let's"},
+    {W_PREP, "of for at from in on with to by about among against into onto over "
+             "under between including without toward towards across behind near "
+             "within upon despite amid around through throughout during via per "
+             "than like unlike beside besides inside outside beyond"},
+    {W_DET, "the a an this that these those his her their its our my your some "
+            "any no every each another both either neither several many few all"},
+    {W_CONJ, "and or but while because since although though after before until "
+             "unless when whenever where as if that so yet once whereas whether"},
+    {W_TITLE,
+     /* forms of address and honours */
+     "mr mrs ms miss mx dr sir dame lord lady king queen prince princess sheikh emir "
+     /* government and politics */
+     "president pres=president president-elect vice premier chancellor chancellor-elect "
+     "minister secretary secretary-general ambassador envoy diplomat governor gov=governor "
+     "governor-elect senator sen=senator senator-elect congressman rep=congressman "
+     "representative=congressman congresswoman=congressman lawmaker legislator delegate "
+     "speaker leader whip mayor councilman councilwoman=councilman councillor=councilman "
+     "councilor=councilman alderman commissioner candidate nominee hopeful frontrunner "
+     "front-runner "
+     /* law and order */
+     "judge justice prosecutor attorney atty=attorney counsel sheriff marshal inspector "
+     "detective det=detective superintendent supt=superintendent officer ombudsman "
+     /* armed forces */
+     "general gen=general admiral adm=admiral colonel col=colonel major maj=major "
+     "captain capt=captain commander cmdr=commander lieutenant lt=lieutenant "
+     "sergeant sgt=sergeant cpl=corporal "
+     /* religion */
+     "pope cardinal archbishop bishop reverend rev=reverend fr=father msgr pastor "
+     "rabbi imam ayatollah canon "
+     /* business, schools and the press */
+     "chairman chairwoman=chairman chairperson=chairman chair=chairman chief executive "
+     "ceo cfo coo founder co-founder cofounder director manager administrator treasurer "
+     "trustee deputy adviser advisor=adviser counselor spokesman spokeswoman=spokesman "
+     "spokesperson=spokesman professor prof=professor provost dean principal coach "
+     "analyst economist strategist pollster editor columnist commentator correspondent "
+     "anchor host "
+     /* words that qualify an office */
+     "former acting interim outgoing incoming retired"},
+    {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
+                 "sheriff cardinal chief pope coach host counsel"},
+    {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
+             "councilman alderman he him his"},
+    {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "
+               "spokeswoman councilwoman she her hers"},
+    {W_ORG,
+     /* companies */
+     "co corp inc ltd llc plc ag sa nv company corporation group holdings partners "
+     "brothers bros enterprises industries systems technologies communications "
+     "international financial capital securities trust investments insurance bank "
+     "exchange fund motors airlines airways petroleum electric steel chemical chemicals "
+     "pharmaceuticals resources media entertainment studios labs laboratories foods "
+     "products mills mining railroad railway "
+     /* the press */
+     "news times post journal press tribune herald gazette review magazine daily weekly "
+     "monitor network channel broadcasting television tv radio "
+     /* government and public bodies */
+     "government administration campaign cabinet ministry department dept agency "
+     "bureau office service services authority commission committee council board "
+     "secretariat court police senate house congress parliament assembly kremlin "
+     "pentagon reserve nations "
+     /* associations */
+     "party union association federation league alliance coalition foundation "
+     "institute institution university college center centre observatory church "
+     "club team organization organisation pac"},
+    {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation bancorp "
+             "bancshares"},
+    {W_KIND,
+     /* kinds of organisation, no name by themselves ("the Bank said") */
+     "company corporation co corp inc ltd llc plc group holdings partners industries "
+     "systems bank exchange fund network service services ministry department dept "
+     "agency bureau office authority commission committee council board court party "
+     "union association federation league alliance coalition foundation institute "
+     "university college center centre church club team organization organisation"},
+    {W_ORGHEAD, "campaign administration government"},
+    {W_NOMINAL, "company firm group bank campaign administration government "
+                "department ministry agency newspaper paper network"},
+    {W_CUE, "said says say told tells added adds noted notes argued argues argue "
+            "wrote writes write tweeted tweets warned warns warn asked asks "
+            "explained explains acknowledged acknowledges announced announces "
+            "declared declares claimed claims insisted insists insist stressed "
+            "stresses suggested suggests replied replies responded responds "
+            "recalled recalls conceded concedes admitted admits confirmed confirms "
+            "denied denies predicted predicts promised promises complained "
+            "complains countered counters contended contends "
+            "observed observes remarked stated reported reports urged urges vowed "
+            "vows pledged pledges cautioned cautions emphasized emphasizes "
+            "emphasised believes believed thinks thought quipped joked "
+            "shouted yelled mused agreed agrees disagreed disagrees "
+            "criticized criticised criticizes criticises accused accuses praised "
+            "praises called calls blasted slammed defended defends described "
+            "describes endorsed endorses proposed proposes revealed recounted "
+            "expressed estimated estimates hinted hopes hoped fears feared wants "
+            "wanted wondered worried indicated indicates signaled signalled "
+            "questioned dismissed dismisses rejected rejects charged alleged "
+            "alleges asserted asserts assured assures boasted bragged reiterated "
+            "reiterates repeated lamented decried denounced condemned condemns "
+            "mocked attacked touted highlighted pointed cited cites testified "
+            "informed declined answered retorted concluded concludes figured "
+            "speculated demanded demands disclosed "
+            "recommended recommends explained acknowledged saying adding noting "
+            "arguing telling writing tweeting warning asking explaining insisting "
+            "claiming stressing suggesting calling citing pointing referring describing "
+            "accusing criticizing criticising praising urging vowing promising "
+            "declaring predicting acknowledging complaining sees talks talked"},
+    {W_NOUNISH, "reports calls claims notes remarks estimates charges demands promises "
+                "fears hopes questions comments answers concerns warns wants talks"},
+    {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
+               "continued replied recalled warned argued insisted stated declared "
+               "observed remarked conceded acknowledged countered tweeted quipped "
+               "answered responded cautioned"},
+    {W_PART, "saying adding noting arguing telling writing tweeting warning asking "
+             "explaining insisting claiming stressing suggesting calling citing pointing "
+             "referring describing accusing criticizing criticising praising urging "
+             "vowing promising declaring predicting acknowledging complaining"},
+    {W_AUX, "has have had also later then again previously once recently "
+            "repeatedly often frequently long never already still just even further "
+            "publicly privately reportedly similarly earlier initially first would "
+            "will could might may did does do was is were are not "
+            "didn't doesn't hasn't haven't wouldn't won't isn't wasn't can't "
+            "couldn't himself herself itself themselves both all"},
+    {W_GENERIC, "officials official analysts analyst experts expert critics critic "
+                "sources source observers aides aide supporters opponents voters "
+                "residents people police authorities witnesses lawmakers "
+                "legislators economists diplomats advocates activists organizers "
+                "investigators prosecutors researchers scientists doctors officers "
+                "representatives insiders strategists pundits commentators reporters "
+                "journalists polls poll surveys survey reports report studies study "
+                "data documents records statement statements traders dealers "
+                "bankers executives managers sources spokesmen delegates members "
+                "leaders allies rivals critics fans students parents teachers "
+                "workers employees users readers viewers callers listeners "
+                "protesters demonstrators campaigners scholars historians polling "
+                "studies figures numbers results estimates"},
+    {W_GROUP,
+     /* parties and leanings */
+     "republican republicans democrat democrats democratic gop conservative "
+     "conservatives liberal liberals progressive progressives independent independents "
+     "socialist socialists communist communists libertarian libertarians tory tories "
+     "labour "
+     /* faiths */
+     "catholic catholics christian christians evangelical evangelicals muslim muslims "
+     "jew jews "
+     /* peoples and generations */
+     "american americans african-american african-americans asian-americans "
+     "mexican-americans hispanic hispanics latino latinos latina latinas europeans "
+     "russians chinese japanese germans mexicans israelis palestinians iranians "
+     "syrians millennials"},
+    {W_TIME, "monday tuesday wednesday thursday friday saturday sunday january "
+             "february march july september october november december jan feb "
+             "mar apr jun jul aug sep sept oct nov dec week weekend month year "
+             "morning afternoon evening night day days weeks months years"},
+    {W_HE, "he him his himself"},
+    {W_SHE, "she her hers herself"},
+    {W_THEY, "they them their we us our i"},
+    {W_PARTICLE, "de da di del della der den van von le la du al el bin ibn dos das"},
+    {W_SUFFIX, "jr sr ii iii iv"},
+};
+
+#endif

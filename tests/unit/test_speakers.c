@@ -1,0 +1,302 @@
+/* test_speakers.c - who is quoted: the attribution patterns of English
+ * news and the cases that must not yield a speaker. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "speakers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LQ "\xe2\x80\x9c"       /* “ */
+#define RQ "\xe2\x80\x9d"       /* ” */
+#define AP "\xe2\x80\x99"       /* ’ */
+#define DASH "\xe2\x80\x94"     /* — */
+
+/* The speakers of an article, as one string "A|B|C" for easy comparison. */
+static char *speakers(const char *title, const char *body)
+{
+    nx_strv_t out = {0};
+    assert_true(nx_speakers_find(title, body, &out));
+    size_t len = 1;
+    for (size_t i = 0; i < out.n; i++)
+        len += strlen(out.v[i]) + 1;
+    char *s = calloc(1, len);
+    assert_non_null(s);
+    for (size_t i = 0; i < out.n; i++) {
+        if (i)
+            strcat(s, "|");
+        strcat(s, out.v[i]);
+    }
+    nx_strv_free(&out);
+    return s;
+}
+
+static void expect(const char *title, const char *body, const char *want)
+{
+    char *got = speakers(title, body);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void said_after_quote(void **state)
+{
+    (void)state;
+    expect(NULL, LQ "We will hold the line," RQ " Maria Vega said.", "Maria Vega");
+    expect(NULL, "\"Nobody expected this,\" Tom Ash told reporters on Friday.", "Tom Ash");
+    /* the quote's own words are no speaker */
+    expect(NULL, LQ "Tell Boston and Chicago that Ruiz is coming," RQ " Ida Moss said.", "Ida Moss");
+}
+
+static void said_before_name_with_title(void **state)
+{
+    (void)state;
+    expect(NULL, LQ "Prices will fall," RQ " said Finance Minister Tomas Rivera.", "Tomas Rivera");
+    expect(NULL, LQ "It is a good day," RQ " said Sen. Ruth Ames, a Democrat from Ohio.",
+           "Ruth Ames");
+    expect(NULL, "Deputy Foreign Secretary of State for Trade Lionel Hart said talks would go on.",
+           "Lionel Hart");
+}
+
+static void told_x_that(void **state)
+{
+    (void)state;
+    /* the outlet told is not a speaker */
+    expect(NULL, "Clara Ortiz told The Daily Ledger that the plan had failed.", "Clara Ortiz");
+    expect(NULL, "Water Board chairman Ivo Sand told Channel Nine News he would resign.", "Ivo Sand");
+}
+
+static void according_to(void **state)
+{
+    (void)state;
+    expect(NULL, "The bridge will close in May, according to Mayor Dana Holt.", "Dana Holt");
+    expect(NULL, "According to the Valley Herald, the mill will close.", "Valley Herald");
+    /* a poll is no named speaker */
+    expect(NULL, "Support fell to 40 percent, according to a Herald poll.", "");
+}
+
+static void colon_quote(void **state)
+{
+    (void)state;
+    expect(NULL, "The vote was close.\n\nRuth Ames: " LQ "We need every vote." RQ, "Ruth Ames");
+    expect(NULL, "Ruth Ames said: " LQ "We need every vote." RQ, "Ruth Ames");
+    /* a headline naming the speaker before a colon */
+    expect("Ruth Ames: Time to Act on Rivers", "Sen. Ruth Ames said the rivers were dirty.",
+           "Ruth Ames");
+}
+
+static void pronoun_resolved_when_clear(void **state)
+{
+    (void)state;
+    expect(NULL, "Peter Lund arrived late at the hearing.\n\n" LQ "We lost a day," RQ " he said.",
+           "Peter Lund");
+    /* two men before "he": nobody can tell which */
+    expect(NULL, "Peter Lund met Omar Brandt in the hall.\n\n" LQ "We lost a day," RQ " he said.",
+           "");
+    /* a pronoun with nobody named before it */
+    expect(NULL, LQ "We lost a day," RQ " she said.", "");
+}
+
+static void description_resolved(void **state)
+{
+    (void)state;
+    expect(NULL, "Defence Minister Ana Kovac visited the base on Monday.\n\n"
+                 LQ "We are ready," RQ " the minister said.", "Ana Kovac");
+    /* two ministers: "the minister" is not clear */
+    expect(NULL, "Defence Minister Ana Kovac met Finance Minister Ivan Petrov.\n\n"
+                 LQ "We are ready," RQ " the minister said.", "");
+    expect(NULL, "Shares of Brightwater Corp rose.\n\nThe company said sales had doubled.",
+           "Brightwater Corp");
+}
+
+static void generic_sources_dropped(void **state)
+{
+    (void)state;
+    expect(NULL, LQ "It is over," RQ " officials said. Analysts said the deal was weak. "
+                 "A spokesman said nothing more. Critics say the plan fails.", "");
+    expect(NULL, "Senate Republicans said they would block the bill.", "");
+    expect(NULL, "A Pentagon spokesman said the review would take weeks.", "");
+}
+
+static void possessives_stripped(void **state)
+{
+    (void)state;
+    expect(NULL, "Lena Park" AP "s remarks drew cheers. " LQ "Thank you," RQ " Park said.",
+           "Lena Park");
+    /* the possessor of a speaker is not the speaker */
+    expect(NULL, "Lena Park" AP "s spokesman said the trip was off.", "");
+    expect(NULL, "Jon Vale's campaign said it raised $2 million.", "Jon Vale campaign");
+}
+
+static void fullest_name_chosen(void **state)
+{
+    (void)state;
+    expect(NULL, "Jonas Weber spoke first.\n\nLater, Weber said the talks would resume. "
+                 "Mr. Weber added that he was hopeful.", "Jonas Weber");
+    /* the full name may come after the short one */
+    expect(NULL, LQ "No," RQ " Weber said.\n\nJonas Weber is the mayor.", "Jonas Weber");
+}
+
+static void organisations(void **state)
+{
+    (void)state;
+    expect(NULL, "The Pentagon said it had no comment.", "Pentagon");
+    expect(NULL, "Acme Corp. said profits rose. The Northern Trust Bank said rates would hold.",
+           "Acme Corp.|Northern Trust Bank");
+    expect(NULL, "The Moreno administration said the fund was empty.", "Moreno administration");
+}
+
+static void order_and_once_each(void **state)
+{
+    (void)state;
+    expect(NULL, LQ "Yes," RQ " said Eva Lind. " LQ "No," RQ " Karl Berg replied. Lind said "
+                 "again that she disagreed. Berg and Mia Holm said they would vote.",
+           "Eva Lind|Karl Berg|Mia Holm");
+}
+
+static void appositives_and_inserts(void **state)
+{
+    (void)state;
+    expect(NULL, "Rafael Cruz, a retired teacher from Dayton, said the school was closing.",
+           "Rafael Cruz");
+    expect(NULL, "Her spokesman, Ben Ortega, said she was resting.", "Ben Ortega");
+    expect(NULL, "Sen. Amy Lark (D-Ore.) said the vote would be close.", "Amy Lark");
+    /* a place in a prepositional phrase is not the subject */
+    expect(NULL, "Voters in Iowa said they were undecided.", "");
+}
+
+static void reported_speech_verbs(void **state)
+{
+    (void)state;
+    expect(NULL, "Nora Fisk wrote that the law was flawed. Paul Grant tweeted his support. "
+                 "Ines Roy warned of delays. Olaf Dunn argued for a delay.",
+           "Nora Fisk|Paul Grant|Ines Roy|Olaf Dunn");
+    /* passive: the subject was told, did not tell */
+    expect(NULL, "Nora Fisk was told to wait.", "");
+    /* naming, not speech; nouns, not verbs */
+    expect(NULL, "Donors gave to a group called Clean Rivers Now.", "");
+    expect(NULL, "But Clean Rivers reports show a decline.", "");
+    /* a verb with a clause for its object */
+    expect(NULL, "Nora Fisk believes that the law is flawed.", "Nora Fisk");
+}
+
+static void wire_copy_conventions(void **state)
+{
+    (void)state;
+    /* a dateline names a place; a byline credits a reporter */
+    expect(NULL, "LISBON, May 3 (Wire) " DASH " The minister, a former docker, said the port "
+                 "would reopen.", "");
+    expect(NULL, "Port workers walked out, union leader Rosa Lima said.\n\n"
+                 "Tom Hale reported from Lisbon.", "Rosa Lima");
+    /* the name inserted after a noun, not a name further back */
+    expect(NULL, "Ann Lee won in Ohio, while her opponent, Bob Ray, wants a recount.", "Bob Ray");
+    /* a headline in capitals, matched to the body's names */
+    expect("LIMA SAYS STRIKE WILL SPREAD", "Union leader Rosa Lima said the strike would spread.",
+           "Rosa Lima");
+    /* a company, then its short name and "the company" */
+    expect(NULL, "Brightwater Holdings Inc said profits fell. Brightwater said it would cut jobs.",
+           "Brightwater Holdings Inc");
+    expect(NULL, "The Securities and Exchange Commission said it would review the deal.",
+           "Securities and Exchange Commission");
+    expect(NULL, "Rates rose, the Reserve Bank of Fiji said.\n\nThe Bank said more rises could "
+                 "follow.", "Reserve Bank of Fiji");
+}
+
+static void odd_input_does_not_crash(void **state)
+{
+    (void)state;
+    expect(NULL, "", "");
+    expect(NULL, "Ruth Ames said so to Acme and", "Ruth Ames");
+    expect(NULL, "Talks with Moody's and", "");
+    expect("", "", "");
+    expect(NULL, "\xe2\x80\x9c\xe2\x80\x9c\xe2\x80\x9d said said , , :: \" ' ( ) " DASH, "");
+    expect(NULL, LQ "Unclosed quote from Ann Lee said", "");
+    expect(NULL, "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m said the plan was sound.",
+           "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m");
+    /* a long text of names and cues stays correct and bounded */
+    size_t n = 200000;
+    char *big = malloc(n * 13 + 1);
+    assert_non_null(big);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(big + len, i % 3 ? "Ann Lee said " : "Ann Lee said.", 13);
+        len += 13;
+    }
+    big[len] = '\0';
+    char *got = speakers("Title", big);
+    assert_string_equal(got, "Ann Lee");
+    free(got);
+    free(big);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    nx_buf_t b;
+    nx_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        nx_buf_add(&b, chunk, n);
+    fclose(f);
+    nx_buf_addc(&b, '\0');
+    return nx_buf_steal(&b);
+}
+
+/* The seed article, when the shared data is there. */
+static void seed_article(void **state)
+{
+    (void)state;
+    const char *srcdir = getenv("SRCDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../shared/seed/article-2025-02-12-brussels.txt",
+             srcdir ? srcdir : ".");
+    char *text = read_file(path);
+    if (!text)
+        skip();
+    nx_strv_t out = {0};
+    assert_true(nx_speakers_find(NULL, text, &out));
+    assert_true(nx_strv_contains(&out, "Pete Hegseth"));
+    assert_true(nx_strv_contains(&out, "John Healey"));
+    assert_true(nx_strv_contains(&out, "Mark Rutte"));
+    for (size_t i = 0; i < out.n; i++) {
+        assert_null(strstr(out.v[i], "Associated Press"));
+        assert_string_not_equal(out.v[i], "NATO");
+        assert_null(strstr(out.v[i], "Article Five"));
+        assert_null(strstr(out.v[i], "Secretary"));
+    }
+    nx_strv_free(&out);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(said_after_quote),
+        cmocka_unit_test(said_before_name_with_title),
+        cmocka_unit_test(told_x_that),
+        cmocka_unit_test(according_to),
+        cmocka_unit_test(colon_quote),
+        cmocka_unit_test(pronoun_resolved_when_clear),
+        cmocka_unit_test(description_resolved),
+        cmocka_unit_test(generic_sources_dropped),
+        cmocka_unit_test(possessives_stripped),
+        cmocka_unit_test(fullest_name_chosen),
+        cmocka_unit_test(organisations),
+        cmocka_unit_test(order_and_once_each),
+        cmocka_unit_test(appositives_and_inserts),
+        cmocka_unit_test(reported_speech_verbs),
+        cmocka_unit_test(wire_copy_conventions),
+        cmocka_unit_test(odd_input_does_not_crash),
+        cmocka_unit_test(seed_article),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
