@@ -12,6 +12,22 @@ is "date from the date token" "$(json_get "$out" 'd["date"]')" 2025-02-12
 is "dateline" "$(json_get "$out" 'd["dateline"]')" BRUSSELS
 like "title derived from the lead" "$(json_get "$out" 'd["title"]')" '^U\.S\. Defense Secretary Pete Hegseth said'
 
+"$NEWSIDX" extract --json "$SEED" >"$TMP/x.json"
+out=$(cat "$TMP/x.json")
+sp=$(json_get "$out" 'd["speakers"]')
+lo=$(json_get "$out" 'd["locations"]')
+for who in "Pete Hegseth" "John Healey" "Mark Rutte"; do
+    like "speaker $who" "$sp" "\"$who\""
+done
+unlike "The Associated Press is not a speaker" "$sp" "Associated Press"
+unlike "Article Five is not a speaker" "$sp" "Article Five"
+is "the dateline's place comes first" "$(json_get "$out" 'd["locations"][0]')" Brussels
+for where in Ukraine Russia Europe "Crimean Peninsula" "The Hague"; do
+    like "location $where" "$lo" "\"$where\""
+done
+unlike "NATO is not a place" "$lo" "NATO"
+unlike "Article Five is not a place" "$lo" "Article"
+
 ok "add the seed article" "$NEWSIDX" --db "$DB" add --quiet "$SEED"
 out=$("$NEWSIDX" --db "$DB" stats --json)
 is "one document" "$(json_get "$out" 'd["documents"]')" 1
@@ -21,6 +37,11 @@ is "\"Article Five\" finds the seed" "$(json_get "$out" 'd["total"]')" 1
 is "its date" "$(json_get "$out" 'd["hits"][0]["date"]')" 2025-02-12
 is "its dateline" "$(json_get "$out" 'd["hits"][0]["dateline"]')" BRUSSELS
 like "the snippet marks the phrase" "$(json_get "$out" 'd["hits"][0]["snippet"]')" '<em>Article Five</em>'
+
+out=$("$NEWSQ" --db "$DB" --json speaker:rutte)
+is "speaker:rutte finds it" "$(json_get "$out" 'd["total"]')" 1
+out=$("$NEWSQ" --db "$DB" --json --speaker "pete hegseth" --location brussels nato)
+is "--speaker and --location filter exactly" "$(json_get "$out" 'd["total"]')" 1
 
 ok "re-adding the same article" "$NEWSIDX" --db "$DB" add --quiet "$SEED"
 out=$("$NEWSIDX" --db "$DB" stats --json)
