@@ -58,13 +58,19 @@ static uint64_t be(const unsigned char *p, int n)
     return v;
 }
 
+/* msgpack-c decodes at most this many nested containers (its
+ * MSGPACK_EMBED_STACK_SIZE, fixed when the library was built; deeper is
+ * a decoding error): a deeper frame must not pass the scanner. */
+#define MP_DECODE_DEPTH 32u
+
 nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
                            nx_mp_scan_t *res)
 {
     /* remaining[d]: objects still to read in the container at depth d;
      * depth 0 is the single top-level object. */
     uint64_t remaining[65];
-    unsigned depth = 0, max_depth = lim->max_depth < 64 ? lim->max_depth : 64;
+    unsigned depth = 0;
+    unsigned max_depth = lim->max_depth < MP_DECODE_DEPTH ? lim->max_depth : MP_DECODE_DEPTH;
     size_t pos = 0, objects = 0;
     uint64_t top_index = 0;         /* index of the next top-level element */
     bool top_array = false;
