@@ -549,8 +549,16 @@ int server_bind(server_t *srv)
             close(probe);
             return -1;
         }
-        if (errno == ECONNREFUSED)
+        /* connect() is refused by any file, not only a dead socket. */
+        struct stat st;
+        if (errno == ECONNREFUSED && lstat(path, &st) == 0) {
+            if (!S_ISSOCK(st.st_mode)) {
+                nxd_log(LOG_ERR, "%s exists and is not a socket; not replacing it", path);
+                close(probe);
+                return -1;
+            }
             unlink(path);
+        }
         close(probe);
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
