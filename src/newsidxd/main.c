@@ -246,10 +246,12 @@ int main(int argc, char **argv)
     }
     int fd = activated_fd();
     if (fd < 0) {
-        fd = server_bind(&srv);
+        fd = server_bind(&srv, &err);
         if (fd < 0) {
             newsidx_writer_close(srv.w);
-            return fail("cannot listen on %s (see the messages above)", srv.socket_path);
+            fail("%s", err ? err : "cannot listen on the socket");
+            free(err);
+            return 1;
         }
     }
     char *pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);

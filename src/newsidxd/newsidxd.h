@@ -133,8 +133,8 @@ typedef struct server {
 int server_run(server_t *srv, int listen_fd);
 /* Called by threads when a job is finished: hands it to the loop. */
 void server_job_done(server_t *srv, job_t *j);
-/* Binds the socket (not socket activation); -1 and logs on failure. */
-int server_bind(server_t *srv);
+/* Binds the socket (not socket activation); -1 and *err on failure. */
+int server_bind(server_t *srv, char **err);
 
 /* ---- dispatch (dispatch.c) ---- */
 

@@ -497,7 +497,7 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
 /* The socket's directory: created 0700 when missing; when it exists and
  * is ours it must not be open to others, since whoever can replace the
  * socket can impersonate the daemon. */
-static bool prepare_dir(const char *socket_path)
+static bool prepare_dir(const char *socket_path, char **err)
 {
     char *dir = nx_strdup(socket_path);
     char *slash = dir ? strrchr(dir, '/') : NULL;
@@ -516,12 +516,12 @@ static bool prepare_dir(const char *socket_path)
         }
         free(parent);
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            nxd_log(LOG_ERR, "cannot create %s: %s", dir, strerror(errno));
+            nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
             free(dir);
             return false;
         }
     } else if (st.st_uid == geteuid() && (st.st_mode & 0022) && !(st.st_mode & S_ISVTX)) {
-        nxd_log(LOG_ERR, "%s is writable by others; refusing to put the socket there", dir);
+        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
         free(dir);
         return false;
     }
@@ -529,23 +529,23 @@ static bool prepare_dir(const char *socket_path)
     return true;
 }
 
-int server_bind(server_t *srv)
+int server_bind(server_t *srv, char **err)
 {
     const char *path = srv->socket_path;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
-        nxd_log(LOG_ERR, "socket path too long: %s", path);
+        nx_set_error(err, "socket path too long: %s", path);
         return -1;
     }
     strcpy(sa.sun_path, path);
-    if (!prepare_dir(path))
+    if (!prepare_dir(path, err))
         return -1;
     /* A socket file left by a daemon that died: remove it, but never one
      * a live daemon answers on. */
     int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (probe >= 0) {
         if (connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
-            nxd_log(LOG_ERR, "another newsidxd already answers on %s", path);
+            nx_set_error(err, "another newsidxd already answers on %s", path);
             close(probe);
             return -1;
         }
@@ -553,7 +553,7 @@ int server_bind(server_t *srv)
         struct stat st;
         if (errno == ECONNREFUSED && lstat(path, &st) == 0) {
             if (!S_ISSOCK(st.st_mode)) {
-                nxd_log(LOG_ERR, "%s exists and is not a socket; not replacing it", path);
+                nx_set_error(err, "%s exists and is not a socket; not replacing it", path);
                 close(probe);
                 return -1;
             }
@@ -563,7 +563,7 @@ int server_bind(server_t *srv)
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        nxd_log(LOG_ERR, "socket: %s", strerror(errno));
+        nx_set_error(err, "socket: %s", strerror(errno));
         return -1;
     }
     unsigned mode = srv->config.socket_mode;
@@ -575,22 +575,22 @@ int server_bind(server_t *srv)
     int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
     if (rc != 0) {
-        nxd_log(LOG_ERR, "bind %s: %s", path, strerror(errno));
+        nx_set_error(err, "bind %s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
     if (srv->config.socket_group) {
         struct group *g = getgrnam(srv->config.socket_group);
         if (!g || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-            nxd_log(LOG_ERR, "socket group %s: %s", srv->config.socket_group,
-                    g ? strerror(errno) : "no such group");
+            nx_set_error(err, "socket group %s: %s", srv->config.socket_group,
+                         g ? strerror(errno) : "no such group");
             close(fd);
             unlink(path);
             return -1;
         }
     }
     if (listen(fd, 128) != 0) {
-        nxd_log(LOG_ERR, "listen: %s", strerror(errno));
+        nx_set_error(err, "listen %s: %s", path, strerror(errno));
         close(fd);
         unlink(path);
         return -1;
