@@ -111,6 +111,10 @@ static void conn_update(conn_t *c)
     if (c->state == CONN_READING && over) {
         c->state = CONN_PAUSED;
         bufferevent_disable(c->bev, EV_READ);
+        /* Not reading, we cannot see a frame complete: its clock starts
+         * again when reading resumes. */
+        evtimer_del(c->frame_timer);
+        c->frame_started = false;
     } else if (c->state == CONN_PAUSED && !over && pending <= c->srv->config.max_output / 2) {
         c->state = CONN_READING;
         bufferevent_enable(c->bev, EV_READ);
