@@ -132,7 +132,11 @@ class Client:
         self.timeout = timeout
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(timeout)
-        self.sock.connect(path)
+        try:
+            self.sock.connect(path)
+        except OSError:
+            self.sock.close()
+            raise
         self.unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
         self.held = []          # responses read by call() for another msgid
         self.next_id = 1
@@ -290,11 +294,13 @@ class Daemon:
         a = [NEWSIDXD, "--db", self.db, "--socket", self.sock, "--config", self.conf]
         return a + ["--foreground"] if foreground else a
 
-    def start(self, timeout=30.0):
-        """Starts it in the foreground and waits until it answers ping."""
+    def start(self, timeout=30.0, preexec_fn=None):
+        """Starts it in the foreground and waits until it answers ping
+        (preexec_fn runs in the child before newsidxd, e.g. to set a
+        resource limit)."""
         self.log = open(self.logfile, "ab")
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=self.log, env=environment())
+                                     stderr=self.log, env=environment(), preexec_fn=preexec_fn)
         self.pid = self.proc.pid
         self.wait_ready(timeout)
         return self

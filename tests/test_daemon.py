@@ -213,6 +213,11 @@ class Methods(SharedDaemonCase):
         self.assertIsNone(result)
         self.assertEqual(error["code"], "bad_request")
         self.assertIn('article 2: missing required field "body"', error["message"])
+        error, _ = self.c.call_raw("add", [[plain("bad-4", "ugli fruit"),
+                                            plain("x" * 201, "ugli fruit")]])
+        self.assertEqual(error["code"], "bad_request")
+        self.assertIn("article 2:", error["message"])
+        self.assertEqual(self.c.error_of("get", ["bad-4"]), "not_found")
         for bad in ([{"body": "x", "date": "not a date"}], [["not", "a", "map"]],
                     [{"body": 17}], "articles"):
             self.assertEqual(self.c.error_of("add", [bad]), "bad_request", bad)

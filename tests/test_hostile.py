@@ -316,6 +316,24 @@ class Hostile(SharedDaemonCase):
         self.assert_served()
         self.assert_counted(before, bad_request=len(cases), internal=0)
 
+    def test_gone_with_requests_in_flight(self):
+        # A client that asks and leaves: the daemon finishes or drops the
+        # work, frees the connection, and carries on.
+        with self.d.client() as c:
+            baseline = c.call("stats")["connections"]["open"]
+        for k in range(10):
+            c = self.d.client()
+            c.send_raw(b"".join(pack([0, i, "search", [{"q": "officials", "facets": True}]])
+                                for i in range(60)) + pack([0, 99, "add", [[article(100 + k)]]]))
+            c.close()
+        self.assert_served()
+
+        def open_connections():
+            with self.d.client() as c:
+                return c.call("stats")["connections"]["open"]
+        wait_until(lambda: open_connections() == baseline, 10,
+                   what="the abandoned connections to be freed")
+
     def test_bytes_one_at_a_time(self):
         # A frame split in every possible place is still one request.
         frame = pack([0, 21, "search", [{"q": marker(2), "limit": 1}]])
