@@ -150,11 +150,17 @@ nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_
             res->len = pos + head + body;
             return NX_MP_NEED_MORE;
         }
-        /* The msgid of a request, to answer even a frame we refuse. */
+        /* The msgid of a request, to answer even a frame we refuse: any
+         * encoding of 0 to 4294967295, as msgpack-c reads it (uint8 to
+         * uint64, and the signed ones when not negative). */
         if (depth == 1 && top_array) {
-            if (top_index == 1 && (c <= 0x7f || c == 0xcc || c == 0xcd || c == 0xce)) {
-                res->have_msgid = true;
-                res->msgid = c <= 0x7f ? c : (uint32_t)be(p + pos + 1, (int)body);
+            if (top_index == 1 && (c <= 0x7f || (c >= 0xcc && c <= 0xd3))) {
+                uint64_t v = c <= 0x7f ? c : be(p + pos + 1, (int)body);
+                bool negative = c >= 0xd0 && (p[pos + 1] & 0x80);
+                if (!negative && v <= 0xffffffffu) {
+                    res->have_msgid = true;
+                    res->msgid = (uint32_t)v;
+                }
             }
             top_index++;
         }
