@@ -217,6 +217,8 @@ void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n)
         conn_track(c);
     }
     srv->inflight++;
+    if (j->kind == JOB_ADD || j->kind == JOB_DELETE)
+        j->seq = srv->write_seq++;
     /* Searches, fetches and stats go to the search threads; so do
      * additions, whose extraction runs there before the writer gets them. */
     if (j->kind == JOB_DELETE)

@@ -40,6 +40,7 @@ typedef struct job {
     job_kind_t kind;
     struct conn *conn;          /* NULL for notifications (no reply) */
     uint32_t msgid;
+    uint64_t seq;               /* add, delete: order received (writer.c) */
     double started;
     /* request */
     newsidx_search_t search;
@@ -112,6 +113,7 @@ typedef struct server {
     bool stopping;
     double stop_deadline;
     unsigned inflight;          /* jobs out in threads */
+    uint64_t write_seq;         /* seq of the next add or delete */
     /* threads */
     queue_t search_q, write_q, done_q;
     pthread_t *workers;
