@@ -476,6 +476,35 @@ class Commands(DaemonCase):
         self.assertIn("nobody-here.sock", r.stderr)
 
 
+class WriteOrder(DaemonCase):
+    """Writes pipelined on a connection take effect in the order sent, as
+    they do with newsidx add --db: a later version of an article wins, and
+    a delete after an add deletes it."""
+
+    def test_pipelined_writes_apply_in_order(self):
+        d = self.daemon("[daemon]\nworkers = 2\n")
+        with d.client(timeout=60) as c:
+            for r in range(4):
+                # A large add keeps one search thread extracting while the
+                # small requests after it are ready at once.
+                filler = [plain("fill-%d-%d" % (r, k), "filler %d" % k) for k in range(300)]
+                c.send(1, "add", [filler + [plain("ord-1", "version one of round %d" % r),
+                                            plain("ord-2", "to be deleted")]])
+                c.send(2, "add", [[plain("ord-1", "version two of round %d" % r)]])
+                c.send(3, "delete", [["ord-2"]])
+                replies = {}
+                for _ in range(3):
+                    msgid, error, result = c.recv()
+                    self.assertIsNone(error)
+                    replies[msgid] = result
+                self.assertEqual(replies[3], {"deleted": 1, "missing": []},
+                                 "the delete came after the add")
+                self.assertEqual(c.error_of("get", ["ord-2"]), "not_found")
+                self.assertEqual(c.call("get", ["ord-1"])["body"],
+                                 "A short note about version two of round %d and nothing else." % r)
+                self.assertEqual(c.call("delete", [["ord-1"]])["deleted"], 1)
+
+
 class ErrorCodes(DaemonCase):
     """forbidden, unavailable and internal need daemons of their own."""
 

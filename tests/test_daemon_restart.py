@@ -1,7 +1,9 @@
 """newsidxd's life cycle: stopping during an import, its files at exit,
 stale and live sockets, SIGHUP, and starting detached."""
+import grp
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -180,6 +182,70 @@ class Stopping(DaemonCase):
             self.assertEqual(c.call("ping"), "pong")
 
 
+class Sockets(DaemonCase):
+
+    def test_socket_activation(self):
+        # As systemd does it: a listening socket as fd 3, LISTEN_PID and
+        # LISTEN_FDS.  The socket belongs to whoever made it: the daemon
+        # serves on it and leaves its file at exit.
+        d = self.daemon(start=False)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(d.sock)
+        listener.listen(16)
+        fd = listener.fileno()
+        script = 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" "$@" 3<&%d' % fd
+        d.log = open(d.logfile, "ab")
+        d.proc = subprocess.Popen(["/bin/sh", "-c", script] + d.argv(), pass_fds=(fd,),
+                                  stdin=subprocess.DEVNULL, stdout=d.log, stderr=d.log,
+                                  env=environment())
+        d.pid = d.proc.pid
+        listener.close()
+        d.wait_ready()
+        with d.client() as c:
+            self.assertEqual(c.call("stats")["pid"], d.pid)
+            c.call("add", [[article(1)]])
+            self.assertEqual(c.call("get", ["art-1"])["id"], "art-1")
+        self.assertEqual(d.stop(), 0)
+        self.assertTrue(stat.S_ISSOCK(os.stat(d.sock).st_mode), "left to its owner")
+
+    def test_socket_group(self):
+        if os.geteuid() == 0:
+            name = "nogroup"
+        else:
+            name = grp.getgrgid(os.getgid()).gr_name
+        gid = grp.getgrnam(name).gr_gid
+        d = self.daemon("[daemon]\nsocket_group = %s\n" % name)
+        st = os.stat(d.sock)
+        self.assertEqual(st.st_mode & 0o777, 0o660)
+        self.assertEqual(st.st_gid, gid)
+        d.stop()
+        bad = self.daemon("[daemon]\nsocket_group = no-such-group-here\n", name="bad",
+                          start=False)
+        r = self.run_tool(bad.argv(), timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("socket group no-such-group-here: no such group", r.stderr)
+        self.assertFalse(os.path.exists(bad.sock))
+
+    def test_socket_directory(self):
+        # Created 0700 when missing; refused when others may write to it
+        # (they could replace the socket), unless it is sticky like /tmp.
+        sock = os.path.join(self.tmp, "run", "newsidx", "s.sock")
+        d = self.daemon(sock=sock)
+        self.assertEqual(os.stat(os.path.dirname(sock)).st_mode & 0o777, 0o700)
+        self.assertEqual(d.pidfile, os.path.join(os.path.dirname(sock), "newsidxd.pid"))
+        self.assertTrue(os.path.exists(d.pidfile))
+        d.stop()
+        open_dir = os.path.join(self.tmp, "open")
+        os.mkdir(open_dir)
+        os.chmod(open_dir, 0o777)
+        bad = self.daemon(name="bad", sock=os.path.join(open_dir, "s.sock"), start=False)
+        r = self.run_tool(bad.argv(), timeout=60)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(open_dir + " is writable by others", r.stderr)
+        os.chmod(open_dir, 0o1777)
+        self.daemon(name="sticky", sock=os.path.join(open_dir, "s.sock"))
+
+
 class Reloading(DaemonCase):
 
     def test_sighup_applies_a_new_config(self):
@@ -187,7 +253,8 @@ class Reloading(DaemonCase):
         with d.client() as c:
             c.call("add", [[article(i) for i in range(30)]])
         self.assertEqual(hits(d), 10)
-        d.write_config("[search]\ndefault_limit = 3\n[daemon]\nmax_request = 4K\n")
+        d.write_config("[search]\ndefault_limit = 3\n"
+                       "[daemon]\nmax_request = 4K\nidle_timeout = 1s\n")
         d.signal(signal.SIGHUP)
         wait_until(lambda: hits(d) == 3, 10, what="default_limit 3 after SIGHUP")
         with d.client() as c:
@@ -195,6 +262,9 @@ class Reloading(DaemonCase):
             got = c.wait_closed(10)
             self.assertEqual([(o[1], o[2]["code"]) for o in got], [(5, "too_large")],
                              "max_request reloaded")
+        with d.client() as c:
+            self.assertEqual(c.call("ping"), "pong")
+            self.assertEqual(c.wait_closed(10), [], "idle_timeout reloaded")
         self.assertEqual(d.stats()["pid"], d.pid)
 
     def test_broken_config_on_sighup_keeps_the_old_settings(self):

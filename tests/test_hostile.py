@@ -8,6 +8,7 @@ it could be read, else 0) and that connection is closed."""
 import os
 import random
 import socket
+import struct
 import sys
 import time
 import unittest
@@ -123,6 +124,23 @@ class Hostile(SharedDaemonCase):
         self.refused_and_closed(b"\x94\x00\x2a\xc1", 42, "bad_request")
         self.assert_served()
         self.assert_counted(before, bad_request=3, internal=0)
+
+    def test_msgid_of_a_refused_frame_in_any_integer_encoding(self):
+        # A msgid is a number, however it is encoded: the refusal of a
+        # frame carries it as a request's answer would.
+        encodings = [b"\x2a", b"\xcc\x2a", b"\xcd\x00\x2a", b"\xce" + struct.pack(">I", 42),
+                     b"\xcf" + struct.pack(">Q", 42), b"\xd0\x2a", b"\xd1\x00\x2a",
+                     b"\xd2" + struct.pack(">i", 42), b"\xd3" + struct.pack(">q", 42)]
+        for enc in encodings:
+            with self.d.client() as c:
+                c.send_raw(b"\x94\x00" + enc + b"\xa4ping\x90")
+                self.assertEqual(c.recv(), (42, None, "pong"), enc)
+            self.refused_and_closed(b"\x94\x00" + enc + b"\xa6search\x91\xc1", 42, "bad_request")
+        # Not a msgid: negative, or over 32 bits.
+        for enc in (b"\xd0\xd6", b"\xd3" + struct.pack(">q", -42),
+                    b"\xcf" + struct.pack(">Q", 1 << 32)):
+            self.refused_and_closed(b"\x94\x00" + enc + b"\xa6search\x91\xc1", 0, "bad_request")
+        self.assert_served()
 
     def test_array32_claiming_four_billion_elements(self):
         before = self.errors()
