@@ -38,7 +38,8 @@ struct conn;
 typedef struct job {
     struct job *next;
     job_kind_t kind;
-    struct conn *conn;          /* NULL for notifications (no reply) */
+    struct conn *conn;
+    bool notify;                /* a notification: no reply */
     uint32_t msgid;
     uint64_t seq;               /* add, delete: order received (writer.c) */
     double started;

@@ -395,7 +395,8 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
         stats_request(&srv->stats, nx_now() - j->started, j->error);
         conn_t *c = j->conn;
         if (c) {
-            send_reply(c, &j->out);
+            if (!j->notify)
+                send_reply(c, &j->out);
             c->inflight--;
             conn_update(c);
             conn_unref(c);
