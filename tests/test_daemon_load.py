@@ -198,6 +198,36 @@ class AbusiveClients(DaemonCase):
         with d.client() as c:
             self.assertEqual(c.call("ping"), "pong", "room again")
 
+    def test_a_flood_of_notifications_is_held_back(self):
+        # Notifications get no answer, but they are work in flight like
+        # requests: a client sending thousands must not queue them all
+        # ahead of everybody else.
+        d = self.daemon("[daemon]\nworkers = 2\n")
+        with d.client(timeout=60) as c:
+            add_articles(c, [article(i) for i in range(300)])
+        flood = d.client()
+        self.addCleanup(flood.close)
+        frames = msgpack.packb([2, "search", [{"q": "officials", "facets": True}]]) * 20000
+        flood.sock.setblocking(False)
+        sent = 0
+        stuck_since = None
+        while sent < len(frames):
+            try:
+                sent += flood.sock.send(frames[sent:sent + 65536])
+                stuck_since = None
+            except BlockingIOError:
+                stuck_since = stuck_since or time.monotonic()
+                if time.monotonic() - stuck_since > 0.5:
+                    break               # the daemon is holding it back
+                time.sleep(0.01)
+        with d.client() as other:
+            started = time.monotonic()
+            self.assertEqual(other.call("search", [{"q": marker(7)}])["total"], 1)
+            waited = time.monotonic() - started
+            taken = other.call("stats")["requests"]
+        self.assertLess(waited, 3, "another client waited behind the notifications")
+        self.assertLess(taken, 10000)
+
     def test_out_of_file_descriptors(self):
         # With 48 descriptors, accept() fails for most of a crowd: the
         # daemon pauses accepting instead of spinning, keeps serving the
