@@ -411,6 +411,25 @@ class Methods(SharedDaemonCase):
         self.assertEqual(sorted(o[1] for o in got), list(range(n)))
         self.assertTrue(all(o[2] is None for o in got))
 
+    def test_newsq_errors_are_the_same_through_the_daemon(self):
+        cases = [
+            ['harbour "unclosed'],
+            ["harbour AND"],
+            ["--since", "yesterday", "officials"],
+            ["--until", "2025-13-45", "officials"],
+            ["--limit", "1001", "officials"],
+            ["--offset", "100001", "officials"],
+            ["--like", "no-such-id"],
+            ["nomatchwordanywhere"],
+            ["   "],
+            ["!!!"],
+        ]
+        for args in cases:
+            via = self.run_tool([NEWSQ, "--socket", self.d.sock, "--json"] + args)
+            direct = self.run_tool([NEWSQ, "--db", self.d.db, "--json"] + args)
+            self.assertEqual((via.returncode, via.stdout, via.stderr),
+                             (direct.returncode, direct.stdout, direct.stderr), args)
+
     def test_newsq_json_is_the_same_through_the_daemon(self):
         cases = [
             ["officials", "--limit", "5"],
