@@ -165,8 +165,8 @@ class AbusiveClients(DaemonCase):
             self.assertEqual(c.wait_closed(10), [])
             self.assertGreater(time.monotonic() - started, 0.8)
         with d.client() as c:
-            for _ in range(4):              # busy for longer than the timeout
-                time.sleep(0.4)
+            for _ in range(6):              # busy for longer than the timeout
+                time.sleep(0.3)
                 self.assertEqual(c.call("ping"), "pong")
 
     def test_connections_over_max_connections_are_refused(self):
@@ -225,7 +225,7 @@ class AbusiveClients(DaemonCase):
             self.assertEqual(other.call("search", [{"q": marker(7)}])["total"], 1)
             waited = time.monotonic() - started
             taken = other.call("stats")["requests"]
-        self.assertLess(waited, 3, "another client waited behind the notifications")
+        self.assertLess(waited, 5, "another client waited behind the notifications")
         self.assertLess(taken, 10000)
 
     def test_out_of_file_descriptors(self):
