@@ -4,11 +4,9 @@ import os
 import random
 import resource
 import select
-import socket
 import sys
 import threading
 import time
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
