@@ -58,13 +58,19 @@ static uint64_t be(const unsigned char *p, int n)
     return v;
 }
 
+/* msgpack-c decodes at most this many nested containers (its
+ * MSGPACK_EMBED_STACK_SIZE, fixed when the library was built; deeper is
+ * a decoding error): a deeper frame must not pass the scanner. */
+#define MP_DECODE_DEPTH 32u
+
 nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
                            nx_mp_scan_t *res)
 {
     /* remaining[d]: objects still to read in the container at depth d;
      * depth 0 is the single top-level object. */
     uint64_t remaining[65];
-    unsigned depth = 0, max_depth = lim->max_depth < 64 ? lim->max_depth : 64;
+    unsigned depth = 0;
+    unsigned max_depth = lim->max_depth < MP_DECODE_DEPTH ? lim->max_depth : MP_DECODE_DEPTH;
     size_t pos = 0, objects = 0;
     uint64_t top_index = 0;         /* index of the next top-level element */
     bool top_array = false;
@@ -144,11 +150,17 @@ nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_
             res->len = pos + head + body;
             return NX_MP_NEED_MORE;
         }
-        /* The msgid of a request, to answer even a frame we refuse. */
+        /* The msgid of a request, to answer even a frame we refuse: any
+         * encoding of 0 to 4294967295, as msgpack-c reads it (uint8 to
+         * uint64, and the signed ones when not negative). */
         if (depth == 1 && top_array) {
-            if (top_index == 1 && (c <= 0x7f || c == 0xcc || c == 0xcd || c == 0xce)) {
-                res->have_msgid = true;
-                res->msgid = c <= 0x7f ? c : (uint32_t)be(p + pos + 1, (int)body);
+            if (top_index == 1 && (c <= 0x7f || (c >= 0xcc && c <= 0xd3))) {
+                uint64_t v = c <= 0x7f ? c : be(p + pos + 1, (int)body);
+                bool negative = c >= 0xd0 && (p[pos + 1] & 0x80);
+                if (!negative && v <= 0xffffffffu) {
+                    res->have_msgid = true;
+                    res->msgid = (uint32_t)v;
+                }
             }
             top_index++;
         }

@@ -449,7 +449,7 @@ struct Searcher {
                 throw Xapian::QueryParserError(m);
             }
             if (parsed.get_length() > h->config.max_query_terms)
-                throw Xapian::InvalidArgumentError(
+                throw Xapian::RangeError(
                     "query has " + std::to_string(parsed.get_length()) + " terms, more than " +
                     "the limit of " + std::to_string(h->config.max_query_terms));
             empty = parsed.empty();

@@ -211,12 +211,13 @@ void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n)
             conn_reply_error(c, true, (uint32_t)id, code, err ? err : "out of memory");
         goto out;
     }
-    if (notify) {
-        j->conn = NULL;
-    } else {
-        conn_track(c);
-    }
+    /* A notification has no reply but is in flight like a request, so
+     * that the connection's limit on work in flight holds for it too. */
+    j->notify = notify;
+    conn_track(c);
     srv->inflight++;
+    if (j->kind == JOB_ADD || j->kind == JOB_DELETE)
+        j->seq = srv->write_seq++;
     /* Searches, fetches and stats go to the search threads; so do
      * additions, whose extraction runs there before the writer gets them. */
     if (j->kind == JOB_DELETE)

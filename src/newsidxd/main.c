@@ -151,6 +151,20 @@ static void resolve_writers(server_t *srv)
     }
 }
 
+/* A relative path made absolute against the current directory. */
+static void make_absolute(char **path)
+{
+    if (!*path || (*path)[0] == '/')
+        return;
+    char *cwd = realpath(".", NULL);
+    char *p = cwd ? nx_printf("%s/%s", cwd, *path) : NULL;
+    free(cwd);
+    if (p) {
+        free(*path);
+        *path = p;
+    }
+}
+
 static char *default_pidfile(const char *socket_path)
 {
     const char *slash = strrchr(socket_path, '/');
@@ -204,20 +218,14 @@ int main(int argc, char **argv)
         srv.db_path = nx_default_db_path();
     if (!srv.socket_path)
         srv.socket_path = nx_default_socket_path();
-    /* Relative paths would break once detached (chdir /). */
-    char *abs;
-    if (srv.db_path[0] != '/' && (abs = realpath(".", NULL))) {
-        char *p = nx_printf("%s/%s", abs, srv.db_path);
-        free(srv.db_path);
-        srv.db_path = p;
-        free(abs);
-    }
-    if (srv.socket_path[0] != '/' && (abs = realpath(".", NULL))) {
-        char *p = nx_printf("%s/%s", abs, srv.socket_path);
-        free(srv.socket_path);
-        srv.socket_path = p;
-        free(abs);
-    }
+    /* Relative paths would break once detached (chdir /): the config
+     * file is read again on SIGHUP, the pid file and the gazetteer are
+     * opened after detaching. */
+    make_absolute(&srv.db_path);
+    make_absolute(&srv.socket_path);
+    make_absolute(&srv.config_path);
+    make_absolute(&srv.config.pidfile);
+    make_absolute(&srv.config.gazetteer);
     signal(SIGPIPE, SIG_IGN);
 
     if (!foreground) {
@@ -246,10 +254,12 @@ int main(int argc, char **argv)
     }
     int fd = activated_fd();
     if (fd < 0) {
-        fd = server_bind(&srv);
+        fd = server_bind(&srv, &err);
         if (fd < 0) {
             newsidx_writer_close(srv.w);
-            return fail("cannot listen on %s (see the messages above)", srv.socket_path);
+            fail("%s", err ? err : "cannot listen on the socket");
+            free(err);
+            return 1;
         }
     }
     char *pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);

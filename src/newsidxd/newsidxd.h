@@ -38,8 +38,10 @@ struct conn;
 typedef struct job {
     struct job *next;
     job_kind_t kind;
-    struct conn *conn;          /* NULL for notifications (no reply) */
+    struct conn *conn;
+    bool notify;                /* a notification: no reply */
     uint32_t msgid;
+    uint64_t seq;               /* add, delete: order received (writer.c) */
     double started;
     /* request */
     newsidx_search_t search;
@@ -112,6 +114,7 @@ typedef struct server {
     bool stopping;
     double stop_deadline;
     unsigned inflight;          /* jobs out in threads */
+    uint64_t write_seq;         /* seq of the next add or delete */
     /* threads */
     queue_t search_q, write_q, done_q;
     pthread_t *workers;
@@ -134,8 +137,8 @@ typedef struct server {
 int server_run(server_t *srv, int listen_fd);
 /* Called by threads when a job is finished: hands it to the loop. */
 void server_job_done(server_t *srv, job_t *j);
-/* Binds the socket (not socket activation); -1 and logs on failure. */
-int server_bind(server_t *srv);
+/* Binds the socket (not socket activation); -1 and *err on failure. */
+int server_bind(server_t *srv, char **err);
 
 /* ---- dispatch (dispatch.c) ---- */
 

@@ -111,6 +111,10 @@ static void conn_update(conn_t *c)
     if (c->state == CONN_READING && over) {
         c->state = CONN_PAUSED;
         bufferevent_disable(c->bev, EV_READ);
+        /* Not reading, we cannot see a frame complete: its clock starts
+         * again when reading resumes. */
+        evtimer_del(c->frame_timer);
+        c->frame_started = false;
     } else if (c->state == CONN_PAUSED && !over && pending <= c->srv->config.max_output / 2) {
         c->state = CONN_READING;
         bufferevent_enable(c->bev, EV_READ);
@@ -391,7 +395,8 @@ static void done_cb(evutil_socket_t fd, short what, void *arg)
         stats_request(&srv->stats, nx_now() - j->started, j->error);
         conn_t *c = j->conn;
         if (c) {
-            send_reply(c, &j->out);
+            if (!j->notify)
+                send_reply(c, &j->out);
             c->inflight--;
             conn_update(c);
             conn_unref(c);
@@ -497,7 +502,7 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
 /* The socket's directory: created 0700 when missing; when it exists and
  * is ours it must not be open to others, since whoever can replace the
  * socket can impersonate the daemon. */
-static bool prepare_dir(const char *socket_path)
+static bool prepare_dir(const char *socket_path, char **err)
 {
     char *dir = nx_strdup(socket_path);
     char *slash = dir ? strrchr(dir, '/') : NULL;
@@ -516,12 +521,12 @@ static bool prepare_dir(const char *socket_path)
         }
         free(parent);
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            nxd_log(LOG_ERR, "cannot create %s: %s", dir, strerror(errno));
+            nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
             free(dir);
             return false;
         }
     } else if (st.st_uid == geteuid() && (st.st_mode & 0022) && !(st.st_mode & S_ISVTX)) {
-        nxd_log(LOG_ERR, "%s is writable by others; refusing to put the socket there", dir);
+        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
         free(dir);
         return false;
     }
@@ -529,33 +534,41 @@ static bool prepare_dir(const char *socket_path)
     return true;
 }
 
-int server_bind(server_t *srv)
+int server_bind(server_t *srv, char **err)
 {
     const char *path = srv->socket_path;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
-        nxd_log(LOG_ERR, "socket path too long: %s", path);
+        nx_set_error(err, "socket path too long: %s", path);
         return -1;
     }
     strcpy(sa.sun_path, path);
-    if (!prepare_dir(path))
+    if (!prepare_dir(path, err))
         return -1;
     /* A socket file left by a daemon that died: remove it, but never one
      * a live daemon answers on. */
     int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (probe >= 0) {
         if (connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
-            nxd_log(LOG_ERR, "another newsidxd already answers on %s", path);
+            nx_set_error(err, "another newsidxd already answers on %s", path);
             close(probe);
             return -1;
         }
-        if (errno == ECONNREFUSED)
+        /* connect() is refused by any file, not only a dead socket. */
+        struct stat st;
+        if (errno == ECONNREFUSED && lstat(path, &st) == 0) {
+            if (!S_ISSOCK(st.st_mode)) {
+                nx_set_error(err, "%s exists and is not a socket; not replacing it", path);
+                close(probe);
+                return -1;
+            }
             unlink(path);
+        }
         close(probe);
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        nxd_log(LOG_ERR, "socket: %s", strerror(errno));
+        nx_set_error(err, "socket: %s", strerror(errno));
         return -1;
     }
     unsigned mode = srv->config.socket_mode;
@@ -567,22 +580,22 @@ int server_bind(server_t *srv)
     int rc = bind(fd, (struct sockaddr *)&sa, sizeof sa);
     umask(old);
     if (rc != 0) {
-        nxd_log(LOG_ERR, "bind %s: %s", path, strerror(errno));
+        nx_set_error(err, "bind %s: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
     if (srv->config.socket_group) {
         struct group *g = getgrnam(srv->config.socket_group);
         if (!g || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-            nxd_log(LOG_ERR, "socket group %s: %s", srv->config.socket_group,
-                    g ? strerror(errno) : "no such group");
+            nx_set_error(err, "socket group %s: %s", srv->config.socket_group,
+                         g ? strerror(errno) : "no such group");
             close(fd);
             unlink(path);
             return -1;
         }
     }
     if (listen(fd, 128) != 0) {
-        nxd_log(LOG_ERR, "listen: %s", strerror(errno));
+        nx_set_error(err, "listen %s: %s", path, strerror(errno));
         close(fd);
         unlink(path);
         return -1;

@@ -71,14 +71,53 @@ static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     nx_strv_free(&missing);
 }
 
+/* Writes are applied in the order the loop received them (job->seq),
+ * though they do not reach the writer in that order: additions pass
+ * through the search threads for extraction, which end in any order,
+ * and deletions come straight.  Those ahead of their turn wait here. */
+typedef struct in_order {
+    job_t *held;                /* by seq */
+    uint64_t next;              /* seq of the next write to apply */
+} in_order_t;
+
+static job_t *take_held(in_order_t *o)
+{
+    job_t *j = o->held;
+    o->held = j->next;
+    o->next = j->seq + 1;
+    return j;
+}
+
+/* The next write in order, waiting until deadline (for ever if < 0).
+ * NULL when the deadline passes, or once the queue is closed and empty. */
+static job_t *next_write(server_t *srv, in_order_t *o, double deadline)
+{
+    for (;;) {
+        if (o->held && o->held->seq == o->next)
+            return take_held(o);
+        double left = deadline < 0 ? -1 : deadline - nx_now();
+        job_t *j = queue_pop(&srv->write_q, deadline < 0 ? -1 : left > 0 ? left : 0);
+        if (!j) {
+            /* Closed: nothing more will come to fill a gap. */
+            return deadline < 0 && o->held ? take_held(o) : NULL;
+        }
+        job_t **p = &o->held;
+        while (*p && (*p)->seq < j->seq)
+            p = &(*p)->next;
+        j->next = *p;
+        *p = j;
+    }
+}
+
 static void *writer_main(void *arg)
 {
     server_t *srv = arg;
     newsidx_config_t cfg;
     server_config_snapshot(srv, &cfg);
     unsigned gen = atomic_load(&srv->config_gen);
+    in_order_t order = {NULL, 0};
     job_t *first;
-    while ((first = queue_pop(&srv->write_q, -1))) {
+    while ((first = next_write(srv, &order, -1))) {
         if (atomic_load(&srv->config_gen) != gen) {
             gen = atomic_load(&srv->config_gen);
             server_config_snapshot(srv, &cfg);
@@ -90,8 +129,7 @@ static void *writer_main(void *arg)
         batch[n++] = first;
         double deadline = nx_now() + cfg.commit_interval;
         while (n < MAX_BATCH_JOBS) {
-            double left = deadline - nx_now();
-            job_t *j = queue_pop(&srv->write_q, left > 0 ? left : 0);
+            job_t *j = next_write(srv, &order, deadline);
             if (!j)
                 break;
             batch[n++] = j;

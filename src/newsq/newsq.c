@@ -77,6 +77,13 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
     const msgpack_object *res;
     newsidx_status_t st = req->like ? nx_client_call(cl, "similar", pack_similar, req, &res, err)
                                     : nx_client_call(cl, "search", pack_search, req, &res, err);
+    /* The protocol has one bad_request for the library's ERR_ARG and
+     * ERR_QUERY.  The request built here is well-formed, so what the
+     * daemon refuses is the query or a date given: a query error, shown
+     * as a direct search shows it, but for the library's one ERR_ARG of
+     * a search, a query with no words and no filter. */
+    if (st == NEWSIDX_ERR_ARG && !(*err && strncmp(*err, "empty query", 11) == 0))
+        return NEWSIDX_ERR_QUERY;
     if (st != NEWSIDX_OK)
         return st == NEWSIDX_ERR_UNAVAILABLE ? NEWSIDX_ERR_INTERNAL : st;
     if (!(*out = nx_results_from_mp(res))) {
