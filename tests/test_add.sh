@@ -107,6 +107,24 @@ is "\$NEWSIDX_DB selects the database" "$(json_get "$out" 'd["documents"]')" 1
 "$NEWSIDX" add --quiet "$A/one.txt"
 is "the default database lives under \$XDG_DATA_HOME" "$(test -d "$XDG_DATA_HOME/newsidx/db" && echo yes)" yes
 
+# The index format version is checked, and a foreign database refused.
+"$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt"
+xapian-metadata set "$TMP/vdb" newsidx.format 99
+out=$("$NEWSQ" --db "$TMP/vdb" rotterdam 2>&1); rc=$?
+is "a database of another format is refused (exit 3)" "$rc" 3
+like "saying which format" "$out" "index format 99 is not supported"
+out=$("$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt" 2>&1); rc=$?
+is "and not written to" "$rc" 3
+printf 'id=1\nbody=hello world\n' >"$TMP/si.in"
+printf 'id : unique=Q boolean=Q\nbody : index\n' >"$TMP/si.index"
+scriptindex "$TMP/foreign" "$TMP/si.index" "$TMP/si.in" >/dev/null 2>&1
+if [ -d "$TMP/foreign" ]; then
+    out=$("$NEWSQ" --db "$TMP/foreign" hello 2>&1)
+    like "a Xapian database not made by newsidx is refused" "$out" "not a newsidx index"
+else
+    skip 1 "scriptindex (xapian-omega) not installed"
+fi
+
 # Another writer holds the lock: add waits a bounded time, then names it.
 printf '[index]\nlock_timeout = 0.3s\n' >"$TMP/short.conf"
 mkfifo "$TMP/fifo"
