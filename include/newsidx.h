@@ -191,6 +191,8 @@ typedef struct newsidx_config {
     unsigned max_query_terms;
     double time_limit;          /* seconds a match may take, 0 = none */
     unsigned snippet_length;    /* bytes */
+    unsigned relax_below;       /* a query of several words matching fewer
+                                   articles than this is relaxed; 0 = never */
     /* [daemon] */
     char *socket_group;         /* group for a 0660 socket, or NULL */
     unsigned socket_mode;
@@ -307,6 +309,9 @@ typedef struct newsidx_facet {
 typedef struct newsidx_results {
     char *query;
     uint64_t total;          /* estimated size of the whole match set */
+    uint64_t total_min;      /* bounds of that estimate */
+    uint64_t total_max;
+    bool more;               /* matches beyond this page exist */
     newsidx_hit_t *hits;
     size_t n_hits;
     bool has_facets;
@@ -315,7 +320,8 @@ typedef struct newsidx_results {
     newsidx_facet_t *location_facets;
     size_t n_location_facets;
     char *corrected;         /* a spelling suggestion, or NULL */
-    bool relaxed;            /* a relaxed form of the query answered */
+    bool relaxed;            /* a relaxed form of the query answered:
+                                not every word had to match */
     bool truncated;          /* a limit cut the match short */
 } newsidx_results_t;
 

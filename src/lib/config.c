@@ -37,6 +37,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->max_query_terms = 1000;
     c->time_limit = 2.0;
     c->snippet_length = 200;
+    c->relax_below = 3;
     c->socket_mode = 0600;
     c->max_connections = 512;
     c->idle_timeout = 300;
@@ -83,6 +84,7 @@ static const struct key {
     K("search", "max_query_terms", K_UINT, max_query_terms, 1, 1000000),
     K("search", "time_limit", K_SECONDS, time_limit, 0, 3600),
     K("search", "snippet_length", K_UINT, snippet_length, 20, 100000),
+    K("search", "relax_below", K_UINT, relax_below, 0, 1000000),
     K("daemon", "socket_mode", K_MODE, socket_mode, 0, 0777),
     K("daemon", "socket_group", K_STRING, socket_group, 0, 0),
     K("daemon", "max_connections", K_UINT, max_connections, 1, 1000000),

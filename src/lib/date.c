@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <stdlib.h>
+#include <time.h>
 
 static const char *const months[12] = {
     "january", "february", "march", "april", "may", "june",
@@ -157,5 +159,99 @@ bool nx_date_normalise(const char *in, char out[11])
     if (!rest_ok(p) || !nx_date_valid(y, m, d))
         return false;
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return mdays[m - 1] + (m == 2 && leap(y));
+}
+
+/* The civil date n days before y-m-d (n may be negative). */
+static void shift_days(int *y, int *m, int *d, long n)
+{
+    struct tm tm = {.tm_year = *y - 1900, .tm_mon = *m - 1, .tm_mday = *d - (int)n, .tm_hour = 12};
+    time_t t = timegm(&tm);
+    struct tm out;
+    gmtime_r(&t, &out);
+    *y = out.tm_year + 1900;
+    *m = out.tm_mon + 1;
+    *d = out.tm_mday;
+}
+
+bool nx_date_bound(const char *s, bool end, time_t now, char out[9])
+{
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    int y, m = 1, d = 1;
+    char digits_only[16];
+    /* YYYY and YYYY-MM: the whole year or month, from its first day or
+     * to its last. */
+    if (n == 4 && sscanf(s, "%4d", &y) == 1 && isdigit((unsigned char)s[3])) {
+        m = end ? 12 : 1;
+        d = end ? 31 : 1;
+    } else if (n == 7 && sscanf(s, "%4d-%2d", &y, &m) == 2 && s[4] == '-' && m >= 1 && m <= 12) {
+        d = end ? days_in_month(y, m) : 1;
+    } else if (n >= 2 && n < 10 && isdigit((unsigned char)s[0]) && strchr("dwmy", s[n - 1]) &&
+               strspn(s, "0123456789") == n - 1) {
+        /* 7d, 2w, 3m, 1y: that long before today. */
+        memcpy(digits_only, s, n - 1);
+        digits_only[n - 1] = '\0';
+        long k = atol(digits_only);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        y = tm.tm_year + 1900;
+        m = tm.tm_mon + 1;
+        d = tm.tm_mday;
+        switch (s[n - 1]) {
+        case 'd': shift_days(&y, &m, &d, k); break;
+        case 'w': shift_days(&y, &m, &d, 7 * k); break;
+        case 'm':
+            y -= (int)(k / 12);
+            m -= (int)(k % 12);
+            if (m < 1) {
+                m += 12;
+                y--;
+            }
+            if (d > days_in_month(y, m))
+                d = days_in_month(y, m);
+            break;
+        case 'y':
+            y -= (int)k;
+            if (m == 2 && d == 29 && !leap(y))
+                d = 28;
+            break;
+        }
+    } else if (n == 5 && strncmp(s, "today", 5) == 0) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        y = tm.tm_year + 1900;
+        m = tm.tm_mon + 1;
+        d = tm.tm_mday;
+    } else if (n == 9 && strncmp(s, "yesterday", 9) == 0) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        y = tm.tm_year + 1900;
+        m = tm.tm_mon + 1;
+        d = tm.tm_mday;
+        shift_days(&y, &m, &d, 1);
+    } else {
+        char full[11];
+        if (n >= 64)
+            return false;
+        char copy[64];
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+        if (!nx_date_normalise(copy, full))
+            return false;
+        sscanf(full, "%4d-%2d-%2d", &y, &m, &d);
+    }
+    if (!nx_date_valid(y, m, d))
+        return false;
+    snprintf(out, 9, "%04d%02d%02d", y, m, d);
     return true;
 }

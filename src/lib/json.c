@@ -108,6 +108,9 @@ json_t *nx_results_to_json(const newsidx_results_t *r)
     json_t *o = json_object();
     json_object_set_new(o, "query", json_string(r->query ? r->query : ""));
     json_object_set_new(o, "total", json_integer((json_int_t)r->total));
+    json_object_set_new(o, "total_min", json_integer((json_int_t)r->total_min));
+    json_object_set_new(o, "total_max", json_integer((json_int_t)r->total_max));
+    json_object_set_new(o, "more", json_boolean(r->more));
     json_t *hits = json_array();
     for (size_t i = 0; i < r->n_hits; i++) {
         const newsidx_hit_t *h = &r->hits[i];

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,10 @@ void nx_set_error(char **slot, const char *fmt, ...)
 int nx_month_from_name(const char *s, size_t n);
 bool nx_date_valid(int y, int m, int d);
 bool nx_date_normalise(const char *in, char out[11]);
+/* A bound of a date range as YYYYMMDD: a full date, a year or month
+ * (its first day for a start, its last for an end), "today",
+ * "yesterday", or a time before now ("7d", "2w", "3m", "1y"). */
+bool nx_date_bound(const char *s, bool end, time_t now, char out[9]);
 
 /* ---- articles (article.c) ---- */
 

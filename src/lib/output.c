@@ -115,8 +115,9 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
     if (r->relaxed)
         fprintf(fp, "(no article matched every word; showing articles matching most of them)\n");
     unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
-    fprintf(fp, "%s%llu-%llu of about %llu%s\n", dim, first,
-            r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total, off);
+    fprintf(fp, "%s%llu-%llu of about %llu%s%s\n", dim, first,
+            r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total,
+            r->more ? " (more with --offset)" : "", off);
 }
 
 void nx_print_article_text(FILE *fp, const newsidx_article_t *a)

@@ -446,13 +446,22 @@ static void pack_facets(msgpack_packer *pk, const newsidx_facet_t *f, size_t n)
 
 void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
 {
-    size_t n = 3 + (r->has_facets ? 1 : 0) + (r->corrected ? 1 : 0) + (r->relaxed ? 1 : 0) +
+    size_t n = 6 + (r->has_facets ? 1 : 0) + (r->corrected ? 1 : 0) + (r->relaxed ? 1 : 0) +
                (r->truncated ? 1 : 0);
     msgpack_pack_map(pk, n);
     nx_mp_pack_str(pk, "query");
     nx_mp_pack_str(pk, r->query ? r->query : "");
     nx_mp_pack_str(pk, "total");
     msgpack_pack_uint64(pk, r->total);
+    nx_mp_pack_str(pk, "total_min");
+    msgpack_pack_uint64(pk, r->total_min);
+    nx_mp_pack_str(pk, "total_max");
+    msgpack_pack_uint64(pk, r->total_max);
+    nx_mp_pack_str(pk, "more");
+    if (r->more)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
     nx_mp_pack_str(pk, "hits");
     msgpack_pack_array(pk, r->n_hits);
     for (size_t i = 0; i < r->n_hits; i++) {
@@ -670,6 +679,10 @@ newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
         return NULL;
     r->query = text_or_null(nx_mp_get(map, "query"));
     r->total = (uint64_t)number(nx_mp_get(map, "total"));
+    r->total_min = (uint64_t)number(nx_mp_get(map, "total_min"));
+    r->total_max = (uint64_t)number(nx_mp_get(map, "total_max"));
+    const msgpack_object *more = nx_mp_get(map, "more");
+    r->more = more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean;
     const msgpack_object *hits = nx_mp_get(map, "hits");
     if (!hits || hits->type != MSGPACK_OBJECT_ARRAY)
         goto bad;

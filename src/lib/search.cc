@@ -348,6 +348,61 @@ std::string tidy_snippet(const std::string &in, const std::string &open, const s
     return s;
 }
 
+/* date:FROM..TO over the date slot: full dates, a year or month
+ * ("date:2025-02.." is from February 2025 on), or a time back from
+ * today ("date:7d.."). */
+class DateRange : public Xapian::RangeProcessor {
+  public:
+    DateRange() : Xapian::RangeProcessor(SLOT_DATE, "date:") {}
+
+    Xapian::Query operator()(const std::string &b, const std::string &e) override
+    {
+        char from[9], to[9];
+        time_t now = time(nullptr);
+        bool hb = !b.empty(), he = !e.empty();
+        if ((hb && !nx_date_bound(b.c_str(), false, now, from)) ||
+            (he && !nx_date_bound(e.c_str(), true, now, to)))
+            throw Xapian::QueryParserError(
+                "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y "
+                "(either end may be left out), not '" + b + ".." + e + "'");
+        if (hb && he)
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE, from, to);
+        if (hb)
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DATE, from);
+        return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
+    }
+};
+
+/* Words a query can do without.  In the strict (AND) form they would
+ * demand that every article contain "the" and "what"; in the relaxed
+ * form they would match everything.  Phrases keep them. */
+const char *const stopwords[] = {
+    "a", "about", "after", "against", "all", "also", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did",
+    "do", "does", "doing", "during", "each", "for", "from", "had", "has", "have", "having",
+    "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "its", "me", "more", "most", "my", "no", "nor", "not", "of", "on", "only", "or", "other",
+    "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
+    "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    "tell", "me", "show", "find", "articles", "article", "news", "say", "said", "says",
+};
+
+/* True when the query has letters and none of them is lower case:
+ * "OIL PRICES AND OPEC OUTPUT" is a headline, not boolean syntax. */
+bool all_capitals(const std::string &q)
+{
+    bool letters = false;
+    for (unsigned char c : q) {
+        if (islower(c))
+            return false;
+        if (isupper(c))
+            letters = true;
+    }
+    return letters;
+}
+
 /* Where a hit's score comes from.  Fields are indexed into one weighted
  * bag of words (docbuild.cc), so BM25 sees one number per word; the
  * score is split among the fields in proportion to how much each put
@@ -410,7 +465,7 @@ struct Searcher {
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r) : h(h_), req(r), stem(STEMMER) {}
 
-    Xapian::Query parse(std::string &display, bool &empty)
+    Xapian::Query parse(std::string &display, bool &empty, bool relaxed = false)
     {
         std::string q = req->query ? req->query : "";
         display = q;
@@ -422,7 +477,9 @@ struct Searcher {
         qp.set_database(h->db);
         qp.set_stemmer(stem);
         qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-        qp.set_default_op(Xapian::Query::OP_AND);
+        qp.set_default_op(relaxed ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+        static const Xapian::SimpleStopper stopper(std::begin(stopwords), std::end(stopwords));
+        qp.set_stopper(&stopper);
         qp.set_max_expansion(h->config.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
         qp.add_prefix("title", PREFIX_TITLE);
@@ -431,10 +488,13 @@ struct Searcher {
                                      ->release());
         qp.add_prefix("location",
                       (new NameProcessor(PREFIX_LOCATION, h->db, h->config.max_expansion))->release());
-        qp.add_rangeprocessor((new Xapian::DateRangeProcessor(SLOT_DATE, "date:"))->release());
+        qp.add_rangeprocessor((new DateRange())->release());
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
+        /* In a query typed all in capitals, AND, OR and NOT are words. */
+        if (all_capitals(q))
+            flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
         Xapian::Query parsed;
         std::string trimmed = q;
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
@@ -442,10 +502,16 @@ struct Searcher {
         if (!empty) {
             try {
                 parsed = qp.parse_query(rewrite_names(q), flags);
+                if (parsed.empty()) {
+                    /* nothing but stopwords ("to be or not to be"):
+                     * search for them after all */
+                    qp.set_stopper(nullptr);
+                    parsed = qp.parse_query(rewrite_names(q), flags);
+                }
             } catch (const Xapian::QueryParserError &e) {
                 std::string m = e.get_msg();
                 if (m == "Unknown range operation")
-                    m = "date: wants date:YYYY-MM-DD..YYYY-MM-DD (either end may be left out)";
+                    m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
                 throw Xapian::QueryParserError(m);
             }
             if (parsed.get_length() > h->config.max_query_terms)
@@ -459,15 +525,31 @@ struct Searcher {
 
     static std::string date_bound(const char *d, const char *what)
     {
-        char norm[11];
-        if (!nx_date_normalise(d, norm))
+        char v[9];
+        if (!nx_date_bound(d, strcmp(what, "--until") == 0, time(nullptr), v))
             throw Xapian::QueryParserError(std::string(what) + " '" + d +
-                                           "' is not a date (want YYYY-MM-DD)");
-        std::string v;
-        for (const char *p = norm; *p; p++)
-            if (*p != '-')
-                v += *p;
+                                           "' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, "
+                                           "today, yesterday, or 7d, 2w, 3m, 1y ago)");
         return v;
+    }
+
+    /* A name filter: the exact name, or its words in order within one
+     * name ("hegseth" matches "Pete Hegseth"). */
+    static Xapian::Query name_filter(const char *exact_prefix, const char *word_prefix,
+                                     const char *name)
+    {
+        Xapian::Query exact(std::string(exact_prefix) + lower(name));
+        std::vector<std::string> w = name_words(name);
+        if (w.empty())
+            return exact;
+        std::vector<Xapian::Query> terms;
+        for (auto &x : w)
+            terms.emplace_back(word_prefix + x);
+        Xapian::Query words = terms.size() == 1
+                                  ? terms[0]
+                                  : Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(),
+                                                  terms.end(), terms.size());
+        return Xapian::Query(Xapian::Query::OP_OR, exact, words);
     }
 
     Xapian::Query filters()
@@ -481,9 +563,9 @@ struct Searcher {
         else if (req->until && *req->until)
             f.emplace_back(Xapian::Query::OP_VALUE_LE, SLOT_DATE, date_bound(req->until, "--until"));
         if (req->speaker && *req->speaker)
-            f.emplace_back(std::string(PREFIX_SPEAKER_EXACT) + lower(req->speaker));
+            f.push_back(name_filter(PREFIX_SPEAKER_EXACT, PREFIX_SPEAKER, req->speaker));
         if (req->location && *req->location)
-            f.emplace_back(std::string(PREFIX_LOCATION_EXACT) + lower(req->location));
+            f.push_back(name_filter(PREFIX_LOCATION_EXACT, PREFIX_LOCATION, req->location));
         if (f.empty())
             return Xapian::Query();
         return Xapian::Query(Xapian::Query::OP_AND, f.begin(), f.end());
@@ -514,35 +596,67 @@ struct Searcher {
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
 
+    /* The whole query: the parsed one (or all articles), filtered. */
+    Xapian::Query finish(Xapian::Query q, bool empty, const Xapian::Query &filter, bool self)
+    {
+        if (empty)
+            q = Xapian::Query::MatchAll;
+        if (!filter.empty())
+            q = Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+        if (self)
+            q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                              Xapian::Query(std::string(PREFIX_ID) + req->like));
+        return q;
+    }
+
+    Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned limit,
+                       std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> &spies)
+    {
+        Xapian::Enquire enq(h->db);
+        enq.set_query(query);
+        /* Newest first, or most relevant first with the newest winning
+         * ties. */
+        if (req->sort == NEWSIDX_SORT_DATE || empty)
+            enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+        else
+            enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
+        if (h->config.time_limit > 0)
+            enq.set_time_limit(h->config.time_limit);
+        spies.clear();
+        if (req->facets) {
+            for (unsigned i = 0; i < FACET_SLOTS; i++) {
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_SPEAKER0 + i));
+                enq.add_matchspy(spies.back().get());
+            }
+            for (unsigned i = 0; i < FACET_SLOTS; i++) {
+                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_LOCATION0 + i));
+                enq.add_matchspy(spies.back().get());
+            }
+        }
+        /* Facets count the whole match set; without them, counting one
+         * more than the page says whether more results exist. */
+        Xapian::doccount check = req->facets ? h->db.get_doccount() : req->offset + limit + 1;
+        return enq.get_mset(req->offset, limit, check);
+    }
+
     newsidx_status_t run(newsidx_results_t **out)
     {
         std::string display;
         bool empty = true;
-        Xapian::Enquire enq(h->db);
-        Xapian::Query query;
+        Xapian::Query parsed;
         Xapian::docid self = 0;
-        if (req->like && *req->like) {
-            query = like_query(enq, self);
+        bool like = req->like && *req->like;
+        if (like) {
+            Xapian::Enquire enq(h->db);
+            parsed = like_query(enq, self);
             display = std::string("like:") + req->like;
             empty = false;
         } else {
-            query = parse(display, empty);
+            parsed = parse(display, empty);
         }
         Xapian::Query filter = filters();
-        if (empty && filter.empty() && !(req->like && *req->like))
+        if (empty && filter.empty() && !like)
             throw Xapian::InvalidArgumentError("empty query: give words to search for or a filter");
-        if (empty)
-            query = Xapian::Query::MatchAll;
-        if (!filter.empty())
-            query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
-        if (self)
-            query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
-                                  Xapian::Query(std::string(PREFIX_ID) + req->like));
-        enq.set_query(query);
-        if (req->sort == NEWSIDX_SORT_DATE || empty)
-            enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
-        if (h->config.time_limit > 0)
-            enq.set_time_limit(h->config.time_limit);
 
         unsigned limit = req->limit ? req->limit : h->config.default_limit;
         if (limit > h->config.max_limit)
@@ -554,18 +668,28 @@ struct Searcher {
                                      std::to_string(h->config.max_offset));
 
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-        if (req->facets) {
-            for (unsigned i = 0; i < FACET_SLOTS; i++) {
-                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_SPEAKER0 + i));
-                enq.add_matchspy(spies.back().get());
-            }
-            for (unsigned i = 0; i < FACET_SLOTS; i++) {
-                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_LOCATION0 + i));
-                enq.add_matchspy(spies.back().get());
+        Xapian::Query query = finish(parsed, empty, filter, self);
+        Xapian::MSet mset = match(query, empty, limit, spies);
+        bool relaxed = false;
+        /* Too few articles have every word: answer with the articles that
+         * have most of them, ranked, and say so. */
+        if (!like && !empty && h->config.relax_below &&
+            mset.get_matches_estimated() < h->config.relax_below) {
+            std::string d2;
+            bool e2 = true;
+            Xapian::Query loose = parse(d2, e2, true);
+            if (!e2 && loose.get_description() != parsed.get_description()) {
+                std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies2;
+                Xapian::Query q2 = finish(loose, false, filter, false);
+                Xapian::MSet m2 = match(q2, false, limit, spies2);
+                if (m2.get_matches_estimated() > mset.get_matches_estimated()) {
+                    mset = m2;
+                    query = q2;
+                    spies.swap(spies2);
+                    relaxed = true;
+                }
             }
         }
-        Xapian::doccount check = req->facets ? h->db.get_doccount() : 0;
-        Xapian::MSet mset = enq.get_mset(req->offset, limit, check);
 
         auto *r = static_cast<newsidx_results_t *>(calloc(1, sizeof(newsidx_results_t)));
         if (!r)
@@ -573,6 +697,10 @@ struct Searcher {
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
         r->query = dup(display);
         r->total = mset.get_matches_estimated();
+        r->total_min = mset.get_matches_lower_bound();
+        r->total_max = mset.get_matches_upper_bound();
+        r->more = mset.get_matches_lower_bound() > req->offset + mset.size();
+        r->relaxed = relaxed;
         r->hits = static_cast<newsidx_hit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof(newsidx_hit_t)));
         if (!r->hits || !r->query)
             throw std::bad_alloc();
