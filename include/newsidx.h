@@ -176,6 +176,7 @@ typedef struct newsidx_config {
     double batch_seconds;       /* ... or this many seconds */
     unsigned threads;           /* indexing threads, 0 = one per core */
     double lock_timeout;        /* seconds a writer waits for the lock */
+    bool spelling;              /* build spelling data for corrections */
     /* [weights]: how much one occurrence of a word in each field counts
      * in relevance, relative to body text (weight 1). */
     unsigned weight_body;

@@ -53,8 +53,25 @@ out=$("$NEWSQ" --db "$DB" --json '"single container"')
 is "phrase search" "$(json_get "$out" 'd["total"]')" 1
 out=$("$NEWSQ" --db "$DB" --json '"container single"')
 is "a phrase in the wrong order does not match" "$(json_get "$out" 'd["total"]')" 0
-out=$("$NEWSQ" --db "$DB" --json 'frost rotterdam')
+printf '[search]\nrelax_below = 0\n' >"$TMP/strict.conf"
+out=$("$NEWSQ" --config "$TMP/strict.conf" --db "$DB" --json 'frost rotterdam')
 is "words are ANDed by default" "$(json_get "$out" 'd["total"]')" 0
+out=$("$NEWSQ" --db "$DB" --json 'frost rotterdam')
+is "too few matches: a relaxed answer" "$(json_get "$out" 'd.get("relaxed")')" True
+is "with the articles having some of the words" "$(json_get "$out" 'd["total"]')" 2
+out=$("$NEWSQ" --db "$DB" --json 'orchards frots')
+is "a misspelling gets a suggestion" "$(json_get "$out" 'd.get("corrected")')" "orchards frost"
+out=$("$NEWSQ" --config "$TMP/strict.conf" --db "$DB" --json 'what did the union leader say about containers')
+is "stopwords do not have to match" "$(json_get "$out" 'd["total"]')" 1
+is "so the strict form finds the article" "$(json_get "$out" 'd["hits"][0]["title"]')" "Ministers meet on ports"
+out=$("$NEWSQ" --db "$DB" --json 'FROST AND ORCHARDS')
+is "AND in a query in capitals is a word, not an operator" "$(json_get "$out" 'd["hits"][0]["id"]')" frost-1
+out=$("$NEWSQ" --db "$DB" --json 'date:2025-04..')
+is "an open date range from a month" "$(json_get "$out" 'sorted(h["date"] for h in d["hits"])[0]')" 2025-04-01
+out=$("$NEWSQ" --db "$DB" --json --since 2025-03 --until 2025-03 port)
+is "--since and --until with a month" "$(json_get "$out" 'd["total"]')" 1
+out=$("$NEWSQ" --db "$DB" --json --since 1y port)
+is "--since relative to today (1y)" "$(json_get "$out" 'd["total"]')" "$(test "$(date +%Y%m%d)" -le 20260304 && echo 1 || echo 0)"
 out=$("$NEWSQ" --db "$DB" --json 'frost OR rotterdam')
 is "OR" "$(json_get "$out" 'd["total"]')" 2
 out=$("$NEWSQ" --db "$DB" --json 'counting')

@@ -266,7 +266,7 @@ class Methods(SharedDaemonCase):
             ("search", [{"q": "x", "limit": "ten"}]),
             ("search", [{"q": "x", "limit": -1}]),
             ("search", [{"q": "x", "sort": "sideways"}]),
-            ("search", [{"q": "x", "since": "yesterday"}]),
+            ("search", [{"q": "x", "since": "last tuesday"}]),
             ("search", [{"q": "x", "facets": "yes"}]),
             ("search", [{"q": "x", "highlight": ["only one"]}]),
             ("search", [{"q": "x", "like": "art-1"}]),

@@ -25,6 +25,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->batch_seconds = 60;
     c->threads = 0;
     c->lock_timeout = 10;
+    c->spelling = true;
     c->weight_body = 1;
     c->weight_title = 3;
     c->weight_dateline = 2;
@@ -57,7 +58,7 @@ void newsidx_config_clear(newsidx_config_t *c)
     newsidx_config_init(c);
 }
 
-enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST };
+enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL };
 
 static const struct key {
     const char *section, *name;
@@ -72,6 +73,7 @@ static const struct key {
     K("index", "threads", K_UINT, threads, 0, 256),
     K("index", "gazetteer", K_STRING, gazetteer, 0, 0),
     K("index", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
+    K("index", "spelling", K_BOOL, spelling, 0, 1),
     K("weights", "body", K_UINT, weight_body, 1, 100),
     K("weights", "title", K_UINT, weight_title, 0, 100),
     K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
@@ -193,6 +195,18 @@ static int handler(void *user, const char *section, const char *name, const char
         d = (double)v;
         break;
     }
+    case K_BOOL:
+        if (strcasecmp(value, "true") == 0 || strcasecmp(value, "yes") == 0 ||
+            strcmp(value, "1") == 0 || strcasecmp(value, "on") == 0) {
+            *(bool *)field = true;
+        } else if (strcasecmp(value, "false") == 0 || strcasecmp(value, "no") == 0 ||
+                   strcmp(value, "0") == 0 || strcasecmp(value, "off") == 0) {
+            *(bool *)field = false;
+        } else {
+            x->err = nx_printf("%s wants true or false, not '%s'", name, value);
+            return 0;
+        }
+        return 1;
     case K_STRING: {
         char **s = field;
         free(*s);

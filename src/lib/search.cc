@@ -462,6 +462,7 @@ struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
     Xapian::Stem stem;
+    std::string corrected;      /* the query with misspellings corrected */
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r) : h(h_), req(r), stem(STEMMER) {}
 
@@ -491,7 +492,8 @@ struct Searcher {
         qp.add_rangeprocessor((new DateRange())->release());
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_PURE_NOT;
+                         Xapian::QueryParser::FLAG_PURE_NOT |
+                         Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
         /* In a query typed all in capitals, AND, OR and NOT are words. */
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
@@ -508,6 +510,8 @@ struct Searcher {
                     qp.set_stopper(nullptr);
                     parsed = qp.parse_query(rewrite_names(q), flags);
                 }
+                if (!relaxed)
+                    corrected = keep_known_words(q, qp.get_corrected_query_string());
             } catch (const Xapian::QueryParserError &e) {
                 std::string m = e.get_msg();
                 if (m == "Unknown range operation")
@@ -596,6 +600,58 @@ struct Searcher {
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
     }
 
+    /* Xapian suggests a correction for any word that is not a term of
+     * the index; with stems as terms that includes good words ("rates"
+     * is indexed as "rate").  A word stays as typed when its stem is the
+     * suggestion's, or is not much rarer than the suggestion's; the
+     * suggestion is kept only if some word really changed. */
+    std::string keep_known_words(const std::string &orig, const std::string &sugg)
+    {
+        if (sugg.empty())
+            return sugg;
+        auto runs = [](const std::string &t) {
+            std::vector<std::pair<size_t, size_t>> v;
+            size_t i = 0;
+            while (i < t.size()) {
+                if (isalpha(static_cast<unsigned char>(t[i])) || (t[i] & 0x80)) {
+                    size_t j = i;
+                    while (j < t.size() && (isalnum(static_cast<unsigned char>(t[j])) ||
+                                            (t[j] & 0x80) || t[j] == '\''))
+                        j++;
+                    v.emplace_back(i, j - i);
+                    i = j;
+                } else {
+                    i++;
+                }
+            }
+            return v;
+        };
+        auto a = runs(orig), b = runs(sugg);
+        if (a.size() != b.size())
+            return sugg;
+        std::string out;
+        size_t last = 0;
+        bool changed = false;
+        for (size_t k = 0; k < b.size(); k++) {
+            std::string ow = orig.substr(a[k].first, a[k].second);
+            std::string sw = sugg.substr(b[k].first, b[k].second);
+            out += sugg.substr(last, b[k].first - last);
+            std::string os = stem(lower(ow)), ss = stem(lower(sw));
+            /* A rare word next to a common one is taken for a typo of it
+             * (Reuters has "Volker" once and "Volcker" hundreds of times). */
+            if (ow != sw && (os == ss || 20 * static_cast<double>(h->db.get_termfreq(os)) >=
+                                             static_cast<double>(h->db.get_termfreq(ss)))) {
+                out += ow;
+            } else {
+                out += sw;
+                changed |= ow != sw;
+            }
+            last = b[k].first + b[k].second;
+        }
+        out += sugg.substr(last);
+        return changed ? out : std::string();
+    }
+
     /* The whole query: the parsed one (or all articles), filtered. */
     Xapian::Query finish(Xapian::Query q, bool empty, const Xapian::Query &filter, bool self)
     {
@@ -670,6 +726,7 @@ struct Searcher {
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
         Xapian::Query query = finish(parsed, empty, filter, self);
         Xapian::MSet mset = match(query, empty, limit, spies);
+        Xapian::doccount strict_total = mset.get_matches_estimated();
         bool relaxed = false;
         /* Too few articles have every word: answer with the articles that
          * have most of them, ranked, and say so. */
@@ -701,6 +758,24 @@ struct Searcher {
         r->total_max = mset.get_matches_upper_bound();
         r->more = mset.get_matches_lower_bound() > req->offset + mset.size();
         r->relaxed = relaxed;
+        /* A suggestion only when the query found little, and only one
+         * that finds more. */
+        if (!corrected.empty() && corrected != display &&
+            strict_total < std::max(1u, h->config.relax_below)) {
+            newsidx_search_t alt = *req;
+            alt.query = corrected.c_str();
+            alt.facets = false;
+            alt.explain = false;
+            alt.limit = 1;
+            alt.offset = 0;
+            Searcher s2(h, &alt);
+            std::string d2;
+            bool e2 = true;
+            Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
+            std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> none;
+            if (!e2 && s2.match(q2, false, 1, none).get_matches_estimated() > strict_total)
+                r->corrected = dup(corrected);
+        }
         r->hits = static_cast<newsidx_hit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof(newsidx_hit_t)));
         if (!r->hits || !r->query)
             throw std::bad_alloc();

@@ -16,6 +16,8 @@
 #include <csignal>
 #include <new>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -293,11 +295,13 @@ extern "C" newsidx_status_t newsidx_db_get(newsidx_db_t *h, const char *id,
 
 struct newsidx_writer {
     Xapian::WritableDatabase db;
-    Xapian::TermGenerator tg, names;
     std::string path;
     std::string error;
     newsidx_config_t config;
     unsigned pending = 0;
+    /* Words for the spelling table, counted per batch and written once
+     * per word at commit: far cheaper than one update per occurrence. */
+    std::unordered_map<std::string, Xapian::termcount> spelling;
 };
 
 extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_config_t *config,
@@ -356,7 +360,6 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
                 w->db.commit();
             }
             write_owner(path);
-            setup_termgenerators(w->tg, w->names);
             *out = w;
             return NEWSIDX_OK;
         }
@@ -381,22 +384,16 @@ extern "C" void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t
 extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsidx_article_t *a,
                                                bool *replaced)
 {
-    if (!a || !a->id || !a->body || !*a->id) {
-        w->error = "article without id or body";
-        return NEWSIDX_ERR_ARG;
+    char *err = nullptr;
+    nx_doc_t *d = nx_doc_build(a, &w->config, &err);
+    if (!d) {
+        w->error = err ? err : "out of memory";
+        free(err);
+        return (a && a->id && a->body && *a->id) ? NEWSIDX_ERR_NOMEM : NEWSIDX_ERR_ARG;
     }
-    try {
-        std::string idterm = std::string(PREFIX_ID) + a->id;
-        Xapian::Document doc = build_document(a, &w->config, w->tg, w->names);
-        bool existed = w->db.term_exists(idterm);
-        w->db.replace_document(idterm, doc);
-        if (replaced)
-            *replaced = existed;
-        w->pending++;
-        return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
+    newsidx_status_t st = nx_writer_add_doc(w, d, replaced);
+    nx_doc_free(d);
+    return st;
 }
 
 /* A document built away from the writer, so that several threads can
@@ -404,7 +401,41 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
 struct nx_doc {
     Xapian::Document doc;
     std::string idterm;
+    std::vector<std::string> words;     /* for the spelling table */
 };
+
+/* The distinct words of an article worth suggesting as corrections:
+ * letters only, 3 to 24 bytes, lower case. */
+static void spelling_words(const newsidx_article_t *a, std::vector<std::string> &out)
+{
+    std::unordered_set<std::string> seen;
+    const char *texts[] = {a->title, a->body};
+    for (const char *t : texts) {
+        if (!t)
+            continue;
+        std::string w;
+        bool bad = false;
+        auto flush = [&]() {
+            if (!bad && w.size() >= 3 && w.size() <= 24 && seen.insert(w).second)
+                out.push_back(w);
+            w.clear();
+            bad = false;
+        };
+        for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
+            unsigned ch = *it;
+            if (Xapian::Unicode::is_wordchar(ch)) {
+                if (Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER ||
+                    ch == '_')
+                    bad = true;
+                Xapian::Unicode::append_utf8(w, Xapian::Unicode::tolower(ch));
+            } else if (!w.empty()) {
+                flush();
+            }
+        }
+        if (!w.empty())
+            flush();
+    }
+}
 
 extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
                                   char **err)
@@ -424,6 +455,8 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         nx_doc_t *d = new nx_doc_t;
         d->idterm = std::string(PREFIX_ID) + a->id;
         d->doc = build_document(a, cfg, gen.tg, gen.names);
+        if (cfg->spelling)
+            spelling_words(a, d->words);
         return d;
     } catch (...) {
         std::string detail;
@@ -446,6 +479,8 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, 
         if (replaced)
             *replaced = existed;
         w->pending++;
+        for (auto &word : d->words)
+            w->spelling[word]++;
         return NEWSIDX_OK;
     } catch (...) {
         return status_of_current_exception(w->error);
@@ -471,6 +506,9 @@ extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const cha
 extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
 {
     try {
+        for (auto &e : w->spelling)
+            w->db.add_spelling(e.first, e.second);
+        w->spelling.clear();
         w->db.commit();
         w->pending = 0;
         return NEWSIDX_OK;
@@ -496,6 +534,8 @@ extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)
     newsidx_status_t st = NEWSIDX_OK;
     std::string detail;
     try {
+        for (auto &e : w->spelling)
+            w->db.add_spelling(e.first, e.second);
         w->db.commit();
         unlink(owner_path(w->path).c_str());
         w->db.close();

@@ -198,7 +198,7 @@ static void query_errors_and_limits(void **state)
     newsidx_search_t req = {.query = "anything \"at all"};
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
     assert_non_null(strstr(newsidx_db_error(db), "column 10"));
-    req.query = "date:yesterday..today";
+    req.query = "date:sometime..never";
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
     assert_non_null(strstr(newsidx_db_error(db), "date:"));
     req.query = "anything";
@@ -302,8 +302,12 @@ static void filters_and_facets(void **state)
     assert_int_equal(r->total, 1);
     assert_string_equal(r->hits[0].id, "f0");
     newsidx_results_free(r);
-    req.speaker = "ruiz";               /* the filter wants the full name */
+    req.speaker = "ruiz";               /* a surname matches the full name */
     req.location = NULL;
+    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
+    assert_int_equal(r->total, 2);
+    newsidx_results_free(r);
+    req.speaker = "ruiz ana";           /* but words in the name's order */
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
     assert_int_equal(r->total, 0);
     newsidx_results_free(r);
