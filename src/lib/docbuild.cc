@@ -100,6 +100,16 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     }
     if (a->date)
         doc.add_value(SLOT_DATE, date_value(a->date));
+    std::string list;
+    for (size_t i = 0; i < a->n_speakers; i++)
+        list += (i ? "\x1f" : "") + std::string(a->speakers[i]);
+    if (!list.empty())
+        doc.add_value(SLOT_SPEAKERS, list);
+    list.clear();
+    for (size_t i = 0; i < a->n_locations; i++)
+        list += (i ? "\x1f" : "") + std::string(a->locations[i]);
+    if (!list.empty())
+        doc.add_value(SLOT_LOCATIONS, list);
 
     nx_buf_t data;
     nx_buf_init(&data);

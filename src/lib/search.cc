@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -263,6 +264,34 @@ class NameProcessor : public Xapian::FieldProcessor {
 /* ------------------------------------------------------------------ */
 /* Results                                                              */
 /* ------------------------------------------------------------------ */
+
+/* Counts the names of a multi-valued field (one slot, names separated
+ * by '\x1f') over the match set.  ValueCountMatchSpy counts one value
+ * per document, which would miss all but one speaker. */
+class ListCountSpy : public Xapian::MatchSpy {
+    Xapian::valueno slot;
+
+  public:
+    std::unordered_map<std::string, uint64_t> counts;
+
+    explicit ListCountSpy(Xapian::valueno s) : slot(s) {}
+
+    void operator()(const Xapian::Document &doc, double) override
+    {
+        std::string v = doc.get_value(slot);
+        size_t start = 0;
+        while (start < v.size()) {
+            size_t end = v.find('\x1f', start);
+            if (end == std::string::npos)
+                end = v.size();
+            if (end > start)
+                counts[v.substr(start, end - start)]++;
+            start = end + 1;
+        }
+    }
+    Xapian::MatchSpy *clone() const override { return new ListCountSpy(slot); }
+    std::string name() const override { return "newsidx.ListCountSpy"; }
+};
 
 char *dup(const std::string &s)
 {
@@ -666,7 +695,7 @@ struct Searcher {
     }
 
     Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned limit,
-                       std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> &spies)
+                       std::vector<std::unique_ptr<ListCountSpy>> &spies)
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(query);
@@ -680,14 +709,10 @@ struct Searcher {
             enq.set_time_limit(h->config.time_limit);
         spies.clear();
         if (req->facets) {
-            for (unsigned i = 0; i < FACET_SLOTS; i++) {
-                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_SPEAKER0 + i));
-                enq.add_matchspy(spies.back().get());
-            }
-            for (unsigned i = 0; i < FACET_SLOTS; i++) {
-                spies.emplace_back(new Xapian::ValueCountMatchSpy(SLOT_LOCATION0 + i));
-                enq.add_matchspy(spies.back().get());
-            }
+            spies.emplace_back(new ListCountSpy(SLOT_SPEAKERS));
+            enq.add_matchspy(spies.back().get());
+            spies.emplace_back(new ListCountSpy(SLOT_LOCATIONS));
+            enq.add_matchspy(spies.back().get());
         }
         /* Facets count the whole match set; without them, counting one
          * more than the page says whether more results exist. */
@@ -723,7 +748,7 @@ struct Searcher {
                                      " is above the maximum of " +
                                      std::to_string(h->config.max_offset));
 
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<ListCountSpy>> spies;
         Xapian::Query query = finish(parsed, empty, filter, self);
         Xapian::MSet mset = match(query, empty, limit, spies);
         Xapian::doccount strict_total = mset.get_matches_estimated();
@@ -736,7 +761,7 @@ struct Searcher {
             bool e2 = true;
             Xapian::Query loose = parse(d2, e2, true);
             if (!e2 && loose.get_description() != parsed.get_description()) {
-                std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies2;
+                std::vector<std::unique_ptr<ListCountSpy>> spies2;
                 Xapian::Query q2 = finish(loose, false, filter, false);
                 Xapian::MSet m2 = match(q2, false, limit, spies2);
                 if (m2.get_matches_estimated() > mset.get_matches_estimated()) {
@@ -772,7 +797,7 @@ struct Searcher {
             std::string d2;
             bool e2 = true;
             Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
-            std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> none;
+            std::vector<std::unique_ptr<ListCountSpy>> none;
             if (!e2 && s2.match(q2, false, 1, none).get_matches_estimated() > strict_total)
                 r->corrected = dup(corrected);
         }
@@ -861,12 +886,8 @@ struct Searcher {
         }
 
         if (req->facets) {
-            std::map<std::string, uint64_t> sp, lo;
-            for (unsigned i = 0; i < spies.size(); i++) {
-                auto &counts = i < FACET_SLOTS ? sp : lo;
-                for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v)
-                    counts[*v] += v.get_termfreq();
-            }
+            std::map<std::string, uint64_t> sp(spies[0]->counts.begin(), spies[0]->counts.end());
+            std::map<std::string, uint64_t> lo(spies[1]->counts.begin(), spies[1]->counts.end());
             fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
             fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
             r->has_facets = true;

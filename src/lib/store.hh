@@ -24,7 +24,10 @@ const char *const PREFIX_SPEAKER_EXACT = "KS";
 const char *const PREFIX_LOCATION_EXACT = "KL";
 
 const Xapian::valueno SLOT_DATE = 0;       /* "YYYYMMDD" */
-const Xapian::valueno SLOT_SPEAKER0 = 10;  /* speakers[0..7], for facets */
+const Xapian::valueno SLOT_SPEAKERS = 1;   /* all speakers, '\x1f' between */
+const Xapian::valueno SLOT_LOCATIONS = 2;  /* all locations, '\x1f' between */
+const Xapian::valueno SLOT_SPEAKER0 = 10;  /* speakers[0..7], for facets on
+                                              remote shards */
 const Xapian::valueno SLOT_LOCATION0 = 20; /* locations[0..7] */
 const unsigned FACET_SLOTS = 8;
 

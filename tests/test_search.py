@@ -1,0 +1,161 @@
+"""Search features through newsq over real databases: the sample articles
+always, Reuters-21578 when ../shared is there.  Answers are checked
+against what the articles themselves say, not against stored results."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+
+BUILD = os.environ.get("BUILDDIR", ".")
+SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+SHARED = os.path.join(SRC, "..", "shared")
+ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
+
+
+def newsq(db, *args):
+    p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", db, "--json"] + list(args),
+                       capture_output=True, text=True, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("newsq %s: %s" % (" ".join(args), p.stderr))
+    return json.loads(p.stdout)
+
+
+def add(db, path):
+    p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet", path],
+                       capture_output=True, text=True, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("newsidx add: %s" % p.stderr)
+
+
+def get(db, i):
+    p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "get", "--json", i],
+                       capture_output=True, text=True, env=ENV)
+    return json.loads(p.stdout)
+
+
+class Samples(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-search-")
+        cls.db = os.path.join(cls.tmp, "db")
+        add(cls.db, os.path.join(SRC, "examples", "articles"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_snippet_marks_stemmed_forms(self):
+        r = newsq(self.db, "protect")          # the text says "protections"
+        self.assertTrue(r["hits"])
+        self.assertIn("<em>protection", r["hits"][0]["snippet"].lower())
+
+    def test_snippet_bounded(self):
+        r = newsq(self.db, "said")
+        for h in r["hits"]:
+            self.assertLess(len(h["snippet"]), 400)
+
+    def test_facets_count_the_whole_match_set(self):
+        r = newsq(self.db, "--facets", "--limit", "1", "said")
+        self.assertEqual(len(r["hits"]), 1)
+        every = newsq(self.db, "--limit", "100", "said")["hits"]
+        for name, count in r["facets"]["locations"][:5]:
+            direct = sum(1 for h in every if name in h["locations"])
+            self.assertEqual(count, direct, name)
+        counts = [c for _, c in r["facets"]["locations"]]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+
+    def test_speaker_filter_by_surname(self):
+        full = newsq(self.db, "--speaker", "Tor Halvorsen", "nato")
+        sur = newsq(self.db, "--speaker", "halvorsen", "nato")
+        self.assertEqual(full["total"], 1)
+        self.assertEqual([h["id"] for h in sur["hits"]], [h["id"] for h in full["hits"]])
+
+    def test_similar_articles(self):
+        nato = newsq(self.db, '"Article Five"')["hits"][0]["id"]
+        r = newsq(self.db, "--like", nato)
+        ids = [h["id"] for h in r["hits"]]
+        self.assertTrue(ids)
+        self.assertNotIn(nato, ids)
+
+    def test_explain_adds_up(self):
+        r = newsq(self.db, "--explain", "ukraine")
+        h = r["hits"][0]
+        self.assertAlmostEqual(sum(h["explain"].values()), h["score"], places=3)
+        self.assertIn("body", h["explain"])
+
+    def test_pages_tile_the_ranking(self):
+        whole = [h["id"] for h in newsq(self.db, "--limit", "6", "said")["hits"]]
+        first = newsq(self.db, "--limit", "3", "said")
+        second = newsq(self.db, "--limit", "3", "--offset", "3", "said")
+        self.assertEqual([h["id"] for h in first["hits"] + second["hits"]], whole)
+        self.assertTrue(first["more"])
+        self.assertLessEqual(first["total_min"], first["total"])
+        self.assertLessEqual(first["total"], first["total_max"])
+
+    def test_sort_by_date(self):
+        r = newsq(self.db, "--sort", "date", "--limit", "20", "said")
+        dates = [h["date"] or "" for h in r["hits"]]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+
+
+@unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")),
+                     "no ../shared/corpus/reuters21578")
+class Reuters(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-search-")
+        subprocess.run(["/usr/bin/python3", os.path.join(SHARED, "bench", "reuters.py"),
+                        os.path.join(SHARED, "corpus", "reuters21578"), cls.tmp],
+                       check=True, stdout=subprocess.DEVNULL)
+        cls.db = os.path.join(cls.tmp, "db")
+        add(cls.db, os.path.join(cls.tmp, "docs.jsonl"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_february_1987(self):
+        r = newsq(self.db, "--sort", "date", "--limit", "200", "date:1987-02..1987-02 oil")
+        dates = [h["date"] for h in r["hits"]]
+        self.assertTrue(dates)
+        self.assertTrue(all(d.startswith("1987-02") for d in dates), dates[:5])
+        self.assertEqual(dates, sorted(dates, reverse=True))
+
+    def test_since_until_agree_with_range(self):
+        a = newsq(self.db, "--since", "1987-03-01", "--until", "1987-03-31", "--facets", "coffee")
+        b = newsq(self.db, "--facets", "date:1987-03-01..1987-03-31 coffee")
+        self.assertEqual(a["total"], b["total"])
+
+    def test_facets_match_a_direct_count(self):
+        r = newsq(self.db, "--facets", "--limit", "1", "coffee quota")
+        name, count = r["facets"]["locations"][0]
+        every = newsq(self.db, "--limit", "1000", "coffee quota")["hits"]
+        self.assertEqual(count, sum(1 for h in every if name in h["locations"]))
+
+    def test_spelling_suggestion(self):
+        r = newsq(self.db, "volker")
+        self.assertEqual(r.get("corrected"), "volcker")
+
+    def test_long_question_is_relaxed(self):
+        q = "what did the bundesbank say about raising interest rates to defend the mark"
+        r = newsq(self.db, q)
+        self.assertTrue(r.get("relaxed"))
+        top = get(self.db, r["hits"][0]["id"])
+        text = (top["title"] + " " + top["body"]).lower()
+        self.assertIn("bundesbank", text)
+
+    def test_relevance_then_newest_for_ties(self):
+        r = newsq(self.db, "--limit", "100", "dividend")
+        for a, b in zip(r["hits"], r["hits"][1:]):
+            if abs(a["score"] - b["score"]) < 1e-9:
+                self.assertGreaterEqual(a["date"], b["date"])
+
+
+if __name__ == "__main__":
+    tap.main()
