@@ -298,6 +298,7 @@ typedef struct newsidx_hit {
     char *snippet;           /* HTML-escaped, matches between hl_open/close */
     newsidx_explain_t *explain;
     size_t n_explain;
+    bool partial;            /* in a relaxed answer: lacks some words */
 } newsidx_hit_t;
 
 typedef struct newsidx_facet {

@@ -38,7 +38,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->max_query_terms = 1000;
     c->time_limit = 2.0;
     c->snippet_length = 200;
-    c->relax_below = 3;
+    c->relax_below = 50;
     c->socket_mode = 0600;
     c->max_connections = 512;
     c->idle_timeout = 300;

@@ -124,6 +124,8 @@ json_t *nx_results_to_json(const newsidx_results_t *r)
         json_object_set_new(ho, "speakers", str_array(h->speakers, h->n_speakers));
         json_object_set_new(ho, "locations", str_array(h->locations, h->n_locations));
         json_object_set_new(ho, "snippet", json_string(h->snippet ? h->snippet : ""));
+        if (h->partial)
+            json_object_set_new(ho, "partial", json_true());
         if (h->n_explain) {
             json_t *ex = json_object();
             for (size_t k = 0; k < h->n_explain; k++)

@@ -83,7 +83,8 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
         const newsidx_hit_t *h = &r->hits[i];
         fprintf(fp, "%s%u.%s %s  %s%s%s", bold, h->rank, off, h->date ? h->date : "----------",
                 h->dateline ? h->dateline : "", h->dateline ? "  " : "", "");
-        fprintf(fp, "%s%s%s\n", bold, h->title ? h->title : "(no title)", off);
+        fprintf(fp, "%s%s%s%s\n", bold, h->title ? h->title : "(no title)", off,
+                h->partial ? "  (not every word)" : "");
         if (h->n_speakers) {
             fprintf(fp, "   %sspeakers:%s ", dim, off);
             put_list(fp, h->speakers, h->n_speakers);
@@ -113,7 +114,7 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
     if (r->corrected)
         fprintf(fp, "Did you mean: %s\n", r->corrected);
     if (r->relaxed)
-        fprintf(fp, "(no article matched every word; showing articles matching most of them)\n");
+        fprintf(fp, "(few articles have every word; articles with some of them follow)\n");
     unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
     fprintf(fp, "%s%llu-%llu of about %llu%s%s\n", dim, first,
             r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total,

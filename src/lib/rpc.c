@@ -466,7 +466,7 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
     msgpack_pack_array(pk, r->n_hits);
     for (size_t i = 0; i < r->n_hits; i++) {
         const newsidx_hit_t *h = &r->hits[i];
-        msgpack_pack_map(pk, 9 + (h->n_explain ? 1 : 0));
+        msgpack_pack_map(pk, 9 + (h->n_explain ? 1 : 0) + (h->partial ? 1 : 0));
         nx_mp_pack_str(pk, "id");
         nx_mp_pack_str(pk, h->id);
         nx_mp_pack_str(pk, "rank");
@@ -485,6 +485,10 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
         pack_strv(pk, h->locations, h->n_locations);
         nx_mp_pack_str(pk, "snippet");
         nx_mp_pack_str(pk, h->snippet ? h->snippet : "");
+        if (h->partial) {
+            nx_mp_pack_str(pk, "partial");
+            msgpack_pack_true(pk);
+        }
         if (h->n_explain) {
             nx_mp_pack_str(pk, "explain");
             msgpack_pack_map(pk, h->n_explain);
@@ -701,6 +705,8 @@ newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
         o->dateline = text_or_null(nx_mp_get(h, "dateline"));
         o->title = text_or_null(nx_mp_get(h, "title"));
         o->snippet = text_or_null(nx_mp_get(h, "snippet"));
+        const msgpack_object *pt = nx_mp_get(h, "partial");
+        o->partial = pt && pt->type == MSGPACK_OBJECT_BOOLEAN && pt->via.boolean;
         if (!strv_from(nx_mp_get(h, "speakers"), &o->speakers, &o->n_speakers) ||
             !strv_from(nx_mp_get(h, "locations"), &o->locations, &o->n_locations))
             goto bad;

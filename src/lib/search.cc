@@ -694,7 +694,7 @@ struct Searcher {
         return q;
     }
 
-    Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned limit,
+    Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned offset, unsigned limit,
                        std::vector<std::unique_ptr<ListCountSpy>> &spies)
     {
         Xapian::Enquire enq(h->db);
@@ -716,8 +716,8 @@ struct Searcher {
         }
         /* Facets count the whole match set; without them, counting one
          * more than the page says whether more results exist. */
-        Xapian::doccount check = req->facets ? h->db.get_doccount() : req->offset + limit + 1;
-        return enq.get_mset(req->offset, limit, check);
+        Xapian::doccount check = req->facets ? h->db.get_doccount() : offset + limit + 1;
+        return enq.get_mset(offset, limit, check);
     }
 
     newsidx_status_t run(newsidx_results_t **out)
@@ -750,26 +750,27 @@ struct Searcher {
 
         std::vector<std::unique_ptr<ListCountSpy>> spies;
         Xapian::Query query = finish(parsed, empty, filter, self);
-        Xapian::MSet mset = match(query, empty, limit, spies);
+        Xapian::MSet mset = match(query, empty, req->offset, limit, spies);
         Xapian::doccount strict_total = mset.get_matches_estimated();
         bool relaxed = false;
-        /* Too few articles have every word: answer with the articles that
-         * have most of them, ranked, and say so. */
-        if (!like && !empty && h->config.relax_below &&
-            mset.get_matches_estimated() < h->config.relax_below) {
+        /* Too few articles have every word: after them come the articles
+         * that have some of the words, ranked by how much of the query
+         * they match (a second match that leaves out the first's).  Each
+         * such hit is marked partial, and the answer relaxed. */
+        Xapian::MSet loose_mset;
+        std::vector<std::unique_ptr<ListCountSpy>> loose_spies;
+        if (!like && !empty && h->config.relax_below && strict_total < h->config.relax_below) {
             std::string d2;
             bool e2 = true;
             Xapian::Query loose = parse(d2, e2, true);
             if (!e2 && loose.get_description() != parsed.get_description()) {
-                std::vector<std::unique_ptr<ListCountSpy>> spies2;
-                Xapian::Query q2 = finish(loose, false, filter, false);
-                Xapian::MSet m2 = match(q2, false, limit, spies2);
-                if (m2.get_matches_estimated() > mset.get_matches_estimated()) {
-                    mset = m2;
-                    query = q2;
-                    spies.swap(spies2);
+                Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, parsed),
+                                            false, filter, false);
+                unsigned shown = mset.size();
+                unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
+                loose_mset = match(rest, false, off, limit - shown, loose_spies);
+                if (loose_mset.get_matches_estimated() > 0)
                     relaxed = true;
-                }
             }
         }
 
@@ -778,10 +779,10 @@ struct Searcher {
             throw std::bad_alloc();
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
         r->query = dup(display);
-        r->total = mset.get_matches_estimated();
-        r->total_min = mset.get_matches_lower_bound();
-        r->total_max = mset.get_matches_upper_bound();
-        r->more = mset.get_matches_lower_bound() > req->offset + mset.size();
+        r->total = mset.get_matches_estimated() + loose_mset.get_matches_estimated();
+        r->total_min = mset.get_matches_lower_bound() + loose_mset.get_matches_lower_bound();
+        r->total_max = mset.get_matches_upper_bound() + loose_mset.get_matches_upper_bound();
+        r->more = r->total_min > req->offset + mset.size() + loose_mset.size();
         r->relaxed = relaxed;
         /* A suggestion only when the query found little, and only one
          * that finds more. */
@@ -798,10 +799,11 @@ struct Searcher {
             bool e2 = true;
             Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
             std::vector<std::unique_ptr<ListCountSpy>> none;
-            if (!e2 && s2.match(q2, false, 1, none).get_matches_estimated() > strict_total)
+            if (!e2 && s2.match(q2, false, 0, 1, none).get_matches_estimated() > strict_total)
                 r->corrected = dup(corrected);
         }
-        r->hits = static_cast<newsidx_hit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof(newsidx_hit_t)));
+        size_t n_page = mset.size() + loose_mset.size();
+        r->hits = static_cast<newsidx_hit_t *>(calloc(n_page ? n_page : 1, sizeof(newsidx_hit_t)));
         if (!r->hits || !r->query)
             throw std::bad_alloc();
 
@@ -839,8 +841,15 @@ struct Searcher {
         std::string open = req->hl_open ? req->hl_open : "<em>";
         std::string close = req->hl_close ? req->hl_close : "</em>";
 
-        for (auto it = mset.begin(); it != mset.end(); ++it) {
+        std::vector<std::pair<Xapian::MSetIterator, bool>> page;
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            page.emplace_back(it, false);
+        for (auto it = loose_mset.begin(); it != loose_mset.end(); ++it)
+            page.emplace_back(it, true);
+        for (auto &entry : page) {
+            Xapian::MSetIterator &it = entry.first;
             newsidx_hit_t *hit = &r->hits[r->n_hits];
+            hit->partial = entry.second;
             std::string data = it.get_document().get_data();
             newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
             if (!a)
@@ -854,7 +863,7 @@ struct Searcher {
             hit->n_speakers = a->n_speakers;
             hit->locations = a->locations;
             hit->n_locations = a->n_locations;
-            hit->rank = it.get_rank() + 1;
+            hit->rank = req->offset + static_cast<unsigned>(r->n_hits);
             hit->score = it.get_weight();
             if (req->explain) {
                 auto ex = explain_hit(a, &h->config, plain_words, field_words, hit->score);
@@ -888,6 +897,12 @@ struct Searcher {
         if (req->facets) {
             std::map<std::string, uint64_t> sp(spies[0]->counts.begin(), spies[0]->counts.end());
             std::map<std::string, uint64_t> lo(spies[1]->counts.begin(), spies[1]->counts.end());
+            if (!loose_spies.empty()) {
+                for (auto &c : loose_spies[0]->counts)
+                    sp[c.first] += c.second;
+                for (auto &c : loose_spies[1]->counts)
+                    lo[c.first] += c.second;
+            }
             fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
             fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
             r->has_facets = true;
