@@ -28,9 +28,9 @@ void newsidx_config_init(newsidx_config_t *c)
     c->spelling = true;
     c->weight_body = 1;
     c->weight_title = 3;
-    c->weight_dateline = 2;
-    c->weight_speaker = 4;
-    c->weight_location = 3;
+    c->weight_dateline = 1;
+    c->weight_speaker = 2;
+    c->weight_location = 1;
     c->default_limit = 10;
     c->max_limit = 1000;
     c->max_offset = 100000;
