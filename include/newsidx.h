@@ -177,6 +177,8 @@ typedef struct newsidx_config {
     unsigned threads;           /* indexing threads, 0 = one per core */
     double lock_timeout;        /* seconds a writer waits for the lock */
     bool spelling;              /* build spelling data for corrections */
+    int compact;                /* after a bulk load: 1 always, 0 never,
+                                   -1 when it added a tenth of the index */
     /* [weights]: how much one occurrence of a word in each field counts
      * in relevance, relative to body text (weight 1). */
     unsigned weight_body;
@@ -369,6 +371,11 @@ newsidx_status_t newsidx_writer_commit(newsidx_writer_t *writer);
 unsigned newsidx_writer_pending(const newsidx_writer_t *writer);
 
 const char *newsidx_writer_error(const newsidx_writer_t *writer);
+
+/* Commits, then rewrites the database compactly and swaps the copy in
+ * (atomically): after a bulk load committed in many batches the index
+ * shrinks by about half.  The writer stays open on the new database. */
+newsidx_status_t newsidx_writer_compact(newsidx_writer_t *writer);
 
 /* Commits and closes.  NULL is allowed. */
 newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer);

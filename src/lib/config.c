@@ -20,12 +20,13 @@
 void newsidx_config_init(newsidx_config_t *c)
 {
     memset(c, 0, sizeof *c);
-    c->batch_docs = 20000;
     c->batch_bytes = UINT64_C(64) << 20;
     c->batch_seconds = 60;
     c->threads = 0;
     c->lock_timeout = 10;
     c->spelling = true;
+    c->compact = -1;
+    c->batch_docs = 2000;
     c->weight_body = 1;
     c->weight_title = 3;
     c->weight_dateline = 1;
@@ -58,7 +59,7 @@ void newsidx_config_clear(newsidx_config_t *c)
     newsidx_config_init(c);
 }
 
-enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL };
+enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL, K_COMPACT };
 
 static const struct key {
     const char *section, *name;
@@ -74,6 +75,7 @@ static const struct key {
     K("index", "gazetteer", K_STRING, gazetteer, 0, 0),
     K("index", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
     K("index", "spelling", K_BOOL, spelling, 0, 1),
+    K("index", "compact", K_COMPACT, compact, 0, 0),
     K("weights", "body", K_UINT, weight_body, 1, 100),
     K("weights", "title", K_UINT, weight_title, 0, 100),
     K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
@@ -204,6 +206,18 @@ static int handler(void *user, const char *section, const char *name, const char
             *(bool *)field = false;
         } else {
             x->err = nx_printf("%s wants true or false, not '%s'", name, value);
+            return 0;
+        }
+        return 1;
+    case K_COMPACT:
+        if (strcasecmp(value, "auto") == 0)
+            *(int *)field = -1;
+        else if (strcasecmp(value, "always") == 0)
+            *(int *)field = 1;
+        else if (strcasecmp(value, "never") == 0)
+            *(int *)field = 0;
+        else {
+            x->err = nx_printf("compact wants auto, always or never, not '%s'", value);
             return 0;
         }
         return 1;

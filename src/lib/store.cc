@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <csignal>
 #include <new>
 #include <string>
@@ -525,6 +527,61 @@ extern "C" unsigned newsidx_writer_pending(const newsidx_writer_t *w)
 extern "C" const char *newsidx_writer_error(const newsidx_writer_t *w)
 {
     return w->error.empty() ? nullptr : w->error.c_str();
+}
+
+/* Removes a flat directory (a glass database has no subdirectories). */
+static void remove_dir(const std::string &dir)
+{
+    DIR *d = opendir(dir.c_str());
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlink((dir + "/" + e->d_name).c_str());
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w)
+{
+    try {
+        return w->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
+{
+    std::string tmp = w->path + ".compact-" + std::to_string(getpid());
+    try {
+        for (auto &e : w->spelling)
+            w->db.add_spelling(e.first, e.second);
+        w->spelling.clear();
+        w->db.commit();
+        w->pending = 0;
+        remove_dir(tmp);
+        {
+            Xapian::Database src(w->path);
+            src.compact(tmp, Xapian::DBCOMPACT_NO_RENUMBER);
+        }
+        /* Swap the compact copy in atomically; the old database, still
+         * locked by this writer, ends up under the temporary name. */
+        if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, w->path.c_str(), RENAME_EXCHANGE) != 0) {
+            w->error = std::string("cannot swap in the compacted database: ") + strerror(errno);
+            remove_dir(tmp);
+            return NEWSIDX_ERR_IO;
+        }
+        w->db.close();
+        remove_dir(tmp);
+        w->db = Xapian::WritableDatabase(w->path, Xapian::DB_OPEN);
+        write_owner(w->path);
+        return NEWSIDX_OK;
+    } catch (...) {
+        remove_dir(tmp);
+        return status_of_current_exception(w->error);
+    }
 }
 
 extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)

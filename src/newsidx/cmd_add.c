@@ -55,6 +55,7 @@ typedef struct import {
     sources_t *srcs;
     _Atomic uint64_t read, rejected, bytes;   /* updated by the reader */
     uint64_t added, replaced, committed;      /* by the writer */
+    unsigned commits;
     uint64_t bytes_done;        /* of finished files */
     atomic_bool failed;
 } import_t;
@@ -78,6 +79,7 @@ static bool commit(import_t *im)
         return false;
     }
     im->committed = im->added + im->replaced;
+    im->commits++;
     im->batch_bytes = 0;
     im->batch_started = nx_now();
     return true;
@@ -407,6 +409,16 @@ run:;
     } else {
         if (!im.failed)
             commit(&im);
+        /* Many small commits leave the index about twice its size;
+         * rewriting it once after a bulk load is quick (a second for
+         * Reuters-21578) and gives the space back. */
+        uint64_t docs = nx_writer_doccount(im.w), loaded = im.added + im.replaced;
+        if (!im.failed && im.commits > 1 &&
+            (c->config.compact == 1 || (c->config.compact < 0 && loaded * 10 >= docs))) {
+            if (newsidx_writer_compact(im.w) != NEWSIDX_OK)
+                cli_warn(c, "compacting the database failed (it is intact, only larger): %s",
+                         newsidx_writer_error(im.w));
+        }
         st = newsidx_writer_close(im.w);
         if (st != NEWSIDX_OK) {
             cli_error(c, "closing the database failed: %s", newsidx_status_to_string(st));
