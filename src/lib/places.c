@@ -677,16 +677,19 @@ static bool spelled_as(const char *name, size_t nn, const char *s, size_t n)
     return true;
 }
 
+static bool accented(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] >= 0x80)
+            return true;
+    return false;
+}
+
 /* Names that differ only in accents share a key ("Valparaiso",
  * "Valparaíso"): a text written with accents means the place so spelled
  * when there is one.  Whether p is that place for [s, s+n). */
 static bool accents_agree(const nx_gazetteer_t *g, const nx_place_t *p, const char *s, size_t n)
 {
-    bool accented = false;
-    for (size_t k = 0; k < n && !accented; k++)
-        accented = (unsigned char)s[k] >= 0x80;
-    if (!accented)
-        return false;
     size_t nn;
     const char *name = nx_place_spelling(g, p, &nn);
     return spelled_as(name, nn, s, n);
@@ -721,6 +724,7 @@ static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, siz
     const nx_place_t *first = NULL;
     const char *text = ttext(d, i);
     size_t text_len = TK(d, j - 1)->off + TK(d, j - 1)->len - TK(d, i)->off;
+    bool accents = p->next >= 0 && accented(text, text_len);
     for (; p; p = nx_gazetteer_next(d->g, p)) {
         uint32_t c = p->classes;
         if (c & NX_PC_NONE)
@@ -740,7 +744,7 @@ static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, siz
         }
         if (!first) {
             first = p;
-            if (p->next < 0)
+            if (!accents)
                 break;
         }
         if (accents_agree(d->g, p, text, text_len))
@@ -910,6 +914,7 @@ static const nx_place_t *lookup_text(const nx_gazetteer_t *g, const char *s, siz
     if (!kn)
         return NULL;
     const nx_place_t *first = NULL;
+    bool accents = accented(s, n);
     for (const nx_place_t *p = nx_gazetteer_lookup(g, key, kn, NULL); p;
          p = nx_gazetteer_next(g, p)) {
         if (p->classes & NX_PC_NONE)
@@ -918,7 +923,7 @@ static const nx_place_t *lookup_text(const nx_gazetteer_t *g, const char *s, siz
                    : (p->classes & ~(NX_PC_ABBREV | NX_PC_ACRONYM)) != 0) {
             if (!first)
                 first = p;
-            if (accents_agree(g, p, s, n))
+            if (!accents || accents_agree(g, p, s, n))
                 return p;
         }
     }
@@ -1277,13 +1282,14 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
         if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA && u->sep != SEP_HYPHEN) ||
             (!(u->flags & T_CAP) && !and))
             break;
-        if (IN(d, k, L_FIRM)) {
+        uint32_t roles = lexicon_lists(u->h);
+        if (roles & (1u << L_FIRM)) {
             a->in_firm = true;
             break;
         }
         /* "Sakura Research Institute", but "Boston University" and
          * "Columbus Metropolitan Library" are read apart */
-        if (k > j && u->sep == SEP_SPACE && IN(d, k, L_INSTITUTION) &&
+        if (k > j && u->sep == SEP_SPACE && (roles & (1u << L_INSTITUTION)) &&
             !lexicon_lists(tok_hash(d, j)))
             a->in_body = true;
     }
@@ -1501,7 +1507,7 @@ static size_t vouched_end(const doc_t *d, size_t i)
 static size_t seat_named_end(const doc_t *d, size_t i)
 {
     if (i < 2 || TK(d, i)->sep != SEP_SPACE || TK(d, i - 1)->sep != SEP_SPACE ||
-        !tok_is(d, i - 1, "of") || !(TK(d, i - 2)->flags & T_LOWER) || !IN(d, i - 2, L_SEAT))
+        !(TK(d, i - 2)->flags & T_LOWER) || !tok_is(d, i - 1, "of") || !IN(d, i - 2, L_SEAT))
         return 0;
     size_t k = i;
     while (k < d->t.n && k - i < 3 && (k == i || TK(d, k)->sep == SEP_SPACE) && name_word(d, k) &&

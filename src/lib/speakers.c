@@ -119,10 +119,11 @@ static void words_init(void)
 
 /* The class entry of a word, compared in lower case without periods and
  * with a typographic apostrophe read as a plain one. */
-static const wentry_t *word_lookup(const char *s, size_t n)
+static inline __attribute__((always_inline)) const wentry_t *word_lookup(const char *s, size_t n)
 {
     char key[WORD_MAX];
     size_t k = 0;
+    uint32_t fnv = 2166136261u;     /* word_hash() of the key, as it is made */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.')
@@ -134,11 +135,13 @@ static const wentry_t *word_lookup(const char *s, size_t n)
         }
         if (k + 1 >= WORD_MAX)
             return NULL;
-        key[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        c = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+        key[k++] = (char)c;
+        fnv = (fnv ^ c) * 16777619u;
     }
     if (k == 0)
         return NULL;
-    size_t h = (size_t)word_hash(key, k) & (WINDEX_SIZE - 1);
+    size_t h = (size_t)fnv & (WINDEX_SIZE - 1);
     for (; windex[h]; h = (h + 1) & (WINDEX_SIZE - 1)) {
         const wentry_t *e = &wtab[windex[h] - 1];
         if (e->len == k && memcmp(e->w, key, k) == 0)
