@@ -413,17 +413,17 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         nx_set_error(err, "article without id or body");
         return nullptr;
     }
-    /* One pair of term generators per thread, reused for every article. */
-    static thread_local Xapian::TermGenerator *tg, *names;
+    /* One pair of term generators per thread, reused for every article
+     * and destroyed with the thread. */
+    struct Generators {
+        Xapian::TermGenerator tg, names;
+        Generators() { setup_termgenerators(tg, names); }
+    };
     try {
-        if (!tg) {
-            tg = new Xapian::TermGenerator;
-            names = new Xapian::TermGenerator;
-            setup_termgenerators(*tg, *names);
-        }
+        static thread_local Generators gen;
         nx_doc_t *d = new nx_doc_t;
         d->idterm = std::string(PREFIX_ID) + a->id;
-        d->doc = build_document(a, cfg, *tg, *names);
+        d->doc = build_document(a, cfg, gen.tg, gen.names);
         return d;
     } catch (...) {
         std::string detail;
