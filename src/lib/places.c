@@ -194,8 +194,21 @@ static void tokenise(const char *s, size_t n, toks_t *out)
         while (i < n) {
             size_t l = 1;
             unsigned char c = (unsigned char)s[i];
+            if (c < 0x80 && (((unsigned)c | 0x20u) - 'a' < 26u || (unsigned)c - '0' < 10u)) {
+                /* the common case, ASCII, without decoding */
+                if (c >= 'A') {
+                    letters++;
+                    uppers += c <= 'Z';
+                    if (first)
+                        flags |= c <= 'Z' ? T_CAP : T_LOWER;
+                }
+                first = false;
+                seg++;
+                i++;
+                continue;
+            }
             uint32_t cp = c < 0x80 ? c : cp_at(s, n, i, &l);
-            if ((c < 0x80 && ((c >= '0' && c <= '9'))) || is_letter_cp(cp)) {
+            if (is_letter_cp(cp)) {
                 if (is_letter_cp(cp)) {
                     letters++;
                     if (is_upper_cp(cp))

@@ -2295,7 +2295,7 @@ static bool org_matches(const doc_t *d, const entity_t *e, const wentry_t *noun)
 {
     if (e->kind != R_ORG)
         return false;
-    if (e->noun == noun)
+    if (e->noun && e->noun == noun)
         return true;
     size_t last = e->head_tok ? e->head_tok : org_head(d, &d->r[e->best]);
     const wentry_t *w = d->t[last].w;
