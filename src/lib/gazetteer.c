@@ -522,6 +522,11 @@ const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *
     return *len ? canon : line_field(g, p, 0, len);
 }
 
+const char *nx_place_spelling(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len)
+{
+    return line_field(g, p, 0, len);
+}
+
 const char *nx_place_countries(const nx_gazetteer_t *g, const nx_place_t *p, size_t *n)
 {
     const char *cc = line_field(g, p, 4, n);

@@ -49,6 +49,9 @@ const nx_place_t *nx_gazetteer_next(const nx_gazetteer_t *g, const nx_place_t *p
 /* The canonical name of p (not NUL-terminated) and its length. */
 const char *nx_place_name(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len);
 
+/* The name p is filed under, as the table spells it ("Valparaíso"). */
+const char *nx_place_spelling(const nx_gazetteer_t *g, const nx_place_t *p, size_t *len);
+
 /* The countries places so named are in: *n two-letter codes, run
  * together, most populous first (none for regions). */
 const char *nx_place_countries(const nx_gazetteer_t *g, const nx_place_t *p, size_t *n);

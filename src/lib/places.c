@@ -10,17 +10,24 @@
  *   - neighbours: a capitalised word just before ("George Washington")
  *     or a person's surname just after ("Jordan Peterson") makes it part
  *     of a person's name; a firm's word after it ("Toyota Motor Corp")
- *     part of a firm's; a street word a street's ("Dublin Road");
+ *     part of a firm's, as an institution's word a few words on ("Sakura
+ *     Research Institute") or a plural's possessive before it ("Farmers'
+ *     Alliance") part of a body's; a street word a street's ("Dublin
+ *     Road");
  *   - context that only places have: a preposition ("in", "near"), a
  *     state after a comma ("Alexandria, La."), the dateline, a word for
  *     local people ("Alexandria woman");
  *   - the rest of the article: a word also written in lower case there
- *     is a common word, a name used alone there a person's, and a town
- *     accepted on its looks alone must be able to lie in a country the
- *     article is surely about.
+ *     is a common word, a name used alone there a person's (even a
+ *     province's, after a given name that is no place: "Naoko
+ *     Ishikawa ... Ishikawa's proposal"), and a town accepted on its
+ *     looks alone must be able to lie in a country the article is surely
+ *     about.
  * Names the gazetteer lacks count when their shape says what they are:
- * "Madison County", "Greenbrier River", "Interstate 75", "Quillbrook,
- * Tenn.", "D-Quillbrook", "Walton and Oconee counties".
+ * "Madison County", "Greenbrier River", "Wadden Sea", "Interstate 75",
+ * "Quillbrook, Tenn.", "D-Quillbrook", "Walton and Oconee counties",
+ * "the town of Buchan".  Names that differ only in accents share a key,
+ * and the text's accents choose among them ("Valparaíso").
  * Matching is by longest phrase over a hash table; nothing here scans
  * the text more than a few times. */
 #include "config.h"
@@ -187,8 +194,21 @@ static void tokenise(const char *s, size_t n, toks_t *out)
         while (i < n) {
             size_t l = 1;
             unsigned char c = (unsigned char)s[i];
+            if (c < 0x80 && (((unsigned)c | 0x20u) - 'a' < 26u || (unsigned)c - '0' < 10u)) {
+                /* the common case, ASCII, without decoding */
+                if (c >= 'A') {
+                    letters++;
+                    uppers += c <= 'Z';
+                    if (first)
+                        flags |= c <= 'Z' ? T_CAP : T_LOWER;
+                }
+                first = false;
+                seg++;
+                i++;
+                continue;
+            }
             uint32_t cp = c < 0x80 ? c : cp_at(s, n, i, &l);
-            if ((c < 0x80 && ((c >= '0' && c <= '9'))) || is_letter_cp(cp)) {
+            if (is_letter_cp(cp)) {
                 if (is_letter_cp(cp)) {
                     letters++;
                     if (is_upper_cp(cp))
@@ -432,7 +452,8 @@ static const char *const after_head[] = {
 static const char *const feature_words[] = {
     "river", "creek", "lake", "bay", "harbor", "harbour", "canal", "falls", "mountains",
     "mountain", "valley", "island", "islands", "peninsula", "forest", "wilderness",
-    "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound",
+    "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound", "sea", "ocean",
+    "estuary",
 };
 
 /* Words before a name that make it a feature: "Lake Lanier". */
@@ -567,6 +588,7 @@ typedef struct doc {
     wset_t speakers;       /* names after a title or before a speech verb */
     wset_t alone;          /* capitalised words standing alone */
     wset_t given;          /* first words of people's names */
+    wset_t fullnamed;      /* surnames after a given name that is no place */
     nx_strv_t *out;
     struct pending *pend;  /* accepted names, in text order */
     size_t n_pend, cap_pend;
@@ -639,6 +661,53 @@ static bool all_caps_span(const doc_t *d, size_t i, size_t j)
     return true;
 }
 
+/* Whether the text [s, s+n) spells a name [name, name+nn) letter for
+ * letter, capitals aside: "VALPARAÍSO" is "Valparaíso", not
+ * "Valparaiso". */
+static bool spelled_as(const char *name, size_t nn, const char *s, size_t n)
+{
+    if (n != nn)
+        return false;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char a = (unsigned char)s[k], b = (unsigned char)name[k];
+        if (a < 0x80 && b < 0x80) {
+            if ((a >= 'A' && a <= 'Z' ? a + 32 : a) != (b >= 'A' && b <= 'Z' ? b + 32 : b))
+                return false;
+        } else if (a == 0xc3 && b == 0xc3 && k + 1 < n) {
+            /* U+00C0-U+00DE, less U+00D7, are the capitals of U+00E0-U+00FE */
+            a = (unsigned char)s[++k];
+            b = (unsigned char)name[k];
+            if (a >= 0x80 && a <= 0x9e && a != 0x97)
+                a += 0x20;
+            if (b >= 0x80 && b <= 0x9e && b != 0x97)
+                b += 0x20;
+            if (a != b)
+                return false;
+        } else if (a != b) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool accented(const char *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if ((unsigned char)s[k] >= 0x80)
+            return true;
+    return false;
+}
+
+/* Names that differ only in accents share a key ("Valparaiso",
+ * "Valparaíso"): a text written with accents means the place so spelled
+ * when there is one.  Whether p is that place for [s, s+n). */
+static bool accents_agree(const nx_gazetteer_t *g, const nx_place_t *p, const char *s, size_t n)
+{
+    size_t nn;
+    const char *name = nx_place_spelling(g, p, &nn);
+    return spelled_as(name, nn, s, n);
+}
+
 /* "God" for "Göd": a small town's name written without its accents is
  * more likely an English word. */
 static bool accents_dropped(const doc_t *d, const nx_place_t *p, size_t i, size_t j)
@@ -665,10 +734,14 @@ static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, siz
 {
     bool caps_text = all_caps_span(d, i, j);
     bool caps_region = (TK(d, i)->flags & T_CAPSREGION) != 0;
+    const nx_place_t *first = NULL;
+    const char *text = ttext(d, i);
+    size_t text_len = TK(d, j - 1)->off + TK(d, j - 1)->len - TK(d, i)->off;
+    bool accents = p->next >= 0 && accented(text, text_len);
     for (; p; p = nx_gazetteer_next(d->g, p)) {
         uint32_t c = p->classes;
         if (c & NX_PC_NONE)
-            return NULL;
+            return first;
         if (!want_abbrev && !(c & ~(NX_PC_ABBREV | NX_PC_ACRONYM)))
             continue;
         if (want_abbrev && !(c & (NX_PC_ABBREV | NX_PC_STATE | NX_PC_COUNTRY)))
@@ -682,9 +755,15 @@ static const nx_place_t *pick(const doc_t *d, const nx_place_t *p, size_t i, siz
             if (!(c & NX_PC_ACRONYM) && caps_text && !(c & NX_PC_ABBREV))
                 continue;
         }
-        return p;
+        if (!first) {
+            first = p;
+            if (!accents)
+                break;
+        }
+        if (accents_agree(d->g, p, text, text_len))
+            return p;
     }
-    return NULL;
+    return first;
 }
 
 typedef struct match {
@@ -847,15 +926,21 @@ static const nx_place_t *lookup_text(const nx_gazetteer_t *g, const char *s, siz
     size_t kn = nx_place_key(s, n, key, sizeof key);
     if (!kn)
         return NULL;
+    const nx_place_t *first = NULL;
+    bool accents = accented(s, n);
     for (const nx_place_t *p = nx_gazetteer_lookup(g, key, kn, NULL); p;
          p = nx_gazetteer_next(g, p)) {
         if (p->classes & NX_PC_NONE)
-            return NULL;
+            return first;
         if (abbrev ? (p->classes & (NX_PC_ABBREV | NX_PC_STATE | NX_PC_COUNTRY))
-                   : (p->classes & ~(NX_PC_ABBREV | NX_PC_ACRONYM)) != 0)
-            return p;
+                   : (p->classes & ~(NX_PC_ABBREV | NX_PC_ACRONYM)) != 0) {
+            if (!first)
+                first = p;
+            if (!accents || accents_agree(g, p, s, n))
+                return p;
+        }
     }
-    return NULL;
+    return first;
 }
 
 /* "KANSAS CITY, Mo." -> "Kansas City", "Missouri". */
@@ -994,7 +1079,7 @@ static void survey(doc_t *d)
     size_t n = d->t.n;
     if (!wset_init(&d->lower, n) || !wset_init(&d->run_last, n / 4) ||
         !wset_init(&d->alone, n / 4) || !wset_init(&d->speakers, n / 8 + 1) ||
-        !wset_init(&d->given, n / 8 + 1)) {
+        !wset_init(&d->given, n / 8 + 1) || !wset_init(&d->fullnamed, n / 8 + 1)) {
         d->oom = true;
         return;
     }
@@ -1007,7 +1092,9 @@ static void survey(doc_t *d)
         if (e - b >= 2) {
             if (name_run(d, b, e))
                 wset_add(&d->run_last, last);
-            if (IN(d, b, L_TITLE))              /* "Gov. Perry": a person */
+            /* "Gov. Perry", "spokeswoman Ann Perry": a person */
+            if (IN(d, b, L_TITLE) || (b > 0 && TK(d, b)->sep == SEP_SPACE &&
+                                      (TK(d, b - 1)->flags & T_LOWER) && IN(d, b - 1, L_TITLE)))
                 wset_add(&d->speakers, last);
         } else if (!(TK(d, b)->flags & T_SENT) || !wset_has(&d->lower, last)) {
             wset_add(&d->alone, last);
@@ -1016,12 +1103,25 @@ static void survey(doc_t *d)
             wset_add(&d->speakers, last);
     }
     mark_lists(d);
-    /* "Linda Sumner ... Sumner said": Linda is a given name here. */
+    /* "Linda Sumner ... Sumner said": Linda is a given name here; and
+     * "Naoko Ishikawa ... Ishikawa's proposal": a given name that is no
+     * place nor a word of the language ("Education Minnesota") makes
+     * even a province's name a person's. */
     i = 0;
-    while (next_run(d, &i, &b, &e))
-        if (name_run(d, b, e) && is_surname(d, tok_hash(d, e - 1)) && !IN(d, b, L_TITLE))
-            wset_add(&d->given, tok_hash(d, b));
-    if (d->lower.oom || d->run_last.oom || d->speakers.oom || d->alone.oom || d->given.oom)
+    while (next_run(d, &i, &b, &e)) {
+        if (!name_run(d, b, e) || !is_surname(d, tok_hash(d, e - 1)) || IN(d, b, L_TITLE))
+            continue;
+        wset_add(&d->given, tok_hash(d, b));
+        char key[KEY_CAP];
+        size_t kn;
+        bool prefix;
+        build_key(d, b, b + 1, key, &kn);
+        if (!nx_gazetteer_lookup(d->g, key, kn, &prefix) && !prefix &&
+            !wset_has(&d->lower, tok_hash(d, b)) && !lexicon_lists(tok_hash(d, b)))
+            wset_add(&d->fullnamed, tok_hash(d, e - 1));
+    }
+    if (d->lower.oom || d->run_last.oom || d->speakers.oom || d->alone.oom || d->given.oom ||
+        d->fullnamed.oom)
         d->oom = true;
 }
 
@@ -1054,10 +1154,27 @@ typedef struct around {
     bool of_body;        /* "Chamber of Commerce" */
     bool of_person;      /* "Jane Doe of Houston", "56, of Berea" */
     bool next_cap, next_body, next_institution, next_title, next_street, next_demonym;
-    bool person_after, next_number, in_firm, next_hyphen_name;
+    bool person_after, next_number, in_firm, in_body, next_hyphen_name;
     bool next_people, next_local, next_verb, next_speech;
 } around_t;
 
+
+/* Whether capitalised token p ends in s and an apostrophe that only a
+ * space parts from token i: "Farmers’ Alliance". */
+static bool plural_possessive(const doc_t *d, size_t p, size_t i)
+{
+    const tok_t *t = TK(d, p);
+    const char *w = ttext(d, p), *e = w + t->len, *next = ttext(d, i);
+    if (!(t->flags & T_CAP) || t->len < 2 || (e[-1] | 0x20) != 's')
+        return false;
+    if (e < next && *e == '\'')
+        e++;
+    else if (next - e >= 3 && memcmp(e, "\xe2\x80\x99", 3) == 0)
+        e += 3;
+    else
+        return false;
+    return e < next && *e == ' ' && e + 1 == next;
+}
 
 static bool ordinal(const doc_t *d, size_t i)
 {
@@ -1132,6 +1249,13 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
         if (t->sep == SEP_HYPHEN && !place)
             a->prev_cap = true;
     }
+    /* "Farmers’ Alliance": after a plural's possessive, part of a name,
+     * unless the plural is a place ("Texas' Houston") */
+    if (i > 0 && plural_possessive(d, i - 1, i)) {
+        match_t m;
+        if (!(longest(d, i - 1, false, &m) && m.end == i))
+            a->prev_cap = true;
+    }
     if (j < n && joined(d, j)) {
         const tok_t *u = TK(d, j);
         if ((u->flags & T_CAP) && !(u->flags & T_CAPSREGION)) {
@@ -1171,10 +1295,16 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
         if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA && u->sep != SEP_HYPHEN) ||
             (!(u->flags & T_CAP) && !and))
             break;
-        if (IN(d, k, L_FIRM)) {
+        uint32_t roles = lexicon_lists(u->h);
+        if (roles & (1u << L_FIRM)) {
             a->in_firm = true;
             break;
         }
+        /* "Sakura Research Institute", but "Boston University" and
+         * "Columbus Metropolitan Library" are read apart */
+        if (k > j && u->sep == SEP_SPACE && (roles & (1u << L_INSTITUTION)) &&
+            !lexicon_lists(tok_hash(d, j)))
+            a->in_body = true;
     }
     /* "Long-Term Credit Bank", "Allen-Bradley": a double name */
     if (j < n && TK(d, j)->sep == SEP_HYPHEN && (TK(d, j)->flags & T_CAP)) {
@@ -1227,7 +1357,8 @@ static int judge(const doc_t *d, const cand_t *c)
      * ("S.E. Paris", "Minnesota House"): only a title or a speech verb
      * makes one a person's name. */
     bool famous = intrinsic || pop >= STRONG_POP;
-    bool surname = single && (famous ? wset_has(&d->speakers, h)
+    bool surname = single && (famous ? wset_has(&d->speakers, h) ||
+                                           (wset_has(&d->fullnamed, h) && !located)
                                      : is_surname(d, h) || wset_has(&d->given, h));
 
     if (caps) {
@@ -1241,7 +1372,7 @@ static int judge(const doc_t *d, const cand_t *c)
         return sure ? ACCEPT : REJECT;
     }
     if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
-        a.next_hyphen_name)
+        a.next_hyphen_name || (a.in_body && !intrinsic && c->kind == K_GAZ))
         return REJECT;
     /* A person's name stays one after "in" with 's ("in Obama's word"). */
     if (single && surname && (!surely || (t->flags & T_POSS)) &&
@@ -1384,6 +1515,24 @@ static size_t vouched_end(const doc_t *d, size_t i)
     return k < d->t.n && TK(d, k)->sep == SEP_COMMA ? k : 0;
 }
 
+/* A name not in the gazetteer that a word for a place introduces: one
+ * to three capitalised words after "the town of", "the island of". */
+static size_t seat_named_end(const doc_t *d, size_t i)
+{
+    if (i < 2 || TK(d, i)->sep != SEP_SPACE || TK(d, i - 1)->sep != SEP_SPACE ||
+        !(TK(d, i - 2)->flags & T_LOWER) || !tok_is(d, i - 1, "of") || !IN(d, i - 2, L_SEAT))
+        return 0;
+    size_t k = i;
+    while (k < d->t.n && k - i < 3 && (k == i || TK(d, k)->sep == SEP_SPACE) && name_word(d, k) &&
+           !(TK(d, k)->flags & T_CAPSREGION))
+        k++;
+    /* "Mais al-Jabal": a name that goes on in a way not read here */
+    size_t q = k;
+    if (q + 1 < d->t.n && (TK(d, q)->flags & T_LOWER) && TK(d, q + 1)->sep == SEP_HYPHEN)
+        q++;
+    return q < d->t.n && TK(d, q)->sep == SEP_HYPHEN ? 0 : k;
+}
+
 /* "D-N.D.", "R-Ocilla": a legislator's party and home. */
 static bool party_home(const doc_t *d, size_t i)
 {
@@ -1495,7 +1644,11 @@ static void scan(doc_t *d)
             i = m.end - 1;
             continue;
         }
-        if (c.j == i) {
+        size_t seat_end;
+        if (c.j == i && (seat_end = seat_named_end(d, i)) > i) {
+            c.j = seat_end;
+            c.kind = K_VOUCHED;
+        } else if (c.j == i) {
             size_t v = vouched_end(d, i);
             size_t se;
             const nx_place_t *st = v ? state_after(d, v, &se) : NULL;
@@ -1610,6 +1763,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     free(d.speakers.v);
     free(d.alone.v);
     free(d.given.v);
+    free(d.fullnamed.v);
     free(d.pend);
     nx_buf_free(&b);
     return ok;

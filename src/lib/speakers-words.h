@@ -38,6 +38,7 @@ enum {
     W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
     W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
     W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
+    W_PREFIX = 1u << 26,   /* prefixes of compound titles: "co-author", "ex-minister" */
 };
 
 struct nx_word_list {
@@ -87,7 +88,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "governor-elect senator sen=senator senator-elect congressman rep=congressman "
      "representative=congressman congresswoman=congressman lawmaker legislator delegate "
      "speaker leader whip mayor councilman councilwoman=councilman councillor=councilman "
-     "councilor=councilman alderman commissioner candidate nominee hopeful frontrunner "
+     "councilor=councilman alderman member commissioner candidate nominee hopeful frontrunner "
      "front-runner "
      /* law and order */
      "judge justice prosecutor attorney atty=attorney counsel sheriff marshal inspector "
@@ -105,7 +106,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "trustee deputy adviser advisor=adviser counselor spokesman spokeswoman=spokesman "
      "spokesperson=spokesman professor prof=professor provost dean principal coach "
      "analyst economist strategist pollster editor columnist commentator correspondent "
-     "anchor host "
+     "anchor host author "
      /* words that qualify an office */
      "former acting interim outgoing incoming retired"},
     {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
@@ -129,7 +130,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "government administration campaign cabinet ministry department dept agency "
      "bureau office service services authority commission committee council board "
      "secretariat court police senate house congress parliament assembly kremlin "
-     "pentagon reserve nations "
+     "pentagon reserve nations port "
      /* associations */
      "party union association federation league alliance coalition foundation "
      "institute institution university college center centre observatory church "
@@ -140,7 +141,7 @@ static const struct nx_word_list nx_word_lists[] = {
      /* kinds of organisation, no name by themselves ("the Bank said") */
      "company corporation co corp inc ltd llc plc group holdings partners industries "
      "systems bank exchange fund network service services ministry department dept "
-     "agency bureau office authority commission committee council board court party "
+     "agency bureau office authority commission committee council board court port party "
      "union association federation league alliance coalition foundation institute "
      "university college center centre church club team organization organisation"},
     {W_ORGHEAD, "campaign administration government"},
@@ -224,7 +225,8 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_HE, "he him his himself"},
     {W_SHE, "she her hers herself"},
     {W_THEY, "they them their we us our i"},
-    {W_PARTICLE, "de da di del della der den van von le la du al el bin ibn dos das"},
+    {W_PARTICLE, "de da do di del della der den van von le la du al el bin ibn dos das"},
+    {W_PREFIX, "co ex"},
     {W_SUFFIX, "jr sr ii iii iv"},
 };
 

@@ -119,10 +119,11 @@ static void words_init(void)
 
 /* The class entry of a word, compared in lower case without periods and
  * with a typographic apostrophe read as a plain one. */
-static const wentry_t *word_lookup(const char *s, size_t n)
+static inline __attribute__((always_inline)) const wentry_t *word_lookup(const char *s, size_t n)
 {
     char key[WORD_MAX];
     size_t k = 0;
+    uint32_t fnv = 2166136261u;     /* word_hash() of the key, as it is made */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '.')
@@ -134,17 +135,37 @@ static const wentry_t *word_lookup(const char *s, size_t n)
         }
         if (k + 1 >= WORD_MAX)
             return NULL;
-        key[k++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        c = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+        key[k++] = (char)c;
+        fnv = (fnv ^ c) * 16777619u;
     }
     if (k == 0)
         return NULL;
-    size_t h = (size_t)word_hash(key, k) & (WINDEX_SIZE - 1);
+    size_t h = (size_t)fnv & (WINDEX_SIZE - 1);
     for (; windex[h]; h = (h + 1) & (WINDEX_SIZE - 1)) {
         const wentry_t *e = &wtab[windex[h] - 1];
         if (e->len == k && memcmp(e->w, key, k) == 0)
             return e;
     }
     return NULL;
+}
+
+/* "Co-author", "Ex-Minister", "Vice-Chairman": a title after a prefix or
+ * another title, read as the last title.  NULL for other words. */
+static const wentry_t *compound_title(const char *s, size_t n)
+{
+    const char *dash = memchr(s, '-', n);
+    if (!dash)
+        return NULL;
+    const char *last = dash;
+    for (const char *p = dash + 1; p < s + n; p++)
+        if (*p == '-')
+            last = p;
+    const wentry_t *tail = word_lookup(last + 1, (size_t)(s + n - last - 1));
+    if (!tail || !(tail->bits & W_TITLE))
+        return NULL;
+    const wentry_t *head = word_lookup(s, (size_t)(dash - s));
+    return head && (head->bits & (W_PREFIX | W_TITLE)) ? tail : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,11 +222,13 @@ typedef struct entity {
     uint32_t places;        /* mentions after "in", "at", "from": a place? */
     uint32_t first_tok, last_tok;   /* first and latest mention */
     const wentry_t *title;
+    const wentry_t *noun;   /* what an appositive calls it: "a citizens' group" */
     uint8_t kind, sex;      /* sex: 0 unknown, 1 male, 2 female, from a title */
     uint16_t he, she;       /* pronouns that could only mean this person */
     bool person;            /* known to be a person */
     bool said;              /* subject of a cue */
     bool out;               /* already output */
+    bool narrated;          /* named outside quotations too */
     /* an organisation named by a person and a head noun: "Clinton campaign" */
     uint32_t head_tok;      /* 0 when not such a compound */
 } entity_t;
@@ -419,13 +442,14 @@ typedef struct word_scan {
     size_t end, after;          /* end of the word; where scanning resumes */
     size_t letters, uppers;
     bool poss;                  /* a possessive 's or ' follows */
+    bool hyphen;                /* a hyphen inside: "Co-author" */
 } word_scan_t;
 
 /* Scans the word starting at i. */
 static void scan_word(const char *s, size_t n, size_t i, bool in_single, word_scan_t *w)
 {
     size_t j = i, seg = 0;      /* seg: letters since the last period */
-    w->poss = false;
+    w->poss = w->hyphen = false;
     w->letters = w->uppers = 0;
     while (j < n) {
         unsigned b = (unsigned char)s[j];
@@ -449,6 +473,7 @@ static void scan_word(const char *s, size_t n, size_t i, bool in_single, word_sc
             continue;
         }
         if ((c == '-' || c == '&') && word_char_at(s, n, j + 1)) {
+            w->hyphen = w->hyphen || c == '-';
             j++;
             continue;
         }
@@ -581,6 +606,8 @@ static void tokenize(doc_t *d)
             /* "in the U.S. He said": an abbreviation followed by a
              * capitalised function word ended the sentence after all. */
             const wentry_t *w = word_lookup(s + i, end - i);
+            if (!w && ws.hyphen)
+                w = compound_title(s + i, end - i);
             if (!start && (f & F_CAP) && w && (w->bits & W_FUNC) && d->nt > 0) {
                 const tok_t *p = &d->t[d->nt - 1];
                 if (p->kind == K_WORD && (p->flags & F_PERIOD) && !(p->flags & F_INITIAL) &&
@@ -869,7 +896,11 @@ static void mark_proper(doc_t *d)
             const tok_t *nt = i + 1 < d->nt ? &d->t[i + 1] : NULL;
             bool name_follows = nt && nt->kind == K_WORD && (nt->flags & F_CAP) && !(t->flags & F_POSS) &&
                                 !(bits_of(d, i + 1) & (W_FUNC | W_TIME | W_CUE)) && same_zone(d, i, i + 1);
-            if (lower > capmid && !name_follows)
+            /* "Port of Antwerp", "Bank of Japan": an organisation's word
+             * and its complement */
+            bool org_of = (b & W_ORG) && tok_is(d, (long)i + 1, "of") && is_word(d, (long)i + 2) &&
+                          (d->t[i + 2].flags & F_CAP) && same_zone(d, i, i + 2);
+            if (lower > capmid && !name_follows && !org_of)
                 continue;
             /* "Partisans on both sides warn": a plural never seen inside
              * a sentence, before a lower-case word, is a common noun;
@@ -1018,6 +1049,22 @@ static bool reaches(const doc_t *d, size_t k, uint32_t bits)
     return false;
 }
 
+/* Whether word i is a plural with its possessive apostrophe: "Farmers’". */
+static bool plural_possessive(const doc_t *d, size_t i)
+{
+    const tok_t *t = &d->t[i];
+    const char *e = d->s + t->off + t->len, *end = d->s + d->n;
+    if (!(t->flags & F_POSS) || (e[-1] | 32) != 's')
+        return false;
+    if (e < end && *e == '\'')
+        e++;
+    else if (end - e >= 3 && memcmp(e, "\xe2\x80\x99", 3) == 0)
+        e += 3;
+    else
+        return false;
+    return e >= end || (*e | 32) != 's';
+}
+
 static void build_runs(doc_t *d)
 {
     for (size_t i = 0; i < d->nt && !d->oom; i++) {
@@ -1034,7 +1081,9 @@ static void build_runs(doc_t *d)
             /* "Moody's Investors Service Inc": a possessive inside a
              * company's name */
             if (d->t[j].flags & F_POSS) {
-                if (reaches(d, k, W_CORP) && same_zone(d, j, k)) {
+                /* and a plural one inside any organisation's: "Farmers’ Alliance" */
+                if (reaches(d, k, plural_possessive(d, j) ? W_ORG | W_CORP : W_CORP) &&
+                    same_zone(d, j, k)) {
                     j = k;
                     continue;
                 }
@@ -1046,6 +1095,12 @@ static void build_runs(doc_t *d)
                        (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
             if (and && !(bits_of(d, j) & (W_KIND | W_CORP)) && reaches(d, k + 1, W_ORG | W_CORP) &&
                 same_zone(d, j, k + 1)) {
+                j = k + 1;
+                continue;
+            }
+            /* "Ministry of Climate and Green Growth": a complement of two */
+            if (complement && and && proper(d, (long)k + 1) && same_zone(d, j, k + 1) &&
+                !(d->t[k + 1].flags & F_START) && !(bits_of(d, k + 1) & W_TITLE)) {
                 j = k + 1;
                 continue;
             }
@@ -1135,9 +1190,21 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
     return (int32_t)d->ne++;
 }
 
+/* Whether a lower-case particle joins the words of run r's name, as in
+ * "Estrela do Tejo", "Ludwig van Beethoven": a name of more than one
+ * word, whoever bears it. */
+static bool inner_particle(const doc_t *d, const run_t *r)
+{
+    for (size_t i = r->na + 1; i < r->nb; i++)
+        if ((d->t[i].flags & F_LOWER) && (bits_of(d, i) & W_PARTICLE))
+            return true;
+    return false;
+}
+
 /* Short names: "Hillary" alone, when the article names exactly one
- * Hillary in full and nobody with that surname, stands for her; "Ford",
- * when it names exactly one company Ford-something, for the company. */
+ * Hillary in full and nobody with that surname, stands for her, as
+ * "Estrela" for "Estrela do Tejo"; "Ford", when it names exactly one
+ * company Ford-something, for the company. */
 static void alias_short_names(doc_t *d)
 {
     /* key spaces: given names and leading words of company names, and
@@ -1147,7 +1214,7 @@ static void alias_short_names(doc_t *d)
     for (size_t i = 0; i < d->ne; i++) {
         const entity_t *e = &d->e[i];
         const run_t *r = &d->r[e->best];
-        if (e->kind != R_ORG && e->nwords >= 2 && e->person) {
+        if (e->kind != R_ORG && e->nwords >= 2 && (e->person || inner_particle(d, r))) {
             hslot_t *h = htab_slot(d, &d->ents, (e->first ^ given) | 1);
             if (!h)
                 return;
@@ -1195,6 +1262,19 @@ static int32_t final_entity(const doc_t *d, int32_t e)
     return e >= 0 && d->e[e].alias >= 0 ? d->e[e].alias : e;
 }
 
+/* Whether the name of run s is the end of run l's, from a particle on:
+ * "De Smet" of "Wim De Smet", "van der Berg" of "Anna van der Berg". */
+static bool particle_tail(doc_t *d, const run_t *s, const run_t *l)
+{
+    size_t ns = s->nb - s->na, nl = l->nb - l->na;
+    if (ns >= nl || !(bits_of(d, s->na) & W_PARTICLE))
+        return false;
+    for (size_t k = 0; k <= ns; k++)
+        if (word_key(d, s->nb - k) != word_key(d, l->nb - k))
+            return false;
+    return true;
+}
+
 /* Groups runs into entities: a lone surname joins the person last
  * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
 static void link_run(doc_t *d, size_t i)
@@ -1228,7 +1308,8 @@ static void link_run(doc_t *d, size_t i)
             const entity_t *x = &d->e[e];
             if (x->kind == R_ORG)
                 continue;
-            if (nw <= 1 || x->nwords <= 1 || x->first == first) {
+            if (nw <= 1 || x->nwords <= 1 || x->first == first ||
+                particle_tail(d, r, &d->r[x->best]) || particle_tail(d, &d->r[x->best], r)) {
                 if (best < 0 || x->last_tok > d->e[best].last_tok)
                     best = e;
             }
@@ -1260,6 +1341,8 @@ static void link_run(doc_t *d, size_t i)
     r->ent = found;
     e->last_tok = r->a;
     e->mentions++;
+    if (!(d->t[r->a].flags & F_QUOTED))
+        e->narrated = true;
     long p = (long)r->a - 1;
     if (tok_is(d, p, "the"))
         p--;
@@ -1287,6 +1370,37 @@ static void link_entities(doc_t *d)
                 link_run(d, i);
     if (!d->oom)
         alias_short_names(d);
+}
+
+/* "Puerto Vivo, a citizens’ group that formed ...": a name that an
+ * appositive calls a group, a company or an agency is an organisation's,
+ * which "the group" may later stand for. */
+static void appositive_kinds(doc_t *d)
+{
+    for (size_t i = 0; i < d->nr; i++) {
+        const run_t *r = &d->r[i];
+        long k = (long)r->b + 1;
+        if (r->ent < 0 || k + 2 >= (long)d->nt || d->t[k].kind != K_COMMA ||
+            !(tok_is(d, k + 1, "a") || tok_is(d, k + 1, "an")) || (d->t[r->b].flags & F_POSS))
+            continue;
+        entity_t *e = &d->e[r->ent];
+        if (e->person || e->noun)
+            continue;
+        long head = -1;
+        for (long m = k + 2; m < k + 6 && is_word(d, m); m++) {
+            if (d->t[m].flags & F_LOWER) {
+                if (bits_of(d, (size_t)m) & (W_FUNC | W_PREP | W_CONJ | W_CUE))
+                    break;
+                head = m;
+            } else if (!proper(d, m)) {
+                break;
+            }
+        }
+        if (head >= 0 && lower_of(d, head, W_NOMINAL)) {
+            e->noun = d->t[head].w;
+            e->kind = R_ORG;
+        }
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1665,6 +1779,20 @@ static bool subject_before(doc_t *d, long v, bool strict)
         clause_subject(d, v);   /* "... and says" */
         return true;
     }
+    /* "a reply from Ann Lee, who argued": the name the relative stands
+     * for, when the verb is one of speech proper (stance verbs after a
+     * relative more often describe: "Ann Lee, who endorsed him") */
+    if ((tok_is(d, j, "who") || tok_is(d, j, "which")) && j >= 2 && d->t[j - 1].kind == K_COMMA &&
+        ((bits_of(d, (size_t)v) & W_INVERT) || tok_is(d, v, "told"))) {
+        long ri = run_before(d, j - 1);
+        if (ri < 0 || d->r[ri].ent < 0 || (d->t[d->r[ri].b].flags & F_POSS) ||
+            (d->r[ri].kind == R_ORG) != tok_is(d, j, "which"))
+            return false;
+        if (after_prep(d, &d->r[ri]) && (ri = person_before_place(d, &d->r[ri])) < 0)
+            return false;
+        attribute_run(d, ri);
+        return true;
+    }
     if (subject_at(d, j, strict))
         return true;
     /* "Mr. Xi and other leaders have said" */
@@ -1866,20 +1994,47 @@ static void clause_subject(doc_t *d, long v)
     attribute_run(d, ri);
 }
 
+/* "Lee put it bluntly: “...”": a sentence without a speech verb whose
+ * colon opens a quotation gives it to the sentence's subject, when that
+ * is a name of two words or one the article repeats (not "Transcript
+ * as follows:"). */
+static void colon_subject(doc_t *d, long c)
+{
+    for (long k = c - 1; k >= 0 && k >= c - 40 && !blocks_scan(&d->t[k]); k--) {
+        if (lower_of(d, k, W_CUE))
+            return;
+        if (d->t[k].flags & F_START)
+            break;
+    }
+    size_t before = d->na;
+    clause_subject(d, c);
+    for (size_t i = before; i < d->na; i++) {
+        const attr_t *a = &d->a[i];
+        const run_t *r = d->t[a->anchor].run >= 0 ? &d->r[d->t[a->anchor].run] : NULL;
+        if (a->ent < 0 || !r || (r->na == r->nb && d->e[a->ent].mentions < 2)) {
+            d->na = before;
+            return;
+        }
+    }
+}
+
 /* A name before a colon: "Sen. Ann Lee: “...”", a transcript's "ANN LEE:"
  * opening a paragraph, a headline's "Ann Lee: Time to Act". */
 static void colon_quote(doc_t *d, long c)
 {
     long ri = run_ending(d, c - 1);
-    if (ri < 0)
+    bool quote = c + 1 < (long)d->nt && d->t[c + 1].kind == K_QOPEN;
+    if (ri < 0) {
+        if (quote)
+            colon_subject(d, c);
         return;
+    }
     const run_t *r = &d->r[ri];
     if (r->ent < 0 || (d->t[r->b].flags & F_POSS))
         return;
     bool head = d->t[r->a].flags & F_HEAD;
     bool para_first = r->a == 0 || d->t[r->a - 1].para != d->t[r->a].para;
     uint8_t pk = r->a > 0 ? d->t[r->a - 1].kind : K_END;
-    bool quote = c + 1 < (long)d->nt && d->t[c + 1].kind == K_QOPEN;
     bool label = false;
     if (head) {
         /* a headline may capitalise words the name does not include */
@@ -1913,6 +2068,10 @@ static void colon_quote(doc_t *d, long c)
 static bool agent_after(doc_t *d, long k)
 {
     for (int m = 0; m < 4 && is_word(d, k); m++, k++) {
+        /* "data compiled by Acme": who gathered the figures, not a source */
+        if (tok_is(d, k, "by") && m >= 2 && ends_with(d, k - 1, "ed") &&
+            lower_of(d, k - 2, W_GENERIC))
+            return false;
         if (tok_is(d, k, "by") || tok_is(d, k, "from"))
             return subject_after(d, k + 1, false);
         if (!(d->t[k].flags & F_LOWER) || (bits_of(d, (size_t)k) & (W_PREP | W_CUE)))
@@ -2121,12 +2280,24 @@ static int32_t only_person(const doc_t *d, const mention_t *m, size_t nm, uint32
     return found;
 }
 
+/* The word saying what kind of body run r names: "Ministry" of
+ * "Ministry of Finance", else the last word. */
+static size_t org_head(const doc_t *d, const run_t *r)
+{
+    for (size_t i = r->na; i < r->nb; i++)
+        if ((bits_of(d, i) & W_ORG) && tok_is(d, (long)i + 1, "of"))
+            return i;
+    return r->nb;
+}
+
 /* An organisation's class for "the company", "the department". */
 static bool org_matches(const doc_t *d, const entity_t *e, const wentry_t *noun)
 {
     if (e->kind != R_ORG)
         return false;
-    size_t last = e->head_tok ? e->head_tok : d->r[e->best].nb;
+    if (e->noun && e->noun == noun)
+        return true;
+    size_t last = e->head_tok ? e->head_tok : org_head(d, &d->r[e->best]);
     const wentry_t *w = d->t[last].w;
     if (!w)
         return false;
@@ -2198,7 +2369,8 @@ static void resolve(doc_t *d)
                 bool clear = true;
                 for (size_t k = 0; k < d->ne && clear; k++) {
                     const entity_t *e = &d->e[k];
-                    if (e->first_tok >= i)
+                    /* what only a quotation names is no antecedent */
+                    if (e->first_tok >= i || !(e->narrated || e->head_tok))
                         continue;
                     bool m = (e->kind != R_ORG && titles_match(e->title, a->noun)) ||
                              org_matches(d, e, a->noun);
@@ -2350,6 +2522,8 @@ bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
         build_runs(&d);
     if (!d.oom)
         link_entities(&d);
+    if (!d.oom)
+        appositive_kinds(&d);
     if (!d.oom)
         find_attributions(&d);
     if (!d.oom)

@@ -91,6 +91,22 @@ static void dateline_first_and_canonical(void **state)
     free(p);
 }
 
+static void accents_kept(void **state)
+{
+    (void)state;
+    /* names that differ only in accents: the text's spelling decides */
+    char *p = places("VALPARA\xc3\x8dSO, Chile", NULL, "The port reopened.");
+    assert_true(strncmp(p, "Valpara\xc3\xadso|Chile", 17) == 0);
+    free(p);
+    p = places(NULL, NULL, "Voters in Valpara\xc3\xadso chose a mayor.");
+    assert_string_equal(p, "Valpara\xc3\xadso");
+    free(p);
+    /* a spelling without accents finds the accented name */
+    p = places(NULL, NULL, "The bank moved staff to Zurich.");
+    assert_string_equal(p, "Z\xc3\xbcrich");
+    free(p);
+}
+
 static void dateline_in_body(void **state)
 {
     (void)state;
@@ -141,6 +157,21 @@ static void people_named_after_places(void **state)
     p = places(NULL, NULL, "The minister flew to Jordan, then on to Washington for talks.");
     EXPECT(p, "Jordan");
     EXPECT(p, "Washington");
+    free(p);
+    /* a given name that is no place nor a word makes a province's name a
+     * person's elsewhere too; a word that is no given name does not */
+    p = places(NULL, NULL, "Board member Naoko Ishikawa dissented. Ishikawa" "\xe2\x80\x99"
+                           "s proposal was rejected.");
+    REJECT(p, "Ishikawa");
+    free(p);
+    /* a title in small letters before the name tells a person too */
+    p = places(NULL, NULL, "The spokeswoman Mary Lincoln met reporters. Lincoln" "\xe2\x80\x99"
+                           "s staff stayed home.");
+    REJECT(p, "Lincoln");
+    free(p);
+    p = places(NULL, NULL, "Tom Dooher, president of Education Minnesota, was unhappy. The "
+                           "cuts hurt the schools of Minnesota, he said.");
+    EXPECT(p, "Minnesota");
     free(p);
 }
 
@@ -241,6 +272,19 @@ static void streets_roads_and_features(void **state)
     EXPECT(p, "Lake Quillmere");
     EXPECT(p, "Ashby River");
     free(p);
+    /* seas and rivers the table lists, a sea by its shape, and a town
+     * that a word for a place introduces */
+    p = places(NULL, NULL, "Ships waited in the Scheldt estuary and the Pacific, and near "
+                           "the Quillmark Sea. Homes burned near the town of Quillbury.");
+    EXPECT(p, "Scheldt");
+    EXPECT(p, "Pacific Ocean");
+    EXPECT(p, "Quillmark Sea");
+    EXPECT(p, "Quillbury");
+    free(p);
+    /* the planet is no place of a story */
+    p = places(NULL, NULL, "The planet is slightly larger than Earth.");
+    assert_string_equal(p, "");
+    free(p);
     /* A person whose surname is a street word is no street. */
     p = places(NULL, NULL, "The driver, Virginia L. Lane, was not hurt.");
     REJECT(p, "Virginia L. Lane");
@@ -279,6 +323,15 @@ static void firms_and_bodies(void **state)
     REJECT(p, "Peabody");
     EXPECT(p, "Texas");
     EXPECT(p, "Richmond");
+    free(p);
+    /* a town's name in a body's through another word, and after a
+     * plural's possessive; a body word right after it is read apart */
+    p = places(NULL, NULL, "Takeshi Mori, economist at Sakura Research Institute, spoke. The "
+                           "European Farmers" "\xe2\x80\x99" " Alliance will protest. The Columbus "
+                           "Metropolitan Library opened.");
+    REJECT(p, "Sakura");
+    REJECT(p, "Alliance");
+    EXPECT(p, "Columbus");
     free(p);
 }
 
@@ -467,6 +520,7 @@ int main(void)
     free(seed);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dateline_first_and_canonical),
+        cmocka_unit_test(accents_kept),
         cmocka_unit_test(dateline_in_body),
         cmocka_unit_test(us_aliases),
         cmocka_unit_test(paris_in_and_person),

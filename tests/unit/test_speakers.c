@@ -209,6 +209,63 @@ static void wire_copy_conventions(void **state)
                  "follow.", "Reserve Bank of Fiji");
 }
 
+static void names_with_particles(void **state)
+{
+    (void)state;
+    /* a surname with its particle is the full name's, in either order */
+    expect(NULL, "Union leader Wim De Smet said the plan was unfair. " LQ "No," RQ " De Smet said.",
+           "Wim De Smet");
+    expect(NULL, LQ "No," RQ " De Smet said.\n\nWim De Smet leads the union.", "Wim De Smet");
+    /* a lower-case particle inside a name, and its first word alone */
+    expect(NULL, "Estrela do Tejo have agreed to sell him. Estrela said the fee could rise.",
+           "Estrela do Tejo");
+}
+
+static void compound_titles(void **state)
+{
+    (void)state;
+    expect(NULL, "Co-author Lukas Brunner told reporters the signal was real.", "Lukas Brunner");
+    expect(NULL, "Ex-Minister Ana Kovac said the port would reopen.", "Ana Kovac");
+    /* a double-barrelled surname is no title */
+    expect(NULL, "Ann Smith-Judge said the port would reopen.", "Ann Smith-Judge");
+    expect(NULL, "Board member Naoko Ishikawa dissented, arguing that the risks were greater.",
+           "Naoko Ishikawa");
+}
+
+static void relatives_and_colons(void **state)
+{
+    (void)state;
+    /* the name a relative pronoun stands for, with a verb of speech */
+    expect(NULL, "The plan drew a reply from Poland" AP "s deputy minister, Marta Zielinska, who "
+                 "argued that it only helped Moscow.", "Marta Zielinska");
+    expect(NULL, "Ann Lee, who endorsed him last week, was on stage.", "");
+    /* a sentence whose colon opens a quotation */
+    expect(NULL, "Britain" AP "s minister, Jordan Ellis, tried to bridge the gap. Ellis put it this "
+                 "way: " LQ "The force will be credible." RQ, "Jordan Ellis");
+    expect(NULL, "Chief executive Lotte Maes put it bluntly: " LQ "Every day costs us." RQ,
+           "Lotte Maes");
+    expect(NULL, "Transcript as follows: " LQ "We arrived in Cleveland." RQ, "");
+    /* data gathered by someone is no source */
+    expect(NULL, "Revenue rose 31%, according to data compiled by FactRank.", "");
+    /* but declining to comment is a response */
+    expect(NULL, "His campaign chief, Santiago Ferrer, declined to comment.", "Santiago Ferrer");
+}
+
+static void organisation_names(void **state)
+{
+    (void)state;
+    expect(NULL, "Port of Antwerp-Bruges said 41 vessels were waiting. A spokeswoman for the "
+                 "port said it was too early to tell.", "Port of Antwerp-Bruges");
+    expect(NULL, "The European Farmers" AP " Alliance, which represents farm unions, said it "
+                 "would protest.", "European Farmers" AP " Alliance");
+    /* a complement of two, and "the ministry" for it */
+    expect(NULL, "The court said the Ministry of Climate and Green Growth had erred. The ministry "
+                 "said it would study the ruling.", "Ministry of Climate and Green Growth");
+    /* what an appositive calls a group */
+    expect(NULL, "She was backed by Movimiento Puerto Vivo, a citizens" AP " group that formed "
+                 "after the fires. The group said it would watch her.", "Movimiento Puerto Vivo");
+}
+
 static void odd_input_does_not_crash(void **state)
 {
     (void)state;
@@ -307,6 +364,10 @@ int main(void)
         cmocka_unit_test(appositives_and_inserts),
         cmocka_unit_test(reported_speech_verbs),
         cmocka_unit_test(wire_copy_conventions),
+        cmocka_unit_test(names_with_particles),
+        cmocka_unit_test(compound_titles),
+        cmocka_unit_test(relatives_and_colons),
+        cmocka_unit_test(organisation_names),
         cmocka_unit_test(odd_input_does_not_crash),
         cmocka_unit_test(seed_article),
     };
