@@ -222,9 +222,10 @@ class AbusiveClients(DaemonCase):
             started = time.monotonic()
             self.assertEqual(other.call("search", [{"q": marker(7)}])["total"], 1)
             waited = time.monotonic() - started
-            taken = other.call("stats")["requests"]
+        # How many notifications the daemon has taken by now depends on how
+        # fast it searches; what it promises is that the other client is
+        # not queued behind all of them.
         self.assertLess(waited, 5, "another client waited behind the notifications")
-        self.assertLess(taken, 10000)
 
     def test_out_of_file_descriptors(self):
         # With 48 descriptors, accept() fails for most of a crowd: the
