@@ -260,6 +260,13 @@ newsidx_status_t newsidx_db_stats(newsidx_db_t *db, newsidx_stats_t *stats);
 newsidx_status_t newsidx_db_get(newsidx_db_t *db, const char *id,
                                 newsidx_article_t **article);
 
+/* Calls fn with every stored article, in index order, until it returns
+ * non-zero (which is returned as NEWSIDX_END).  The article is borrowed
+ * for the duration of the call. */
+newsidx_status_t newsidx_db_foreach(newsidx_db_t *db,
+                                    int (*fn)(const newsidx_article_t *article, void *arg),
+                                    void *arg);
+
 typedef enum newsidx_sort {
     NEWSIDX_SORT_RELEVANCE = 0,
     NEWSIDX_SORT_DATE          /* newest first */

@@ -124,6 +124,13 @@ is "\$NEWSIDX_DB selects the database" "$(json_get "$out" 'd["documents"]')" 1
 "$NEWSIDX" add --quiet "$A/one.txt"
 is "the default database lives under \$XDG_DATA_HOME" "$(test -d "$XDG_DATA_HOME/newsidx/db" && echo yes)" yes
 
+# export gives back what was stored, in the input format of add.
+"$NEWSIDX" --db "$DB" export >"$TMP/export.jsonl" 2>/dev/null
+ok "export | add rebuilds the index" "$NEWSIDX" --db "$TMP/rebuilt" add --quiet "$TMP/export.jsonl"
+is "with the same articles" "$(json_get "$("$NEWSIDX" --db "$TMP/rebuilt" stats --json)" 'd["documents"]')" \
+    "$(json_get "$("$NEWSIDX" --db "$DB" stats --json)" 'd["documents"]')"
+is "and the same text" "$("$NEWSIDX" --db "$TMP/rebuilt" get --json j1)" "$("$NEWSIDX" --db "$DB" get --json j1)"
+
 # The index format version is checked, and a foreign database refused.
 "$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt"
 xapian-metadata set "$TMP/vdb" newsidx.format 99

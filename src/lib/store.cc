@@ -291,6 +291,29 @@ extern "C" newsidx_status_t newsidx_db_get(newsidx_db_t *h, const char *id,
     });
 }
 
+extern "C" newsidx_status_t newsidx_db_foreach(newsidx_db_t *h,
+                                               int (*fn)(const newsidx_article_t *, void *),
+                                               void *arg)
+{
+    try {
+        for (auto p = h->db.postlist_begin(""); p != h->db.postlist_end(""); ++p) {
+            std::string data = h->db.get_document(*p).get_data();
+            newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
+            if (!a) {
+                h->error = "stored data of document " + std::to_string(*p) + " is damaged";
+                return NEWSIDX_ERR_CORRUPT;
+            }
+            int stop = fn(a, arg);
+            newsidx_article_free(a);
+            if (stop)
+                return NEWSIDX_END;
+        }
+        return NEWSIDX_OK;
+    } catch (...) {
+        return status_of_current_exception(h->error);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Writer                                                               */
 /* ------------------------------------------------------------------ */

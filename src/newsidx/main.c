@@ -23,6 +23,7 @@ static void usage(FILE *fp)
           "  rm ID...              remove articles\n"
           "  get [--json] ID       print a stored article\n"
           "  stats [--json]        print index statistics\n"
+          "  export                print every stored article as JSON Lines\n"
           "\n"
           "The database is --db, else $NEWSIDX_DB, else $XDG_DATA_HOME/newsidx/db.\n"
           "See newsidx(1).\n",
@@ -98,7 +99,7 @@ static const struct {
     int (*fn)(cli_t *, int, char **);
 } commands[] = {
     {"add", cmd_add}, {"extract", cmd_extract}, {"rm", cmd_rm},
-    {"get", cmd_get}, {"stats", cmd_stats},
+    {"get", cmd_get}, {"stats", cmd_stats}, {"export", cmd_export},
 };
 
 int main(int argc, char **argv)
