@@ -211,6 +211,13 @@ typedef struct newsidx_config {
     size_t n_writers;
     char *pidfile;
     char *gazetteer;
+    /* [shards]: the index as several databases searched as one.  Each is
+     * a local path or "host:port" of a xapian-tcpsrv; articles are
+     * placed by a hash of their id. */
+    char **shards;
+    size_t n_shards;
+    double shard_timeout;       /* seconds a remote shard may take */
+    bool partial;               /* answer without shards that are down */
 } newsidx_config_t;
 
 void newsidx_config_init(newsidx_config_t *config);
@@ -244,6 +251,13 @@ newsidx_status_t newsidx_db_reopen(newsidx_db_t *db);
 const char *newsidx_db_error(const newsidx_db_t *db);
 
 void newsidx_db_close(newsidx_db_t *db);
+
+/* An index over [shards]: how many (0 for one database), and for shard
+ * i its name (borrowed from the handle), whether it answers, and its
+ * article count. */
+size_t newsidx_db_shard_count(const newsidx_db_t *db);
+newsidx_status_t newsidx_db_shard_info(newsidx_db_t *db, size_t i, const char **name,
+                                       bool *up, uint64_t *documents);
 
 typedef struct newsidx_stats {
     uint64_t documents;

@@ -48,6 +48,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->max_depth = 16;
     c->max_output = UINT64_C(16) << 20;
     c->commit_interval = 0.05;
+    c->shard_timeout = 5;
 }
 
 void newsidx_config_clear(newsidx_config_t *c)
@@ -56,10 +57,11 @@ void newsidx_config_clear(newsidx_config_t *c)
     free(c->pidfile);
     free(c->gazetteer);
     nx_strv_free_array(c->writers, c->n_writers);
+    nx_strv_free_array(c->shards, c->n_shards);
     newsidx_config_init(c);
 }
 
-enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL, K_COMPACT };
+enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL, K_COMPACT, K_SHARD };
 
 static const struct key {
     const char *section, *name;
@@ -100,6 +102,9 @@ static const struct key {
     K("daemon", "commit_interval", K_SECONDS, commit_interval, 0, 60),
     K("daemon", "writers", K_LIST, writers, 0, 0),
     K("daemon", "pidfile", K_STRING, pidfile, 0, 0),
+    K("shards", "shard", K_SHARD, shards, 0, 0),
+    K("shards", "timeout", K_SECONDS, shard_timeout, 0.01, 3600),
+    K("shards", "partial", K_BOOL, partial, 0, 1),
 #undef K
 };
 
@@ -209,6 +214,22 @@ static int handler(void *user, const char *section, const char *name, const char
             return 0;
         }
         return 1;
+    case K_SHARD: {
+        /* one "shard =" line per shard, in order: the order places
+         * articles, so it must not change once articles are added */
+        char ***v = field;
+        size_t *n = (size_t *)((char *)x->c + offsetof(newsidx_config_t, n_shards));
+        char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+        if (!nv || !(nv[*n] = nx_strdup(value))) {
+            if (nv)
+                *v = nv;
+            x->err = nx_strdup("out of memory");
+            return 0;
+        }
+        *v = nv;
+        (*n)++;
+        return 1;
+    }
     case K_COMPACT:
         if (strcasecmp(value, "auto") == 0)
             *(int *)field = -1;

@@ -12,6 +12,7 @@
 #include "store.hh"
 
 #include <cstring>
+#include <unordered_set>
 
 namespace nx {
 
@@ -123,3 +124,74 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
 }
 
 }  // namespace nx
+
+using namespace nx;
+
+
+/* The distinct words of an article worth suggesting as corrections:
+ * letters only, 3 to 24 bytes, lower case. */
+static void spelling_words(const newsidx_article_t *a, std::vector<std::string> &out)
+{
+    std::unordered_set<std::string> seen;
+    const char *texts[] = {a->title, a->body};
+    for (const char *t : texts) {
+        if (!t)
+            continue;
+        std::string w;
+        bool bad = false;
+        auto flush = [&]() {
+            if (!bad && w.size() >= 3 && w.size() <= 24 && seen.insert(w).second)
+                out.push_back(w);
+            w.clear();
+            bad = false;
+        };
+        for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
+            unsigned ch = *it;
+            if (Xapian::Unicode::is_wordchar(ch)) {
+                if (Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER ||
+                    ch == '_')
+                    bad = true;
+                Xapian::Unicode::append_utf8(w, Xapian::Unicode::tolower(ch));
+            } else if (!w.empty()) {
+                flush();
+            }
+        }
+        if (!w.empty())
+            flush();
+    }
+}
+
+extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
+                                  char **err)
+{
+    if (!a || !a->id || !a->body || !*a->id) {
+        nx_set_error(err, "article without id or body");
+        return nullptr;
+    }
+    /* One pair of term generators per thread, reused for every article
+     * and destroyed with the thread. */
+    struct Generators {
+        Xapian::TermGenerator tg, names;
+        Generators() { setup_termgenerators(tg, names); }
+    };
+    try {
+        static thread_local Generators gen;
+        nx_doc_t *d = new nx_doc_t;
+        d->idterm = std::string(PREFIX_ID) + a->id;
+        d->doc = build_document(a, cfg, gen.tg, gen.names);
+        if (cfg->spelling)
+            spelling_words(a, d->words);
+        return d;
+    } catch (...) {
+        std::string detail;
+        status_of_current_exception(detail);
+        nx_set_error(err, "%s", detail.c_str());
+        return nullptr;
+    }
+}
+
+extern "C" void nx_doc_free(nx_doc_t *d)
+{
+    delete d;
+}
+

@@ -92,7 +92,7 @@ newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
     return NEWSIDX_OK;
 }
 
-static void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
+void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
 {
     if (src)
         *dst = *src;
@@ -104,6 +104,8 @@ static void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
     dst->gazetteer = nullptr;
     dst->writers = nullptr;
     dst->n_writers = 0;
+    dst->shards = nullptr;      /* kept by the handle itself */
+    dst->n_shards = 0;
 }
 
 }  // namespace nx
@@ -111,53 +113,50 @@ static void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
 using namespace nx;
 
 /* ------------------------------------------------------------------ */
-/* Lock holders                                                         */
-/* ------------------------------------------------------------------ */
-
-/* Xapian's lock cannot tell who holds it (it may be an open file
- * description lock, or held by a helper process), so a writer leaves its
- * pid and program name beside it.  The note is only believed while that
- * process is alive. */
-static std::string owner_path(const std::string &db)
-{
-    return db + "/newsidx.owner";
-}
-
-static void write_owner(const std::string &db)
-{
-    std::string p = owner_path(db);
-    FILE *fp = fopen(p.c_str(), "w");
-    if (!fp)
-        return;
-    char comm[64] = "unknown";
-    FILE *c = fopen("/proc/self/comm", "r");
-    if (c) {
-        if (fgets(comm, sizeof comm, c))
-            comm[strcspn(comm, "\n")] = '\0';
-        fclose(c);
-    }
-    fprintf(fp, "%ld %s\n", (long)getpid(), comm);
-    fclose(fp);
-}
-
-static std::string describe_owner(const std::string &db)
-{
-    FILE *fp = fopen(owner_path(db).c_str(), "r");
-    long pid = 0;
-    char comm[64] = "";
-    if (fp) {
-        if (fscanf(fp, "%ld %63s", &pid, comm) != 2)
-            pid = 0;
-        fclose(fp);
-    }
-    if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
-        return std::string(comm) + " (pid " + std::to_string(pid) + ")";
-    return "another process";
-}
-
-/* ------------------------------------------------------------------ */
 /* Reader                                                               */
 /* ------------------------------------------------------------------ */
+
+static std::string join(const std::vector<std::string> &v)
+{
+    std::string r;
+    for (auto &x : v)
+        r += (r.empty() ? "" : ", ") + x;
+    return r;
+}
+
+/* The shards of the configuration, opened; with [shards] partial the
+ * index opens while some are down (they are tried again later). */
+static newsidx_status_t open_shards(newsidx_db_t *h, const newsidx_config_t *config,
+                                    std::string &detail)
+{
+    for (size_t i = 0; i < config->n_shards; i++) {
+        ReaderShard rs;
+        rs.spec = parse_shard(config->shards[i]);
+        h->any_remote = h->any_remote || rs.spec.remote;
+        h->shards.push_back(rs);
+    }
+    nx_db_refresh_shards(h);
+    std::vector<std::string> missing = nx_db_missing_shards(h);
+    if (missing.size() == h->shards.size() || (!missing.empty() && !h->config.partial)) {
+        detail = "shard " + missing[0] + " does not answer (" + h->shards[0].why + ")";
+        for (auto &s : h->shards)
+            if (!s.up && s.spec.name == missing[0])
+                detail = "shard " + s.spec.name + " does not answer (" + s.why + ")";
+        if (missing.size() > 1)
+            detail += "; nor do " + join(std::vector<std::string>(missing.begin() + 1, missing.end()));
+        return NEWSIDX_ERR_UNAVAILABLE;
+    }
+    for (auto &s : h->shards) {
+        if (!s.up)
+            continue;
+        newsidx_status_t st = check_format(s.db, detail);
+        if (st != NEWSIDX_OK) {
+            detail = "shard " + s.spec.name + ": " + detail;
+            return st;
+        }
+    }
+    return NEWSIDX_OK;
+}
 
 extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_config_t *config,
                                             newsidx_db_t **out, char **errmsg)
@@ -165,7 +164,8 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
     if (errmsg)
         *errmsg = NULL;
     *out = nullptr;
-    if (!path) {
+    bool sharded = !path && config && config->n_shards;
+    if (!path && !sharded) {
         nx_set_error(errmsg, "no database path");
         return NEWSIDX_ERR_ARG;
     }
@@ -174,17 +174,21 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
     newsidx_status_t st;
     try {
         h = new newsidx_db;
-        h->path = path;
+        h->path = path ? path : "[shards]";
         copy_numbers(&h->config, config);
-        struct stat sb;
-        if (stat(path, &sb) != 0) {
-            nx_set_error(errmsg, "no database at %s yet (index some articles with "
-                                 "'newsidx add' first)", path);
-            delete h;
-            return NEWSIDX_ERR_NO_DATABASE;
+        if (sharded) {
+            st = open_shards(h, config, detail);
+        } else {
+            struct stat sb;
+            if (stat(path, &sb) != 0) {
+                nx_set_error(errmsg, "no database at %s yet (index some articles with "
+                                     "'newsidx add' first)", path);
+                delete h;
+                return NEWSIDX_ERR_NO_DATABASE;
+            }
+            h->db = Xapian::Database(path);
+            st = check_format(h->db, detail);
         }
-        h->db = Xapian::Database(path);
-        st = check_format(h->db, detail);
         if (st == NEWSIDX_OK) {
             *out = h;
             return NEWSIDX_OK;
@@ -193,7 +197,7 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
         st = status_of_current_exception(detail);
     }
     delete h;
-    nx_set_error(errmsg, "%s: %s", path, detail.c_str());
+    nx_set_error(errmsg, "%s: %s", path ? path : "shards", detail.c_str());
     return st;
 }
 
@@ -205,6 +209,8 @@ extern "C" void nx_db_set_config(newsidx_db_t *h, const newsidx_config_t *cfg)
 extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
 {
     try {
+        if (!h->shards.empty() && nx_db_refresh_shards(h))
+            return NEWSIDX_OK;
         h->db.reopen();
         return NEWSIDX_OK;
     } catch (...) {
@@ -233,9 +239,21 @@ extern "C" void newsidx_db_close(newsidx_db_t *h)
 template <typename Op>
 static newsidx_status_t with_retry(newsidx_db_t *h, Op op)
 {
+    if (!h->shards.empty())
+        nx_db_refresh_shards(h);
     for (int attempt = 0;; attempt++) {
         try {
             return op();
+        } catch (const Xapian::NetworkError &e) {
+            /* A shard stopped answering: without it when allowed. */
+            bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
+            std::vector<std::string> missing = nx_db_missing_shards(h);
+            if (!dropped || !h->config.partial || attempt >= 3 ||
+                missing.size() == h->shards.size()) {
+                h->error = missing.empty() ? e.get_msg()
+                                           : "shard " + join(missing) + " does not answer";
+                return NEWSIDX_ERR_UNAVAILABLE;
+            }
         } catch (const Xapian::DatabaseModifiedError &e) {
             if (attempt >= 5)
                 return status_of(e, h->error);
@@ -277,6 +295,12 @@ extern "C" newsidx_status_t newsidx_db_get(newsidx_db_t *h, const char *id,
         std::string term = std::string(PREFIX_ID) + id;
         Xapian::PostingIterator p = h->db.postlist_begin(term);
         if (p == h->db.postlist_end(term)) {
+            std::vector<std::string> missing = nx_db_missing_shards(h);
+            if (!missing.empty()) {
+                h->error = std::string("no article with id '") + id + "' on the shards that " +
+                           "answer; " + join(missing) + " does not";
+                return NEWSIDX_ERR_UNAVAILABLE;
+            }
             h->error = std::string("no article with id '") + id + "'";
             return NEWSIDX_ERR_NOT_FOUND;
         }
@@ -314,314 +338,3 @@ extern "C" newsidx_status_t newsidx_db_foreach(newsidx_db_t *h,
     }
 }
 
-/* ------------------------------------------------------------------ */
-/* Writer                                                               */
-/* ------------------------------------------------------------------ */
-
-struct newsidx_writer {
-    Xapian::WritableDatabase db;
-    std::string path;
-    std::string error;
-    newsidx_config_t config;
-    unsigned pending = 0;
-    /* Words for the spelling table, counted per batch and written once
-     * per word at commit: far cheaper than one update per occurrence. */
-    std::unordered_map<std::string, Xapian::termcount> spelling;
-};
-
-extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_config_t *config,
-                                                unsigned flags, newsidx_writer_t **out,
-                                                char **errmsg)
-{
-    if (errmsg)
-        *errmsg = NULL;
-    *out = nullptr;
-    newsidx_writer_t *w = nullptr;
-    std::string detail;
-    newsidx_status_t st = NEWSIDX_OK;
-    try {
-        w = new newsidx_writer;
-        w->path = path;
-        copy_numbers(&w->config, config);
-        struct stat sb;
-        bool exists = stat(path, &sb) == 0;
-        if (!exists && !(flags & NEWSIDX_WRITER_CREATE)) {
-            nx_set_error(errmsg, "no database at %s", path);
-            delete w;
-            return NEWSIDX_ERR_NO_DATABASE;
-        }
-        if (!exists) {
-            /* The parent of a default path (~/.local/share/newsidx) may
-             * not exist yet. */
-            std::string parent(path);
-            size_t slash = parent.find_last_of('/');
-            if (slash != std::string::npos && slash > 0) {
-                parent.resize(slash);
-                nx_mkdirs(parent.c_str(), 0755);
-            }
-        }
-        /* Our own batch policy decides when to commit; Xapian's implicit
-         * flush every 10,000 changes would cut batches short. */
-        std::string threshold = std::to_string(w->config.batch_docs + 1);
-        setenv("XAPIAN_FLUSH_THRESHOLD", threshold.c_str(), 1);
-        int action = (flags & NEWSIDX_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
-        double waited = 0, limit = (flags & NEWSIDX_WRITER_WAIT) ? w->config.lock_timeout : 0.0;
-        for (;;) {
-            try {
-                w->db = Xapian::WritableDatabase(path, action);
-                break;
-            } catch (const Xapian::DatabaseLockError &) {
-                if (waited >= limit)
-                    throw;
-                usleep(50000);
-                waited += 0.05;
-            }
-        }
-        st = check_format(w->db, detail);
-        if (st == NEWSIDX_OK) {
-            if (w->db.get_metadata(META_FORMAT).empty()) {
-                w->db.set_metadata(META_FORMAT, std::to_string(NEWSIDX_FORMAT_VERSION));
-                w->db.set_metadata(META_STEMMER, STEMMER);
-                w->db.commit();
-            }
-            write_owner(path);
-            *out = w;
-            return NEWSIDX_OK;
-        }
-    } catch (const Xapian::DatabaseLockError &e) {
-        st = NEWSIDX_ERR_LOCKED;
-        detail = "database is locked by " + describe_owner(path) +
-                 "; only one writer at a time (never delete the lock file 'flintlock' by "
-                 "hand: that corrupts the database)";
-    } catch (...) {
-        st = status_of_current_exception(detail);
-    }
-    delete w;
-    nx_set_error(errmsg, "%s: %s", path, detail.c_str());
-    return st;
-}
-
-extern "C" void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg)
-{
-    copy_numbers(&w->config, cfg);
-}
-
-extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsidx_article_t *a,
-                                               bool *replaced)
-{
-    char *err = nullptr;
-    nx_doc_t *d = nx_doc_build(a, &w->config, &err);
-    if (!d) {
-        w->error = err ? err : "out of memory";
-        free(err);
-        return (a && a->id && a->body && *a->id) ? NEWSIDX_ERR_NOMEM : NEWSIDX_ERR_ARG;
-    }
-    newsidx_status_t st = nx_writer_add_doc(w, d, replaced);
-    nx_doc_free(d);
-    return st;
-}
-
-/* A document built away from the writer, so that several threads can
- * tokenise while one thread writes. */
-struct nx_doc {
-    Xapian::Document doc;
-    std::string idterm;
-    std::vector<std::string> words;     /* for the spelling table */
-};
-
-/* The distinct words of an article worth suggesting as corrections:
- * letters only, 3 to 24 bytes, lower case. */
-static void spelling_words(const newsidx_article_t *a, std::vector<std::string> &out)
-{
-    std::unordered_set<std::string> seen;
-    const char *texts[] = {a->title, a->body};
-    for (const char *t : texts) {
-        if (!t)
-            continue;
-        std::string w;
-        bool bad = false;
-        auto flush = [&]() {
-            if (!bad && w.size() >= 3 && w.size() <= 24 && seen.insert(w).second)
-                out.push_back(w);
-            w.clear();
-            bad = false;
-        };
-        for (Xapian::Utf8Iterator it(t); it != Xapian::Utf8Iterator(); ++it) {
-            unsigned ch = *it;
-            if (Xapian::Unicode::is_wordchar(ch)) {
-                if (Xapian::Unicode::get_category(ch) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER ||
-                    ch == '_')
-                    bad = true;
-                Xapian::Unicode::append_utf8(w, Xapian::Unicode::tolower(ch));
-            } else if (!w.empty()) {
-                flush();
-            }
-        }
-        if (!w.empty())
-            flush();
-    }
-}
-
-extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
-                                  char **err)
-{
-    if (!a || !a->id || !a->body || !*a->id) {
-        nx_set_error(err, "article without id or body");
-        return nullptr;
-    }
-    /* One pair of term generators per thread, reused for every article
-     * and destroyed with the thread. */
-    struct Generators {
-        Xapian::TermGenerator tg, names;
-        Generators() { setup_termgenerators(tg, names); }
-    };
-    try {
-        static thread_local Generators gen;
-        nx_doc_t *d = new nx_doc_t;
-        d->idterm = std::string(PREFIX_ID) + a->id;
-        d->doc = build_document(a, cfg, gen.tg, gen.names);
-        if (cfg->spelling)
-            spelling_words(a, d->words);
-        return d;
-    } catch (...) {
-        std::string detail;
-        status_of_current_exception(detail);
-        nx_set_error(err, "%s", detail.c_str());
-        return nullptr;
-    }
-}
-
-extern "C" void nx_doc_free(nx_doc_t *d)
-{
-    delete d;
-}
-
-extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
-{
-    try {
-        bool existed = w->db.term_exists(d->idterm);
-        w->db.replace_document(d->idterm, d->doc);
-        if (replaced)
-            *replaced = existed;
-        w->pending++;
-        for (auto &word : d->words)
-            w->spelling[word]++;
-        return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
-}
-
-extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id)
-{
-    try {
-        std::string idterm = std::string(PREFIX_ID) + id;
-        if (!w->db.term_exists(idterm)) {
-            w->error = std::string("no article with id '") + id + "'";
-            return NEWSIDX_ERR_NOT_FOUND;
-        }
-        w->db.delete_document(idterm);
-        w->pending++;
-        return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
-}
-
-extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
-{
-    try {
-        for (auto &e : w->spelling)
-            w->db.add_spelling(e.first, e.second);
-        w->spelling.clear();
-        w->db.commit();
-        w->pending = 0;
-        return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
-}
-
-extern "C" unsigned newsidx_writer_pending(const newsidx_writer_t *w)
-{
-    return w->pending;
-}
-
-extern "C" const char *newsidx_writer_error(const newsidx_writer_t *w)
-{
-    return w->error.empty() ? nullptr : w->error.c_str();
-}
-
-/* Removes a flat directory (a glass database has no subdirectories). */
-static void remove_dir(const std::string &dir)
-{
-    DIR *d = opendir(dir.c_str());
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlink((dir + "/" + e->d_name).c_str());
-        closedir(d);
-    }
-    rmdir(dir.c_str());
-}
-
-extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w)
-{
-    try {
-        return w->db.get_doccount();
-    } catch (...) {
-        return 0;
-    }
-}
-
-extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
-{
-    std::string tmp = w->path + ".compact-" + std::to_string(getpid());
-    try {
-        for (auto &e : w->spelling)
-            w->db.add_spelling(e.first, e.second);
-        w->spelling.clear();
-        w->db.commit();
-        w->pending = 0;
-        remove_dir(tmp);
-        {
-            Xapian::Database src(w->path);
-            src.compact(tmp, Xapian::DBCOMPACT_NO_RENUMBER);
-        }
-        /* Swap the compact copy in atomically; the old database, still
-         * locked by this writer, ends up under the temporary name. */
-        if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, w->path.c_str(), RENAME_EXCHANGE) != 0) {
-            w->error = std::string("cannot swap in the compacted database: ") + strerror(errno);
-            remove_dir(tmp);
-            return NEWSIDX_ERR_IO;
-        }
-        w->db.close();
-        remove_dir(tmp);
-        w->db = Xapian::WritableDatabase(w->path, Xapian::DB_OPEN);
-        write_owner(w->path);
-        return NEWSIDX_OK;
-    } catch (...) {
-        remove_dir(tmp);
-        return status_of_current_exception(w->error);
-    }
-}
-
-extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)
-{
-    if (!w)
-        return NEWSIDX_OK;
-    newsidx_status_t st = NEWSIDX_OK;
-    std::string detail;
-    try {
-        for (auto &e : w->spelling)
-            w->db.add_spelling(e.first, e.second);
-        w->db.commit();
-        unlink(owner_path(w->path).c_str());
-        w->db.close();
-    } catch (...) {
-        st = status_of_current_exception(detail);
-    }
-    delete w;
-    return st;
-}

@@ -11,6 +11,7 @@
 #include <xapian.h>
 
 #include <string>
+#include <vector>
 
 namespace nx {
 
@@ -45,8 +46,25 @@ newsidx_status_t status_of_current_exception(std::string &detail);
 /* Lower-cased (Unicode) text, as exact-match terms store names. */
 std::string lower(const std::string &s);
 
+/* The numbers of a config (its strings belong to the caller). */
+void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src);
+
 /* Checks the format stamp of an opened database. */
 newsidx_status_t check_format(const Xapian::Database &db, std::string &detail);
+
+/* A shard: a local database path, or "host:port" of a xapian-tcpsrv. */
+struct ShardSpec {
+    std::string name;
+    bool remote = false;
+    std::string host;
+    unsigned port = 0;
+};
+ShardSpec parse_shard(const std::string &spec);
+/* The shard an id lives in: a stable hash of the id, so that adding an
+ * article again replaces it where it is. */
+size_t shard_of(const std::string &id, size_t n);
+Xapian::Database open_remote(const ShardSpec &s, double timeout);
+Xapian::WritableDatabase open_remote_writable(const ShardSpec &s, double timeout);
 
 /* Builds the Xapian document of an article. */
 Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config_t *cfg,
@@ -55,11 +73,38 @@ void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &name
 
 }  // namespace nx
 
-struct newsidx_db {
+/* A document built away from the writer, so that several threads can
+ * tokenise while one thread writes (docbuild.cc). */
+struct nx_doc {
+    Xapian::Document doc;
+    std::string idterm;
+    std::vector<std::string> words;     /* for the spelling table */
+};
+
+struct ReaderShard {
+    nx::ShardSpec spec;
     Xapian::Database db;
+    bool up = false;
+    double retry_at = 0;
+    std::string why;           /* why it is down */
+};
+
+struct newsidx_db {
+    Xapian::Database db;       /* the one database, or the shards that are up */
     std::string path;
     std::string error;
     newsidx_config_t config;   /* a copy; strings not used */
+    std::vector<ReaderShard> shards;    /* empty for one database */
+    bool any_remote = false;
 };
+
+/* Shards that are down and due are tried again; true when the set of
+ * shards that answer changed. */
+bool nx_db_refresh_shards(newsidx_db_t *h);
+/* After a network error: finds the shards that no longer answer and
+ * leaves them out.  true when one was found. */
+bool nx_db_drop_failed_shards(newsidx_db_t *h);
+/* Names of the shards that are down. */
+std::vector<std::string> nx_db_missing_shards(const newsidx_db_t *h);
 
 #endif

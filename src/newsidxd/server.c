@@ -493,6 +493,8 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
     out->socket_group = out->pidfile = out->gazetteer = NULL;
     out->writers = NULL;
     out->n_writers = 0;
+    out->shards = NULL;
+    out->n_shards = 0;
 }
 
 /* ------------------------------------------------------------------ */
