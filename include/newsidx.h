@@ -302,6 +302,8 @@ typedef struct newsidx_search {
     bool explain;
     const char *hl_open;     /* snippet highlight, default "<em>" */
     const char *hl_close;    /* default "</em>" */
+    bool partial;            /* answer from the shards that answer, naming
+                                the others (also [shards] partial) */
 } newsidx_search_t;
 
 typedef struct newsidx_explain {
@@ -348,6 +350,10 @@ typedef struct newsidx_results {
     bool relaxed;            /* a relaxed form of the query answered:
                                 not every word had to match */
     bool truncated;          /* a limit cut the match short */
+    char **missing_shards;   /* shards left out of a partial answer */
+    size_t n_missing_shards;
+    char **notes;            /* what differs from a full answer, and why */
+    size_t n_notes;
 } newsidx_results_t;
 
 newsidx_status_t newsidx_db_search(newsidx_db_t *db,

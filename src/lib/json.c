@@ -148,5 +148,9 @@ json_t *nx_results_to_json(const newsidx_results_t *r)
         json_object_set_new(o, "relaxed", json_true());
     if (r->truncated)
         json_object_set_new(o, "truncated", json_true());
+    if (r->n_missing_shards)
+        json_object_set_new(o, "missing_shards", str_array(r->missing_shards, r->n_missing_shards));
+    if (r->n_notes)
+        json_object_set_new(o, "notes", str_array(r->notes, r->n_notes));
     return o;
 }

@@ -113,6 +113,10 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
     }
     if (r->corrected)
         fprintf(fp, "Did you mean: %s\n", r->corrected);
+    for (size_t i = 0; i < r->n_missing_shards; i++)
+        fprintf(fp, "(shard %s did not answer: its articles are missing)\n", r->missing_shards[i]);
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(fp, "(%s)\n", r->notes[i]);
     if (r->relaxed)
         fprintf(fp, "(few articles have every word; articles with some of them follow)\n");
     unsigned long long first = r->n_hits ? r->hits[0].rank : 0;

@@ -305,7 +305,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
     }
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
-                                        "highlight", "like"};
+                                        "highlight", "like", "partial"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         bool ok = false;
@@ -325,6 +325,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         !opt_text(map, "location", &req->location, err) ||
         !opt_uint(map, "limit", &req->limit, err) || !opt_uint(map, "offset", &req->offset, err) ||
         !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
+        !opt_bool(map, "partial", &req->partial, err) ||
         !opt_text(map, "sort", &sort, err))
         goto bad;
     if (sort) {
@@ -447,7 +448,7 @@ static void pack_facets(msgpack_packer *pk, const newsidx_facet_t *f, size_t n)
 void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
 {
     size_t n = 6 + (r->has_facets ? 1 : 0) + (r->corrected ? 1 : 0) + (r->relaxed ? 1 : 0) +
-               (r->truncated ? 1 : 0);
+               (r->truncated ? 1 : 0) + (r->n_missing_shards ? 1 : 0) + (r->n_notes ? 1 : 0);
     msgpack_pack_map(pk, n);
     nx_mp_pack_str(pk, "query");
     nx_mp_pack_str(pk, r->query ? r->query : "");
@@ -518,6 +519,14 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
         nx_mp_pack_str(pk, "truncated");
         msgpack_pack_true(pk);
     }
+    if (r->n_missing_shards) {
+        nx_mp_pack_str(pk, "missing_shards");
+        pack_strv(pk, r->missing_shards, r->n_missing_shards);
+    }
+    if (r->n_notes) {
+        nx_mp_pack_str(pk, "notes");
+        pack_strv(pk, r->notes, r->n_notes);
+    }
 }
 
 void nx_mp_pack_article(msgpack_packer *pk, const newsidx_article_t *a, bool with_body)
@@ -554,7 +563,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++)
         n += s[i].v != NULL;
     n += (req->limit != 0) + (req->offset != 0) + 1 + (req->facets) + (req->explain) +
-         (req->hl_open && req->hl_close);
+         (req->hl_open && req->hl_close) + (req->partial);
     msgpack_pack_map(pk, n);
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++) {
         if (!s[i].v)
@@ -578,6 +587,10 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     }
     if (req->explain) {
         nx_mp_pack_str(pk, "explain");
+        msgpack_pack_true(pk);
+    }
+    if (req->partial) {
+        nx_mp_pack_str(pk, "partial");
         msgpack_pack_true(pk);
     }
     if (req->hl_open && req->hl_close) {
@@ -736,6 +749,9 @@ newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
     r->relaxed = b && b->type == MSGPACK_OBJECT_BOOLEAN && b->via.boolean;
     b = nx_mp_get(map, "truncated");
     r->truncated = b && b->type == MSGPACK_OBJECT_BOOLEAN && b->via.boolean;
+    if (!strv_from(nx_mp_get(map, "missing_shards"), &r->missing_shards, &r->n_missing_shards) ||
+        !strv_from(nx_mp_get(map, "notes"), &r->notes, &r->n_notes))
+        goto bad;
     return r;
 bad:
     newsidx_results_free(r);

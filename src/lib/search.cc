@@ -293,6 +293,46 @@ class ListCountSpy : public Xapian::MatchSpy {
     std::string name() const override { return "newsidx.ListCountSpy"; }
 };
 
+/* The spies of one match.  Over remote shards a spy of our own cannot
+ * run (xapian-tcpsrv knows only Xapian's), so there the first eight
+ * names of each article are counted from one slot each. */
+struct Facets {
+    std::vector<std::unique_ptr<ListCountSpy>> lists;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> values;
+
+    void attach(Xapian::Enquire &enq, bool remote)
+    {
+        if (!remote) {
+            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS));
+            lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS));
+            for (auto &l : lists)
+                enq.add_matchspy(l.get());
+            return;
+        }
+        for (unsigned i = 0; i < 2 * FACET_SLOTS; i++) {
+            Xapian::valueno slot = i < FACET_SLOTS ? SLOT_SPEAKER0 + i : SLOT_LOCATION0 + i - FACET_SLOTS;
+            values.emplace_back(new Xapian::ValueCountMatchSpy(slot));
+            enq.add_matchspy(values.back().get());
+        }
+    }
+
+    void add_to(std::map<std::string, uint64_t> &speakers,
+                std::map<std::string, uint64_t> &locations) const
+    {
+        if (lists.size() == 2) {
+            for (auto &c : lists[0]->counts)
+                speakers[c.first] += c.second;
+            for (auto &c : lists[1]->counts)
+                locations[c.first] += c.second;
+        }
+        for (size_t i = 0; i < values.size(); i++) {
+            auto &m = i < FACET_SLOTS ? speakers : locations;
+            for (auto v = values[i]->values_begin(); v != values[i]->values_end(); ++v)
+                m[*v] += v.get_termfreq();
+        }
+    }
+};
+
 char *dup(const std::string &s)
 {
     return nx_strndup(s.data(), s.size());
@@ -487,6 +527,15 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
     return out;
 }
 
+void note(newsidx_results_t *r, const char *text)
+{
+    char **v = static_cast<char **>(realloc(r->notes, (r->n_notes + 1) * sizeof(char *)));
+    if (!v)
+        throw std::bad_alloc();
+    r->notes = v;
+    r->notes[r->n_notes++] = nx_strdup(text);
+}
+
 struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
@@ -523,6 +572,9 @@ struct Searcher {
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT |
                          Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+        /* Xapian's remote backend has no spelling data. */
+        if (h->any_remote)
+            flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
         /* In a query typed all in capitals, AND, OR and NOT are words. */
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
@@ -695,7 +747,7 @@ struct Searcher {
     }
 
     Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned offset, unsigned limit,
-                       std::vector<std::unique_ptr<ListCountSpy>> &spies)
+                       Facets &spies)
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(query);
@@ -707,13 +759,8 @@ struct Searcher {
             enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
         if (h->config.time_limit > 0)
             enq.set_time_limit(h->config.time_limit);
-        spies.clear();
-        if (req->facets) {
-            spies.emplace_back(new ListCountSpy(SLOT_SPEAKERS));
-            enq.add_matchspy(spies.back().get());
-            spies.emplace_back(new ListCountSpy(SLOT_LOCATIONS));
-            enq.add_matchspy(spies.back().get());
-        }
+        if (req->facets)
+            spies.attach(enq, h->any_remote);
         /* Facets count the whole match set; without them, counting one
          * more than the page says whether more results exist. */
         Xapian::doccount check = req->facets ? h->db.get_doccount() : offset + limit + 1;
@@ -748,7 +795,7 @@ struct Searcher {
                                      " is above the maximum of " +
                                      std::to_string(h->config.max_offset));
 
-        std::vector<std::unique_ptr<ListCountSpy>> spies;
+        Facets spies;
         Xapian::Query query = finish(parsed, empty, filter, self);
         Xapian::MSet mset = match(query, empty, req->offset, limit, spies);
         Xapian::doccount strict_total = mset.get_matches_estimated();
@@ -758,7 +805,7 @@ struct Searcher {
          * they match (a second match that leaves out the first's).  Each
          * such hit is marked partial, and the answer relaxed. */
         Xapian::MSet loose_mset;
-        std::vector<std::unique_ptr<ListCountSpy>> loose_spies;
+        Facets loose_spies;
         if (!like && !empty && h->config.relax_below && strict_total < h->config.relax_below) {
             std::string d2;
             bool e2 = true;
@@ -786,6 +833,8 @@ struct Searcher {
         r->relaxed = relaxed;
         /* A suggestion only when the query found little, and only one
          * that finds more. */
+        if (h->any_remote && !empty && strict_total < std::max(1u, h->config.relax_below))
+            note(r, "no spelling suggestions: remote shards have no spelling data");
         if (!corrected.empty() && corrected != display &&
             strict_total < std::max(1u, h->config.relax_below)) {
             newsidx_search_t alt = *req;
@@ -798,7 +847,7 @@ struct Searcher {
             std::string d2;
             bool e2 = true;
             Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
-            std::vector<std::unique_ptr<ListCountSpy>> none;
+            Facets none;
             if (!e2 && s2.match(q2, false, 0, 1, none).get_matches_estimated() > strict_total)
                 r->corrected = dup(corrected);
         }
@@ -895,14 +944,12 @@ struct Searcher {
         }
 
         if (req->facets) {
-            std::map<std::string, uint64_t> sp(spies[0]->counts.begin(), spies[0]->counts.end());
-            std::map<std::string, uint64_t> lo(spies[1]->counts.begin(), spies[1]->counts.end());
-            if (!loose_spies.empty()) {
-                for (auto &c : loose_spies[0]->counts)
-                    sp[c.first] += c.second;
-                for (auto &c : loose_spies[1]->counts)
-                    lo[c.first] += c.second;
-            }
+            std::map<std::string, uint64_t> sp, lo;
+            spies.add_to(sp, lo);
+            loose_spies.add_to(sp, lo);
+            if (h->any_remote)
+                note(r, "facets over remote shards count the first eight speakers and locations "
+                        "of each article");
             fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
             fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
             r->has_facets = true;
@@ -919,10 +966,45 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
 {
     *out = nullptr;
     h->error.clear();
+    if (!h->shards.empty()) {
+        nx_db_refresh_shards(h);
+        std::vector<std::string> missing = nx_db_missing_shards(h);
+        if (!missing.empty() && !(req->partial || h->config.partial)) {
+            std::string names;
+            for (auto &m : missing)
+                names += (names.empty() ? "" : ", ") + m;
+            h->error = "shard " + names + " does not answer (ask for a partial answer to search "
+                       "the others)";
+            return NEWSIDX_ERR_UNAVAILABLE;
+        }
+    }
     for (int attempt = 0;; attempt++) {
         try {
             Searcher s(h, req);
-            return s.run(out);
+            newsidx_status_t st = s.run(out);
+            if (st == NEWSIDX_OK && !h->shards.empty()) {
+                std::vector<std::string> missing = nx_db_missing_shards(h);
+                newsidx_results_t *r = *out;
+                r->missing_shards = static_cast<char **>(calloc(missing.size() + 1, sizeof(char *)));
+                for (auto &m : missing)
+                    r->missing_shards[r->n_missing_shards++] = dup(m);
+            }
+            return st;
+        } catch (const Xapian::NetworkError &e) {
+            /* A shard stopped answering: leave it out and search again,
+             * when a partial answer is allowed. */
+            bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
+            std::vector<std::string> missing = nx_db_missing_shards(h);
+            if (!dropped || !(req->partial || h->config.partial) || attempt >= 3 ||
+                missing.size() == h->shards.size()) {
+                std::string names;
+                for (auto &m : missing)
+                    names += (names.empty() ? "" : ", ") + m;
+                h->error = missing.empty() ? e.get_msg()
+                                           : "shard " + names + " does not answer (ask for a "
+                                             "partial answer to search the others)";
+                return NEWSIDX_ERR_UNAVAILABLE;
+            }
         } catch (const Xapian::DatabaseModifiedError &e) {
             if (attempt >= 5)
                 return status_of(e, h->error);
@@ -964,5 +1046,7 @@ extern "C" void newsidx_results_free(newsidx_results_t *r)
         free(r->location_facets[i].name);
     free(r->location_facets);
     free(r->corrected);
+    nx_strv_free_array(r->missing_shards, r->n_missing_shards);
+    nx_strv_free_array(r->notes, r->n_notes);
     free(r);
 }

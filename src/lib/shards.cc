@@ -9,24 +9,45 @@
 
 namespace nx {
 
+/* "host:port" -> host and port; false for anything else (a path). */
+static bool host_port(const std::string &t, std::string &host, unsigned &port)
+{
+    size_t colon = t.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= t.size() ||
+        t.find('/') != std::string::npos || t.size() - colon - 1 > 5)
+        return false;
+    for (size_t i = colon + 1; i < t.size(); i++)
+        if (!isdigit(static_cast<unsigned char>(t[i])))
+            return false;
+    host = t.substr(0, colon);
+    port = static_cast<unsigned>(std::stoul(t.substr(colon + 1)));
+    return true;
+}
+
 ShardSpec parse_shard(const std::string &spec)
 {
     ShardSpec s;
-    size_t b = spec.find_first_not_of(" \t"), e = spec.find_last_not_of(" \t");
-    s.name = b == std::string::npos ? std::string() : spec.substr(b, e - b + 1);
-    size_t colon = s.name.rfind(':');
-    if (colon != std::string::npos && colon > 0 && colon + 1 < s.name.size() &&
-        s.name.find('/') == std::string::npos) {
-        std::string port = s.name.substr(colon + 1);
-        bool digits = true;
-        for (char c : port)
-            digits = digits && isdigit(static_cast<unsigned char>(c));
-        if (digits && port.size() <= 5) {
-            s.remote = true;
-            s.host = s.name.substr(0, colon);
-            s.port = static_cast<unsigned>(std::stoul(port));
+    std::vector<std::string> tok;
+    std::string cur;
+    for (char c : spec) {
+        if (c == ' ' || c == '\t') {
+            if (!cur.empty())
+                tok.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
         }
     }
+    if (!cur.empty())
+        tok.push_back(cur);
+    if (tok.empty())
+        return s;
+    s.name = tok[0];
+    s.remote = host_port(tok[0], s.host, s.port);
+    s.write_host = s.host;
+    s.write_port = s.port;
+    if (s.remote && tok.size() > 1)
+        host_port(tok[1], s.write_host, s.write_port);
     return s;
 }
 
@@ -44,7 +65,7 @@ Xapian::Database open_remote(const ShardSpec &s, double timeout)
 Xapian::WritableDatabase open_remote_writable(const ShardSpec &s, double timeout)
 {
     auto ms = static_cast<unsigned>(timeout * 1000);
-    return Xapian::Remote::open_writable(s.host, s.port, ms, ms);
+    return Xapian::Remote::open_writable(s.write_host, s.write_port, ms, ms);
 }
 
 }  // namespace nx

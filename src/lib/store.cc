@@ -137,7 +137,9 @@ static newsidx_status_t open_shards(newsidx_db_t *h, const newsidx_config_t *con
     }
     nx_db_refresh_shards(h);
     std::vector<std::string> missing = nx_db_missing_shards(h);
-    if (missing.size() == h->shards.size() || (!missing.empty() && !h->config.partial)) {
+    /* Opening needs one shard; whether an answer may leave the others
+     * out is decided per request. */
+    if (missing.size() == h->shards.size()) {
         detail = "shard " + missing[0] + " does not answer (" + h->shards[0].why + ")";
         for (auto &s : h->shards)
             if (!s.up && s.spec.name == missing[0])

@@ -52,12 +52,17 @@ void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src);
 /* Checks the format stamp of an opened database. */
 newsidx_status_t check_format(const Xapian::Database &db, std::string &detail);
 
-/* A shard: a local database path, or "host:port" of a xapian-tcpsrv. */
+/* A shard: a local database path, or "host:port" of a xapian-tcpsrv;
+ * optionally followed by the "host:port" of its writable server (a
+ * writable xapian-tcpsrv serves one connection at a time, so readers
+ * use another, read-only one).  The writer uses `write`. */
 struct ShardSpec {
     std::string name;
     bool remote = false;
     std::string host;
     unsigned port = 0;
+    std::string write_host;
+    unsigned write_port = 0;
 };
 ShardSpec parse_shard(const std::string &spec);
 /* The shard an id lives in: a stable hash of the id, so that adding an

@@ -38,6 +38,10 @@ int cmd_export(cli_t *c, int argc, char **argv);
  * given), else NULL; with --socket, says that none answers. */
 struct nx_client *cli_connect_daemon(cli_t *c);
 
+/* The database path to open, or NULL for the shards of the config (when
+ * it lists some and --db was not given). */
+const char *cli_db_path(const cli_t *c);
+
 /* Opens the database for reading, printing the error; NULL on failure. */
 newsidx_db_t *cli_open_db(cli_t *c);
 

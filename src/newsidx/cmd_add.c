@@ -329,8 +329,9 @@ static void run_local(import_t *im)
 int cmd_add(cli_t *c, int argc, char **argv)
 {
     newsidx_format_t format = NEWSIDX_FORMAT_AUTO;
-    bool quiet = false;
+    bool quiet = false, shards = false;
     static const struct option opts[] = {
+        {"shards", no_argument, NULL, 'S'},
         {"format", required_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"db", required_argument, NULL, 'd'},
@@ -347,12 +348,26 @@ int cmd_add(cli_t *c, int argc, char **argv)
             }
             break;
         case 'q': quiet = true; break;
+        case 'S': shards = true; break;
         case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
         default: return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         cli_error(c, "add: nothing to add (give files, directories or - for standard input)");
+        return EXIT_USAGE;
+    }
+
+    /* Writing into shards is asked for explicitly: an article placed in
+     * the wrong database is hard to find again. */
+    if (shards && (c->db_forced || !c->config.n_shards)) {
+        cli_error(c, "add --shards: %s", c->db_forced ? "give --shards or --db, not both"
+                                                      : "the configuration lists no [shards]");
+        return EXIT_USAGE;
+    }
+    if (!shards && !c->db_forced && c->config.n_shards) {
+        cli_error(c, "the configuration lists shards: add --shards to write into them, or --db "
+                     "for one database");
         return EXIT_USAGE;
     }
 
@@ -365,7 +380,8 @@ int cmd_add(cli_t *c, int argc, char **argv)
     nx_buf_init(&im.items);
     im.max_request = (size_t)c->config.max_request;
     if (!c->db_forced) {
-        /* A daemon owns the database: send it the articles. */
+        /* A daemon owns the database (or the shards): send it the
+         * articles. */
         im.cl = cli_connect_daemon(c);
         if (!im.cl && c->socket_forced) {
             sources_free(&srcs);
@@ -381,7 +397,8 @@ int cmd_add(cli_t *c, int argc, char **argv)
         sources_free(&srcs);
         return EXIT_FAIL;
     }
-    st = newsidx_writer_open(c->db_path, &c->config, NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT,
+    st = newsidx_writer_open(shards ? NULL : c->db_path, &c->config,
+                             NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT,
                              &im.w, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));

@@ -87,14 +87,38 @@ int cmd_stats(cli_t *c, int argc, char **argv)
         newsidx_db_close(db);
         return EXIT_FAIL;
     }
-    uint64_t bytes = dir_bytes(c->db_path);
+    size_t n_shards = newsidx_db_shard_count(db);
+    uint64_t bytes = 0;
+    json_t *shards = json_array();
+    for (size_t i = 0; i < n_shards; i++) {
+        const char *name;
+        bool up;
+        uint64_t docs;
+        newsidx_db_shard_info(db, i, &name, &up, &docs);
+        json_array_append_new(shards, json_pack("{s:s,s:b,s:I}", "name", name, "up", up,
+                                                "documents", (json_int_t)docs));
+        bytes += dir_bytes(name);
+    }
+    if (!n_shards)
+        bytes = dir_bytes(c->db_path);
     if (json) {
         json_t *j = json_pack("{s:I,s:I,s:i,s:f,s:s,s:I}", "documents", (json_int_t)s.documents,
                               "revision", (json_int_t)s.revision, "format", s.format,
-                              "avg_length", s.avg_length, "path", c->db_path, "size_bytes",
-                              (json_int_t)bytes);
+                              "avg_length", s.avg_length, "path",
+                              n_shards ? "[shards]" : c->db_path, "size_bytes", (json_int_t)bytes);
+        if (n_shards)
+            json_object_set(j, "shards", shards);
         nx_print_json(stdout, j);
         json_decref(j);
+    } else if (n_shards) {
+        printf("documents:  %llu in %zu shards\n", (unsigned long long)s.documents, n_shards);
+        size_t i;
+        json_t *sh;
+        json_array_foreach(shards, i, sh) {
+            printf("  %-30s %10lld %s\n", json_string_value(json_object_get(sh, "name")),
+                   (long long)json_integer_value(json_object_get(sh, "documents")),
+                   json_is_true(json_object_get(sh, "up")) ? "" : "(does not answer)");
+        }
     } else {
         printf("database:   %s\n", c->db_path);
         printf("documents:  %llu\n", (unsigned long long)s.documents);
@@ -103,6 +127,7 @@ int cmd_stats(cli_t *c, int argc, char **argv)
         printf("avg length: %.1f words\n", s.avg_length);
         printf("size:       %.1f MB\n", (double)bytes / 1e6);
     }
+    json_decref(shards);
     newsidx_db_close(db);
     return EXIT_OK;
 }

@@ -81,11 +81,16 @@ nx_client_t *cli_connect_daemon(cli_t *c)
     return cl;
 }
 
+const char *cli_db_path(const cli_t *c)
+{
+    return !c->db_forced && c->config.n_shards ? NULL : c->db_path;
+}
+
 newsidx_db_t *cli_open_db(cli_t *c)
 {
     newsidx_db_t *db = NULL;
     char *err = NULL;
-    newsidx_status_t st = newsidx_db_open(c->db_path, &c->config, &db, &err);
+    newsidx_status_t st = newsidx_db_open(cli_db_path(c), &c->config, &db, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);

@@ -214,14 +214,23 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!srv.db_path)
+    if (!srv.db_path && srv.config.n_shards) {
+        /* The shards of the configuration, kept as they are at start:
+         * their order places articles, so a reload does not change it. */
+        srv.shards = nx_strv_copy_array(srv.config.shards, srv.config.n_shards);
+        srv.n_shards = srv.config.n_shards;
+    } else if (!srv.db_path) {
         srv.db_path = nx_default_db_path();
+    }
     if (!srv.socket_path)
         srv.socket_path = nx_default_socket_path();
     /* Relative paths would break once detached (chdir /): the config
      * file is read again on SIGHUP, the pid file and the gazetteer are
      * opened after detaching. */
     make_absolute(&srv.db_path);
+    for (size_t i = 0; i < srv.n_shards; i++)
+        if (strchr(srv.shards[i], '/') || !strchr(srv.shards[i], ':'))
+            make_absolute(&srv.shards[i]);
     make_absolute(&srv.socket_path);
     make_absolute(&srv.config_path);
     make_absolute(&srv.config.pidfile);
@@ -290,6 +299,7 @@ int main(int argc, char **argv)
     free(srv.writer_uids);
     free(srv.writer_gids);
     free(srv.db_path);
+    nx_strv_free_array(srv.shards, srv.n_shards);
     free(srv.socket_path);
     free(srv.config_path);
     newsidx_config_clear(&srv.config);

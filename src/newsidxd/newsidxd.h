@@ -102,7 +102,9 @@ size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only);
 typedef struct server {
     newsidx_config_t config;    /* owned by the loop thread */
     char *config_path;
-    char *db_path;
+    char *db_path;              /* NULL: the shards below */
+    char **shards;              /* [shards] as read at start */
+    size_t n_shards;
     char *socket_path;
     bool own_socket;            /* we bound it (not socket activation) */
     struct event_base *base;

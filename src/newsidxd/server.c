@@ -637,8 +637,9 @@ int server_run(server_t *srv, int fd)
         return -1;
     }
     evconnlistener_set_error_cb(srv->listener, accept_error_cb);
-    nxd_log(LOG_NOTICE, "serving %s on %s with %u search threads", srv->db_path,
-            srv->socket_path, srv->n_workers);
+    nxd_log(LOG_NOTICE, "serving %s on %s with %u search threads",
+            srv->db_path ? srv->db_path : "the shards of the configuration", srv->socket_path,
+            srv->n_workers);
 
     event_base_dispatch(srv->base);
 

@@ -61,7 +61,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     nx_mp_pack_str(&pk, "format");
     msgpack_pack_int(&pk, s.format);
     nx_mp_pack_str(&pk, "path");
-    nx_mp_pack_str(&pk, srv->db_path);
+    nx_mp_pack_str(&pk, srv->db_path ? srv->db_path : "[shards]");
     nx_mp_pack_str(&pk, "workers");
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
@@ -96,7 +96,12 @@ static void *worker_main(void *arg)
         }
         if (!db) {
             char *err = NULL;
-            if (newsidx_db_open(srv->db_path, &cfg, &db, &err) != NEWSIDX_OK) {
+            cfg.shards = srv->shards;
+            cfg.n_shards = srv->n_shards;
+            newsidx_status_t ost = newsidx_db_open(srv->db_path, &cfg, &db, &err);
+            cfg.shards = NULL;
+            cfg.n_shards = 0;
+            if (ost != NEWSIDX_OK) {
                 job_fail(j, NX_RPC_UNAVAILABLE, "%s", err ? err : "cannot open the database");
                 free(err);
                 server_job_done(srv, j);

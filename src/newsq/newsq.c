@@ -23,7 +23,7 @@ static void usage(FILE *fp)
     fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
           "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
           "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
-          "             [--like ID | QUERY...]\n"
+          "             [--partial] [--like ID | QUERY...]\n"
           "\n"
           "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
           "title:, dateline:, speaker:, location:, date:2025-02-01..2025-02-28.\n"
@@ -113,6 +113,7 @@ int main(int argc, char **argv)
         {"facets", no_argument, NULL, 'f'},
         {"explain", no_argument, NULL, 'e'},
         {"like", required_argument, NULL, 'L'},
+        {"partial", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
         case 'f': req.facets = true; break;
         case 'e': req.explain = true; break;
         case 'L': req.like = optarg; break;
+        case 'P': req.partial = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
@@ -229,7 +231,8 @@ int main(int argc, char **argv)
         }
     }
     if (st == NEWSIDX_ERR_UNAVAILABLE && !r && !err) {
-        path = db_path ? nx_strdup(db_path) : nx_default_db_path();
+        /* Without --db, the shards of the configuration if it has any. */
+        path = db_path ? nx_strdup(db_path) : cfg.n_shards ? NULL : nx_default_db_path();
         st = newsidx_db_open(path, &cfg, &db, &err);
         if (st != NEWSIDX_OK) {
             fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));

@@ -1,0 +1,89 @@
+#!/bin/sh
+# An index in two shards, one local and one remote (xapian-tcpsrv on
+# loopback: a read-only server for searches, a writable one for writes),
+# searched as one through newsq and the daemon; a shard that stops
+# answering, partial answers, and the shard coming back.
+. "$(dirname "$0")/lib.sh"
+
+command -v xapian-tcpsrv >/dev/null || skip_all "no xapian-tcpsrv (Debian xapian-tools)"
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+wait_port() {   # until something listens on 127.0.0.1:$1
+    for _i in $(seq 100); do
+        /usr/bin/python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" \
+            2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+# xapian-tcpsrv signals its whole process group when it stops, so each
+# runs in a session of its own.
+RPORT=$(free_port)
+WPORT=$(free_port)
+mkdir -p "$TMP/remote"
+setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$WPORT" --writable "$TMP/remote" 2>>"$TMP/tcpsrv.log" &
+WPID=$!
+wait_port "$WPORT"
+start_reader() {
+    setsid xapian-tcpsrv --quiet --interface 127.0.0.1 --port "$RPORT" "$TMP/remote" 2>>"$TMP/tcpsrv.log" &
+    RPID=$!
+    wait_port "$RPORT"
+}
+start_reader
+trap 'kill $WPID $RPID 2>/dev/null; _cleanup' EXIT
+
+CONF="$TMP/shards.conf"
+cat >"$CONF" <<C
+[shards]
+shard = $TMP/local
+shard = 127.0.0.1:$RPORT 127.0.0.1:$WPORT
+timeout = 2s
+C
+
+fails "add without --shards is refused when shards are configured" \
+    "$NEWSIDX" --config "$CONF" add --quiet "$EXAMPLES"
+ok "add --shards places the articles" "$NEWSIDX" --config "$CONF" add --shards --quiet "$EXAMPLES"
+out=$("$NEWSIDX" --config "$CONF" stats --json)
+is "twelve articles over both shards" "$(json_get "$out" 'd["documents"]')" 12
+is "two shards" "$(json_get "$out" 'len(d["shards"])')" 2
+like "both hold some" "$(json_get "$out" 'min(s["documents"] for s in d["shards"])')" '^[1-9]'
+ok "adding them again" "$NEWSIDX" --config "$CONF" add --shards --quiet "$EXAMPLES"
+out=$("$NEWSIDX" --config "$CONF" stats --json)
+is "replaces in place: still twelve" "$(json_get "$out" 'd["documents"]')" 12
+
+out=$("$NEWSQ" --config "$CONF" --json '"Article Five"')
+is "a phrase search finds the article on whichever shard holds it" "$(json_get "$out" 'd["total"]')" 1
+all=$("$NEWSQ" --config "$CONF" --json --limit 20 said)
+is "a search sees all twelve" "$(json_get "$all" 'd["total"]')" 12
+out=$("$NEWSQ" --config "$CONF" --json --facets said)
+like "facets over a remote shard say how they count" "$(json_get "$out" 'd.get("notes")')" "first eight"
+id=$(json_get "$all" 'd["hits"][0]["id"]')
+ok "get finds an article on any shard" "$NEWSIDX" --config "$CONF" get "$id"
+
+# The read-only server of the remote shard stops.
+kill "$RPID"; wait "$RPID" 2>/dev/null
+out=$("$NEWSQ" --config "$CONF" --json said 2>&1); rc=$?
+is "without it a search is refused" "$rc" 3
+like "naming the shard" "$out" "shard 127.0.0.1:$RPORT does not answer"
+out=$("$NEWSQ" --config "$CONF" --json --partial --limit 20 said)
+is "a partial answer names the missing shard" "$(json_get "$out" 'd["missing_shards"]')" "[\"127.0.0.1:$RPORT\"]"
+local_n=$(json_get "$("$NEWSIDX" --config "$CONF" stats --json)" '[s["documents"] for s in d["shards"] if s["up"]][0]')
+is "and has the other shard's articles" "$(json_get "$out" 'd["total"]')" "$local_n"
+
+# The daemon over the same shards: a shard coming back is used again
+# without restarting it.
+SOCK="$TMP/d.sock"
+"$NEWSIDXD" --foreground --config "$CONF" --socket "$SOCK" 2>"$TMP/d.log" &
+DPID=$!
+for _i in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+out=$("$NEWSQ" --socket "$SOCK" --json --partial said)
+is "the daemon answers from the shard that is up" "$(json_get "$out" 'd["total"]')" "$local_n"
+start_reader
+sleep 2.2      # shards that failed are tried again after two seconds
+out=$("$NEWSQ" --socket "$SOCK" --json --limit 20 said)
+is "the daemon uses the shard again once it is back" "$(json_get "$out" 'd["total"]')" 12
+kill "$DPID"; wait "$DPID"
+is "the daemon stops cleanly" "$?" 0
+done_testing
