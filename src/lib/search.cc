@@ -233,10 +233,12 @@ class NameProcessor : public Xapian::FieldProcessor {
     std::string prefix;
     Xapian::Database db;
     Xapian::termcount max_expansion;
+    int limit_type;
 
   public:
-    NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp)
-        : prefix(p), db(d), max_expansion(maxexp) {}
+    NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp,
+                  int limit)
+        : prefix(p), db(d), max_expansion(maxexp), limit_type(limit) {}
 
     Xapian::Query operator()(const std::string &raw) override
     {
@@ -245,7 +247,7 @@ class NameProcessor : public Xapian::FieldProcessor {
             if (w.empty())
                 return Xapian::Query::MatchNothing;
             return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + w.back(), max_expansion,
-                                 Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+                                 limit_type);
         }
         std::string text = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : raw;
         std::vector<std::string> w = name_words(text);
@@ -403,12 +405,61 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
     return out;
 }
 
+/* A wildcard matching more words than max_expansion is first an error
+ * (WILDCARD_LIMIT_ERROR, thrown by the match); the search is then run
+ * again keeping the most frequent words, and the results say that they
+ * are truncated.  Xapian does not tell otherwise whether it cut one. */
 struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
     Xapian::Stem stem;
+    bool cut_wildcards;
 
-    Searcher(newsidx_db_t *h_, const newsidx_search_t *r) : h(h_), req(r), stem(STEMMER) {}
+    Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
+        : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
+
+    /* The query text parsed with each wildcard limited to `expansion`
+     * words. */
+    Xapian::Query parse_text(const std::string &text, Xapian::termcount expansion)
+    {
+        Xapian::QueryParser qp;
+        qp.set_database(h->db);
+        qp.set_stemmer(stem);
+        qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
+        qp.set_default_op(Xapian::Query::OP_AND);
+        int limit = cut_wildcards ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                  : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        qp.set_max_expansion(expansion, limit,
+                             Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+        qp.add_prefix("title", PREFIX_TITLE);
+        qp.add_prefix("dateline", PREFIX_DATELINE);
+        qp.add_prefix("speaker",
+                      (new NameProcessor(PREFIX_SPEAKER, h->db, expansion, limit))->release());
+        qp.add_prefix("location",
+                      (new NameProcessor(PREFIX_LOCATION, h->db, expansion, limit))->release());
+        qp.add_rangeprocessor((new Xapian::DateRangeProcessor(SLOT_DATE, "date:"))->release());
+        unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                         Xapian::QueryParser::FLAG_PURE_NOT;
+        try {
+            return qp.parse_query(text, flags);
+        } catch (const Xapian::QueryParserError &e) {
+            std::string m = e.get_msg();
+            if (m == "Unknown range operation")
+                m = "date: wants date:YYYY-MM-DD..YYYY-MM-DD (either end may be left out)";
+            throw Xapian::QueryParserError(m);
+        }
+    }
+
+    static size_t count_wildcards(const Xapian::Query &q)
+    {
+        if (q.get_type() == Xapian::Query::OP_WILDCARD)
+            return 1;
+        size_t n = 0;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            n += count_wildcards(q.get_subquery(i));
+        return n;
+    }
 
     Xapian::Query parse(std::string &display, bool &empty)
     {
@@ -418,40 +469,25 @@ struct Searcher {
         if (!check_syntax(q, se))
             throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
                                            se.what);
-        Xapian::QueryParser qp;
-        qp.set_database(h->db);
-        qp.set_stemmer(stem);
-        qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-        qp.set_default_op(Xapian::Query::OP_AND);
-        qp.set_max_expansion(h->config.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                             Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
-        qp.add_prefix("title", PREFIX_TITLE);
-        qp.add_prefix("dateline", PREFIX_DATELINE);
-        qp.add_prefix("speaker", (new NameProcessor(PREFIX_SPEAKER, h->db, h->config.max_expansion))
-                                     ->release());
-        qp.add_prefix("location",
-                      (new NameProcessor(PREFIX_LOCATION, h->db, h->config.max_expansion))->release());
-        qp.add_rangeprocessor((new Xapian::DateRangeProcessor(SLOT_DATE, "date:"))->release());
-        unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_PURE_NOT;
         Xapian::Query parsed;
         std::string trimmed = q;
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
         empty = trimmed.empty();
         if (!empty) {
-            try {
-                parsed = qp.parse_query(rewrite_names(q), flags);
-            } catch (const Xapian::QueryParserError &e) {
-                std::string m = e.get_msg();
-                if (m == "Unknown range operation")
-                    m = "date: wants date:YYYY-MM-DD..YYYY-MM-DD (either end may be left out)";
-                throw Xapian::QueryParserError(m);
-            }
+            std::string text = rewrite_names(q);
+            parsed = parse_text(text, h->config.max_expansion);
             if (parsed.get_length() > h->config.max_query_terms)
                 throw Xapian::RangeError(
                     "query has " + std::to_string(parsed.get_length()) + " terms, more than " +
                     "the limit of " + std::to_string(h->config.max_query_terms));
+            /* max_expansion bounds the words of all the query's wildcards
+             * together: "aa* OR ab* OR ... zz*" must not search every
+             * word of the index. */
+            size_t wildcards = count_wildcards(parsed);
+            if (wildcards > 1) {
+                Xapian::termcount share = h->config.max_expansion / wildcards;
+                parsed = parse_text(text, share ? share : 1);
+            }
             empty = parsed.empty();
         }
         return parsed;
@@ -573,6 +609,13 @@ struct Searcher {
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
         r->query = dup(display);
         r->total = mset.get_matches_estimated();
+        /* Facets ask for every match to be seen; time_limit stops that
+         * early, and then the spies saw fewer documents than match (or
+         * the size of the match is not even known). */
+        r->truncated = cut_wildcards ||
+                       (!spies.empty() &&
+                        (mset.get_matches_lower_bound() != mset.get_matches_upper_bound() ||
+                         spies[0]->get_total() != mset.get_matches_lower_bound()));
         r->hits = static_cast<newsidx_hit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof(newsidx_hit_t)));
         if (!r->hits || !r->query)
             throw std::bad_alloc();
@@ -680,9 +723,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
 {
     *out = nullptr;
     h->error.clear();
+    bool cut_wildcards = false;
     for (int attempt = 0;; attempt++) {
         try {
-            Searcher s(h, req);
+            Searcher s(h, req, cut_wildcards);
             return s.run(out);
         } catch (const Xapian::DatabaseModifiedError &e) {
             if (attempt >= 5)
@@ -702,6 +746,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
             h->error = e.get_msg();
             return NEWSIDX_ERR_QUERY;
         } catch (const Xapian::WildcardError &e) {
+            if (!cut_wildcards) {
+                cut_wildcards = true;       /* again, keeping the most frequent */
+                continue;
+            }
             h->error = "a wildcard matches too many words: " + e.get_msg();
             return NEWSIDX_ERR_LIMIT;
         } catch (...) {
