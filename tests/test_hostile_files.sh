@@ -19,7 +19,7 @@ good() {    # good FILE WORD: a wire-text article containing WORD
 good "$IN/a-good.txt" alphaword
 
 # Binary files: a program, and random bytes with NULs.
-cp "$NEWSIDX" "$IN/b-program.txt"
+cp "$BUILDDIR/newsidx" "$IN/b-program.txt"
 head -c 4096 /dev/urandom >"$IN/b-random.txt"
 printf 'Title: Fine start\n\nthen a NUL \000 in the body\n' >"$IN/b-nul.txt"
 
@@ -109,8 +109,12 @@ like "a dangling link is reported" "$out" 'g-dir/dangling\.txt: dangling symboli
 like "the summary counts what was indexed and rejected" "$out" \
     '9 articles indexed \(9 new, 0 replaced\), [0-9]+ rejected'
 rss=$(sed -n 's/^maxrss //p' "$TMP/time")
-is "100 MB lines are never held whole in memory (peak RSS ${rss:-?} KiB < 200 MB)" \
-    "$([ "${rss:-999999}" -lt 200000 ] && echo yes)" yes
+if [ -n "${NX_TEST_WRAPPER:-}" ]; then
+    skip 1 "peak RSS is the tool's under \$NX_TEST_WRAPPER"
+else
+    is "100 MB lines are never held whole in memory (peak RSS ${rss:-?} KiB < 200 MB)" \
+        "$([ "${rss:-999999}" -lt 200000 ] && echo yes)" yes
+fi
 
 out=$("$NEWSIDX" --db "$DB" stats --json)
 is "the nine good articles are stored" "$(json_get "$out" 'd["documents"]')" 9
