@@ -140,8 +140,16 @@ class ExpensiveQueries(DaemonCase):
         self.assertEqual(r["total"], 50)
 
     def test_a_10000_term_query_is_refused(self):
+        # Words are counted before parsing, four a term at most: a long
+        # chain of operators would nest the query deep enough to exhaust
+        # the stack.
         q = " ".join("w%d" % i for i in range(10000))
-        self.refused_each_way(q, "query has 10000 terms, more than the limit of 200")
+        self.refused_each_way(q, "query has 10000 words, more than the limit of 800")
+        q = " NOT ".join(["x"] * 5000)
+        self.refused_each_way(q, "query has 9999 words, more than the limit of 800")
+        # Terms after parsing: "w0-y" is a phrase of two.
+        q = " ".join("w%d-y" % i for i in range(150))
+        self.refused_each_way(q, "query has 300 terms, more than the limit of 200")
         q = " OR ".join("w%d" % i for i in range(200))
         self.assertEqual(self.each_way(q)["total"], 0, "200 terms are within the limit")
 

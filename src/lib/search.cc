@@ -41,8 +41,9 @@ bool is_binary_op(const std::string &w)
 
 /* Finds the mistakes QueryParser would silently paper over or report
  * without a position: unbalanced parentheses and quotes, and binary
- * operators with a missing operand. */
-bool check_syntax(const std::string &q, SyntaxError &err)
+ * operators with a missing operand.  Counts the words on the way, those
+ * of phrases and the operators included, into *words. */
+bool check_syntax(const std::string &q, SyntaxError &err, size_t *words)
 {
     std::vector<size_t> open;
     bool in_quote = false;
@@ -51,11 +52,15 @@ bool check_syntax(const std::string &q, SyntaxError &err)
     size_t prev_at = 0;
     bool expect_operand = true; /* at start, after '(' or an operator */
     size_t i = 0, n = q.size();
+    *words = 0;
     while (i < n) {
         char c = q[i];
         if (in_quote) {
             if (c == '"')
                 in_quote = false;
+            else if (!isspace(static_cast<unsigned char>(c)) &&
+                     (i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) || q[i - 1] == '"'))
+                (*words)++;
             i++;
             continue;
         }
@@ -95,6 +100,7 @@ bool check_syntax(const std::string &q, SyntaxError &err)
                q[i] != ')' && q[i] != '"')
             i++;
         std::string w = q.substr(start, i - start);
+        (*words)++;
         if (is_binary_op(w)) {
             if (expect_operand) {
                 err = {start + 1, "'" + w + "' needs something before it"};
@@ -405,6 +411,10 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
     return out;
 }
 
+/* Words one query may have whatever max_query_terms says: each may nest
+ * the query one level deeper (see parse()). */
+const size_t MAX_QUERY_WORDS = 20000;
+
 /* A wildcard matching more words than max_expansion is first an error
  * (WILDCARD_LIMIT_ERROR, thrown by the match); the search is then run
  * again keeping the most frequent words, and the results say that they
@@ -466,9 +476,19 @@ struct Searcher {
         std::string q = req->query ? req->query : "";
         display = q;
         SyntaxError se;
-        if (!check_syntax(q, se))
+        size_t words;
+        if (!check_syntax(q, se, &words))
             throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
                                            se.what);
+        /* Refused before parsing: Xapian builds, walks and frees a query
+         * recursively, and "x NOT x NOT x ..." nests one level per
+         * operator, so a long enough one exhausts the stack.  No query
+         * within max_query_terms needs more than four words a term. */
+        size_t max_words = std::min<size_t>(4 * (size_t)h->config.max_query_terms, MAX_QUERY_WORDS);
+        if (words > max_words)
+            throw Xapian::RangeError("query has " + std::to_string(words) +
+                                     " words, more than the limit of " +
+                                     std::to_string(max_words));
         Xapian::Query parsed;
         std::string trimmed = q;
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
