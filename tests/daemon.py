@@ -12,6 +12,7 @@ Unix socket, and articles to feed it.
 The binaries come from $BUILDDIR (the build tree), the sample articles
 from $SRCDIR.  Nothing here sleeps for a fixed time: every wait polls
 against a deadline."""
+import atexit
 import os
 import select
 import shutil
@@ -29,6 +30,20 @@ SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__fi
 NEWSIDXD = os.path.join(BUILD, "newsidxd")
 NEWSIDX = os.path.join(BUILD, "newsidx")
 NEWSQ = os.path.join(BUILD, "newsq")
+# $NX_TEST_WRAPPER runs the programs under a tool (make check-valgrind):
+# the tests call scripts that exec it, made once per process.
+WRAPPER = os.environ.get("NX_TEST_WRAPPER", "")
+if WRAPPER:
+    _bin = tempfile.mkdtemp(prefix="newsidx-wrap.")
+    atexit.register(shutil.rmtree, _bin, True)
+
+    def _wrap(path):
+        w = os.path.join(_bin, os.path.basename(path))
+        with open(w, "w") as f:
+            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (WRAPPER, path))
+        os.chmod(w, 0o755)
+        return w
+    NEWSIDXD, NEWSIDX, NEWSQ = _wrap(NEWSIDXD), _wrap(NEWSIDX), _wrap(NEWSQ)
 EXAMPLES = os.path.join(SRC, "examples", "articles")
 
 ERROR_CODES = ("bad_request", "not_found", "forbidden", "too_large", "unavailable", "internal")

@@ -16,6 +16,16 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/newsidx-test.XXXXXX")
 export NEWSIDX_CONFIG=/dev/null    # built-in defaults, not the user's file
 export XDG_DATA_HOME="$TMP/data" XDG_RUNTIME_DIR="$TMP/run" XDG_CONFIG_HOME="$TMP/config"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# $NX_TEST_WRAPPER runs every program under a tool (make check-valgrind):
+# the tests call scripts that exec it.
+if [ -n "${NX_TEST_WRAPPER:-}" ]; then
+    mkdir -p "$TMP/bin"
+    for _p in newsidx newsq newsidxd; do
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$NX_TEST_WRAPPER" "$BUILDDIR/$_p" >"$TMP/bin/$_p"
+        chmod +x "$TMP/bin/$_p"
+    done
+    NEWSIDX="$TMP/bin/newsidx" NEWSQ="$TMP/bin/newsq" NEWSIDXD="$TMP/bin/newsidxd"
+fi
 unset NEWSIDX_DB NEWSIDX_SOCKET
 _n=0
 _failed=0

@@ -5,13 +5,14 @@ text, and the command-line tools going through the daemon
 import json
 import os
 import socket
+import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
 from daemon import (CITIES, EXAMPLES, NEWSIDX, NEWSQ, TOPICS, Client, DaemonCase,  # noqa: E402
-                    SharedDaemonCase, article, marker, wait_until)
+                    SharedDaemonCase, article, environment, marker, wait_until)
 
 import msgpack  # noqa: E402
 
@@ -483,6 +484,32 @@ class Commands(DaemonCase):
             self.assertEqual(c.error_of("get", [ids[0]]), "not_found")
         st = self.run_tool([NEWSIDX, "--socket", d.sock, "stats", "--json"])
         self.assertEqual(json.loads(st.stdout)["documents"], 11)
+
+    def test_progress_fd_through_the_daemon(self):
+        # newsidx add --progress-fd: a line per batch the daemon
+        # acknowledged, "committed N ID", ID the N-th article of the input.
+        d = self.daemon()
+        src = os.path.join(self.tmp, "many.jsonl")
+        with open(src, "w") as f:
+            for i in range(1200):
+                f.write(json.dumps(article(i)) + "\n")
+        log = os.path.join(self.tmp, "commits")
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            r = subprocess.run([NEWSIDX, "--socket", d.sock, "add", "--quiet", "--progress-fd",
+                                str(fd), src], capture_output=True, text=True, timeout=300,
+                               pass_fds=(fd,), env=environment(), stdin=subprocess.DEVNULL)
+        finally:
+            os.close(fd)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(log) as f:
+            lines = f.read().splitlines()
+        counts = [int(line.split(" ", 2)[1]) for line in lines]
+        self.assertGreater(len(lines), 1, "several batches")
+        self.assertEqual(counts, sorted(set(counts)))
+        self.assertEqual(counts[-1], 1200)
+        for line, n in zip(lines, counts):
+            self.assertEqual(line, "committed %d art-%d" % (n, n - 1))
 
     def test_socket_forced_without_a_daemon_fails(self):
         gone = os.path.join(self.tmp, "nobody-here.sock")

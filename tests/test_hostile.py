@@ -258,6 +258,24 @@ class Hostile(SharedDaemonCase):
         self.assert_served()
         self.assert_counted(before, too_large=1)
 
+    def test_queries_nested_deep_enough_to_exhaust_the_stack(self):
+        # Xapian builds, walks and frees a query recursively: "x NOT x NOT
+        # ..." 150,000 times, 900 KB, nests that deep and overflowed a
+        # search thread's stack, killing the daemon.  Refused before
+        # parsing, as "(x)NOT(x)..." without spaces is.
+        before = self.errors()
+        for q in (" NOT ".join(["x"] * 150000), "NOT".join(["(x)"] * 110000)):
+            frame = pack([0, 14, "search", [{"q": q}]])
+            self.assertLessEqual(len(frame), MiB)
+            with self.d.client(timeout=60) as c:
+                c.send_raw(frame)
+                got, error, result = c.recv()
+                self.assertEqual((got, error and error["code"]), (14, "too_large"))
+                self.assertIn("words, more than the limit", error["message"])
+                self.assertEqual(c.call("ping"), "pong")
+        self.assert_served()
+        self.assert_counted(before, too_large=2, internal=0)
+
     def test_query_just_under_the_frame_limit(self):
         # Accepted, or refused with a clear error; either way answered, on
         # a connection that stays usable.
@@ -270,7 +288,7 @@ class Hostile(SharedDaemonCase):
                 self.assertEqual(got, msgid)
                 if error:
                     self.assertEqual(error["code"], "too_large")
-                    self.assertIn("terms", error["message"])
+                    self.assertRegex(error["message"], "(terms|words), more than the limit")
                 else:
                     self.assertEqual(result["total"], 0)
                 self.assertEqual(c.call("ping"), "pong")

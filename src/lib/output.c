@@ -119,6 +119,10 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
         fprintf(fp, "(%s)\n", r->notes[i]);
     if (r->relaxed)
         fprintf(fp, "(few articles have every word; articles with some of them follow)\n");
+    if (r->truncated)
+        fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
+                    "max_expansion, and only the most frequent were searched; or counting "
+                    "the matches for facets took longer than [search] time_limit)\n");
     unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
     fprintf(fp, "%s%llu-%llu of about %llu%s%s\n", dim, first,
             r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total,

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -665,6 +666,23 @@ static double number(const msgpack_object *o)
     }
 }
 
+/* A count from a reply: a number as the field's type can hold it.  A
+ * cast of a negative, too large or NaN float would be undefined. */
+static uint64_t count(const msgpack_object *o, uint64_t max)
+{
+    if (!o)
+        return 0;
+    switch (o->type) {
+    case MSGPACK_OBJECT_POSITIVE_INTEGER: return o->via.u64 < max ? o->via.u64 : max;
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64:
+        if (!(o->via.f64 > 0))
+            return 0;
+        return o->via.f64 >= (double)max ? max : (uint64_t)o->via.f64;
+    default: return 0;
+    }
+}
+
 static bool facets_from(const msgpack_object *o, newsidx_facet_t **f, size_t *n)
 {
     *f = NULL;
@@ -682,7 +700,7 @@ static bool facets_from(const msgpack_object *o, newsidx_facet_t **f, size_t *n)
         if (!name)
             return false;
         (*f)[*n].name = name;
-        (*f)[(*n)++].count = (uint64_t)number(&p->via.array.ptr[1]);
+        (*f)[(*n)++].count = count(&p->via.array.ptr[1], UINT64_MAX);
     }
     return true;
 }
@@ -695,9 +713,9 @@ newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
     if (!r)
         return NULL;
     r->query = text_or_null(nx_mp_get(map, "query"));
-    r->total = (uint64_t)number(nx_mp_get(map, "total"));
-    r->total_min = (uint64_t)number(nx_mp_get(map, "total_min"));
-    r->total_max = (uint64_t)number(nx_mp_get(map, "total_max"));
+    r->total = count(nx_mp_get(map, "total"), UINT64_MAX);
+    r->total_min = count(nx_mp_get(map, "total_min"), UINT64_MAX);
+    r->total_max = count(nx_mp_get(map, "total_max"), UINT64_MAX);
     const msgpack_object *more = nx_mp_get(map, "more");
     r->more = more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean;
     const msgpack_object *hits = nx_mp_get(map, "hits");
@@ -712,7 +730,7 @@ newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
         o->id = text_or_null(nx_mp_get(h, "id"));
         if (!o->id)
             goto bad;
-        o->rank = (unsigned)number(nx_mp_get(h, "rank"));
+        o->rank = (unsigned)count(nx_mp_get(h, "rank"), UINT_MAX);
         o->score = number(nx_mp_get(h, "score"));
         o->date = text_or_null(nx_mp_get(h, "date"));
         o->dateline = text_or_null(nx_mp_get(h, "dateline"));

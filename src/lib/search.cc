@@ -42,8 +42,9 @@ bool is_binary_op(const std::string &w)
 
 /* Finds the mistakes QueryParser would silently paper over or report
  * without a position: unbalanced parentheses and quotes, and binary
- * operators with a missing operand. */
-bool check_syntax(const std::string &q, SyntaxError &err)
+ * operators with a missing operand.  Counts the words on the way, those
+ * of phrases and the operators included, into *words. */
+bool check_syntax(const std::string &q, SyntaxError &err, size_t *words)
 {
     std::vector<size_t> open;
     bool in_quote = false;
@@ -52,11 +53,15 @@ bool check_syntax(const std::string &q, SyntaxError &err)
     size_t prev_at = 0;
     bool expect_operand = true; /* at start, after '(' or an operator */
     size_t i = 0, n = q.size();
+    *words = 0;
     while (i < n) {
         char c = q[i];
         if (in_quote) {
             if (c == '"')
                 in_quote = false;
+            else if (!isspace(static_cast<unsigned char>(c)) &&
+                     (i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) || q[i - 1] == '"'))
+                (*words)++;
             i++;
             continue;
         }
@@ -96,6 +101,7 @@ bool check_syntax(const std::string &q, SyntaxError &err)
                q[i] != ')' && q[i] != '"')
             i++;
         std::string w = q.substr(start, i - start);
+        (*words)++;
         if (is_binary_op(w)) {
             if (expect_operand) {
                 err = {start + 1, "'" + w + "' needs something before it"};
@@ -234,10 +240,12 @@ class NameProcessor : public Xapian::FieldProcessor {
     std::string prefix;
     Xapian::Database db;
     Xapian::termcount max_expansion;
+    int limit_type;
 
   public:
-    NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp)
-        : prefix(p), db(d), max_expansion(maxexp) {}
+    NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp,
+                  int limit)
+        : prefix(p), db(d), max_expansion(maxexp), limit_type(limit) {}
 
     Xapian::Query operator()(const std::string &raw) override
     {
@@ -246,7 +254,7 @@ class NameProcessor : public Xapian::FieldProcessor {
             if (w.empty())
                 return Xapian::Query::MatchNothing;
             return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + w.back(), max_expansion,
-                                 Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+                                 limit_type);
         }
         std::string text = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : raw;
         std::vector<std::string> w = name_words(text);
@@ -273,11 +281,13 @@ class ListCountSpy : public Xapian::MatchSpy {
 
   public:
     std::unordered_map<std::string, uint64_t> counts;
+    Xapian::doccount seen = 0;
 
     explicit ListCountSpy(Xapian::valueno s) : slot(s) {}
 
     void operator()(const Xapian::Document &doc, double) override
     {
+        seen++;
         std::string v = doc.get_value(slot);
         size_t start = 0;
         while (start < v.size()) {
@@ -314,6 +324,16 @@ struct Facets {
             values.emplace_back(new Xapian::ValueCountMatchSpy(slot));
             enq.add_matchspy(values.back().get());
         }
+    }
+
+    bool empty() const { return lists.empty() && values.empty(); }
+
+    /* How many documents the spies saw. */
+    Xapian::doccount seen() const
+    {
+        if (!lists.empty())
+            return lists[0]->seen;
+        return values.empty() ? 0 : values[0]->get_total();
     }
 
     void add_to(std::map<std::string, uint64_t> &speakers,
@@ -536,22 +556,28 @@ void note(newsidx_results_t *r, const char *text)
     r->notes[r->n_notes++] = nx_strdup(text);
 }
 
+/* Words one query may have whatever max_query_terms says: each may nest
+ * the query one level deeper (see parse()). */
+const size_t MAX_QUERY_WORDS = 20000;
+
+/* A wildcard matching more words than max_expansion is first an error
+ * (WILDCARD_LIMIT_ERROR, thrown by the match); the search is then run
+ * again keeping the most frequent words, and the results say that they
+ * are truncated.  Xapian does not tell otherwise whether it cut one. */
 struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
     Xapian::Stem stem;
     std::string corrected;      /* the query with misspellings corrected */
+    bool cut_wildcards;
 
-    Searcher(newsidx_db_t *h_, const newsidx_search_t *r) : h(h_), req(r), stem(STEMMER) {}
+    Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
+        : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
 
-    Xapian::Query parse(std::string &display, bool &empty, bool relaxed = false)
+    /* The query text parsed with each wildcard limited to `expansion`
+     * words; in the relaxed form any word may be missing. */
+    Xapian::Query parse_text(const std::string &q, Xapian::termcount expansion, bool relaxed)
     {
-        std::string q = req->query ? req->query : "";
-        display = q;
-        SyntaxError se;
-        if (!check_syntax(q, se))
-            throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
-                                           se.what);
         Xapian::QueryParser qp;
         qp.set_database(h->db);
         qp.set_stemmer(stem);
@@ -559,14 +585,16 @@ struct Searcher {
         qp.set_default_op(relaxed ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
         static const Xapian::SimpleStopper stopper(std::begin(stopwords), std::end(stopwords));
         qp.set_stopper(&stopper);
-        qp.set_max_expansion(h->config.max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+        int limit = cut_wildcards ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
+                                  : Xapian::Query::WILDCARD_LIMIT_ERROR;
+        qp.set_max_expansion(expansion, limit,
                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
         qp.add_prefix("title", PREFIX_TITLE);
         qp.add_prefix("dateline", PREFIX_DATELINE);
-        qp.add_prefix("speaker", (new NameProcessor(PREFIX_SPEAKER, h->db, h->config.max_expansion))
-                                     ->release());
+        qp.add_prefix("speaker",
+                      (new NameProcessor(PREFIX_SPEAKER, h->db, expansion, limit))->release());
         qp.add_prefix("location",
-                      (new NameProcessor(PREFIX_LOCATION, h->db, h->config.max_expansion))->release());
+                      (new NameProcessor(PREFIX_LOCATION, h->db, expansion, limit))->release());
         qp.add_rangeprocessor((new DateRange())->release());
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
@@ -578,31 +606,72 @@ struct Searcher {
         /* In a query typed all in capitals, AND, OR and NOT are words. */
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
+        try {
+            std::string text = rewrite_names(q);
+            Xapian::Query parsed = qp.parse_query(text, flags);
+            if (parsed.empty()) {
+                /* nothing but stopwords ("to be or not to be"): search
+                 * for them after all */
+                qp.set_stopper(nullptr);
+                parsed = qp.parse_query(text, flags);
+            }
+            if (!relaxed)
+                corrected = keep_known_words(q, qp.get_corrected_query_string());
+            return parsed;
+        } catch (const Xapian::QueryParserError &e) {
+            std::string m = e.get_msg();
+            if (m == "Unknown range operation")
+                m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
+            throw Xapian::QueryParserError(m);
+        }
+    }
+
+    static size_t count_wildcards(const Xapian::Query &q)
+    {
+        if (q.get_type() == Xapian::Query::OP_WILDCARD)
+            return 1;
+        size_t n = 0;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            n += count_wildcards(q.get_subquery(i));
+        return n;
+    }
+
+    Xapian::Query parse(std::string &display, bool &empty, bool relaxed = false)
+    {
+        std::string q = req->query ? req->query : "";
+        display = q;
+        SyntaxError se;
+        size_t words;
+        if (!check_syntax(q, se, &words))
+            throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
+                                           se.what);
+        /* Refused before parsing: Xapian builds, walks and frees a query
+         * recursively, and "x NOT x NOT x ..." nests one level per
+         * operator, so a long enough one exhausts the stack.  No query
+         * within max_query_terms needs more than four words a term. */
+        size_t max_words = std::min<size_t>(4 * (size_t)h->config.max_query_terms, MAX_QUERY_WORDS);
+        if (words > max_words)
+            throw Xapian::RangeError("query has " + std::to_string(words) +
+                                     " words, more than the limit of " +
+                                     std::to_string(max_words));
         Xapian::Query parsed;
         std::string trimmed = q;
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
         empty = trimmed.empty();
         if (!empty) {
-            try {
-                parsed = qp.parse_query(rewrite_names(q), flags);
-                if (parsed.empty()) {
-                    /* nothing but stopwords ("to be or not to be"):
-                     * search for them after all */
-                    qp.set_stopper(nullptr);
-                    parsed = qp.parse_query(rewrite_names(q), flags);
-                }
-                if (!relaxed)
-                    corrected = keep_known_words(q, qp.get_corrected_query_string());
-            } catch (const Xapian::QueryParserError &e) {
-                std::string m = e.get_msg();
-                if (m == "Unknown range operation")
-                    m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
-                throw Xapian::QueryParserError(m);
-            }
+            parsed = parse_text(q, h->config.max_expansion, relaxed);
             if (parsed.get_length() > h->config.max_query_terms)
                 throw Xapian::RangeError(
                     "query has " + std::to_string(parsed.get_length()) + " terms, more than " +
                     "the limit of " + std::to_string(h->config.max_query_terms));
+            /* max_expansion bounds the words of all the query's wildcards
+             * together: "aa* OR ab* OR ... zz*" must not search every
+             * word of the index. */
+            size_t wildcards = count_wildcards(parsed);
+            if (wildcards > 1) {
+                Xapian::termcount share = h->config.max_expansion / wildcards;
+                parsed = parse_text(q, share ? share : 1, relaxed);
+            }
             empty = parsed.empty();
         }
         return parsed;
@@ -831,6 +900,13 @@ struct Searcher {
         r->total_max = mset.get_matches_upper_bound() + loose_mset.get_matches_upper_bound();
         r->more = r->total_min > req->offset + mset.size() + loose_mset.size();
         r->relaxed = relaxed;
+        /* Facets ask for every match to be seen; time_limit stops that
+         * early, and then the spies saw fewer documents than match (or
+         * the size of the match is not even known). */
+        r->truncated = cut_wildcards ||
+                       (!spies.empty() &&
+                        (mset.get_matches_lower_bound() != mset.get_matches_upper_bound() ||
+                         spies.seen() != mset.get_matches_lower_bound()));
         /* A suggestion only when the query found little, and only one
          * that finds more. */
         if (h->any_remote && !empty && strict_total < std::max(1u, h->config.relax_below))
@@ -843,7 +919,7 @@ struct Searcher {
             alt.explain = false;
             alt.limit = 1;
             alt.offset = 0;
-            Searcher s2(h, &alt);
+            Searcher s2(h, &alt, cut_wildcards);
             std::string d2;
             bool e2 = true;
             Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
@@ -978,9 +1054,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
             return NEWSIDX_ERR_UNAVAILABLE;
         }
     }
+    bool cut_wildcards = false;
     for (int attempt = 0;; attempt++) {
         try {
-            Searcher s(h, req);
+            Searcher s(h, req, cut_wildcards);
             newsidx_status_t st = s.run(out);
             if (st == NEWSIDX_OK && !h->shards.empty()) {
                 std::vector<std::string> missing = nx_db_missing_shards(h);
@@ -1023,6 +1100,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
             h->error = e.get_msg();
             return NEWSIDX_ERR_QUERY;
         } catch (const Xapian::WildcardError &e) {
+            if (!cut_wildcards) {
+                cut_wildcards = true;       /* again, keeping the most frequent */
+                continue;
+            }
             h->error = "a wildcard matches too many words: " + e.get_msg();
             return NEWSIDX_ERR_LIMIT;
         } catch (...) {

@@ -19,7 +19,10 @@ char *nx_strndup(const char *s, size_t n)
 {
     char *r = malloc(n + 1);
     if (r) {
-        memcpy(r, s, n);
+        /* msgpack-c gives an empty string a NULL pointer: memcpy must
+         * not see it, even for no bytes. */
+        if (n)
+            memcpy(r, s, n);
         r[n] = '\0';
     }
     return r;

@@ -19,7 +19,9 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
@@ -58,6 +60,10 @@ typedef struct import {
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
     atomic_bool failed;
+    /* --progress-fd: a line per commit, for programs */
+    int progress_fd;
+    uint64_t reported;          /* committed count of the last line */
+    char *last_id;              /* of the last article written or acknowledged */
 } import_t;
 
 /* An article on its way through the pipeline. */
@@ -69,6 +75,41 @@ typedef struct item {
     const char *path;
     size_t body_len;
 } item_t;
+
+/* --progress-fd: "committed N ID" once N articles of this run are
+ * durable, ID being the last of them in input order.  One write(2) per
+ * line, so that a reader never sees half of one, even after a crash. */
+static void report_commit(import_t *im)
+{
+    if (im->progress_fd < 0 || im->committed == im->reported)
+        return;
+    char *line = nx_printf("committed %llu %s\n", (unsigned long long)im->committed,
+                           im->last_id ? im->last_id : "");
+    if (!line)
+        return;
+    size_t n = strlen(line), off = 0;
+    while (off < n) {
+        ssize_t w = write(im->progress_fd, line + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    free(line);
+    im->reported = im->committed;
+}
+
+static void set_last_id(import_t *im, const char *id)
+{
+    if (im->progress_fd < 0 || !id)
+        return;
+    char *copy = nx_strdup(id);
+    if (copy) {
+        free(im->last_id);
+        im->last_id = copy;
+    }
+}
 
 static bool commit(import_t *im)
 {
@@ -82,6 +123,7 @@ static bool commit(import_t *im)
     im->commits++;
     im->batch_bytes = 0;
     im->batch_started = nx_now();
+    report_commit(im);
     return true;
 }
 
@@ -140,6 +182,7 @@ static void write_item(import_t *im, item_t *it)
         im->replaced++;
     else
         im->added++;
+    set_last_id(im, it->id);
     im->batch_bytes += it->body_len;
     if (newsidx_writer_pending(im->w) >= cfg->batch_docs || im->batch_bytes >= cfg->batch_bytes ||
         nx_now() - im->batch_started >= cfg->batch_seconds)
@@ -186,7 +229,16 @@ static bool daemon_receive(import_t *im)
         im->added += v;
     if (nx_mp_uint(nx_mp_get(res, "replaced"), &v))
         im->replaced += v;
+    /* The daemon answers after the commit that holds the articles, and
+     * applies one client's requests in the order sent. */
+    const msgpack_object *ids = nx_mp_get(res, "ids");
+    if (ids && ids->type == MSGPACK_OBJECT_ARRAY && ids->via.array.size > 0) {
+        char *last = nx_mp_text(&ids->via.array.ptr[ids->via.array.size - 1], "id", NULL);
+        set_last_id(im, last);
+        free(last);
+    }
     im->committed = im->added + im->replaced;
+    report_commit(im);
     return true;
 }
 
@@ -335,8 +387,10 @@ int cmd_add(cli_t *c, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},
         {"db", required_argument, NULL, 'd'},
+        {"progress-fd", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
+    int progress_fd = -1;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
@@ -349,6 +403,16 @@ int cmd_add(cli_t *c, int argc, char **argv)
             break;
         case 'q': quiet = true; break;
         case 'S': shards = true; break;
+        case 'P': {
+            char *end;
+            long fd = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || fd < 0 || fd > INT_MAX || fcntl((int)fd, F_GETFD) < 0) {
+                cli_error(c, "--progress-fd: '%s' is not an open file descriptor", optarg);
+                return EXIT_USAGE;
+            }
+            progress_fd = (int)fd;
+            break;
+        }
         case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
         default: return EXIT_USAGE;
         }
@@ -374,7 +438,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
     sources_t srcs = {0};
     unsigned problems = sources_collect(c, argv + optind, argc - optind, &srcs);
 
-    import_t im = {.c = c};
+    import_t im = {.c = c, .progress_fd = progress_fd};
     char *err = NULL;
     newsidx_status_t st;
     nx_buf_init(&im.items);
@@ -447,6 +511,7 @@ run:;
     progress_clear(im.progress);
     progress_free(im.progress);
     nx_buf_free(&im.items);
+    free(im.last_id);
     double secs = nx_now() - t0;
     uint64_t done = im.added + im.replaced, rejected = atomic_load(&im.rejected);
     if (!quiet || rejected || problems || im.failed)

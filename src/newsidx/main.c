@@ -15,7 +15,7 @@ static void usage(FILE *fp)
     fputs("usage: newsidx [--db PATH] [--socket PATH] [--config FILE] COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
-          "  add [--format auto|text|headers|jsonl] [--quiet] PATH...|-\n"
+          "  add [--format auto|text|headers|jsonl] [--quiet] [--progress-fd FD] PATH...|-\n"
           "                        index articles (files, directories, stdin)\n"
           "  extract [--json] [--format ...] PATH...|-\n"
           "                        print id, title, date, dateline, speakers and\n"
