@@ -1,8 +1,10 @@
 /* nxbench.c - search latency and throughput of newsidxd over its socket,
- * or of the library in-process (--db), on a list of queries.
+ * or of the library in-process (--db, or --config for the [shards] a
+ * configuration file lists), on a list of queries.
  *
  *   nxbench --socket PATH QUERIES [--connections N] [--repeat R]
  *   nxbench --db PATH QUERIES [--repeat R]
+ *   nxbench --config FILE QUERIES [--repeat R]
  *
  * Each connection is a thread with its own blocking client that sends
  * one search, waits for the answer, and sends the next (closed loop), the
@@ -20,6 +22,7 @@
 
 typedef struct bench {
     const char *socket, *db;
+    const newsidx_config_t *config; /* --config: open its [shards] */
     char **queries;
     size_t n_queries;
     unsigned repeat;
@@ -54,7 +57,7 @@ static void *run(void *arg)
         w->failed = 1;
         return NULL;
     }
-    if (b->db && newsidx_db_open(b->db, NULL, &db, &err) != NEWSIDX_OK) {
+    if ((b->db || b->config) && newsidx_db_open(b->db, b->config, &db, &err) != NEWSIDX_OK) {
         fprintf(stderr, "nxbench: %s\n", err);
         w->failed = 1;
         return NULL;
@@ -105,9 +108,12 @@ int main(int argc, char **argv)
 {
     bench_t b = {.repeat = 5, .limit = 10};
     unsigned conns = 1;
+    const char *config_path = NULL;
+    newsidx_config_t config;
     static const struct option opts[] = {
         {"socket", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'f'},
         {"connections", required_argument, NULL, 'c'},
         {"repeat", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
@@ -117,19 +123,34 @@ int main(int argc, char **argv)
         switch (o) {
         case 's': b.socket = optarg; break;
         case 'd': b.db = optarg; break;
+        case 'f': config_path = optarg; break;
         case 'c': conns = (unsigned)atoi(optarg); break;
         case 'r': b.repeat = (unsigned)atoi(optarg); break;
         default: return 2;
         }
     }
-    if (optind != argc - 1 || (!b.socket == !b.db) || conns == 0 || b.repeat == 0) {
-        fputs("usage: nxbench (--socket PATH [--connections N] | --db PATH) [--repeat R] QUERIES\n",
+    if (optind != argc - 1 || (!!b.socket + !!b.db + !!config_path) != 1 || conns == 0 ||
+        b.repeat == 0) {
+        fputs("usage: nxbench (--socket PATH [--connections N] | --db PATH | --config FILE) "
+              "[--repeat R] QUERIES\n",
               stderr);
         return 2;
+    }
+    newsidx_config_init(&config);
+    if (config_path) {
+        char *err = NULL;
+        if (newsidx_config_load(&config, config_path, &err) != NEWSIDX_OK) {
+            fprintf(stderr, "nxbench: %s\n", err ? err : config_path);
+            free(err);
+            newsidx_config_clear(&config);
+            return 1;
+        }
+        b.config = &config;
     }
     FILE *fp = fopen(argv[optind], "r");
     if (!fp) {
         perror(argv[optind]);
+        newsidx_config_clear(&config);
         return 1;
     }
     nx_strv_t qs = {0};
@@ -142,9 +163,11 @@ int main(int argc, char **argv)
     fclose(fp);
     b.queries = qs.v;
     b.n_queries = qs.n;
-    if (!b.n_queries)
+    if (!b.n_queries) {
+        newsidx_config_clear(&config);
         return 1;
-    if (b.db)
+    }
+    if (!b.socket)
         conns = 1;
 
     worker_t *w = calloc(conns, sizeof *w);
@@ -179,5 +202,6 @@ int main(int argc, char **argv)
     free(all);
     free(w);
     nx_strv_free(&qs);
+    newsidx_config_clear(&config);
     return failed ? 1 : 0;
 }
