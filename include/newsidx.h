@@ -210,6 +210,7 @@ typedef struct newsidx_config {
                                    "@name" is a group */
     size_t n_writers;
     char *pidfile;
+    bool read_only;             /* serve searches only, refuse writes */
     char *gazetteer;
     /* [shards]: the index as several databases searched as one.  Each is
      * a local path or "host:port" of a xapian-tcpsrv; articles are

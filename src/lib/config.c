@@ -102,6 +102,7 @@ static const struct key {
     K("daemon", "commit_interval", K_SECONDS, commit_interval, 0, 60),
     K("daemon", "writers", K_LIST, writers, 0, 0),
     K("daemon", "pidfile", K_STRING, pidfile, 0, 0),
+    K("daemon", "read_only", K_BOOL, read_only, 0, 1),
     K("shards", "shard", K_SHARD, shards, 0, 0),
     K("shards", "timeout", K_SECONDS, shard_timeout, 0.01, 3600),
     K("shards", "partial", K_BOOL, partial, 0, 1),

@@ -1045,12 +1045,14 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
     if (!h->shards.empty()) {
         nx_db_refresh_shards(h);
         std::vector<std::string> missing = nx_db_missing_shards(h);
-        if (!missing.empty() && !(req->partial || h->config.partial)) {
+        if (!missing.empty() && (!(req->partial || h->config.partial) || missing.size() == h->shards.size())) {
             std::string names;
             for (auto &m : missing)
                 names += (names.empty() ? "" : ", ") + m;
-            h->error = "shard " + names + " does not answer (ask for a partial answer to search "
-                       "the others)";
+            h->error = "shard " + names + (missing.size() == h->shards.size()
+                                               ? " does not answer: no shard answers"
+                                               : " does not answer (ask for a partial answer to "
+                                                 "search the others)");
             return NEWSIDX_ERR_UNAVAILABLE;
         }
     }

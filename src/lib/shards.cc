@@ -110,12 +110,15 @@ bool nx_db_refresh_shards(newsidx_db_t *h)
 
 bool nx_db_drop_failed_shards(newsidx_db_t *h)
 {
+    /* Every remote shard gets a new connection, not only the one that
+     * failed: a match talks to all of them at once, and the exception
+     * left the others' replies unread on their connections. */
     bool dropped = false;
     for (auto &s : h->shards) {
         if (!s.up || !s.spec.remote)
             continue;
         try {
-            s.db.reopen();
+            s.db = open_remote(s.spec, h->config.shard_timeout);
             s.db.get_doccount();
         } catch (const Xapian::Error &e) {
             s.up = false;
@@ -124,8 +127,7 @@ bool nx_db_drop_failed_shards(newsidx_db_t *h)
             dropped = true;
         }
     }
-    if (dropped)
-        rebuild(h);
+    rebuild(h);
     return dropped;
 }
 

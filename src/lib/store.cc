@@ -241,8 +241,14 @@ extern "C" void newsidx_db_close(newsidx_db_t *h)
 template <typename Op>
 static newsidx_status_t with_retry(newsidx_db_t *h, Op op)
 {
-    if (!h->shards.empty())
+    if (!h->shards.empty()) {
         nx_db_refresh_shards(h);
+        std::vector<std::string> missing = nx_db_missing_shards(h);
+        if (missing.size() == h->shards.size()) {
+            h->error = "shard " + join(missing) + " does not answer: no shard answers";
+            return NEWSIDX_ERR_UNAVAILABLE;
+        }
+    }
     for (int attempt = 0;; attempt++) {
         try {
             return op();

@@ -96,6 +96,12 @@ static job_t *build(server_t *srv, struct conn *c, method_t m, uint32_t msgid,
         return job_new(JOB_STATS, c, msgid);
     case M_ADD:
     case M_DELETE: {
+        if (srv->read_only) {
+            *code = NX_RPC_FORBIDDEN;
+            nx_set_error(err, "%s: this daemon is read-only (--read-only or [daemon] read_only)",
+                         m == M_ADD ? "add" : "delete");
+            return NULL;
+        }
         if (!conn_may_write(c)) {
             *code = NX_RPC_FORBIDDEN;
             nx_set_error(err, "%s is not allowed for this user (see [daemon] writers)",

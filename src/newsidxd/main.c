@@ -24,7 +24,7 @@
 
 static void usage(FILE *fp)
 {
-    fputs("usage: newsidxd [--db PATH] [--socket PATH] [--config FILE] [--foreground]\n"
+    fputs("usage: newsidxd [--db PATH] [--socket PATH] [--config FILE] [--foreground] [--read-only]\n"
           "\n"
           "Serves the index over MessagePack-RPC on a Unix socket.  See newsidxd(8).\n",
           fp);
@@ -177,13 +177,14 @@ int main(int argc, char **argv)
 {
     server_t srv;
     memset(&srv, 0, sizeof srv);
-    bool foreground = false;
+    bool foreground = false, read_only = false;
     const char *config_path = NULL;
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
         {"socket", required_argument, NULL, 's'},
         {"config", required_argument, NULL, 'c'},
         {"foreground", no_argument, NULL, 'f'},
+        {"read-only", no_argument, NULL, 'r'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
         case 's': srv.socket_path = nx_strdup(optarg); break;
         case 'c': config_path = optarg; break;
         case 'f': foreground = true; break;
+        case 'r': read_only = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts("newsidxd " NEWSIDX_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -214,6 +216,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* Fixed for the daemon's life: a reload cannot open a writer. */
+    srv.read_only = read_only || srv.config.read_only;
     if (!srv.db_path && srv.config.n_shards) {
         /* The shards of the configuration, kept as they are at start:
          * their order places articles, so a reload does not change it. */
@@ -251,11 +255,24 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
 
+    /* A read-only daemon takes no lock and opens no writer: several may
+     * serve one index, and shards served read-only by xapian-tcpsrv
+     * can be searched. */
     char *err = NULL;
-    newsidx_status_t st = newsidx_writer_open(srv.db_path, &srv.config,
-                                              NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
-    if (st != NEWSIDX_OK)
-        return fail("%s", err ? err : newsidx_status_to_string(st));
+    newsidx_status_t st = NEWSIDX_OK;
+    if (!srv.read_only) {
+        st = newsidx_writer_open(srv.db_path, &srv.config,
+                                 NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
+        if (st != NEWSIDX_OK)
+            return fail("%s%s", err ? err : newsidx_status_to_string(st),
+                        srv.n_shards ? " (a daemon over read-only shards needs --read-only)" : "");
+    } else if (srv.db_path) {
+        newsidx_db_t *probe = NULL;
+        st = newsidx_db_open(srv.db_path, &srv.config, &probe, &err);
+        if (st != NEWSIDX_OK)
+            return fail("%s", err ? err : newsidx_status_to_string(st));
+        newsidx_db_close(probe);
+    }
     st = newsidx_extractor_new(srv.config.gazetteer, &srv.x, &err);
     if (st != NEWSIDX_OK) {
         newsidx_writer_close(srv.w);
@@ -280,12 +297,12 @@ int main(int argc, char **argv)
         nxd_log(LOG_WARNING, "cannot write the pid file %s: %s", pidfile, strerror(errno));
     }
 
-    if (!writer_start(&srv) || !workers_start(&srv))
+    if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv))
         return fail("cannot start threads");
     report_ready(NULL);
     int rc = server_run(&srv, fd) == 0 ? 0 : 1;
 
-    st = newsidx_writer_close(srv.w);
+    st = srv.w ? newsidx_writer_close(srv.w) : NEWSIDX_OK;
     if (st != NEWSIDX_OK) {
         nxd_log(LOG_ERR, "final commit failed: %s", newsidx_status_to_string(st));
         rc = 1;

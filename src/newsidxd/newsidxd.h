@@ -123,6 +123,7 @@ typedef struct server {
     unsigned n_workers;
     pthread_t writer;
     bool writer_started;
+    bool read_only;             /* fixed at start: no writer, writes refused */
     newsidx_writer_t *w;        /* opened by main, used by the writer thread */
     newsidx_extractor_t *x;     /* shared read-only */
     atomic_uint config_gen;     /* bumped on SIGHUP; threads re-read */
