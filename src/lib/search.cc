@@ -909,7 +909,7 @@ struct Searcher {
                          spies.seen() != mset.get_matches_lower_bound()));
         /* A suggestion only when the query found little, and only one
          * that finds more. */
-        if (h->any_remote && !empty && strict_total < std::max(1u, h->config.relax_below))
+        if (h->any_remote && !empty && !like && strict_total < std::max(1u, h->config.relax_below))
             note(r, "no spelling suggestions: remote shards have no spelling data");
         if (!corrected.empty() && corrected != display &&
             strict_total < std::max(1u, h->config.relax_below)) {
