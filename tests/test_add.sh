@@ -174,4 +174,20 @@ wait $holder
 out=$("$NEWSQ" --db "$DB" --json 'holder')
 is "the holder's write landed" "$(json_get "$out" 'd["hits"][0]["id"]')" late
 
+# A load into an empty database writes parts in parallel and merges them
+# (a bulk load, HACKING): an id given twice is still one article, the
+# last, and nothing is left beside the database.
+BULK="$TMP/bulk"
+for i in $(seq 1 400); do
+    printf '{"id":"b%d","body":"Version %d of the statement on grain prices in Kenya, said Ruto."}\n' \
+        $((i % 200)) "$i"
+done >"$TMP/twice.jsonl"
+out=$("$NEWSIDX" --db "$BULK" add "$TMP/twice.jsonl" 2>&1)
+like "a bulk load counts ids given twice as replaced" "$out" '400 articles indexed \(200 new, 200 replaced\)'
+is "one article per id" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd["documents"]')" 200
+like "the later one" "$("$NEWSIDX" --db "$BULK" get b7)" 'Version 207 '
+is "no staging database left" "$(ls -d "$BULK".staging-* 2>/dev/null | wc -l)" 0
+ok "xapian-check finds the merged database sound" xapian-check "$BULK"
+is "it keeps its format stamp" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd["format"]')" 1
+
 done_testing

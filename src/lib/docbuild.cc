@@ -120,6 +120,11 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     }
     doc.set_data(std::string(data.data, data.len));
     nx_buf_free(&data);
+    /* The term generators would keep a reference to the document and
+     * drop it when given the next one, in this thread, while the writer
+     * uses it in another: Xapian's reference counts are not atomic. */
+    tg.set_document(Xapian::Document());
+    names.set_document(Xapian::Document());
     return doc;
 }
 

@@ -105,6 +105,15 @@ typedef struct nx_doc nx_doc_t;
 nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg, char **err);
 void nx_doc_free(nx_doc_t *d);
 newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
+/* Turns an empty local database's writer into a bulk loader writing n
+ * parts in parallel (writer.cc); false when it cannot (not empty, not
+ * local, n < 2), the writer then being as before.  During a bulk load
+ * nx_writer_add_doc() takes the contents of the document (the caller
+ * still frees it), reports every article as new, and the lanes count
+ * replacements, fetched after each commit by nx_writer_take_replaced();
+ * newsidx_writer_compact() or _close() merges the parts. */
+bool nx_writer_bulk(newsidx_writer_t *w, unsigned n);
+uint64_t nx_writer_take_replaced(newsidx_writer_t *w);
 
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -160,6 +161,61 @@ static newsidx_status_t open_shards(newsidx_db_t *h, const newsidx_config_t *con
     return NEWSIDX_OK;
 }
 
+std::vector<std::string> nx::staging_dirs(const std::string &path)
+{
+    std::vector<std::string> out;
+    size_t slash = path.find_last_of('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash ? slash : 1);
+    std::string stem = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".staging-";
+    DIR *d = opendir(dir.c_str());
+    if (!d)
+        return out;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, stem.c_str(), stem.size()) == 0)
+            out.push_back((slash == std::string::npos ? "" : dir + "/") + e->d_name);
+    closedir(d);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string nx::staging_token(const std::string &dir)
+{
+    char buf[64] = "";
+    FILE *fp = fopen((dir + "/newsidx.staging").c_str(), "r");
+    if (!fp)
+        return "";
+    if (!fgets(buf, sizeof buf, fp))
+        buf[0] = '\0';
+    fclose(fp);
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf;
+}
+
+bool nx::staging_merged(const Xapian::Database &db, const std::string &dir)
+{
+    std::string token = staging_token(dir);
+    return token.empty() || !db.get_metadata("newsidx.merged." + token).empty();
+}
+
+/* The database at path with the staging databases a killed bulk load
+ * left (see store.hh). */
+static void open_local(newsidx_db_t *h, const char *path)
+{
+    h->db = Xapian::Database(path);
+    h->staging.clear();
+    for (auto &d : staging_dirs(path)) {
+        if (staging_merged(h->db, d))
+            continue;
+        try {
+            h->db.add_database(Xapian::Database(d));
+            h->staging.push_back(d);
+        } catch (const Xapian::DatabaseOpeningError &) {
+            /* removed meanwhile: merged by a writer */
+        }
+    }
+}
+
 extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_config_t *config,
                                             newsidx_db_t **out, char **errmsg)
 {
@@ -188,7 +244,7 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
                 delete h;
                 return NEWSIDX_ERR_NO_DATABASE;
             }
-            h->db = Xapian::Database(path);
+            open_local(h, path);
             st = check_format(h->db, detail);
         }
         if (st == NEWSIDX_OK) {
@@ -213,6 +269,11 @@ extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
     try {
         if (!h->shards.empty() && nx_db_refresh_shards(h))
             return NEWSIDX_OK;
+        /* Staging databases come and go with bulk loads. */
+        if (h->shards.empty() && (!h->staging.empty() || !staging_dirs(h->path).empty())) {
+            open_local(h, h->path.c_str());
+            return NEWSIDX_OK;
+        }
         h->db.reopen();
         return NEWSIDX_OK;
     } catch (...) {

@@ -101,7 +101,20 @@ struct newsidx_db {
     newsidx_config_t config;   /* a copy; strings not used */
     std::vector<ReaderShard> shards;    /* empty for one database */
     bool any_remote = false;
+    std::vector<std::string> staging;   /* staging databases searched too */
 };
+
+/* Staging databases of a bulk load (writer.cc): "PATH.staging-N" beside
+ * the database, each with a token file; once merged, the database
+ * carries "newsidx.merged.TOKEN" metadata and the directory is only
+ * waiting to be removed.  A bulk load killed before its merge leaves
+ * them, committed: readers search them with the database, and the next
+ * writer merges them. */
+namespace nx {
+std::vector<std::string> staging_dirs(const std::string &path);
+std::string staging_token(const std::string &dir);     /* "" when none */
+bool staging_merged(const Xapian::Database &db, const std::string &dir);
+}  // namespace nx
 
 /* Shards that are down and due are tried again; true when the set of
  * shards that answer changed. */

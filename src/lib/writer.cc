@@ -17,6 +17,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 using namespace nx;
@@ -71,12 +76,31 @@ static std::string describe_owner(const std::string &db)
 
 namespace {
 
+struct LaneItem {
+    std::string idterm;
+    Xapian::Document doc;
+    std::vector<std::string> words;
+};
+
+/* The thread writing one part during a bulk load, and its queue. */
+struct Lane {
+    std::thread thread;
+    std::mutex mu;
+    std::condition_variable work_cv;    /* an item, a commit or the end */
+    std::condition_variable done_cv;    /* room in the queue, a commit done */
+    std::deque<LaneItem> q;
+    bool commit_asked = false, stop = false;
+    uint64_t replaced = 0;
+    std::string error;                  /* the first failure */
+};
+
 struct Part {
     ShardSpec spec;
     Xapian::WritableDatabase db;
     /* Words for the spelling table, counted per batch and written once
      * per word at commit: far cheaper than one update per occurrence. */
     std::unordered_map<std::string, Xapian::termcount> spelling;
+    std::unique_ptr<Lane> lane;         /* during a bulk load */
 };
 
 }  // namespace
@@ -87,6 +111,11 @@ struct newsidx_writer {
     std::string error;
     newsidx_config_t config;
     unsigned pending = 0;
+    /* A bulk load: parts[0] is the database, the others staging
+     * databases beside it, merged into it at the end. */
+    bool bulk = false;
+    std::vector<std::string> staging;
+    uint64_t bulk_replaced = 0;
 };
 
 static Part &part_for(newsidx_writer_t *w, const std::string &id)
@@ -150,6 +179,8 @@ static newsidx_status_t stamp(Part &p, std::string &detail)
     return NEWSIDX_OK;
 }
 
+static void recover_staging(Part &p);
+
 extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_config_t *config,
                                                 unsigned flags, newsidx_writer_t **out,
                                                 char **errmsg)
@@ -190,6 +221,8 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
                 break;
             if ((st = stamp(p, detail)) != NEWSIDX_OK)
                 break;
+            if (!p.spec.remote)
+                recover_staging(p);
         }
         if (st == NEWSIDX_OK) {
             *out = w;
@@ -225,8 +258,12 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
     return st;
 }
 
+static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
+
 extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
 {
+    if (w->bulk)
+        return lane_add(w, d, replaced);
     try {
         Part &p = part_for(w, d->idterm.substr(1));
         bool existed = p.db.term_exists(d->idterm);
@@ -244,6 +281,10 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, 
 
 extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id)
 {
+    if (w->bulk) {
+        w->error = "no deletions during a bulk load";
+        return NEWSIDX_ERR_ARG;
+    }
     try {
         std::string idterm = std::string(PREFIX_ID) + id;
         Part &p = part_for(w, id);
@@ -266,11 +307,291 @@ static void flush_spelling(Part &p)
     p.spelling.clear();
 }
 
+/* Removes a flat directory (a glass database has no subdirectories). */
+static void remove_dir(const std::string &dir)
+{
+    DIR *d = opendir(dir.c_str());
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlink((dir + "/" + e->d_name).c_str());
+        closedir(d);
+    }
+    rmdir(dir.c_str());
+}
+
+/* ------------------------------------------------------------------ */
+/* Bulk loads                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Xapian writes one database from one thread, and on two cores adding
+ * documents is most of the work of an import.  A bulk load into an empty
+ * database therefore writes N parts at once, each from its own thread:
+ * the database itself and N-1 staging databases beside it, an article
+ * going to the part its id hashes to (so an id added twice replaces
+ * itself).  Every batch commits all parts; at the end they are merged
+ * by Xapian's compactor into one compact database swapped in for the
+ * first.  Killed before that, the staging databases stay, committed;
+ * readers search them too and the next writer merges them (store.hh). */
+
+static const size_t LANE_QUEUE = 64;
+
+static std::string describe(std::exception_ptr e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const Xapian::Error &x) {
+        return x.get_description();
+    } catch (const std::exception &x) {
+        return x.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+static void lane_main(Part *p)
+{
+    Lane &L = *p->lane;
+    std::unique_lock<std::mutex> lk(L.mu);
+    for (;;) {
+        L.work_cv.wait(lk, [&] { return !L.q.empty() || L.commit_asked || L.stop; });
+        std::exception_ptr fail;
+        if (!L.q.empty()) {
+            LaneItem it = std::move(L.q.front());
+            L.q.pop_front();
+            L.done_cv.notify_all();
+            lk.unlock();
+            bool existed = false;
+            try {
+                existed = p->db.term_exists(it.idterm);
+                p->db.replace_document(it.idterm, it.doc);
+                for (auto &word : it.words)
+                    p->spelling[word]++;
+            } catch (...) {
+                fail = std::current_exception();
+            }
+            it = LaneItem();
+            lk.lock();
+            L.replaced += existed;
+        } else if (L.commit_asked) {
+            lk.unlock();
+            try {
+                flush_spelling(*p);
+                p->db.commit();
+            } catch (...) {
+                fail = std::current_exception();
+            }
+            lk.lock();
+            L.commit_asked = false;
+            L.done_cv.notify_all();
+        } else {
+            return;                     /* stopped, queue empty */
+        }
+        if (fail && L.error.empty())
+            L.error = p->spec.name + ": " + describe(fail);
+    }
+}
+
+static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
+{
+    Part &p = part_for(w, d->idterm.substr(1));
+    Lane &L = *p.lane;
+    std::unique_lock<std::mutex> lk(L.mu);
+    if (!L.error.empty()) {
+        w->error = L.error;
+        return NEWSIDX_ERR_XAPIAN;
+    }
+    L.done_cv.wait(lk, [&] { return L.q.size() < LANE_QUEUE; });
+    /* Moved, not copied: Xapian's reference counts are not atomic, so
+     * the document must have one owner, the lane. */
+    L.q.push_back(LaneItem{std::move(d->idterm), std::move(d->doc), std::move(d->words)});
+    L.work_cv.notify_one();
+    if (replaced)
+        *replaced = false;              /* counted by the lane */
+    w->pending++;
+    return NEWSIDX_OK;
+}
+
+/* Each lane commits its part, all at once.  "" or the first error. */
+static std::string lanes_commit(newsidx_writer_t *w)
+{
+    for (auto &p : w->parts) {
+        std::lock_guard<std::mutex> lk(p.lane->mu);
+        p.lane->commit_asked = true;
+        p.lane->work_cv.notify_one();
+    }
+    std::string err;
+    for (auto &p : w->parts) {
+        Lane &L = *p.lane;
+        std::unique_lock<std::mutex> lk(L.mu);
+        L.done_cv.wait(lk, [&] { return !L.commit_asked; });
+        if (err.empty())
+            err = L.error;
+        w->bulk_replaced += L.replaced;
+        L.replaced = 0;
+    }
+    return err;
+}
+
+static void lanes_stop(newsidx_writer_t *w)
+{
+    for (auto &p : w->parts) {
+        if (!p.lane)
+            continue;
+        {
+            std::lock_guard<std::mutex> lk(p.lane->mu);
+            p.lane->stop = true;
+            p.lane->work_cv.notify_one();
+        }
+        p.lane->thread.join();
+        p.lane.reset();
+    }
+}
+
+/* Merges staging databases into the database of p, held by this writer:
+ * a compacted copy of them all, marked with their tokens, is swapped in.
+ * A crash leaves each article once: before the swap in its staging
+ * database, after it in the database, the marked staging databases then
+ * only waiting to be removed. */
+static void merge_into(Part &p, const std::vector<std::string> &dirs)
+{
+    const std::string &path = p.spec.name;
+    std::string tmp = path + ".compact-" + std::to_string(getpid());
+    remove_dir(tmp);
+    {
+        Xapian::Database src(path);
+        for (auto &d : dirs)
+            src.add_database(Xapian::Database(d));
+        src.compact(tmp);
+    }
+    {
+        Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
+        for (auto &d : dirs)
+            out.set_metadata("newsidx.merged." + staging_token(d), "1");
+        out.commit();
+    }
+    if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+        int e = errno;
+        remove_dir(tmp);
+        throw Xapian::DatabaseError(std::string("cannot swap in the merged database: ") +
+                                    strerror(e));
+    }
+    p.db.close();
+    remove_dir(tmp);
+    for (auto &d : dirs)
+        remove_dir(d);
+    p.db = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
+    write_owner(path);
+}
+
+/* What a killed bulk load left: merged now, before anything else. */
+static void recover_staging(Part &p)
+{
+    std::vector<std::string> left;
+    for (auto &d : staging_dirs(p.spec.name)) {
+        if (staging_merged(p.db, d))
+            remove_dir(d);
+        else
+            left.push_back(d);
+    }
+    if (!left.empty())
+        merge_into(p, left);
+}
+
+extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n)
+{
+    if (n < 2 || w->bulk || w->parts.size() != 1 || w->path.empty() || w->pending)
+        return false;
+    try {
+        if (w->parts[0].db.get_doccount() != 0)
+            return false;
+        for (unsigned i = 1; i < n; i++) {
+            std::string dir = w->path + ".staging-" + std::to_string(i);
+            remove_dir(dir);
+            Part p;
+            p.spec.name = dir;
+            p.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+            w->staging.push_back(dir);
+            char token[40];
+            uint64_t h = nx_hash64(dir.data(), dir.size(), NX_HASH64_INIT);
+            double now = nx_now();
+            h = nx_hash64(&now, sizeof now, h);
+            long pid = (long)getpid();
+            h = nx_hash64(&pid, sizeof pid, h);
+            snprintf(token, sizeof token, "%016llx", (unsigned long long)h);
+            FILE *fp = fopen((dir + "/newsidx.staging").c_str(), "w");
+            if (!fp || fprintf(fp, "%s\n", token) < 0 || fclose(fp) != 0)
+                throw Xapian::DatabaseError("cannot write " + dir + "/newsidx.staging");
+            w->parts.push_back(std::move(p));
+        }
+        for (auto &p : w->parts) {
+            p.lane.reset(new Lane);
+            p.lane->thread = std::thread(lane_main, &p);
+        }
+        w->bulk = true;
+        return true;
+    } catch (...) {
+        lanes_stop(w);
+        while (w->parts.size() > 1)
+            w->parts.pop_back();
+        for (auto &d : w->staging)
+            remove_dir(d);
+        w->staging.clear();
+        return false;
+    }
+}
+
+extern "C" uint64_t nx_writer_take_replaced(newsidx_writer_t *w)
+{
+    uint64_t n = w->bulk_replaced;
+    w->bulk_replaced = 0;
+    return n;
+}
+
+/* The end of a bulk load: every part committed, the staging databases
+ * merged into the first, one writer again. */
+static newsidx_status_t end_bulk(newsidx_writer_t *w)
+{
+    std::string err = lanes_commit(w);
+    lanes_stop(w);
+    w->bulk = false;
+    if (!err.empty()) {
+        /* What was committed stays in the staging databases, for the
+         * next writer to merge. */
+        while (w->parts.size() > 1)
+            w->parts.pop_back();
+        w->staging.clear();
+        w->error = err;
+        return NEWSIDX_ERR_XAPIAN;
+    }
+    while (w->parts.size() > 1)
+        w->parts.pop_back();            /* closes the staging writers */
+    try {
+        merge_into(w->parts[0], w->staging);
+        w->staging.clear();
+        w->pending = 0;
+        return NEWSIDX_OK;
+    } catch (...) {
+        w->staging.clear();
+        return status_of_current_exception(w->error);
+    }
+}
+
 /* Shards commit one after another: each commit is atomic, but a crash
  * between two leaves the first committed and the second not, which the
  * next import (ids replace) repairs. */
 extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
 {
+    if (w->bulk) {
+        std::string err = lanes_commit(w);
+        if (!err.empty()) {
+            w->error = err;
+            return NEWSIDX_ERR_XAPIAN;
+        }
+        w->pending = 0;
+        return NEWSIDX_OK;
+    }
     try {
         for (auto &p : w->parts) {
             flush_spelling(p);
@@ -305,20 +626,6 @@ extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w)
     return n;
 }
 
-/* Removes a flat directory (a glass database has no subdirectories). */
-static void remove_dir(const std::string &dir)
-{
-    DIR *d = opendir(dir.c_str());
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlink((dir + "/" + e->d_name).c_str());
-        closedir(d);
-    }
-    rmdir(dir.c_str());
-}
-
 static newsidx_status_t compact_local(newsidx_writer_t *w, Part &p)
 {
     const std::string &path = p.spec.name;
@@ -344,6 +651,8 @@ static newsidx_status_t compact_local(newsidx_writer_t *w, Part &p)
 
 extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
 {
+    if (w->bulk)
+        return end_bulk(w);             /* the merge compacts */
     try {
         newsidx_status_t st = newsidx_writer_commit(w);
         if (st != NEWSIDX_OK)
@@ -364,6 +673,8 @@ extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)
         return NEWSIDX_OK;
     newsidx_status_t st = NEWSIDX_OK;
     std::string detail;
+    if (w->bulk)
+        st = end_bulk(w);
     for (auto &p : w->parts) {
         try {
             flush_spelling(p);

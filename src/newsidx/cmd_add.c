@@ -119,6 +119,10 @@ static bool commit(import_t *im)
         im->failed = true;
         return false;
     }
+    /* A bulk load learns which articles replaced others only now. */
+    uint64_t r = nx_writer_take_replaced(im->w);
+    im->added -= r;
+    im->replaced += r;
     im->committed = im->added + im->replaced;
     im->commits++;
     im->batch_bytes = 0;
@@ -356,6 +360,11 @@ static void run_local(import_t *im)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cores > 0 ? (unsigned)cores : 1;
     }
+    /* Into an empty database, Xapian's writing itself runs in parallel
+     * (nx_writer_bulk()); the parts are merged by the compaction that
+     * compact = never turns off. */
+    if (threads > 1 && im->c->config.compact != 0)
+        nx_writer_bulk(im->w, threads < 4 ? threads : 4);
     im->pl = pipeline_new(threads, 256, prepare, im);
     pthread_t reader;
     if (!im->pl || pthread_create(&reader, NULL, reader_main, im) != 0) {

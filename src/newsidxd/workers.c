@@ -1,7 +1,7 @@
 /* workers.c - the search threads.  Each owns a database handle (Xapian
- * handles are not shared between threads), reopens it before every
- * request so that a commit is visible at once, and encodes its replies
- * itself so that the loop thread only copies bytes. */
+ * handles are not shared between threads), reopens it after each commit
+ * so that the commit is visible at once, and encodes its replies itself
+ * so that the loop thread only copies bytes. */
 #include "config.h"
 
 #include "newsidxd.h"
@@ -77,6 +77,7 @@ static void *worker_main(void *arg)
     unsigned gen = atomic_load(&srv->config_gen);
     newsidx_db_t *db = NULL;
     unsigned seen_commit = 0;
+    double last_reopen = 0;
     job_t *j;
     while ((j = queue_pop(&srv->search_q, -1))) {
         if (j->kind == JOB_ADD) {
@@ -108,13 +109,17 @@ static void *worker_main(void *arg)
                 continue;
             }
         }
-        /* Only this daemon writes the database, so a reopen is due only
-         * after its writer committed; the search then sees the commit. */
+        /* When this daemon writes the database, a reopen is due only
+         * after its writer committed; the search then sees the commit.
+         * A read-only daemon cannot know when others commit: it looks at
+         * most once a second. */
         unsigned commits = atomic_load(&srv->commit_gen);
-        if (commits != seen_commit) {
+        double now = srv->read_only ? nx_now() : 0;
+        if (commits != seen_commit || (srv->read_only && now - last_reopen >= 1.0)) {
             if (newsidx_db_reopen(db) != NEWSIDX_OK)
                 nxd_log(LOG_WARNING, "reopen: %s", newsidx_db_error(db));
             seen_commit = commits;
+            last_reopen = now;
         }
         switch (j->kind) {
         case JOB_SEARCH: run_search(db, j); break;
