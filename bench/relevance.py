@@ -165,11 +165,16 @@ def build_dbs(work, build):
 # Searching
 # ---------------------------------------------------------------------
 
+# The search settings newsq uses (--config): the defaults unless a file
+# with other [search] or [weights] BM25 settings is given.
+SEARCH_CONFIG = "/dev/null"
+
+
 def search_newsidx(build, db, query, limit):
     p = subprocess.run([os.path.join(build, "newsq"), "--db", db, "--json",
                         "--limit", str(limit), query],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=dict(os.environ, NEWSIDX_CONFIG="/dev/null"))
+                       env=dict(os.environ, NEWSIDX_CONFIG=SEARCH_CONFIG))
     if p.returncode not in (0, 1):
         die("newsq failed on %r: %s" % (query, p.stderr.decode(errors="replace").strip()))
     out = p.stdout.decode()
@@ -327,7 +332,12 @@ def main():
     ap.add_argument("--runs", metavar="FILE", help="also write every ranking as JSON")
     ap.add_argument("--relaxed", action="store_true",
                     help="also newsidx with the words joined by OR (not a product mode)")
+    ap.add_argument("--config", metavar="FILE",
+                    help="newsq's settings (search time only: bm25_k1, bm25_b, relax_below)")
     args = ap.parse_args()
+    global SEARCH_CONFIG
+    if args.config:
+        SEARCH_CONFIG = os.path.abspath(args.config)
 
     build = os.path.abspath(args.build)
     if not os.access(os.path.join(build, "newsq"), os.X_OK):

@@ -186,6 +186,8 @@ typedef struct newsidx_config {
     unsigned weight_dateline;
     unsigned weight_speaker;
     unsigned weight_location;
+    double bm25_k1, bm25_b;     /* BM25: term frequency saturation, length
+                                   normalisation */
     /* [search] */
     unsigned default_limit;
     unsigned max_limit;

@@ -32,6 +32,8 @@ void newsidx_config_init(newsidx_config_t *c)
     c->weight_dateline = 1;
     c->weight_speaker = 2;
     c->weight_location = 1;
+    c->bm25_k1 = 1.0;           /* Xapian's BM25Weight defaults */
+    c->bm25_b = 0.5;
     c->default_limit = 10;
     c->max_limit = 1000;
     c->max_offset = 100000;
@@ -61,7 +63,7 @@ void newsidx_config_clear(newsidx_config_t *c)
     newsidx_config_init(c);
 }
 
-enum kind { K_UINT, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL, K_COMPACT, K_SHARD };
+enum kind { K_UINT, K_REAL, K_BYTES, K_SECONDS, K_MODE, K_STRING, K_LIST, K_BOOL, K_COMPACT, K_SHARD };
 
 static const struct key {
     const char *section, *name;
@@ -83,6 +85,8 @@ static const struct key {
     K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
     K("weights", "speaker", K_UINT, weight_speaker, 0, 100),
     K("weights", "location", K_UINT, weight_location, 0, 100),
+    K("weights", "bm25_k1", K_REAL, bm25_k1, 0, 100),
+    K("weights", "bm25_b", K_REAL, bm25_b, 0, 1),
     K("search", "default_limit", K_UINT, default_limit, 1, 100000),
     K("search", "max_limit", K_UINT, max_limit, 1, 1000000),
     K("search", "max_offset", K_UINT, max_offset, 0, 100000000),
@@ -194,6 +198,13 @@ static int handler(void *user, const char *section, const char *name, const char
         d = (double)v;
         break;
     }
+    case K_REAL: {
+        char *end;
+        errno = 0;
+        d = strtod(value, &end);
+        ok = end != value && *end == '\0' && !errno;
+        break;
+    }
     case K_BYTES: ok = parse_bytes(value, &d); break;
     case K_SECONDS: ok = parse_seconds(value, &d); break;
     case K_MODE: {
@@ -277,6 +288,7 @@ static int handler(void *user, const char *section, const char *name, const char
     case K_UINT:
     case K_MODE: *(unsigned *)field = (unsigned)d; break;
     case K_BYTES: *(uint64_t *)field = (uint64_t)d; break;
+    case K_REAL:
     case K_SECONDS: *(double *)field = d; break;
     default: break;
     }

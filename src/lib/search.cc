@@ -820,6 +820,8 @@ struct Searcher {
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(query);
+        enq.set_weighting_scheme(
+            Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
         /* Newest first, or most relevant first with the newest winning
          * ties. */
         if (req->sort == NEWSIDX_SORT_DATE || empty)
