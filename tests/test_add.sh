@@ -190,4 +190,20 @@ is "no staging database left" "$(ls -d "$BULK".staging-* 2>/dev/null | wc -l)" 0
 ok "xapian-check finds the merged database sound" xapian-check "$BULK"
 is "it keeps its format stamp" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd["format"]')" 1
 
+# BM25's length normalisation is a search-time setting: one article short,
+# one long (and newer), each with the word once.
+BM="$TMP/bm25"
+long=$(printf 'Grain shipments resumed along the coast this week. %.0s' $(seq 60))
+printf '{"id":"short","date":"2024-01-01","body":"A zebrafish study was published."}\n{"id":"long","date":"2024-06-01","body":"A zebrafish study was published. %s"}\n' "$long" >"$TMP/bm.jsonl"
+"$NEWSIDX" --db "$BM" add --quiet "$TMP/bm.jsonl"
+printf '[weights]\nbm25_b = 1\n' >"$TMP/b1.conf"
+printf '[weights]\nbm25_b = 0\n' >"$TMP/b0.conf"
+out=$("$NEWSQ" --config "$TMP/b1.conf" --db "$BM" --json zebrafish)
+is "bm25_b = 1: the short article first" "$(json_get "$out" 'd["hits"][0]["id"]')" short
+out=$("$NEWSQ" --config "$TMP/b0.conf" --db "$BM" --json zebrafish)
+is "bm25_b = 0: lengths do not count, the newer wins the tie" "$(json_get "$out" 'd["hits"][0]["id"]')" long
+printf '[weights]\nbm25_b = 2\n' >"$TMP/bad.conf"
+out=$("$NEWSQ" --config "$TMP/bad.conf" --db "$BM" zebrafish 2>&1)
+like "bm25_b outside 0..1 is refused" "$out" 'bm25_b = 2 is out of range'
+
 done_testing
