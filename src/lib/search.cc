@@ -569,6 +569,9 @@ struct Searcher {
     const newsidx_search_t *req;
     Xapian::Stem stem;
     std::string corrected;      /* the query with misspellings corrected */
+    /* Looking words up in the spelling table costs a search's worth of
+     * time on a large index: done only for a query that found little. */
+    bool want_spelling = false;
     bool cut_wildcards;
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
@@ -598,11 +601,10 @@ struct Searcher {
         qp.add_rangeprocessor((new DateRange())->release());
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-                         Xapian::QueryParser::FLAG_PURE_NOT |
-                         Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+                         Xapian::QueryParser::FLAG_PURE_NOT;
         /* Xapian's remote backend has no spelling data. */
-        if (h->any_remote)
-            flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        if (want_spelling && !h->any_remote)
+            flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
         /* In a query typed all in capitals, AND, OR and NOT are words. */
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
@@ -615,7 +617,7 @@ struct Searcher {
                 qp.set_stopper(nullptr);
                 parsed = qp.parse_query(text, flags);
             }
-            if (!relaxed)
+            if (want_spelling && !relaxed)
                 corrected = keep_known_words(q, qp.get_corrected_query_string());
             return parsed;
         } catch (const Xapian::QueryParserError &e) {
@@ -913,6 +915,14 @@ struct Searcher {
          * that finds more. */
         if (h->any_remote && !empty && !like && strict_total < std::max(1u, h->config.relax_below))
             note(r, "no spelling suggestions: remote shards have no spelling data");
+        if (!h->any_remote && !empty && !like &&
+            strict_total < std::max(1u, h->config.relax_below)) {
+            want_spelling = true;
+            std::string d2;
+            bool e2 = true;
+            parse(d2, e2);
+            want_spelling = false;
+        }
         if (!corrected.empty() && corrected != display &&
             strict_total < std::max(1u, h->config.relax_below)) {
             newsidx_search_t alt = *req;
