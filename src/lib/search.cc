@@ -196,6 +196,12 @@ std::string rewrite_names(const std::string &q)
             value.pop_back();
             out += field;
             out += "nxw" + hex(value);
+        } else if (!value.empty()) {
+            /* Hex too: Xapian 1.4's QueryParser crashes on a loved field
+             * value with punctuation ("x +location:a-b"), and a plain
+             * token reaches the field processor whole. */
+            out += field;
+            out += "nxq" + hex(value);
         } else {
             out += q.substr(i, e - i);
         }
