@@ -449,40 +449,50 @@ static void lanes_stop(newsidx_writer_t *w)
     }
 }
 
-/* Merges staging databases into the database of p, held by this writer:
- * a compacted copy of them all, marked with their tokens, is swapped in.
- * A crash leaves each article once: before the swap in its staging
+/* Rewrites the database of p, held by this writer, as a compact copy
+ * swapped in atomically; the old one, still locked, ends up under the
+ * temporary name and is removed.  Given staging databases, the copy
+ * merges them in and is marked with their tokens before the swap, so a
+ * crash leaves each article once: before the swap in its staging
  * database, after it in the database, the marked staging databases then
- * only waiting to be removed. */
-static void merge_into(Part &p, const std::vector<std::string> &dirs)
+ * only waiting to be removed.  false, with why, when the swap fails. */
+static bool compact_into(Part &p, const std::vector<std::string> &staging, std::string &why)
 {
     const std::string &path = p.spec.name;
     std::string tmp = path + ".compact-" + std::to_string(getpid());
     remove_dir(tmp);
     {
         Xapian::Database src(path);
-        for (auto &d : dirs)
+        for (auto &d : staging)
             src.add_database(Xapian::Database(d));
-        src.compact(tmp);
+        /* One database keeps its document numbers; several need new ones. */
+        src.compact(tmp, staging.empty() ? Xapian::DBCOMPACT_NO_RENUMBER : 0);
     }
-    {
+    if (!staging.empty()) {
         Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
-        for (auto &d : dirs)
+        for (auto &d : staging)
             out.set_metadata("newsidx.merged." + staging_token(d), "1");
         out.commit();
     }
     if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
-        int e = errno;
+        why = std::string("cannot swap in the compacted database: ") + strerror(errno);
         remove_dir(tmp);
-        throw Xapian::DatabaseError(std::string("cannot swap in the merged database: ") +
-                                    strerror(e));
+        return false;
     }
     p.db.close();
     remove_dir(tmp);
-    for (auto &d : dirs)
+    for (auto &d : staging)
         remove_dir(d);
     p.db = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
     write_owner(path);
+    return true;
+}
+
+static void merge_into(Part &p, const std::vector<std::string> &staging)
+{
+    std::string why;
+    if (!compact_into(p, staging, why))
+        throw Xapian::DatabaseError(why);
 }
 
 /* What a killed bulk load left: merged now, before anything else. */
@@ -626,29 +636,6 @@ extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w)
     return n;
 }
 
-static newsidx_status_t compact_local(newsidx_writer_t *w, Part &p)
-{
-    const std::string &path = p.spec.name;
-    std::string tmp = path + ".compact-" + std::to_string(getpid());
-    remove_dir(tmp);
-    {
-        Xapian::Database src(path);
-        src.compact(tmp, Xapian::DBCOMPACT_NO_RENUMBER);
-    }
-    /* Swap the compact copy in atomically; the old database, still
-     * locked by this writer, ends up under the temporary name. */
-    if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
-        w->error = std::string("cannot swap in the compacted database: ") + strerror(errno);
-        remove_dir(tmp);
-        return NEWSIDX_ERR_IO;
-    }
-    p.db.close();
-    remove_dir(tmp);
-    p.db = Xapian::WritableDatabase(path, Xapian::DB_OPEN);
-    write_owner(path);
-    return NEWSIDX_OK;
-}
-
 extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
 {
     if (w->bulk)
@@ -659,8 +646,8 @@ extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
             return st;
         /* Remote shards are compacted where they live (xapian-compact). */
         for (auto &p : w->parts)
-            if (!p.spec.remote && (st = compact_local(w, p)) != NEWSIDX_OK)
-                return st;
+            if (!p.spec.remote && !compact_into(p, {}, w->error))
+                return NEWSIDX_ERR_IO;
         return NEWSIDX_OK;
     } catch (...) {
         return status_of_current_exception(w->error);
