@@ -1060,20 +1060,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
 {
     *out = nullptr;
     h->error.clear();
-    if (!h->shards.empty()) {
-        nx_db_refresh_shards(h);
-        std::vector<std::string> missing = nx_db_missing_shards(h);
-        if (!missing.empty() && (!(req->partial || h->config.partial) || missing.size() == h->shards.size())) {
-            std::string names;
-            for (auto &m : missing)
-                names += (names.empty() ? "" : ", ") + m;
-            h->error = "shard " + names + (missing.size() == h->shards.size()
-                                               ? " does not answer: no shard answers"
-                                               : " does not answer (ask for a partial answer to "
-                                                 "search the others)");
-            return NEWSIDX_ERR_UNAVAILABLE;
-        }
-    }
+    bool partial = req->partial || h->config.partial;
+    static const char hint[] = "ask for a partial answer to search the others";
+    if (!nx_db_shards_ready(h, partial, hint))
+        return NEWSIDX_ERR_UNAVAILABLE;
     bool cut_wildcards = false;
     for (int attempt = 0;; attempt++) {
         try {
@@ -1090,18 +1080,8 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
         } catch (const Xapian::NetworkError &e) {
             /* A shard stopped answering: leave it out and search again,
              * when a partial answer is allowed. */
-            bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
-            std::vector<std::string> missing = nx_db_missing_shards(h);
-            if (!dropped || !(req->partial || h->config.partial) || attempt >= 3 ||
-                missing.size() == h->shards.size()) {
-                std::string names;
-                for (auto &m : missing)
-                    names += (names.empty() ? "" : ", ") + m;
-                h->error = missing.empty() ? e.get_msg()
-                                           : "shard " + names + " does not answer (ask for a "
-                                             "partial answer to search the others)";
+            if (!nx_db_shard_failed(h, e, partial, attempt, hint))
                 return NEWSIDX_ERR_UNAVAILABLE;
-            }
         } catch (const Xapian::DatabaseModifiedError &e) {
             if (attempt >= 5)
                 return status_of(e, h->error);

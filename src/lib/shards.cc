@@ -140,6 +140,40 @@ std::vector<std::string> nx_db_missing_shards(const newsidx_db_t *h)
     return v;
 }
 
+static std::string down_message(const newsidx_db_t *h, const std::vector<std::string> &missing,
+                                const char *hint)
+{
+    std::string m = "shard " + join(missing) + " does not answer";
+    if (missing.size() == h->shards.size())
+        m += ": no shard answers";
+    else if (hint)
+        m += std::string(" (") + hint + ")";
+    return m;
+}
+
+bool nx_db_shards_ready(newsidx_db_t *h, bool partial, const char *hint)
+{
+    if (h->shards.empty())
+        return true;
+    nx_db_refresh_shards(h);
+    std::vector<std::string> missing = nx_db_missing_shards(h);
+    if (missing.empty() || (partial && missing.size() < h->shards.size()))
+        return true;
+    h->error = down_message(h, missing, hint);
+    return false;
+}
+
+bool nx_db_shard_failed(newsidx_db_t *h, const Xapian::NetworkError &e, bool partial, int attempt,
+                        const char *hint)
+{
+    bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
+    std::vector<std::string> missing = nx_db_missing_shards(h);
+    if (dropped && partial && attempt < 3 && missing.size() < h->shards.size())
+        return true;
+    h->error = missing.empty() ? e.get_msg() : down_message(h, missing, hint);
+    return false;
+}
+
 extern "C" size_t newsidx_db_shard_count(const newsidx_db_t *h)
 {
     return h->shards.size();

@@ -117,7 +117,7 @@ using namespace nx;
 /* Reader                                                               */
 /* ------------------------------------------------------------------ */
 
-static std::string join(const std::vector<std::string> &v)
+std::string nx::join(const std::vector<std::string> &v)
 {
     std::string r;
     for (auto &x : v)
@@ -302,27 +302,16 @@ extern "C" void newsidx_db_close(newsidx_db_t *h)
 template <typename Op>
 static newsidx_status_t with_retry(newsidx_db_t *h, Op op)
 {
-    if (!h->shards.empty()) {
-        nx_db_refresh_shards(h);
-        std::vector<std::string> missing = nx_db_missing_shards(h);
-        if (missing.size() == h->shards.size()) {
-            h->error = "shard " + join(missing) + " does not answer: no shard answers";
-            return NEWSIDX_ERR_UNAVAILABLE;
-        }
-    }
+    /* Reads other than searches use what shards answer: a missing
+     * article is reported as maybe on a shard that is down. */
+    if (!nx_db_shards_ready(h, true, nullptr))
+        return NEWSIDX_ERR_UNAVAILABLE;
     for (int attempt = 0;; attempt++) {
         try {
             return op();
         } catch (const Xapian::NetworkError &e) {
-            /* A shard stopped answering: without it when allowed. */
-            bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
-            std::vector<std::string> missing = nx_db_missing_shards(h);
-            if (!dropped || !h->config.partial || attempt >= 3 ||
-                missing.size() == h->shards.size()) {
-                h->error = missing.empty() ? e.get_msg()
-                                           : "shard " + join(missing) + " does not answer";
+            if (!nx_db_shard_failed(h, e, h->config.partial, attempt, nullptr))
                 return NEWSIDX_ERR_UNAVAILABLE;
-            }
         } catch (const Xapian::DatabaseModifiedError &e) {
             if (attempt >= 5)
                 return status_of(e, h->error);

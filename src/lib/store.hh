@@ -124,5 +124,18 @@ bool nx_db_refresh_shards(newsidx_db_t *h);
 bool nx_db_drop_failed_shards(newsidx_db_t *h);
 /* Names of the shards that are down. */
 std::vector<std::string> nx_db_missing_shards(const newsidx_db_t *h);
+/* Before a read over shards: retries the shards due, and false (with
+ * h->error) when some are down and no partial answer is allowed, or all
+ * are down.  hint ends the message when partial answers could be asked
+ * for.  True at once for one database. */
+bool nx_db_shards_ready(newsidx_db_t *h, bool partial, const char *hint);
+/* After a NetworkError in a read: leaves out the shards that stopped
+ * answering.  true when the read may be tried again without them;
+ * false (with h->error) when it must fail. */
+bool nx_db_shard_failed(newsidx_db_t *h, const Xapian::NetworkError &e, bool partial,
+                        int attempt, const char *hint);
+namespace nx {
+std::string join(const std::vector<std::string> &v);    /* "a, b, c" */
+}  // namespace nx
 
 #endif
