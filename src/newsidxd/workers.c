@@ -10,49 +10,47 @@
 #include <string.h>
 #include <syslog.h>
 
-static void run_search(newsidx_db_t *db, job_t *j)
+/* Starts the reply to a request the database answered with st: true
+ * with an ok reply begun in *pk for the result to follow, false with
+ * the error reply done. */
+static bool start_reply(newsidx_db_t *db, job_t *j, newsidx_status_t st, msgpack_packer *pk)
 {
-    newsidx_results_t *r = NULL;
-    newsidx_status_t st = newsidx_db_search(db, &j->search, &r);
     if (st != NEWSIDX_OK) {
         const char *e = newsidx_db_error(db);
         job_fail(j, nx_rpc_code_of(st), "%s", e ? e : newsidx_status_to_string(st));
-        return;
+        return false;
     }
+    nx_mp_packer_init(pk, &j->out);
+    nx_rpc_pack_response_ok(pk, j->msgid);
+    return true;
+}
+
+static void run_search(newsidx_db_t *db, job_t *j)
+{
+    newsidx_results_t *r = NULL;
     msgpack_packer pk;
-    nx_mp_packer_init(&pk, &j->out);
-    nx_rpc_pack_response_ok(&pk, j->msgid);
-    nx_mp_pack_results(&pk, r);
-    newsidx_results_free(r);
+    if (start_reply(db, j, newsidx_db_search(db, &j->search, &r), &pk)) {
+        nx_mp_pack_results(&pk, r);
+        newsidx_results_free(r);
+    }
 }
 
 static void run_get(newsidx_db_t *db, job_t *j)
 {
     newsidx_article_t *a = NULL;
-    newsidx_status_t st = newsidx_db_get(db, j->id, &a);
-    if (st != NEWSIDX_OK) {
-        const char *e = newsidx_db_error(db);
-        job_fail(j, nx_rpc_code_of(st), "%s", e ? e : newsidx_status_to_string(st));
-        return;
-    }
     msgpack_packer pk;
-    nx_mp_packer_init(&pk, &j->out);
-    nx_rpc_pack_response_ok(&pk, j->msgid);
-    nx_mp_pack_article(&pk, a, true);
-    newsidx_article_free(a);
+    if (start_reply(db, j, newsidx_db_get(db, j->id, &a), &pk)) {
+        nx_mp_pack_article(&pk, a, true);
+        newsidx_article_free(a);
+    }
 }
 
 static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
 {
     newsidx_stats_t s;
-    newsidx_status_t st = newsidx_db_stats(db, &s);
-    if (st != NEWSIDX_OK) {
-        job_fail(j, nx_rpc_code_of(st), "%s", newsidx_db_error(db));
-        return;
-    }
     msgpack_packer pk;
-    nx_mp_packer_init(&pk, &j->out);
-    nx_rpc_pack_response_ok(&pk, j->msgid);
+    if (!start_reply(db, j, newsidx_db_stats(db, &s), &pk))
+        return;
     msgpack_pack_map(&pk, 6 + stats_pack(&srv->stats, NULL, true));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
