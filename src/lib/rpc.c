@@ -446,6 +446,15 @@ static void pack_facets(msgpack_packer *pk, const newsidx_facet_t *f, size_t n)
     }
 }
 
+/* An optional key that is there only when true. */
+static void pack_flag(msgpack_packer *pk, const char *key, bool on)
+{
+    if (!on)
+        return;
+    nx_mp_pack_str(pk, key);
+    msgpack_pack_true(pk);
+}
+
 void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
 {
     size_t n = 6 + (r->has_facets ? 1 : 0) + (r->corrected ? 1 : 0) + (r->relaxed ? 1 : 0) +
@@ -487,10 +496,7 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
         pack_strv(pk, h->locations, h->n_locations);
         nx_mp_pack_str(pk, "snippet");
         nx_mp_pack_str(pk, h->snippet ? h->snippet : "");
-        if (h->partial) {
-            nx_mp_pack_str(pk, "partial");
-            msgpack_pack_true(pk);
-        }
+        pack_flag(pk, "partial", h->partial);
         if (h->n_explain) {
             nx_mp_pack_str(pk, "explain");
             msgpack_pack_map(pk, h->n_explain);
@@ -512,14 +518,8 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
         nx_mp_pack_str(pk, "corrected");
         nx_mp_pack_str(pk, r->corrected);
     }
-    if (r->relaxed) {
-        nx_mp_pack_str(pk, "relaxed");
-        msgpack_pack_true(pk);
-    }
-    if (r->truncated) {
-        nx_mp_pack_str(pk, "truncated");
-        msgpack_pack_true(pk);
-    }
+    pack_flag(pk, "relaxed", r->relaxed);
+    pack_flag(pk, "truncated", r->truncated);
     if (r->n_missing_shards) {
         nx_mp_pack_str(pk, "missing_shards");
         pack_strv(pk, r->missing_shards, r->n_missing_shards);
@@ -582,18 +582,9 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     }
     nx_mp_pack_str(pk, "sort");
     nx_mp_pack_str(pk, req->sort == NEWSIDX_SORT_DATE ? "date" : "relevance");
-    if (req->facets) {
-        nx_mp_pack_str(pk, "facets");
-        msgpack_pack_true(pk);
-    }
-    if (req->explain) {
-        nx_mp_pack_str(pk, "explain");
-        msgpack_pack_true(pk);
-    }
-    if (req->partial) {
-        nx_mp_pack_str(pk, "partial");
-        msgpack_pack_true(pk);
-    }
+    pack_flag(pk, "facets", req->facets);
+    pack_flag(pk, "explain", req->explain);
+    pack_flag(pk, "partial", req->partial);
     if (req->hl_open && req->hl_close) {
         nx_mp_pack_str(pk, "highlight");
         msgpack_pack_array(pk, 2);
