@@ -41,6 +41,9 @@ struct nx_client *cli_connect_daemon(cli_t *c);
 /* The database path to open, or NULL for the shards of the config (when
  * it lists some and --db was not given). */
 const char *cli_db_path(const cli_t *c);
+/* --db PATH, before or after the command: this database, never the
+ * daemon nor the configured shards. */
+void cli_set_db(cli_t *c, const char *path);
 
 /* Opens the database for reading, printing the error; NULL on failure. */
 newsidx_db_t *cli_open_db(cli_t *c);

@@ -422,7 +422,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
             progress_fd = (int)fd;
             break;
         }
-        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
+        case 'd': cli_set_db(c, optarg); break;
         default: return EXIT_USAGE;
         }
     }

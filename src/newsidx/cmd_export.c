@@ -31,8 +31,7 @@ int cmd_export(cli_t *c, int argc, char **argv)
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'd')
             return EXIT_USAGE;
-        free(c->db_path);
-        c->db_path = nx_strdup(optarg);
+        cli_set_db(c, optarg);
     }
     if (optind != argc) {
         cli_error(c, "export takes no arguments (it writes to standard output)");

@@ -58,9 +58,7 @@ int cmd_rm(cli_t *c, int argc, char **argv)
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'd')
             return EXIT_USAGE;
-        free(c->db_path);
-        c->db_path = nx_strdup(optarg);
-        c->db_forced = true;
+        cli_set_db(c, optarg);
     }
     if (optind >= argc) {
         cli_error(c, "rm: give the ids of the articles to remove");

@@ -44,7 +44,7 @@ int cmd_stats(cli_t *c, int argc, char **argv)
     while ((o = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
         switch (o) {
         case 'j': json = true; break;
-        case 'd': free(c->db_path); c->db_path = nx_strdup(optarg); c->db_forced = true; break;
+        case 'd': cli_set_db(c, optarg); break;
         default: return EXIT_USAGE;
         }
     }

@@ -81,6 +81,13 @@ nx_client_t *cli_connect_daemon(cli_t *c)
     return cl;
 }
 
+void cli_set_db(cli_t *c, const char *path)
+{
+    free(c->db_path);
+    c->db_path = nx_strdup(path);
+    c->db_forced = true;
+}
+
 const char *cli_db_path(const cli_t *c)
 {
     return !c->db_forced && c->config.n_shards ? NULL : c->db_path;
@@ -122,7 +129,7 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (o) {
-        case 'd': free(c.db_path); c.db_path = nx_strdup(optarg); c.db_forced = true; break;
+        case 'd': cli_set_db(&c, optarg); break;
         case 's': free(c.socket_path); c.socket_path = nx_strdup(optarg); c.socket_forced = true; break;
         case 'c': config_path = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
