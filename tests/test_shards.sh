@@ -61,6 +61,9 @@ out=$("$NEWSQ" --config "$CONF" --json --facets said)
 like "facets over a remote shard say how they count" "$(json_get "$out" 'd.get("notes")')" "first eight"
 id=$(json_get "$all" 'd["hits"][0]["id"]')
 ok "get finds an article on any shard" "$NEWSIDX" --config "$CONF" get "$id"
+"$NEWSIDX" --db "$TMP/lone" add --quiet "$EXAMPLES/court-hague-wadden.txt"
+is "export --db reads that database, not the shards" \
+    "$("$NEWSIDX" --config "$CONF" export --db "$TMP/lone" 2>/dev/null | wc -l)" 1
 
 # The read-only server of the remote shard stops.
 kill "$RPID"; wait "$RPID" 2>/dev/null
