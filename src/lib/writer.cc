@@ -114,7 +114,6 @@ struct newsidx_writer {
     /* A bulk load: parts[0] is the database, the others staging
      * databases beside it, merged into it at the end. */
     bool bulk = false;
-    std::vector<std::string> staging;
     uint64_t bulk_replaced = 0;
 };
 
@@ -509,6 +508,21 @@ static void recover_staging(Part &p)
         merge_into(p, left);
 }
 
+static std::string staging_name(const newsidx_writer_t *w, unsigned i)
+{
+    return w->path + ".staging-" + std::to_string(i);
+}
+
+/* Closes the staging parts; their directories stay.  Their names. */
+static std::vector<std::string> drop_staging(newsidx_writer_t *w)
+{
+    std::vector<std::string> names;
+    for (size_t i = 1; i < w->parts.size(); i++)
+        names.push_back(w->parts[i].spec.name);
+    w->parts.resize(1);
+    return names;
+}
+
 extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n)
 {
     if (n < 2 || w->bulk || w->parts.size() != 1 || w->path.empty() || w->pending)
@@ -517,12 +531,11 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n)
         if (w->parts[0].db.get_doccount() != 0)
             return false;
         for (unsigned i = 1; i < n; i++) {
-            std::string dir = w->path + ".staging-" + std::to_string(i);
+            std::string dir = staging_name(w, i);
             remove_dir(dir);
             Part p;
             p.spec.name = dir;
             p.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OVERWRITE);
-            w->staging.push_back(dir);
             char token[40];
             uint64_t h = nx_hash64(dir.data(), dir.size(), NX_HASH64_INIT);
             double now = nx_now();
@@ -543,11 +556,9 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n)
         return true;
     } catch (...) {
         lanes_stop(w);
-        while (w->parts.size() > 1)
-            w->parts.pop_back();
-        for (auto &d : w->staging)
-            remove_dir(d);
-        w->staging.clear();
+        drop_staging(w);
+        for (unsigned i = 1; i < n; i++)
+            remove_dir(staging_name(w, i));
         return false;
     }
 }
@@ -566,24 +577,18 @@ static newsidx_status_t end_bulk(newsidx_writer_t *w)
     std::string err = lanes_commit(w);
     lanes_stop(w);
     w->bulk = false;
+    std::vector<std::string> staging = drop_staging(w);
     if (!err.empty()) {
         /* What was committed stays in the staging databases, for the
          * next writer to merge. */
-        while (w->parts.size() > 1)
-            w->parts.pop_back();
-        w->staging.clear();
         w->error = err;
         return NEWSIDX_ERR_XAPIAN;
     }
-    while (w->parts.size() > 1)
-        w->parts.pop_back();            /* closes the staging writers */
     try {
-        merge_into(w->parts[0], w->staging);
-        w->staging.clear();
+        merge_into(w->parts[0], staging);
         w->pending = 0;
         return NEWSIDX_OK;
     } catch (...) {
-        w->staging.clear();
         return status_of_current_exception(w->error);
     }
 }
