@@ -44,6 +44,9 @@ const char *cli_db_path(const cli_t *c);
 /* --db PATH, before or after the command: this database, never the
  * daemon nor the configured shards. */
 void cli_set_db(cli_t *c, const char *path);
+/* The options of a command whose only option is --db; false on another.
+ * optind is then at the first argument. */
+bool cli_db_option(cli_t *c, int argc, char **argv);
 
 /* Opens the database for reading, printing the error; NULL on failure. */
 newsidx_db_t *cli_open_db(cli_t *c);

@@ -22,17 +22,8 @@ static int print_one(const newsidx_article_t *a, void *arg)
 
 int cmd_export(cli_t *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {NULL, 0, NULL, 0},
-    };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (o != 'd')
-            return EXIT_USAGE;
-        cli_set_db(c, optarg);
-    }
+    if (!cli_db_option(c, argc, argv))
+        return EXIT_USAGE;
     if (optind != argc) {
         cli_error(c, "export takes no arguments (it writes to standard output)");
         return EXIT_USAGE;

@@ -49,17 +49,8 @@ static int rm_daemon(cli_t *c, nx_client_t *cl, char **ids, int n)
 
 int cmd_rm(cli_t *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {NULL, 0, NULL, 0},
-    };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (o != 'd')
-            return EXIT_USAGE;
-        cli_set_db(c, optarg);
-    }
+    if (!cli_db_option(c, argc, argv))
+        return EXIT_USAGE;
     if (optind >= argc) {
         cli_error(c, "rm: give the ids of the articles to remove");
         return EXIT_USAGE;

@@ -88,6 +88,22 @@ void cli_set_db(cli_t *c, const char *path)
     c->db_forced = true;
 }
 
+bool cli_db_option(cli_t *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
+    };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o != 'd')
+            return false;
+        cli_set_db(c, optarg);
+    }
+    return true;
+}
+
 const char *cli_db_path(const cli_t *c)
 {
     return !c->db_forced && c->config.n_shards ? NULL : c->db_path;
