@@ -199,12 +199,6 @@ class Crowd(DaemonCase):
                 "the import outlasted the crowd" if overlapped else "the import ended first",
                 len(during), fds_before, fds_after,
                 rss_before, rss_after, 100.0 * (rss_after - rss_before) / rss_before))
-        # Under ThreadSanitizer (scripts/check sets TSAN_OPTIONS for that
-        # build) RSS is mostly the tool's shadow memory, which grows with
-        # the addresses ever touched and is never given back: the bound is
-        # the daemon's, checked in the plain and ASan builds.
-        if os.environ.get("TSAN_OPTIONS"):
-            return
         self.assertLessEqual(rss_after, rss_before * 1.2, "RSS grew by more than 20%")
         self.assertGreaterEqual(rss_after, rss_before * 0.8, "RSS fell by more than 20%")
 
