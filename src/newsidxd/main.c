@@ -213,6 +213,11 @@ int main(int argc, char **argv)
         char *err = NULL;
         if (newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
             fprintf(stderr, "newsidxd: %s\n", err);
+            free(err);
+            free(srv.config_path);
+            free(srv.db_path);
+            free(srv.socket_path);
+            newsidx_config_clear(&srv.config);
             return 2;
         }
     }
@@ -258,37 +263,40 @@ int main(int argc, char **argv)
     /* A read-only daemon takes no lock and opens no writer: several may
      * serve one index, and shards served read-only by xapian-tcpsrv
      * can be searched. */
-    char *err = NULL;
+    char *err = NULL, *pidfile = NULL;
     newsidx_status_t st = NEWSIDX_OK;
+    int rc = 1, fd = -1;
     if (!srv.read_only) {
         st = newsidx_writer_open(srv.db_path, &srv.config,
                                  NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
-        if (st != NEWSIDX_OK)
-            return fail("%s%s", err ? err : newsidx_status_to_string(st),
-                        srv.n_shards ? " (a daemon over read-only shards needs --read-only)" : "");
+        if (st != NEWSIDX_OK) {
+            fail("%s%s", err ? err : newsidx_status_to_string(st),
+                 srv.n_shards ? " (a daemon over read-only shards needs --read-only)" : "");
+            goto out;
+        }
     } else if (srv.db_path) {
         newsidx_db_t *probe = NULL;
         st = newsidx_db_open(srv.db_path, &srv.config, &probe, &err);
-        if (st != NEWSIDX_OK)
-            return fail("%s", err ? err : newsidx_status_to_string(st));
+        if (st != NEWSIDX_OK) {
+            fail("%s", err ? err : newsidx_status_to_string(st));
+            goto out;
+        }
         newsidx_db_close(probe);
     }
     st = newsidx_extractor_new(srv.config.gazetteer, &srv.x, &err);
     if (st != NEWSIDX_OK) {
-        newsidx_writer_close(srv.w);
-        return fail("%s", err ? err : newsidx_status_to_string(st));
+        fail("%s", err ? err : newsidx_status_to_string(st));
+        goto out;
     }
-    int fd = activated_fd();
+    fd = activated_fd();
     if (fd < 0) {
         fd = server_bind(&srv, &err);
         if (fd < 0) {
-            newsidx_writer_close(srv.w);
             fail("%s", err ? err : "cannot listen on the socket");
-            free(err);
-            return 1;
+            goto out;
         }
     }
-    char *pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
+    pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
     FILE *pf = pidfile ? fopen(pidfile, "w") : NULL;
     if (pf) {
         fprintf(pf, "%ld\n", (long)getpid());
@@ -297,11 +305,16 @@ int main(int argc, char **argv)
         nxd_log(LOG_WARNING, "cannot write the pid file %s: %s", pidfile, strerror(errno));
     }
 
-    if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv))
-        return fail("cannot start threads");
+    if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv)) {
+        fail("cannot start threads");
+        goto out;
+    }
     report_ready(NULL);
-    int rc = server_run(&srv, fd) == 0 ? 0 : 1;
+    rc = server_run(&srv, fd) == 0 ? 0 : 1;
 
+out:
+    /* Every way out, the startup failures too, frees what main holds:
+     * the sanitizer builds check for leaks at exit. */
     st = srv.w ? newsidx_writer_close(srv.w) : NEWSIDX_OK;
     if (st != NEWSIDX_OK) {
         nxd_log(LOG_ERR, "final commit failed: %s", newsidx_status_to_string(st));
@@ -313,6 +326,7 @@ int main(int argc, char **argv)
     if (pidfile)
         unlink(pidfile);
     free(pidfile);
+    free(err);
     free(srv.writer_uids);
     free(srv.writer_gids);
     free(srv.db_path);
