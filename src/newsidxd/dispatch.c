@@ -1,9 +1,8 @@
 /* dispatch.c - a complete frame becomes a job, or an answer.
  *
  * The frame has passed nx_mp_scan(), so msgpack-c decodes it within
- * known bounds.  Everything a request carries is checked here, in the
- * loop thread, and copied into the job: the frame's memory is gone by
- * the time a thread runs the job.  A well-framed but wrong request gets
+ * known bounds.  Everything a request carries is checked here and copied
+ * into the job: the frame's memory is gone by the time the job runs.  A well-framed but wrong request gets
  * bad_request and the connection stays usable. */
 #include "config.h"
 
@@ -36,10 +35,9 @@ static method_t method_of(const msgpack_object *o)
 
 /* Builds the job for a request; NULL with *err (and *code) when the
  * request is wrong. */
-static job_t *build(server_t *srv, struct conn *c, method_t m, uint32_t msgid,
+static job_t *build(const server_t *srv, struct conn *c, method_t m, uint32_t msgid,
                     const msgpack_object *params, nx_rpc_code_t *code, char **err)
 {
-    (void)srv;
     const msgpack_object *p = params->via.array.ptr;
     uint32_t np = params->via.array.size;
     job_t *j = NULL;
@@ -152,8 +150,9 @@ bad:
     return NULL;
 }
 
-void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n)
+void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n)
 {
+    server_t *srv = w->srv;
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
     if (msgpack_unpack_next(&u, p, n, NULL) != MSGPACK_UNPACK_SUCCESS) {
@@ -221,15 +220,19 @@ void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n)
      * that the connection's limit on work in flight holds for it too. */
     j->notify = notify;
     conn_track(c);
-    srv->inflight++;
+    /* Writes are numbered in the order received, over all threads: the
+     * writer applies them in that order. */
     if (j->kind == JOB_ADD || j->kind == JOB_DELETE)
-        j->seq = srv->write_seq++;
-    /* Searches, fetches and stats go to the search threads; so do
-     * additions, whose extraction runs there before the writer gets them. */
-    if (j->kind == JOB_DELETE)
+        j->seq = atomic_fetch_add(&srv->write_seq, 1);
+    /* Searches, fetches and stats run on this thread; so does the
+     * extraction of additions, before the writer gets them.  Deletions
+     * go to the writer at once. */
+    if (j->kind == JOB_DELETE) {
+        w->inflight++;
         queue_push(&srv->write_q, j);
-    else
-        queue_push(&srv->search_q, j);
+    } else {
+        worker_queue(w, j);
+    }
 out:
     free(err);
     msgpack_unpacked_destroy(&u);

@@ -7,6 +7,8 @@
 
 #include "newsidxd.h"
 
+#include <event2/thread.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -305,8 +307,16 @@ int main(int argc, char **argv)
         nxd_log(LOG_WARNING, "cannot write the pid file %s: %s", pidfile, strerror(errno));
     }
 
+    /* Before any event base: the threads wake each other's loops. */
+    evthread_use_pthreads();
     if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv)) {
         fail("cannot start threads");
+        workers_stop(&srv);
+        workers_join(&srv);
+        queue_close(&srv.write_q);
+        writer_join(&srv);
+        workers_free(&srv);
+        close(fd);
         goto out;
     }
     report_ready(NULL);
@@ -321,7 +331,6 @@ out:
         rc = 1;
     }
     newsidx_extractor_free(srv.x);
-    queue_destroy(&srv.search_q);
     queue_destroy(&srv.write_q);
     if (pidfile)
         unlink(pidfile);

@@ -1,16 +1,21 @@
 /* newsidxd.h - the daemon's parts and what they share.
  *
- *   server.c   the event loop: listener, connections, frames, signals
- *   dispatch.c requests decoded and routed to the workers or the writer
- *   workers.c  search threads, each with its own database handle
+ *   server.c   the main event loop: listener, signals, reload, shutdown
+ *   conn.c     connections as state machines, frames read under limits
+ *   dispatch.c requests decoded and answered, queued or sent on
+ *   workers.c  the connection threads, each with its own event loop and
+ *              database handle
  *   writer.c   the one thread that writes, commits and acknowledges
- *   queue.c    the job queues between them
+ *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
  *   log.c      stderr or syslog
  *
- * The event loop never calls the store: it decodes, routes and writes
- * replies.  A job carries a request to a thread and its encoded reply
- * back; replies return to the loop through a completion queue. */
+ * As in memcached, the main thread only accepts: each connection is
+ * handed to one worker thread, which reads its requests, searches and
+ * writes the replies on its own event loop.  A request then costs no
+ * wake-up of another thread; only writes travel, to the writer and back.
+ * The main loop never touches the index, so accepting, signals and
+ * shutdown stay prompt whatever the searches cost. */
 #ifndef NEWSIDXD_H
 #define NEWSIDXD_H
 
@@ -34,6 +39,7 @@ typedef enum job_kind {
 } job_kind_t;
 
 struct conn;
+struct worker;
 
 typedef struct job {
     struct job *next;
@@ -100,27 +106,24 @@ size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only);
 /* ---- the server (server.c) ---- */
 
 typedef struct server {
-    newsidx_config_t config;    /* owned by the loop thread */
+    newsidx_config_t config;    /* owned by the main thread; copies in threads */
     char *config_path;
     char *db_path;              /* NULL: the shards below */
     char **shards;              /* [shards] as read at start */
     size_t n_shards;
     char *socket_path;
     bool own_socket;            /* we bound it (not socket activation) */
-    struct event_base *base;
+    struct event_base *base;    /* the main loop */
     struct evconnlistener *listener;
-    struct event *done_ev;      /* wakes the loop for finished jobs */
-    struct event *sig_term, *sig_int, *sig_hup, *stop_timer, *accept_timer;
-    struct conn *conns;
-    unsigned n_conns;
+    struct event *sig_term, *sig_int, *sig_hup, *accept_timer;
     bool stopping;
-    double stop_deadline;
-    unsigned inflight;          /* jobs out in threads */
-    uint64_t write_seq;         /* seq of the next add or delete */
+    atomic_uint n_conns;        /* open, over all workers */
+    atomic_uint_least64_t write_seq; /* seq of the next add or delete */
     /* threads */
-    queue_t search_q, write_q, done_q;
-    pthread_t *workers;
-    unsigned n_workers;
+    struct worker *workers;
+    unsigned n_workers, n_started;
+    unsigned next_worker;       /* round robin among the least loaded */
+    queue_t write_q;
     pthread_t writer;
     bool writer_started;
     bool read_only;             /* fixed at start: no writer, writes refused */
@@ -134,19 +137,86 @@ typedef struct server {
     gid_t *writer_gids;
     size_t n_writer_gids;
     stats_t stats;
-    nx_mp_limits_t limits;
 } server_t;
 
 int server_run(server_t *srv, int listen_fd);
-/* Called by threads when a job is finished: hands it to the loop. */
+/* Called by the writer when a job is finished: hands it back to the
+ * thread that owns its connection. */
 void server_job_done(server_t *srv, job_t *j);
 /* Binds the socket (not socket activation); -1 and *err on failure. */
 int server_bind(server_t *srv, char **err);
+/* A copy of the numbers of the config for a thread (strings left out). */
+void server_config_snapshot(server_t *srv, newsidx_config_t *out);
+
+/* ---- worker threads (workers.c) ---- */
+
+typedef struct worker {
+    server_t *srv;
+    unsigned index;
+    pthread_t thread;
+    struct event_base *base;
+    struct event *wake_ev;      /* activated by other threads */
+    struct event *run_ev;       /* a zero timer: the next job of the run list */
+    struct event *stop_timer;
+    atomic_uint n_conns;        /* read by the main thread to place sockets */
+    /* handed in by other threads */
+    pthread_mutex_t mu;
+    int *incoming;              /* accepted sockets (mu) */
+    size_t n_incoming, cap_incoming;
+    queue_t done_q;             /* writes the writer has answered */
+    atomic_bool stop;
+    /* the thread's own */
+    job_t *run_head, *run_tail; /* requests read, not yet run */
+    struct conn *conns;
+    unsigned inflight;          /* jobs of its connections not answered */
+    bool stopping;
+    double stop_deadline;
+    newsidx_config_t cfg;       /* numbers only, refreshed after SIGHUP */
+    unsigned gen;
+    nx_mp_limits_t limits;
+    newsidx_db_t *db;
+    unsigned seen_commit;
+    double last_reopen;
+} worker_t;
+
+/* Creates the threads' event loops and starts them. */
+bool workers_start(server_t *srv);
+/* Hands an accepted socket to the least loaded thread. */
+void workers_hand(server_t *srv, int fd);
+/* Asks every thread to finish what is in flight and stop. */
+void workers_stop(server_t *srv);
+void workers_join(server_t *srv);
+/* Frees the threads' loops once they and the writer have stopped. */
+void workers_free(server_t *srv);
+/* Queues a request on its thread's run list. */
+void worker_queue(worker_t *w, job_t *j);
+/* Runs the first request of the run list, if any. */
+void worker_run_one(worker_t *w);
+/* Sends a finished job's reply and lets go of it. */
+void worker_finish(worker_t *w, job_t *j);
+/* Picks up a new configuration if SIGHUP brought one. */
+void worker_refresh(worker_t *w);
+
+/* ---- connections (conn.c) ---- */
+
+/* Takes over an accepted socket in worker w; false if it could not. */
+bool conn_new(worker_t *w, int fd);
+void conn_close(struct conn *c);
+/* Read no more, finish what is in flight, flush, close. */
+void conn_drain(struct conn *c);
+/* Moves the connection to the state its counters call for. */
+void conn_update(struct conn *c);
+worker_t *conn_worker(const struct conn *c);
+struct conn *conn_next(const struct conn *c);
+bool conn_flushed(const struct conn *c);
+/* Drops a job's hold on its connection (freed after the last). */
+void conn_unref(struct conn *c);
+void conn_done(struct conn *c);
 
 /* ---- dispatch (dispatch.c) ---- */
 
 /* Handles one complete frame from a connection. */
-void dispatch_frame(server_t *srv, struct conn *c, const char *p, size_t n);
+void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n);
 
 /* What dispatch may do with a connection (server.c). */
 bool conn_may_write(const struct conn *c);
@@ -157,14 +227,9 @@ void conn_reply_error(struct conn *c, bool have_msgid, uint32_t msgid, nx_rpc_co
  * comes back, and counts as in flight. */
 void conn_track(struct conn *c);
 
-/* ---- threads (workers.c, writer.c) ---- */
+/* ---- the writer (writer.c) ---- */
 
-bool workers_start(server_t *srv);
-void workers_join(server_t *srv);
 bool writer_start(server_t *srv);
 void writer_join(server_t *srv);
-
-/* A copy of the numbers of the config for a thread (strings left out). */
-void server_config_snapshot(server_t *srv, newsidx_config_t *out);
 
 #endif

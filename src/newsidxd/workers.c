@@ -1,7 +1,13 @@
-/* workers.c - the search threads.  Each owns a database handle (Xapian
- * handles are not shared between threads), reopens it after each commit
- * so that the commit is visible at once, and encodes its replies itself
- * so that the loop thread only copies bytes. */
+/* workers.c - the connection threads.  Each runs its own event loop over
+ * the connections the main thread handed it, and owns a database handle
+ * (Xapian handles are not shared between threads) that it reopens after
+ * each commit, so that the commit is visible at once.
+ *
+ * Requests read from its connections wait in a run list, run one per
+ * turn of the loop: between two searches the thread looks at its sockets
+ * again, so a ping or a new request is read, and the connections take
+ * turns.  Additions are extracted here and passed to the writer, whose
+ * answers come back through done_q. */
 #include "config.h"
 
 #include "newsidxd.h"
@@ -9,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 /* Starts the reply to a request the database answered with st: true
  * with an ok reply begun in *pk for the result to follow, false with
@@ -63,95 +70,320 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     nx_mp_pack_str(&pk, "workers");
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
-    msgpack_pack_uint64(&pk, queue_len(&srv->write_q));
+    msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
     stats_pack(&srv->stats, &pk, false);
+}
+
+void worker_refresh(worker_t *w)
+{
+    server_t *srv = w->srv;
+    unsigned gen = atomic_load(&srv->config_gen);
+    if (gen == w->gen)
+        return;
+    w->gen = gen;
+    server_config_snapshot(srv, &w->cfg);
+    w->limits.max_bytes = w->cfg.max_request;
+    w->limits.max_depth = w->cfg.max_depth;
+    w->limits.max_objects = 262144;
+    if (w->db)
+        nx_db_set_config(w->db, &w->cfg);
+}
+
+/* The thread's database, opened on first use and reopened when a commit
+ * (or, read-only, a second) has passed; NULL with the job failed. */
+static newsidx_db_t *worker_db(worker_t *w, job_t *j)
+{
+    server_t *srv = w->srv;
+    if (!w->db) {
+        char *err = NULL;
+        newsidx_config_t cfg = w->cfg;
+        cfg.shards = srv->shards;
+        cfg.n_shards = srv->n_shards;
+        newsidx_status_t st = newsidx_db_open(srv->db_path, &cfg, &w->db, &err);
+        if (st != NEWSIDX_OK) {
+            job_fail(j, NX_RPC_UNAVAILABLE, "%s", err ? err : "cannot open the database");
+            free(err);
+            return NULL;
+        }
+        w->seen_commit = atomic_load(&srv->commit_gen);
+        w->last_reopen = nx_now();
+        return w->db;
+    }
+    /* When this daemon writes the database, a reopen is due only after
+     * its writer committed; the search then sees the commit.  A
+     * read-only daemon cannot know when others commit: it looks at most
+     * once a second. */
+    unsigned commits = atomic_load(&srv->commit_gen);
+    double now = srv->read_only ? nx_now() : 0;
+    if (commits != w->seen_commit || (srv->read_only && now - w->last_reopen >= 1.0)) {
+        if (newsidx_db_reopen(w->db) != NEWSIDX_OK)
+            nxd_log(LOG_WARNING, "reopen: %s", newsidx_db_error(w->db));
+        w->seen_commit = commits;
+        w->last_reopen = now;
+    }
+    return w->db;
+}
+
+void worker_finish(worker_t *w, job_t *j)
+{
+    stats_request(&w->srv->stats, nx_now() - j->started, j->error);
+    if (!j->notify)
+        conn_reply(j->conn, &j->out);
+    w->inflight--;
+    conn_done(j->conn);
+    job_free(j);
+}
+
+static void schedule(worker_t *w)
+{
+    static const struct timeval now = {0, 0};
+    if (w->run_head && !evtimer_pending(w->run_ev, NULL))
+        evtimer_add(w->run_ev, &now);
+}
+
+void worker_queue(worker_t *w, job_t *j)
+{
+    j->next = NULL;
+    if (w->run_tail)
+        w->run_tail->next = j;
+    else
+        w->run_head = j;
+    w->run_tail = j;
+    w->inflight++;
+    schedule(w);
+}
+
+void worker_run_one(worker_t *w)
+{
+    job_t *j = w->run_head;
+    if (!j)
+        return;
+    w->run_head = j->next;
+    if (!w->run_head) {
+        w->run_tail = NULL;
+        evtimer_del(w->run_ev);
+    }
+    j->next = NULL;
+    worker_refresh(w);
+    if (j->kind == JOB_ADD) {
+        /* Extraction is the costly part of an addition and needs no
+         * database: it runs here, and the writer gets the result. */
+        for (size_t i = 0; i < j->n_articles; i++)
+            newsidx_extract(w->srv->x, j->articles[i]);
+        j->extracted = true;
+        queue_push(&w->srv->write_q, j);
+        return;
+    }
+    newsidx_db_t *db = worker_db(w, j);
+    if (db) {
+        switch (j->kind) {
+        case JOB_SEARCH: run_search(db, j); break;
+        case JOB_GET: run_get(db, j); break;
+        case JOB_STATS: run_stats(w->srv, db, j); break;
+        default: job_fail(j, NX_RPC_INTERNAL, "misrouted request"); break;
+        }
+    }
+    if (j->out.oom)
+        job_fail(j, NX_RPC_INTERNAL, "out of memory encoding the reply");
+    worker_finish(w, j);
+}
+
+static void run_cb(evutil_socket_t fd, short what, void *arg)
+{
+    worker_t *w = arg;
+    (void)fd;
+    (void)what;
+    worker_run_one(w);
+    schedule(w);
+}
+
+static void stop_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+    worker_t *w = arg;
+    (void)fd;
+    (void)what;
+    bool flushed = true;
+    for (struct conn *c = w->conns; c; c = conn_next(c))
+        if (!conn_flushed(c))
+            flushed = false;
+    if ((w->inflight == 0 && flushed) || nx_now() > w->stop_deadline) {
+        if (w->inflight)
+            nxd_log(LOG_WARNING, "stopping with %u requests unanswered", w->inflight);
+        event_base_loopexit(w->base, NULL);
+        return;
+    }
+    struct timeval tv = {0, 20000};
+    evtimer_add(w->stop_timer, &tv);
+}
+
+/* Sockets from the main thread, writes answered by the writer, and the
+ * order to stop. */
+static void wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+    worker_t *w = arg;
+    (void)fd;
+    (void)what;
+    worker_refresh(w);
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        int s = w->n_incoming ? w->incoming[--w->n_incoming] : -1;
+        pthread_mutex_unlock(&w->mu);
+        if (s < 0)
+            break;
+        if (w->stopping) {
+            close(s);
+            atomic_fetch_sub(&w->n_conns, 1);
+            atomic_fetch_sub(&w->srv->n_conns, 1);
+        } else {
+            conn_new(w, s);
+        }
+    }
+    job_t *j;
+    while ((j = queue_pop(&w->done_q, 0)))
+        worker_finish(w, j);
+    if (atomic_load(&w->stop) && !w->stopping) {
+        w->stopping = true;
+        w->stop_deadline = nx_now() + 30;
+        /* Read no more requests; what is in flight finishes and is sent. */
+        struct conn *next;
+        for (struct conn *c = w->conns; c; c = next) {
+            next = conn_next(c);
+            conn_drain(c);
+        }
+        stop_check_cb(-1, 0, w);
+    }
 }
 
 static void *worker_main(void *arg)
 {
-    server_t *srv = arg;
-    newsidx_config_t cfg;
-    server_config_snapshot(srv, &cfg);
-    unsigned gen = atomic_load(&srv->config_gen);
-    newsidx_db_t *db = NULL;
-    unsigned seen_commit = 0;
-    double last_reopen = 0;
-    job_t *j;
-    while ((j = queue_pop(&srv->search_q, -1))) {
-        if (j->kind == JOB_ADD) {
-            /* Extraction is the costly part of an addition and needs no
-             * database: do it here, in parallel, and pass the job on. */
-            for (size_t i = 0; i < j->n_articles; i++)
-                newsidx_extract(srv->x, j->articles[i]);
-            j->extracted = true;
-            queue_push(&srv->write_q, j);
-            continue;
-        }
-        if (atomic_load(&srv->config_gen) != gen) {
-            gen = atomic_load(&srv->config_gen);
-            server_config_snapshot(srv, &cfg);
-            if (db)
-                nx_db_set_config(db, &cfg);
-        }
-        if (!db) {
-            char *err = NULL;
-            cfg.shards = srv->shards;
-            cfg.n_shards = srv->n_shards;
-            newsidx_status_t ost = newsidx_db_open(srv->db_path, &cfg, &db, &err);
-            cfg.shards = NULL;
-            cfg.n_shards = 0;
-            if (ost != NEWSIDX_OK) {
-                job_fail(j, NX_RPC_UNAVAILABLE, "%s", err ? err : "cannot open the database");
-                free(err);
-                server_job_done(srv, j);
-                continue;
-            }
-        }
-        /* When this daemon writes the database, a reopen is due only
-         * after its writer committed; the search then sees the commit.
-         * A read-only daemon cannot know when others commit: it looks at
-         * most once a second. */
-        unsigned commits = atomic_load(&srv->commit_gen);
-        double now = srv->read_only ? nx_now() : 0;
-        if (commits != seen_commit || (srv->read_only && now - last_reopen >= 1.0)) {
-            if (newsidx_db_reopen(db) != NEWSIDX_OK)
-                nxd_log(LOG_WARNING, "reopen: %s", newsidx_db_error(db));
-            seen_commit = commits;
-            last_reopen = now;
-        }
-        switch (j->kind) {
-        case JOB_SEARCH: run_search(db, j); break;
-        case JOB_GET: run_get(db, j); break;
-        case JOB_STATS: run_stats(srv, db, j); break;
-        default: job_fail(j, NX_RPC_INTERNAL, "misrouted request"); break;
-        }
-        if (j->out.oom)
-            job_fail(j, NX_RPC_INTERNAL, "out of memory encoding the reply");
-        server_job_done(srv, j);
+    worker_t *w = arg;
+    event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
+    /* Stopped: close what is left.  Requests not run are dropped; writes
+     * still with the writer come back to done_q and are freed by
+     * workers_join. */
+    struct conn *next;
+    for (struct conn *c = w->conns; c; c = next) {
+        next = conn_next(c);
+        conn_close(c);
     }
-    newsidx_db_close(db);
+    job_t *j;
+    while ((j = w->run_head)) {
+        w->run_head = j->next;
+        w->inflight--;
+        conn_done(j->conn);
+        job_free(j);
+    }
+    w->run_tail = NULL;
+    newsidx_db_close(w->db);
+    w->db = NULL;
     return NULL;
 }
 
 bool workers_start(server_t *srv)
 {
-    queue_init(&srv->search_q);
     srv->workers = calloc(srv->n_workers, sizeof *srv->workers);
     if (!srv->workers)
         return false;
     for (unsigned i = 0; i < srv->n_workers; i++) {
-        if (pthread_create(&srv->workers[i], NULL, worker_main, srv) != 0) {
-            srv->n_workers = i;
+        worker_t *w = &srv->workers[i];
+        w->srv = srv;
+        w->index = i;
+        w->gen = atomic_load(&srv->config_gen) - 1;
+        worker_refresh(w);
+        pthread_mutex_init(&w->mu, NULL);
+        queue_init(&w->done_q);
+        w->base = event_base_new();
+        if (!w->base)
             return false;
-        }
+        w->wake_ev = event_new(w->base, -1, EV_PERSIST, wake_cb, w);
+        w->run_ev = evtimer_new(w->base, run_cb, w);
+        w->stop_timer = evtimer_new(w->base, stop_check_cb, w);
+        if (!w->wake_ev || !w->run_ev || !w->stop_timer)
+            return false;
+        event_add(w->wake_ev, NULL);
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+            return false;
+        srv->n_started = i + 1;
     }
     return true;
 }
 
+void workers_hand(server_t *srv, int fd)
+{
+    /* The thread with the fewest connections, taking turns on ties. */
+    worker_t *best = NULL;
+    unsigned least = 0;
+    for (unsigned k = 0; k < srv->n_started; k++) {
+        worker_t *w = &srv->workers[(srv->next_worker + k) % srv->n_started];
+        unsigned n = atomic_load(&w->n_conns);
+        if (!best || n < least) {
+            best = w;
+            least = n;
+        }
+    }
+    srv->next_worker = (srv->next_worker + 1) % srv->n_started;
+    atomic_fetch_add(&best->n_conns, 1);
+    pthread_mutex_lock(&best->mu);
+    if (best->n_incoming == best->cap_incoming) {
+        size_t cap = best->cap_incoming ? 2 * best->cap_incoming : 16;
+        int *v = realloc(best->incoming, cap * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&best->mu);
+            close(fd);
+            atomic_fetch_sub(&best->n_conns, 1);
+            atomic_fetch_sub(&srv->n_conns, 1);
+            return;
+        }
+        best->incoming = v;
+        best->cap_incoming = cap;
+    }
+    best->incoming[best->n_incoming++] = fd;
+    pthread_mutex_unlock(&best->mu);
+    event_active(best->wake_ev, EV_READ, 0);
+}
+
+void workers_stop(server_t *srv)
+{
+    for (unsigned i = 0; i < srv->n_started; i++) {
+        atomic_store(&srv->workers[i].stop, true);
+        event_active(srv->workers[i].wake_ev, EV_READ, 0);
+    }
+}
+
 void workers_join(server_t *srv)
 {
-    for (unsigned i = 0; i < srv->n_workers; i++)
-        pthread_join(srv->workers[i], NULL);
+    for (unsigned i = 0; i < srv->n_started; i++)
+        pthread_join(srv->workers[i].thread, NULL);
+    srv->n_started = 0;
+}
+
+/* After the writer has stopped too: what it answered after the threads
+ * stopped, and the threads' loops. */
+void workers_free(server_t *srv)
+{
+    for (unsigned i = 0; srv->workers && i < srv->n_workers; i++) {
+        worker_t *w = &srv->workers[i];
+        if (!w->srv)
+            continue;   /* never set up */
+        job_t *j;
+        while ((j = queue_pop(&w->done_q, 0))) {
+            conn_unref(j->conn);
+            job_free(j);
+        }
+        for (size_t k = 0; k < w->n_incoming; k++)
+            close(w->incoming[k]);
+        free(w->incoming);
+        if (w->wake_ev)
+            event_free(w->wake_ev);
+        if (w->run_ev)
+            event_free(w->run_ev);
+        if (w->stop_timer)
+            event_free(w->stop_timer);
+        if (w->base)
+            event_base_free(w->base);
+        queue_destroy(&w->done_q);
+        pthread_mutex_destroy(&w->mu);
+    }
     free(srv->workers);
     srv->workers = NULL;
 }
