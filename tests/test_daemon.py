@@ -307,6 +307,17 @@ class Methods(SharedDaemonCase):
 
     # -- the protocol --
 
+    def test_ping_overtakes_the_searches_queued_before_it(self):
+        # doc/protocol.md: requests of one connection run in turn, but a
+        # ping is answered as soon as it is read.  Twenty searches and a
+        # ping in one write: the ping's answer comes before most of theirs.
+        frames = [[0, 7000 + k, "search", [{"q": "said", "limit": 50}]] for k in range(20)]
+        frames.append([0, 7999, "ping", []])
+        self.c.send_raw(b"".join(msgpack.packb(f) for f in frames))
+        order = [self.c.recv()[0] for _ in range(21)]
+        self.assertEqual(sorted(order), sorted([7000 + k for k in range(20)] + [7999]))
+        self.assertLess(order.index(7999), 5, order)
+
     def test_pipelined_requests_answered_with_their_msgids(self):
         frames = []
         expect = {}
