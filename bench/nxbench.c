@@ -6,6 +6,11 @@
  *   nxbench --db PATH QUERIES [--repeat R]
  *   nxbench --config FILE QUERIES [--repeat R]
  *
+ * Two more modes take the socket's cost apart: --ping sends ping instead
+ * of each search (the round trip alone), and --db with --encode also
+ * packs each answer as the daemon does and unpacks it as the client does
+ * (the search and its MessagePack, without the socket).
+ *
  * Each connection is a thread with its own blocking client that sends
  * one search, waits for the answer, and sends the next (closed loop), the
  * way an application thread uses the daemon.  Prints one line:
@@ -27,6 +32,8 @@ typedef struct bench {
     size_t n_queries;
     unsigned repeat;
     unsigned limit;
+    bool ping;                  /* --ping: ping, not search */
+    bool encode;                /* --encode: in-process, packed and unpacked */
 } bench_t;
 
 typedef struct worker {
@@ -43,6 +50,27 @@ static void pack_search(msgpack_packer *pk, const void *arg)
 {
     msgpack_pack_array(pk, 1);
     nx_mp_pack_search(pk, arg);
+}
+
+/* What the daemon and its client add to a search: the answer packed as
+ * the reply is, then unpacked. */
+static bool encode(const newsidx_results_t *res)
+{
+    nx_buf_t buf;
+    nx_buf_init(&buf);
+    msgpack_packer pk;
+    nx_mp_packer_init(&pk, &buf);
+    nx_rpc_pack_response_ok(&pk, 1);
+    nx_mp_pack_results(&pk, res);
+    bool ok = !buf.oom;
+    if (ok) {
+        msgpack_unpacked u;
+        msgpack_unpacked_init(&u);
+        ok = msgpack_unpack_next(&u, buf.data, buf.len, NULL) == MSGPACK_UNPACK_SUCCESS;
+        msgpack_unpacked_destroy(&u);
+    }
+    nx_buf_free(&buf);
+    return ok;
 }
 
 static void *run(void *arg)
@@ -69,7 +97,14 @@ static void *run(void *arg)
             const char *q = b->queries[(i + w->index * 7) % b->n_queries];
             newsidx_search_t req = {.query = q, .limit = b->limit};
             double t0 = nx_now();
-            if (cl) {
+            if (cl && b->ping) {
+                const msgpack_object *res;
+                if (nx_client_call(cl, "ping", NULL, NULL, &res, &err) != NEWSIDX_OK) {
+                    fprintf(stderr, "nxbench: ping: %s\n", err);
+                    w->failed = 1;
+                    goto out;
+                }
+            } else if (cl) {
                 const msgpack_object *res;
                 if (nx_client_call(cl, "search", pack_search, &req, &res, &err) != NEWSIDX_OK) {
                     fprintf(stderr, "nxbench: %s: %s\n", q, err);
@@ -86,6 +121,12 @@ static void *run(void *arg)
                     goto out;
                 }
                 w->hits += res->n_hits;
+                if (b->encode && !encode(res)) {
+                    fprintf(stderr, "nxbench: %s: cannot pack the answer\n", q);
+                    w->failed = 1;
+                    newsidx_results_free(res);
+                    goto out;
+                }
                 newsidx_results_free(res);
             }
             w->lat[w->n_lat++] = (nx_now() - t0) * 1e6;
@@ -116,6 +157,8 @@ int main(int argc, char **argv)
         {"config", required_argument, NULL, 'f'},
         {"connections", required_argument, NULL, 'c'},
         {"repeat", required_argument, NULL, 'r'},
+        {"ping", no_argument, NULL, 'p'},
+        {"encode", no_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -126,13 +169,15 @@ int main(int argc, char **argv)
         case 'f': config_path = optarg; break;
         case 'c': conns = (unsigned)atoi(optarg); break;
         case 'r': b.repeat = (unsigned)atoi(optarg); break;
+        case 'p': b.ping = true; break;
+        case 'e': b.encode = true; break;
         default: return 2;
         }
     }
     if (optind != argc - 1 || (!!b.socket + !!b.db + !!config_path) != 1 || conns == 0 ||
-        b.repeat == 0) {
-        fputs("usage: nxbench (--socket PATH [--connections N] | --db PATH | --config FILE) "
-              "[--repeat R] QUERIES\n",
+        b.repeat == 0 || (b.ping && !b.socket) || (b.encode && b.socket)) {
+        fputs("usage: nxbench (--socket PATH [--connections N] [--ping] | --db PATH [--encode] "
+              "| --config FILE [--encode]) [--repeat R] QUERIES\n",
               stderr);
         return 2;
     }
@@ -196,7 +241,7 @@ int main(int argc, char **argv)
     }
     qsort(all, total, sizeof *all, cmp_double);
     printf("mode=%s connections=%u queries=%zu hits=%llu p50_us=%.0f p99_us=%.0f qps=%.0f\n",
-           b.socket ? "socket" : "inprocess", conns, total, (unsigned long long)hits,
+           b.ping ? "ping" : b.socket ? "socket" : b.encode ? "inprocess+encode" : "inprocess", conns, total, (unsigned long long)hits,
            total ? all[total / 2] : 0.0, total ? all[total * 99 / 100] : 0.0,
            secs > 0 ? (double)total / secs : 0.0);
     free(all);

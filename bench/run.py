@@ -13,7 +13,10 @@ shared index script, SQLite FTS5.  Wall time, articles/s, peak RSS, size.
 
 Queries, ../shared/bench/queries.txt:  newsidxd over its socket with 1, 8
 and 64 connections, the library in-process (nxbench --db), in-process
-Xapian (xq) on scriptindex's database of the same articles, FTS5.
+Xapian (xq) on scriptindex's database of the same articles, FTS5.  To
+take the socket's cost apart: ping's round trip, and the library
+in-process with each answer packed and unpacked as over the socket; and
+the p50 overhead measured again in pairs of runs back to back.
 
 --scale N,M replicates the corpus with distinct ids to N and M articles
 and reports indexing speed and query latency at each size.
@@ -214,15 +217,32 @@ def main():
 
     # ---- queries ----
     qres = {}
+    nxbench = os.path.join(build, "bench", "nxbench")
+    overhead = []
     d = Daemon(build, dbs["newsidx"], out)
     try:
         for c in (1, 8, 64):
-            _, _, code, o = run_measured([os.path.join(build, "bench", "nxbench"), "--socket", d.sock,
+            _, _, code, o = run_measured([nxbench, "--socket", d.sock,
                                           "--connections", str(c), "--repeat", str(repeat), queries],
                                          stdout=None)
             qres["newsidxd x%d" % c] = parse_line(o)
+        _, _, _, o = run_measured([nxbench, "--socket", d.sock, "--ping", "--repeat", str(repeat),
+                                   queries], stdout=None)
+        qres["newsidxd ping"] = parse_line(o)
+        # The socket's cost at p50, in pairs run back to back: the
+        # machine's speed drifts more from minute to minute than the
+        # difference being measured.
+        for _ in range(3 if a.quick else 9):
+            _, _, _, o1 = run_measured([nxbench, "--db", dbs["newsidx"], "--repeat", "2", queries],
+                                       stdout=None)
+            _, _, _, o2 = run_measured([nxbench, "--socket", d.sock, "--repeat", "2", queries],
+                                       stdout=None)
+            overhead.append(parse_line(o2).get("p50_us", 0) - parse_line(o1).get("p50_us", 0))
     finally:
         d.stop()
+    _, _, _, o = run_measured([nxbench, "--db", dbs["newsidx"], "--encode", "--repeat", str(repeat),
+                               queries], stdout=None)
+    qres["newsidx in-process, reply packed and unpacked"] = parse_line(o)
     _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", dbs["newsidx"],
                                "--repeat", str(repeat), queries], stdout=None)
     qres["newsidx in-process"] = parse_line(o)
@@ -277,6 +297,11 @@ def main():
                   "8 connections give %.2f× the throughput of one." % (
                       one["p50_us"] - inproc["p50_us"], one["p99_us"] / max(inproc["p99_us"], 1),
                       eight["qps"] / max(one["qps"], 1))]
+    if overhead:
+        o = sorted(overhead)
+        lines += ["", "Socket overhead at p50 in %d pairs of runs back to back (in-process, then "
+                  "one connection): median %+.0f µs, from %+.0f to %+.0f µs." % (
+                      len(o), o[len(o) // 2], o[0], o[-1])]
     if scale:
         lines += ["", "Scale (the corpus replicated with distinct ids):", "",
                   "| articles | docs/s | peak RSS MB | size MB | query p50 µs | p99 µs |",
