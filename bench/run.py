@@ -16,7 +16,8 @@ and 64 connections, the library in-process (nxbench --db), in-process
 Xapian (xq) on scriptindex's database of the same articles, FTS5.  To
 take the socket's cost apart: ping's round trip, and the library
 in-process with each answer packed and unpacked as over the socket; and
-the p50 overhead measured again in pairs of runs back to back.
+the p50 overhead measured in pairs of runs back to back.  These run in
+three rounds, in turns; the table gives each figure's median.
 
 --scale N,M replicates the corpus with distinct ids to N and M articles
 and reports indexing speed and query latency at each size.
@@ -216,36 +217,43 @@ def main():
         return s, max(x[1] for x in idx[name]), idx[name][-1][2]
 
     # ---- queries ----
-    qres = {}
+    # The machine's speed drifts from minute to minute by more than some
+    # of the differences measured here: the daemon and the library
+    # in-process are measured in turns, several rounds, and each figure
+    # is the median of its rounds.
     nxbench = os.path.join(build, "bench", "nxbench")
+    runs = {}
     overhead = []
+
+    def measure(name, cmd):
+        _, _, _, o = run_measured(cmd, stdout=None)
+        runs.setdefault(name, []).append(parse_line(o))
+        return runs[name][-1]
+
+    inproc = [nxbench, "--db", dbs["newsidx"], "--repeat", str(repeat), queries]
     d = Daemon(build, dbs["newsidx"], out)
     try:
-        for c in (1, 8, 64):
-            _, _, code, o = run_measured([nxbench, "--socket", d.sock,
-                                          "--connections", str(c), "--repeat", str(repeat), queries],
-                                         stdout=None)
-            qres["newsidxd x%d" % c] = parse_line(o)
-        _, _, _, o = run_measured([nxbench, "--socket", d.sock, "--ping", "--repeat", str(repeat),
-                                   queries], stdout=None)
-        qres["newsidxd ping"] = parse_line(o)
-        # The socket's cost at p50, in pairs run back to back: the
-        # machine's speed drifts more from minute to minute than the
-        # difference being measured.
-        for _ in range(3 if a.quick else 9):
-            _, _, _, o1 = run_measured([nxbench, "--db", dbs["newsidx"], "--repeat", "2", queries],
-                                       stdout=None)
-            _, _, _, o2 = run_measured([nxbench, "--socket", d.sock, "--repeat", "2", queries],
-                                       stdout=None)
-            overhead.append(parse_line(o2).get("p50_us", 0) - parse_line(o1).get("p50_us", 0))
+        for _ in range(1 if a.quick else 3):
+            for c in (1, 8, 64):
+                measure("newsidxd x%d" % c, [nxbench, "--socket", d.sock, "--connections", str(c),
+                                             "--repeat", str(repeat), queries])
+            measure("newsidxd ping", [nxbench, "--socket", d.sock, "--ping", "--repeat",
+                                      str(repeat), queries])
+            measure("newsidx in-process, reply packed and unpacked", inproc[:3] + ["--encode"] +
+                    inproc[3:])
+            one = measure("newsidx in-process", inproc)
+            # The p50 overhead of the socket, from a run right after.
+            two = measure("newsidxd x1 again", [nxbench, "--socket", d.sock, "--repeat",
+                                                str(repeat), queries])
+            overhead.append(two.get("p50_us", 0) - one.get("p50_us", 0))
     finally:
         d.stop()
-    _, _, _, o = run_measured([nxbench, "--db", dbs["newsidx"], "--encode", "--repeat", str(repeat),
-                               queries], stdout=None)
-    qres["newsidx in-process, reply packed and unpacked"] = parse_line(o)
-    _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", dbs["newsidx"],
-                               "--repeat", str(repeat), queries], stdout=None)
-    qres["newsidx in-process"] = parse_line(o)
+    qres = {}
+    for name, rs in runs.items():
+        if name.endswith(" again"):
+            continue
+        qres[name] = {k: sorted(r.get(k, 0) for r in rs)[len(rs) // 2]
+                      for k in ("p50_us", "p99_us", "qps")}
     _, _, _, o = run_measured([xq, dbs["scriptindex"], queries, str(repeat)], stdout=None)
     qres["xq (scriptindex db)"] = parse_line(o)
     _, _, _, o = run_measured([PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"], queries,
@@ -302,6 +310,10 @@ def main():
         lines += ["", "Socket overhead at p50 in %d pairs of runs back to back (in-process, then "
                   "one connection): median %+.0f µs, from %+.0f to %+.0f µs." % (
                       len(o), o[len(o) // 2], o[0], o[-1])]
+    rounds_q = len(runs.get("newsidx in-process", []))
+    if rounds_q > 1:
+        lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "
+                  "in-process measured in turns." % rounds_q]
     if scale:
         lines += ["", "Scale (the corpus replicated with distinct ids):", "",
                   "| articles | docs/s | peak RSS MB | size MB | query p50 µs | p99 µs |",
