@@ -87,7 +87,6 @@ void conn_close(conn_t *c)
     if (!c->bev)
         return;
     worker_t *w = c->w;
-    server_t *srv = w->srv;
     bufferevent_free(c->bev);
     c->bev = NULL;
     evtimer_del(c->frame_timer);
@@ -97,12 +96,7 @@ void conn_close(conn_t *c)
         w->conns = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    atomic_fetch_sub(&w->n_conns, 1);
-    /* Under the lock, so that two threads closing at once cannot leave
-     * the older count in stats. */
-    pthread_mutex_lock(&srv->stats.mu);
-    srv->stats.open_connections = atomic_fetch_sub(&srv->n_conns, 1) - 1;
-    pthread_mutex_unlock(&srv->stats.mu);
+    worker_uncount(w);
     conn_unref(c);
 }
 
@@ -321,7 +315,8 @@ static bool uid_allowed(server_t *srv, uid_t uid, gid_t gid)
 }
 
 /* The main thread counted the socket in srv->n_conns and w->n_conns
- * when it handed it over; a failure here gives those back. */
+ * when it handed it over; a failure here gives those back.  That count
+ * is what stats reports as open. */
 bool conn_new(worker_t *w, int fd)
 {
     server_t *srv = w->srv;
@@ -355,7 +350,6 @@ bool conn_new(worker_t *w, int fd)
     }
     pthread_mutex_lock(&srv->stats.mu);
     c->serial = ++srv->stats.connections;
-    srv->stats.open_connections = atomic_load(&srv->n_conns);
     pthread_mutex_unlock(&srv->stats.mu);
     c->next = w->conns;
     if (w->conns)
@@ -373,9 +367,6 @@ bool conn_new(worker_t *w, int fd)
 fail:
     if (fd >= 0)
         evutil_closesocket(fd);
-    atomic_fetch_sub(&w->n_conns, 1);
-    pthread_mutex_lock(&srv->stats.mu);
-    srv->stats.open_connections = atomic_fetch_sub(&srv->n_conns, 1) - 1;
-    pthread_mutex_unlock(&srv->stats.mu);
+    worker_uncount(w);
     return false;
 }

@@ -95,13 +95,13 @@ typedef struct stats {
     uint64_t latency[96];       /* quarter-octave buckets of microseconds */
     uint64_t connections;       /* accepted since start */
     uint64_t refused;           /* over the connection cap */
-    unsigned open_connections;
 } stats_t;
 
 void stats_init(stats_t *s);
 void stats_request(stats_t *s, double seconds, int error);
-/* Packs the daemon's part of the stats reply (count keys packed). */
-size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only);
+/* Packs the daemon's part of the stats reply, with open connections
+ * (count keys packed). */
+size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open);
 
 /* ---- the server (server.c) ---- */
 
@@ -117,7 +117,7 @@ typedef struct server {
     struct evconnlistener *listener;
     struct event *sig_term, *sig_int, *sig_hup, *accept_timer;
     bool stopping;
-    atomic_uint n_conns;        /* open, over all workers */
+    atomic_uint n_conns;        /* open, over all workers: the cap, and stats */
     atomic_uint_least64_t write_seq; /* seq of the next add or delete */
     /* threads */
     struct worker *workers;
@@ -196,6 +196,8 @@ void worker_run_one(worker_t *w);
 void worker_finish(worker_t *w, job_t *j);
 /* Picks up a new configuration if SIGHUP brought one. */
 void worker_refresh(worker_t *w);
+/* A connection handed to w is gone: counted out of it and the server. */
+void worker_uncount(worker_t *w);
 
 /* ---- connections (conn.c) ---- */
 

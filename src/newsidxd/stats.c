@@ -52,7 +52,7 @@ static double percentile(const uint64_t *h, uint64_t total, double p)
     return bucket_top(95);
 }
 
-size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only)
+size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open)
 {
     enum { KEYS = 6 };
     if (count_only)
@@ -84,7 +84,7 @@ size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only)
     nx_mp_pack_str(pk, "connections");
     msgpack_pack_map(pk, 3);
     nx_mp_pack_str(pk, "open");
-    msgpack_pack_unsigned_int(pk, c.open_connections);
+    msgpack_pack_unsigned_int(pk, open);
     nx_mp_pack_str(pk, "accepted");
     msgpack_pack_uint64(pk, c.connections);
     nx_mp_pack_str(pk, "refused");

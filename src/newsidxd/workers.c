@@ -58,7 +58,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_packer pk;
     if (!start_reply(db, j, newsidx_db_stats(db, &s), &pk))
         return;
-    msgpack_pack_map(&pk, 6 + stats_pack(&srv->stats, NULL, true));
+    msgpack_pack_map(&pk, 6 + stats_pack(&srv->stats, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
     nx_mp_pack_str(&pk, "revision");
@@ -71,7 +71,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
     msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
-    stats_pack(&srv->stats, &pk, false);
+    stats_pack(&srv->stats, &pk, false, atomic_load(&srv->n_conns));
 }
 
 void worker_refresh(worker_t *w)
@@ -132,6 +132,12 @@ void worker_finish(worker_t *w, job_t *j)
     w->inflight--;
     conn_done(j->conn);
     job_free(j);
+}
+
+void worker_uncount(worker_t *w)
+{
+    atomic_fetch_sub(&w->n_conns, 1);
+    atomic_fetch_sub(&w->srv->n_conns, 1);
 }
 
 static void schedule(worker_t *w)
@@ -232,8 +238,7 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
             break;
         if (w->stopping) {
             close(s);
-            atomic_fetch_sub(&w->n_conns, 1);
-            atomic_fetch_sub(&w->srv->n_conns, 1);
+            worker_uncount(w);
         } else {
             conn_new(w, s);
         }
@@ -330,8 +335,7 @@ void workers_hand(server_t *srv, int fd)
         if (!v) {
             pthread_mutex_unlock(&best->mu);
             close(fd);
-            atomic_fetch_sub(&best->n_conns, 1);
-            atomic_fetch_sub(&srv->n_conns, 1);
+            worker_uncount(best);
             return;
         }
         best->incoming = v;
