@@ -68,11 +68,20 @@ void job_free(job_t *j);
 void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Jobs in order, linked through job->next; not locked. */
+typedef struct job_list {
+    job_t *head, *tail;
+    size_t len;
+} job_list_t;
+
+void job_list_push(job_list_t *l, job_t *j);
+job_t *job_list_pop(job_list_t *l);        /* NULL when empty */
+
+/* A job list between threads. */
 typedef struct queue {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    job_t *head, *tail;
-    size_t len;
+    job_list_t jobs;
     bool closed;
 } queue_t;
 
@@ -166,7 +175,7 @@ typedef struct worker {
     queue_t done_q;             /* writes the writer has answered */
     atomic_bool stop;
     /* the thread's own */
-    job_t *run_head, *run_tail; /* requests read, not yet run */
+    job_list_t run;             /* requests read, not yet run */
     struct conn *conns;
     unsigned inflight;          /* jobs of its connections not answered */
     bool stopping;

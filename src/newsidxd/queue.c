@@ -51,6 +51,30 @@ void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)
     free(msg);
 }
 
+void job_list_push(job_list_t *l, job_t *j)
+{
+    j->next = NULL;
+    if (l->tail)
+        l->tail->next = j;
+    else
+        l->head = j;
+    l->tail = j;
+    l->len++;
+}
+
+job_t *job_list_pop(job_list_t *l)
+{
+    job_t *j = l->head;
+    if (j) {
+        l->head = j->next;
+        if (!l->head)
+            l->tail = NULL;
+        l->len--;
+        j->next = NULL;
+    }
+    return j;
+}
+
 void queue_init(queue_t *q)
 {
     pthread_mutex_init(&q->mu, NULL);
@@ -59,33 +83,23 @@ void queue_init(queue_t *q)
     pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
     pthread_cond_init(&q->cv, &a);
     pthread_condattr_destroy(&a);
-    q->head = q->tail = NULL;
-    q->len = 0;
+    q->jobs = (job_list_t){NULL, NULL, 0};
     q->closed = false;
 }
 
 void queue_destroy(queue_t *q)
 {
-    job_t *j = q->head;
-    while (j) {
-        job_t *n = j->next;
+    job_t *j;
+    while ((j = job_list_pop(&q->jobs)))
         job_free(j);
-        j = n;
-    }
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
 }
 
 void queue_push(queue_t *q, job_t *j)
 {
-    j->next = NULL;
     pthread_mutex_lock(&q->mu);
-    if (q->tail)
-        q->tail->next = j;
-    else
-        q->head = j;
-    q->tail = j;
-    q->len++;
+    job_list_push(&q->jobs, j);
     pthread_cond_signal(&q->cv);
     pthread_mutex_unlock(&q->mu);
 }
@@ -105,20 +119,14 @@ job_t *queue_pop(queue_t *q, double timeout)
         }
     }
     pthread_mutex_lock(&q->mu);
-    while (!q->head && !q->closed) {
+    while (!q->jobs.head && !q->closed) {
         if (timeout < 0) {
             pthread_cond_wait(&q->cv, &q->mu);
         } else if (pthread_cond_timedwait(&q->cv, &q->mu, &until) == ETIMEDOUT) {
             break;
         }
     }
-    job_t *j = q->head;
-    if (j) {
-        q->head = j->next;
-        if (!q->head)
-            q->tail = NULL;
-        q->len--;
-    }
+    job_t *j = job_list_pop(&q->jobs);
     pthread_mutex_unlock(&q->mu);
     return j;
 }
@@ -134,7 +142,7 @@ void queue_close(queue_t *q)
 size_t queue_len(queue_t *q)
 {
     pthread_mutex_lock(&q->mu);
-    size_t n = q->len;
+    size_t n = q->jobs.len;
     pthread_mutex_unlock(&q->mu);
     return n;
 }

@@ -143,33 +143,24 @@ void worker_uncount(worker_t *w)
 static void schedule(worker_t *w)
 {
     static const struct timeval now = {0, 0};
-    if (w->run_head && !evtimer_pending(w->run_ev, NULL))
+    if (w->run.head && !evtimer_pending(w->run_ev, NULL))
         evtimer_add(w->run_ev, &now);
 }
 
 void worker_queue(worker_t *w, job_t *j)
 {
-    j->next = NULL;
-    if (w->run_tail)
-        w->run_tail->next = j;
-    else
-        w->run_head = j;
-    w->run_tail = j;
+    job_list_push(&w->run, j);
     w->inflight++;
     schedule(w);
 }
 
 void worker_run_one(worker_t *w)
 {
-    job_t *j = w->run_head;
+    job_t *j = job_list_pop(&w->run);
     if (!j)
         return;
-    w->run_head = j->next;
-    if (!w->run_head) {
-        w->run_tail = NULL;
+    if (!w->run.head)
         evtimer_del(w->run_ev);
-    }
-    j->next = NULL;
     worker_refresh(w);
     if (j->kind == JOB_ADD) {
         /* Extraction is the costly part of an addition and needs no
@@ -272,13 +263,11 @@ static void *worker_main(void *arg)
         conn_close(c);
     }
     job_t *j;
-    while ((j = w->run_head)) {
-        w->run_head = j->next;
+    while ((j = job_list_pop(&w->run))) {
         w->inflight--;
         conn_done(j->conn);
         job_free(j);
     }
-    w->run_tail = NULL;
     newsidx_db_close(w->db);
     w->db = NULL;
     return NULL;
