@@ -179,6 +179,9 @@ int main(int argc, char **argv)
 {
     server_t srv;
     memset(&srv, 0, sizeof srv);
+    char *err = NULL, *pidfile = NULL;
+    newsidx_status_t st = NEWSIDX_OK;
+    int rc = 1, fd = -1;
     bool foreground = false, read_only = false;
     const char *config_path = NULL;
     static const struct option opts[] = {
@@ -211,17 +214,11 @@ int main(int argc, char **argv)
     nxd_log_open(LOG_TO_STDERR);
     newsidx_config_init(&srv.config);
     srv.config_path = config_path ? nx_strdup(config_path) : nx_default_config_path();
-    if (srv.config_path) {
-        char *err = NULL;
-        if (newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
-            fprintf(stderr, "newsidxd: %s\n", err);
-            free(err);
-            free(srv.config_path);
-            free(srv.db_path);
-            free(srv.socket_path);
-            newsidx_config_clear(&srv.config);
-            return 2;
-        }
+    if (srv.config_path &&
+        newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
+        fprintf(stderr, "newsidxd: %s\n", err);
+        rc = 2;
+        goto out;
     }
     /* Fixed for the daemon's life: a reload cannot open a writer. */
     srv.read_only = read_only || srv.config.read_only;
@@ -251,7 +248,7 @@ int main(int argc, char **argv)
     if (!foreground) {
         if (detach() != 0) {
             perror("newsidxd: detaching");
-            return 1;
+            goto out;
         }
         nxd_log_open(LOG_TO_SYSLOG);
     }
@@ -265,9 +262,6 @@ int main(int argc, char **argv)
     /* A read-only daemon takes no lock and opens no writer: several may
      * serve one index, and shards served read-only by xapian-tcpsrv
      * can be searched. */
-    char *err = NULL, *pidfile = NULL;
-    newsidx_status_t st = NEWSIDX_OK;
-    int rc = 1, fd = -1;
     if (!srv.read_only) {
         st = newsidx_writer_open(srv.db_path, &srv.config,
                                  NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
@@ -311,11 +305,7 @@ int main(int argc, char **argv)
     evthread_use_pthreads();
     if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv)) {
         fail("cannot start threads");
-        workers_stop(&srv);
-        workers_join(&srv);
-        queue_close(&srv.write_q);
-        writer_join(&srv);
-        workers_free(&srv);
+        server_stop_threads(&srv);
         close(fd);
         goto out;
     }

@@ -149,9 +149,9 @@ typedef struct server {
 } server_t;
 
 int server_run(server_t *srv, int listen_fd);
-/* Called by the writer when a job is finished: hands it back to the
- * thread that owns its connection. */
-void server_job_done(server_t *srv, job_t *j);
+/* Stops the worker threads and the writer, and frees them; also when
+ * they did not all start. */
+void server_stop_threads(server_t *srv);
 /* Binds the socket (not socket activation); -1 and *err on failure. */
 int server_bind(server_t *srv, char **err);
 /* A copy of the numbers of the config for a thread (strings left out). */
@@ -161,7 +161,6 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out);
 
 typedef struct worker {
     server_t *srv;
-    unsigned index;
     pthread_t thread;
     struct event_base *base;
     struct event *wake_ev;      /* activated by other threads */
@@ -201,6 +200,9 @@ void workers_free(server_t *srv);
 void worker_queue(worker_t *w, job_t *j);
 /* Runs the first request of the run list, if any. */
 void worker_run_one(worker_t *w);
+/* Called by the writer when a job is finished: hands it back to the
+ * thread that owns its connection. */
+void worker_hand_back(job_t *j);
 /* Sends a finished job's reply and lets go of it. */
 void worker_finish(worker_t *w, job_t *j);
 /* Picks up a new configuration if SIGHUP brought one. */

@@ -71,18 +71,6 @@ static void accept_error_cb(struct evconnlistener *l, void *arg)
 }
 
 /* ------------------------------------------------------------------ */
-/* Finished writes                                                      */
-/* ------------------------------------------------------------------ */
-
-void server_job_done(server_t *srv, job_t *j)
-{
-    (void)srv;
-    worker_t *w = conn_worker(j->conn);
-    queue_push(&w->done_q, j);
-    event_active(w->wake_ev, EV_READ, 0);
-}
-
-/* ------------------------------------------------------------------ */
 /* Signals and shutdown                                                 */
 /* ------------------------------------------------------------------ */
 
@@ -261,6 +249,17 @@ int server_bind(server_t *srv, char **err)
 /* Running                                                              */
 /* ------------------------------------------------------------------ */
 
+void server_stop_threads(server_t *srv)
+{
+    /* The workers finish what is in flight (or give up after 30 s), then
+     * the writer, which commits last; then what is left is freed. */
+    workers_stop(srv);
+    workers_join(srv);
+    queue_close(&srv->write_q);
+    writer_join(srv);
+    workers_free(srv);
+}
+
 int server_run(server_t *srv, int fd)
 {
     int rc = -1;
@@ -278,7 +277,6 @@ int server_run(server_t *srv, int fd)
                                        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
     if (!srv->listener) {
         nxd_log(LOG_ERR, "cannot listen on the socket");
-        workers_stop(srv);
     } else {
         evconnlistener_set_error_cb(srv->listener, accept_error_cb);
         nxd_log(LOG_NOTICE, "serving %s on %s with %u threads",
@@ -288,12 +286,7 @@ int server_run(server_t *srv, int fd)
         rc = 0;
     }
 
-    /* Every reply is out, or the threads gave up after 30 s: stop the
-     * writer, which commits last, and free what is left. */
-    workers_join(srv);
-    queue_close(&srv->write_q);
-    writer_join(srv);
-    workers_free(srv);
+    server_stop_threads(srv);
     if (srv->listener)
         evconnlistener_free(srv->listener);
     if (srv->own_socket && !srv->stopping)

@@ -134,6 +134,13 @@ void worker_finish(worker_t *w, job_t *j)
     job_free(j);
 }
 
+void worker_hand_back(job_t *j)
+{
+    worker_t *w = conn_worker(j->conn);
+    queue_push(&w->done_q, j);
+    event_active(w->wake_ev, EV_READ, 0);
+}
+
 void worker_uncount(worker_t *w)
 {
     atomic_fetch_sub(&w->n_conns, 1);
@@ -256,7 +263,7 @@ static void *worker_main(void *arg)
     event_base_loop(w->base, EVLOOP_NO_EXIT_ON_EMPTY);
     /* Stopped: close what is left.  Requests not run are dropped; writes
      * still with the writer come back to done_q and are freed by
-     * workers_join. */
+     * workers_free. */
     struct conn *next;
     for (struct conn *c = w->conns; c; c = next) {
         next = conn_next(c);
@@ -281,7 +288,6 @@ bool workers_start(server_t *srv)
     for (unsigned i = 0; i < srv->n_workers; i++) {
         worker_t *w = &srv->workers[i];
         w->srv = srv;
-        w->index = i;
         w->gen = atomic_load(&srv->config_gen) - 1;
         worker_refresh(w);
         pthread_mutex_init(&w->mu, NULL);

@@ -157,7 +157,7 @@ static void *writer_main(void *arg)
                 nx_buf_init(&replies[i]);
             }
             nx_buf_free(&replies[i]);
-            server_job_done(srv, j);
+            worker_hand_back(j);
         }
     }
     return NULL;
