@@ -2,8 +2,9 @@
  *
  * The frame has passed nx_mp_scan(), so msgpack-c decodes it within
  * known bounds.  Everything a request carries is checked here and copied
- * into the job: the frame's memory is gone by the time the job runs.  A well-framed but wrong request gets
- * bad_request and the connection stays usable. */
+ * into the job: the frame's memory is gone by the time the job runs.
+ * A well-framed but wrong request gets bad_request and the connection
+ * stays usable. */
 #include "config.h"
 
 #include "newsidxd.h"

@@ -71,9 +71,9 @@ static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     nx_strv_free(&missing);
 }
 
-/* Writes are applied in the order the loop received them (job->seq),
+/* Writes are applied in the order they were received (job->seq),
  * though they do not reach the writer in that order: additions pass
- * through the search threads for extraction, which end in any order,
+ * through the worker threads for extraction, which end in any order,
  * and deletions come straight.  Those ahead of their turn wait here. */
 typedef struct in_order {
     job_t *held;                /* by seq */
