@@ -43,13 +43,21 @@ SHARED = os.environ.get("SHARED", os.path.join(TOP, "..", "shared"))
 PY = "/usr/bin/python3"
 
 
-def run_measured(cmd, env=None, stdout=subprocess.DEVNULL):
-    """Runs cmd under /usr/bin/time; returns (seconds, peak RSS in MB,
-    exit status, standard output)."""
+def pin(cpu):
+    """A preexec_fn keeping a child (and its threads) on one CPU, or None."""
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def run_measured(cmd, env=None, stdout=subprocess.DEVNULL, cpu=None):
+    """Runs cmd under /usr/bin/time, on one CPU if cpu is given; returns
+    (seconds, peak RSS in MB, exit status, standard output)."""
     tf = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nxbench-time.%d" % os.getpid())
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf] + cmd, env=env,
-                       stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE)
+                       stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
+                       preexec_fn=pin(cpu))
     secs = time.perf_counter() - t0
     try:
         rss = float(open(tf).read().split()[-1]) / 1024.0
@@ -135,13 +143,13 @@ def replicate(jsonl, n, out):
 
 
 class Daemon:
-    def __init__(self, build, db, work):
-        self.sock = os.path.join(work, "bench.sock")
+    def __init__(self, build, db, work, cpu=None):
+        self.sock = os.path.join(work, "bench%s.sock" % ("" if cpu is None else "-cpu%d" % cpu))
         conf = os.path.join(work, "bench.conf")
         open(conf, "w").write("[daemon]\nmax_connections = 256\n")
         self.p = subprocess.Popen([os.path.join(build, "newsidxd"), "--foreground", "--db", db,
                                    "--socket", self.sock, "--config", conf],
-                                  stderr=subprocess.DEVNULL)
+                                  stderr=subprocess.DEVNULL, preexec_fn=pin(cpu))
         for _ in range(200):
             try:
                 s = socket.socket(socket.AF_UNIX)
@@ -248,6 +256,24 @@ def main():
             overhead.append(two.get("p50_us", 0) - one.get("p50_us", 0))
     finally:
         d.stop()
+
+    # The CPUs of a virtual machine need not be equally fast (on the one
+    # in doc/performance.md a search takes 40% longer on one than on the
+    # other), so a daemon and a client on different CPUs measure the CPUs
+    # as much as the socket.  Here the daemon, its client and the library
+    # in-process share one CPU, each CPU in turn.
+    pinned = {}
+    for cpu in sorted(os.sched_getaffinity(0)):
+        d = Daemon(build, dbs["newsidx"], out, cpu)
+        try:
+            for _ in range(1 if a.quick else 3):
+                i = parse_line(run_measured(inproc, stdout=None, cpu=cpu)[3])
+                o = parse_line(run_measured([nxbench, "--socket", d.sock, "--repeat", str(repeat),
+                                             queries], stdout=None, cpu=cpu)[3])
+                pinned.setdefault(cpu, []).append((i.get("p50_us", 0), o.get("p50_us", 0),
+                                                   i.get("p99_us", 0), o.get("p99_us", 0)))
+        finally:
+            d.stop()
     qres = {}
     for name, rs in runs.items():
         if name.endswith(" again"):
@@ -310,6 +336,17 @@ def main():
         lines += ["", "Socket overhead at p50 in %d pairs of runs back to back (in-process, then "
                   "one connection): median %+.0f µs, from %+.0f to %+.0f µs." % (
                       len(o), o[len(o) // 2], o[0], o[-1])]
+    if pinned:
+        lines += ["", "The daemon, one connection's client and the library in-process on the same "
+                  "CPU, each CPU in turn (medians of %d runs):" % len(next(iter(pinned.values()))), "",
+                  "| CPU | in-process p50 µs | socket p50 µs | socket overhead at p50 | "
+                  "p99 ratio |", "|---|---|---|---|---|"]
+        for cpu, rs in pinned.items():
+            med = [sorted(r[k] for r in rs)[len(rs) // 2] for k in range(4)]
+            over = sorted(r[1] - r[0] for r in rs)
+            lines.append("| %d | %.0f | %.0f | %+.0f µs (%+.0f to %+.0f) | %.2f |" % (
+                cpu, med[0], med[1], over[len(over) // 2], over[0], over[-1],
+                med[3] / max(med[2], 1)))
     rounds_q = len(runs.get("newsidx in-process", []))
     if rounds_q > 1:
         lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "

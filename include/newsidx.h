@@ -186,6 +186,7 @@ typedef struct newsidx_config {
     unsigned weight_dateline;
     unsigned weight_speaker;
     unsigned weight_location;
+    unsigned weight_lead;       /* the body's first sentence, once more */
     double bm25_k1, bm25_b;     /* BM25: term frequency saturation, length
                                    normalisation */
     /* [search] */

@@ -104,6 +104,57 @@ class Samples(unittest.TestCase):
         self.assertEqual(dates, sorted(dates, reverse=True))
 
 
+class Lead(unittest.TestCase):
+    """[weights] lead: an article naming the query's word in its first
+    sentence ranks above one naming it as often further down."""
+    FILLER = ("The harbour board met on Monday to review the budget for the coming "
+              "year. Members spoke about dredging, berths and pilots. ")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-lead-")
+        cls.src = os.path.join(cls.tmp, "lead.jsonl")
+        # The same words in both, in a different order; the one with the
+        # word further down is newer, so it would win a tie.
+        first = "Zinc shipments resumed at the northern port after the strike ended. "
+        arts = [{"id": "lead-early", "date": "2026-01-05", "title": "Port report",
+                 "body": first + cls.FILLER * 3},
+                {"id": "lead-late", "date": "2026-01-06", "title": "Port report",
+                 "body": cls.FILLER * 3 + first}]
+        with open(cls.src, "w") as f:
+            for a in arts:
+                f.write(json.dumps(a) + "\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def ranking(self, weight):
+        conf = os.path.join(self.tmp, "lead%d.conf" % weight)
+        with open(conf, "w") as f:
+            f.write("[weights]\nlead = %d\n" % weight)
+        db = os.path.join(self.tmp, "db%d" % weight)
+        env = dict(ENV, NEWSIDX_CONFIG=conf)
+        subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet", self.src],
+                       check=True, env=env)
+        p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", db, "--json", "--explain",
+                            "zinc"], capture_output=True, text=True, env=env, check=True)
+        return json.loads(p.stdout)["hits"]
+
+    def test_lead_ranks_first(self):
+        hits = self.ranking(2)
+        self.assertEqual([h["id"] for h in hits], ["lead-early", "lead-late"])
+        self.assertGreater(hits[0]["score"], hits[1]["score"])
+        # The lead's share is the body's: explain still adds up.
+        self.assertEqual(set(hits[0]["explain"]), {"body"})
+        self.assertAlmostEqual(hits[0]["explain"]["body"], hits[0]["score"], places=3)
+
+    def test_without_lead_a_tie_goes_to_the_newest(self):
+        hits = self.ranking(0)
+        self.assertEqual([h["id"] for h in hits], ["lead-late", "lead-early"])
+        self.assertAlmostEqual(hits[0]["score"], hits[1]["score"], places=6)
+
+
 @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")),
                      "no ../shared/corpus/reuters21578")
 class Reuters(unittest.TestCase):

@@ -32,6 +32,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->weight_dateline = 1;
     c->weight_speaker = 2;
     c->weight_location = 1;
+    c->weight_lead = 2;
     c->bm25_k1 = 1.0;           /* Xapian's BM25Weight defaults */
     c->bm25_b = 0.5;
     c->default_limit = 10;
@@ -85,6 +86,7 @@ static const struct key {
     K("weights", "dateline", K_UINT, weight_dateline, 0, 100),
     K("weights", "speaker", K_UINT, weight_speaker, 0, 100),
     K("weights", "location", K_UINT, weight_location, 0, 100),
+    K("weights", "lead", K_UINT, weight_lead, 0, 100),
     K("weights", "bm25_k1", K_REAL, bm25_k1, 0, 100),
     K("weights", "bm25_b", K_REAL, bm25_b, 0, 1),
     K("search", "default_limit", K_UINT, default_limit, 1, 100000),

@@ -6,11 +6,14 @@
  * does for titles).  BM25 then ranks an article whose speaker or title
  * holds a query word above one that only has it in the body as often.
  * Prefixed copies serve field queries (title:, speaker:, ...); exact
- * lower-cased names serve filters; value slots serve sorting and facets. */
+ * lower-cased names serve filters; value slots serve sorting and facets.
+ * The lead (the body's first sentence) is counted once more, without
+ * positions, at [weights] lead: news puts what an article is about there. */
 #include "config.h"
 
 #include "store.hh"
 
+#include <cctype>
 #include <cstring>
 #include <unordered_set>
 
@@ -36,6 +39,42 @@ static std::string exact_term(const char *prefix, const char *name)
         t.resize(n);
     }
     return t;
+}
+
+/* The lead: the body's first sentence, where a news article says what
+ * it is about.  It ends at a full stop, question or exclamation mark
+ * after the eighth word (not one closing an abbreviation such as "U.S."
+ * or "Mr."), and at the sixtieth word at the latest. */
+std::string lead_of(const char *body)
+{
+    const char *p = body;
+    unsigned words = 0;
+    while (*p) {
+        while (*p && isspace(static_cast<unsigned char>(*p)))
+            p++;
+        if (!*p)
+            break;
+        const char *w = p;
+        while (*p && !isspace(static_cast<unsigned char>(*p)))
+            p++;
+        words++;
+        size_t n = static_cast<size_t>(p - w);
+        char last = w[n - 1];
+        if (last == '"' || last == '\'' || last == ')')
+            last = n > 1 ? w[n - 2] : last;
+        bool stop = last == '.' || last == '!' || last == '?';
+        if (stop && last == '.') {
+            /* "U.S." and "Mr." are not the end of a sentence. */
+            size_t dots = 0;
+            for (size_t i = 0; i + 1 < n; i++)
+                dots += w[i] == '.';
+            if (dots > 0 || n <= 3)
+                stop = false;
+        }
+        if ((stop && words >= 8) || words >= 60)
+            break;
+    }
+    return std::string(body, static_cast<size_t>(p - body));
 }
 
 static std::string date_value(const char *date)
@@ -76,6 +115,10 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     }
     tg.index_text(a->body, cfg->weight_body);
     tg.increase_termpos(FIELD_GAP);
+    /* Without positions: the lead's words are already in place in the
+     * body, and a phrase must not match across the copy. */
+    if (cfg->weight_lead && a->body)
+        tg.index_text_without_positions(lead_of(a->body), cfg->weight_lead);
 
     for (size_t i = 0; i < a->n_speakers; i++) {
         names.index_text(a->speakers[i], 1, PREFIX_SPEAKER);

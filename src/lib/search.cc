@@ -522,6 +522,8 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
         {"body", a->body ? a->body : "", cfg->weight_body},
         {"speaker", "", cfg->weight_speaker},
         {"location", "", cfg->weight_location},
+        /* The lead's second count belongs to the body. */
+        {"body", a->body && cfg->weight_lead ? lead_of(a->body) : "", cfg->weight_lead},
     };
     for (size_t i = 0; i < a->n_speakers; i++)
         fields[3].text += std::string(a->speakers[i]) + "\n";
@@ -546,6 +548,8 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
             }
         }
     }
+    share[2] += share[5];
+    share[5] = 0;
     std::vector<std::pair<std::string, double>> out;
     for (size_t f = 0; f < fields.size(); f++)
         if (share[f] > 0)

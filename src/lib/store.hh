@@ -74,6 +74,8 @@ Xapian::WritableDatabase open_remote_writable(const ShardSpec &s, double timeout
 /* Builds the Xapian document of an article. */
 Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config_t *cfg,
                                 Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
+/* The body's first sentence, which [weights] lead counts once more. */
+std::string lead_of(const char *body);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
 
 }  // namespace nx
