@@ -32,10 +32,13 @@ extern "C" {
 
 #define NEWSIDX_VERSION "0.1.0"
 
-/* The index format this library reads and writes, stored in the database
- * metadata under "newsidx.format".  A database of another format is
- * refused with NEWSIDX_ERR_VERSION. */
-#define NEWSIDX_FORMAT_VERSION 1
+/* The index format this library writes, stored in the database metadata
+ * under "newsidx.format".  It reads formats NEWSIDX_FORMAT_OLDEST up to
+ * this one and refuses others with NEWSIDX_ERR_VERSION.  Format 2 added
+ * terms for pairs of neighbouring stopwords; a format 1 database is
+ * searched without them (its phrases of two stopwords are slower). */
+#define NEWSIDX_FORMAT_VERSION 2
+#define NEWSIDX_FORMAT_OLDEST 1
 
 /* ------------------------------------------------------------------ */
 /* Status                                                              */

@@ -139,6 +139,13 @@ is "a database of another format is refused (exit 3)" "$rc" 3
 like "saying which format" "$out" "index format 99 is not supported"
 out=$("$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt" 2>&1); rc=$?
 is "and not written to" "$rc" 3
+# The older format 1 (no stopword-pair terms) is still read and written.
+xapian-metadata set "$TMP/vdb" newsidx.format 1
+out=$("$NEWSQ" --db "$TMP/vdb" --json '"of the"' 2>&1); rc=$?
+is "a format 1 database is searched" "$rc" 0
+"$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt"; rc=$?
+is "and added to" "$rc" 0
+is "and stays format 1" "$(json_get "$("$NEWSIDX" --db "$TMP/vdb" stats --json)" 'd["format"]')" 1
 printf 'id=1\nbody=hello world\n' >"$TMP/si.in"
 printf 'id : unique=Q boolean=Q\nbody : index\n' >"$TMP/si.index"
 scriptindex "$TMP/foreign" "$TMP/si.index" "$TMP/si.in" >/dev/null 2>&1
@@ -188,7 +195,7 @@ is "one article per id" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd
 like "the later one" "$("$NEWSIDX" --db "$BULK" get b7)" 'Version 207 '
 is "no staging database left" "$(ls -d "$BULK".staging-* 2>/dev/null | wc -l)" 0
 ok "xapian-check finds the merged database sound" xapian-check "$BULK"
-is "it keeps its format stamp" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd["format"]')" 1
+is "it keeps its format stamp" "$(json_get "$("$NEWSIDX" --db "$BULK" stats --json)" 'd["format"]')" 2
 
 # BM25's length normalisation is a search-time setting: one article short,
 # one long (and newer), each with the word once.

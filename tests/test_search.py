@@ -2,6 +2,7 @@
 always, Reuters-21578 when ../shared is there.  Answers are checked
 against what the articles themselves say, not against stored results."""
 import json
+import re  # noqa: F401
 import os
 import shutil
 import subprocess
@@ -102,6 +103,50 @@ class Samples(unittest.TestCase):
         r = newsq(self.db, "--sort", "date", "--limit", "20", "said")
         dates = [h["date"] or "" for h in r["hits"]]
         self.assertEqual(dates, sorted(dates, reverse=True))
+
+
+class Pairs(unittest.TestCase):
+    """A phrase of two stopwords is one term in a format 2 index: the same
+    articles as the phrase over positions (a format 1 copy of the same
+    database, searched the old way), marked in snippets, explained."""
+    QUERIES = ['"said it"', '"of the"', 'nato "of the"', '"in the" -"of the"', '"It Said"']
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-pairs-")
+        cls.db = os.path.join(cls.tmp, "db")
+        add(cls.db, os.path.join(SRC, "examples", "articles"))
+        cls.old = os.path.join(cls.tmp, "old")
+        shutil.copytree(cls.db, cls.old)
+        subprocess.run(["xapian-metadata", "set", cls.old, "newsidx.format", "1"], check=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_the_index_has_pair_terms(self):
+        p = subprocess.run(["xapian-delve", "-t", "XBof the", self.db], capture_output=True,
+                           text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Posting List for term 'XBof the'", p.stdout)
+
+    def test_same_articles_as_the_phrase(self):
+        for q in self.QUERIES:
+            new = {h["id"] for h in newsq(self.db, "--limit", "1000", q)["hits"]}
+            old = {h["id"] for h in newsq(self.old, "--limit", "1000", q)["hits"]}
+            self.assertEqual(new, old, q)
+        self.assertTrue(newsq(self.db, '"of the"')["hits"])
+
+    def test_snippet_and_explain(self):
+        r = newsq(self.db, "--explain", '"of the"')
+        h = r["hits"][0]
+        self.assertRegex(h["snippet"].lower(), r"<em>[^<]*\bof\b")
+        self.assertAlmostEqual(sum(h["explain"].values()), h["score"], places=3)
+
+    def test_only_as_a_token_of_its_own(self):
+        # title:"of the" stays a title phrase: every hit has it in its title.
+        for h in newsq(self.db, "--limit", "100", 'title:"of the"')["hits"]:
+            self.assertIn("of the", get(self.db, h["id"])["title"].lower())
 
 
 class Lead(unittest.TestCase):

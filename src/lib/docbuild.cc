@@ -1,4 +1,4 @@
-/* docbuild.cc - an article as a Xapian document (index format 1).
+/* docbuild.cc - an article as a Xapian document (index format 2).
  *
  * Field weighting happens here, at index time: every field's words also
  * go into the unprefixed text that plain queries search, each occurrence
@@ -13,6 +13,7 @@
 
 #include "store.hh"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <unordered_set>
@@ -75,6 +76,63 @@ std::string lead_of(const char *body)
             break;
     }
     return std::string(body, static_cast<size_t>(p - body));
+}
+
+/* Words a query can do without.  In the strict (AND) form they would
+ * demand that every article contain "the" and "what"; in the relaxed
+ * form they would match everything.  Phrases keep them, and a phrase of
+ * two of them is one term (PREFIX_PAIR, see add_pairs()). */
+const char *const STOPWORDS[] = {
+    "a", "about", "after", "against", "all", "also", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did",
+    "do", "does", "doing", "during", "each", "for", "from", "had", "has", "have", "having",
+    "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "its", "me", "more", "most", "my", "no", "nor", "not", "of", "on", "only", "or", "other",
+    "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
+    "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
+    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+    "tell", "me", "show", "find", "articles", "article", "news", "say", "said", "says",
+};
+const size_t N_STOPWORDS = sizeof STOPWORDS / sizeof STOPWORDS[0];
+
+bool is_common_stem(const std::string &stem)
+{
+    static const std::unordered_set<std::string> stems = [] {
+        std::unordered_set<std::string> s;
+        Xapian::Stem st(STEMMER);
+        for (size_t i = 0; i < N_STOPWORDS; i++)
+            s.insert(st(STOPWORDS[i]));
+        return s;
+    }();
+    return stems.count(stem) > 0;
+}
+
+/* Each two neighbouring words of the text that are both stopwords, as
+ * one term with a wdf of how often they stand together.  Such a phrase
+ * ("said it", "of the") would otherwise be checked by reading the
+ * positions of two words found in nearly every article; as one term it
+ * is a single posting list, and its frequency is the phrase's own.
+ * Only the unprefixed text has neighbours: fields are FIELD_GAP apart. */
+static void add_pairs(Xapian::Document &doc)
+{
+    std::vector<std::pair<Xapian::termpos, std::string>> at;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+        const std::string &term = *t;
+        if (term.empty() || isupper(static_cast<unsigned char>(term[0])) || !is_common_stem(term))
+            continue;
+        for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+            at.emplace_back(*p, term);
+    }
+    std::sort(at.begin(), at.end());
+    for (size_t i = 0; i + 1 < at.size(); i++)
+        if (at[i + 1].first == at[i].first + 1)
+            doc.add_term(pair_term(at[i].second, at[i + 1].second));
+}
+
+std::string pair_term(const std::string &a, const std::string &b)
+{
+    return PREFIX_PAIR + a + " " + b;
 }
 
 static std::string date_value(const char *date)
@@ -142,6 +200,7 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
         if (i < FACET_SLOTS)
             doc.add_value(SLOT_LOCATION0 + static_cast<Xapian::valueno>(i), a->locations[i]);
     }
+    add_pairs(doc);
     if (a->date)
         doc.add_value(SLOT_DATE, date_value(a->date));
     std::string list;

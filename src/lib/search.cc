@@ -242,6 +242,71 @@ std::vector<std::string> name_words(const std::string &text)
     return words;
 }
 
+/* A quoted phrase of two stopwords ("said it") as the pair term the
+ * index keeps for it (docbuild.cc): the same articles, found from one
+ * posting list instead of the positions of two words that nearly every
+ * article has.  Only for databases of format 2, and only where the
+ * phrase stands as a token of its own (not title:"said it").  The words
+ * must be letters only, so that they are the terms the indexer saw. */
+std::string rewrite_pairs(const std::string &q, const Xapian::Stem &stem)
+{
+    std::string out;
+    size_t i = 0, n = q.size();
+    while (i < n) {
+        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
+                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
+        if (q[i] != '"' || !token_start) {
+            if (q[i] == '"') {
+                /* some other quoted text: copied whole */
+                size_t close = q.find('"', i + 1);
+                size_t end = close == std::string::npos ? n : close + 1;
+                out += q.substr(i, end - i);
+                i = end;
+                continue;
+            }
+            out += q[i++];
+            continue;
+        }
+        size_t close = q.find('"', i + 1);
+        if (close == std::string::npos) {
+            out += q.substr(i);
+            break;
+        }
+        std::string inside = q.substr(i + 1, close - i - 1);
+        std::vector<std::string> w;
+        std::string cur;
+        bool letters = true;
+        for (char c : inside + " ") {
+            if (isspace(static_cast<unsigned char>(c))) {
+                if (!cur.empty())
+                    w.push_back(stem(lower(cur)));
+                cur.clear();
+            } else {
+                letters = letters && isalpha(static_cast<unsigned char>(c));
+                cur += c;
+            }
+        }
+        if (letters && w.size() == 2 && is_common_stem(w[0]) && is_common_stem(w[1]))
+            out += "nxpair:nxq" + hex(w[0] + " " + w[1]);
+        else
+            out += q.substr(i, close - i + 1);
+        i = close + 1;
+    }
+    return out;
+}
+
+class PairProcessor : public Xapian::FieldProcessor {
+  public:
+    Xapian::Query operator()(const std::string &raw) override
+    {
+        std::string t = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : "";
+        size_t sp = t.find(' ');
+        if (sp == std::string::npos)
+            return Xapian::Query::MatchNothing;
+        return Xapian::Query(pair_term(t.substr(0, sp), t.substr(sp + 1)));
+    }
+};
+
 class NameProcessor : public Xapian::FieldProcessor {
     std::string prefix;
     Xapian::Database db;
@@ -412,6 +477,13 @@ Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db
         std::string prefix = term.substr(0, p), word = term.substr(p);
         if (word.empty() || prefix == "Q" || prefix == "KS" || prefix == "KL")
             continue;
+        if (prefix == PREFIX_PAIR) {
+            size_t sp = word.find(' ');
+            terms.insert("Z" + word.substr(0, sp));
+            if (sp != std::string::npos)
+                terms.insert("Z" + word.substr(sp + 1));
+            continue;
+        }
         if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION)
             word = stem(word);          /* names are indexed unstemmed */
         terms.insert("Z" + word);
@@ -468,21 +540,6 @@ class DateRange : public Xapian::RangeProcessor {
     }
 };
 
-/* Words a query can do without.  In the strict (AND) form they would
- * demand that every article contain "the" and "what"; in the relaxed
- * form they would match everything.  Phrases keep them. */
-const char *const stopwords[] = {
-    "a", "about", "after", "against", "all", "also", "an", "and", "any", "are", "as", "at",
-    "be", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did",
-    "do", "does", "doing", "during", "each", "for", "from", "had", "has", "have", "having",
-    "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it",
-    "its", "me", "more", "most", "my", "no", "nor", "not", "of", "on", "only", "or", "other",
-    "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "those", "through",
-    "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when",
-    "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your",
-    "tell", "me", "show", "find", "articles", "article", "news", "say", "said", "says",
-};
 
 /* True when the query has letters and none of them is lower case:
  * "OIL PRICES AND OPEC OUTPUT" is a headline, not boolean syntax. */
@@ -596,7 +653,7 @@ struct Searcher {
         qp.set_stemmer(stem);
         qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
         qp.set_default_op(relaxed ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
-        static const Xapian::SimpleStopper stopper(std::begin(stopwords), std::end(stopwords));
+        static const Xapian::SimpleStopper stopper(STOPWORDS, STOPWORDS + N_STOPWORDS);
         qp.set_stopper(&stopper);
         int limit = cut_wildcards ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
                                   : Xapian::Query::WILDCARD_LIMIT_ERROR;
@@ -609,6 +666,8 @@ struct Searcher {
         qp.add_prefix("location",
                       (new NameProcessor(PREFIX_LOCATION, h->db, expansion, limit))->release());
         qp.add_rangeprocessor((new DateRange())->release());
+        if (h->pairs)
+            qp.add_prefix("nxpair", (new PairProcessor())->release());
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
@@ -620,6 +679,8 @@ struct Searcher {
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
         try {
             std::string text = rewrite_names(q);
+            if (h->pairs)
+                text = rewrite_pairs(text, stem);
             Xapian::Query parsed = qp.parse_query(text, flags);
             if (parsed.empty()) {
                 /* nothing but stopwords ("to be or not to be"): search
@@ -973,9 +1034,14 @@ struct Searcher {
                 while (p < term.size() && isupper(static_cast<unsigned char>(term[p])))
                     p++;
                 std::string prefix = term.substr(0, p), word = term.substr(p);
-                if (prefix.empty())
+                if (prefix.empty()) {
                     plain_words.insert(word);
-                else if (prefix == PREFIX_TITLE)
+                } else if (prefix == PREFIX_PAIR) {
+                    size_t sp = word.find(' ');
+                    plain_words.insert(word.substr(0, sp));
+                    if (sp != std::string::npos)
+                        plain_words.insert(word.substr(sp + 1));
+                } else if (prefix == PREFIX_TITLE)
                     field_words[word] = "title";
                 else if (prefix == PREFIX_DATELINE)
                     field_words[word] = "dateline";

@@ -79,9 +79,12 @@ static const double RETRY_SECONDS = 2.0;
 static void rebuild(newsidx_db_t *h)
 {
     h->db = Xapian::Database();
+    h->pairs = true;
     for (auto &s : h->shards)
-        if (s.up)
+        if (s.up) {
             h->db.add_database(s.db);
+            h->pairs = h->pairs && nx::format_of(s.db) >= 2;
+        }
 }
 
 bool nx_db_refresh_shards(newsidx_db_t *h)

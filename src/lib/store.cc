@@ -75,6 +75,16 @@ std::string lower(const std::string &s)
     return Xapian::Unicode::tolower(s);
 }
 
+int format_of(const Xapian::Database &db)
+{
+    std::string v = db.get_metadata(META_FORMAT);
+    if (v.empty())
+        return NEWSIDX_FORMAT_VERSION;
+    if (v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6)
+        return -1;
+    return atoi(v.c_str());
+}
+
 newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
 {
     std::string v = db.get_metadata(META_FORMAT);
@@ -84,8 +94,10 @@ newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
         detail = "not a newsidx index (no format version in its metadata)";
         return NEWSIDX_ERR_VERSION;
     }
-    if (v != std::to_string(NEWSIDX_FORMAT_VERSION)) {
-        detail = "index format " + v + " is not supported by this newsidx (format " +
+    int f = format_of(db);
+    if (f < NEWSIDX_FORMAT_OLDEST || f > NEWSIDX_FORMAT_VERSION) {
+        detail = "index format " + v + " is not supported by this newsidx (formats " +
+                 std::to_string(NEWSIDX_FORMAT_OLDEST) + " to " +
                  std::to_string(NEWSIDX_FORMAT_VERSION) + "); rebuild the index with " +
                  "'newsidx add' from the original articles";
         return NEWSIDX_ERR_VERSION;
@@ -203,12 +215,15 @@ bool nx::staging_merged(const Xapian::Database &db, const std::string &dir)
 static void open_local(newsidx_db_t *h, const char *path)
 {
     h->db = Xapian::Database(path);
+    h->pairs = format_of(h->db) >= 2;
     h->staging.clear();
     for (auto &d : staging_dirs(path)) {
         if (staging_merged(h->db, d))
             continue;
         try {
-            h->db.add_database(Xapian::Database(d));
+            Xapian::Database part(d);
+            h->pairs = h->pairs && format_of(part) >= 2;
+            h->db.add_database(part);
             h->staging.push_back(d);
         } catch (const Xapian::DatabaseOpeningError &) {
             /* removed meanwhile: merged by a writer */
@@ -275,6 +290,9 @@ extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
             return NEWSIDX_OK;
         }
         h->db.reopen();
+        /* An empty database is stamped by its first writer. */
+        if (h->shards.empty())
+            h->pairs = format_of(h->db) >= 2;
         return NEWSIDX_OK;
     } catch (...) {
         return status_of_current_exception(h->error);

@@ -23,6 +23,8 @@ const char *const PREFIX_SPEAKER = "XS";
 const char *const PREFIX_LOCATION = "XL";
 const char *const PREFIX_SPEAKER_EXACT = "KS";
 const char *const PREFIX_LOCATION_EXACT = "KL";
+/* Two neighbouring stopwords of the text, "XBsaid it" (format 2). */
+const char *const PREFIX_PAIR = "XB";
 
 const Xapian::valueno SLOT_DATE = 0;       /* "YYYYMMDD" */
 const Xapian::valueno SLOT_SPEAKERS = 1;   /* all speakers, '\x1f' between */
@@ -74,6 +76,14 @@ Xapian::WritableDatabase open_remote_writable(const ShardSpec &s, double timeout
 /* Builds the Xapian document of an article. */
 Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config_t *cfg,
                                 Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
+/* Words a query does without (search.cc), and whose neighbouring pairs
+ * the index keeps as PREFIX_PAIR terms (docbuild.cc). */
+extern const char *const STOPWORDS[];
+extern const size_t N_STOPWORDS;
+bool is_common_stem(const std::string &stem);
+std::string pair_term(const std::string &a, const std::string &b);
+/* The format a database is stamped with (an empty one: the current). */
+int format_of(const Xapian::Database &db);
 /* The body's first sentence, which [weights] lead counts once more. */
 std::string lead_of(const char *body);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
@@ -103,6 +113,7 @@ struct newsidx_db {
     newsidx_config_t config;   /* a copy; strings not used */
     std::vector<ReaderShard> shards;    /* empty for one database */
     bool any_remote = false;
+    bool pairs = false;        /* every part has PREFIX_PAIR terms (format 2) */
     std::vector<std::string> staging;   /* staging databases searched too */
 };
 
