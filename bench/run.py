@@ -17,7 +17,10 @@ Xapian (xq) on scriptindex's database of the same articles, FTS5.  To
 take the socket's cost apart: ping's round trip, and the library
 in-process with each answer packed and unpacked as over the socket; and
 the p50 overhead measured in pairs of runs back to back.  These run in
-three rounds, in turns; the table gives each figure's median.
+three rounds, in turns; the table gives each figure's median.  Then the
+socket's cost with the daemon, its client and the library in-process all
+on one CPU, each CPU in turn, five pairs each (a virtual machine's CPUs
+need not be equally fast, which unpinned runs mix into the overhead).
 
 --scale N,M replicates the corpus with distinct ids to N and M articles
 and reports indexing speed and query latency at each size.
@@ -266,7 +269,7 @@ def main():
     for cpu in sorted(os.sched_getaffinity(0)):
         d = Daemon(build, dbs["newsidx"], out, cpu)
         try:
-            for _ in range(1 if a.quick else 3):
+            for _ in range(1 if a.quick else 5):
                 i = parse_line(run_measured(inproc, stdout=None, cpu=cpu)[3])
                 o = parse_line(run_measured([nxbench, "--socket", d.sock, "--repeat", str(repeat),
                                              queries], stdout=None, cpu=cpu)[3])
@@ -326,19 +329,12 @@ def main():
                                                    v.get("qps", 0)))
     one, eight, inproc = qres.get("newsidxd x1", {}), qres.get("newsidxd x8", {}), \
         qres.get("newsidx in-process", {})
-    if one and eight and inproc:
-        lines += ["", "Socket overhead at p50: %+.0f µs over in-process; p99 ratio %.2f; "
-                  "8 connections give %.2f× the throughput of one." % (
-                      one["p50_us"] - inproc["p50_us"], one["p99_us"] / max(inproc["p99_us"], 1),
-                      eight["qps"] / max(one["qps"], 1))]
-    if overhead:
-        o = sorted(overhead)
-        lines += ["", "Socket overhead at p50 in %d pairs of runs back to back (in-process, then "
-                  "one connection): median %+.0f µs, from %+.0f to %+.0f µs." % (
-                      len(o), o[len(o) // 2], o[0], o[-1])]
     if pinned:
-        lines += ["", "The daemon, one connection's client and the library in-process on the same "
-                  "CPU, each CPU in turn (medians of %d runs):" % len(next(iter(pinned.values()))), "",
+        lines += ["", "The socket's cost: the daemon, one connection's client and the library "
+                  "in-process on the same CPU, each CPU in turn (medians of %d pairs of runs; "
+                  "this machine's CPUs differ in speed from minute to minute, so a daemon "
+                  "and a client on different CPUs measure the CPUs as much as the socket):" %
+                  len(next(iter(pinned.values()))), "",
                   "| CPU | in-process p50 µs | socket p50 µs | socket overhead at p50 | "
                   "p99 ratio |", "|---|---|---|---|---|"]
         for cpu, rs in pinned.items():
@@ -347,6 +343,17 @@ def main():
             lines.append("| %d | %.0f | %.0f | %+.0f µs (%+.0f to %+.0f) | %.2f |" % (
                 cpu, med[0], med[1], over[len(over) // 2], over[0], over[-1],
                 med[3] / max(med[2], 1)))
+    if one and eight and inproc:
+        lines += ["", "With the scheduler placing the daemon and the client: socket overhead at "
+                  "p50 %+.0f µs over in-process; p99 ratio %.2f; 8 connections give %.2f× the "
+                  "throughput of one." % (
+                      one["p50_us"] - inproc["p50_us"], one["p99_us"] / max(inproc["p99_us"], 1),
+                      eight["qps"] / max(one["qps"], 1))]
+    if overhead:
+        o = sorted(overhead)
+        lines += ["", "Socket overhead at p50 in %d pairs of runs back to back, placed by the "
+                  "scheduler (in-process, then one connection): median %+.0f µs, from %+.0f to "
+                  "%+.0f µs." % (len(o), o[len(o) // 2], o[0], o[-1])]
     rounds_q = len(runs.get("newsidx in-process", []))
     if rounds_q > 1:
         lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "
