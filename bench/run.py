@@ -176,7 +176,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--out", default=None)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=5, help="passes over the queries")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--scale", default="")
@@ -290,22 +290,43 @@ def main():
     qres["fts5"] = parse_line(o)
 
     # ---- scale ----
+    # The smallest size is a run of seconds, the largest of minutes: the
+    # smallest is measured again between the larger ones and after the
+    # last, and its median reported, so that a fast or slow spell of the
+    # machine does not make the growth curve.
     scale = []
-    for n in [int(x) for x in a.scale.split(",") if x]:
+    sizes = [int(x) for x in a.scale.split(",") if x]
+
+    def scale_point(n):
         path = replicate(jsonl, n, out)
         db = os.path.join(out, "db-scale-%d" % n)
         shutil.rmtree(db, ignore_errors=True)
         secs, rss, code, _ = run_measured([os.path.join(build, "newsidx"), "--db", db, "add",
                                            "--quiet", path], env=env)
         if code != 0:
-            return 1
+            return None
         _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", db,
                                    "--repeat", str(repeat), queries], stdout=None)
         q = parse_line(o)
-        scale.append((n, n / secs, rss, du(db), q.get("p50_us", 0), q.get("p99_us", 0)))
+        row = (n, n / secs, rss, du(db), q.get("p50_us", 0), q.get("p99_us", 0))
         print("scale %7d: %7.0f docs/s  RSS %6.1f MB  size %7.1f MB  p50 %6.0f us  p99 %6.0f us" %
-              scale[-1], flush=True)
+              row, flush=True)
         shutil.rmtree(db, ignore_errors=True)
+        return row
+
+    small = []
+    order = sizes[:1] + [x for n in sizes[1:] for x in (n, sizes[0])] if len(sizes) > 1 else sizes
+    for n in order:
+        row = scale_point(n)
+        if row is None:
+            return 1
+        if n == sizes[0] and len(sizes) > 1:
+            small.append(row)
+        else:
+            scale.append(row)
+    if small:
+        small.sort(key=lambda r: r[1])
+        scale.insert(0, small[len(small) // 2])
 
     # ---- report ----
     n_s, n_rss, n_size = best("newsidx")
@@ -319,6 +340,16 @@ def main():
         ratio = "" if name == "newsidx" else "%.2f× faster, %.2f× RSS, %.2f× size" % (
             s / n_s, n_rss / rss, n_size / size)
         lines.append("| %s | %.2f | %.0f | %.1f | %.1f | %s |" % (name, s, ndocs / s, rss, size, ratio))
+    # Each round's contenders ran one after the other, within a minute:
+    # their ratio is less at the mercy of the machine's drift than the
+    # best rounds, which may come from different spells.
+    paired = sorted(p[0] / n[0] for n, p in zip(idx["newsidx"], idx["scriptindex"]))
+    if len(paired) > 1:
+        lines += ["", "Speed against scriptindex round by round (the two ran back to back): "
+                  "%s; median %.2f×." % (", ".join("%.2f×" % x for x in
+                                                    [p[0] / n[0] for n, p in
+                                                     zip(idx["newsidx"], idx["scriptindex"])]),
+                                         paired[len(paired) // 2])]
     lines += ["", "newsidx indexes with speaker and location extraction and positions on; "
               "scriptindex with positions on (shared reuters.index); FTS5 with porter stemming.", "",
               "Queries (%s, %d passes; newsidx returns snippets, speakers and locations with "
@@ -359,7 +390,9 @@ def main():
         lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "
                   "in-process measured in turns." % rounds_q]
     if scale:
-        lines += ["", "Scale (the corpus replicated with distinct ids):", "",
+        lines += ["", "Scale (the corpus replicated with distinct ids%s):" % (
+            "; the %d-article import ran %d times, between and after the others, and its median "
+            "is shown" % (sizes[0], len(small)) if small else ""), "",
                   "| articles | docs/s | peak RSS MB | size MB | query p50 µs | p99 µs |",
                   "|---|---|---|---|---|---|"]
         for row in scale:
