@@ -135,6 +135,15 @@ std::string pair_term(const std::string &a, const std::string &b)
     return PREFIX_PAIR + a + " " + b;
 }
 
+std::vector<std::string> pair_words(const std::string &term)
+{
+    std::string rest = term.substr(strlen(PREFIX_PAIR));
+    size_t sp = rest.find(' ');
+    if (sp == std::string::npos)
+        return {rest};
+    return {rest.substr(0, sp), rest.substr(sp + 1)};
+}
+
 static std::string date_value(const char *date)
 {
     /* "2025-02-12" -> "20250212": sortable and what DateRangeProcessor

@@ -7,7 +7,8 @@
  *  - syntax errors carry the column where they are.
  * Xapian 1.4 hands a free-text FieldProcessor neither a quoted phrase nor
  * a wildcard, so those two forms are rewritten before parsing into a
- * token the name processor decodes (see rewrite_names()). */
+ * token the name processor decodes; so is a quoted phrase of two
+ * stopwords, into the pair term of format 2 (see rewrite_query()). */
 #include "config.h"
 
 #include "store.hh"
@@ -150,22 +151,58 @@ std::string unhex(const std::string &s)
     return r;
 }
 
-/* speaker:"Mark Rutte" -> speaker:nxq4d61..., speaker:rut* -> speaker:nxw727574 */
-std::string rewrite_names(const std::string &q)
+/* The pair term of a phrase of two stopwords, as the indexer made it
+ * (docbuild.cc), or "" for any other phrase.  The words must be letters
+ * only, so that they are the terms the indexer saw. */
+std::string pair_of_phrase(const std::string &phrase, const Xapian::Stem &stem)
+{
+    std::vector<std::string> w;
+    std::string cur;
+    for (char c : phrase + " ") {
+        if (isspace(static_cast<unsigned char>(c))) {
+            if (!cur.empty())
+                w.push_back(stem(lower(cur)));
+            cur.clear();
+        } else if (isalpha(static_cast<unsigned char>(c))) {
+            cur += c;
+        } else {
+            return "";
+        }
+    }
+    if (w.size() != 2 || !is_common_stem(w[0]) || !is_common_stem(w[1]))
+        return "";
+    return pair_term(w[0], w[1]);
+}
+
+/* speaker:"Mark Rutte" -> speaker:nxq4d61..., speaker:rut* -> speaker:nxw727574;
+ * with pairs (a format 2 database), "said it" -> nxpair:nxq58427361..., the
+ * same articles from one posting list instead of the positions of two
+ * words that nearly every article has.  Only a phrase standing as a token
+ * of its own: title:"said it" stays a title phrase. */
+std::string rewrite_query(const std::string &q, const Xapian::Stem *pairs)
 {
     std::string out;
     size_t i = 0, n = q.size();
     bool in_quote = false;
     while (i < n) {
         char c = q[i];
+        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
+                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
         if (c == '"') {
+            size_t close = q.find('"', i + 1);
+            if (!in_quote && token_start && pairs && close != std::string::npos) {
+                std::string term = pair_of_phrase(q.substr(i + 1, close - i - 1), *pairs);
+                if (!term.empty()) {
+                    out += "nxpair:nxq" + hex(term);
+                    i = close + 1;
+                    continue;
+                }
+            }
             in_quote = !in_quote;
             out += c;
             i++;
             continue;
         }
-        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
-                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
         const char *field = nullptr;
         if (!in_quote && token_start) {
             if (q.compare(i, 8, "speaker:") == 0)
@@ -242,68 +279,15 @@ std::vector<std::string> name_words(const std::string &text)
     return words;
 }
 
-/* A quoted phrase of two stopwords ("said it") as the pair term the
- * index keeps for it (docbuild.cc): the same articles, found from one
- * posting list instead of the positions of two words that nearly every
- * article has.  Only for databases of format 2, and only where the
- * phrase stands as a token of its own (not title:"said it").  The words
- * must be letters only, so that they are the terms the indexer saw. */
-std::string rewrite_pairs(const std::string &q, const Xapian::Stem &stem)
-{
-    std::string out;
-    size_t i = 0, n = q.size();
-    while (i < n) {
-        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
-                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
-        if (q[i] != '"' || !token_start) {
-            if (q[i] == '"') {
-                /* some other quoted text: copied whole */
-                size_t close = q.find('"', i + 1);
-                size_t end = close == std::string::npos ? n : close + 1;
-                out += q.substr(i, end - i);
-                i = end;
-                continue;
-            }
-            out += q[i++];
-            continue;
-        }
-        size_t close = q.find('"', i + 1);
-        if (close == std::string::npos) {
-            out += q.substr(i);
-            break;
-        }
-        std::string inside = q.substr(i + 1, close - i - 1);
-        std::vector<std::string> w;
-        std::string cur;
-        bool letters = true;
-        for (char c : inside + " ") {
-            if (isspace(static_cast<unsigned char>(c))) {
-                if (!cur.empty())
-                    w.push_back(stem(lower(cur)));
-                cur.clear();
-            } else {
-                letters = letters && isalpha(static_cast<unsigned char>(c));
-                cur += c;
-            }
-        }
-        if (letters && w.size() == 2 && is_common_stem(w[0]) && is_common_stem(w[1]))
-            out += "nxpair:nxq" + hex(w[0] + " " + w[1]);
-        else
-            out += q.substr(i, close - i + 1);
-        i = close + 1;
-    }
-    return out;
-}
-
+/* The pair term rewrite_query() encoded. */
 class PairProcessor : public Xapian::FieldProcessor {
   public:
     Xapian::Query operator()(const std::string &raw) override
     {
         std::string t = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : "";
-        size_t sp = t.find(' ');
-        if (sp == std::string::npos)
+        if (t.compare(0, strlen(PREFIX_PAIR), PREFIX_PAIR) != 0)
             return Xapian::Query::MatchNothing;
-        return Xapian::Query(pair_term(t.substr(0, sp), t.substr(sp + 1)));
+        return Xapian::Query(t);
     }
 };
 
@@ -478,10 +462,8 @@ Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db
         if (word.empty() || prefix == "Q" || prefix == "KS" || prefix == "KL")
             continue;
         if (prefix == PREFIX_PAIR) {
-            size_t sp = word.find(' ');
-            terms.insert("Z" + word.substr(0, sp));
-            if (sp != std::string::npos)
-                terms.insert("Z" + word.substr(sp + 1));
+            for (auto &w : pair_words(term))
+                terms.insert("Z" + w);
             continue;
         }
         if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION)
@@ -539,7 +521,6 @@ class DateRange : public Xapian::RangeProcessor {
         return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
     }
 };
-
 
 /* True when the query has letters and none of them is lower case:
  * "OIL PRICES AND OPEC OUTPUT" is a headline, not boolean syntax. */
@@ -605,12 +586,20 @@ std::vector<std::pair<std::string, double>> explain_hit(const newsidx_article_t 
             }
         }
     }
-    share[2] += share[5];
-    share[5] = 0;
     std::vector<std::pair<std::string, double>> out;
-    for (size_t f = 0; f < fields.size(); f++)
-        if (share[f] > 0)
-            out.emplace_back(fields[f].field, total > 0 ? score * share[f] / total : 0);
+    for (size_t f = 0; f < fields.size(); f++) {
+        if (share[f] <= 0)
+            continue;
+        double part = total > 0 ? score * share[f] / total : 0;
+        auto same = std::find_if(out.begin(), out.end(),
+                                 [&](const std::pair<std::string, double> &o) {
+                                     return o.first == fields[f].field;
+                                 });
+        if (same != out.end())
+            same->second += part;
+        else
+            out.emplace_back(fields[f].field, part);
+    }
     return out;
 }
 
@@ -678,9 +667,7 @@ struct Searcher {
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
         try {
-            std::string text = rewrite_names(q);
-            if (h->pairs)
-                text = rewrite_pairs(text, stem);
+            std::string text = rewrite_query(q, h->pairs ? &stem : nullptr);
             Xapian::Query parsed = qp.parse_query(text, flags);
             if (parsed.empty()) {
                 /* nothing but stopwords ("to be or not to be"): search
@@ -1037,10 +1024,8 @@ struct Searcher {
                 if (prefix.empty()) {
                     plain_words.insert(word);
                 } else if (prefix == PREFIX_PAIR) {
-                    size_t sp = word.find(' ');
-                    plain_words.insert(word.substr(0, sp));
-                    if (sp != std::string::npos)
-                        plain_words.insert(word.substr(sp + 1));
+                    for (auto &w : pair_words(term))
+                        plain_words.insert(w);
                 } else if (prefix == PREFIX_TITLE)
                     field_words[word] = "title";
                 else if (prefix == PREFIX_DATELINE)

@@ -75,14 +75,19 @@ std::string lower(const std::string &s)
     return Xapian::Unicode::tolower(s);
 }
 
-int format_of(const Xapian::Database &db)
+/* The number of a format stamp; none: the current; not a number: -1. */
+static int format_number(const std::string &v)
 {
-    std::string v = db.get_metadata(META_FORMAT);
     if (v.empty())
         return NEWSIDX_FORMAT_VERSION;
     if (v.find_first_not_of("0123456789") != std::string::npos || v.size() > 6)
         return -1;
     return atoi(v.c_str());
+}
+
+int format_of(const Xapian::Database &db)
+{
+    return format_number(db.get_metadata(META_FORMAT));
 }
 
 newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
@@ -94,7 +99,7 @@ newsidx_status_t check_format(const Xapian::Database &db, std::string &detail)
         detail = "not a newsidx index (no format version in its metadata)";
         return NEWSIDX_ERR_VERSION;
     }
-    int f = format_of(db);
+    int f = format_number(v);
     if (f < NEWSIDX_FORMAT_OLDEST || f > NEWSIDX_FORMAT_VERSION) {
         detail = "index format " + v + " is not supported by this newsidx (formats " +
                  std::to_string(NEWSIDX_FORMAT_OLDEST) + " to " +
@@ -357,8 +362,7 @@ extern "C" newsidx_status_t newsidx_db_stats(newsidx_db_t *h, newsidx_stats_t *s
         } catch (const Xapian::InvalidOperationError &) {
             s->revision = 0;            /* several shards: no single revision */
         }
-        std::string f = h->db.get_metadata(META_FORMAT);
-        s->format = f.empty() ? NEWSIDX_FORMAT_VERSION : atoi(f.c_str());
+        s->format = format_of(h->db);
         return NEWSIDX_OK;
     });
 }

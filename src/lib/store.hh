@@ -81,7 +81,9 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
 extern const char *const STOPWORDS[];
 extern const size_t N_STOPWORDS;
 bool is_common_stem(const std::string &stem);
+/* PREFIX_PAIR + "a b", and back to its two words. */
 std::string pair_term(const std::string &a, const std::string &b);
+std::vector<std::string> pair_words(const std::string &term);
 /* The format a database is stamped with (an empty one: the current). */
 int format_of(const Xapian::Database &db);
 /* The body's first sentence, which [weights] lead counts once more. */
