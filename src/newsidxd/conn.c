@@ -44,14 +44,13 @@ typedef struct conn {
     unsigned inflight;
     size_t need;                /* bytes wanted before scanning again */
     bool frame_started;
-    uid_t uid;
-    gid_t gid;
-    pid_t pid;
+    pid_t pid;                  /* the peer's, for the log */
     bool may_write;
     uint64_t serial;
 } conn_t;
 
 static void read_cb(struct bufferevent *bev, void *arg);
+static void conn_update(conn_t *c);
 
 worker_t *conn_worker(const conn_t *c)
 {
@@ -102,7 +101,7 @@ void conn_close(conn_t *c)
 
 /* Moves the connection to the state its counters call for, and closes
  * it when it is draining and done. */
-void conn_update(conn_t *c)
+static void conn_update(conn_t *c)
 {
     if (!c->bev)
         return;
@@ -332,8 +331,6 @@ bool conn_new(worker_t *w, int fd)
         goto fail;
     c->w = w;
     c->refs = 1;
-    c->uid = cred.uid;
-    c->gid = cred.gid;
     c->pid = cred.pid;
     c->may_write = uid_allowed(srv, cred.uid, cred.gid);
     c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);

@@ -203,8 +203,6 @@ void worker_run_one(worker_t *w);
 /* Called by the writer when a job is finished: hands it back to the
  * thread that owns its connection. */
 void worker_hand_back(job_t *j);
-/* Sends a finished job's reply and lets go of it. */
-void worker_finish(worker_t *w, job_t *j);
 /* Picks up a new configuration if SIGHUP brought one. */
 void worker_refresh(worker_t *w);
 /* A connection handed to w is gone: counted out of it and the server. */
@@ -217,8 +215,6 @@ bool conn_new(worker_t *w, int fd);
 void conn_close(struct conn *c);
 /* Read no more, finish what is in flight, flush, close. */
 void conn_drain(struct conn *c);
-/* Moves the connection to the state its counters call for. */
-void conn_update(struct conn *c);
 worker_t *conn_worker(const struct conn *c);
 struct conn *conn_next(const struct conn *c);
 bool conn_flushed(const struct conn *c);
@@ -231,7 +227,7 @@ void conn_done(struct conn *c);
 /* Handles one complete frame from a connection. */
 void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n);
 
-/* What dispatch may do with a connection (server.c). */
+/* What dispatch may do with a connection (conn.c). */
 bool conn_may_write(const struct conn *c);
 void conn_reply(struct conn *c, const nx_buf_t *b);
 void conn_reply_error(struct conn *c, bool have_msgid, uint32_t msgid, nx_rpc_code_t code,

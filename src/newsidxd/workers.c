@@ -124,7 +124,8 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
     return w->db;
 }
 
-void worker_finish(worker_t *w, job_t *j)
+/* Sends a finished job's reply and lets go of it. */
+static void worker_finish(worker_t *w, job_t *j)
 {
     stats_request(&w->srv->stats, nx_now() - j->started, j->error);
     if (!j->notify)
