@@ -168,6 +168,12 @@ class Daemon:
         self.p.wait(timeout=60)
 
 
+def median(xs, key=None):
+    """The middle value (the upper one of an even count)."""
+    xs = sorted(xs, key=key)
+    return xs[len(xs) // 2]
+
+
 def parse_line(text):
     return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", text)}
 
@@ -281,8 +287,7 @@ def main():
     for name, rs in runs.items():
         if name.endswith(" again"):
             continue
-        qres[name] = {k: sorted(r.get(k, 0) for r in rs)[len(rs) // 2]
-                      for k in ("p50_us", "p99_us", "qps")}
+        qres[name] = {k: median(r.get(k, 0) for r in rs) for k in ("p50_us", "p99_us", "qps")}
     _, _, _, o = run_measured([xq, dbs["scriptindex"], queries, str(repeat)], stdout=None)
     qres["xq (scriptindex db)"] = parse_line(o)
     _, _, _, o = run_measured([PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"], queries,
@@ -325,8 +330,7 @@ def main():
         else:
             scale.append(row)
     if small:
-        small.sort(key=lambda r: r[1])
-        scale.insert(0, small[len(small) // 2])
+        scale.insert(0, median(small, key=lambda r: r[1]))
 
     # ---- report ----
     n_s, n_rss, n_size = best("newsidx")
@@ -343,13 +347,10 @@ def main():
     # Each round's contenders ran one after the other, within a minute:
     # their ratio is less at the mercy of the machine's drift than the
     # best rounds, which may come from different spells.
-    paired = sorted(p[0] / n[0] for n, p in zip(idx["newsidx"], idx["scriptindex"]))
+    paired = [p[0] / n[0] for n, p in zip(idx["newsidx"], idx["scriptindex"])]
     if len(paired) > 1:
         lines += ["", "Speed against scriptindex round by round (the two ran back to back): "
-                  "%s; median %.2f×." % (", ".join("%.2f×" % x for x in
-                                                    [p[0] / n[0] for n, p in
-                                                     zip(idx["newsidx"], idx["scriptindex"])]),
-                                         paired[len(paired) // 2])]
+                  "%s; median %.2f×." % (", ".join("%.2f×" % x for x in paired), median(paired))]
     lines += ["", "newsidx indexes with speaker and location extraction and positions on; "
               "scriptindex with positions on (shared reuters.index); FTS5 with porter stemming.", "",
               "Queries (%s, %d passes; newsidx returns snippets, speakers and locations with "
@@ -369,10 +370,10 @@ def main():
                   "| CPU | in-process p50 µs | socket p50 µs | socket overhead at p50 | "
                   "p99 ratio |", "|---|---|---|---|---|"]
         for cpu, rs in pinned.items():
-            med = [sorted(r[k] for r in rs)[len(rs) // 2] for k in range(4)]
-            over = sorted(r[1] - r[0] for r in rs)
+            med = [median(r[k] for r in rs) for k in range(4)]
+            over = [r[1] - r[0] for r in rs]
             lines.append("| %d | %.0f | %.0f | %+.0f µs (%+.0f to %+.0f) | %.2f |" % (
-                cpu, med[0], med[1], over[len(over) // 2], over[0], over[-1],
+                cpu, med[0], med[1], median(over), min(over), max(over),
                 med[3] / max(med[2], 1)))
     if one and eight and inproc:
         lines += ["", "With the scheduler placing the daemon and the client: socket overhead at "
@@ -381,10 +382,9 @@ def main():
                       one["p50_us"] - inproc["p50_us"], one["p99_us"] / max(inproc["p99_us"], 1),
                       eight["qps"] / max(one["qps"], 1))]
     if overhead:
-        o = sorted(overhead)
         lines += ["", "Socket overhead at p50 in %d pairs of runs back to back, placed by the "
                   "scheduler (in-process, then one connection): median %+.0f µs, from %+.0f to "
-                  "%+.0f µs." % (len(o), o[len(o) // 2], o[0], o[-1])]
+                  "%+.0f µs." % (len(overhead), median(overhead), min(overhead), max(overhead))]
     rounds_q = len(runs.get("newsidx in-process", []))
     if rounds_q > 1:
         lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "
