@@ -2,7 +2,6 @@
 always, Reuters-21578 when ../shared is there.  Answers are checked
 against what the articles themselves say, not against stored results."""
 import json
-import re  # noqa: F401
 import os
 import shutil
 import subprocess
@@ -19,17 +18,17 @@ SHARED = os.path.join(SRC, "..", "shared")
 ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
 
 
-def newsq(db, *args):
+def newsq(db, *args, env=ENV):
     p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", db, "--json"] + list(args),
-                       capture_output=True, text=True, env=ENV)
+                       capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise AssertionError("newsq %s: %s" % (" ".join(args), p.stderr))
     return json.loads(p.stdout)
 
 
-def add(db, path):
+def add(db, path, env=ENV):
     p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet", path],
-                       capture_output=True, text=True, env=ENV)
+                       capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise AssertionError("newsidx add: %s" % p.stderr)
 
@@ -180,11 +179,8 @@ class Lead(unittest.TestCase):
             f.write("[weights]\nlead = %d\n" % weight)
         db = os.path.join(self.tmp, "db%d" % weight)
         env = dict(ENV, NEWSIDX_CONFIG=conf)
-        subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet", self.src],
-                       check=True, env=env)
-        p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", db, "--json", "--explain",
-                            "zinc"], capture_output=True, text=True, env=env, check=True)
-        return json.loads(p.stdout)["hits"]
+        add(db, self.src, env=env)
+        return newsq(db, "--explain", "zinc", env=env)["hits"]
 
     def test_lead_ranks_first(self):
         hits = self.ranking(2)
