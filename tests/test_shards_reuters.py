@@ -112,8 +112,13 @@ class ThreeShards(unittest.TestCase):
     def stop(cls, i):
         p = cls.servers.pop(i, None)
         if p:
+            # xapian-tcpsrv can hang in its SIGTERM handler: then killed.
             p.send_signal(signal.SIGTERM)
-            p.wait(10)
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
     @classmethod
     def tearDownClass(cls):
