@@ -116,7 +116,7 @@ class Methods(SharedDaemonCase):
         self.assertEqual(self.search(location="Rotter")["total"], 0, "exact names only")
 
     def test_search_speaker_filter(self):
-        # Speaker attribution finds nobody yet (src/lib/speakers.c), so
+        # Speaker attribution finds nobody yet (src/lib/extract/speakers.c), so
         # the filter can only be seen to exclude.
         self.assertEqual(self.search(q="officials", speaker="Nobody Quoted")["total"], 0)
         self.assertEqual(self.search(speaker="Nobody Quoted")["hits"], [])

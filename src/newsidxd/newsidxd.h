@@ -5,7 +5,8 @@
  *   dispatch.c requests decoded and answered, queued or sent on
  *   workers.c  the connection threads, each with its own event loop and
  *              database handle
- *   writer.c   the one thread that writes, commits and acknowledges
+ *   commits.c  the writer thread: the one that writes, commits and
+ *              acknowledges
  *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
  *   log.c      stderr or syslog
@@ -47,7 +48,7 @@ typedef struct job {
     struct conn *conn;
     bool notify;                /* a notification: no reply */
     uint32_t msgid;
-    uint64_t seq;               /* add, delete: order received (writer.c) */
+    uint64_t seq;               /* add, delete: order received (commits.c) */
     double started;
     /* request */
     newsidx_search_t search;
@@ -236,7 +237,7 @@ void conn_reply_error(struct conn *c, bool have_msgid, uint32_t msgid, nx_rpc_co
  * comes back, and counts as in flight. */
 void conn_track(struct conn *c);
 
-/* ---- the writer (writer.c) ---- */
+/* ---- the writer thread (commits.c) ---- */
 
 bool writer_start(server_t *srv);
 void writer_join(server_t *srv);

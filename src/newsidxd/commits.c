@@ -1,7 +1,7 @@
-/* writer.c - the only thread that writes.  It gathers the additions and
- * deletions that arrive within [daemon] commit_interval, applies them,
- * commits once, and only then answers each of them: an acknowledged
- * write is on disk. */
+/* commits.c - the writer thread, the only one that writes.  It gathers
+ * the additions and deletions that arrive within [daemon]
+ * commit_interval, applies them, commits once, and only then answers
+ * each of them: an acknowledged write is on disk. */
 #include "config.h"
 
 #include "newsidxd.h"
