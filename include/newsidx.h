@@ -71,13 +71,30 @@ const char *newsidx_status_to_string(newsidx_status_t status);
 /* Articles                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Who a speaker is: a person, or an organisation that speaks ("NATO
+ * said in a statement"). */
+typedef enum newsidx_kind {
+    NEWSIDX_KIND_PERSON = 0,
+    NEWSIDX_KIND_ORGANISATION = 1
+} newsidx_kind_t;
+
+/* A quotation: the words one speaker is reported to have said. */
+typedef struct newsidx_quote {
+    char *speaker;          /* one of the article's speakers, full form */
+    char *text;             /* the quoted words as they stand in the body */
+    size_t start, end;      /* where text stands in the body: offsets in
+                               characters (code points), [start, end) */
+    bool indirect;          /* reported speech ("X said that ..."), not
+                               the speaker's own words in quote marks */
+} newsidx_quote_t;
+
 /* An article as parsed, extracted, stored and fetched.  A plain record:
  * every string is NUL-terminated UTF-8 owned by the article, or NULL
- * when the field is absent.  date is "YYYY-MM-DD". */
+ * when the field is absent; every list has its count beside it. */
 typedef struct newsidx_article {
     char *id;
     char *title;
-    char *date;
+    char *date;             /* "YYYY-MM-DD", the day the article gives */
     char *dateline;
     char *byline;
     char *url;
@@ -86,6 +103,27 @@ typedef struct newsidx_article {
     size_t n_speakers;
     char **locations;       /* n_locations canonical place names */
     size_t n_locations;
+    /* Given by the sender (agency formats, feeds), NULL or empty when
+     * the format has no such field. */
+    char *time;             /* "YYYY-MM-DDTHH:MM:SSZ": the moment, in UTC */
+    char *language;         /* ISO 639-1 ("en", "de"); NULL: English */
+    char *version;          /* the sender's version of this id ("3"); a
+                               newer one replaces an older, never the
+                               reverse */
+    char **subjects;        /* subject names */
+    size_t n_subjects;
+    char **agency_persons;  /* people the sender tagged the article with */
+    size_t n_agency_persons;
+    char **agency_orgs;     /* organisations the sender tagged */
+    size_t n_agency_orgs;
+    char **agency_places;   /* places the sender tagged */
+    size_t n_agency_places;
+    bool summary_only;      /* body is a feed's summary, not the full text */
+    /* Found by extraction (newsidx_extract). */
+    newsidx_kind_t *speaker_kinds;  /* n_speakers kinds, or NULL: all
+                                       persons */
+    newsidx_quote_t *quotes;        /* in the order they stand in the body */
+    size_t n_quotes;
 } newsidx_article_t;
 
 /* An empty article, owned by the caller; NULL when out of memory. */

@@ -35,7 +35,27 @@ void newsidx_article_free(newsidx_article_t *a)
     free(a->body);
     nx_strv_free_array(a->speakers, a->n_speakers);
     nx_strv_free_array(a->locations, a->n_locations);
+    free(a->time);
+    free(a->language);
+    free(a->version);
+    nx_strv_free_array(a->subjects, a->n_subjects);
+    nx_strv_free_array(a->agency_persons, a->n_agency_persons);
+    nx_strv_free_array(a->agency_orgs, a->n_agency_orgs);
+    nx_strv_free_array(a->agency_places, a->n_agency_places);
+    free(a->speaker_kinds);
+    nx_article_clear_quotes(a);
     free(a);
+}
+
+void nx_article_clear_quotes(newsidx_article_t *a)
+{
+    for (size_t i = 0; i < a->n_quotes; i++) {
+        free(a->quotes[i].speaker);
+        free(a->quotes[i].text);
+    }
+    free(a->quotes);
+    a->quotes = NULL;
+    a->n_quotes = 0;
 }
 
 void nx_set_error(char **slot, const char *fmt, ...)
