@@ -898,25 +898,41 @@ struct Searcher {
         return enq.get_mset(offset, limit, check);
     }
 
-    newsidx_status_t run(newsidx_results_t **out)
-    {
+    /* What one request asks for, once parsed: the query shown back, the
+     * parsed words (none for a filter-only query), the filters, and the
+     * whole query that is matched. */
+    struct Plan {
         std::string display;
-        bool empty = true;
-        Xapian::Query parsed;
-        Xapian::docid self = 0;
-        bool like = req->like && *req->like;
-        if (like) {
-            Xapian::Enquire enq(h->db);
-            parsed = like_query(enq, self);
-            display = std::string("like:") + req->like;
-            empty = false;
-        } else {
-            parsed = parse(display, empty);
-        }
-        Xapian::Query filter = filters();
-        if (empty && filter.empty() && !like)
-            throw Xapian::InvalidArgumentError("empty query: give words to search for or a filter");
+        bool empty = true;          /* no words: all articles, filtered */
+        bool like = false;          /* "more like this" */
+        Xapian::docid self = 0;     /* the article `like` names */
+        Xapian::Query parsed, filter, query;
+        unsigned limit = 0;
+    };
 
+    Plan plan()
+    {
+        Plan p;
+        p.like = req->like && *req->like;
+        if (p.like) {
+            Xapian::Enquire enq(h->db);
+            p.parsed = like_query(enq, p.self);
+            p.display = std::string("like:") + req->like;
+            p.empty = false;
+        } else {
+            p.parsed = parse(p.display, p.empty);
+        }
+        p.filter = filters();
+        if (p.empty && p.filter.empty() && !p.like)
+            throw Xapian::InvalidArgumentError("empty query: give words to search for or a filter");
+        p.limit = page_limit();
+        p.query = finish(p.parsed, p.empty, p.filter, p.self);
+        return p;
+    }
+
+    /* The page size asked for, within the configured bounds. */
+    unsigned page_limit() const
+    {
         unsigned limit = req->limit ? req->limit : h->config.default_limit;
         if (limit > h->config.max_limit)
             throw Xapian::RangeError("limit " + std::to_string(limit) + " is above the maximum of " +
@@ -925,38 +941,74 @@ struct Searcher {
             throw Xapian::RangeError("offset " + std::to_string(req->offset) +
                                      " is above the maximum of " +
                                      std::to_string(h->config.max_offset));
+        return limit;
+    }
 
-        Facets spies;
-        Xapian::Query query = finish(parsed, empty, filter, self);
-        Xapian::MSet mset = match(query, empty, req->offset, limit, spies);
-        Xapian::doccount strict_total = mset.get_matches_estimated();
-        bool relaxed = false;
-        /* Too few articles have every word: after them come the articles
-         * that have some of the words, ranked by how much of the query
-         * they match (a second match that leaves out the first's).  Each
-         * such hit is marked partial, and the answer relaxed. */
-        Xapian::MSet loose_mset;
-        Facets loose_spies;
-        if (!like && !empty && h->config.relax_below && strict_total < h->config.relax_below) {
-            std::string d2;
-            bool e2 = true;
-            Xapian::Query loose = parse(d2, e2, true);
-            if (!e2 && loose.get_description() != parsed.get_description()) {
-                Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, parsed),
-                                            false, filter, false);
-                unsigned shown = mset.size();
-                unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
-                loose_mset = match(rest, false, off, limit - shown, loose_spies);
-                if (loose_mset.get_matches_estimated() > 0)
-                    relaxed = true;
-            }
+    /* Too few articles have every word: after them come the articles
+     * that have some of the words, ranked by how much of the query they
+     * match (a second match that leaves out the first's).  Each such
+     * hit is marked partial, and the answer relaxed.  True when the
+     * loose match found any. */
+    bool relax(const Plan &p, const Xapian::MSet &strict, Xapian::doccount strict_total,
+               Xapian::MSet &loose_mset, Facets &loose_spies)
+    {
+        if (p.like || p.empty || !h->config.relax_below || strict_total >= h->config.relax_below)
+            return false;
+        std::string d2;
+        bool e2 = true;
+        Xapian::Query loose = parse(d2, e2, true);
+        if (e2 || loose.get_description() == p.parsed.get_description())
+            return false;
+        Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, p.parsed),
+                                    false, p.filter, false);
+        unsigned shown = strict.size();
+        unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
+        loose_mset = match(rest, false, off, p.limit - shown, loose_spies);
+        return loose_mset.get_matches_estimated() > 0;
+    }
+
+    /* A suggestion only when the query found little, and only one that
+     * finds more. */
+    void suggest(const Plan &p, Xapian::doccount strict_total, newsidx_results_t *r)
+    {
+        if (p.empty || p.like || strict_total >= std::max(1u, h->config.relax_below))
+            return;
+        if (h->any_remote) {
+            note(r, "no spelling suggestions: remote shards have no spelling data");
+            return;
         }
+        want_spelling = true;
+        std::string d2;
+        bool e2 = true;
+        parse(d2, e2);
+        want_spelling = false;
+        if (corrected.empty() || corrected == p.display)
+            return;
+        newsidx_search_t alt = *req;
+        alt.query = corrected.c_str();
+        alt.facets = false;
+        alt.explain = false;
+        alt.limit = 1;
+        alt.offset = 0;
+        Searcher s2(h, &alt, cut_wildcards);
+        std::string d3;
+        bool e3 = true;
+        Xapian::Query q2 = s2.finish(s2.parse(d3, e3), e3, s2.filters(), false);
+        Facets none;
+        if (!e3 && s2.match(q2, false, 0, 1, none).get_matches_estimated() > strict_total)
+            r->corrected = dup(corrected);
+    }
 
+    /* The totals and flags of an answer made of the strict match and the
+     * loose one after it. */
+    newsidx_results_t *new_results(const Plan &p, const Xapian::MSet &mset,
+                                   const Xapian::MSet &loose_mset, const Facets &spies,
+                                   bool relaxed)
+    {
         auto *r = static_cast<newsidx_results_t *>(calloc(1, sizeof(newsidx_results_t)));
         if (!r)
             throw std::bad_alloc();
-        std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
-        r->query = dup(display);
+        r->query = dup(p.display);
         r->total = mset.get_matches_estimated() + loose_mset.get_matches_estimated();
         r->total_min = mset.get_matches_lower_bound() + loose_mset.get_matches_lower_bound();
         r->total_max = mset.get_matches_upper_bound() + loose_mset.get_matches_upper_bound();
@@ -969,140 +1021,154 @@ struct Searcher {
                        (!spies.empty() &&
                         (mset.get_matches_lower_bound() != mset.get_matches_upper_bound() ||
                          spies.seen() != mset.get_matches_lower_bound()));
-        /* A suggestion only when the query found little, and only one
-         * that finds more. */
-        if (h->any_remote && !empty && !like && strict_total < std::max(1u, h->config.relax_below))
-            note(r, "no spelling suggestions: remote shards have no spelling data");
-        if (!h->any_remote && !empty && !like &&
-            strict_total < std::max(1u, h->config.relax_below)) {
-            want_spelling = true;
-            std::string d2;
-            bool e2 = true;
-            parse(d2, e2);
-            want_spelling = false;
-        }
-        if (!corrected.empty() && corrected != display &&
-            strict_total < std::max(1u, h->config.relax_below)) {
-            newsidx_search_t alt = *req;
-            alt.query = corrected.c_str();
-            alt.facets = false;
-            alt.explain = false;
-            alt.limit = 1;
-            alt.offset = 0;
-            Searcher s2(h, &alt, cut_wildcards);
-            std::string d2;
-            bool e2 = true;
-            Xapian::Query q2 = s2.finish(s2.parse(d2, e2), e2, s2.filters(), false);
-            Facets none;
-            if (!e2 && s2.match(q2, false, 0, 1, none).get_matches_estimated() > strict_total)
-                r->corrected = dup(corrected);
-        }
-        size_t n_page = mset.size() + loose_mset.size();
-        r->hits = static_cast<newsidx_hit_t *>(calloc(n_page ? n_page : 1, sizeof(newsidx_hit_t)));
-        if (!r->hits || !r->query)
-            throw std::bad_alloc();
+        return r;
+    }
 
-        Xapian::MSet hl_mset;
+    /* What a hit needs besides its document: the snippet's terms and
+     * marks, and for explain the query's words by field. */
+    struct HitContext {
+        Xapian::MSet hl_mset;       /* empty when there are no words */
         bool have_hl = false;
-        if (!empty && !(req->like && *req->like)) {
-            Xapian::Enquire hl(h->db);
-            hl.set_query(highlight_query(query, h->db, stem));
-            hl_mset = hl.get_mset(0, 0);
-            have_hl = true;
-        }
+        std::string open, close;
         /* For explain: the query's plain words, and words of field
          * queries by field, as the bag and the fields index them. */
         std::set<std::string> plain_words;
         std::map<std::string, std::string> field_words;
-        if (req->explain) {
-            for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-                std::string term = *t;
-                size_t p = 0;
-                while (p < term.size() && isupper(static_cast<unsigned char>(term[p])))
-                    p++;
-                std::string prefix = term.substr(0, p), word = term.substr(p);
-                if (prefix.empty()) {
-                    plain_words.insert(word);
-                } else if (prefix == PREFIX_PAIR) {
-                    for (auto &w : pair_words(term))
-                        plain_words.insert(w);
-                } else if (prefix == PREFIX_TITLE)
-                    field_words[word] = "title";
-                else if (prefix == PREFIX_DATELINE)
-                    field_words[word] = "dateline";
-                else if (prefix == PREFIX_SPEAKER)
-                    field_words[stem(word)] = "speaker";
-                else if (prefix == PREFIX_LOCATION)
-                    field_words[stem(word)] = "location";
-            }
-        }
-        std::string open = req->hl_open ? req->hl_open : "<em>";
-        std::string close = req->hl_close ? req->hl_close : "</em>";
+    };
 
-        std::vector<std::pair<Xapian::MSetIterator, bool>> page;
+    HitContext hit_context(const Plan &p)
+    {
+        HitContext c;
+        if (!p.empty && !p.like) {
+            Xapian::Enquire hl(h->db);
+            hl.set_query(highlight_query(p.query, h->db, stem));
+            c.hl_mset = hl.get_mset(0, 0);
+            c.have_hl = true;
+        }
+        c.open = req->hl_open ? req->hl_open : "<em>";
+        c.close = req->hl_close ? req->hl_close : "</em>";
+        if (!req->explain)
+            return c;
+        for (auto t = p.query.get_unique_terms_begin(); t != p.query.get_unique_terms_end(); ++t) {
+            std::string term = *t;
+            size_t n = 0;
+            while (n < term.size() && isupper(static_cast<unsigned char>(term[n])))
+                n++;
+            std::string prefix = term.substr(0, n), word = term.substr(n);
+            if (prefix.empty()) {
+                c.plain_words.insert(word);
+            } else if (prefix == PREFIX_PAIR) {
+                for (auto &w : pair_words(term))
+                    c.plain_words.insert(w);
+            } else if (prefix == PREFIX_TITLE)
+                c.field_words[word] = "title";
+            else if (prefix == PREFIX_DATELINE)
+                c.field_words[word] = "dateline";
+            else if (prefix == PREFIX_SPEAKER)
+                c.field_words[stem(word)] = "speaker";
+            else if (prefix == PREFIX_LOCATION)
+                c.field_words[stem(word)] = "location";
+        }
+        return c;
+    }
+
+    void explain_into(newsidx_hit_t *hit, const newsidx_article_t *a, const HitContext &c)
+    {
+        auto ex = explain_hit(a, &h->config, c.plain_words, c.field_words, hit->score);
+        hit->explain = static_cast<newsidx_explain_t *>(
+            calloc(ex.size() ? ex.size() : 1, sizeof(newsidx_explain_t)));
+        if (!hit->explain)
+            throw std::bad_alloc();
+        for (auto &e : ex) {
+            hit->explain[hit->n_explain].field = dup(e.first);
+            hit->explain[hit->n_explain++].weight = e.second;
+        }
+    }
+
+    std::string snippet_of(const std::string &body, const Xapian::MSet &mset,
+                           const HitContext &c)
+    {
+        /* No background model: it looks up the frequency of every word of
+         * the text in the index, which costs more than the search. */
+        unsigned flags = 0;
+        const Xapian::MSet &marks = c.have_hl ? c.hl_mset : mset;
+        std::string snip = marks.snippet(body, h->config.snippet_length, stem, flags, c.open,
+                                         c.close, "\xe2\x80\xa6");
+        return tidy_snippet(snip, c.open, c.close);
+    }
+
+    /* One hit from its document; the stored article's strings move into
+     * the hit. */
+    void fill_hit(newsidx_results_t *r, const Xapian::MSetIterator &it, const Xapian::MSet &mset,
+                  bool partial, const HitContext &c)
+    {
+        std::string data = it.get_document().get_data();
+        std::unique_ptr<newsidx_article_t, void (*)(newsidx_article_t *)> a(
+            nx_docdata_unpack(data.data(), data.size(), true), newsidx_article_free);
+        if (!a)
+            throw Xapian::DatabaseCorruptError("stored data of a document is damaged");
+        newsidx_hit_t *hit = &r->hits[r->n_hits++];
+        hit->partial = partial;
+        hit->rank = req->offset + static_cast<unsigned>(r->n_hits);
+        hit->score = it.get_weight();
+        if (req->explain)
+            explain_into(hit, a.get(), c);
+        hit->snippet = dup(snippet_of(a->body ? a->body : "", mset, c));
+        hit->id = a->id;
+        hit->title = a->title;
+        hit->date = a->date;
+        hit->dateline = a->dateline;
+        hit->speakers = a->speakers;
+        hit->n_speakers = a->n_speakers;
+        hit->locations = a->locations;
+        hit->n_locations = a->n_locations;
+        a->id = a->title = a->date = a->dateline = nullptr;
+        a->speakers = a->locations = nullptr;
+        a->n_speakers = a->n_locations = 0;
+    }
+
+    void fill_hits(newsidx_results_t *r, const Plan &p, const Xapian::MSet &mset,
+                   const Xapian::MSet &loose_mset)
+    {
+        size_t n_page = mset.size() + loose_mset.size();
+        r->hits = static_cast<newsidx_hit_t *>(calloc(n_page ? n_page : 1, sizeof(newsidx_hit_t)));
+        if (!r->hits || !r->query)
+            throw std::bad_alloc();
+        HitContext c = hit_context(p);
         for (auto it = mset.begin(); it != mset.end(); ++it)
-            page.emplace_back(it, false);
+            fill_hit(r, it, mset, false, c);
         for (auto it = loose_mset.begin(); it != loose_mset.end(); ++it)
-            page.emplace_back(it, true);
-        for (auto &entry : page) {
-            Xapian::MSetIterator &it = entry.first;
-            newsidx_hit_t *hit = &r->hits[r->n_hits];
-            hit->partial = entry.second;
-            std::string data = it.get_document().get_data();
-            newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
-            if (!a)
-                throw Xapian::DatabaseCorruptError("stored data of a document is damaged");
-            r->n_hits++;
-            hit->id = a->id;
-            hit->title = a->title;
-            hit->date = a->date;
-            hit->dateline = a->dateline;
-            hit->speakers = a->speakers;
-            hit->n_speakers = a->n_speakers;
-            hit->locations = a->locations;
-            hit->n_locations = a->n_locations;
-            hit->rank = req->offset + static_cast<unsigned>(r->n_hits);
-            hit->score = it.get_weight();
-            if (req->explain) {
-                auto ex = explain_hit(a, &h->config, plain_words, field_words, hit->score);
-                hit->explain = static_cast<newsidx_explain_t *>(
-                    calloc(ex.size() ? ex.size() : 1, sizeof(newsidx_explain_t)));
-                if (!hit->explain)
-                    throw std::bad_alloc();
-                for (auto &e : ex) {
-                    hit->explain[hit->n_explain].field = dup(e.first);
-                    hit->explain[hit->n_explain++].weight = e.second;
-                }
-            }
-            std::string body = a->body ? a->body : "";
-            a->id = a->title = a->date = a->dateline = nullptr;
-            a->speakers = a->locations = nullptr;
-            a->n_speakers = a->n_locations = 0;
-            newsidx_article_free(a);
-            std::string snip;
-            /* No background model: it looks up the frequency of every word of
-             * the text in the index, which costs more than the search. */
-            unsigned flags = 0;
-            if (have_hl)
-                snip = hl_mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
-                                       "\xe2\x80\xa6");
-            else
-                snip = mset.snippet(body, h->config.snippet_length, stem, flags, open, close,
-                                    "\xe2\x80\xa6");
-            hit->snippet = dup(tidy_snippet(snip, open, close));
-        }
+            fill_hit(r, it, loose_mset, true, c);
+    }
 
-        if (req->facets) {
-            std::map<std::string, uint64_t> sp, lo;
-            spies.add_to(sp, lo);
-            loose_spies.add_to(sp, lo);
-            if (h->any_remote)
-                note(r, "facets over remote shards count the first eight speakers and locations "
-                        "of each article");
-            fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
-            fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
-            r->has_facets = true;
-        }
+    void fill_facets_of(newsidx_results_t *r, const Facets &spies, const Facets &loose_spies)
+    {
+        std::map<std::string, uint64_t> sp, lo;
+        spies.add_to(sp, lo);
+        loose_spies.add_to(sp, lo);
+        if (h->any_remote)
+            note(r, "facets over remote shards count the first eight speakers and locations "
+                    "of each article");
+        fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
+        fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
+        r->has_facets = true;
+    }
+
+    newsidx_status_t run(newsidx_results_t **out)
+    {
+        Plan p = plan();
+        Facets spies, loose_spies;
+        Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies);
+        Xapian::doccount strict_total = mset.get_matches_estimated();
+        Xapian::MSet loose_mset;
+        bool relaxed = relax(p, mset, strict_total, loose_mset, loose_spies);
+
+        newsidx_results_t *r = new_results(p, mset, loose_mset, spies, relaxed);
+        std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
+        suggest(p, strict_total, r);
+        fill_hits(r, p, mset, loose_mset);
+        if (req->facets)
+            fill_facets_of(r, spies, loose_spies);
         *out = guard.release();
         return NEWSIDX_OK;
     }
