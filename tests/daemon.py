@@ -288,8 +288,9 @@ class Daemon:
     """One newsidxd in directory `home`: database home/db, socket
     home/s.sock, config file home/newsidx.conf, its stderr in home/log."""
 
-    def __init__(self, home, config="", db=None, sock=None):
+    def __init__(self, home, config="", db=None, sock=None, env=None):
         self.home = home
+        self.env = env or {}
         self.db = db or os.path.join(home, "db")
         self.sock = sock or os.path.join(home, "s.sock")
         self.conf = os.path.join(home, "newsidx.conf")
@@ -315,7 +316,8 @@ class Daemon:
         resource limit)."""
         self.log = open(self.logfile, "ab")
         self.proc = subprocess.Popen(self.argv(), stdin=subprocess.DEVNULL, stdout=self.log,
-                                     stderr=self.log, env=environment(), preexec_fn=preexec_fn)
+                                     stderr=self.log, env=environment(**self.env),
+                                     preexec_fn=preexec_fn)
         self.pid = self.proc.pid
         self.wait_ready(timeout)
         return self

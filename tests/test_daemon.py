@@ -678,8 +678,64 @@ class ErrorCodes(DaemonCase):
                 os.rename(away, d.db)
             self.assertEqual(c.call("get", ["kept-1"])["id"], "kept-1")
             self.assertEqual(c.error_of("get", ["lost-1"]), "not_found")
+            # The writer is usable again, and the next commit does not
+            # save the write that was answered as failed.
+            self.assertEqual(c.call("add", [[plain("later-1", "blueberries")]])["added"], 1)
+            self.assertEqual(c.call("get", ["later-1"])["id"], "later-1")
+            self.assertEqual(c.error_of("get", ["lost-1"]), "not_found")
             self.assertGreaterEqual(c.call("stats")["errors"]["internal"], 1)
         self.assertTrue(d.alive())
+
+    def test_a_failed_commit_leaves_nothing_for_the_next(self):
+        # The test-only fault hook fails every commit while its file
+        # exists, after the writes reached Xapian: every job of the batch
+        # fails, and none of them is saved by the next commit.
+        fault = os.path.join(self.tmp, "fail-commits")
+        d = self.daemon("[daemon]\nworkers = 1\ncommit_interval = 200ms\n",
+                        env={"NEWSIDX_FAULT_COMMIT": fault})
+        with d.client() as c:
+            c.call("add", [[plain("kept-2", "cloudberries")]])
+            open(fault, "w").close()
+            for k in range(3):
+                c.send(10 + k, "add", [[plain("lost-2-%d" % k, "lingonberries")]])
+            c.send(20, "delete", [["kept-2"]])
+            answers = sorted(c.recv() for _ in range(4))
+            self.assertEqual([a[0] for a in answers], [10, 11, 12, 20])
+            for msgid, error, _ in answers:
+                self.assertEqual(error and error["code"], "internal", msgid)
+                self.assertIn("commit failed", error["message"])
+                self.assertIn("nothing of this request was written", error["message"])
+            os.unlink(fault)
+            self.assertEqual(c.call("add", [[plain("later-2", "blueberries")]])["added"], 1)
+            for k in range(3):
+                self.assertEqual(c.error_of("get", ["lost-2-%d" % k]), "not_found")
+            self.assertEqual(c.call("get", ["kept-2"])["id"], "kept-2", "the delete failed")
+            self.assertEqual(c.call("get", ["later-2"])["id"], "later-2")
+            self.assertEqual(c.call("stats")["documents"], 2)
+
+    def test_an_add_is_all_or_nothing(self):
+        # The second of three articles fails to be written (the fault
+        # hook): the whole request fails, the first is not kept either,
+        # and a request of the same batch that did not fail is kept.
+        d = self.daemon("[daemon]\nworkers = 1\ncommit_interval = 200ms\n",
+                        env={"NEWSIDX_FAULT_ADD": "bad-3"})
+        with d.client() as c:
+            c.send(1, "add", [[plain("good-1", "cloudberries")]])
+            c.send(2, "add", [[plain("first-2", "lingonberries"), plain("bad-3", "bilberries"),
+                               plain("third-4", "crowberries")]])
+            c.send(3, "add", [[plain("good-5", "blueberries")]])
+            answers = dict((m, (e, r)) for m, e, r in (c.recv() for _ in range(3)))
+            self.assertEqual(answers[1][1]["ids"], ["good-1"])
+            self.assertEqual(answers[3][1]["ids"], ["good-5"])
+            error = answers[2][0]
+            self.assertEqual(error and error["code"], "internal")
+            self.assertIn("article 2 (bad-3)", error["message"])
+            self.assertIn("nothing of this request was written", error["message"])
+            c.call("add", [[plain("later-6", "raspberries")]])
+            for ident in ("first-2", "bad-3", "third-4"):
+                self.assertEqual(c.error_of("get", [ident]), "not_found", ident)
+            for ident in ("good-1", "good-5", "later-6"):
+                self.assertEqual(c.call("get", [ident])["id"], ident)
 
 
 if __name__ == "__main__":

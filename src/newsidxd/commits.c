@@ -12,16 +12,16 @@
 
 #define MAX_BATCH_JOBS 1000
 
-static void apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
+static bool apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
 {
     unsigned added = 0, replaced = 0;
     for (size_t i = 0; i < j->n_articles; i++) {
         bool rep = false;
         newsidx_status_t st = newsidx_writer_add(w, j->articles[i], &rep);
         if (st != NEWSIDX_OK) {
-            job_fail(j, nx_rpc_code_of(st), "article %zu (%s): %s", i + 1, j->articles[i]->id,
-                     newsidx_writer_error(w));
-            return;
+            job_fail(j, nx_rpc_code_of(st), "article %zu (%s): %s; nothing of this request "
+                     "was written", i + 1, j->articles[i]->id, newsidx_writer_error(w));
+            return false;
         }
         if (rep)
             replaced++;
@@ -40,9 +40,10 @@ static void apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     msgpack_pack_array(&pk, j->n_articles);
     for (size_t i = 0; i < j->n_articles; i++)
         nx_mp_pack_str(&pk, j->articles[i]->id);
+    return true;
 }
 
-static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
+static bool apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
 {
     unsigned deleted = 0;
     nx_strv_t missing = {0};
@@ -53,9 +54,10 @@ static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
         } else if (st == NEWSIDX_ERR_NOT_FOUND) {
             nx_strv_push(&missing, j->ids[i]);
         } else {
-            job_fail(j, nx_rpc_code_of(st), "%s: %s", j->ids[i], newsidx_writer_error(w));
+            job_fail(j, nx_rpc_code_of(st), "%s: %s; nothing of this request was written",
+                     j->ids[i], newsidx_writer_error(w));
             nx_strv_free(&missing);
-            return;
+            return false;
         }
     }
     msgpack_packer pk;
@@ -69,6 +71,29 @@ static void apply_delete(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     for (size_t i = 0; i < missing.n; i++)
         nx_mp_pack_str(&pk, missing.v[i]);
     nx_strv_free(&missing);
+    return true;
+}
+
+/* Applies a batch, each request all or nothing: when one fails, every
+ * change since the last commit is dropped (its own first articles with
+ * the others') and the requests that had not failed are applied again.
+ * Each round fails one more request or ends, so it ends. */
+static void apply_batch(newsidx_writer_t *w, job_t **batch, nx_buf_t *replies, size_t n)
+{
+    for (;;) {
+        bool failed = false;
+        for (size_t i = 0; i < n && !failed; i++) {
+            job_t *j = batch[i];
+            if (j->error >= 0)
+                continue;       /* failed before, or in an earlier round */
+            nx_buf_reset(&replies[i]);
+            failed = !(j->kind == JOB_ADD ? apply_add(w, j, &replies[i])
+                                          : apply_delete(w, j, &replies[i]));
+        }
+        if (!failed)
+            return;
+        nx_writer_discard(w);
+    }
 }
 
 /* Writes are applied in the order they were received (job->seq),
@@ -134,13 +159,9 @@ static void *writer_main(void *arg)
                 break;
             batch[n++] = j;
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++)
             nx_buf_init(&replies[i]);
-            if (batch[i]->kind == JOB_ADD)
-                apply_add(srv->w, batch[i], &replies[i]);
-            else
-                apply_delete(srv->w, batch[i], &replies[i]);
-        }
+        apply_batch(srv->w, batch, replies, n);
         newsidx_status_t st = newsidx_writer_pending(srv->w) ? newsidx_writer_commit(srv->w)
                                                               : NEWSIDX_OK;
         if (st != NEWSIDX_OK)
@@ -149,8 +170,10 @@ static void *writer_main(void *arg)
             atomic_fetch_add(&srv->commit_gen, 1);
         for (size_t i = 0; i < n; i++) {
             job_t *j = batch[i];
-            if (st != NEWSIDX_OK)
-                job_fail(j, NX_RPC_INTERNAL, "commit failed: %s", newsidx_writer_error(srv->w));
+            /* The commit dropped what it held: no later commit saves it. */
+            if (st != NEWSIDX_OK && j->error < 0)
+                job_fail(j, NX_RPC_INTERNAL, "commit failed: %s; nothing of this request was "
+                         "written", newsidx_writer_error(srv->w));
             else if (j->error < 0) {
                 nx_buf_free(&j->out);
                 j->out = replies[i];

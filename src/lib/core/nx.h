@@ -99,6 +99,10 @@ void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg);
 void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg);
 /* Documents the writer sees (its own changes included); 0 on error. */
 uint64_t nx_writer_doccount(newsidx_writer_t *w);
+/* Drops every change since the last commit (reopening a database a
+ * failure closed); newsidx_writer_commit() does it when it fails.  Not
+ * during a bulk load. */
+void nx_writer_discard(newsidx_writer_t *w);
 
 /* A document prepared for the writer: nx_doc_build() may run in any
  * thread (it tokenises and stems, the costly part of indexing); the

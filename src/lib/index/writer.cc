@@ -101,6 +101,7 @@ struct Part {
      * per word at commit: far cheaper than one update per occurrence. */
     std::unordered_map<std::string, Xapian::termcount> spelling;
     std::unique_ptr<Lane> lane;         /* during a bulk load */
+    bool closed = false;                /* by a failed commit: reopen first */
 };
 
 }  // namespace
@@ -258,13 +259,21 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
 }
 
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
+static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail);
 
 extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
 {
     if (w->bulk)
         return lane_add(w, d, replaced);
     try {
+        /* Test-only fault hook (doc/reliability.md): the article with
+         * the id $NEWSIDX_FAULT_ADD fails to be written. */
+        const char *fault = getenv("NEWSIDX_FAULT_ADD");
+        if (fault && *fault && d->idterm.compare(1, std::string::npos, fault) == 0)
+            throw Xapian::DatabaseError("injected failure ($NEWSIDX_FAULT_ADD)");
         Part &p = part_for(w, d->idterm.substr(1));
+        if (!reopen_closed(w, p, w->error))
+            return NEWSIDX_ERR_UNAVAILABLE;
         bool existed = p.db.term_exists(d->idterm);
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
@@ -287,6 +296,8 @@ extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const cha
     try {
         std::string idterm = std::string(PREFIX_ID) + id;
         Part &p = part_for(w, id);
+        if (!reopen_closed(w, p, w->error))
+            return NEWSIDX_ERR_UNAVAILABLE;
         if (!p.db.term_exists(idterm)) {
             w->error = std::string("no article with id '") + id + "'";
             return NEWSIDX_ERR_NOT_FOUND;
@@ -593,9 +604,62 @@ static newsidx_status_t end_bulk(newsidx_writer_t *w)
     }
 }
 
+/* A database a failure closed is opened again before its next use;
+ * false (with detail) while it cannot be. */
+static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail)
+{
+    if (!p.closed)
+        return true;
+    p.db = Xapian::WritableDatabase();
+    if (open_local(p, NEWSIDX_WRITER_WAIT, &w->config, detail) != NEWSIDX_OK)
+        return false;
+    p.closed = false;
+    return true;
+}
+
+/* Test-only fault hook (doc/reliability.md): while the file named by
+ * $NEWSIDX_FAULT_COMMIT exists, every commit fails as a full disk would,
+ * after the changes reached Xapian: what a failed commit leaves behind
+ * can then be checked. */
+static bool fault_commit()
+{
+    const char *f = getenv("NEWSIDX_FAULT_COMMIT");
+    return f && *f && access(f, F_OK) == 0;
+}
+
+/* Drops every change made since the last commit.  Xapian has no call for
+ * that, but cancelling a transaction cancels all that is pending, what
+ * came before the transaction included.  The database is then opened
+ * again, as a failed commit may have closed it (or on its next use,
+ * while it cannot be). */
+extern "C" void nx_writer_discard(newsidx_writer_t *w)
+{
+    if (w->bulk)
+        return;
+    for (auto &p : w->parts) {
+        p.spelling.clear();
+        try {
+            p.db.begin_transaction(false);
+            p.db.cancel_transaction();
+        } catch (...) {
+            /* closed by the failure: a fresh handle below */
+        }
+        if (p.spec.remote)
+            continue;
+        /* A failed commit may have closed it, and nothing says so
+         * before the next write fails: always a fresh handle. */
+        p.closed = true;
+        std::string detail;
+        if (!reopen_closed(w, p, detail))
+            w->error += "; reopening after the failure: " + detail;
+    }
+    w->pending = 0;
+}
+
 /* Shards commit one after another: each commit is atomic, but a crash
  * between two leaves the first committed and the second not, which the
- * next import (ids replace) repairs. */
+ * next import (ids replace) repairs.  A failed commit leaves nothing
+ * pending: what it held is dropped, never saved by a later commit. */
 extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
 {
     if (w->bulk) {
@@ -608,6 +672,8 @@ extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
         return NEWSIDX_OK;
     }
     try {
+        if (fault_commit())
+            throw Xapian::DatabaseError("injected failure ($NEWSIDX_FAULT_COMMIT)");
         for (auto &p : w->parts) {
             flush_spelling(p);
             p.db.commit();
@@ -615,7 +681,9 @@ extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
         w->pending = 0;
         return NEWSIDX_OK;
     } catch (...) {
-        return status_of_current_exception(w->error);
+        newsidx_status_t st = status_of_current_exception(w->error);
+        nx_writer_discard(w);
+        return st;
     }
 }
 
