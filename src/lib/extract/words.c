@@ -1,45 +1,14 @@
-/* speakers-words.h - the English words the speaker finder reasons with.
- *
- * Private to speakers.c.  Each list below is a class of ordinary English
- * words (function words, speech verbs, titles, generic nouns); a word may
- * sit in several classes.  No list names a person or an organisation:
- * names are recognised from the text itself.  An entry "abbr=word" gives
- * the canonical form of a title ("sen=senator"), so that "the senator"
- * can find "Sen. Ann Lee". */
-#ifndef NX_SPEAKERS_WORDS_H
-#define NX_SPEAKERS_WORDS_H
+/* words.c - the word classes of words.h: the lists, and a table that
+ * tells every class of a word with one probe. */
+#include "config.h"
 
+#include "nx.h"
+#include "words.h"
+
+#include <pthread.h>
 #include <stdint.h>
-
-enum {
-    W_FUNC = 1u << 0,      /* function words and sentence openers: never a name */
-    W_PREP = 1u << 1,      /* prepositions: the noun after one is no subject */
-    W_DET = 1u << 2,       /* determiners and possessive pronouns */
-    W_TITLE = 1u << 3,     /* titles and offices written before a name */
-    W_ORG = 1u << 4,       /* last words of organisation names */
-    W_CORP = 1u << 5,      /* company suffixes */
-    W_CUE = 1u << 6,       /* speech and stance verbs after their subject */
-    W_INVERT = 1u << 7,    /* cue verbs that may precede their subject: "said Lee" */
-    W_PART = 1u << 8,      /* participles whose subject is the clause's: "saying" */
-    W_AUX = 1u << 9,       /* auxiliaries and adverbs between subject and verb */
-    W_GENERIC = 1u << 10,  /* generic sources: officials, analysts, polls */
-    W_GROUP = 1u << 11,    /* parties and peoples: groups, not named speakers */
-    W_TIME = 1u << 12,     /* days, months and spans of time */
-    W_HE = 1u << 13,       /* he, him, his */
-    W_SHE = 1u << 14,      /* she, her, hers */
-    W_PARTICLE = 1u << 15, /* lower-case parts of names: de, van, bin */
-    W_SUFFIX = 1u << 16,   /* Jr., III */
-    W_ORGHEAD = 1u << 17,  /* campaign, administration, government after a name */
-    W_MALE = 1u << 18,     /* honorifics and titles that tell the sex */
-    W_FEMALE = 1u << 19,
-    W_CONJ = 1u << 20,     /* conjunctions that may open a clause before a subject */
-    W_NOMINAL = 1u << 21,  /* nouns standing for an organisation: "the company" */
-    W_THEY = 1u << 22,     /* they, them, we */
-    W_NOUNISH = 1u << 23,  /* cue verbs that are also plural nouns: "reports" */
-    W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
-    W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
-    W_PREFIX = 1u << 26,   /* prefixes of compound titles: "co-author", "ex-minister" */
-};
+#include <stdlib.h>
+#include <string.h>
 
 struct nx_word_list {
     uint32_t bits;
@@ -230,4 +199,130 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_SUFFIX, "jr sr ii iii iv"},
 };
 
-#endif
+static wentry_t wtab[2048];      /* the lists hold about 1300 entries */
+static size_t n_words;
+/* An open-addressing index over wtab: slot holds index + 1, 0 is empty. */
+#define WINDEX_SIZE 4096
+static uint16_t windex[WINDEX_SIZE];
+static pthread_once_t words_once = PTHREAD_ONCE_INIT;
+
+static int wentry_cmp(const void *a, const void *b)
+{
+    const wentry_t *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->w, y->w, n);
+    return c ? c : (int)x->len - (int)y->len;
+}
+
+static uint32_t word_hash(const char *w, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h;
+}
+
+/* Parses the lists once into a sorted table; a word listed in several
+ * classes gets all their bits. */
+static void words_build(void)
+{
+    for (size_t l = 0; l < NX_ARRAY_LEN(nx_word_lists); l++) {
+        const char *p = nx_word_lists[l].words;
+        while (*p) {
+            while (*p == ' ')
+                p++;
+            const char *w = p;
+            while (*p && *p != ' ' && *p != '=')
+                p++;
+            size_t wl = (size_t)(p - w);
+            const char *canon = w;
+            size_t cl = wl;
+            if (*p == '=') {
+                canon = ++p;
+                while (*p && *p != ' ')
+                    p++;
+                cl = (size_t)(p - canon);
+            }
+            if (wl == 0 || wl >= WORD_MAX || n_words >= NX_ARRAY_LEN(wtab))
+                continue;
+            wentry_t *e = &wtab[n_words++];
+            memcpy(e->w, w, wl);
+            e->len = (uint8_t)wl;
+            e->bits = nx_word_lists[l].bits;
+            e->canon = (nx_word_lists[l].bits & W_TITLE) ? canon : NULL;
+            e->canon_len = (uint8_t)cl;
+        }
+    }
+    qsort(wtab, n_words, sizeof wtab[0], wentry_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n_words; i++) {
+        if (k > 0 && wentry_cmp(&wtab[k - 1], &wtab[i]) == 0) {
+            wtab[k - 1].bits |= wtab[i].bits;
+            if (!wtab[k - 1].canon) {
+                wtab[k - 1].canon = wtab[i].canon;
+                wtab[k - 1].canon_len = wtab[i].canon_len;
+            }
+        } else {
+            wtab[k++] = wtab[i];
+        }
+    }
+    n_words = k;
+    for (size_t i = 0; i < n_words; i++) {
+        size_t h = (size_t)word_hash(wtab[i].w, wtab[i].len) & (WINDEX_SIZE - 1);
+        while (windex[h])
+            h = (h + 1) & (WINDEX_SIZE - 1);
+        windex[h] = (uint16_t)(i + 1);
+    }
+}
+
+const wentry_t *nx_word_lookup(const char *s, size_t n)
+{
+    char key[WORD_MAX];
+    size_t k = 0;
+    uint32_t fnv = 2166136261u;     /* word_hash() of the key, as it is made */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.')
+            continue;
+        if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            c = '\'';
+            i += 2;
+        }
+        if (k + 1 >= WORD_MAX)
+            return NULL;
+        c = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+        key[k++] = (char)c;
+        fnv = (fnv ^ c) * 16777619u;
+    }
+    if (k == 0)
+        return NULL;
+    size_t h = (size_t)fnv & (WINDEX_SIZE - 1);
+    for (; windex[h]; h = (h + 1) & (WINDEX_SIZE - 1)) {
+        const wentry_t *e = &wtab[windex[h] - 1];
+        if (e->len == k && memcmp(e->w, key, k) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+const wentry_t *nx_compound_title(const char *s, size_t n)
+{
+    const char *dash = memchr(s, '-', n);
+    if (!dash)
+        return NULL;
+    const char *last = dash;
+    for (const char *p = dash + 1; p < s + n; p++)
+        if (*p == '-')
+            last = p;
+    const wentry_t *tail = nx_word_lookup(last + 1, (size_t)(s + n - last - 1));
+    if (!tail || !(tail->bits & W_TITLE))
+        return NULL;
+    const wentry_t *head = nx_word_lookup(s, (size_t)(dash - s));
+    return head && (head->bits & (W_PREFIX | W_TITLE)) ? tail : NULL;
+}
+
+void nx_words_init(void)
+{
+    pthread_once(&words_once, words_build);
+}

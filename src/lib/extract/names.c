@@ -1,0 +1,520 @@
+/* names.c - name runs ("U.S. Defense Secretary Pete Hegseth") reduced to
+ * the name they hold ("Pete Hegseth") and grouped into entities, so
+ * that a later "Hegseth" or "Mr. Hegseth" is the same person. */
+#include "config.h"
+
+#include "speakers-doc.h"
+
+/* ------------------------------------------------------------------ */
+/* Name runs and entities                                              */
+/* ------------------------------------------------------------------ */
+
+/* Whether run tokens a..b end with an organisation word, or hold one
+ * followed by "of" ("Department of Justice"). */
+static bool run_is_org(const doc_t *d, size_t a, size_t b)
+{
+    /* "CEO of Acme Corp": an office, not the company */
+    if ((bits_of(d, a) & W_TITLE) && !(bits_of(d, a) & W_ORG) && a < b &&
+        (tok_is(d, (long)a + 1, "of") || tok_is(d, (long)a + 1, "for")))
+        return false;
+    if (bits_of(d, b) & (W_ORG | W_CORP))
+        return true;
+    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD) && !d->t[b].w)
+        return true;
+    /* "Department of Justice", but not "Bank of America CEO Ann Lee" */
+    bool of = false;
+    for (size_t i = a; i < b; i++) {
+        if ((bits_of(d, i) & W_ORG) && (d->t[i].flags & F_CAP) && tok_is(d, (long)i + 1, "of"))
+            of = true;
+        else if (of && (bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP))
+            return false;
+    }
+    return of;
+}
+
+static uint8_t sex_of(const wentry_t *w)
+{
+    if (!w)
+        return 0;
+    if (w->bits & W_MALE)
+        return 1;
+    if (w->bits & W_FEMALE)
+        return 2;
+    return 0;
+}
+
+/* Splits a run into its title part and the name it holds. */
+static void analyse_run(doc_t *d, run_t *r)
+{
+    size_t a = r->a, b = r->b;
+    r->kind = R_OTHER;
+    r->na = (uint32_t)a;
+    r->nb = (uint32_t)b;
+    /* a lower-case title just before: "spokeswoman Haley Morris",
+     * "secretary of state Ann Lee" */
+    long k = (long)a - 1;
+    if (tok_is(d, k - 1, "of") && lower_of(d, k - 2, W_TITLE))
+        k -= 2;
+    if (lower_of(d, k, W_TITLE) && same_zone(d, (size_t)k, a)) {
+        r->title = d->t[k].w;
+        r->person = true;
+    }
+    /* "the Department", "Corp", "S": no name by themselves */
+    if (a == b && ((bits_of(d, a) & W_KIND) || d->t[a].len == 1)) {
+        r->kind = R_NONE;
+        return;
+    }
+    if (run_is_org(d, a, b)) {
+        r->kind = R_ORG;
+        return;
+    }
+    /* the last title followed by more of the run */
+    long t = -1;
+    for (size_t i = a; i < b; i++)
+        if ((bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP) && !(bits_of(d, i + 1) & W_TITLE))
+            t = (long)i;
+    if (t >= 0) {
+        r->title = d->t[t].w;
+        r->person = true;
+        r->sex = sex_of(d->t[t].w);
+        size_t start = (size_t)t + 1, last_conn = 0;
+        for (size_t i = start; i <= b; i++)
+            if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the"))
+                last_conn = i;
+        if (last_conn) {
+            /* "Secretary of State for Defence John Healey": after the
+             * complement, a given name and a surname. */
+            size_t na = b;
+            if ((bits_of(d, na) & W_SUFFIX) && na > last_conn + 2)
+                na--;
+            while (na > last_conn + 2 && (d->t[na - 1].flags & F_INITIAL))
+                na--;
+            if (na > last_conn + 2 && proper(d, (long)na - 1) && !(bits_of(d, na - 1) & (W_TITLE | W_ORG)))
+                na--;
+            if (na <= last_conn + 1 || (bits_of(d, b) & (W_ORG | W_CORP))) {
+                r->kind = R_NONE;
+                return;
+            }
+            start = na;
+        }
+        r->na = (uint32_t)start;
+    } else {
+        /* "Republican Ted Cruz": a party or people as a modifier */
+        while (r->na < b && (bits_of(d, r->na) & W_GROUP))
+            r->na++;
+        /* "President", "Vice President", "OSCE Envoy": an office; but
+         * "Steve King" is a name */
+        if ((bits_of(d, b) & W_TITLE) &&
+            (a == b || (bits_of(d, b - 1) & W_TITLE) || !(bits_of(d, b) & W_NAMELIKE))) {
+            r->kind = R_NONE;
+            return;
+        }
+    }
+    if (bits_of(d, r->nb) & W_GROUP) {
+        r->kind = R_NONE;           /* "Senate Republicans" */
+        return;
+    }
+    for (size_t i = r->na; i <= r->nb; i++)
+        if (d->t[i].flags & F_INITIAL)
+            r->person = true;
+    if (r->person)
+        r->kind = R_PERSON;
+}
+
+/* Whether the capitalised words from token k on reach a word of the
+ * given classes: "Exchange Commission" after "Securities and". */
+static bool reaches(const doc_t *d, size_t k, uint32_t bits)
+{
+    for (size_t m = k; m < k + 5 && proper(d, (long)m) && same_zone(d, k, m); m++) {
+        if (bits_of(d, m) & bits)
+            return true;
+    }
+    return false;
+}
+
+/* Whether word i is a plural with its possessive apostrophe: "Farmers’". */
+static bool plural_possessive(const doc_t *d, size_t i)
+{
+    const tok_t *t = &d->t[i];
+    const char *e = d->s + t->off + t->len, *end = d->s + d->n;
+    if (!(t->flags & F_POSS) || (e[-1] | 32) != 's')
+        return false;
+    if (e < end && *e == '\'')
+        e++;
+    else if (end - e >= 3 && memcmp(e, "\xe2\x80\x99", 3) == 0)
+        e += 3;
+    else
+        return false;
+    return e >= end || (*e | 32) != 's';
+}
+
+void sp_build_runs(doc_t *d)
+{
+    for (size_t i = 0; i < d->nt && !d->oom; i++) {
+        if (!proper(d, (long)i))
+            continue;
+        size_t j = i;
+        /* "of" and "for" join an office to its complement ("Secretary
+         * of State for Defence"), not a name to a place ("Ann Lee of
+         * Ohio"): they may follow a title or organisation word, or the
+         * first word of a complement. */
+        size_t complement = 0;
+        for (;;) {
+            size_t k = j + 1;
+            /* "Moody's Investors Service Inc": a possessive inside a
+             * company's name */
+            if (d->t[j].flags & F_POSS) {
+                /* and a plural one inside any organisation's: "Farmers’ Alliance" */
+                if (reaches(d, k, plural_possessive(d, j) ? W_ORG | W_CORP : W_CORP) &&
+                    same_zone(d, j, k)) {
+                    j = k;
+                    continue;
+                }
+                break;
+            }
+            bool office = (bits_of(d, j) & (W_TITLE | W_ORG)) || complement == j;
+            /* "Securities and Exchange Commission", "Procter and Gamble Co" */
+            bool and = tok_is(d, (long)k, "and") ||
+                       (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
+            if (and && !(bits_of(d, j) & (W_KIND | W_CORP)) && reaches(d, k + 1, W_ORG | W_CORP) &&
+                same_zone(d, j, k + 1)) {
+                j = k + 1;
+                continue;
+            }
+            /* "Ministry of Climate and Green Growth": a complement of two */
+            if (complement && and && proper(d, (long)k + 1) && same_zone(d, j, k + 1) &&
+                !(d->t[k + 1].flags & F_START) && !(bits_of(d, k + 1) & W_TITLE)) {
+                j = k + 1;
+                continue;
+            }
+            if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {
+                j = k;
+                continue;
+            }
+            if (lower_of(d, (long)k, W_PARTICLE) && proper(d, (long)k + 1) && same_zone(d, j, k + 1)) {
+                j = k + 1;
+                continue;
+            }
+            if ((tok_is(d, (long)k, "of") || tok_is(d, (long)k, "for")) && office) {
+                size_t m = k + 1;
+                if (tok_is(d, (long)m, "the"))
+                    m++;
+                if (proper(d, (long)m) && same_zone(d, j, m)) {
+                    j = complement = m;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (!sp_grow(d, (void **)&d->r, &d->capr, d->nr, sizeof *d->r))
+            return;
+        run_t *r = &d->r[d->nr];
+        memset(r, 0, sizeof *r);
+        r->a = (uint32_t)i;
+        r->b = (uint32_t)j;
+        r->ent = -1;
+        for (size_t k = i; k <= j; k++)
+            d->t[k].run = (int32_t)d->nr;
+        d->nr++;
+        analyse_run(d, r);
+        i = j;
+    }
+}
+
+/* Key of a person: the surname with any "Jr."; of an organisation: all
+ * its words but a leading "the". */
+static void run_key(const doc_t *d, const run_t *r, uint64_t *key, uint64_t *first,
+                    uint32_t *nwords)
+{
+    size_t na = r->na, nb = r->nb;
+    if (r->kind == R_ORG) {
+        uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+        if (tok_is(d, (long)na, "the") && na < nb)
+            na++;
+        for (size_t i = na; i <= nb; i++)
+            h = tok_hash(d, i, h);
+        *key = h;
+        *first = 0;
+        *nwords = (uint32_t)(nb - na + 1);
+        return;
+    }
+    size_t sur = nb;
+    uint64_t h = NX_HASH64_INIT;
+    if ((bits_of(d, nb) & W_SUFFIX) && nb > na) {
+        h = tok_hash(d, nb, h);
+        sur = nb - 1;
+    }
+    *key = tok_hash(d, sur, h);
+    *first = word_key(d, na);
+    size_t words = 0;
+    for (size_t i = na; i <= nb; i++)
+        words += d->t[i].kind == K_WORD && !(d->t[i].flags & F_LOWER);
+    *nwords = (uint32_t)words;
+}
+
+static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, uint32_t nwords)
+{
+    if (!sp_grow(d, (void **)&d->e, &d->cape, d->ne, sizeof *d->e))
+        return -1;
+    entity_t *e = &d->e[d->ne];
+    memset(e, 0, sizeof *e);
+    e->best = (uint32_t)run;
+    e->nwords = nwords;
+    e->key = key;
+    e->first = first;
+    e->kind = d->r[run].kind;
+    e->first_tok = e->last_tok = d->r[run].a;
+    e->alias = -1;
+    hslot_t *h = sp_htab_slot(d, &d->ents, key);
+    if (!h)
+        return -1;
+    e->next = h->ent;
+    h->ent = (int32_t)d->ne;
+    return (int32_t)d->ne++;
+}
+
+/* Whether a lower-case particle joins the words of run r's name, as in
+ * "Estrela do Tejo", "Ludwig van Beethoven": a name of more than one
+ * word, whoever bears it. */
+static bool inner_particle(const doc_t *d, const run_t *r)
+{
+    for (size_t i = r->na + 1; i < r->nb; i++)
+        if ((d->t[i].flags & F_LOWER) && (bits_of(d, i) & W_PARTICLE))
+            return true;
+    return false;
+}
+
+/* Short names: "Hillary" alone, when the article names exactly one
+ * Hillary in full and nobody with that surname, stands for her, as
+ * "Estrela" for "Estrela do Tejo"; "Ford", when it names exactly one
+ * company Ford-something, for the company. */
+static void alias_short_names(doc_t *d)
+{
+    /* key spaces: given names and leading words of company names, and
+     * company names without their suffix ("Tracor" is "Tracor Inc"
+     * before it is "Tracor Aerospace Inc") */
+    const uint64_t given = UINT64_C(0x2545f4914f6cdd1d), exact = UINT64_C(0x61c8864680b583eb);
+    for (size_t i = 0; i < d->ne; i++) {
+        const entity_t *e = &d->e[i];
+        const run_t *r = &d->r[e->best];
+        if (e->kind != R_ORG && e->nwords >= 2 && (e->person || inner_particle(d, r))) {
+            hslot_t *h = sp_htab_slot(d, &d->ents, (e->first ^ given) | 1);
+            if (!h)
+                return;
+            h->ent = h->ent == -1 ? (int32_t)i : -2;
+        } else if (e->kind == R_ORG && !e->head_tok && r->na < r->nb && (bits_of(d, r->nb) & W_CORP)) {
+            /* "Ford" and "Ford Motor" for "Ford Motor Co" */
+            size_t z = r->nb;
+            while (z > r->na && (bits_of(d, z) & (W_CORP | W_KIND)))
+                z--;
+            for (size_t k = r->na; k <= z; k++) {
+                uint64_t stem = NX_HASH64_INIT;
+                for (size_t m = r->na; m <= k; m++)
+                    stem = tok_hash(d, m, stem);
+                hslot_t *h = sp_htab_slot(d, &d->ents, (stem ^ (k == z ? exact : given)) | 1);
+                if (!h)
+                    return;
+                h->ent = h->ent == -1 ? (int32_t)i : -2;
+                if (k >= r->na + 2)
+                    break;
+            }
+        }
+    }
+    for (size_t i = 0; i < d->ne; i++) {
+        entity_t *e = &d->e[i];
+        const run_t *r = &d->r[e->best];
+        if (e->kind == R_ORG || e->head_tok || r->nb - r->na > 2)
+            continue;
+        uint64_t words = NX_HASH64_INIT;
+        for (size_t m = r->na; m <= r->nb; m++)
+            words = tok_hash(d, m, words);
+        const hslot_t *h = sp_htab_find(&d->ents, (words ^ exact) | 1);
+        if (!h || h->ent < 0)
+            h = sp_htab_find(&d->ents, (words ^ given) | 1);
+        if (!h || h->ent < 0 || h->ent == (int32_t)i)
+            continue;
+        const entity_t *full = &d->e[h->ent];
+        if ((full->kind != R_ORG && e->nwords == 1 && full->key != e->key) ||
+            (full->kind == R_ORG && !e->person))
+            e->alias = h->ent;
+    }
+}
+
+int32_t sp_final_entity(const doc_t *d, int32_t e)
+{
+    return e >= 0 && d->e[e].alias >= 0 ? d->e[e].alias : e;
+}
+
+/* Whether the name of run s is the end of run l's, from a particle on:
+ * "De Smet" of "Wim De Smet", "van der Berg" of "Anna van der Berg". */
+static bool particle_tail(doc_t *d, const run_t *s, const run_t *l)
+{
+    size_t ns = s->nb - s->na, nl = l->nb - l->na;
+    if (ns >= nl || !(bits_of(d, s->na) & W_PARTICLE))
+        return false;
+    for (size_t k = 0; k <= ns; k++)
+        if (word_key(d, s->nb - k) != word_key(d, l->nb - k))
+            return false;
+    return true;
+}
+
+/* Groups runs into entities: a lone surname joins the person last
+ * mentioned with it; "Hillary Clinton" and "Bill Clinton" stay apart. */
+static void link_run(doc_t *d, size_t i)
+{
+    run_t *r = &d->r[i];
+    if (r->kind == R_NONE)
+        return;
+    uint64_t key, first;
+    uint32_t nw;
+    run_key(d, r, &key, &first, &nw);
+    const hslot_t *h = sp_htab_find(&d->ents, key);
+    int32_t found = -1;
+    if (r->kind == R_ORG && r->a == r->b && (d->t[r->a].flags & F_ACRO)) {
+        /* "TRUMP:" in a transcript is a surname, not an acronym */
+        uint64_t pk, pf;
+        uint32_t pn;
+        r->kind = R_PERSON;
+        run_key(d, r, &pk, &pf, &pn);
+        const hslot_t *ph = sp_htab_find(&d->ents, pk);
+        if (ph && ph->ent >= 0 && d->e[ph->ent].kind != R_ORG) {
+            key = pk, first = pf, nw = pn, h = ph;
+        } else {
+            r->kind = R_ORG;
+        }
+    }
+    if (h && r->kind != R_ORG) {
+        int32_t best = -1;
+        /* bounded: a text naming thousands of Smiths stays linear */
+        int guard = 0;
+        for (int32_t e = h->ent; e >= 0 && guard < 16; e = d->e[e].next, guard++) {
+            const entity_t *x = &d->e[e];
+            if (x->kind == R_ORG)
+                continue;
+            if (nw <= 1 || x->nwords <= 1 || x->first == first ||
+                particle_tail(d, r, &d->r[x->best]) || particle_tail(d, &d->r[x->best], r)) {
+                if (best < 0 || x->last_tok > d->e[best].last_tok)
+                    best = e;
+            }
+        }
+        found = best;
+    } else if (h) {
+        found = h->ent;
+    }
+    if (found < 0) {
+        found = new_entity(d, i, key, first, nw);
+        if (found < 0)
+            return;
+        r = &d->r[i];
+    } else {
+        entity_t *e = &d->e[found];
+        if (nw > e->nwords) {
+            if (e->nwords == 1 && nw >= 2)
+                e->person = true;   /* the surname stood alone */
+            e->best = (uint32_t)i;
+            e->nwords = nw;
+            e->first = first;
+        } else if (nw == 1 && e->nwords >= 2) {
+            e->person = true;
+        }
+        if (r->kind == R_PERSON)
+            e->kind = R_PERSON;
+    }
+    entity_t *e = &d->e[found];
+    r->ent = found;
+    e->last_tok = r->a;
+    e->mentions++;
+    if (!(d->t[r->a].flags & F_QUOTED))
+        e->narrated = true;
+    long p = (long)r->a - 1;
+    if (tok_is(d, p, "the"))
+        p--;
+    if (tok_is(d, p, "in") || tok_is(d, p, "at") || tok_is(d, p, "from") || tok_is(d, p, "to") ||
+        tok_is(d, p, "near") || tok_is(d, p, "across") || tok_is(d, p, "outside"))
+        e->places++;
+    if (r->person)
+        e->person = true;
+    if (r->title && !e->title)
+        e->title = r->title;
+    if (r->sex && !e->sex)
+        e->sex = r->sex;
+}
+
+/* Groups the runs of the body, then those of the headline, whose all
+ * capitals or title case ("BAKER SAYS") are then matched to the body's
+ * names. */
+void sp_link_entities(doc_t *d)
+{
+    if (!sp_htab_init(d, &d->ents, d->nr))
+        return;
+    for (int head = 0; head < 2; head++)
+        for (size_t i = 0; i < d->nr && !d->oom; i++)
+            if (((d->t[d->r[i].a].flags & F_HEAD) != 0) == (head == 1))
+                link_run(d, i);
+    if (!d->oom)
+        alias_short_names(d);
+}
+
+/* "Puerto Vivo, a citizens’ group that formed ...": a name that an
+ * appositive calls a group, a company or an agency is an organisation's,
+ * which "the group" may later stand for. */
+void sp_appositive_kinds(doc_t *d)
+{
+    for (size_t i = 0; i < d->nr; i++) {
+        const run_t *r = &d->r[i];
+        long k = (long)r->b + 1;
+        if (r->ent < 0 || k + 2 >= (long)d->nt || d->t[k].kind != K_COMMA ||
+            !(tok_is(d, k + 1, "a") || tok_is(d, k + 1, "an")) || (d->t[r->b].flags & F_POSS))
+            continue;
+        entity_t *e = &d->e[r->ent];
+        if (e->person || e->noun)
+            continue;
+        long head = -1;
+        for (long m = k + 2; m < k + 6 && is_word(d, m); m++) {
+            if (d->t[m].flags & F_LOWER) {
+                if (bits_of(d, (size_t)m) & (W_FUNC | W_PREP | W_CONJ | W_CUE))
+                    break;
+                head = m;
+            } else if (!proper(d, m)) {
+                break;
+            }
+        }
+        if (head >= 0 && lower_of(d, head, W_NOMINAL)) {
+            e->noun = d->t[head].w;
+            e->kind = R_ORG;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Compound organisations: "the Clinton campaign", "Obama administration" */
+/* ------------------------------------------------------------------ */
+
+int32_t sp_entity_for_compound(doc_t *d, size_t run, size_t head)
+{
+    const run_t *r = &d->r[run];
+    if (r->kind == R_NONE || (d->t[r->nb].flags & F_QUOTED))
+        return -1;
+    uint64_t key = UINT64_C(0x51afd7ed558ccd);
+    for (size_t i = r->na; i <= r->nb; i++)
+        key = tok_hash(d, i, key);
+    key = tok_hash(d, head, key);
+    hslot_t *h = sp_htab_slot(d, &d->ents, key);
+    if (!h)
+        return -1;
+    if (h->ent >= 0)
+        return h->ent;
+    if (!sp_grow(d, (void **)&d->e, &d->cape, d->ne, sizeof *d->e))
+        return -1;
+    entity_t *e = &d->e[d->ne];
+    memset(e, 0, sizeof *e);
+    e->best = (uint32_t)run;
+    e->key = key;
+    e->kind = R_ORG;
+    e->head_tok = (uint32_t)head;
+    e->next = -1;
+    e->first_tok = e->last_tok = (uint32_t)head;
+    e->alias = -1;
+    h->ent = (int32_t)d->ne;
+    return (int32_t)d->ne++;
+}
