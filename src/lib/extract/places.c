@@ -34,7 +34,8 @@
 
 #include "gazetteer.h"
 #include "nx.h"
-#include "utf8.h"
+#include "chars.h"
+#include "words.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -66,6 +67,7 @@ enum { SEP_SPACE, SEP_HYPHEN, SEP_COMMA, SEP_OTHER };
 typedef struct tok {
     uint32_t off, len;
     uint64_t h;           /* word_hash of the word */
+    uint32_t words;       /* its classes in the shared table (words.h) */
     uint16_t flags;
     uint8_t sep;
 } tok_t;
@@ -104,37 +106,13 @@ static uint64_t word_hash(const char *w, size_t n)
     return h ? h : 1;
 }
 
-/* Letters of the scripts place names are written in; punctuation such
- * as curly quotes and dashes separates words. */
-static bool is_letter_cp(uint32_t cp)
-{
-    if (cp < 0x80)
-        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
-    return (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7) ||
-           (cp >= 0x370 && cp <= 0x52f) || (cp >= 0x1e00 && cp <= 0x1eff);
-}
-
-static bool is_upper_cp(uint32_t cp)
-{
-    return (cp >= 'A' && cp <= 'Z') || (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) ||
-           (cp >= 0x391 && cp <= 0x3a9) || (cp >= 0x400 && cp <= 0x42f);
-}
-
-static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
-{
-    const char *p = s + i;
-    uint32_t cp = nx_utf8_next(&p, s + n);
-    *len = (size_t)(p - (s + i));
-    return cp;
-}
-
 static bool is_word_byte_start(const char *s, size_t n, size_t i)
 {
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80)
         return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
     size_t l;
-    return is_letter_cp(cp_at(s, n, i, &l));
+    return cp_letter(decode(s, n, i, &l));
 }
 
 static bool is_apostrophe(const char *s, size_t n, size_t i, size_t *len)
@@ -163,7 +141,7 @@ static void tokenise(const char *s, size_t n, toks_t *out)
             unsigned char c = (unsigned char)s[i];
             size_t l = 1;
             if (c >= 0x80) {
-                uint32_t cp = cp_at(s, n, i, &l);
+                uint32_t cp = decode(s, n, i, &l);
                 if (cp == 0x201c || cp == 0x2018)          /* opening quotes */
                     sent = true;
                 if (cp != 0xa0)
@@ -207,14 +185,14 @@ static void tokenise(const char *s, size_t n, toks_t *out)
                 i++;
                 continue;
             }
-            uint32_t cp = c < 0x80 ? c : cp_at(s, n, i, &l);
-            if (is_letter_cp(cp)) {
-                if (is_letter_cp(cp)) {
+            uint32_t cp = c < 0x80 ? c : decode(s, n, i, &l);
+            if (cp_letter(cp)) {
+                if (cp_letter(cp)) {
                     letters++;
-                    if (is_upper_cp(cp))
+                    if (cp_upper(cp))
                         uppers++;
                     if (first)
-                        flags |= is_upper_cp(cp) ? T_CAP : T_LOWER;
+                        flags |= cp_upper(cp) ? T_CAP : T_LOWER;
                 }
                 first = false;
                 seg++;
@@ -244,8 +222,9 @@ static void tokenise(const char *s, size_t n, toks_t *out)
         }
         if (letters >= 2 && uppers == letters)
             flags |= T_ALLCAPS;
+        const wentry_t *w = nx_word_lookup(s + b, i - b);
         tok_t t = {.off = (uint32_t)b, .len = (uint32_t)(i - b), .flags = flags,
-                   .sep = sep, .h = word_hash(s + b, i - b)};
+                   .sep = sep, .h = word_hash(s + b, i - b), .words = w ? w->bits : 0};
         if (sent)
             t.flags |= T_SENT;
         sent = false;
@@ -352,26 +331,6 @@ static const char *const person_nouns[] = {
     "allies", "era", "loyalists", "voters'", "doctrine", "nomination", "candidacy",
 };
 
-/* Verbs of speech: a name before one is a speaker, a person or a body. */
-static const char *const speech_verbs[] = {
-    "said", "says", "told", "added", "asked", "wrote", "explained", "noted", "stated",
-    "argued", "testified", "announced", "replied", "recalled", "insisted", "tweeted",
-};
-
-/* Titles before a person's name. */
-static const char *const titles[] = {
-    "mr", "mrs", "ms", "miss", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt",
-    "capt", "det", "officer", "president", "judge", "mayor", "coach", "rev", "sheriff",
-    "chief", "deputy", "secretary", "senator", "governor", "minister", "prof", "justice",
-    "attorney", "sir", "lady", "lord", "pope", "king", "queen", "prince", "princess",
-    "selectman", "selectwoman", "commissioner", "councilman", "councilwoman", "alderman",
-    "supervisor", "trustee", "superintendent", "principal", "chairman", "chairwoman",
-    "director", "spokesman", "spokeswoman", "manager", "administrator", "treasurer",
-    "clerk", "magistrate", "detective", "trooper", "lieutenant", "sergeant", "captain",
-    "delegate", "representative", "congressman", "congresswoman", "premier", "chancellor",
-    "sens", "reps", "govs", "candidate", "nominee",
-};
-
 /* Days and feasts: a town may share the name, the date never moves. */
 static const char *const days[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -468,7 +427,7 @@ static const char *const of_heads[] = {
 static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"};
 
 enum {
-    L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_SPEECH, L_TITLE, L_DAY,
+    L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
     L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_COUNT
 };
@@ -481,7 +440,7 @@ static const struct {
     [L_FUNCTION] = LIST(function_words), [L_PREP] = LIST(place_preps),
     [L_MODIFIER] = LIST(place_modifiers), [L_SEAT] = LIST(seat_words),
     [L_PEOPLE] = LIST(local_people), [L_BODIES] = LIST(local_bodies),
-    [L_SPEECH] = LIST(speech_verbs), [L_TITLE] = LIST(titles), [L_DAY] = LIST(days),
+    [L_DAY] = LIST(days),
     [L_STREET] = LIST(street_words), [L_BODY] = LIST(body_words),
     [L_INSTITUTION] = LIST(institution_words), [L_AREA] = LIST(area_words),
     [L_AFTER_HEAD] = LIST(after_head), [L_FEATURE] = LIST(feature_words),
@@ -607,6 +566,11 @@ static const char *ttext(const doc_t *d, size_t i)
 
 /* Whether token i is on a word list (L_*). */
 #define IN(d, i, list) ((lexicon_lists(TK(d, i)->h) & (1u << (list))) != 0)
+
+/* Speech verbs (a name before one is a speaker, a person or a body) and
+ * titles before a person's name: the classes the speaker finder uses. */
+#define SPEECH(d, i) ((TK(d, i)->words & W_SPEECH) != 0)
+#define TITLE(d, i) ((TK(d, i)->words & W_TITLE) != 0)
 
 static uint64_t tok_hash(const doc_t *d, size_t i)
 {
@@ -1093,13 +1057,13 @@ static void survey(doc_t *d)
             if (name_run(d, b, e))
                 wset_add(&d->run_last, last);
             /* "Gov. Perry", "spokeswoman Ann Perry": a person */
-            if (IN(d, b, L_TITLE) || (b > 0 && TK(d, b)->sep == SEP_SPACE &&
-                                      (TK(d, b - 1)->flags & T_LOWER) && IN(d, b - 1, L_TITLE)))
+            if (TITLE(d, b) || (b > 0 && TK(d, b)->sep == SEP_SPACE &&
+                                      (TK(d, b - 1)->flags & T_LOWER) && TITLE(d, b - 1)))
                 wset_add(&d->speakers, last);
         } else if (!(TK(d, b)->flags & T_SENT) || !wset_has(&d->lower, last)) {
             wset_add(&d->alone, last);
         }
-        if (e < n && joined(d, e) && IN(d, e, L_SPEECH) && !IN(d, e - 1, L_BODY))
+        if (e < n && joined(d, e) && SPEECH(d, e) && !IN(d, e - 1, L_BODY))
             wset_add(&d->speakers, last);
     }
     mark_lists(d);
@@ -1109,7 +1073,7 @@ static void survey(doc_t *d)
      * even a province's name a person's. */
     i = 0;
     while (next_run(d, &i, &b, &e)) {
-        if (!name_run(d, b, e) || !is_surname(d, tok_hash(d, e - 1)) || IN(d, b, L_TITLE))
+        if (!name_run(d, b, e) || !is_surname(d, tok_hash(d, e - 1)) || TITLE(d, b))
             continue;
         wset_add(&d->given, tok_hash(d, b));
         char key[KEY_CAP];
@@ -1262,11 +1226,11 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             a->next_cap = u->sep == SEP_SPACE;
             /* "Jordan Peterson said", "Mary Z. Connaughton" */
             if (is_surname(d, tok_hash(d, j)) ||
-                (j + 1 < n && joined(d, j + 1) && IN(d, j + 1, L_SPEECH)) ||
+                (j + 1 < n && joined(d, j + 1) && SPEECH(d, j + 1)) ||
                 (u->len == 1 && (u->flags & T_DOT)))
                 a->person_after = a->next_cap;
-            a->next_body = IN(d, j, L_BODY) || IN(d, j, L_TITLE);
-            a->next_title = IN(d, j, L_TITLE);
+            a->next_body = IN(d, j, L_BODY) || TITLE(d, j);
+            a->next_title = TITLE(d, j);
             a->next_institution = IN(d, j, L_INSTITUTION);
             a->next_street = IN(d, j, L_STREET);
             match_t m;
@@ -1282,7 +1246,7 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             a->next_people = IN(d, j, L_PEOPLE);
             a->next_local = a->next_people || IN(d, j, L_BODIES);
             a->next_speech = u->sep == SEP_SPACE &&
-                             (IN(d, j, L_SPEECH) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
+                             (SPEECH(d, j) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
             a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
         }
     }
@@ -1706,6 +1670,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
                     const char *body, nx_strv_t *out)
 {
     pthread_once(&lexicon_once, lexicon_build);
+    nx_words_init();
     doc_t d = {.g = g, .out = out};
     char dl_key[KEY_CAP] = "";
     d.dl_key = dl_key;

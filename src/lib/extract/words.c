@@ -57,11 +57,14 @@ static const struct nx_word_list nx_word_lists[] = {
      "governor-elect senator sen=senator senator-elect congressman rep=congressman "
      "representative=congressman congresswoman=congressman lawmaker legislator delegate "
      "speaker leader whip mayor councilman councilwoman=councilman councillor=councilman "
-     "councilor=councilman alderman member commissioner candidate nominee hopeful frontrunner "
+     "councilor=councilman alderman selectman selectwoman=selectman supervisor member "
+     "commissioner candidate nominee hopeful frontrunner sens=senator reps=congressman "
+     "govs=governor "
      "front-runner "
      /* law and order */
      "judge justice prosecutor attorney atty=attorney counsel sheriff marshal inspector "
      "detective det=detective superintendent supt=superintendent officer ombudsman "
+     "magistrate clerk trooper "
      /* armed forces */
      "general gen=general admiral adm=admiral colonel col=colonel major maj=major "
      "captain capt=captain commander cmdr=commander lieutenant lt=lieutenant "
@@ -146,6 +149,8 @@ static const struct nx_word_list nx_word_lists[] = {
             "declaring predicting acknowledging complaining sees talks talked"},
     {W_NOUNISH, "reports calls claims notes remarks estimates charges demands promises "
                 "fears hopes questions comments answers concerns warns wants talks"},
+    {W_SPEECH, "said says told added asked wrote explained noted stated argued testified "
+               "announced replied recalled insisted tweeted"},
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
                "continued replied recalled warned argued insisted stated declared "
                "observed remarked conceded acknowledged countered tweeted quipped "

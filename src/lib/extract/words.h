@@ -45,6 +45,7 @@ enum {
     W_KIND = 1u << 24,     /* kinds of organisation: no name alone ("the Bank") */
     W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
     W_PREFIX = 1u << 26,   /* prefixes of compound titles: "co-author", "ex-minister" */
+    W_SPEECH = 1u << 27,   /* verbs of speech proper: a name before one speaks */
 };
 
 #define WORD_MAX 24             /* longer words are in no class */
