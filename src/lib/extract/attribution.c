@@ -19,6 +19,7 @@ static void add_attr(doc_t *d, uint8_t how, size_t anchor, int32_t ent, const we
         return;
     attr_t *a = &d->a[d->na++];
     a->anchor = (uint32_t)anchor;
+    a->cue = d->cue;
     a->ent = ent;
     a->noun = noun;
     a->how = how;
@@ -691,6 +692,7 @@ void sp_find_attributions(doc_t *d)
         const tok_t *t = &d->t[v];
         if (t->flags & F_QUOTED)
             continue;
+        d->cue = (uint32_t)v;
         if (t->kind == K_COLON) {
             colon_quote(d, v);
             continue;

@@ -89,17 +89,23 @@ void newsidx_extractor_free(newsidx_extractor_t *x)
 
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t *a)
 {
-    nx_strv_t sp = {0}, lo = {0};
-    if (!nx_speakers_find(a->title, a->body, &sp) ||
+    nx_said_t said = {0};
+    nx_strv_t lo = {0};
+    if (!nx_said_find(a->title, a->body, &said) ||
         !nx_places_find(x->gaz, a->dateline, a->title, a->body, &lo)) {
-        nx_strv_free(&sp);
+        nx_said_clear(&said);
         nx_strv_free(&lo);
         return NEWSIDX_ERR_NOMEM;
     }
     nx_strv_free_array(a->speakers, a->n_speakers);
     nx_strv_free_array(a->locations, a->n_locations);
-    a->speakers = sp.v;
-    a->n_speakers = sp.n;
+    free(a->speaker_kinds);
+    nx_article_clear_quotes(a);
+    a->speakers = said.names.v;
+    a->n_speakers = said.names.n;
+    a->speaker_kinds = said.kinds;
+    a->quotes = said.quotes;
+    a->n_quotes = said.n_quotes;
     a->locations = lo.v;
     a->n_locations = lo.n;
     return NEWSIDX_OK;

@@ -191,3 +191,31 @@ void sp_resolve(doc_t *d)
     }
     free(order);
 }
+
+/* Walks back from token i through this paragraph and the two before it
+ * (outside quotations) to the nearest speaker who can be meant: a person
+ * named as the subject of a cue elsewhere, of the pronoun's sex or of
+ * none known. */
+int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex)
+{
+    uint32_t para = d->t[i].para;
+    for (size_t k = i; k-- > 0;) {
+        const tok_t *t = &d->t[k];
+        if (t->para + 2 < para)
+            break;
+        if (t->kind != K_WORD || t->run < 0 || (t->flags & (F_QUOTED | F_HEAD)))
+            continue;
+        const run_t *r = &d->r[t->run];
+        k = r->a;
+        int32_t e = sp_final_entity(d, r->ent);
+        if (e < 0)
+            continue;
+        const entity_t *x = &d->e[e];
+        uint8_t es = sex_of_entity(x);
+        if (x->kind == R_ORG || (sex && es && es != sex))
+            continue;
+        if (x->said)
+            return e;
+    }
+    return -1;
+}

@@ -80,6 +80,7 @@ typedef struct entity {
     bool said;              /* subject of a cue */
     bool out;               /* already output */
     bool narrated;          /* named outside quotations too */
+    int32_t name;           /* index of its name in the output, or -1 */
     /* an organisation named by a person and a head noun: "Clinton campaign" */
     uint32_t head_tok;      /* 0 when not such a compound */
 } entity_t;
@@ -88,6 +89,7 @@ enum { A_ENT, A_PRONOUN, A_NOMINAL };
 
 typedef struct attr {
     uint32_t anchor;        /* token of the subject (or pronoun, noun) */
+    uint32_t cue;           /* token of the cue (verb, colon) */
     int32_t ent;            /* -1 until resolved */
     const wentry_t *noun;   /* A_NOMINAL: the describing noun */
     uint8_t how, sex;
@@ -119,8 +121,25 @@ typedef struct doc {
     attr_t *a;
     size_t na, capa;
     htab_t forms, ents;
+    uint32_t cue;           /* the cue being read, while attributing */
+    struct quote_span *q;   /* quotations found (quotes.c) */
+    size_t nq, capq;
     bool oom;
 } doc_t;
+
+/* A quotation as quotes.c finds it: tokens of its marks, its bytes in
+ * the text, and the attribution that gives it a speaker. */
+typedef struct quote_span {
+    uint32_t open, close;   /* tokens of the opening and closing marks */
+    uint32_t start, end;    /* bytes of the quoted words in d->s */
+    uint32_t until;         /* end of the whole quotation, its pieces
+                               included (see next) */
+    int32_t attr;           /* index into d->a, or -1 */
+    int32_t next;           /* the piece that continues it after its own
+                               attribution ("“...,” she said, “...”"), -1 */
+    bool piece;             /* continues an earlier span: not output alone */
+    bool indirect;          /* reported speech, no quotation marks */
+} quote_span_t;
 
 /* ------------------------------------------------------------------ */
 /* Shared helpers (doc.c)                                              */
@@ -231,5 +250,11 @@ int32_t sp_entity_for_compound(doc_t *d, size_t run, size_t head);
 int32_t sp_final_entity(const doc_t *d, int32_t e);
 void sp_find_attributions(doc_t *d);        /* attribution.c */
 void sp_resolve(doc_t *d);                  /* resolve.c */
+/* The person a pronoun at token i stands for when it introduces words:
+ * the nearest fitting person named before it, or -1. */
+int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex);
+/* Quotations and reported speech, each given to one attribution
+ * (quotes.c); before the names are output. */
+void sp_find_quotes(doc_t *d);
 
 #endif

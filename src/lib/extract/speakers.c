@@ -62,13 +62,17 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     return true;
 }
 
-static bool emit(doc_t *d, nx_strv_t *out)
+/* Outputs each entity an attribution names, once, under its fullest
+ * form, and notes where its name went (e->name). */
+static bool emit(doc_t *d, nx_said_t *out)
 {
     nx_buf_t b;
     nx_buf_init(&b);
     htab_t seen;
     if (!sp_htab_init(d, &seen, d->na))
         return false;
+    for (size_t i = 0; i < d->ne; i++)
+        d->e[i].name = -1;
     bool ok = true;
     for (size_t i = 0; i < d->na && ok; i++) {
         const attr_t *a = &d->a[i];
@@ -97,14 +101,92 @@ static bool emit(doc_t *d, nx_strv_t *out)
             ok = false;
             break;
         }
-        if (h->ent >= 0)
+        if (h->ent >= 0) {
+            e->name = h->ent;
             continue;
-        h->ent = 1;
-        ok = nx_strv_push(out, b.data);
+        }
+        h->ent = e->name = (int32_t)out->names.n;
+        newsidx_kind_t *k = realloc(out->kinds, (out->names.n + 1) * sizeof *k);
+        if (!k) {
+            ok = false;
+            break;
+        }
+        out->kinds = k;
+        k[out->names.n] = e->kind == R_ORG ? NEWSIDX_KIND_ORGANISATION : NEWSIDX_KIND_PERSON;
+        ok = nx_strv_push(&out->names, b.data);
     }
     nx_buf_free(&b);
     free(seen.s);
     return ok;
+}
+
+/* The number of characters (code points) in [s, s+n). */
+static size_t chars_in(const char *s, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
+
+static int quote_cmp(const void *x, const void *y)
+{
+    const newsidx_quote_t *a = x, *b = y;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The words of quotation q: its pieces joined by a space. */
+static char *quote_text(const doc_t *d, const quote_span_t *q)
+{
+    nx_buf_t b;
+    nx_buf_init(&b);
+    for (;;) {
+        nx_buf_add(&b, d->s + q->start, q->end - q->start);
+        if (q->next < 0)
+            break;
+        q = &d->q[q->next];
+        nx_buf_addc(&b, ' ');
+    }
+    if (b.oom) {
+        nx_buf_free(&b);
+        return NULL;
+    }
+    return b.data ? b.data : nx_strdup("");
+}
+
+/* Outputs the quotations whose speaker was output, in body order, with
+ * offsets in characters of the body. */
+static bool emit_quotes(const doc_t *d, nx_said_t *out)
+{
+    if (d->nq == 0)
+        return true;
+    out->quotes = calloc(d->nq, sizeof *out->quotes);
+    if (!out->quotes)
+        return false;
+    size_t at = d->head_end, chars = 0;   /* a byte of the body and its character */
+    for (size_t i = 0; i < d->nq; i++) {
+        const quote_span_t *q = &d->q[i];
+        int32_t e = q->attr >= 0 ? d->a[q->attr].ent : -1;
+        if (q->piece || e < 0 || d->e[e].name < 0 || q->start < d->head_end)
+            continue;
+        newsidx_quote_t *o = &out->quotes[out->n_quotes];
+        if (q->start < at) {
+            at = d->head_end;
+            chars = 0;
+        }
+        chars += chars_in(d->s + at, q->start - at);
+        o->start = chars;
+        o->end = chars + chars_in(d->s + q->start, q->until - q->start);
+        at = q->start;
+        o->indirect = q->indirect;
+        o->speaker = nx_strdup(out->names.v[d->e[e].name]);
+        o->text = quote_text(d, q);
+        out->n_quotes++;
+        if (!o->speaker || !o->text)
+            return false;
+    }
+    qsort(out->quotes, out->n_quotes, sizeof *out->quotes, quote_cmp);
+    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -122,7 +204,7 @@ static void mark_said(doc_t *d)
         }
 }
 
-bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
+bool nx_said_find(const char *title, const char *body, nx_said_t *out)
 {
     if (!body)
         body = "";
@@ -166,13 +248,38 @@ bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
         mark_said(&d);
     if (!d.oom)
         sp_resolve(&d);
-    bool ok = !d.oom && emit(&d, out);
+    if (!d.oom)
+        sp_find_quotes(&d);
+    bool ok = !d.oom && emit(&d, out) && emit_quotes(&d, out);
     free(d.t);
     free(d.r);
     free(d.e);
     free(d.a);
+    free(d.q);
     free(d.forms.s);
     free(d.ents.s);
     nx_buf_free(&text);
+    return ok;
+}
+
+void nx_said_clear(nx_said_t *s)
+{
+    nx_strv_free(&s->names);
+    free(s->kinds);
+    for (size_t i = 0; i < s->n_quotes; i++) {
+        free(s->quotes[i].speaker);
+        free(s->quotes[i].text);
+    }
+    free(s->quotes);
+    memset(s, 0, sizeof *s);
+}
+
+bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out)
+{
+    nx_said_t said = {0};
+    bool ok = nx_said_find(title, body, &said);
+    for (size_t i = 0; ok && i < said.names.n; i++)
+        ok = nx_strv_push(out, said.names.v[i]);
+    nx_said_clear(&said);
     return ok;
 }

@@ -17,6 +17,21 @@ extern "C" {
  * title may be NULL.  false only when out of memory. */
 bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out);
 
+/* What an article says who said: the speakers as above, the kind of
+ * each, and the quotations of the body given to them (in body order,
+ * offsets in characters of the body, each speaker one of names). */
+typedef struct nx_said {
+    nx_strv_t names;
+    newsidx_kind_t *kinds;      /* names.n kinds */
+    newsidx_quote_t *quotes;
+    size_t n_quotes;
+} nx_said_t;
+
+/* Fills a zeroed *out; false only when out of memory (*out then holds
+ * what was found so far: clear it). */
+bool nx_said_find(const char *title, const char *body, nx_said_t *out);
+void nx_said_clear(nx_said_t *s);
+
 #ifdef __cplusplus
 }
 #endif

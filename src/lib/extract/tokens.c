@@ -128,6 +128,7 @@ void sp_tokenize(doc_t *d)
     size_t n = d->n, i = 0;
     int nl = 0;
     bool start = true, dq = false, sq = false, any = false;
+    bool low9 = false;          /* the open quotation began with „ */
     uint32_t para = 0;
     while (i < n && !d->oom) {
         if (s[i] == ' ') {
@@ -245,17 +246,22 @@ void sp_tokenize(doc_t *d)
             } else if (opens_at(s, i)) {
                 kind = K_QOPEN;
                 dq = true;
+                low9 = false;
                 start = true;
             }
             break;
         case 0x201c: case 0x201e: case 0xab:
-            if (dq && (i + l >= n || s[i + l] == ' ' || s[i + l] == '\n')) {
-                kind = K_QCLOSE;        /* a mistyped closing mark */
-                dq = sq = false;
+            /* „...“ closes with the mark English opens with; elsewhere
+             * one before a space is a mistyped closing mark */
+            if (dq && ((low9 && c == 0x201c) ||
+                       i + l >= n || s[i + l] == ' ' || s[i + l] == '\n')) {
+                kind = K_QCLOSE;
+                dq = sq = low9 = false;
                 break;
             }
             kind = K_QOPEN;
             dq = true;
+            low9 = c == 0x201e;
             start = true;
             break;
         case 0x201d: case 0xbb:

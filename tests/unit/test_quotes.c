@@ -1,0 +1,243 @@
+/* test_quotes.c - who said what: each quotation found with its speaker,
+ * its words and its offsets in characters of the body; the seed article
+ * word for word. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "seed.h"
+#include "speakers.h"
+#include "utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LQ "\xe2\x80\x9c"       /* “ */
+#define RQ "\xe2\x80\x9d"       /* ” */
+#define LOW9 "\xe2\x80\x9e"     /* „ */
+#define LG "\xc2\xab"           /* « */
+#define RG "\xc2\xbb"           /* » */
+
+/* The quotations of a body as "speaker=text" lines, indirect ones
+ * marked "speaker~text"; checks that every offset pair slices the text
+ * out of the body, counting characters. */
+static char *quotes(const char *title, const char *body)
+{
+    nx_said_t said = {0};
+    assert_true(nx_said_find(title, body, &said));
+    nx_buf_t b;
+    nx_buf_init(&b);
+    for (size_t i = 0; i < said.n_quotes; i++) {
+        const newsidx_quote_t *q = &said.quotes[i];
+        assert_true(q->start < q->end);
+        /* the speaker is one of the article's speakers */
+        assert_true(nx_strv_contains(&said.names, q->speaker));
+        /* start and end count characters: walk to them */
+        const char *p = body;
+        for (size_t c = 0; c < q->start; c++)
+            p += nx_utf8_seq((const unsigned char *)p, strlen(p));
+        const char *e = p;
+        for (size_t c = q->start; c < q->end; c++)
+            e += nx_utf8_seq((const unsigned char *)e, strlen(e));
+        /* a quotation in one piece is the body's slice; one interrupted
+         * by its attribution starts and ends as the slice does */
+        size_t tl = strlen(q->text), sl = (size_t)(e - p);
+        if (sl == tl) {
+            assert_memory_equal(p, q->text, tl);
+        } else {
+            assert_true(sl > tl);
+            assert_int_equal(p[0], q->text[0]);
+            assert_int_equal(e[-1], q->text[tl - 1]);
+        }
+        nx_buf_addf(&b, "%s%s%s\n", q->speaker, q->indirect ? "~" : "=", q->text);
+    }
+    nx_said_clear(&said);
+    nx_buf_addc(&b, '\0');
+    return nx_buf_steal(&b);
+}
+
+static void expect(const char *body, const char *want)
+{
+    char *got = quotes(NULL, body);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void cue_after_the_quotation(void **state)
+{
+    (void)state;
+    expect(LQ "We will hold the line," RQ " Maria Vega said.", "Maria Vega=We will hold the line,\n");
+    expect("\"Nobody expected this,\" Tom Ash told reporters.", "Tom Ash=Nobody expected this,\n");
+    /* the verb before its subject */
+    expect(LQ "Prices will fall," RQ " said Finance Minister Tomas Rivera.",
+           "Tomas Rivera=Prices will fall,\n");
+    /* a question ends the quotation, not the sentence */
+    expect(LQ "Who pays?" RQ " asked Ida Moss.", "Ida Moss=Who pays?\n");
+}
+
+static void cue_before_the_quotation(void **state)
+{
+    (void)state;
+    expect("Ruth Ames said: " LQ "We need every vote." RQ, "Ruth Ames=We need every vote.\n");
+    /* a partial quotation inside reported speech is the speaker's words */
+    expect("Nora Diaz said the council must drop the " LQ "foolish plan" RQ " at once.",
+           "Nora Diaz=foolish plan\n");
+}
+
+static void marks_of_other_languages(void **state)
+{
+    (void)state;
+    expect(LOW9 "We stay here," LQ " Ivo Sand said.", "Ivo Sand=We stay here,\n");
+    expect("Ivo Sand said: " LG "We stay here." RG, "Ivo Sand=We stay here.\n");
+    expect("Ivo Sand said: ''We stay here.''", "Ivo Sand=We stay here.\n");
+}
+
+static void continued_quotations(void **state)
+{
+    (void)state;
+    /* a quotation over two paragraphs: no closing mark at the first's end */
+    expect("Lena Ortiz spoke for an hour.\n\n"
+           LQ "We built this port with our hands.\n\n"
+           LQ "Nobody will take it away," RQ " Lena Ortiz said.",
+           "Lena Ortiz=We built this port with our hands.\n\n" LQ
+           "Nobody will take it away,\n");
+    /* the next sentence of the paragraph, without a cue of its own */
+    expect(LQ "We are ready," RQ " Omar Brandt said. " LQ "The trucks leave at dawn." RQ,
+           "Omar Brandt=We are ready,\nOmar Brandt=The trucks leave at dawn.\n");
+    /* interrupted by its attribution: one quotation, its pieces joined */
+    expect(LQ "We are ready," RQ " Omar Brandt said, " LQ "and the trucks leave at dawn." RQ,
+           "Omar Brandt=We are ready, and the trucks leave at dawn.\n");
+    /* another speaker between them: not continued */
+    expect(LQ "We are ready," RQ " Omar Brandt said. Ada Roy disagreed. " LQ "Not yet." RQ,
+           "Omar Brandt=We are ready,\n");
+}
+
+static void pronouns(void **state)
+{
+    (void)state;
+    /* "he" is the nearest man who speaks, here across a paragraph in
+     * which another man is only mentioned */
+    expect("Karl Holm said the bridge was unsafe.\n\n"
+           "Engineers from Kiel Works had warned in 2019.\n\n"
+           "He said the city " LQ "cannot wait another year." RQ,
+           "Karl Holm=cannot wait another year.\n");
+    /* nobody named before it: no speaker, no quotation */
+    expect(LQ "We lost a day," RQ " she said.", "");
+}
+
+static void reported_speech(void **state)
+{
+    (void)state;
+    expect("Ivo Sand told reporters that the bridge would reopen in May.",
+           "Ivo Sand~the bridge would reopen in May\n");
+    /* without "that" the clause is not told apart clearly enough */
+    expect("Ivo Sand said the bridge would reopen in May.", "");
+    /* no cue: not reported speech */
+    expect("The bridge will reopen in May.", "");
+}
+
+static void no_speaker_no_quotation(void **state)
+{
+    (void)state;
+    /* a sign, a title: quotation marks with nobody speaking */
+    expect("The sign on the door read " LQ "Closed for repairs." RQ, "");
+    expect("She watched " LQ "Casablanca" RQ " again.", "");
+    /* words in the headline are not in the body */
+    char *got = quotes("Lee: " LQ "We stay" RQ, "Ann Lee met the board.");
+    assert_string_equal(got, "");
+    free(got);
+}
+
+static void offsets_count_characters(void **state)
+{
+    (void)state;
+    const char *body = "Zo\xc3\xab Moreau said: " LQ "D\xc3\xa9j\xc3\xa0 vu." RQ;
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, body, &said));
+    assert_int_equal(said.n_quotes, 1);
+    /* "Zoë Moreau said: “" is 18 characters, 21 bytes */
+    assert_int_equal(said.quotes[0].start, 18);
+    assert_int_equal(said.quotes[0].end, 18 + 8);
+    assert_string_equal(said.quotes[0].text, "D\xc3\xa9j\xc3\xa0 vu.");
+    assert_false(said.quotes[0].indirect);
+    nx_said_clear(&said);
+}
+
+static void organisations_speak(void **state)
+{
+    (void)state;
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, "NATO said in a statement that the drills would go on. "
+                                   "Anna Berg said she agreed.", &said));
+    assert_int_equal(said.names.n, 2);
+    assert_string_equal(said.names.v[0], "NATO");
+    assert_int_equal(said.kinds[0], NEWSIDX_KIND_ORGANISATION);
+    assert_string_equal(said.names.v[1], "Anna Berg");
+    assert_int_equal(said.kinds[1], NEWSIDX_KIND_PERSON);
+    nx_said_clear(&said);
+}
+
+/* The seed article: every quotation of Hegseth, Rutte's two and Healey's
+ * one, word for word, partial quotations in reported speech included. */
+static void seed_article(void **state)
+{
+    (void)state;
+    char *text = read_seed();
+    if (!text)
+        skip();
+    /* the wire text's date and dateline come before the body */
+    const char *body = strstr(text, "U.S. Defense Secretary");
+    assert_non_null(body);
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, body, &said));
+    static const char *const want[][2] = {
+        {"Pete Hegseth", "There will not be U.S. troops deployed to Ukraine,"},
+        {"Pete Hegseth", "illusionary goal"},
+        {"Pete Hegseth", "Members of this contact group must meet the moment,"},
+        {"John Healey", "We hear you,"},
+        {"Pete Hegseth", "The United States will no longer tolerate an imbalanced relationship "
+                         "which encourages dependence. Rather, our relationship will prioritize "
+                         "empowering Europe to own responsibility for its own security,"},
+        {"Mark Rutte", "We have to make sure that he has no other option, and that means to "
+                       "force him to the table,"},
+        {"Mark Rutte", "He needs to understand that we will not give up on Ukraine. We have to "
+                       "make sure that we have maximum economic impact on Russia."},
+        {"Pete Hegseth", "should not go lower than 3%."},
+        {"Pete Hegseth", "we live in fiscally constrained times"},
+    };
+    size_t k = 0;
+    for (size_t i = 0; i < said.n_quotes; i++) {
+        if (said.quotes[i].indirect)
+            continue;
+        assert_true(k < NX_ARRAY_LEN(want));
+        assert_string_equal(said.quotes[i].speaker, want[k][0]);
+        assert_string_equal(said.quotes[i].text, want[k][1]);
+        k++;
+    }
+    assert_int_equal(k, NX_ARRAY_LEN(want));
+    nx_said_clear(&said);
+    free(text);
+}
+
+int main(void)
+{
+    filter_seed_test();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cue_after_the_quotation),
+        cmocka_unit_test(cue_before_the_quotation),
+        cmocka_unit_test(marks_of_other_languages),
+        cmocka_unit_test(continued_quotations),
+        cmocka_unit_test(pronouns),
+        cmocka_unit_test(reported_speech),
+        cmocka_unit_test(no_speaker_no_quotation),
+        cmocka_unit_test(offsets_count_characters),
+        cmocka_unit_test(organisations_speak),
+        cmocka_unit_test(seed_article),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
