@@ -68,9 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             decode_param(o);
         }
-        newsidx_results_t *r = nx_results_from_mp(o);
-        newsidx_results_free(r);
-        newsidx_article_free(nx_article_from_mp_stored(o));
+        char *err = NULL;
+        newsidx_results_free(nx_mp_read_results(o, &err));
+        free(err);
+        err = NULL;
+        newsidx_article_free(nx_article_from_mp_stored(o, &err));
+        free(err);
         json_decref(nx_mp_to_json(o));
     }
     msgpack_unpacked_destroy(&u);

@@ -131,6 +131,22 @@ is "with the same articles" "$(json_get "$("$NEWSIDX" --db "$TMP/rebuilt" stats 
     "$(json_get "$("$NEWSIDX" --db "$DB" stats --json)" 'd["documents"]')"
 is "and the same text" "$("$NEWSIDX" --db "$TMP/rebuilt" get --json j1)" "$("$NEWSIDX" --db "$DB" get --json j1)"
 
+# The sender's fields of JSON Lines are stored, shown and exported.
+cat >"$TMP/sender.jsonl" <<'T'
+{"id": "m1", "body": "Ministers met in Graz.", "time": "2025-02-12T09:30:00+01:00", "language": "de", "version": 2, "subjects": ["Politik", "Europ\u00e4ische Union"], "agency_places": ["Graz"], "summary_only": true}
+{"id": "m2", "body": "x", "time": "yesterday"}
+T
+out=$("$NEWSIDX" --db "$TMP/sdb" add --quiet "$TMP/sender.jsonl" 2>&1)
+like "a time without a zone is refused, named with file and line" "$out" \
+    "sender\.jsonl:2: time 'yesterday' is not an ISO 8601 time with a zone"
+out=$("$NEWSIDX" --db "$TMP/sdb" get --json m1)
+is "get --json shows the time in UTC" "$(json_get "$out" 'd["time"]')" "2025-02-12T08:30:00Z"
+is "and the sender's other fields" \
+    "$(json_get "$out" '[d["language"], d["version"], d["subjects"], d["agency_places"], d["summary_only"]]')" \
+    '["de", "2", ["Politik", "Europ\u00e4ische Union"], ["Graz"], true]'
+"$NEWSIDX" --db "$TMP/sdb" export 2>/dev/null | "$NEWSIDX" --db "$TMP/sdb2" add --quiet --format jsonl -
+is "export | add keeps every field" "$("$NEWSIDX" --db "$TMP/sdb2" get --json m1)" "$out"
+
 # The index format version is checked, and a foreign database refused.
 "$NEWSIDX" --db "$TMP/vdb" add --quiet "$A/one.txt"
 xapian-metadata set "$TMP/vdb" newsidx.format 99

@@ -176,8 +176,9 @@ class Methods(SharedDaemonCase):
     def test_get(self):
         a = article(7)
         g = self.c.call("get", ["art-7"])
-        self.assertEqual(set(g), {"id", "title", "date", "dateline", "speakers", "locations",
-                                  "body"})
+        self.assertEqual(set(g) - {"speaker_kinds"},
+                         {"id", "title", "date", "dateline", "speakers", "locations", "quotes",
+                          "body"})
         for k in ("id", "title", "date", "dateline", "body"):
             self.assertEqual(g[k], a[k], k)
         self.assertIn(CITIES[7], g["locations"])
@@ -185,6 +186,26 @@ class Methods(SharedDaemonCase):
         self.assertEqual(full["byline"], "Kim Reporter")
         self.assertEqual(full["url"], "https://news.example.org/full-1")
         self.assertEqual(self.c.error_of("get", ["art-999999"]), "not_found")
+
+    def test_sender_fields_round_trip(self):
+        # What the sender gives goes in through add and comes back from
+        # get, through the protocol and through newsidx get --json.
+        a = plain("meta-1", "quinoa harvests", time="2025-02-12T09:30:00+01:00",
+                  language="de", version=3, subjects=["Landwirtschaft", "Ernte \u2013 2025"],
+                  agency_persons=["Jos\u00e9 Mar\u00eda"], agency_orgs=[], summary_only=True)
+        self.c.call("add", [[a]])
+        g = self.c.call("get", ["meta-1"])
+        self.assertEqual(g["time"], "2025-02-12T08:30:00Z", "normalised to UTC")
+        self.assertEqual((g["language"], g["version"]), ("de", "3"))
+        self.assertEqual(g["subjects"], a["subjects"])
+        self.assertEqual(g["agency_persons"], a["agency_persons"])
+        self.assertNotIn("agency_orgs", g, "an empty list is left out")
+        self.assertIs(g["summary_only"], True)
+        cli = self.run_tool([NEWSIDX, "--socket", self.d.sock, "get", "--json", "meta-1"])
+        self.assertEqual(cli.returncode, 0, cli.stderr)
+        self.assertEqual(json.loads(cli.stdout), g)
+        self.assertEqual(self.c.error_of("add", [[plain("meta-2", "x", time="9:30")]]),
+                         "bad_request")
 
     def test_add_replace_and_generated_ids(self):
         r = self.c.call("add", [[plain("rep-1", "quinces"), plain("rep-2", "medlars")]])

@@ -280,7 +280,7 @@ static void deliver_daemon(import_t *im, newsidx_article_t *a, const char *path)
     nx_buf_init(&one);
     msgpack_packer pk;
     nx_mp_packer_init(&pk, &one);
-    nx_mp_pack_article(&pk, a, true);
+    nx_mp_pack_article(&pk, a, NX_FIELDS_INPUT);
     if (one.len + 256 > im->max_request) {
         cli_error(im->c, "%s: article %s: %zu bytes, more than the daemon takes in one request "
                   "([daemon] max_request)", path, a->id, one.len);

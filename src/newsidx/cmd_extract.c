@@ -9,21 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The article's quotations: speaker, words, where they stand in the
- * body (characters), and whether they are reported speech. */
-static json_t *quotes_json(const newsidx_article_t *a)
-{
-    json_t *list = json_array();
-    for (size_t i = 0; list && i < a->n_quotes; i++) {
-        const newsidx_quote_t *q = &a->quotes[i];
-        json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:I, s:b}", "speaker", q->speaker,
-                                              "text", q->text, "start", (json_int_t)q->start,
-                                              "end", (json_int_t)q->end, "indirect",
-                                              q->indirect));
-    }
-    return list;
-}
-
 int cmd_extract(cli_t *c, int argc, char **argv)
 {
     newsidx_format_t format = NEWSIDX_FORMAT_AUTO;
@@ -84,11 +69,7 @@ int cmd_extract(cli_t *c, int argc, char **argv)
             }
             newsidx_extract(x, a);
             if (json) {
-                json_t *j = nx_article_to_json(a, false, true);
-                /* extract prints the fields DESIGN.md names, no more */
-                json_object_del(j, "byline");
-                json_object_del(j, "url");
-                json_object_set_new(j, "quotes", quotes_json(a));
+                json_t *j = nx_article_to_json(a, NX_FIELDS_HEAD | NX_FIELDS_EXTRACTED);
                 nx_print_json(stdout, j);
                 json_decref(j);
             } else {

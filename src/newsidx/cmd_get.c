@@ -46,7 +46,7 @@ int cmd_get(cli_t *c, int argc, char **argv)
         const msgpack_object *res;
         char *err = NULL;
         st = nx_client_call(cl, "get", pack_id, argv[optind], &res, &err);
-        if (st == NEWSIDX_OK && !(a = nx_article_from_mp_stored(res)))
+        if (st == NEWSIDX_OK && !(a = nx_article_from_mp_stored(res, &err)))
             st = NEWSIDX_ERR_INTERNAL;
         if (st != NEWSIDX_OK)
             cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
@@ -61,7 +61,7 @@ int cmd_get(cli_t *c, int argc, char **argv)
     }
     if (st == NEWSIDX_OK) {
         if (json) {
-            json_t *j = nx_article_to_json(a, true, true);
+            json_t *j = nx_article_to_json(a, NX_FIELDS_ALL);
             nx_print_json(stdout, j);
             json_decref(j);
         } else {

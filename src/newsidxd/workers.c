@@ -47,7 +47,7 @@ static void run_get(newsidx_db_t *db, job_t *j)
     newsidx_article_t *a = NULL;
     msgpack_packer pk;
     if (start_reply(db, j, newsidx_db_get(db, j->id, &a), &pk)) {
-        nx_mp_pack_article(&pk, a, true);
+        nx_mp_pack_article(&pk, a, NX_FIELDS_ALL);
         newsidx_article_free(a);
     }
 }

@@ -86,8 +86,10 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
         return NEWSIDX_ERR_QUERY;
     if (st != NEWSIDX_OK)
         return st == NEWSIDX_ERR_UNAVAILABLE ? NEWSIDX_ERR_INTERNAL : st;
-    if (!(*out = nx_results_from_mp(res))) {
-        nx_set_error(err, "the daemon's answer could not be read");
+    char *why = NULL;
+    if (!(*out = nx_mp_read_results(res, &why))) {
+        nx_set_error(err, "the daemon's answer could not be read: %s", why ? why : "out of memory");
+        free(why);
         return NEWSIDX_ERR_INTERNAL;
     }
     return NEWSIDX_OK;

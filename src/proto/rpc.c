@@ -179,70 +179,6 @@ nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_
 }
 
 /* ------------------------------------------------------------------ */
-/* Reading objects                                                      */
-/* ------------------------------------------------------------------ */
-
-bool nx_mp_is_text(const msgpack_object *o)
-{
-    return o && (o->type == MSGPACK_OBJECT_STR || o->type == MSGPACK_OBJECT_BIN);
-}
-
-char *nx_mp_text(const msgpack_object *o, const char *what, char **err)
-{
-    const char *p;
-    size_t n;
-    if (o && o->type == MSGPACK_OBJECT_STR) {
-        p = o->via.str.ptr;
-        n = o->via.str.size;
-    } else if (o && o->type == MSGPACK_OBJECT_BIN) {
-        p = o->via.bin.ptr;
-        n = o->via.bin.size;
-    } else {
-        nx_set_error(err, "%s must be a string", what);
-        return NULL;
-    }
-    if (!nx_utf8_valid(p, n)) {
-        nx_set_error(err, "%s is not valid UTF-8 text", what);
-        return NULL;
-    }
-    char *s = nx_strndup(p, n);
-    if (!s)
-        nx_set_error(err, "out of memory");
-    return s;
-}
-
-const msgpack_object *nx_mp_get(const msgpack_object *map, const char *key)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    size_t kl = strlen(key);
-    for (uint32_t i = 0; i < map->via.map.size; i++) {
-        const msgpack_object *k = &map->via.map.ptr[i].key;
-        const char *p = NULL;
-        size_t n = 0;
-        if (k->type == MSGPACK_OBJECT_STR) {
-            p = k->via.str.ptr;
-            n = k->via.str.size;
-        } else if (k->type == MSGPACK_OBJECT_BIN) {
-            p = k->via.bin.ptr;
-            n = k->via.bin.size;
-        }
-        if (p && n == kl && memcmp(p, key, n) == 0)
-            return &map->via.map.ptr[i].val;
-    }
-    return NULL;
-}
-
-bool nx_mp_uint(const msgpack_object *o, uint64_t *out)
-{
-    if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
-        *out = o->via.u64;
-        return true;
-    }
-    return false;
-}
-
-/* ------------------------------------------------------------------ */
 /* Requests                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -361,37 +297,12 @@ bad:
 
 newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err)
 {
-    if (!map || map->type != MSGPACK_OBJECT_MAP) {
-        nx_set_error(err, "an article must be a map");
-        return NULL;
-    }
     newsidx_article_t *a = newsidx_article_new();
-    if (!a)
-        return NULL;
-    static const char *const keys[] = {"id", "title", "date", "dateline", "byline", "url", "body"};
-    char **fields[] = {&a->id, &a->title, &a->date, &a->dateline, &a->byline, &a->url, &a->body};
-    for (size_t i = 0; i < NX_ARRAY_LEN(keys); i++) {
-        const msgpack_object *v = nx_mp_get(map, keys[i]);
-        if (!v || v->type == MSGPACK_OBJECT_NIL)
-            continue;
-        if (i == 0 && v->type == MSGPACK_OBJECT_POSITIVE_INTEGER) {
-            a->id = nx_printf("%llu", (unsigned long long)v->via.u64);
-            continue;
-        }
-        char *what = nx_printf("\"%s\"", keys[i]);
-        *fields[i] = nx_mp_text(v, what ? what : keys[i], err);
-        free(what);
-        if (!*fields[i]) {
-            newsidx_article_free(a);
-            return NULL;
-        }
-    }
-    if (!a->body) {
-        nx_set_error(err, "missing required field \"body\"");
-        newsidx_article_free(a);
+    if (!a) {
+        nx_set_error(err, "out of memory");
         return NULL;
     }
-    if (!nx_article_finish(a, err)) {
+    if (!nx_mp_read_article(map, a, NX_FIELDS_INPUT, err) || !nx_article_finish(a, err)) {
         newsidx_article_free(a);
         return NULL;
     }
@@ -402,50 +313,6 @@ newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err)
 /* Encoding                                                             */
 /* ------------------------------------------------------------------ */
 
-static int buf_write(void *data, const char *p, size_t n)
-{
-    nx_buf_t *b = data;
-    nx_buf_add(b, p, n);
-    return b->oom ? -1 : 0;
-}
-
-void nx_mp_packer_init(msgpack_packer *pk, nx_buf_t *out)
-{
-    msgpack_packer_init(pk, out, buf_write);
-}
-
-void nx_mp_pack_str(msgpack_packer *pk, const char *s)
-{
-    size_t n = strlen(s);
-    msgpack_pack_str(pk, n);
-    msgpack_pack_str_body(pk, s, n);
-}
-
-void nx_mp_pack_str_or_nil(msgpack_packer *pk, const char *s)
-{
-    if (s)
-        nx_mp_pack_str(pk, s);
-    else
-        msgpack_pack_nil(pk);
-}
-
-static void pack_strv(msgpack_packer *pk, char *const *v, size_t n)
-{
-    msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++)
-        nx_mp_pack_str(pk, v[i]);
-}
-
-static void pack_facets(msgpack_packer *pk, const newsidx_facet_t *f, size_t n)
-{
-    msgpack_pack_array(pk, n);
-    for (size_t i = 0; i < n; i++) {
-        msgpack_pack_array(pk, 2);
-        nx_mp_pack_str(pk, f[i].name);
-        msgpack_pack_uint64(pk, f[i].count);
-    }
-}
-
 /* An optional key that is there only when true. */
 static void pack_flag(msgpack_packer *pk, const char *key, bool on)
 {
@@ -453,105 +320,6 @@ static void pack_flag(msgpack_packer *pk, const char *key, bool on)
         return;
     nx_mp_pack_str(pk, key);
     msgpack_pack_true(pk);
-}
-
-void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
-{
-    size_t n = 6 + (r->has_facets ? 1 : 0) + (r->corrected ? 1 : 0) + (r->relaxed ? 1 : 0) +
-               (r->truncated ? 1 : 0) + (r->n_missing_shards ? 1 : 0) + (r->n_notes ? 1 : 0);
-    msgpack_pack_map(pk, n);
-    nx_mp_pack_str(pk, "query");
-    nx_mp_pack_str(pk, r->query ? r->query : "");
-    nx_mp_pack_str(pk, "total");
-    msgpack_pack_uint64(pk, r->total);
-    nx_mp_pack_str(pk, "total_min");
-    msgpack_pack_uint64(pk, r->total_min);
-    nx_mp_pack_str(pk, "total_max");
-    msgpack_pack_uint64(pk, r->total_max);
-    nx_mp_pack_str(pk, "more");
-    if (r->more)
-        msgpack_pack_true(pk);
-    else
-        msgpack_pack_false(pk);
-    nx_mp_pack_str(pk, "hits");
-    msgpack_pack_array(pk, r->n_hits);
-    for (size_t i = 0; i < r->n_hits; i++) {
-        const newsidx_hit_t *h = &r->hits[i];
-        msgpack_pack_map(pk, 9 + (h->n_explain ? 1 : 0) + (h->partial ? 1 : 0));
-        nx_mp_pack_str(pk, "id");
-        nx_mp_pack_str(pk, h->id);
-        nx_mp_pack_str(pk, "rank");
-        msgpack_pack_unsigned_int(pk, h->rank);
-        nx_mp_pack_str(pk, "score");
-        msgpack_pack_double(pk, h->score);
-        nx_mp_pack_str(pk, "date");
-        nx_mp_pack_str_or_nil(pk, h->date);
-        nx_mp_pack_str(pk, "dateline");
-        nx_mp_pack_str_or_nil(pk, h->dateline);
-        nx_mp_pack_str(pk, "title");
-        nx_mp_pack_str_or_nil(pk, h->title);
-        nx_mp_pack_str(pk, "speakers");
-        pack_strv(pk, h->speakers, h->n_speakers);
-        nx_mp_pack_str(pk, "locations");
-        pack_strv(pk, h->locations, h->n_locations);
-        nx_mp_pack_str(pk, "snippet");
-        nx_mp_pack_str(pk, h->snippet ? h->snippet : "");
-        pack_flag(pk, "partial", h->partial);
-        if (h->n_explain) {
-            nx_mp_pack_str(pk, "explain");
-            msgpack_pack_map(pk, h->n_explain);
-            for (size_t k = 0; k < h->n_explain; k++) {
-                nx_mp_pack_str(pk, h->explain[k].field);
-                msgpack_pack_double(pk, h->explain[k].weight);
-            }
-        }
-    }
-    if (r->has_facets) {
-        nx_mp_pack_str(pk, "facets");
-        msgpack_pack_map(pk, 2);
-        nx_mp_pack_str(pk, "speakers");
-        pack_facets(pk, r->speaker_facets, r->n_speaker_facets);
-        nx_mp_pack_str(pk, "locations");
-        pack_facets(pk, r->location_facets, r->n_location_facets);
-    }
-    if (r->corrected) {
-        nx_mp_pack_str(pk, "corrected");
-        nx_mp_pack_str(pk, r->corrected);
-    }
-    pack_flag(pk, "relaxed", r->relaxed);
-    pack_flag(pk, "truncated", r->truncated);
-    if (r->n_missing_shards) {
-        nx_mp_pack_str(pk, "missing_shards");
-        pack_strv(pk, r->missing_shards, r->n_missing_shards);
-    }
-    if (r->n_notes) {
-        nx_mp_pack_str(pk, "notes");
-        pack_strv(pk, r->notes, r->n_notes);
-    }
-}
-
-void nx_mp_pack_article(msgpack_packer *pk, const newsidx_article_t *a, bool with_body)
-{
-    const char *keys[] = {"id", "title", "date", "dateline", "byline", "url"};
-    const char *vals[] = {a->id, a->title, a->date, a->dateline, a->byline, a->url};
-    size_t n = 2 + (with_body ? 1 : 0);
-    for (size_t i = 0; i < NX_ARRAY_LEN(keys); i++)
-        n += (i < 4 || vals[i]) ? 1 : 0;
-    msgpack_pack_map(pk, n);
-    for (size_t i = 0; i < NX_ARRAY_LEN(keys); i++) {
-        if (i >= 4 && !vals[i])
-            continue;
-        nx_mp_pack_str(pk, keys[i]);
-        nx_mp_pack_str_or_nil(pk, vals[i]);
-    }
-    nx_mp_pack_str(pk, "speakers");
-    pack_strv(pk, a->speakers, a->n_speakers);
-    nx_mp_pack_str(pk, "locations");
-    pack_strv(pk, a->locations, a->n_locations);
-    if (with_body) {
-        nx_mp_pack_str(pk, "body");
-        nx_mp_pack_str_or_nil(pk, a->body);
-    }
 }
 
 void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
@@ -619,170 +387,14 @@ void nx_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, nx_rpc_code_
 /* Decoding results (clients)                                           */
 /* ------------------------------------------------------------------ */
 
-static char *text_or_null(const msgpack_object *o)
+newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map, char **err)
 {
-    if (!o || o->type == MSGPACK_OBJECT_NIL)
-        return NULL;
-    return nx_mp_text(o, "field", NULL);
-}
-
-static bool strv_from(const msgpack_object *o, char ***v, size_t *n)
-{
-    *v = NULL;
-    *n = 0;
-    if (!o || o->type != MSGPACK_OBJECT_ARRAY)
-        return true;
-    *v = calloc(o->via.array.size ? o->via.array.size : 1, sizeof **v);
-    if (!*v)
-        return false;
-    for (uint32_t i = 0; i < o->via.array.size; i++) {
-        char *s = nx_mp_text(&o->via.array.ptr[i], "name", NULL);
-        if (!s)
-            return false;
-        (*v)[(*n)++] = s;
-    }
-    return true;
-}
-
-static double number(const msgpack_object *o)
-{
-    if (!o)
-        return 0;
-    switch (o->type) {
-    case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64: return o->via.f64;
-    case MSGPACK_OBJECT_POSITIVE_INTEGER: return (double)o->via.u64;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return (double)o->via.i64;
-    default: return 0;
-    }
-}
-
-/* A count from a reply: a number as the field's type can hold it.  A
- * cast of a negative, too large or NaN float would be undefined. */
-static uint64_t count(const msgpack_object *o, uint64_t max)
-{
-    if (!o)
-        return 0;
-    switch (o->type) {
-    case MSGPACK_OBJECT_POSITIVE_INTEGER: return o->via.u64 < max ? o->via.u64 : max;
-    case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64:
-        if (!(o->via.f64 > 0))
-            return 0;
-        return o->via.f64 >= (double)max ? max : (uint64_t)o->via.f64;
-    default: return 0;
-    }
-}
-
-static bool facets_from(const msgpack_object *o, newsidx_facet_t **f, size_t *n)
-{
-    *f = NULL;
-    *n = 0;
-    if (!o || o->type != MSGPACK_OBJECT_ARRAY)
-        return true;
-    *f = calloc(o->via.array.size ? o->via.array.size : 1, sizeof **f);
-    if (!*f)
-        return false;
-    for (uint32_t i = 0; i < o->via.array.size; i++) {
-        const msgpack_object *p = &o->via.array.ptr[i];
-        if (p->type != MSGPACK_OBJECT_ARRAY || p->via.array.size != 2)
-            return false;
-        char *name = nx_mp_text(&p->via.array.ptr[0], "facet", NULL);
-        if (!name)
-            return false;
-        (*f)[*n].name = name;
-        (*f)[(*n)++].count = count(&p->via.array.ptr[1], UINT64_MAX);
-    }
-    return true;
-}
-
-newsidx_results_t *nx_results_from_mp(const msgpack_object *map)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    newsidx_results_t *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
-    r->query = text_or_null(nx_mp_get(map, "query"));
-    r->total = count(nx_mp_get(map, "total"), UINT64_MAX);
-    r->total_min = count(nx_mp_get(map, "total_min"), UINT64_MAX);
-    r->total_max = count(nx_mp_get(map, "total_max"), UINT64_MAX);
-    const msgpack_object *more = nx_mp_get(map, "more");
-    r->more = more && more->type == MSGPACK_OBJECT_BOOLEAN && more->via.boolean;
-    const msgpack_object *hits = nx_mp_get(map, "hits");
-    if (!hits || hits->type != MSGPACK_OBJECT_ARRAY)
-        goto bad;
-    r->hits = calloc(hits->via.array.size ? hits->via.array.size : 1, sizeof *r->hits);
-    if (!r->hits)
-        goto bad;
-    for (uint32_t i = 0; i < hits->via.array.size; i++) {
-        const msgpack_object *h = &hits->via.array.ptr[i];
-        newsidx_hit_t *o = &r->hits[r->n_hits++];
-        o->id = text_or_null(nx_mp_get(h, "id"));
-        if (!o->id)
-            goto bad;
-        o->rank = (unsigned)count(nx_mp_get(h, "rank"), UINT_MAX);
-        o->score = number(nx_mp_get(h, "score"));
-        o->date = text_or_null(nx_mp_get(h, "date"));
-        o->dateline = text_or_null(nx_mp_get(h, "dateline"));
-        o->title = text_or_null(nx_mp_get(h, "title"));
-        o->snippet = text_or_null(nx_mp_get(h, "snippet"));
-        const msgpack_object *pt = nx_mp_get(h, "partial");
-        o->partial = pt && pt->type == MSGPACK_OBJECT_BOOLEAN && pt->via.boolean;
-        if (!strv_from(nx_mp_get(h, "speakers"), &o->speakers, &o->n_speakers) ||
-            !strv_from(nx_mp_get(h, "locations"), &o->locations, &o->n_locations))
-            goto bad;
-        const msgpack_object *ex = nx_mp_get(h, "explain");
-        if (ex && ex->type == MSGPACK_OBJECT_MAP && ex->via.map.size) {
-            o->explain = calloc(ex->via.map.size, sizeof *o->explain);
-            if (!o->explain)
-                goto bad;
-            for (uint32_t k = 0; k < ex->via.map.size; k++) {
-                o->explain[k].field = nx_mp_text(&ex->via.map.ptr[k].key, "field", NULL);
-                o->explain[k].weight = number(&ex->via.map.ptr[k].val);
-                o->n_explain++;
-                if (!o->explain[k].field)
-                    goto bad;
-            }
-        }
-    }
-    const msgpack_object *f = nx_mp_get(map, "facets");
-    if (f && f->type == MSGPACK_OBJECT_MAP) {
-        r->has_facets = true;
-        if (!facets_from(nx_mp_get(f, "speakers"), &r->speaker_facets, &r->n_speaker_facets) ||
-            !facets_from(nx_mp_get(f, "locations"), &r->location_facets, &r->n_location_facets))
-            goto bad;
-    }
-    r->corrected = text_or_null(nx_mp_get(map, "corrected"));
-    const msgpack_object *b = nx_mp_get(map, "relaxed");
-    r->relaxed = b && b->type == MSGPACK_OBJECT_BOOLEAN && b->via.boolean;
-    b = nx_mp_get(map, "truncated");
-    r->truncated = b && b->type == MSGPACK_OBJECT_BOOLEAN && b->via.boolean;
-    if (!strv_from(nx_mp_get(map, "missing_shards"), &r->missing_shards, &r->n_missing_shards) ||
-        !strv_from(nx_mp_get(map, "notes"), &r->notes, &r->n_notes))
-        goto bad;
-    return r;
-bad:
-    newsidx_results_free(r);
-    return NULL;
-}
-
-newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map)
-{
-    if (!map || map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
     newsidx_article_t *a = newsidx_article_new();
-    if (!a)
+    if (!a) {
+        nx_set_error(err, "out of memory");
         return NULL;
-    a->id = text_or_null(nx_mp_get(map, "id"));
-    a->title = text_or_null(nx_mp_get(map, "title"));
-    a->date = text_or_null(nx_mp_get(map, "date"));
-    a->dateline = text_or_null(nx_mp_get(map, "dateline"));
-    a->byline = text_or_null(nx_mp_get(map, "byline"));
-    a->url = text_or_null(nx_mp_get(map, "url"));
-    a->body = text_or_null(nx_mp_get(map, "body"));
-    if (!a->id || !strv_from(nx_mp_get(map, "speakers"), &a->speakers, &a->n_speakers) ||
-        !strv_from(nx_mp_get(map, "locations"), &a->locations, &a->n_locations)) {
+    }
+    if (!nx_mp_read_article(map, a, NX_FIELDS_ALL, err)) {
         newsidx_article_free(a);
         return NULL;
     }

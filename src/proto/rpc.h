@@ -9,9 +9,7 @@
 #ifndef NX_RPC_H
 #define NX_RPC_H
 
-#include "nx.h"
-
-#include <msgpack.h>
+#include "mpack.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,17 +60,6 @@ typedef struct nx_mp_scan {
 nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
                            nx_mp_scan_t *res);
 
-/* ---- reading decoded objects ---- */
-
-/* Text from a str or bin object: valid UTF-8 without NUL, malloc'ed.
- * NULL with *err set otherwise. */
-char *nx_mp_text(const msgpack_object *o, const char *what, char **err);
-/* The value of key in a map object, or NULL. */
-const msgpack_object *nx_mp_get(const msgpack_object *map, const char *key);
-bool nx_mp_is_text(const msgpack_object *o);
-/* Non-negative integer of a positive or negative int object. */
-bool nx_mp_uint(const msgpack_object *o, uint64_t *out);
-
 /* ---- requests ---- */
 
 /* A search request decoded from its params map (and freed with
@@ -80,17 +67,13 @@ bool nx_mp_uint(const msgpack_object *o, uint64_t *out);
 bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err);
 void nx_search_clear(newsidx_search_t *req);
 
-/* An article from an article map (JSON Lines field names); finished
- * (checked, titled, given an id) as nx_article_finish() does. */
+/* An article from an article map of add (JSON Lines field names, the
+ * fields of an input record); finished (checked, titled, given an id)
+ * as nx_article_finish() does. */
 newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err);
 
 /* ---- encoding into a buffer ---- */
 
-void nx_mp_packer_init(msgpack_packer *pk, nx_buf_t *out);
-void nx_mp_pack_str(msgpack_packer *pk, const char *s);
-void nx_mp_pack_str_or_nil(msgpack_packer *pk, const char *s);
-void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r);
-void nx_mp_pack_article(msgpack_packer *pk, const newsidx_article_t *a, bool with_body);
 void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req);
 
 /* [1, msgid, nil, ...]: the caller packs the result next. */
@@ -101,8 +84,9 @@ void nx_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, nx_rpc_code_
 
 /* ---- decoding results (clients) ---- */
 
-newsidx_results_t *nx_results_from_mp(const msgpack_object *map);
-newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map);
+/* The article get returns (the answer to search is read with
+ * nx_mp_read_results()); NULL with *err naming what is wrong. */
+newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map, char **err);
 
 /* Any decoded object as JSON (new reference). */
 struct json_t;

@@ -385,35 +385,88 @@ static bool valid_id(const char *id, char **err)
     return true;
 }
 
-bool nx_article_finish(newsidx_article_t *a, char **err)
+/* Trims a list's items in place and drops the empty ones. */
+static void trim_list(char **v, size_t *n)
 {
-    char **fields[] = {&a->id, &a->title, &a->date, &a->dateline,
-                       &a->byline, &a->url, &a->body};
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        const char *s = v[i];
+        size_t len = strlen(s);
+        nx_trim(&s, &len);
+        if (len == 0) {
+            free(v[i]);
+            continue;
+        }
+        memmove(v[i], s, len);
+        v[i][len] = '\0';
+        v[kept++] = v[i];
+    }
+    *n = kept;
+}
+
+/* Every field given by the sender trimmed; an empty one is absent. */
+static bool trim_fields(newsidx_article_t *a)
+{
+    char **fields[] = {&a->id, &a->title, &a->date, &a->dateline, &a->byline,
+                       &a->url, &a->body, &a->time, &a->language, &a->version};
     for (size_t i = 0; i < NX_ARRAY_LEN(fields); i++) {
         if (*fields[i]) {
             char *v = *fields[i];
             *fields[i] = NULL;
             bool ok = nx_article_set(fields[i], v, strlen(v));
             free(v);
-            if (!ok) {
-                nx_set_error(err, "out of memory");
+            if (!ok)
                 return false;
-            }
         }
     }
-    if (!a->body) {
-        nx_set_error(err, "article has no body");
-        return false;
-    }
+    trim_list(a->subjects, &a->n_subjects);
+    trim_list(a->agency_persons, &a->n_agency_persons);
+    trim_list(a->agency_orgs, &a->n_agency_orgs);
+    trim_list(a->agency_places, &a->n_agency_places);
+    return true;
+}
+
+/* The date as YYYY-MM-DD and the time as UTC YYYY-MM-DDTHH:MM:SSZ. */
+static bool normalise_dates(newsidx_article_t *a, char **err)
+{
+    char d[11], t[NX_TIME_LEN + 1];
     if (a->date) {
-        char d[11];
         if (!nx_date_normalise(a->date, d)) {
             nx_set_error(err, "date '%.40s' is not a date (want YYYY-MM-DD)", a->date);
             return false;
         }
         free(a->date);
-        a->date = nx_strdup(d);
+        if (!(a->date = nx_strdup(d)))
+            goto nomem;
     }
+    if (a->time) {
+        if (!nx_time_normalise(a->time, t)) {
+            nx_set_error(err, "time '%.40s' is not an ISO 8601 time with a zone "
+                         "(want e.g. 2025-02-12T09:30:00+01:00)", a->time);
+            return false;
+        }
+        free(a->time);
+        if (!(a->time = nx_strdup(t)))
+            goto nomem;
+    }
+    return true;
+nomem:
+    nx_set_error(err, "out of memory");
+    return false;
+}
+
+bool nx_article_finish(newsidx_article_t *a, char **err)
+{
+    if (!trim_fields(a)) {
+        nx_set_error(err, "out of memory");
+        return false;
+    }
+    if (!a->body) {
+        nx_set_error(err, "article has no body");
+        return false;
+    }
+    if (!normalise_dates(a, err))
+        return false;
     if (a->dateline && !strchr(a->dateline, '\n')) {
         /* "BRUSSELS (AP)" in a header: keep the place part only. */
         char *paren = strchr(a->dateline, '(');

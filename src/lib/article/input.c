@@ -216,7 +216,7 @@ static newsidx_status_t next_jsonl(newsidx_input_t *in, newsidx_article_t **out)
         }
         newsidx_article_t *a = newsidx_article_new();
         char *err = NULL;
-        if (!a || !nx_article_from_json(obj, a, &err) || !nx_article_finish(a, &err)) {
+        if (!a || !nx_article_from_json(obj, a, NX_FIELDS_INPUT, &err) || !nx_article_finish(a, &err)) {
             nx_set_error(&in->error, "%s:%lu: %s", in->name, line, err ? err : "out of memory");
             free(err);
             json_decref(obj);

@@ -162,6 +162,71 @@ bool nx_date_normalise(const char *in, char out[11])
     return true;
 }
 
+/* "Z", or "+HH:MM", "+HHMM", "+HH" (and "-"): minutes east of UTC. */
+static bool zone_offset(const char **pp, int *minutes)
+{
+    const char *p = *pp;
+    int h, m = 0;
+    if (*p == 'Z' || *p == 'z') {
+        *minutes = 0;
+        *pp = p + 1;
+        return true;
+    }
+    if (*p != '+' && *p != '-')
+        return false;
+    int sign = *p++ == '-' ? -1 : 1;
+    if (digits(&p, 2, &h) != 2)
+        return false;
+    if (*p == ':') {
+        p++;
+        if (digits(&p, 2, &m) != 2)
+            return false;
+    } else if (isdigit((unsigned char)*p) && digits(&p, 2, &m) != 2) {
+        return false;
+    }
+    if (h > 23 || m > 59)
+        return false;
+    *minutes = sign * (h * 60 + m);
+    *pp = p;
+    return true;
+}
+
+bool nx_time_normalise(const char *in, char out[NX_TIME_LEN + 1])
+{
+    int y, mo, d, h, mi, sec = 0, zone;
+    const char *p = skip_spaces(in);
+    if (digits(&p, 4, &y) != 4 || *p++ != '-' || digits(&p, 2, &mo) != 2 || *p++ != '-' ||
+        digits(&p, 2, &d) != 2 || !nx_date_valid(y, mo, d))
+        return false;
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return false;
+    p++;
+    if (digits(&p, 2, &h) != 2 || *p++ != ':' || digits(&p, 2, &mi) != 2)
+        return false;
+    if (*p == ':') {
+        p++;
+        if (digits(&p, 2, &sec) != 2)
+            return false;
+    }
+    if ((*p == '.' || *p == ',') && isdigit((unsigned char)p[1]))
+        for (p++; isdigit((unsigned char)*p); p++)
+            ;                           /* a fraction of a second: dropped */
+    /* 24:00 is the end of a day; 60 seconds a leap second. */
+    if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec)))
+        return false;
+    p = skip_spaces(p);
+    if (!zone_offset(&p, &zone) || *skip_spaces(p))
+        return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi - zone, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    struct tm utc;
+    if (t == (time_t)-1 || !gmtime_r(&t, &utc) || utc.tm_year + 1900 < 1000 ||
+        utc.tm_year + 1900 > 9999)
+        return false;
+    return strftime(out, NX_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &utc) == NX_TIME_LEN;
+}
+
 static int days_in_month(int y, int m)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -29,6 +29,10 @@ void nx_set_error(char **slot, const char *fmt, ...)
 int nx_month_from_name(const char *s, size_t n);
 bool nx_date_valid(int y, int m, int d);
 bool nx_date_normalise(const char *in, char out[11]);
+/* An ISO 8601 date and time with a zone ("2025-02-12T09:30:00+01:00",
+ * "...Z", fractions of a second allowed) as UTC "YYYY-MM-DDTHH:MM:SSZ". */
+#define NX_TIME_LEN 20
+bool nx_time_normalise(const char *in, char out[NX_TIME_LEN + 1]);
 /* A bound of a date range as YYYYMMDD: a full date, a year or month
  * (its first day for a start, its last for an end), "today",
  * "yesterday", or a time before now ("7d", "2w", "3m", "1y"). */
@@ -83,14 +87,31 @@ bool nx_docdata_pack(const newsidx_article_t *a, nx_buf_t *out);
  * (search results do not need it). */
 newsidx_article_t *nx_docdata_unpack(const char *p, size_t n, bool with_body);
 
-/* ---- JSON (json.c) ---- */
+/* ---- the fields of an article, in groups (article/fields.c) ---- */
+enum {
+    NX_FIELDS_HEAD = 1 << 0,      /* id, title, date, dateline */
+    NX_FIELDS_SENDER = 1 << 1,    /* what the sender gives besides: byline,
+                                     url, time, language, version, subjects,
+                                     agency tags, summary_only */
+    NX_FIELDS_EXTRACTED = 1 << 2, /* speakers and their kinds, locations,
+                                     quotes: what extraction finds */
+    NX_FIELDS_BODY = 1 << 3,
+    /* What an input record carries (JSON Lines, the protocol's add). */
+    NX_FIELDS_INPUT = NX_FIELDS_HEAD | NX_FIELDS_SENDER | NX_FIELDS_BODY,
+    NX_FIELDS_ALL = NX_FIELDS_INPUT | NX_FIELDS_EXTRACTED
+};
+
+/* ---- JSON (article/json.c) ---- */
 struct json_t;
-/* Fills a from a JSON object (JSON Lines and the protocol's article
- * map share field names).  false with *err naming the bad field. */
-bool nx_article_from_json(struct json_t *obj, newsidx_article_t *a, char **err);
-/* New reference: the article as a JSON object (with or without body). */
-struct json_t *nx_article_to_json(const newsidx_article_t *a, bool with_body,
-                                  bool with_entities);
+/* Fills a (new, empty) with the fields in groups from a JSON object (JSON
+ * Lines and the protocol's article map share field names), as they are:
+ * nx_article_finish() checks and completes an input record.  false with
+ * *err naming the bad field. */
+bool nx_article_from_json(struct json_t *obj, newsidx_article_t *a, unsigned groups,
+                          char **err);
+/* New reference: the fields in groups as a JSON object; NULL when out of
+ * memory.  Absent optional fields are left out. */
+struct json_t *nx_article_to_json(const newsidx_article_t *a, unsigned groups);
 struct json_t *nx_results_to_json(const newsidx_results_t *r);
 
 /* ---- handles (store.cc) ---- */
