@@ -30,6 +30,10 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility; what is declared here is
+ * its interface. */
+#pragma GCC visibility push(default)
+
 #define NEWSIDX_VERSION "0.1.0"
 
 /* The index format this library writes, stored in the database metadata
@@ -451,6 +455,8 @@ newsidx_status_t newsidx_writer_compact(newsidx_writer_t *writer);
 
 /* Commits and closes.  NULL is allowed. */
 newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }
