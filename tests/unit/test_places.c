@@ -487,6 +487,55 @@ static void seed_article(void **state)
     newsidx_article_free(a);
 }
 
+/* Firms and brands holding a place's name are no places: an ampersand
+ * between names, a bank of a country, a company's verbs. */
+static void brands_are_not_places(void **state)
+{
+    (void)state;
+    char *p = places(NULL, "Lenders fall",
+                     "Shares of Whitby & Morley fell 5 percent while Royal Bank of Scotland rose. "
+                     "Santander bought the unit from a rival, and British Airways cut flights "
+                     "from Leeds.");
+    REJECT(p, "Whitby");
+    REJECT(p, "Morley");
+    REJECT(p, "United Kingdom");
+    REJECT(p, "Santander");
+    EXPECT(p, "Leeds");
+    free(p);
+    /* a town after a bank's name is where the bank is */
+    p = places(NULL, NULL, "Police said a man robbed the First Bank of Princeton on Monday.");
+    EXPECT(p, "Princeton");
+    free(p);
+}
+
+/* Idioms and abbreviations: the markets, the rest of the economy, a
+ * ticker, a weekday. */
+static void idioms_tickers_and_days(void **state)
+{
+    (void)state;
+    char *p = places(NULL, "Stocks slide",
+                     "Wall Street fell as bank shares slid, and the pain spread to Main Street, "
+                     "where small firms struggle. Bayer AG (BAY.L) rose 2 percent on Mon.");
+    REJECT(p, "Wall Street");
+    REJECT(p, "Main Street");
+    REJECT(p, "Mon");
+    assert_null(strstr(p, "BAY"));
+    free(p);
+    /* without Wall Street beside it, Main Street is a street */
+    p = places(NULL, NULL, "The parade went down Main Street in Dayton, Ohio.");
+    EXPECT(p, "Dayton");
+    free(p);
+}
+
+/* "HONG KONG/MOSCOW": a dateline naming two places gives both. */
+static void dateline_of_two_places(void **state)
+{
+    (void)state;
+    char *p = places("HONG KONG/MOSCOW", NULL, "The company said output would fall.");
+    assert_true(strncmp(p, "Hong Kong|Moscow", 16) == 0);
+    free(p);
+}
+
 int main(void)
 {
     filter_seed_test();
@@ -509,6 +558,9 @@ int main(void)
         cmocka_unit_test(lists_before_a_kind_word),
         cmocka_unit_test(party_labels_and_hometowns),
         cmocka_unit_test(firms_and_bodies),
+        cmocka_unit_test(brands_are_not_places),
+        cmocka_unit_test(idioms_tickers_and_days),
+        cmocka_unit_test(dateline_of_two_places),
         cmocka_unit_test(towns_of_other_countries),
         cmocka_unit_test(null_and_odd_input),
         cmocka_unit_test(loader_missing_file),

@@ -316,6 +316,39 @@ static void seed_article(void **state)
     free(text);
 }
 
+/* Titles and roles are not part of names; a role alone names nobody. */
+static void roles_are_not_names(void **state)
+{
+    (void)state;
+    expect(NULL, "Auditor Jane Marsh said the accounts were in order.", "Jane Marsh");
+    expect(NULL, "Senior VP Operations Tom Reed said the plant would reopen.", "Tom Reed");
+    expect(NULL, "Chief Executive Ann Cole said sales rose. The Chief Executive said more would "
+                 "follow.", "Ann Cole");
+    expect(NULL, "The Chief Executive said sales rose.", "");
+}
+
+/* Sources of figures and subheads in capitals are no speakers. */
+static void data_sources_and_subheads(void **state)
+{
+    (void)state;
+    expect(NULL, "Profit beat the Reuters Estimates consensus, Acme Corp said. A Reuters Poll of "
+                 "economists showed slowing growth, Reuters Poll said.", "Acme Corp");
+    expect(NULL, "KEY POINTS Bolton Motors said it would cut 5,000 jobs.", "Bolton Motors");
+    expect(NULL, "The auditors gave a qualified opinion.\n\nQUALIFIED OPINION NORDAL said its "
+                 "auditors had qualified the accounts.", "NORDAL");
+    /* a two-word name in capitals stays whole */
+    expect(NULL, "JOHN SMITH said he would stay.", "JOHN SMITH");
+}
+
+/* A common noun opening a line is no name, nor a name cut after it. */
+static void nouns_at_line_start(void **state)
+{
+    (void)state;
+    expect(NULL, "Exports of vegetable oils rose, the ministry said.\nOils said to be in demand "
+                 "were palm olein.\nFats were weaker, traders said.", "");
+    expect(NULL, "Oils and Fats Monthly said demand was steady.", "Oils and Fats Monthly");
+}
+
 int main(void)
 {
     filter_seed_test();
@@ -339,6 +372,9 @@ int main(void)
         cmocka_unit_test(compound_titles),
         cmocka_unit_test(relatives_and_colons),
         cmocka_unit_test(organisation_names),
+        cmocka_unit_test(roles_are_not_names),
+        cmocka_unit_test(data_sources_and_subheads),
+        cmocka_unit_test(nouns_at_line_start),
         cmocka_unit_test(odd_input_does_not_crash),
         cmocka_unit_test(seed_article),
     };

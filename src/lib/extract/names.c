@@ -73,6 +73,9 @@ static void analyse_run(doc_t *d, run_t *r)
     for (size_t i = a; i < b; i++)
         if ((bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP) && !(bits_of(d, i + 1) & W_TITLE))
             t = (long)i;
+    /* "Senior VP Operations Tom Reed": the department is the office's */
+    while (t >= 0 && (size_t)t + 2 < b && (bits_of(d, (size_t)t + 1) & W_DEPT))
+        t++;
     if (t >= 0) {
         r->title = d->t[t].w;
         r->person = true;
@@ -148,6 +151,45 @@ static bool plural_possessive(const doc_t *d, size_t i)
     return e >= end || (*e | 32) != 's';
 }
 
+/* "KEY POINTS Ford said", "QUALIFIED OPINION RUSAL said": a subhead in
+ * capitals glued onto the first name of a paragraph.  Words in capitals
+ * before a name that is not are the subhead's when there are two or
+ * more; in a run all in capitals, those the article also writes in
+ * small letters.  The first token of the name that is left. */
+static size_t past_subhead(const doc_t *d, size_t i, size_t j)
+{
+    if ((i > 0 && d->t[i - 1].para == d->t[i].para) || !(d->t[i].flags & F_ACRO) || i == j)
+        return i;
+    size_t k = i;
+    while (k <= j && (d->t[k].flags & F_ACRO))
+        k++;
+    if (k <= j)
+        return k - i >= 2 ? k : i;
+    while (i < j) {
+        const hslot_t *h = sp_htab_find(&d->forms, word_key(d, i));
+        if (!h || !h->lower)
+            break;
+        i++;
+    }
+    return i;
+}
+
+/* "Oils and Fats International said": a body's name whose first word,
+ * opening the sentence, looked like a common noun; the run takes it
+ * back rather than leave "Fats International". */
+static size_t before_and(const doc_t *d, size_t i, size_t j)
+{
+    if (i < 2)
+        return i;
+    long k = (long)i - 2;
+    bool and = tok_is(d, k + 1, "and") || (d->t[k + 1].kind == K_OTHER && d->s[d->t[k + 1].off] == '&');
+    if (!and || !is_word(d, k) || !(d->t[k].flags & F_CAP) || (d->t[k].flags & F_PROPER) ||
+        !(d->t[k].flags & F_START) || (bits_of(d, (size_t)k) & (W_FUNC | W_CUE | W_TIME)) ||
+        !same_zone(d, (size_t)k, i) || !(bits_of(d, j) & (W_ORG | W_CORP)))
+        return i;
+    return (size_t)k;
+}
+
 void sp_build_runs(doc_t *d)
 {
     for (size_t i = 0; i < d->nt && !d->oom; i++) {
@@ -206,6 +248,8 @@ void sp_build_runs(doc_t *d)
             }
             break;
         }
+        i = past_subhead(d, i, j);
+        i = before_and(d, i, j);
         if (!sp_grow(d, (void **)&d->r, &d->capr, d->nr, sizeof *d->r))
             return;
         run_t *r = &d->r[d->nr];

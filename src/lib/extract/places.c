@@ -335,7 +335,8 @@ static const char *const person_nouns[] = {
 static const char *const days[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "christmas", "easter", "thanksgiving", "halloween", "hanukkah", "ramadan", "passover",
-    "spring", "summer", "autumn", "winter",
+    "spring", "summer", "autumn", "winter", "mon", "tue", "tues", "wed", "thu", "thur",
+    "thurs", "fri", "sat", "sun",
 };
 
 /* Words that make the name before them a street's: "Dublin Road". */
@@ -387,6 +388,22 @@ static const char *const firm_words[] = {
     "ab", "asa", "pty", "bhd", "berhad", "srl", "sarl", "kk", "kgaa", "banks", "bank",
 };
 
+/* What companies do, after a company's name that is also a town's:
+ * "Santander bought", "Delta posted". */
+static const char *const firm_verbs[] = {
+    "bought", "buys", "sold", "sells", "acquired", "acquires", "agreed", "agrees", "posted",
+    "posts", "raised", "cut", "cuts", "offered", "offers", "owns", "owned", "merged",
+    "shares", "stock", "plc", "hired", "fired", "launched", "filed",
+};
+
+/* Words heading a firm's name over a place: "Royal Bank of Scotland",
+ * "Bank of America", "Banco de Chile"; but "Cox Inc. of Houston" is
+ * a firm in Houston. */
+static const char *const firm_heads[] = {
+    "bank", "banco", "banque", "trust", "insurance", "assurance", "exchange", "airways",
+    "airlines",
+};
+
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
 static const char *const plural_kinds[] = {
     "counties", "parishes", "townships", "boroughs", "streets", "roads", "avenues",
@@ -429,7 +446,8 @@ static const char *const road_heads[] = {"interstate", "highway", "route", "hwy"
 enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
-    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_COUNT
+    L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_FIRM_VERB, L_FIRM_HEAD,
+    L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -447,6 +465,7 @@ static const struct {
     [L_FEATURE_HEAD] = LIST(feature_heads), [L_ROAD_HEAD] = LIST(road_heads),
     [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
     [L_OF_HEAD] = LIST(of_heads), [L_PERSON_NOUN] = LIST(person_nouns),
+    [L_FIRM_VERB] = LIST(firm_verbs), [L_FIRM_HEAD] = LIST(firm_heads),
 };
 
 
@@ -911,6 +930,13 @@ static const nx_place_t *lookup_text(const nx_gazetteer_t *g, const char *s, siz
 static void emit_dateline(doc_t *d, const char *s, size_t n, char *key_out)
 {
     nx_trim(&s, &n);
+    /* "HONG KONG/MOSCOW": a story filed from two places names both */
+    const char *slash = memchr(s, '/', n);
+    if (slash && !memchr(s, ',', (size_t)(slash - s))) {
+        emit_dateline(d, s, (size_t)(slash - s), key_out);
+        emit_dateline(d, slash + 1, n - (size_t)(slash + 1 - s), key_out);
+        return;
+    }
     const char *comma = memchr(s, ',', n);
     size_t pn = comma ? (size_t)(comma - s) : n;
     const char *p = s;
@@ -1120,6 +1146,8 @@ typedef struct around {
     bool next_cap, next_body, next_institution, next_title, next_street, next_demonym;
     bool person_after, next_number, in_firm, in_body, next_hyphen_name;
     bool next_people, next_local, next_verb, next_speech;
+    bool next_firm_verb; /* "Santander bought": a firm that is also a place */
+    bool firm_of;        /* "Bank of America", "First Bank of Princeton" */
 } around_t;
 
 
@@ -1159,6 +1187,17 @@ static bool number(const doc_t *d, size_t i)
     return true;
 }
 
+/* Whether an ampersand stands between token k-1 and token k:
+ * "Bradford & Bingley", "Procter & Gamble" name firms. */
+static bool amp_before(const doc_t *d, size_t k)
+{
+    if (k == 0 || k >= d->t.n)
+        return false;
+    const tok_t *p = TK(d, k - 1), *t = TK(d, k);
+    const char *a = d->s + p->off + p->len, *b = d->s + t->off;
+    return b > a && memchr(a, '&', (size_t)(b - a)) && (p->flags & T_CAP) && (t->flags & T_CAP);
+}
+
 static void look_around(const doc_t *d, const cand_t *c, around_t *a)
 {
     size_t i = c->i, j = c->j, n = d->t.n;
@@ -1194,6 +1233,8 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
                 bool two = q > 0 && TK(d, q)->sep == SEP_SPACE && name_word(d, q - 1);
                 if (IN(d, q, L_SEAT))
                     a->prev_prep = true;              /* "City of Canton" */
+                else if (IN(d, q, L_FIRM_HEAD))
+                    a->firm_of = true;                /* "Royal Bank of Scotland" */
                 else if (IN(d, q, L_FIRM) || (two && !IN(d, q, L_BODY) && !IN(d, q, L_INSTITUTION)))
                     a->of_person = true;              /* "Jane Doe of", "Cox Inc. of" */
                 else
@@ -1247,6 +1288,7 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             a->next_local = a->next_people || IN(d, j, L_BODIES);
             a->next_speech = u->sep == SEP_SPACE &&
                              (SPEECH(d, j) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
+            a->next_firm_verb = u->sep == SEP_SPACE && IN(d, j, L_FIRM_VERB);
             a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
         }
     }
@@ -1270,6 +1312,8 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
             !lexicon_lists(tok_hash(d, j)))
             a->in_body = true;
     }
+    if (amp_before(d, i) || amp_before(d, j))
+        a->in_firm = true;
     /* "Long-Term Credit Bank", "Allen-Bradley": a double name */
     if (j < n && TK(d, j)->sep == SEP_HYPHEN && (TK(d, j)->flags & T_CAP)) {
         match_t m;
@@ -1281,6 +1325,17 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
 enum { REJECT, ACCEPT, WEAK };
 
 /* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
+/* "Wall Street" is the markets in the news, and "Main Street" beside
+ * it the rest of the economy: idioms, not streets. */
+static bool street_idiom(const doc_t *d, size_t i, size_t j)
+{
+    if (j - i != 2 || !tok_is(d, i + 1, "street"))
+        return false;
+    if (tok_is(d, i, "wall"))
+        return true;
+    return tok_is(d, i, "main") && strstr(d->s, "Wall Street") != NULL;
+}
+
 static int judge(const doc_t *d, const cand_t *c)
 {
     size_t i = c->i, j = c->j;
@@ -1304,6 +1359,8 @@ static int judge(const doc_t *d, const cand_t *c)
         if (tok_is(d, i, "st") || tok_is(d, i, "saint"))
             return REJECT;
     }
+    if (street_idiom(d, i, j))
+        return REJECT;
     around_t a;
     look_around(d, c, &a);
     bool dateline = false;
@@ -1313,7 +1370,11 @@ static int judge(const doc_t *d, const cand_t *c)
         build_key(d, i, j, key, &kn);
         dateline = strcmp(key, d->dl_key) == 0;
     }
-    bool located = a.prev_prep || c->state || dateline || a.of_person;
+    /* a country's or state's name after a bank's is the bank's name
+     * ("Royal Bank of Scotland"); a town's is where the bank is */
+    if (a.firm_of && (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)))
+        return REJECT;
+    bool located = a.prev_prep || c->state || dateline || a.of_person || a.firm_of;
     /* Context that a person's name cannot have: "in X", "X, Ga." */
     bool surely = a.prev_in || c->state || dateline;
     uint64_t h = single ? tok_hash(d, i) : 0;
@@ -1343,6 +1404,8 @@ static int judge(const doc_t *d, const cand_t *c)
         !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
         return REJECT;
     if (a.next_speech && (surname || !intrinsic) && !located)
+        return REJECT;
+    if (a.next_firm_verb && !located && !(cls & (NX_PC_COUNTRY | NX_PC_DEMONYM)))
         return REJECT;
     /* "Michael Bay said": a surname that looks like a feature's word */
     if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))

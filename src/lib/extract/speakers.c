@@ -54,6 +54,9 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     uint32_t b = bits_of(d, r->nb);
     if (!e->head_tok && (b & (W_GROUP | W_GENERIC | W_FUNC | W_TIME)) && r->na == r->nb)
         return false;
+    /* "Reuters Poll", "Reuters Estimates": a source of figures, no speaker */
+    if (!e->head_tok && (b & W_DATA) && e->kind != R_ORG)
+        return false;
     /* a name before a colon needs to be a known person, organisation or
      * speaker, or at least be named like a person */
     if (weak && !e->said && !(e->mentions >= 2 && (e->person || e->kind == R_ORG)) &&

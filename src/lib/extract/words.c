@@ -78,9 +78,9 @@ static const struct nx_word_list nx_word_lists[] = {
      "trustee deputy adviser advisor=adviser counselor spokesman spokeswoman=spokesman "
      "spokesperson=spokesman professor prof=professor provost dean principal coach "
      "analyst economist strategist pollster editor columnist commentator correspondent "
-     "anchor host author "
+     "anchor host author auditor accountant vp=vice-president "
      /* words that qualify an office */
-     "former acting interim outgoing incoming retired"},
+     "former acting interim outgoing incoming retired senior"},
     {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
                  "sheriff cardinal chief pope coach host counsel"},
     {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
@@ -96,7 +96,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "pharmaceuticals resources media entertainment studios labs laboratories foods "
      "products mills mining railroad railway "
      /* the press */
-     "news times post journal press tribune herald gazette review magazine daily weekly "
+     "news times post journal press tribune herald gazette review magazine daily weekly monthly "
      "monitor network channel broadcasting television tv radio "
      /* government and public bodies */
      "government administration campaign cabinet ministry department dept agency "
@@ -149,6 +149,9 @@ static const struct nx_word_list nx_word_lists[] = {
             "declaring predicting acknowledging complaining sees talks talked"},
     {W_NOUNISH, "reports calls claims notes remarks estimates charges demands promises "
                 "fears hopes questions comments answers concerns warns wants talks"},
+    {W_DATA, "poll polls estimates estimate data figures statistics numbers consensus"},
+    {W_DEPT, "operations marketing sales finance engineering research strategy "
+             "communications technology production"},
     {W_SPEECH, "said says told added asked wrote explained noted stated argued testified "
                "announced replied recalled insisted tweeted"},
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "

@@ -46,6 +46,8 @@ enum {
     W_NAMELIKE = 1u << 25, /* titles that are also surnames: "Steve King" */
     W_PREFIX = 1u << 26,   /* prefixes of compound titles: "co-author", "ex-minister" */
     W_SPEECH = 1u << 27,   /* verbs of speech proper: a name before one speaks */
+    W_DATA = 1u << 28,     /* sources of figures, not speakers: "Reuters Poll" */
+    W_DEPT = 1u << 29,     /* departments after an office: "VP Operations" */
 };
 
 #define WORD_MAX 24             /* longer words are in no class */
