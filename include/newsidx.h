@@ -92,6 +92,13 @@ typedef struct newsidx_quote {
                                the speaker's own words in quote marks */
 } newsidx_quote_t;
 
+/* Another form of a speaker's name: "Fed" for "Federal Reserve", "Bank
+ * of America" for "Bank of America Corp". */
+typedef struct newsidx_alias {
+    char *alias;            /* the other form, as written */
+    char *name;             /* the speaker's name, as in speakers */
+} newsidx_alias_t;
+
 /* An article as parsed, extracted, stored and fetched.  A plain record:
  * every string is NUL-terminated UTF-8 owned by the article, or NULL
  * when the field is absent; every list has its count beside it. */
@@ -128,6 +135,12 @@ typedef struct newsidx_article {
                                        persons */
     newsidx_quote_t *quotes;        /* in the order they stand in the body */
     size_t n_quotes;
+    newsidx_alias_t *aliases;       /* other forms of the speakers' names:
+                                       those this article uses beside the
+                                       full one, a firm's name without its
+                                       legal suffix, and short forms a
+                                       hand list knows ("Fed") */
+    size_t n_aliases;
 } newsidx_article_t;
 
 /* An empty article, owned by the caller; NULL when out of memory. */

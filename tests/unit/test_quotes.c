@@ -224,6 +224,50 @@ static void seed_article(void **state)
     free(text);
 }
 
+/* The aliases of an article as "alias>name" lines. */
+static char *aliases(const char *body)
+{
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, body, &said));
+    nx_buf_t b;
+    nx_buf_init(&b);
+    for (size_t i = 0; i < said.n_aliases; i++)
+        nx_buf_addf(&b, "%s>%s\n", said.aliases[i].alias, said.aliases[i].name);
+    nx_said_clear(&said);
+    nx_buf_addc(&b, '\0');
+    return nx_buf_steal(&b);
+}
+
+static void expect_aliases(const char *body, const char *want)
+{
+    char *got = aliases(body);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* A name seen both ways in one article links them; the hand list maps
+ * short forms to full names; a firm's name without its suffix is an
+ * alias; a lone surname is none (too many people share it). */
+static void aliases_of_names(void **state)
+{
+    (void)state;
+    expect_aliases("Fannie Mae said losses widened. Fannie said it needed capital.",
+                   "Fannie>Fannie Mae\n");
+    expect_aliases("The Fed said rates would stay low.", "Fed>Federal Reserve\n");
+    expect_aliases("Bank of America Corp said profit rose.",
+                   "Bank of America>Bank of America Corp\n");
+    expect_aliases("Defense Secretary Pete Hegseth spoke. Hegseth said troops would stay.", "");
+    /* the speaker's name is the full one */
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, "The Fed said rates would stay low.", &said));
+    assert_int_equal(said.names.n, 1);
+    assert_string_equal(said.names.v[0], "Federal Reserve");
+    assert_int_equal(said.kinds[0], NEWSIDX_KIND_ORGANISATION);
+    nx_said_clear(&said);
+    /* a person called Goldman is no bank */
+    expect_aliases("Economist Ruth Goldman said rates would rise. Goldman said more later.", "");
+}
+
 int main(void)
 {
     filter_seed_test();
@@ -237,6 +281,7 @@ int main(void)
         cmocka_unit_test(no_speaker_no_quotation),
         cmocka_unit_test(offsets_count_characters),
         cmocka_unit_test(organisations_speak),
+        cmocka_unit_test(aliases_of_names),
         cmocka_unit_test(seed_article),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

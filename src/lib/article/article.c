@@ -44,7 +44,19 @@ void newsidx_article_free(newsidx_article_t *a)
     nx_strv_free_array(a->agency_places, a->n_agency_places);
     free(a->speaker_kinds);
     nx_article_clear_quotes(a);
+    nx_article_clear_aliases(a);
     free(a);
+}
+
+void nx_article_clear_aliases(newsidx_article_t *a)
+{
+    for (size_t i = 0; i < a->n_aliases; i++) {
+        free(a->aliases[i].alias);
+        free(a->aliases[i].name);
+    }
+    free(a->aliases);
+    a->aliases = NULL;
+    a->n_aliases = 0;
 }
 
 void nx_article_clear_quotes(newsidx_article_t *a)

@@ -33,6 +33,14 @@ static const nx_field_t quote_field_v[] = {
 static const nx_fields_t quote_fields = {quote_field_v, NX_ARRAY_LEN(quote_field_v),
                                          sizeof(newsidx_quote_t)};
 
+#define L(m) offsetof(newsidx_alias_t, m)
+static const nx_field_t alias_field_v[] = {
+    {"alias", NX_T_STR, NX_P_ALWAYS, ALL, NX_F_REQUIRED, L(alias), 0, 0, NULL},
+    {"name", NX_T_STR, NX_P_ALWAYS, ALL, NX_F_REQUIRED, L(name), 0, 0, NULL},
+};
+static const nx_fields_t alias_fields = {alias_field_v, NX_ARRAY_LEN(alias_field_v),
+                                         sizeof(newsidx_alias_t)};
+
 /* The order is the order of the keys written: the body last, so that a
  * reader of the stored record meets the short fields first. */
 static const nx_field_t article_field_v[] = {
@@ -59,6 +67,8 @@ static const nx_field_t article_field_v[] = {
     {"locations", NX_T_STRV, NX_P_ALWAYS, EXTRACTED, 0, A(locations), A(n_locations), 0, NULL},
     {"quotes", NX_T_RECORDS, NX_P_ALWAYS, EXTRACTED, 0, A(quotes), A(n_quotes), 0,
      &quote_fields},
+    {"aliases", NX_T_RECORDS, NX_P_OPTIONAL, EXTRACTED, 0, A(aliases), A(n_aliases), 0,
+     &alias_fields},
     {"body", NX_T_STR, NX_P_ALWAYS, BODY, 0, A(body), 0, 0, NULL},
 };
 const nx_fields_t nx_article_fields = {article_field_v, NX_ARRAY_LEN(article_field_v),

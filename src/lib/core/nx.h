@@ -42,6 +42,7 @@ bool nx_date_bound(const char *s, bool end, time_t now, char out[9]);
 
 /* Frees the article's quotations and leaves it without any. */
 void nx_article_clear_quotes(newsidx_article_t *a);
+void nx_article_clear_aliases(newsidx_article_t *a);
 
 /* Sets a field from [s, s+n), trimmed; an empty value clears it. */
 bool nx_article_set(char **field, const char *s, size_t n);

@@ -101,11 +101,14 @@ newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t
     nx_strv_free_array(a->locations, a->n_locations);
     free(a->speaker_kinds);
     nx_article_clear_quotes(a);
+    nx_article_clear_aliases(a);
     a->speakers = said.names.v;
     a->n_speakers = said.names.n;
     a->speaker_kinds = said.kinds;
     a->quotes = said.quotes;
     a->n_quotes = said.n_quotes;
+    a->aliases = said.aliases;
+    a->n_aliases = said.n_aliases;
     a->locations = lo.v;
     a->n_locations = lo.n;
     return NEWSIDX_OK;

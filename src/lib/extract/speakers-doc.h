@@ -253,6 +253,12 @@ void sp_resolve(doc_t *d);                  /* resolve.c */
 /* The person a pronoun at token i stands for when it introduces words:
  * the nearest fitting person named before it, or -1. */
 int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex);
+/* The full name a short form stands for by the hand list ("Fed":
+ * "Federal Reserve"), or NULL (aliases.c). */
+const char *sp_hand_alias(const char *name);
+/* The length of a firm's name without its legal suffix ("Acme Corp":
+ * 4); the whole length when it has none. */
+size_t sp_without_suffix(const char *name);
 /* Quotations and reported speech, each given to one attribution
  * (quotes.c); before the names are output. */
 void sp_find_quotes(doc_t *d);

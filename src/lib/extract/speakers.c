@@ -65,6 +65,66 @@ static bool named(const doc_t *d, const entity_t *e, bool weak)
     return true;
 }
 
+/* Records that alias is another form of name, once. */
+static bool add_alias(nx_said_t *out, const char *alias, const char *name)
+{
+    if (strcmp(alias, name) == 0)
+        return true;
+    for (size_t i = 0; i < out->n_aliases; i++)
+        if (strcmp(out->aliases[i].alias, alias) == 0 && strcmp(out->aliases[i].name, name) == 0)
+            return true;
+    newsidx_alias_t *v = realloc(out->aliases, (out->n_aliases + 1) * sizeof *v);
+    if (!v)
+        return false;
+    out->aliases = v;
+    v[out->n_aliases].alias = nx_strdup(alias);
+    v[out->n_aliases].name = nx_strdup(name);
+    out->n_aliases++;
+    return v[out->n_aliases - 1].alias && v[out->n_aliases - 1].name;
+}
+
+/* The other forms the article gives the names output: every form of an
+ * organisation's name ("Fannie" beside "Fannie Mae"), a person's of two
+ * words or more ("Hillary Rodham Clinton" beside "Hillary Clinton"; a
+ * lone surname or given name names too many people across an archive),
+ * and a firm's name without its legal suffix. */
+static bool emit_aliases(const doc_t *d, nx_said_t *out)
+{
+    nx_buf_t b;
+    nx_buf_init(&b);
+    bool ok = true;
+    for (size_t i = 0; i < d->nr && ok; i++) {
+        const run_t *r = &d->r[i];
+        int32_t ei = sp_final_entity(d, r->ent);
+        if (ei < 0 || r->kind == R_NONE || d->e[ei].name < 0 || d->e[ei].head_tok ||
+            (d->t[r->a].flags & F_HEAD))
+            continue;
+        const entity_t *e = &d->e[ei];
+        size_t na = r->na;
+        if (tok_is(d, (long)na, "the") && na < r->nb)
+            na++;
+        if (e->kind != R_ORG && r->nb == na)
+            continue;
+        nx_buf_reset(&b);
+        add_words(d, &b, na, r->nb);
+        if (b.oom)
+            ok = false;
+        else
+            ok = add_alias(out, b.data, out->names.v[e->name]);
+    }
+    for (size_t i = 0; i < out->names.n && ok; i++) {
+        const char *name = out->names.v[i];
+        size_t k = sp_without_suffix(name);
+        if (out->kinds[i] == NEWSIDX_KIND_ORGANISATION && k < strlen(name)) {
+            char *stem = nx_strndup(name, k);
+            ok = stem && add_alias(out, stem, name);
+            free(stem);
+        }
+    }
+    nx_buf_free(&b);
+    return ok;
+}
+
 /* Outputs each entity an attribution names, once, under its fullest
  * form, and notes where its name went (e->name). */
 static bool emit(doc_t *d, nx_said_t *out)
@@ -99,6 +159,17 @@ static bool emit(doc_t *d, nx_said_t *out)
         }
         if (!b.len)
             continue;
+        /* "Fed": the full name the hand list gives, unless a person's */
+        const char *full = e->kind == R_ORG || !e->person ? sp_hand_alias(b.data) : NULL;
+        if (full) {
+            ok = add_alias(out, b.data, full);
+            nx_buf_reset(&b);
+            nx_buf_adds(&b, full);
+            if (!ok || b.oom) {
+                ok = false;
+                break;
+            }
+        }
         hslot_t *h = sp_htab_slot(d, &seen, sp_hash_word(b.data, b.len, NX_HASH64_INIT));
         if (!h) {
             ok = false;
@@ -115,7 +186,7 @@ static bool emit(doc_t *d, nx_said_t *out)
             break;
         }
         out->kinds = k;
-        k[out->names.n] = e->kind == R_ORG ? NEWSIDX_KIND_ORGANISATION : NEWSIDX_KIND_PERSON;
+        k[out->names.n] = e->kind == R_ORG || full ? NEWSIDX_KIND_ORGANISATION : NEWSIDX_KIND_PERSON;
         ok = nx_strv_push(&out->names, b.data);
     }
     nx_buf_free(&b);
@@ -253,7 +324,7 @@ bool nx_said_find(const char *title, const char *body, nx_said_t *out)
         sp_resolve(&d);
     if (!d.oom)
         sp_find_quotes(&d);
-    bool ok = !d.oom && emit(&d, out) && emit_quotes(&d, out);
+    bool ok = !d.oom && emit(&d, out) && emit_quotes(&d, out) && emit_aliases(&d, out);
     free(d.t);
     free(d.r);
     free(d.e);
@@ -274,6 +345,11 @@ void nx_said_clear(nx_said_t *s)
         free(s->quotes[i].text);
     }
     free(s->quotes);
+    for (size_t i = 0; i < s->n_aliases; i++) {
+        free(s->aliases[i].alias);
+        free(s->aliases[i].name);
+    }
+    free(s->aliases);
     memset(s, 0, sizeof *s);
 }
 

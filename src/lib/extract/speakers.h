@@ -25,6 +25,8 @@ typedef struct nx_said {
     newsidx_kind_t *kinds;      /* names.n kinds */
     newsidx_quote_t *quotes;
     size_t n_quotes;
+    newsidx_alias_t *aliases;   /* other forms of names, each pair once */
+    size_t n_aliases;
 } nx_said_t;
 
 /* Fills a zeroed *out; false only when out of memory (*out then holds
