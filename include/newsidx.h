@@ -273,6 +273,10 @@ typedef struct newsidx_config {
     char *pidfile;
     bool read_only;             /* serve searches only, refuse writes */
     char *gazetteer;
+    char *http;                 /* "ADDR:PORT" to serve the page and the
+                                   JSON API on, or NULL: no HTTP */
+    char *http_token_file;      /* a file holding the bearer token that
+                                   allows POST /api/articles, or NULL */
     /* [shards]: the index as several databases searched as one.  Each is
      * a local path or "host:port" of a xapian-tcpsrv; articles are
      * placed by a hash of their id. */

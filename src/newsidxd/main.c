@@ -27,6 +27,7 @@
 static void usage(FILE *fp)
 {
     fputs("usage: newsidxd [--db PATH] [--socket PATH] [--config FILE] [--foreground] [--read-only]\n"
+          "                [--http ADDR:PORT]\n"
           "\n"
           "Serves the index over MessagePack-RPC on a Unix socket.  See newsidxd(8).\n",
           fp);
@@ -179,17 +180,19 @@ int main(int argc, char **argv)
 {
     server_t srv;
     memset(&srv, 0, sizeof srv);
+    srv.http_fd = -1;
     char *err = NULL, *pidfile = NULL;
     newsidx_status_t st = NEWSIDX_OK;
     int rc = 1, fd = -1;
     bool foreground = false, read_only = false;
-    const char *config_path = NULL;
+    const char *config_path = NULL, *http = NULL;
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
         {"socket", required_argument, NULL, 's'},
         {"config", required_argument, NULL, 'c'},
         {"foreground", no_argument, NULL, 'f'},
         {"read-only", no_argument, NULL, 'r'},
+        {"http", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -202,6 +205,7 @@ int main(int argc, char **argv)
         case 'c': config_path = optarg; break;
         case 'f': foreground = true; break;
         case 'r': read_only = true; break;
+        case 'H': http = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts("newsidxd " NEWSIDX_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -243,6 +247,7 @@ int main(int argc, char **argv)
     make_absolute(&srv.config_path);
     make_absolute(&srv.config.pidfile);
     make_absolute(&srv.config.gazetteer);
+    make_absolute(&srv.config.http_token_file);
     signal(SIGPIPE, SIG_IGN);
 
     if (!foreground) {
@@ -292,6 +297,25 @@ int main(int argc, char **argv)
             goto out;
         }
     }
+    /* The page and the JSON API, when asked for: bound before the
+     * threads start, each of which serves it. */
+    if (!http)
+        http = srv.config.http;
+    if (http && *http) {
+        if (srv.config.http_token_file &&
+            !(srv.http_token = http_token_load(srv.config.http_token_file, &err))) {
+            fail("%s", err);
+            close(fd);
+            goto out;
+        }
+        srv.http_fd = http_bind(http, &err);
+        if (srv.http_fd < 0) {
+            fail("%s", err ? err : "cannot listen for HTTP");
+            close(fd);
+            goto out;
+        }
+        nxd_log(LOG_NOTICE, "serving the page and the JSON API on http://%s/", http);
+    }
     pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
     FILE *pf = pidfile ? fopen(pidfile, "w") : NULL;
     if (pf) {
@@ -328,6 +352,11 @@ out:
     free(err);
     free(srv.writer_uids);
     free(srv.writer_gids);
+    if (srv.http_fd >= 0)
+        close(srv.http_fd);
+    if (srv.http_token)
+        memset(srv.http_token, 0, strlen(srv.http_token));
+    free(srv.http_token);
     free(srv.db_path);
     nx_strv_free_array(srv.shards, srv.n_shards);
     free(srv.socket_path);

@@ -10,6 +10,10 @@
  *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
  *   log.c      stderr or syslog
+ *   http.c     the HTTP side: an evhttp per worker thread, its limits
+ *   httpapi.c  the JSON API (a mirror of the protocol) and the page
+ *   httpwrite.c POST /api/articles, with a bearer token
+ *   webfiles.c the page's files, compiled in from web/
  *
  * As in memcached, the main thread only accepts: each connection is
  * handed to one worker thread, which reads its requests, searches and
@@ -41,11 +45,14 @@ typedef enum job_kind {
 
 struct conn;
 struct worker;
+struct http_call;
+struct http_worker;
 
 typedef struct job {
     struct job *next;
     job_kind_t kind;
-    struct conn *conn;
+    struct conn *conn;          /* NULL for a request over HTTP */
+    struct http_call *http;     /* the HTTP request to answer, or NULL */
     bool notify;                /* a notification: no reply */
     uint32_t msgid;
     uint64_t seq;               /* add, delete: order received (commits.c) */
@@ -105,6 +112,9 @@ typedef struct stats {
     uint64_t latency[96];       /* quarter-octave buckets of microseconds */
     uint64_t connections;       /* accepted since start */
     uint64_t refused;           /* over the connection cap */
+    uint64_t http_accepted;     /* HTTP connections since start */
+    uint64_t http_refused;      /* ... answered 503 over the cap */
+    uint64_t http_requests;     /* HTTP requests, the page's files too */
 } stats_t;
 
 void stats_init(stats_t *s);
@@ -146,6 +156,9 @@ typedef struct server {
     size_t n_writer_uids;
     gid_t *writer_gids;
     size_t n_writer_gids;
+    int http_fd;                /* the HTTP listening socket, or -1 */
+    char *http_token;           /* allows POST /api/articles, or NULL */
+    atomic_uint http_open;      /* open HTTP connections, all threads */
     stats_t stats;
 } server_t;
 
@@ -186,6 +199,7 @@ typedef struct worker {
     newsidx_db_t *db;
     unsigned seen_commit;
     double last_reopen;
+    struct http_worker *http;   /* its evhttp, or NULL */
 } worker_t;
 
 /* Creates the threads' event loops and starts them. */
@@ -236,6 +250,30 @@ void conn_reply_error(struct conn *c, bool have_msgid, uint32_t msgid, nx_rpc_co
 /* A job now refers to the connection: it stays allocated until the job
  * comes back, and counts as in flight. */
 void conn_track(struct conn *c);
+
+/* ---- HTTP (http.c, httpapi.c, httpwrite.c) ---- */
+
+/* Binds and listens on "ADDR:PORT" (a bare port: 127.0.0.1); -1 and
+ * *err on failure. */
+int http_bind(const char *spec, char **err);
+/* The bearer token in a file only the daemon's user may read; NULL and
+ * *err otherwise. */
+char *http_token_load(const char *path, char **err);
+/* Worker w's evhttp on the listening socket fd. */
+bool http_worker_start(worker_t *w, int fd);
+/* Accepts no more connections (shutdown). */
+void http_worker_stop(worker_t *w);
+/* Nothing is left to write on w's HTTP connections. */
+bool http_worker_flushed(worker_t *w);
+/* In w's thread, after its loop: closes its HTTP connections. */
+void http_worker_free(worker_t *w);
+/* A job of an HTTP request is finished: its reply is sent as JSON. */
+void http_job_done(job_t *j);
+/* A job dropped at shutdown: answered 503. */
+void http_job_drop(job_t *j);
+worker_t *http_job_worker(const job_t *j);
+/* The "http" part of the stats reply (one key). */
+void http_stats_pack(server_t *srv, msgpack_packer *pk);
 
 /* ---- the writer thread (commits.c) ---- */
 

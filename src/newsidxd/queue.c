@@ -28,6 +28,7 @@ void job_free(job_t *j)
     if (!j)
         return;
     nx_search_clear(&j->search);
+    free(j->http);
     free(j->id);
     for (size_t i = 0; i < j->n_articles; i++)
         newsidx_article_free(j->articles[i]);

@@ -126,6 +126,7 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
     *out = srv->config;
     pthread_mutex_unlock(&srv->config_mu);
     out->socket_group = out->pidfile = out->gazetteer = NULL;
+    out->http = out->http_token_file = NULL;
     out->writers = NULL;
     out->n_writers = 0;
     out->shards = NULL;

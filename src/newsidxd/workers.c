@@ -58,7 +58,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_packer pk;
     if (!start_reply(db, j, newsidx_db_stats(db, &s), &pk))
         return;
-    msgpack_pack_map(&pk, 6 + stats_pack(&srv->stats, NULL, true, 0));
+    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&srv->stats, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
     nx_mp_pack_str(&pk, "revision");
@@ -72,6 +72,8 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     nx_mp_pack_str(&pk, "pending_writes");
     msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
     stats_pack(&srv->stats, &pk, false, atomic_load(&srv->n_conns));
+    if (srv->http_fd >= 0)
+        http_stats_pack(srv, &pk);
 }
 
 void worker_refresh(worker_t *w)
@@ -128,16 +130,19 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
 static void worker_finish(worker_t *w, job_t *j)
 {
     stats_request(&w->srv->stats, nx_now() - j->started, j->error);
-    if (!j->notify)
+    if (j->http)
+        http_job_done(j);
+    else if (!j->notify)
         conn_reply(j->conn, &j->out);
     w->inflight--;
-    conn_done(j->conn);
+    if (j->conn)
+        conn_done(j->conn);
     job_free(j);
 }
 
 void worker_hand_back(job_t *j)
 {
-    worker_t *w = conn_worker(j->conn);
+    worker_t *w = j->http ? http_job_worker(j) : conn_worker(j->conn);
     queue_push(&w->done_q, j);
     event_active(w->wake_ev, EV_READ, 0);
 }
@@ -207,7 +212,7 @@ static void stop_check_cb(evutil_socket_t fd, short what, void *arg)
     worker_t *w = arg;
     (void)fd;
     (void)what;
-    bool flushed = true;
+    bool flushed = http_worker_flushed(w);
     for (struct conn *c = w->conns; c; c = conn_next(c))
         if (!conn_flushed(c))
             flushed = false;
@@ -249,6 +254,7 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
         w->stopping = true;
         w->stop_deadline = nx_now() + 30;
         /* Read no more requests; what is in flight finishes and is sent. */
+        http_worker_stop(w);
         struct conn *next;
         for (struct conn *c = w->conns; c; c = next) {
             next = conn_next(c);
@@ -273,9 +279,13 @@ static void *worker_main(void *arg)
     job_t *j;
     while ((j = job_list_pop(&w->run))) {
         w->inflight--;
-        conn_done(j->conn);
+        if (j->http)
+            http_job_drop(j);
+        else
+            conn_done(j->conn);
         job_free(j);
     }
+    http_worker_free(w);
     newsidx_db_close(w->db);
     w->db = NULL;
     return NULL;
@@ -302,6 +312,8 @@ bool workers_start(server_t *srv)
         if (!w->wake_ev || !w->run_ev || !w->stop_timer)
             return false;
         event_add(w->wake_ev, NULL);
+        if (srv->http_fd >= 0 && !http_worker_start(w, srv->http_fd))
+            return false;
         if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
             return false;
         srv->n_started = i + 1;
@@ -367,9 +379,11 @@ void workers_free(server_t *srv)
             continue;   /* never set up */
         job_t *j;
         while ((j = queue_pop(&w->done_q, 0))) {
-            conn_unref(j->conn);
+            if (j->conn)
+                conn_unref(j->conn);
             job_free(j);
         }
+        http_worker_free(w);     /* a thread that never ran */
         for (size_t k = 0; k < w->n_incoming; k++)
             close(w->incoming[k]);
         free(w->incoming);
