@@ -370,6 +370,8 @@ typedef struct newsidx_search {
     const char *hl_close;    /* default "</em>" */
     bool partial;            /* answer from the shards that answer, naming
                                 the others (also [shards] partial) */
+    bool histogram;          /* count the whole match set by date (a
+                                timeline): results' histogram */
 } newsidx_search_t;
 
 typedef struct newsidx_explain {
@@ -420,6 +422,19 @@ typedef struct newsidx_results {
     size_t n_missing_shards;
     char **notes;            /* what differs from a full answer, and why */
     size_t n_notes;
+    /* With request->histogram: the whole match set counted by date, in
+     * buckets of one unit from the first dated match to the last (empty
+     * buckets included).  The unit follows the span: "day" up to 92
+     * days, "week" up to two years, "month" up to 40 years, else
+     * "year".  Each bucket's name is its first day, "YYYY-MM-DD" (a
+     * Monday for weeks), its count the matches dated from then to the
+     * day before the next bucket.  undated counts the matches without a
+     * date. */
+    bool has_histogram;
+    char *histogram_unit;        /* "day", "week", "month" or "year" */
+    newsidx_facet_t *histogram;
+    size_t n_histogram;
+    uint64_t undated;
 } newsidx_results_t;
 
 newsidx_status_t newsidx_db_search(newsidx_db_t *db,

@@ -96,7 +96,7 @@ static bool articles_of(const char *body, size_t len, job_t *j, char **err)
         json_t *o = one ? doc : json_array_get(doc, i);
         newsidx_article_t *a = newsidx_article_new();
         char *why = NULL;
-        if (!a || !nx_article_from_json(o, a, &why) || !nx_article_finish(a, &why)) {
+        if (!a || !nx_article_from_json(o, a, NX_FIELDS_INPUT, &why) || !nx_article_finish(a, &why)) {
             nx_set_error(err, "article %zu: %s", i + 1, why ? why : "out of memory");
             free(why);
             newsidx_article_free(a);

@@ -23,7 +23,7 @@ static void usage(FILE *fp)
     fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
           "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
           "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
-          "             [--partial] [--like ID | QUERY...]\n"
+          "             [--partial] [--histogram] [--like ID | QUERY...]\n"
           "\n"
           "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
           "title:, dateline:, speaker:, location:, date:2025-02-01..2025-02-28.\n"
@@ -116,6 +116,7 @@ int main(int argc, char **argv)
         {"explain", no_argument, NULL, 'e'},
         {"like", required_argument, NULL, 'L'},
         {"partial", no_argument, NULL, 'P'},
+        {"histogram", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
         case 'e': req.explain = true; break;
         case 'L': req.like = optarg; break;
         case 'P': req.partial = true; break;
+        case 'H': req.histogram = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;

@@ -111,6 +111,16 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
                     (unsigned long long)r->location_facets[i].count);
         fputs("\n\n", fp);
     }
+    if (r->has_histogram) {
+        fprintf(fp, "%sby %s:%s", bold, r->histogram_unit ? r->histogram_unit : "day", off);
+        for (size_t i = 0; i < r->n_histogram; i++)
+            if (r->histogram[i].count)
+                fprintf(fp, " %s (%llu)", r->histogram[i].name,
+                        (unsigned long long)r->histogram[i].count);
+        if (r->undated)
+            fprintf(fp, " undated (%llu)", (unsigned long long)r->undated);
+        fputs("\n\n", fp);
+    }
     if (r->corrected)
         fprintf(fp, "Did you mean: %s\n", r->corrected);
     for (size_t i = 0; i < r->n_missing_shards; i++)

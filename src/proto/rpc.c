@@ -242,7 +242,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
     }
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
-                                        "highlight", "like", "partial"};
+                                        "highlight", "like", "partial", "histogram"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         bool ok = false;
@@ -263,6 +263,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         !opt_uint(map, "limit", &req->limit, err) || !opt_uint(map, "offset", &req->offset, err) ||
         !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
         !opt_bool(map, "partial", &req->partial, err) ||
+        !opt_bool(map, "histogram", &req->histogram, err) ||
         !opt_text(map, "sort", &sort, err))
         goto bad;
     if (sort) {
@@ -332,7 +333,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++)
         n += s[i].v != NULL;
     n += (req->limit != 0) + (req->offset != 0) + 1 + (req->facets) + (req->explain) +
-         (req->hl_open && req->hl_close) + (req->partial);
+         (req->hl_open && req->hl_close) + (req->partial) + (req->histogram);
     msgpack_pack_map(pk, n);
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++) {
         if (!s[i].v)
@@ -353,6 +354,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     pack_flag(pk, "facets", req->facets);
     pack_flag(pk, "explain", req->explain);
     pack_flag(pk, "partial", req->partial);
+    pack_flag(pk, "histogram", req->histogram);
     if (req->hl_open && req->hl_close) {
         nx_mp_pack_str(pk, "highlight");
         msgpack_pack_array(pk, 2);

@@ -99,6 +99,14 @@ static const nx_field_t facet_field_v[] = {
 static const nx_fields_t facet_fields = {facet_field_v, NX_ARRAY_LEN(facet_field_v),
                                          sizeof(newsidx_results_t)};
 
+static const nx_field_t histogram_field_v[] = {
+    {"unit", NX_T_STR, NX_P_ALWAYS, ALL, 0, R(histogram_unit), 0, 0, NULL},
+    {"buckets", NX_T_FACETS, NX_P_ALWAYS, ALL, 0, R(histogram), R(n_histogram), 0, NULL},
+    {"undated", NX_T_U64, NX_P_ALWAYS, ALL, 0, R(undated), 0, 0, NULL},
+};
+static const nx_fields_t histogram_fields = {histogram_field_v, NX_ARRAY_LEN(histogram_field_v),
+                                             sizeof(newsidx_results_t)};
+
 static const nx_field_t results_field_v[] = {
     {"query", NX_T_STR, NX_P_STRING, ALL, 0, R(query), 0, 0, NULL},
     {"total", NX_T_U64, NX_P_ALWAYS, ALL, 0, R(total), 0, 0, NULL},
@@ -107,6 +115,7 @@ static const nx_field_t results_field_v[] = {
     {"more", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, R(more), 0, 0, NULL},
     {"hits", NX_T_RECORDS, NX_P_ALWAYS, ALL, NX_F_REQUIRED, R(hits), R(n_hits), 0, &hit_fields},
     {"facets", NX_T_GROUP, NX_P_IF_FLAG, ALL, 0, 0, 0, R(has_facets), &facet_fields},
+    {"histogram", NX_T_GROUP, NX_P_IF_FLAG, ALL, 0, 0, 0, R(has_histogram), &histogram_fields},
     {"corrected", NX_T_STR, NX_P_OPTIONAL, ALL, 0, R(corrected), 0, 0, NULL},
     {"relaxed", NX_T_BOOL, NX_P_OPTIONAL, ALL, 0, R(relaxed), 0, 0, NULL},
     {"truncated", NX_T_BOOL, NX_P_OPTIONAL, ALL, 0, R(truncated), 0, 0, NULL},

@@ -364,6 +364,14 @@ class ListCountSpy : public Xapian::MatchSpy {
 struct Facets {
     std::vector<std::unique_ptr<ListCountSpy>> lists;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> values;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> dates;  /* the histogram */
+
+    /* Xapian's own spy, so that it runs on remote shards too. */
+    void attach_dates(Xapian::Enquire &enq)
+    {
+        dates.reset(new Xapian::ValueCountMatchSpy(SLOT_DATE));
+        enq.add_matchspy(dates.get());
+    }
 
     void attach(Xapian::Enquire &enq, bool remote)
     {
@@ -381,14 +389,29 @@ struct Facets {
         }
     }
 
-    bool empty() const { return lists.empty() && values.empty(); }
+    bool empty() const { return lists.empty() && values.empty() && !dates; }
 
     /* How many documents the spies saw. */
     Xapian::doccount seen() const
     {
         if (!lists.empty())
             return lists[0]->seen;
+        if (dates)
+            return dates->get_total();
         return values.empty() ? 0 : values[0]->get_total();
+    }
+
+    /* Matches by day ("YYYYMMDD"); the undated ones are counted apart. */
+    void add_dates_to(std::map<std::string, uint64_t> &days, uint64_t &undated) const
+    {
+        if (!dates)
+            return;
+        uint64_t dated = 0;
+        for (auto v = dates->values_begin(); v != dates->values_end(); ++v) {
+            days[*v] += v.get_termfreq();
+            dated += v.get_termfreq();
+        }
+        undated += dates->get_total() - dated;
     }
 
     void add_to(std::map<std::string, uint64_t> &speakers,
@@ -443,6 +466,109 @@ void fill_facets(std::map<std::string, uint64_t> &counts, newsidx_facet_t **out,
         (*out)[*n].name = dup(p.first);
         (*out)[*n].count = p.second;
         (*n)++;
+    }
+}
+
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar,
+ * counting years from March so that the leap day ends a year. */
+long days_of(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;                                   /* 0..399 */
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* 0..365 */
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* 0..146096 */
+    return era * 146097 + doe - 719468;
+}
+
+/* And back. */
+void date_of(long z, long &y, long &m, long &d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y = yoe + era * 400 + (m <= 2);
+}
+
+/* The date histogram of a match: counts by day, summed into buckets of
+ * the unit the span calls for, so that a timeline has from a few to a
+ * few hundred bars.  Empty buckets between the first and the last are
+ * kept: a timeline shows the gaps. */
+void fill_histogram(newsidx_results_t *r, const std::map<std::string, uint64_t> &days,
+                    uint64_t undated)
+{
+    enum Unit { DAY, WEEK, MONTH, YEAR };
+    std::map<long, uint64_t> by_day;
+    for (auto &d : days) {
+        const std::string &v = d.first;
+        if (v.size() != 8 || v.find_first_not_of("0123456789") != std::string::npos) {
+            undated += d.second;
+            continue;
+        }
+        by_day[days_of(std::stol(v.substr(0, 4)), std::stol(v.substr(4, 2)),
+                       std::stol(v.substr(6, 2)))] += d.second;
+    }
+    r->has_histogram = true;
+    r->undated = undated;
+    r->histogram_unit = nx_strdup("day");
+    if (!r->histogram_unit)
+        throw std::bad_alloc();
+    if (by_day.empty())
+        return;
+    long first = by_day.begin()->first, last = by_day.rbegin()->first;
+    long span = last - first;
+    Unit unit = span <= 92 ? DAY : span <= 731 ? WEEK : span <= 40 * 366 ? MONTH : YEAR;
+    static const char *const names[] = {"day", "week", "month", "year"};
+    free(r->histogram_unit);
+    r->histogram_unit = nx_strdup(names[unit]);
+    if (!r->histogram_unit)
+        throw std::bad_alloc();
+    /* The first day of the bucket that holds day z. */
+    auto start_of = [unit](long z) {
+        long y, m, d;
+        switch (unit) {
+        case DAY: return z;
+        case WEEK: return z - ((z % 7 + 7 + 3) % 7);      /* back to Monday */
+        case MONTH: date_of(z, y, m, d); return days_of(y, m, 1);
+        default: date_of(z, y, m, d); return days_of(y, 1, 1);
+        }
+    };
+    auto next_of = [unit](long z) {
+        long y, m, d;
+        switch (unit) {
+        case DAY: return z + 1;
+        case WEEK: return z + 7;
+        case MONTH: date_of(z, y, m, d); return m == 12 ? days_of(y + 1, 1, 1) : days_of(y, m + 1, 1);
+        default: date_of(z, y, m, d); return days_of(y + 1, 1, 1);
+        }
+    };
+    std::vector<std::pair<long, uint64_t>> buckets;
+    for (long z = start_of(first); z <= last; z = next_of(z))
+        buckets.emplace_back(z, 0);
+    size_t k = 0;
+    for (auto &d : by_day) {
+        while (k + 1 < buckets.size() && buckets[k + 1].first <= d.first)
+            k++;
+        buckets[k].second += d.second;
+    }
+    r->histogram = static_cast<newsidx_facet_t *>(calloc(buckets.size(), sizeof(newsidx_facet_t)));
+    if (!r->histogram)
+        throw std::bad_alloc();
+    for (auto &b : buckets) {
+        long y, m, d;
+        date_of(b.first, y, m, d);
+        char text[32];
+        snprintf(text, sizeof text, "%04ld-%02ld-%02ld", y, m, d);
+        newsidx_facet_t *o = &r->histogram[r->n_histogram++];
+        o->name = nx_strdup(text);
+        o->count = b.second;
+        if (!o->name)
+            throw std::bad_alloc();
     }
 }
 
@@ -892,9 +1018,12 @@ struct Searcher {
             enq.set_time_limit(h->config.time_limit);
         if (req->facets)
             spies.attach(enq, h->any_remote);
+        if (req->histogram)
+            spies.attach_dates(enq);
         /* Facets count the whole match set; without them, counting one
          * more than the page says whether more results exist. */
-        Xapian::doccount check = req->facets ? h->db.get_doccount() : offset + limit + 1;
+        Xapian::doccount check =
+            req->facets || req->histogram ? h->db.get_doccount() : offset + limit + 1;
         return enq.get_mset(offset, limit, check);
     }
 
@@ -1169,6 +1298,13 @@ struct Searcher {
         fill_hits(r, p, mset, loose_mset);
         if (req->facets)
             fill_facets_of(r, spies, loose_spies);
+        if (req->histogram) {
+            std::map<std::string, uint64_t> days;
+            uint64_t undated = 0;
+            spies.add_dates_to(days, undated);
+            loose_spies.add_dates_to(days, undated);
+            fill_histogram(r, days, undated);
+        }
         *out = guard.release();
         return NEWSIDX_OK;
     }
@@ -1248,6 +1384,10 @@ extern "C" void newsidx_results_free(newsidx_results_t *r)
         free(r->location_facets[i].name);
     free(r->location_facets);
     free(r->corrected);
+    for (size_t i = 0; i < r->n_histogram; i++)
+        free(r->histogram[i].name);
+    free(r->histogram);
+    free(r->histogram_unit);
     nx_strv_free_array(r->missing_shards, r->n_missing_shards);
     nx_strv_free_array(r->notes, r->n_notes);
     free(r);
