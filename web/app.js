@@ -442,7 +442,7 @@ function drawTimeline(r) {
   section.hidden = false;
   $("timeline-unit").textContent = "by " + h.unit + (h.undated ? " \u00b7 " + h.undated + " undated" : "");
   const n = h.buckets.length;
-  const W = 1000, H = 120, top = 8, bottom = 22;
+  const W = 1000, H = 100, top = 8, bottom = 0;
   const max = Math.max(1, ...h.buckets.map((b) => b[1]));
   const bw = W / n;
   const chart = svg("svg", {
@@ -453,29 +453,26 @@ function drawTimeline(r) {
   });
   const sel = svg("rect", { class: "selection", x: 0, y: 0, width: 0, height: H - bottom, visibility: "hidden" });
   chart.append(sel);
+  /* A few buckets make thin bars in the middle, not slabs. */
+  const barW = Math.max(0.5, Math.min(bw * 0.8, 40));
   h.buckets.forEach(([start, count], i) => {
     const bh = count ? Math.max(2, (H - top - bottom) * count / max) : 0;
     const rect = svg("rect", {
-      class: "bar" + (count ? "" : " empty"), x: (i * bw + bw * 0.1).toFixed(2),
-      y: (H - bottom - bh).toFixed(2), width: Math.max(0.5, bw * 0.8).toFixed(2), height: bh.toFixed(2),
+      class: "bar" + (count ? "" : " empty"), x: (i * bw + (bw - barW) / 2).toFixed(2),
+      y: (H - bottom - bh).toFixed(2), width: barW.toFixed(2), height: bh.toFixed(2),
     });
     const title = svg("title");
     title.textContent = bucketLabel(start, h.unit) + ": " + count + (count === 1 ? " article" : " articles");
     rect.append(title);
     chart.append(rect);
   });
-  const axis = [0, Math.floor((n - 1) / 2), n - 1].filter((v, i, a) => a.indexOf(v) === i);
-  for (const i of axis) {
-    const t = svg("text", {
-      class: "axis", x: ((i + 0.5) * bw).toFixed(1), y: H - 6,
-      "text-anchor": i === 0 ? "start" : i === n - 1 ? "end" : "middle",
-    });
-    if (i === 0) t.setAttribute("x", "2");
-    if (i === n - 1 && n > 1) t.setAttribute("x", String(W - 2));
-    t.textContent = bucketLabel(h.buckets[i][0], h.unit);
-    chart.append(t);
-  }
   box.append(chart);
+  /* The axis in HTML: text in an SVG stretched to the width would be
+   * stretched too. */
+  const axis = el("div", { className: "axis" }, el("span", {}, bucketLabel(h.buckets[0][0], h.unit)));
+  if (n > 2) axis.append(el("span", {}, bucketLabel(h.buckets[Math.floor((n - 1) / 2)][0], h.unit)));
+  if (n > 1) axis.append(el("span", {}, bucketLabel(h.buckets[n - 1][0], h.unit)));
+  box.append(axis);
   /* Dragging selects buckets; letting go sets since and until. */
   let from = null;
   const indexAt = (ev) => {

@@ -107,6 +107,26 @@ worker_t *http_job_worker(const job_t *j)
     return http_worker_of(j->http->hw);
 }
 
+/* A search's answer with facets also says where its places are, for
+ * the map: "places": {name: [latitude, longitude]}, for the names of the
+ * locations facet that the table knows. */
+static void add_places(const places_t *places, json_t *o)
+{
+    json_t *locs = json_object_get(json_object_get(o, "facets"), "locations");
+    if (!json_is_array(locs))
+        return;
+    json_t *map = json_object();
+    size_t i;
+    json_t *f;
+    json_array_foreach(locs, i, f) {
+        const char *name = json_string_value(json_array_get(f, 0));
+        double lat, lon;
+        if (name && places_find(places, name, &lat, &lon))
+            json_object_set_new(map, name, json_pack("[ff]", lat, lon));
+    }
+    json_object_set_new(o, "places", map);
+}
+
 void http_job_done(job_t *j)
 {
     struct http_call *call = j->http;
@@ -127,7 +147,9 @@ void http_job_done(job_t *j)
         free(code);
         free(msg);
     } else {
-        send_json(call->hw, call->req, 200, nx_mp_to_json(res));
+        json_t *o = nx_mp_to_json(res);
+        add_places(http_worker_of(call->hw)->srv->places, o);
+        send_json(call->hw, call->req, 200, o);
     }
     msgpack_unpacked_destroy(&u);
 }

@@ -315,6 +315,13 @@ int main(int argc, char **argv)
             goto out;
         }
         nxd_log(LOG_NOTICE, "serving the page and the JSON API on http://%s/", http);
+        char *ppath = NULL;
+        free(err);
+        err = NULL;
+        srv.places = places_load(&ppath, &err);
+        if (!srv.places)
+            nxd_log(LOG_WARNING, "the map has no coordinates: %s", err ? err : ppath);
+        free(ppath);
     }
     pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
     FILE *pf = pidfile ? fopen(pidfile, "w") : NULL;
@@ -354,6 +361,7 @@ out:
     free(srv.writer_gids);
     if (srv.http_fd >= 0)
         close(srv.http_fd);
+    places_free(srv.places);
     if (srv.http_token)
         memset(srv.http_token, 0, strlen(srv.http_token));
     free(srv.http_token);

@@ -14,6 +14,7 @@
  *   httpapi.c  the JSON API (a mirror of the protocol) and the page
  *   httpwrite.c POST /api/articles, with a bearer token
  *   webfiles.c the page's files, compiled in from web/
+ *   places.c   coordinates of places, for the page's map
  *
  * As in memcached, the main thread only accepts: each connection is
  * handed to one worker thread, which reads its requests, searches and
@@ -47,6 +48,7 @@ struct conn;
 struct worker;
 struct http_call;
 struct http_worker;
+typedef struct places places_t;
 
 typedef struct job {
     struct job *next;
@@ -159,6 +161,7 @@ typedef struct server {
     int http_fd;                /* the HTTP listening socket, or -1 */
     char *http_token;           /* allows POST /api/articles, or NULL */
     atomic_uint http_open;      /* open HTTP connections, all threads */
+    places_t *places;           /* coordinates for the map, or NULL */
     stats_t stats;
 } server_t;
 
@@ -272,6 +275,13 @@ void http_job_done(job_t *j);
 /* A job dropped at shutdown: answered 503. */
 void http_job_drop(job_t *j);
 worker_t *http_job_worker(const job_t *j);
+/* The map's table of coordinates (places.c): data/places.tsv, found
+ * as the gazetteer is ($NEWSIDX_PLACES overrides); *path_out gets the
+ * path tried.  Shared read-only between threads. */
+places_t *places_load(char **path_out, char **err);
+size_t places_count(const places_t *p);
+bool places_find(const places_t *p, const char *name, double *lat, double *lon);
+void places_free(places_t *p);
 /* The "http" part of the stats reply (one key). */
 void http_stats_pack(server_t *srv, msgpack_packer *pk);
 
