@@ -56,8 +56,23 @@ class Api(DaemonCase):
             qs = urllib.parse.urlencode({k: (1 if v is True else v) for k, v in params.items()})
             got = get_json(self.d, "/api/search?" + qs)
             want = self.socket_call("search", [params])
+            # With facets, HTTP adds where the places are, for the map.
+            places = got.pop("places", None)
+            self.assertEqual(places is not None, "facets" in want, qs)
+            if places is not None:
+                names = [n for n, _ in want["facets"]["locations"]]
+                self.assertTrue(set(places) <= set(names), qs)
+                for lat, lon in places.values():
+                    self.assertTrue(-90 <= lat <= 90 and -180 <= lon <= 180)
             self.assertEqual(got, want, qs)
             self.assertTrue(got["total"] > 0, qs)
+
+    def test_places(self):
+        got = get_json(self.d, "/api/search?q=storm&facets=1")
+        self.assertIn("Des Moines", [n for n, _ in got["facets"]["locations"]])
+        lat, lon = got["places"]["Des Moines"]
+        self.assertAlmostEqual(lat, 41.6, delta=0.2)
+        self.assertAlmostEqual(lon, -93.6, delta=0.2)
 
     def test_article_and_similar(self):
         hit = get_json(self.d, "/api/search?q=nato")["hits"][0]
