@@ -34,6 +34,14 @@ extern "C" {
  * its interface. */
 #pragma GCC visibility push(default)
 
+/* No function here lets a C++ exception out (a callback must not throw
+ * either): to C++ they are noexcept. */
+#ifdef __cplusplus
+#define NEWSIDX_NOEXCEPT noexcept
+#else
+#define NEWSIDX_NOEXCEPT
+#endif
+
 #define NEWSIDX_VERSION "0.1.0"
 
 /* The index format this library writes, stored in the database metadata
@@ -69,7 +77,7 @@ typedef enum newsidx_status {
 } newsidx_status_t;
 
 /* A static, human-readable name for a status ("locked", ...). */
-const char *newsidx_status_to_string(newsidx_status_t status);
+const char *newsidx_status_to_string(newsidx_status_t status) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Articles                                                            */
@@ -144,10 +152,10 @@ typedef struct newsidx_article {
 } newsidx_article_t;
 
 /* An empty article, owned by the caller; NULL when out of memory. */
-newsidx_article_t *newsidx_article_new(void);
+newsidx_article_t *newsidx_article_new(void) NEWSIDX_NOEXCEPT;
 
 /* Frees the article and everything it holds.  NULL is allowed. */
-void newsidx_article_free(newsidx_article_t *article);
+void newsidx_article_free(newsidx_article_t *article) NEWSIDX_NOEXCEPT;
 
 /* Input formats (DESIGN: "Input"). */
 typedef enum newsidx_format {
@@ -159,7 +167,7 @@ typedef enum newsidx_format {
 
 /* Parses "auto", "text", "headers" or "jsonl"; NEWSIDX_ERR_ARG otherwise. */
 newsidx_status_t newsidx_format_from_string(const char *name,
-                                            newsidx_format_t *format);
+                                            newsidx_format_t *format) NEWSIDX_NOEXCEPT;
 
 /* Parses one wire-text or headered article held in memory (JSON Lines
  * are read through newsidx_input_t).  name is used in messages only.
@@ -169,13 +177,13 @@ newsidx_status_t newsidx_article_parse(const char *buf, size_t len,
                                        newsidx_format_t format,
                                        const char *name,
                                        newsidx_article_t **article,
-                                       char **errmsg);
+                                       char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* A stream of articles from one file or standard input ("-"). */
 typedef struct newsidx_input newsidx_input_t;
 
 newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
-                                    newsidx_input_t **input, char **errmsg);
+                                    newsidx_input_t **input, char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* The next article.  Returns NEWSIDX_OK with *article owned by the
  * caller; NEWSIDX_END at the end of the input; NEWSIDX_ERR_INPUT when a
@@ -183,21 +191,21 @@ newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
  * "FILE:LINE: what", and the next call continues after it.  Any other
  * status ends the input (an unreadable file, for one). */
 newsidx_status_t newsidx_input_next(newsidx_input_t *input,
-                                    newsidx_article_t **article);
+                                    newsidx_article_t **article) NEWSIDX_NOEXCEPT;
 
 /* The message of the last failure, or a warning about the article just
  * returned (e.g. repaired encoding), else NULL.  Borrowed until the next
  * call on the input. */
-const char *newsidx_input_error(const newsidx_input_t *input);
-const char *newsidx_input_warning(const newsidx_input_t *input);
+const char *newsidx_input_error(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
+const char *newsidx_input_warning(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 
 /* The format detected (or forced) for this input. */
-newsidx_format_t newsidx_input_format(const newsidx_input_t *input);
+newsidx_format_t newsidx_input_format(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 
 /* Bytes consumed so far, for progress reports. */
-uint64_t newsidx_input_offset(const newsidx_input_t *input);
+uint64_t newsidx_input_offset(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 
-void newsidx_input_close(newsidx_input_t *input);
+void newsidx_input_close(newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Extraction of speakers and locations                                */
@@ -211,14 +219,14 @@ typedef struct newsidx_extractor newsidx_extractor_t;
  * one ($NEWSIDX_GAZETTEER overrides the default). */
 newsidx_status_t newsidx_extractor_new(const char *gazetteer,
                                        newsidx_extractor_t **extractor,
-                                       char **errmsg);
+                                       char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* Replaces article->speakers and article->locations with what the
  * article's dateline, title and body say. */
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *extractor,
-                                 newsidx_article_t *article);
+                                 newsidx_article_t *article) NEWSIDX_NOEXCEPT;
 
-void newsidx_extractor_free(newsidx_extractor_t *extractor);
+void newsidx_extractor_free(newsidx_extractor_t *extractor) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
@@ -286,15 +294,15 @@ typedef struct newsidx_config {
     bool partial;               /* answer without shards that are down */
 } newsidx_config_t;
 
-void newsidx_config_init(newsidx_config_t *config);
+void newsidx_config_init(newsidx_config_t *config) NEWSIDX_NOEXCEPT;
 
 /* Reads an INI file over the current values.  NEWSIDX_ERR_IO when it
  * cannot be read, NEWSIDX_ERR_INPUT with "FILE:LINE: what" in *errmsg
  * for an unknown key or a bad value. */
 newsidx_status_t newsidx_config_load(newsidx_config_t *config,
-                                     const char *path, char **errmsg);
+                                     const char *path, char **errmsg) NEWSIDX_NOEXCEPT;
 
-void newsidx_config_clear(newsidx_config_t *config);
+void newsidx_config_clear(newsidx_config_t *config) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Reading: search, fetch, statistics                                  */
@@ -307,23 +315,23 @@ typedef struct newsidx_db newsidx_db_t;
  * not exist, NEWSIDX_ERR_VERSION when its format is not ours. */
 newsidx_status_t newsidx_db_open(const char *path,
                                  const newsidx_config_t *config,
-                                 newsidx_db_t **db, char **errmsg);
+                                 newsidx_db_t **db, char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* Moves to the latest committed revision (cheap when nothing changed). */
-newsidx_status_t newsidx_db_reopen(newsidx_db_t *db);
+newsidx_status_t newsidx_db_reopen(newsidx_db_t *db) NEWSIDX_NOEXCEPT;
 
 /* Detail of the last failure on this handle; borrowed until the next
  * call on it. */
-const char *newsidx_db_error(const newsidx_db_t *db);
+const char *newsidx_db_error(const newsidx_db_t *db) NEWSIDX_NOEXCEPT;
 
-void newsidx_db_close(newsidx_db_t *db);
+void newsidx_db_close(newsidx_db_t *db) NEWSIDX_NOEXCEPT;
 
 /* An index over [shards]: how many (0 for one database), and for shard
  * i its name (borrowed from the handle), whether it answers, and its
  * article count. */
-size_t newsidx_db_shard_count(const newsidx_db_t *db);
+size_t newsidx_db_shard_count(const newsidx_db_t *db) NEWSIDX_NOEXCEPT;
 newsidx_status_t newsidx_db_shard_info(newsidx_db_t *db, size_t i, const char **name,
-                                       bool *up, uint64_t *documents);
+                                       bool *up, uint64_t *documents) NEWSIDX_NOEXCEPT;
 
 typedef struct newsidx_stats {
     uint64_t documents;
@@ -334,18 +342,18 @@ typedef struct newsidx_stats {
     int format;
 } newsidx_stats_t;
 
-newsidx_status_t newsidx_db_stats(newsidx_db_t *db, newsidx_stats_t *stats);
+newsidx_status_t newsidx_db_stats(newsidx_db_t *db, newsidx_stats_t *stats) NEWSIDX_NOEXCEPT;
 
 /* The stored article with that id, owned by the caller. */
 newsidx_status_t newsidx_db_get(newsidx_db_t *db, const char *id,
-                                newsidx_article_t **article);
+                                newsidx_article_t **article) NEWSIDX_NOEXCEPT;
 
 /* Calls fn with every stored article, in index order, until it returns
  * non-zero (which is returned as NEWSIDX_END).  The article is borrowed
  * for the duration of the call. */
 newsidx_status_t newsidx_db_foreach(newsidx_db_t *db,
                                     int (*fn)(const newsidx_article_t *article, void *arg),
-                                    void *arg);
+                                    void *arg) NEWSIDX_NOEXCEPT;
 
 typedef enum newsidx_sort {
     NEWSIDX_SORT_RELEVANCE = 0,
@@ -439,9 +447,9 @@ typedef struct newsidx_results {
 
 newsidx_status_t newsidx_db_search(newsidx_db_t *db,
                                    const newsidx_search_t *request,
-                                   newsidx_results_t **results);
+                                   newsidx_results_t **results) NEWSIDX_NOEXCEPT;
 
-void newsidx_results_free(newsidx_results_t *results);
+void newsidx_results_free(newsidx_results_t *results) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */
@@ -460,33 +468,33 @@ newsidx_status_t newsidx_writer_open(const char *path,
                                      const newsidx_config_t *config,
                                      unsigned flags,
                                      newsidx_writer_t **writer,
-                                     char **errmsg);
+                                     char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* Adds an article or replaces the one with the same id.  *replaced (if
  * not NULL) says which.  The article must have an id and a body. */
 newsidx_status_t newsidx_writer_add(newsidx_writer_t *writer,
                                     const newsidx_article_t *article,
-                                    bool *replaced);
+                                    bool *replaced) NEWSIDX_NOEXCEPT;
 
 /* NEWSIDX_ERR_NOT_FOUND when no article has that id. */
 newsidx_status_t newsidx_writer_delete(newsidx_writer_t *writer,
-                                       const char *id);
+                                       const char *id) NEWSIDX_NOEXCEPT;
 
 /* Makes every change so far durable. */
-newsidx_status_t newsidx_writer_commit(newsidx_writer_t *writer);
+newsidx_status_t newsidx_writer_commit(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 /* Changes since the last commit. */
-unsigned newsidx_writer_pending(const newsidx_writer_t *writer);
+unsigned newsidx_writer_pending(const newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
-const char *newsidx_writer_error(const newsidx_writer_t *writer);
+const char *newsidx_writer_error(const newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 /* Commits, then rewrites the database compactly and swaps the copy in
  * (atomically): after a bulk load committed in many batches the index
  * shrinks by about half.  The writer stays open on the new database. */
-newsidx_status_t newsidx_writer_compact(newsidx_writer_t *writer);
+newsidx_status_t newsidx_writer_compact(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 /* Commits and closes.  NULL is allowed. */
-newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer);
+newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 #pragma GCC visibility pop
 

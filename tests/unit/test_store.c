@@ -187,6 +187,56 @@ static void reader_survives_commits(void **state)
     newsidx_writer_close(w);
 }
 
+/* Commits by another writer while an export walks the database: the
+ * walk reopens and goes on where it was, every article given once. */
+#define WALK_ARTICLES 1000
+
+typedef struct walk {
+    newsidx_writer_t *w;
+    nx_strv_t seen;
+    size_t rewritten;           /* articles seen with their new text */
+} walk_t;
+
+static void write_all(newsidx_writer_t *w, const char *text)
+{
+    char id[32], body[128];
+    for (int i = 0; i < WALK_ARTICLES; i++) {
+        snprintf(id, sizeof id, "w%d", i);
+        snprintf(body, sizeof body, "%s text of article %d about tides and currents.", text, i);
+        add(w, art(id, NULL, body));
+    }
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+}
+
+static int walk_one(const newsidx_article_t *a, void *arg)
+{
+    walk_t *wk = arg;
+    if (nx_strv_contains(&wk->seen, a->id))
+        fail_msg("%s given twice", a->id);
+    nx_strv_push(&wk->seen, a->id);
+    wk->rewritten += strncmp(a->body, "New", 3) == 0;
+    /* Every article rewritten, again and again, after the first is
+     * given: the blocks of the revision the walk reads are reused. */
+    for (int round = 0; wk->seen.n == 1 && round < 4; round++)
+        write_all(wk->w, "New");
+    return 0;
+}
+
+static void foreach_survives_commits(void **state)
+{
+    (void)state;
+    walk_t wk = {open_writer(), {0}, 0};
+    write_all(wk.w, "Old");
+    newsidx_db_t *db = open_reader();
+    assert_int_equal(newsidx_db_foreach(db, walk_one, &wk), NEWSIDX_OK);
+    assert_int_equal(wk.seen.n, WALK_ARTICLES);
+    /* the walk met DatabaseModifiedError and went on after reopening */
+    assert_true(wk.rewritten > 0);
+    nx_strv_free(&wk.seen);
+    newsidx_db_close(db);
+    newsidx_writer_close(wk.w);
+}
+
 static void query_errors_and_limits(void **state)
 {
     (void)state;
@@ -321,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(add_replace_get_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(second_writer_is_locked_out, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_survives_commits, setup, teardown),
+        cmocka_unit_test_setup_teardown(foreach_survives_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(query_errors_and_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(field_weights_rank_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),

@@ -117,23 +117,25 @@ struct json_t *nx_results_to_json(const newsidx_results_t *r);
 
 /* ---- handles (store.cc) ---- */
 /* New limits and weights for an open handle (after a reload). */
-void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg);
-void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg);
+void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg) NEWSIDX_NOEXCEPT;
+void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg) NEWSIDX_NOEXCEPT;
 /* Documents the writer sees (its own changes included); 0 on error. */
-uint64_t nx_writer_doccount(newsidx_writer_t *w);
+uint64_t nx_writer_doccount(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
 /* Drops every change since the last commit (reopening a database a
  * failure closed); newsidx_writer_commit() does it when it fails.  Not
  * during a bulk load. */
-void nx_writer_discard(newsidx_writer_t *w);
+void nx_writer_discard(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
 
 /* A document prepared for the writer: nx_doc_build() may run in any
  * thread (it tokenises and stems, the costly part of indexing); the
  * writer thread then adds it with nx_writer_add_doc(), which does not
  * take ownership. */
 typedef struct nx_doc nx_doc_t;
-nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg, char **err);
-void nx_doc_free(nx_doc_t *d);
-newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
+nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
+                       char **err) NEWSIDX_NOEXCEPT;
+void nx_doc_free(nx_doc_t *d) NEWSIDX_NOEXCEPT;
+newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
+                                   bool *replaced) NEWSIDX_NOEXCEPT;
 /* Turns an empty local database's writer into a bulk loader writing n
  * parts in parallel (writer.cc); false when it cannot (not empty, not
  * local, n < 2), the writer then being as before.  During a bulk load
@@ -141,8 +143,8 @@ newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *repla
  * still frees it), reports every article as new, and the lanes count
  * replacements, fetched after each commit by nx_writer_take_replaced();
  * newsidx_writer_compact() or _close() merges the parts. */
-bool nx_writer_bulk(newsidx_writer_t *w, unsigned n);
-uint64_t nx_writer_take_replaced(newsidx_writer_t *w);
+bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) NEWSIDX_NOEXCEPT;
+uint64_t nx_writer_take_replaced(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
 
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);

@@ -11,11 +11,12 @@
  * positions, at [weights] lead: news puts what an article is about there. */
 #include "config.h"
 
-#include "store.hh"
+#include "guard.hh"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <unordered_set>
 
 namespace nx {
@@ -278,7 +279,7 @@ static void spelling_words(const newsidx_article_t *a, std::vector<std::string> 
 }
 
 extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
-                                  char **err)
+                                  char **err) noexcept
 {
     if (!a || !a->id || !a->body || !*a->id) {
         nx_set_error(err, "article without id or body");
@@ -290,23 +291,24 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         Xapian::TermGenerator tg, names;
         Generators() { setup_termgenerators(tg, names); }
     };
-    try {
+    nx_doc_t *out = nullptr;
+    std::string detail;
+    newsidx_status_t st = guard(detail, [&]() {
         static thread_local Generators gen;
-        nx_doc_t *d = new nx_doc_t;
+        std::unique_ptr<nx_doc_t> d(new nx_doc_t);
         d->idterm = std::string(PREFIX_ID) + a->id;
         d->doc = build_document(a, cfg, gen.tg, gen.names);
         if (cfg->spelling)
             spelling_words(a, d->words);
-        return d;
-    } catch (...) {
-        std::string detail;
-        status_of_current_exception(detail);
+        out = d.release();
+        return NEWSIDX_OK;
+    });
+    if (st != NEWSIDX_OK)
         nx_set_error(err, "%s", detail.c_str());
-        return nullptr;
-    }
+    return out;
 }
 
-extern "C" void nx_doc_free(nx_doc_t *d)
+extern "C" void nx_doc_free(nx_doc_t *d) noexcept
 {
     delete d;
 }

@@ -11,7 +11,7 @@
  * stopwords, into the pair term of format 2 (see rewrite_query()). */
 #include "config.h"
 
-#include "store.hh"
+#include "guard.hh"
 
 #include <algorithm>
 #include <cctype>
@@ -637,6 +637,8 @@ class DateRange : public Xapian::RangeProcessor {
         bool hb = !b.empty(), he = !e.empty();
         if ((hb && !nx_date_bound(b.c_str(), false, now, from)) ||
             (he && !nx_date_bound(e.c_str(), true, now, to)))
+            /* Xapian's way for a range processor to refuse (parse_text()
+             * makes it the library's query error). */
             throw Xapian::QueryParserError(
                 "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y "
                 "(either end may be left out), not '" + b + ".." + e + "'");
@@ -808,7 +810,7 @@ struct Searcher {
             std::string m = e.get_msg();
             if (m == "Unknown range operation")
                 m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
-            throw Xapian::QueryParserError(m);
+            throw Failure(NEWSIDX_ERR_QUERY, m);
         }
     }
 
@@ -829,17 +831,17 @@ struct Searcher {
         SyntaxError se;
         size_t words;
         if (!check_syntax(q, se, &words))
-            throw Xapian::QueryParserError("at column " + std::to_string(se.column) + ": " +
-                                           se.what);
+            throw Failure(NEWSIDX_ERR_QUERY,
+                          "at column " + std::to_string(se.column) + ": " + se.what);
         /* Refused before parsing: Xapian builds, walks and frees a query
          * recursively, and "x NOT x NOT x ..." nests one level per
          * operator, so a long enough one exhausts the stack.  No query
          * within max_query_terms needs more than four words a term. */
         size_t max_words = std::min<size_t>(4 * (size_t)h->config.max_query_terms, MAX_QUERY_WORDS);
         if (words > max_words)
-            throw Xapian::RangeError("query has " + std::to_string(words) +
-                                     " words, more than the limit of " +
-                                     std::to_string(max_words));
+            throw Failure(NEWSIDX_ERR_LIMIT, "query has " + std::to_string(words) +
+                                                 " words, more than the limit of " +
+                                                 std::to_string(max_words));
         Xapian::Query parsed;
         std::string trimmed = q;
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
@@ -847,9 +849,10 @@ struct Searcher {
         if (!empty) {
             parsed = parse_text(q, h->config.max_expansion, relaxed);
             if (parsed.get_length() > h->config.max_query_terms)
-                throw Xapian::RangeError(
-                    "query has " + std::to_string(parsed.get_length()) + " terms, more than " +
-                    "the limit of " + std::to_string(h->config.max_query_terms));
+                throw Failure(NEWSIDX_ERR_LIMIT,
+                              "query has " + std::to_string(parsed.get_length()) +
+                                  " terms, more than the limit of " +
+                                  std::to_string(h->config.max_query_terms));
             /* max_expansion bounds the words of all the query's wildcards
              * together: "aa* OR ab* OR ... zz*" must not search every
              * word of the index. */
@@ -867,9 +870,9 @@ struct Searcher {
     {
         char v[9];
         if (!nx_date_bound(d, strcmp(what, "--until") == 0, time(nullptr), v))
-            throw Xapian::QueryParserError(std::string(what) + " '" + d +
-                                           "' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, "
-                                           "today, yesterday, or 7d, 2w, 3m, 1y ago)");
+            throw Failure(NEWSIDX_ERR_QUERY, std::string(what) + " '" + d +
+                                                 "' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, "
+                                                 "today, yesterday, or 7d, 2w, 3m, 1y ago)");
         return v;
     }
 
@@ -917,7 +920,8 @@ struct Searcher {
         std::string term = std::string(PREFIX_ID) + req->like;
         Xapian::PostingIterator p = h->db.postlist_begin(term);
         if (p == h->db.postlist_end(term))
-            throw Xapian::DocNotFoundError(std::string("no article with id '") + req->like + "'");
+            throw Failure(NEWSIDX_ERR_NOT_FOUND,
+                          std::string("no article with id '") + req->like + "'");
         self = *p;
         Xapian::RSet rset;
         rset.add_document(self);
@@ -1053,7 +1057,7 @@ struct Searcher {
         }
         p.filter = filters();
         if (p.empty && p.filter.empty() && !p.like)
-            throw Xapian::InvalidArgumentError("empty query: give words to search for or a filter");
+            throw Failure(NEWSIDX_ERR_ARG, "empty query: give words to search for or a filter");
         p.limit = page_limit();
         p.query = finish(p.parsed, p.empty, p.filter, p.self);
         return p;
@@ -1064,12 +1068,13 @@ struct Searcher {
     {
         unsigned limit = req->limit ? req->limit : h->config.default_limit;
         if (limit > h->config.max_limit)
-            throw Xapian::RangeError("limit " + std::to_string(limit) + " is above the maximum of " +
-                                     std::to_string(h->config.max_limit));
+            throw Failure(NEWSIDX_ERR_LIMIT, "limit " + std::to_string(limit) +
+                                                 " is above the maximum of " +
+                                                 std::to_string(h->config.max_limit));
         if (req->offset > h->config.max_offset)
-            throw Xapian::RangeError("offset " + std::to_string(req->offset) +
-                                     " is above the maximum of " +
-                                     std::to_string(h->config.max_offset));
+            throw Failure(NEWSIDX_ERR_LIMIT, "offset " + std::to_string(req->offset) +
+                                                 " is above the maximum of " +
+                                                 std::to_string(h->config.max_offset));
         return limit;
     }
 
@@ -1235,7 +1240,7 @@ struct Searcher {
         std::unique_ptr<newsidx_article_t, void (*)(newsidx_article_t *)> a(
             nx_docdata_unpack(data.data(), data.size(), true), newsidx_article_free);
         if (!a)
-            throw Xapian::DatabaseCorruptError("stored data of a document is damaged");
+            throw Failure(NEWSIDX_ERR_CORRUPT, "stored data of a document is damaged");
         newsidx_hit_t *hit = &r->hits[r->n_hits++];
         hit->partial = partial;
         hit->rank = req->offset + static_cast<unsigned>(r->n_hits);
@@ -1312,64 +1317,45 @@ struct Searcher {
 
 }  // namespace
 
-extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_search_t *req,
-                                              newsidx_results_t **out)
+/* The answer, and over shards the names of those left out of it. */
+static newsidx_status_t run_search(newsidx_db_t *h, const newsidx_search_t *req, bool cut_wildcards,
+                                   newsidx_results_t **out)
 {
-    *out = nullptr;
-    h->error.clear();
-    bool partial = req->partial || h->config.partial;
-    static const char hint[] = "ask for a partial answer to search the others";
-    if (!nx_db_shards_ready(h, partial, hint))
-        return NEWSIDX_ERR_UNAVAILABLE;
-    bool cut_wildcards = false;
-    for (int attempt = 0;; attempt++) {
-        try {
-            Searcher s(h, req, cut_wildcards);
-            newsidx_status_t st = s.run(out);
-            if (st == NEWSIDX_OK && !h->shards.empty()) {
-                std::vector<std::string> missing = nx_db_missing_shards(h);
-                newsidx_results_t *r = *out;
-                r->missing_shards = static_cast<char **>(calloc(missing.size() + 1, sizeof(char *)));
-                for (auto &m : missing)
-                    r->missing_shards[r->n_missing_shards++] = dup(m);
-            }
-            return st;
-        } catch (const Xapian::NetworkError &e) {
-            /* A shard stopped answering: leave it out and search again,
-             * when a partial answer is allowed. */
-            if (!nx_db_shard_failed(h, e, partial, attempt, hint))
-                return NEWSIDX_ERR_UNAVAILABLE;
-        } catch (const Xapian::DatabaseModifiedError &e) {
-            if (attempt >= 5)
-                return status_of(e, h->error);
-            try {
-                h->db.reopen();
-            } catch (...) {
-                return status_of_current_exception(h->error);
-            }
-        } catch (const Xapian::InvalidArgumentError &e) {
-            h->error = e.get_msg();
-            return NEWSIDX_ERR_ARG;
-        } catch (const Xapian::RangeError &e) {
-            h->error = e.get_msg();
-            return NEWSIDX_ERR_LIMIT;
-        } catch (const Xapian::QueryParserError &e) {
-            h->error = e.get_msg();
-            return NEWSIDX_ERR_QUERY;
-        } catch (const Xapian::WildcardError &e) {
-            if (!cut_wildcards) {
-                cut_wildcards = true;       /* again, keeping the most frequent */
-                continue;
-            }
-            h->error = "a wildcard matches too many words: " + e.get_msg();
-            return NEWSIDX_ERR_LIMIT;
-        } catch (...) {
-            return status_of_current_exception(h->error);
-        }
+    Searcher s(h, req, cut_wildcards);
+    newsidx_status_t st = s.run(out);
+    if (st == NEWSIDX_OK && !h->shards.empty()) {
+        std::vector<std::string> missing = nx_db_missing_shards(h);
+        newsidx_results_t *r = *out;
+        r->missing_shards = static_cast<char **>(calloc(missing.size() + 1, sizeof(char *)));
+        if (!r->missing_shards)
+            throw std::bad_alloc();
+        for (auto &m : missing)
+            r->missing_shards[r->n_missing_shards++] = dup(m);
     }
+    return st;
 }
 
-extern "C" void newsidx_results_free(newsidx_results_t *r)
+extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_search_t *req,
+                                              newsidx_results_t **out) noexcept
+{
+    bool partial = req->partial || h->config.partial;
+    ReadRules rules{partial, partial, "ask for a partial answer to search the others"};
+    return guard(h, rules, [&](int) {
+        /* Wildcards that match more words than [search] max_expansion:
+         * once more, keeping the most frequent. */
+        try {
+            return run_search(h, req, false, out);
+        } catch (const Xapian::WildcardError &) {
+        }
+        try {
+            return run_search(h, req, true, out);
+        } catch (const Xapian::WildcardError &e) {
+            throw Failure(NEWSIDX_ERR_LIMIT, "a wildcard matches too many words: " + e.get_msg());
+        }
+    }, *out);
+}
+
+extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
 {
     if (!r)
         return;

@@ -3,7 +3,7 @@
  * shard names, placement of articles, and shards that stop answering. */
 #include "config.h"
 
-#include "store.hh"
+#include "guard.hh"
 
 #include <cctype>
 
@@ -75,6 +75,16 @@ using namespace nx;
 /* How long a shard that stopped answering is left alone before it is
  * tried again. */
 static const double RETRY_SECONDS = 2.0;
+/* Times one read may lose a shard and go on without it. */
+static const int MAX_SHARD_LOSSES = 3;
+
+/* A shard that does not answer, left alone for a while. */
+static void set_down(ReaderShard &s, const std::string &why)
+{
+    s.up = false;
+    s.why = why;
+    s.retry_at = nx_now() + RETRY_SECONDS;
+}
 
 static void rebuild(newsidx_db_t *h)
 {
@@ -102,8 +112,7 @@ bool nx_db_refresh_shards(newsidx_db_t *h)
             s.why.clear();
             changed = true;
         } catch (const Xapian::Error &e) {
-            s.why = e.get_msg();
-            s.retry_at = now + RETRY_SECONDS;
+            set_down(s, e.get_msg());
         }
     }
     if (changed)
@@ -124,9 +133,7 @@ bool nx_db_drop_failed_shards(newsidx_db_t *h)
             s.db = open_remote(s.spec, h->config.shard_timeout);
             s.db.get_doccount();
         } catch (const Xapian::Error &e) {
-            s.up = false;
-            s.why = e.get_msg();
-            s.retry_at = nx_now() + RETRY_SECONDS;
+            set_down(s, e.get_msg());
             dropped = true;
         }
     }
@@ -166,39 +173,48 @@ bool nx_db_shards_ready(newsidx_db_t *h, bool partial, const char *hint)
     return false;
 }
 
-bool nx_db_shard_failed(newsidx_db_t *h, const Xapian::NetworkError &e, bool partial, int attempt,
+bool nx_db_shard_failed(newsidx_db_t *h, const std::string &why, bool partial, int attempt,
                         const char *hint)
 {
     bool dropped = !h->shards.empty() && nx_db_drop_failed_shards(h);
     std::vector<std::string> missing = nx_db_missing_shards(h);
-    if (dropped && partial && attempt < 3 && missing.size() < h->shards.size())
+    if (dropped && partial && attempt < MAX_SHARD_LOSSES && missing.size() < h->shards.size())
         return true;
-    h->error = missing.empty() ? e.get_msg() : down_message(h, missing, hint);
+    h->error = missing.empty() ? why : down_message(h, missing, hint);
     return false;
 }
 
-extern "C" size_t newsidx_db_shard_count(const newsidx_db_t *h)
+extern "C" size_t newsidx_db_shard_count(const newsidx_db_t *h) noexcept
 {
     return h->shards.size();
 }
 
 extern "C" newsidx_status_t newsidx_db_shard_info(newsidx_db_t *h, size_t i, const char **name,
-                                                  bool *up, uint64_t *documents)
+                                                  bool *up, uint64_t *documents) noexcept
 {
     if (i >= h->shards.size())
         return NEWSIDX_ERR_ARG;
-    ReaderShard &s = h->shards[i];
-    *name = s.spec.name.c_str();
-    *documents = 0;
-    try {
-        if (s.up)
-            *documents = s.db.get_doccount();
-    } catch (const Xapian::Error &e) {
-        s.up = false;
-        s.why = e.get_msg();
-        s.retry_at = nx_now() + RETRY_SECONDS;
-        rebuild(h);
-    }
-    *up = s.up;
-    return NEWSIDX_OK;
+    return guard(h->error, [&]() {
+        ReaderShard &s = h->shards[i];
+        bool lost = false;
+        std::string why;
+        try {
+            /* a remote shard's count is the one it sent when opened */
+            if (s.up && s.spec.remote)
+                s.db.keep_alive();
+            if (s.up)
+                *documents = s.db.get_doccount();
+        } catch (const Xapian::Error &e) {
+            lost = true;
+            why = e.get_msg();
+        }
+        if (lost) {
+            set_down(s, why);
+            rebuild(h);
+            *documents = 0;
+        }
+        *name = s.spec.name.c_str();
+        *up = s.up;
+        return NEWSIDX_OK;
+    }, *name, *up, *documents);
 }

@@ -6,7 +6,7 @@
  * lock on the database and decides when changes become durable. */
 #include "config.h"
 
-#include "store.hh"
+#include "guard.hh"
 
 #include <cerrno>
 #include <cstdio>
@@ -25,50 +25,6 @@
 #include <unistd.h>
 
 namespace nx {
-
-newsidx_status_t status_of(const Xapian::Error &e, std::string &detail)
-{
-    detail = e.get_msg();
-    if (!e.get_context().empty())
-        detail += " (" + e.get_context() + ")";
-    const char *type = e.get_type();
-    if (strcmp(type, "DatabaseLockError") == 0)
-        return NEWSIDX_ERR_LOCKED;
-    if (strcmp(type, "DatabaseVersionError") == 0)
-        return NEWSIDX_ERR_VERSION;
-    if (strcmp(type, "DatabaseCorruptError") == 0)
-        return NEWSIDX_ERR_CORRUPT;
-    if (strcmp(type, "DatabaseNotFoundError") == 0)
-        return NEWSIDX_ERR_NO_DATABASE;
-    if (strcmp(type, "DatabaseOpeningError") == 0)
-        return NEWSIDX_ERR_NO_DATABASE;
-    if (strcmp(type, "QueryParserError") == 0)
-        return NEWSIDX_ERR_QUERY;
-    if (strcmp(type, "NetworkError") == 0 || strcmp(type, "NetworkTimeoutError") == 0)
-        return NEWSIDX_ERR_UNAVAILABLE;
-    if (strcmp(type, "DocNotFoundError") == 0)
-        return NEWSIDX_ERR_NOT_FOUND;
-    detail = std::string(type) + ": " + detail;
-    return NEWSIDX_ERR_XAPIAN;
-}
-
-newsidx_status_t status_of_current_exception(std::string &detail)
-{
-    try {
-        throw;
-    } catch (const Xapian::Error &e) {
-        return status_of(e, detail);
-    } catch (const std::bad_alloc &) {
-        detail = "out of memory";
-        return NEWSIDX_ERR_NOMEM;
-    } catch (const std::exception &e) {
-        detail = e.what();
-        return NEWSIDX_ERR_INTERNAL;
-    } catch (...) {
-        detail = "unknown exception";
-        return NEWSIDX_ERR_INTERNAL;
-    }
-}
 
 std::string lower(const std::string &s)
 {
@@ -237,7 +193,7 @@ static void open_local(newsidx_db_t *h, const char *path)
 }
 
 extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_config_t *config,
-                                            newsidx_db_t **out, char **errmsg)
+                                            newsidx_db_t **out, char **errmsg) noexcept
 {
     if (errmsg)
         *errmsg = NULL;
@@ -247,46 +203,40 @@ extern "C" newsidx_status_t newsidx_db_open(const char *path, const newsidx_conf
         nx_set_error(errmsg, "no database path");
         return NEWSIDX_ERR_ARG;
     }
+    struct stat sb;
+    if (!sharded && stat(path, &sb) != 0) {
+        nx_set_error(errmsg, "no database at %s yet (index some articles with 'newsidx add' "
+                             "first)", path);
+        return NEWSIDX_ERR_NO_DATABASE;
+    }
     newsidx_db_t *h = nullptr;
     std::string detail;
-    newsidx_status_t st;
-    try {
+    newsidx_status_t st = guard(detail, [&]() {
         h = new newsidx_db;
         h->path = path ? path : "[shards]";
         copy_numbers(&h->config, config);
-        if (sharded) {
-            st = open_shards(h, config, detail);
-        } else {
-            struct stat sb;
-            if (stat(path, &sb) != 0) {
-                nx_set_error(errmsg, "no database at %s yet (index some articles with "
-                                     "'newsidx add' first)", path);
-                delete h;
-                return NEWSIDX_ERR_NO_DATABASE;
-            }
-            open_local(h, path);
-            st = check_format(h->db, detail);
-        }
-        if (st == NEWSIDX_OK) {
-            *out = h;
-            return NEWSIDX_OK;
-        }
-    } catch (...) {
-        st = status_of_current_exception(detail);
+        if (sharded)
+            return open_shards(h, config, detail);
+        open_local(h, path);
+        return check_format(h->db, detail);
+    });
+    if (st == NEWSIDX_OK) {
+        *out = h;
+        return NEWSIDX_OK;
     }
     delete h;
     nx_set_error(errmsg, "%s: %s", path ? path : "shards", detail.c_str());
     return st;
 }
 
-extern "C" void nx_db_set_config(newsidx_db_t *h, const newsidx_config_t *cfg)
+extern "C" void nx_db_set_config(newsidx_db_t *h, const newsidx_config_t *cfg) noexcept
 {
     copy_numbers(&h->config, cfg);
 }
 
-extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
+extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h) noexcept
 {
-    try {
+    return guard(h->error, [&]() {
         if (!h->shards.empty() && nx_db_refresh_shards(h))
             return NEWSIDX_OK;
         /* Staging databases come and go with bulk loads. */
@@ -299,64 +249,44 @@ extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h)
         if (h->shards.empty())
             h->pairs = format_of(h->db) >= 2;
         return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(h->error);
-    }
+    });
 }
 
-extern "C" const char *newsidx_db_error(const newsidx_db_t *h)
+extern "C" const char *newsidx_db_error(const newsidx_db_t *h) noexcept
 {
     return h->error.empty() ? nullptr : h->error.c_str();
 }
 
-extern "C" void newsidx_db_close(newsidx_db_t *h)
+extern "C" void newsidx_db_close(newsidx_db_t *h) noexcept
 {
     if (!h)
         return;
     try {
         h->db.close();
     } catch (...) {
+        /* closing a database that is gone: nothing to keep */
     }
     delete h;
 }
 
-/* Runs op, reopening and retrying when a commit overtook this reader:
- * callers never see DatabaseModifiedError. */
-template <typename Op>
-static newsidx_status_t with_retry(newsidx_db_t *h, Op op)
+/* Reads other than searches use the shards that answer (a missing
+ * article is then said to be maybe on a shard that is down), and go on
+ * without a shard that fails during the read only with [shards] partial. */
+static ReadRules plain_read(const newsidx_db_t *h)
 {
-    /* Reads other than searches use what shards answer: a missing
-     * article is reported as maybe on a shard that is down. */
-    if (!nx_db_shards_ready(h, true, nullptr))
-        return NEWSIDX_ERR_UNAVAILABLE;
-    for (int attempt = 0;; attempt++) {
-        try {
-            return op();
-        } catch (const Xapian::NetworkError &e) {
-            if (!nx_db_shard_failed(h, e, h->config.partial, attempt, nullptr))
-                return NEWSIDX_ERR_UNAVAILABLE;
-        } catch (const Xapian::DatabaseModifiedError &e) {
-            if (attempt >= 5)
-                return status_of(e, h->error);
-            try {
-                h->db.reopen();
-            } catch (...) {
-                return status_of_current_exception(h->error);
-            }
-        } catch (...) {
-            return status_of_current_exception(h->error);
-        }
-    }
+    return ReadRules{true, h->config.partial != 0, nullptr};
 }
 
-extern "C" newsidx_status_t newsidx_db_stats(newsidx_db_t *h, newsidx_stats_t *s)
+extern "C" newsidx_status_t newsidx_db_stats(newsidx_db_t *h, newsidx_stats_t *s) noexcept
 {
-    return with_retry(h, [&]() {
-        memset(s, 0, sizeof *s);
+    return guard(h, plain_read(h), [&](int) {
+        /* A remote shard's counts are those it sent when it was opened:
+         * a word to each says whether they still stand. */
+        if (h->any_remote)
+            h->db.keep_alive();
         s->documents = h->db.get_doccount();
         s->last_docid = h->db.get_lastdocid();
         s->avg_length = h->db.get_avlength();
-        std::string rev;
         try {
             s->revision = h->db.get_revision();
         } catch (const Xapian::InvalidOperationError &) {
@@ -364,57 +294,58 @@ extern "C" newsidx_status_t newsidx_db_stats(newsidx_db_t *h, newsidx_stats_t *s
         }
         s->format = format_of(h->db);
         return NEWSIDX_OK;
-    });
+    }, *s);
 }
 
 extern "C" newsidx_status_t newsidx_db_get(newsidx_db_t *h, const char *id,
-                                           newsidx_article_t **out)
+                                           newsidx_article_t **out) noexcept
 {
-    *out = nullptr;
-    return with_retry(h, [&]() {
+    return guard(h, plain_read(h), [&](int) {
         std::string term = std::string(PREFIX_ID) + id;
         Xapian::PostingIterator p = h->db.postlist_begin(term);
         if (p == h->db.postlist_end(term)) {
             std::vector<std::string> missing = nx_db_missing_shards(h);
-            if (!missing.empty()) {
-                h->error = std::string("no article with id '") + id + "' on the shards that " +
-                           "answer; " + join(missing) + " does not";
-                return NEWSIDX_ERR_UNAVAILABLE;
-            }
-            h->error = std::string("no article with id '") + id + "'";
-            return NEWSIDX_ERR_NOT_FOUND;
+            if (!missing.empty())
+                throw Failure(NEWSIDX_ERR_UNAVAILABLE, std::string("no article with id '") + id +
+                                                           "' on the shards that answer; " +
+                                                           join(missing) + " does not");
+            throw Failure(NEWSIDX_ERR_NOT_FOUND, std::string("no article with id '") + id + "'");
         }
         std::string data = h->db.get_document(*p).get_data();
-        newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
-        if (!a) {
-            h->error = std::string("stored data of '") + id + "' is damaged";
-            return NEWSIDX_ERR_CORRUPT;
-        }
-        *out = a;
+        if (!(*out = nx_docdata_unpack(data.data(), data.size(), true)))
+            throw Failure(NEWSIDX_ERR_CORRUPT,
+                          std::string("stored data of '") + id + "' is damaged");
         return NEWSIDX_OK;
-    });
+    }, *out);
 }
 
+/* Every article, each once: after a commit overtook the walk, it goes on
+ * from the document after the last one given (document numbers stay
+ * what they are).  An export needs every shard, from start to end: one
+ * that is down, or stops answering, ends it with an error rather than
+ * leave its articles out without a word. */
 extern "C" newsidx_status_t newsidx_db_foreach(newsidx_db_t *h,
                                                int (*fn)(const newsidx_article_t *, void *),
-                                               void *arg)
+                                               void *arg) noexcept
 {
-    try {
-        for (auto p = h->db.postlist_begin(""); p != h->db.postlist_end(""); ++p) {
-            std::string data = h->db.get_document(*p).get_data();
+    Xapian::docid last = 0;
+    return guard(h, ReadRules{false, false, nullptr}, [&](int) {
+        Xapian::PostingIterator p = h->db.postlist_begin("");
+        if (last)
+            p.skip_to(last + 1);
+        for (; p != h->db.postlist_end(""); ++p) {
+            Xapian::docid docid = *p;
+            std::string data = h->db.get_document(docid).get_data();
             newsidx_article_t *a = nx_docdata_unpack(data.data(), data.size(), true);
-            if (!a) {
-                h->error = "stored data of document " + std::to_string(*p) + " is damaged";
-                return NEWSIDX_ERR_CORRUPT;
-            }
+            if (!a)
+                throw Failure(NEWSIDX_ERR_CORRUPT, "stored data of document " +
+                                                       std::to_string(docid) + " is damaged");
+            last = docid;
             int stop = fn(a, arg);
             newsidx_article_free(a);
             if (stop)
                 return NEWSIDX_END;
         }
         return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(h->error);
-    }
+    });
 }
-

@@ -1,8 +1,8 @@
-/* store.hh - private to the Xapian layer (store.cc, search.cc, docbuild.cc).
+/* store.hh - private to the Xapian layer (src/lib/index).
  *
  * This layer is the only code that includes xapian.h.  Every entry point
- * is extern "C", catches every exception, and turns it into a status with
- * the detail kept on the handle. */
+ * is extern "C" and noexcept, and runs through a guard (guard.hh) that
+ * turns every exception into a status with the detail on the handle. */
 #ifndef NX_STORE_HH
 #define NX_STORE_HH
 
@@ -40,10 +40,6 @@ const char *const STEMMER = "english";
 
 /* Term positions left between fields so that a phrase never spans two. */
 const Xapian::termpos FIELD_GAP = 100;
-
-/* Status and message for an exception caught at the C boundary. */
-newsidx_status_t status_of(const Xapian::Error &e, std::string &detail);
-newsidx_status_t status_of_current_exception(std::string &detail);
 
 /* Lower-cased (Unicode) text, as exact-match terms store names. */
 std::string lower(const std::string &s);
@@ -144,11 +140,11 @@ std::vector<std::string> nx_db_missing_shards(const newsidx_db_t *h);
  * are down.  hint ends the message when partial answers could be asked
  * for.  True at once for one database. */
 bool nx_db_shards_ready(newsidx_db_t *h, bool partial, const char *hint);
-/* After a NetworkError in a read: leaves out the shards that stopped
- * answering.  true when the read may be tried again without them;
- * false (with h->error) when it must fail. */
-bool nx_db_shard_failed(newsidx_db_t *h, const Xapian::NetworkError &e, bool partial,
-                        int attempt, const char *hint);
+/* After a NetworkError (its message why) in a read: leaves out the
+ * shards that stopped answering.  true when the read may be tried again
+ * without them; false (with h->error) when it must fail. */
+bool nx_db_shard_failed(newsidx_db_t *h, const std::string &why, bool partial, int attempt,
+                        const char *hint);
 namespace nx {
 std::string join(const std::vector<std::string> &v);    /* "a, b, c" */
 }  // namespace nx

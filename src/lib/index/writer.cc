@@ -6,7 +6,7 @@
  * crash, before commit(). */
 #include "config.h"
 
-#include "store.hh"
+#include "guard.hh"
 
 #include <cerrno>
 #include <csignal>
@@ -91,7 +91,8 @@ struct Lane {
     std::deque<LaneItem> q;
     bool commit_asked = false, stop = false;
     uint64_t replaced = 0;
-    std::string error;                  /* the first failure */
+    bool failed = false;                /* a write or commit failed */
+    std::string error;                  /* the first failure, when it could be told */
 };
 
 struct Part {
@@ -183,7 +184,7 @@ static void recover_staging(Part &p);
 
 extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_config_t *config,
                                                 unsigned flags, newsidx_writer_t **out,
-                                                char **errmsg)
+                                                char **errmsg) noexcept
 {
     if (errmsg)
         *errmsg = NULL;
@@ -195,8 +196,7 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
     }
     newsidx_writer_t *w = nullptr;
     std::string detail, where = path ? path : "";
-    newsidx_status_t st = NEWSIDX_OK;
-    try {
+    newsidx_status_t st = guard(detail, [&]() {
         w = new newsidx_writer;
         copy_numbers(&w->config, config);
         /* Our own batch policy decides when to commit; Xapian's implicit
@@ -215,57 +215,60 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
         }
         for (auto &p : w->parts) {
             where = p.spec.name;
+            newsidx_status_t part_st = NEWSIDX_OK;
             if (p.spec.remote)
                 p.db = open_remote_writable(p.spec, w->config.shard_timeout);
-            else if ((st = open_local(p, flags, &w->config, detail)) != NEWSIDX_OK)
-                break;
-            if ((st = stamp(p, detail)) != NEWSIDX_OK)
-                break;
+            else
+                part_st = open_local(p, flags, &w->config, detail);
+            if (part_st == NEWSIDX_OK)
+                part_st = stamp(p, detail);
+            if (part_st != NEWSIDX_OK)
+                return part_st;
             if (!p.spec.remote)
                 recover_staging(p);
         }
-        if (st == NEWSIDX_OK) {
-            *out = w;
-            return NEWSIDX_OK;
-        }
-    } catch (...) {
-        st = status_of_current_exception(detail);
-        if (st == NEWSIDX_ERR_NO_DATABASE && sharded)
-            st = NEWSIDX_ERR_UNAVAILABLE;
+        return NEWSIDX_OK;
+    });
+    if (st == NEWSIDX_OK) {
+        *out = w;
+        return NEWSIDX_OK;
     }
+    if (st == NEWSIDX_ERR_NO_DATABASE && sharded)
+        st = NEWSIDX_ERR_UNAVAILABLE;
     delete w;
     nx_set_error(errmsg, "%s%s: %s", sharded ? "shard " : "", where.c_str(), detail.c_str());
     return st;
 }
 
-extern "C" void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg)
+extern "C" void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg) noexcept
 {
     copy_numbers(&w->config, cfg);
 }
 
 extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsidx_article_t *a,
-                                               bool *replaced)
+                                               bool *replaced) noexcept
 {
-    char *err = nullptr;
-    nx_doc_t *d = nx_doc_build(a, &w->config, &err);
-    if (!d) {
-        w->error = err ? err : "out of memory";
-        free(err);
-        return (a && a->id && a->body && *a->id) ? NEWSIDX_ERR_NOMEM : NEWSIDX_ERR_ARG;
-    }
-    newsidx_status_t st = nx_writer_add_doc(w, d, replaced);
-    nx_doc_free(d);
-    return st;
+    return guard(w->error, [&]() {
+        char *err = nullptr;
+        std::unique_ptr<nx_doc_t, void (*)(nx_doc_t *)> d(nx_doc_build(a, &w->config, &err),
+                                                          nx_doc_free);
+        std::unique_ptr<char, void (*)(void *)> why(err, free);
+        if (!d)
+            throw Failure((a && a->id && a->body && *a->id) ? NEWSIDX_ERR_NOMEM : NEWSIDX_ERR_ARG,
+                          why ? why.get() : "out of memory");
+        return nx_writer_add_doc(w, d.get(), replaced);
+    });
 }
 
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
-static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail);
+static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept;
 
-extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
+extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
+                                              bool *replaced) noexcept
 {
-    if (w->bulk)
-        return lane_add(w, d, replaced);
-    try {
+    return guard(w->error, [&]() {
+        if (w->bulk)
+            return lane_add(w, d, replaced);
         /* Test-only fault hook (doc/reliability.md): the article with
          * the id $NEWSIDX_FAULT_ADD fails to be written. */
         const char *fault = getenv("NEWSIDX_FAULT_ADD");
@@ -282,32 +285,24 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d, 
         for (auto &word : d->words)
             p.spelling[word]++;
         return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
+    });
 }
 
-extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id)
+extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id) noexcept
 {
-    if (w->bulk) {
-        w->error = "no deletions during a bulk load";
-        return NEWSIDX_ERR_ARG;
-    }
-    try {
+    return guard(w->error, [&]() {
+        if (w->bulk)
+            throw Failure(NEWSIDX_ERR_ARG, "no deletions during a bulk load");
         std::string idterm = std::string(PREFIX_ID) + id;
         Part &p = part_for(w, id);
         if (!reopen_closed(w, p, w->error))
             return NEWSIDX_ERR_UNAVAILABLE;
-        if (!p.db.term_exists(idterm)) {
-            w->error = std::string("no article with id '") + id + "'";
-            return NEWSIDX_ERR_NOT_FOUND;
-        }
+        if (!p.db.term_exists(idterm))
+            throw Failure(NEWSIDX_ERR_NOT_FOUND, std::string("no article with id '") + id + "'");
         p.db.delete_document(idterm);
         w->pending++;
         return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
+    });
 }
 
 static void flush_spelling(Part &p)
@@ -347,19 +342,6 @@ static void remove_dir(const std::string &dir)
 
 static const size_t LANE_QUEUE = 64;
 
-static std::string describe(std::exception_ptr e)
-{
-    try {
-        std::rethrow_exception(e);
-    } catch (const Xapian::Error &x) {
-        return x.get_description();
-    } catch (const std::exception &x) {
-        return x.what();
-    } catch (...) {
-        return "unknown error";
-    }
-}
-
 static void lane_main(Part *p)
 {
     Lane &L = *p->lane;
@@ -398,9 +380,23 @@ static void lane_main(Part *p)
         } else {
             return;                     /* stopped, queue empty */
         }
-        if (fail && L.error.empty())
-            L.error = p->spec.name + ": " + describe(fail);
+        if (fail && !L.failed) {
+            L.failed = true;
+            try {
+                L.error = p->spec.name + ": " + message_of(fail);
+            } catch (...) {
+                /* failed says it; lane_error() names it */
+            }
+        }
     }
+}
+
+/* The first failure of a lane, "" when it has none; called under its lock. */
+static std::string lane_error(const Part &p)
+{
+    if (!p.lane->failed)
+        return "";
+    return p.lane->error.empty() ? p.spec.name + ": a write failed" : p.lane->error;
 }
 
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced)
@@ -408,10 +404,8 @@ static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replace
     Part &p = part_for(w, d->idterm.substr(1));
     Lane &L = *p.lane;
     std::unique_lock<std::mutex> lk(L.mu);
-    if (!L.error.empty()) {
-        w->error = L.error;
-        return NEWSIDX_ERR_XAPIAN;
-    }
+    if (L.failed)
+        throw Failure(NEWSIDX_ERR_XAPIAN, lane_error(p));
     L.done_cv.wait(lk, [&] { return L.q.size() < LANE_QUEUE; });
     /* Moved, not copied: Xapian's reference counts are not atomic, so
      * the document must have one owner, the lane. */
@@ -437,7 +431,7 @@ static std::string lanes_commit(newsidx_writer_t *w)
         std::unique_lock<std::mutex> lk(L.mu);
         L.done_cv.wait(lk, [&] { return !L.commit_asked; });
         if (err.empty())
-            err = L.error;
+            err = lane_error(p);
         w->bulk_replaced += L.replaced;
         L.replaced = 0;
     }
@@ -502,7 +496,7 @@ static void merge_into(Part &p, const std::vector<std::string> &staging)
 {
     std::string why;
     if (!compact_into(p, staging, why))
-        throw Xapian::DatabaseError(why);
+        throw Failure(NEWSIDX_ERR_IO, why);
 }
 
 /* What a killed bulk load left: merged now, before anything else. */
@@ -534,47 +528,60 @@ static std::vector<std::string> drop_staging(newsidx_writer_t *w)
     return names;
 }
 
-extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n)
+/* A new staging database beside the writer's, with its token file. */
+static Part new_staging(const std::string &dir)
+{
+    remove_dir(dir);
+    Part p;
+    p.spec.name = dir;
+    p.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OVERWRITE);
+    char token[40];
+    uint64_t h = nx_hash64(dir.data(), dir.size(), NX_HASH64_INIT);
+    double now = nx_now();
+    h = nx_hash64(&now, sizeof now, h);
+    long pid = (long)getpid();
+    h = nx_hash64(&pid, sizeof pid, h);
+    snprintf(token, sizeof token, "%016llx", (unsigned long long)h);
+    FILE *fp = fopen((dir + "/newsidx.staging").c_str(), "w");
+    bool written = fp && fprintf(fp, "%s\n", token) >= 0;
+    if ((fp && fclose(fp) != 0) || !written)
+        throw Failure(NEWSIDX_ERR_IO, "cannot write " + dir + "/newsidx.staging");
+    return p;
+}
+
+extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) noexcept
 {
     if (n < 2 || w->bulk || w->parts.size() != 1 || w->path.empty() || w->pending)
         return false;
-    try {
+    bool started = false;
+    std::string detail;
+    newsidx_status_t st = guard(detail, [&]() {
         if (w->parts[0].db.get_doccount() != 0)
-            return false;
-        for (unsigned i = 1; i < n; i++) {
-            std::string dir = staging_name(w, i);
-            remove_dir(dir);
-            Part p;
-            p.spec.name = dir;
-            p.db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OVERWRITE);
-            char token[40];
-            uint64_t h = nx_hash64(dir.data(), dir.size(), NX_HASH64_INIT);
-            double now = nx_now();
-            h = nx_hash64(&now, sizeof now, h);
-            long pid = (long)getpid();
-            h = nx_hash64(&pid, sizeof pid, h);
-            snprintf(token, sizeof token, "%016llx", (unsigned long long)h);
-            FILE *fp = fopen((dir + "/newsidx.staging").c_str(), "w");
-            if (!fp || fprintf(fp, "%s\n", token) < 0 || fclose(fp) != 0)
-                throw Xapian::DatabaseError("cannot write " + dir + "/newsidx.staging");
-            w->parts.push_back(std::move(p));
-        }
+            return NEWSIDX_END;         /* not empty: no bulk load */
+        started = true;
+        for (unsigned i = 1; i < n; i++)
+            w->parts.push_back(new_staging(staging_name(w, i)));
         for (auto &p : w->parts) {
             p.lane.reset(new Lane);
             p.lane->thread = std::thread(lane_main, &p);
         }
         w->bulk = true;
-        return true;
-    } catch (...) {
+        return NEWSIDX_OK;
+    });
+    if (st == NEWSIDX_OK || !started)
+        return st == NEWSIDX_OK;
+    /* Undone, outside the failure's catch: what it throws is caught too. */
+    guard(detail, [&]() {
         lanes_stop(w);
         drop_staging(w);
         for (unsigned i = 1; i < n; i++)
             remove_dir(staging_name(w, i));
-        return false;
-    }
+        return NEWSIDX_OK;
+    });
+    return false;
 }
 
-extern "C" uint64_t nx_writer_take_replaced(newsidx_writer_t *w)
+extern "C" uint64_t nx_writer_take_replaced(newsidx_writer_t *w) noexcept
 {
     uint64_t n = w->bulk_replaced;
     w->bulk_replaced = 0;
@@ -582,36 +589,33 @@ extern "C" uint64_t nx_writer_take_replaced(newsidx_writer_t *w)
 }
 
 /* The end of a bulk load: every part committed, the staging databases
- * merged into the first, one writer again. */
+ * merged into the first, one writer again.  Runs inside a guard. */
 static newsidx_status_t end_bulk(newsidx_writer_t *w)
 {
     std::string err = lanes_commit(w);
     lanes_stop(w);
     w->bulk = false;
     std::vector<std::string> staging = drop_staging(w);
-    if (!err.empty()) {
-        /* What was committed stays in the staging databases, for the
-         * next writer to merge. */
-        w->error = err;
-        return NEWSIDX_ERR_XAPIAN;
-    }
-    try {
-        merge_into(w->parts[0], staging);
-        w->pending = 0;
-        return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
+    /* What was committed stays in the staging databases, for the next
+     * writer to merge. */
+    if (!err.empty())
+        throw Failure(NEWSIDX_ERR_XAPIAN, err);
+    merge_into(w->parts[0], staging);
+    w->pending = 0;
+    return NEWSIDX_OK;
 }
 
 /* A database a failure closed is opened again before its next use;
  * false (with detail) while it cannot be. */
-static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail)
+static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept
 {
     if (!p.closed)
         return true;
-    p.db = Xapian::WritableDatabase();
-    if (open_local(p, NEWSIDX_WRITER_WAIT, &w->config, detail) != NEWSIDX_OK)
+    newsidx_status_t st = guard(detail, [&]() {
+        p.db = Xapian::WritableDatabase();
+        return open_local(p, NEWSIDX_WRITER_WAIT, &w->config, detail);
+    });
+    if (st != NEWSIDX_OK)
         return false;
     p.closed = false;
     return true;
@@ -632,7 +636,7 @@ static bool fault_commit()
  * came before the transaction included.  The database is then opened
  * again, as a failed commit may have closed it (or on its next use,
  * while it cannot be). */
-extern "C" void nx_writer_discard(newsidx_writer_t *w)
+extern "C" void nx_writer_discard(newsidx_writer_t *w) noexcept
 {
     if (w->bulk)
         return;
@@ -650,8 +654,13 @@ extern "C" void nx_writer_discard(newsidx_writer_t *w)
          * before the next write fails: always a fresh handle. */
         p.closed = true;
         std::string detail;
-        if (!reopen_closed(w, p, detail))
-            w->error += "; reopening after the failure: " + detail;
+        if (!reopen_closed(w, p, detail)) {
+            try {
+                w->error += "; reopening after the failure: " + detail;
+            } catch (...) {
+                /* the first message stays */
+            }
+        }
     }
     w->pending = 0;
 }
@@ -660,60 +669,56 @@ extern "C" void nx_writer_discard(newsidx_writer_t *w)
  * between two leaves the first committed and the second not, which the
  * next import (ids replace) repairs.  A failed commit leaves nothing
  * pending: what it held is dropped, never saved by a later commit. */
-extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w)
+extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w) noexcept
 {
-    if (w->bulk) {
-        std::string err = lanes_commit(w);
-        if (!err.empty()) {
-            w->error = err;
-            return NEWSIDX_ERR_XAPIAN;
+    newsidx_status_t st = guard(w->error, [&]() {
+        if (w->bulk) {
+            std::string err = lanes_commit(w);
+            if (!err.empty())
+                throw Failure(NEWSIDX_ERR_XAPIAN, err);
+        } else {
+            if (fault_commit())
+                throw Xapian::DatabaseError("injected failure ($NEWSIDX_FAULT_COMMIT)");
+            for (auto &p : w->parts) {
+                flush_spelling(p);
+                p.db.commit();
+            }
         }
         w->pending = 0;
         return NEWSIDX_OK;
-    }
-    try {
-        if (fault_commit())
-            throw Xapian::DatabaseError("injected failure ($NEWSIDX_FAULT_COMMIT)");
-        for (auto &p : w->parts) {
-            flush_spelling(p);
-            p.db.commit();
-        }
-        w->pending = 0;
-        return NEWSIDX_OK;
-    } catch (...) {
-        newsidx_status_t st = status_of_current_exception(w->error);
-        nx_writer_discard(w);
-        return st;
-    }
+    });
+    if (st != NEWSIDX_OK)
+        nx_writer_discard(w);           /* (not during a bulk load) */
+    return st;
 }
 
-extern "C" unsigned newsidx_writer_pending(const newsidx_writer_t *w)
+extern "C" unsigned newsidx_writer_pending(const newsidx_writer_t *w) noexcept
 {
     return w->pending;
 }
 
-extern "C" const char *newsidx_writer_error(const newsidx_writer_t *w)
+extern "C" const char *newsidx_writer_error(const newsidx_writer_t *w) noexcept
 {
     return w->error.empty() ? nullptr : w->error.c_str();
 }
 
-extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w)
+extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w) noexcept
 {
     uint64_t n = 0;
-    try {
+    std::string detail;
+    newsidx_status_t st = guard(detail, [&]() {
         for (auto &p : w->parts)
             n += p.db.get_doccount();
-    } catch (...) {
-        return 0;
-    }
-    return n;
+        return NEWSIDX_OK;
+    });
+    return st == NEWSIDX_OK ? n : 0;
 }
 
-extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
+extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w) noexcept
 {
-    if (w->bulk)
-        return end_bulk(w);             /* the merge compacts */
-    try {
+    return guard(w->error, [&]() {
+        if (w->bulk)
+            return end_bulk(w);         /* the merge compacts */
         newsidx_status_t st = newsidx_writer_commit(w);
         if (st != NEWSIDX_OK)
             return st;
@@ -722,29 +727,34 @@ extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w)
             if (!p.spec.remote && !compact_into(p, {}, w->error))
                 return NEWSIDX_ERR_IO;
         return NEWSIDX_OK;
-    } catch (...) {
-        return status_of_current_exception(w->error);
-    }
+    });
 }
 
-extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w)
+extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w) noexcept
 {
     if (!w)
         return NEWSIDX_OK;
     newsidx_status_t st = NEWSIDX_OK;
     std::string detail;
     if (w->bulk)
-        st = end_bulk(w);
+        st = guard(detail, [&]() { return end_bulk(w); });
+    /* A lane still running (end_bulk failed before it stopped them)
+     * would end the process when its thread is destroyed. */
+    guard(detail, [&]() {
+        lanes_stop(w);
+        return NEWSIDX_OK;
+    });
     for (auto &p : w->parts) {
-        try {
+        newsidx_status_t part_st = guard(detail, [&]() {
             flush_spelling(p);
             p.db.commit();
             if (!p.spec.remote)
                 unlink(owner_path(p.spec.name).c_str());
             p.db.close();
-        } catch (...) {
-            st = status_of_current_exception(detail);
-        }
+            return NEWSIDX_OK;
+        });
+        if (st == NEWSIDX_OK)
+            st = part_st;
     }
     delete w;
     return st;

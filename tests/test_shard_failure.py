@@ -1,0 +1,155 @@
+"""A remote shard that dies while it is in use (its xapian-tcpsrv killed,
+connections and all): stats, search and export answer with a status
+naming the shard, a partial search answers from the shard that is left,
+and the daemon that was using the shard stays up and uses it again once
+it is back.  Needs Debian's xapian-tools."""
+import fcntl
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+from daemon import EXAMPLES, NEWSIDX, NEWSIDXD, Daemon, DaemonCase, RpcError, \
+    environment, wait_until  # noqa: E402
+
+HAVE_TCPSRV = shutil.which("xapian-tcpsrv") is not None
+F_SETPIPE_SZ = 1031     # fcntl.F_SETPIPE_SZ, named in Python 3.10 and later
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def listening(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+class Server:
+    """A xapian-tcpsrv in a session of its own: killing its process group
+    kills the children serving open connections too, as a crash of the
+    host would."""
+
+    def __init__(self, path, port, writable=False):
+        argv = ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", str(port)]
+        self.proc = subprocess.Popen(argv + (["--writable"] if writable else []) + [path],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_until(lambda: listening(port), 10, what="xapian-tcpsrv on port %d" % port)
+
+    def kill(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(10)
+
+
+class ShardDaemon(Daemon):
+    """newsidxd over the shards of its configuration (no --db)."""
+
+    def argv(self, foreground=True):
+        a = [NEWSIDXD, "--socket", self.sock, "--config", self.conf]
+        return a + ["--foreground"] if foreground else a
+
+
+@unittest.skipUnless(HAVE_TCPSRV, "no xapian-tcpsrv (Debian xapian-tools)")
+class RemoteShardDies(DaemonCase):
+    def setUp(self):
+        super().setUp()
+        remote = os.path.join(self.tmp, "remote")
+        os.mkdir(remote)
+        self.rport, wport = free_port(), free_port()
+        self.servers = [Server(remote, wport, writable=True)]
+        self.reader = self.start_reader(remote)
+        self.addCleanup(lambda: [s.kill() for s in self.servers])
+        self.conf = os.path.join(self.tmp, "shards.conf")
+        with open(self.conf, "w") as f:
+            f.write("[shards]\nshard = %s\nshard = 127.0.0.1:%d 127.0.0.1:%d\ntimeout = 2s\n"
+                    % (os.path.join(self.tmp, "local"), self.rport, wport))
+        r = self.run_tool([NEWSIDX, "--config", self.conf, "add", "--shards", "--quiet",
+                           EXAMPLES])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.remote = remote
+
+    def start_reader(self, remote):
+        s = Server(remote, self.rport)
+        self.servers = getattr(self, "servers", []) + [s]
+        return s
+
+    def start_daemon(self):
+        home = os.path.join(self.tmp, "d")
+        os.makedirs(home, exist_ok=True)
+        with open(self.conf) as f:
+            d = ShardDaemon(home, f.read())
+        self.addCleanup(self._finish, d)
+        return d.start()
+
+    def test_daemon_stats_and_search(self):
+        d = self.start_daemon()
+        name = "127.0.0.1:%d" % self.rport
+        with d.client() as c:
+            whole = c.call("search", [{"q": "said", "limit": 20}])["total"]
+            before = c.call("stats")["documents"]
+            self.assertEqual(before, 12)
+            self.reader.kill()
+            # Each request gets an answer: a status naming the shard, or
+            # a partial answer naming it; never a dead daemon.
+            for _ in range(3):
+                try:
+                    st = c.call("stats")
+                    self.assertLess(st["documents"], before, "the dead shard's are not counted")
+                except RpcError as e:
+                    self.assertEqual(e.code, "unavailable")
+                    self.assertIn(name, e.message)
+                err = c.error_of("search", [{"q": "said"}])
+                self.assertEqual(err, "unavailable")
+                part = c.call("search", [{"q": "said", "limit": 20, "partial": True}])
+                self.assertEqual(part["missing_shards"], [name])
+                self.assertLess(part["total"], whole)
+            self.assertEqual(c.call("ping"), "pong")
+        self.assertTrue(d.alive(), d.log_text())
+        # The shard comes back, and the daemon that lost it uses it again.
+        self.reader = self.start_reader(self.remote)
+        with d.client() as c:
+            def whole_again():
+                error, result = c.call_raw("search", [{"q": "said", "limit": 20}])
+                return not error and result["total"] == whole
+            wait_until(whole_again, 15, what="the shard to be used again")
+
+    def test_export_while_the_shard_dies(self):
+        # The export writes into a pipe of one page that is not read: it
+        # is blocked half-way when the shard dies, and must then stop
+        # with a status, not crash and not end as if complete.
+        r, w = os.pipe()
+        fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
+        p = subprocess.Popen([NEWSIDX, "--config", self.conf, "export"], stdout=w,
+                             stderr=subprocess.PIPE, env=environment(), stdin=subprocess.DEVNULL)
+        os.close(w)
+        out = os.fdopen(r, "rb")
+        first = out.readline()
+        self.assertTrue(first.startswith(b"{"), first)
+        self.reader.kill()
+        rest = out.read()
+        out.close()
+        err = p.stderr.read().decode()
+        rc = p.wait(60)
+        lines = 1 + rest.count(b"\n")
+        self.assertEqual(rc, 3, "exit status %d after %d lines: %s" % (rc, lines, err))
+        self.assertIn("127.0.0.1:%d" % self.rport, err)
+        self.assertNotIn("articles exported", err)
+        self.assertLess(lines, 12)
+
+
+if __name__ == "__main__":
+    tap.main()
