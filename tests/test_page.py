@@ -168,6 +168,14 @@ class Page(PageCase):
         marks = p.eval("Array.from(document.querySelectorAll('#article .body mark')).map(m => m.textContent)")
         self.assertTrue(marks and all(m.lower().startswith("nato") for m in marks), marks)
         p.wait("document.querySelectorAll('#article .similar li a').length > 0", what="similar articles")
+        # The article's quotations (its "quotes" field), each marked with
+        # its speaker, word for word.
+        qid = urllib.parse.quote(query_of(p.url())["article"], safe="")
+        quotes = get_json(self.d, "/api/article/" + qid)["quotes"]
+        self.assertTrue(quotes, "the NATO article has quotations")
+        shown = p.eval("Array.from(document.querySelectorAll('#article .quote-mark')).map(m => "
+                       "[m.querySelector('.speaker-tag').textContent, m.querySelector('q').textContent])")
+        self.assertEqual(shown, [[q["speaker"], q["text"]] for q in quotes])
         self.shot(p, "page-article.png")
         p.key("Escape")
         p.wait("document.getElementById('reader').hidden")
