@@ -203,8 +203,11 @@ class Page:
             self.b.pump(0.05)
 
     def center(self, selector):
+        """The middle of the element's first box (a link over two lines
+        has two, and the middle of both is in neither)."""
         r = self.eval("(() => { const e = document.querySelector(%s); if (!e) return null;"
-                      " e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+                      " e.scrollIntoView({block: 'center'});"
+                      " const r = e.getClientRects()[0] || e.getBoundingClientRect();"
                       " return [r.left + r.width / 2, r.top + r.height / 2, r.width, r.height]; })()"
                       % json.dumps(selector))
         if not r:

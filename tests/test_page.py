@@ -26,6 +26,7 @@ from httpd import get_json, start_http_daemon  # noqa: E402
 
 SHARED = os.path.join(SRC, "..", "shared")
 REUTERS = os.path.join(SHARED, "corpus", "reuters21578")
+SEED = os.path.join(SHARED, "seed")
 SHOTS = os.environ.get("NX_SCREENSHOTS")
 
 HOSTILE_TITLE = "<script>window.__pwned='title'</script><img src=x onerror=\"window.__pwned='img'\">"
@@ -66,7 +67,7 @@ class PageCase(unittest.TestCase):
 
     @classmethod
     def load(cls, db):
-        import_jsonl(db, [HOSTILE], [EXAMPLES])
+        import_jsonl(db, [HOSTILE], [EXAMPLES] + ([SEED] if os.path.isdir(SEED) else []))
 
     @classmethod
     def setUpClass(cls):
@@ -148,6 +149,30 @@ class Page(PageCase):
         p.eval("history.back()")
         p.wait("!new URLSearchParams(location.search).get('speaker')")
         self.assertEqual(len(self.wait_results(p)), len(hits))
+
+    @unittest.skipUnless(os.path.isdir(SEED), "no ../shared/seed")
+    def test_what_did_rutte_say_about_ukraine(self):
+        """The question a newsroom asks, answered by typing a word and
+        two clicks: the speaker, then the article, whose quotations are
+        marked with who said them, under its date."""
+        p = self.open()
+        self.search(p, "ukraine")
+        p.click("#hits .chip.speaker[title='Articles quoting Mark Rutte']")
+        p.wait("new URLSearchParams(location.search).get('speaker') === 'Mark Rutte'")
+        hits = self.wait_results(p)
+        self.assertEqual(len(hits), 1)
+        p.click("#hits .hit h3 a")
+        p.wait("document.querySelectorAll('#article .quote-mark').length > 0")
+        said = p.eval("Array.from(document.querySelectorAll('#article .quote-mark')).filter(m =>"
+                      " m.querySelector('.speaker-tag').textContent === 'Mark Rutte')"
+                      ".map(m => m.querySelector('q').textContent)")
+        self.assertGreaterEqual(len(said), 2, said)
+        # His are the ones that stand out, and the first is in view.
+        self.assertEqual(p.eval("document.querySelectorAll('#article .quote-mark.chosen').length"), len(said))
+        self.assertTrue(p.eval("(() => { const r = document.querySelector('#article .quote-mark.chosen')"
+                               ".getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()"))
+        self.assertTrue(p.eval("document.querySelector('#article .meta').textContent").startswith("2025-02-12"))
+        self.shot(p, "page-rutte.png")
 
     def test_a_bookmarked_search(self):
         p = self.open("?q=court&sort=date")

@@ -634,7 +634,10 @@ function bodyNodes(body, quotes, words) {
     addText(chars.slice(pos, q.start).join(""));
     const mark = el("q", { className: "quoted", title: "Said by " + q.speaker },
       ...highlighted(chars.slice(q.start, q.end).join(""), words));
-    para.append(el("span", { className: "quote-mark" }, el("span", { className: "speaker-tag" }, q.speaker), mark));
+    /* The quotations of the speaker the search is filtered on stand out. */
+    const chosen = state.speaker && String(q.speaker).toLowerCase().includes(state.speaker.toLowerCase());
+    para.append(el("span", { className: "quote-mark" + (chosen ? " chosen" : "") + (q.indirect ? " indirect" : "") },
+      el("span", { className: "speaker-tag" }, q.speaker), mark));
     pos = q.end;
   }
   addText(chars.slice(pos).join(""));
@@ -685,6 +688,8 @@ async function drawArticle(serial) {
   if (a.quotes && a.quotes.length) box.append(el("p", { className: "note" }, a.quotes.length +
     (a.quotes.length === 1 ? " quotation is" : " quotations are") + " marked with who said it."));
   box.append(el("div", { className: "body" }, ...bodyNodes(a.body, a.quotes, words)));
+  const first = box.querySelector(".quote-mark.chosen");
+  if (first) first.scrollIntoView({ block: "center" });
   const sim = el("section", { className: "similar" }, el("h3", {}, "Similar articles"));
   const simList = el("ol", {}, el("li", {}, "Looking\u2026"));
   sim.append(simList);
