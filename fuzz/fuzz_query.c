@@ -85,7 +85,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         free(t);
     }
     if (newsidx_writer_close(w) != NEWSIDX_OK)
-        fail("commit", NULL);
+        fail("commit", newsidx_writer_error(w));
+    newsidx_writer_destroy(w);
     newsidx_extractor_free(x);
     if (newsidx_db_open(path, &cfg, &db, &err) != NEWSIDX_OK)
         fail("open", err);

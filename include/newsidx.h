@@ -493,8 +493,16 @@ const char *newsidx_writer_error(const newsidx_writer_t *writer) NEWSIDX_NOEXCEP
  * shrinks by about half.  The writer stays open on the new database. */
 newsidx_status_t newsidx_writer_compact(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
-/* Commits and closes.  NULL is allowed. */
+/* Commits what is pending (after a bulk load, merges its parts) and
+ * closes the database, giving the write lock back.  The handle stays
+ * until newsidx_writer_destroy(), so that newsidx_writer_error() can
+ * say why the final commit failed; nothing else may be done with it.
+ * Closing again returns the same status.  NULL is allowed. */
 newsidx_status_t newsidx_writer_close(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
+
+/* Closes the writer if it is still open, as newsidx_writer_close()
+ * does, and frees it; the status of closing.  NULL is allowed. */
+newsidx_status_t newsidx_writer_destroy(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 #pragma GCC visibility pop
 

@@ -115,6 +115,14 @@ is "one fewer" "$(json_get "$out" 'd["documents"]')" 3
 "$NEWSIDX" --db "$DB" rm frost-1 >/dev/null 2>&1; rc=$?
 is "rm of a missing id exits 1" "$rc" 1
 
+# A commit that fails (a full disk) is reported with why, and nothing of
+# it is kept.
+: >"$TMP/full-disk"
+out=$(NEWSIDX_FAULT_COMMIT="$TMP/full-disk" "$NEWSIDX" --db "$DB" rm j3 2>&1); rc=$?
+is "rm whose commit fails exits 3" "$rc" 3
+like "saying why" "$out" 'commit failed; nothing was removed: .*injected failure'
+ok "and j3 is still there" "$NEWSIDX" --db "$DB" get j3
+
 printf '{"id": "s1", "body": "From standard input."}\n' | "$NEWSIDX" --db "$DB" add --quiet --format jsonl - 
 out=$("$NEWSQ" --db "$DB" --json 'standard input')
 is "add reads standard input" "$(json_get "$out" 'd["hits"][0]["id"]')" s1

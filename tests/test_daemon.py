@@ -517,6 +517,17 @@ class Commands(DaemonCase):
         st = self.run_tool([NEWSIDX, "--socket", d.sock, "stats", "--json"])
         self.assertEqual(json.loads(st.stdout)["documents"], 11)
 
+    def test_final_commit_failure_is_logged(self):
+        # The commit at shutdown fails (a full disk): the daemon says why
+        # in its log and exits 1.
+        fault = os.path.join(self.tmp, "full-disk")
+        d = self.daemon(env={"NEWSIDX_FAULT_COMMIT": fault})
+        with d.client() as c:
+            self.assertEqual(c.call("add", [[plain("fin-1", "quinces")]])["added"], 1)
+        open(fault, "w").close()
+        d.stop(expect=1)
+        self.assertRegex(d.log_text(), "final commit failed: .*injected failure")
+
     def test_progress_fd_through_the_daemon(self):
         # newsidx add --progress-fd: a line per batch the daemon
         # acknowledged, "committed N ID", ID the N-th article of the input.

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     newsidx_config_init(&cfg);
     if (newsidx_article_parse(text, strlen(text), NEWSIDX_FORMAT_TEXT, "x", &a, &err) ||
         newsidx_writer_open(argv[1], &cfg, NEWSIDX_WRITER_CREATE, &w, &err) ||
-        newsidx_writer_add(w, a, NULL) || newsidx_writer_close(w)) {
+        newsidx_writer_add(w, a, NULL) || newsidx_writer_destroy(w)) {
         fprintf(stderr, "writing: %s\n", err ? err : "?");
         return 1;
     }

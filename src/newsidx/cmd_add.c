@@ -510,10 +510,15 @@ run:;
                          newsidx_writer_error(im.w));
         }
         st = newsidx_writer_close(im.w);
-        if (st != NEWSIDX_OK) {
-            cli_error(c, "closing the database failed: %s", newsidx_status_to_string(st));
+        /* (after a failed commit, said already, it fails the same way) */
+        if (st != NEWSIDX_OK && !im.failed) {
+            cli_error(c, "the final commit failed, the articles since the last commit are "
+                         "not in the index: %s", newsidx_writer_error(im.w)
+                                                  ? newsidx_writer_error(im.w)
+                                                  : newsidx_status_to_string(st));
             im.failed = true;
         }
+        newsidx_writer_destroy(im.w);
         newsidx_extractor_free(im.x);
     }
     c->progress = NULL;

@@ -83,10 +83,14 @@ int cmd_rm(cli_t *c, int argc, char **argv)
             break;
         }
     }
-    if (newsidx_writer_close(w) != NEWSIDX_OK) {
-        cli_error(c, "commit failed; nothing was removed");
+    st = newsidx_writer_close(w);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "commit failed; nothing was removed: %s",
+                  newsidx_writer_error(w) ? newsidx_writer_error(w) : newsidx_status_to_string(st));
+        newsidx_writer_destroy(w);
         return EXIT_FAIL;
     }
+    newsidx_writer_destroy(w);
     if (rc == EXIT_OK && missing)
         rc = EXIT_REJECTED;
     fprintf(stderr, "%s: %u removed, %u not found\n", c->prog, removed, missing);

@@ -348,9 +348,12 @@ out:
      * the sanitizer builds check for leaks at exit. */
     st = srv.w ? newsidx_writer_close(srv.w) : NEWSIDX_OK;
     if (st != NEWSIDX_OK) {
-        nxd_log(LOG_ERR, "final commit failed: %s", newsidx_status_to_string(st));
+        nxd_log(LOG_ERR, "final commit failed: %s",
+                newsidx_writer_error(srv.w) ? newsidx_writer_error(srv.w)
+                                            : newsidx_status_to_string(st));
         rc = 1;
     }
+    newsidx_writer_destroy(srv.w);
     newsidx_extractor_free(srv.x);
     queue_destroy(&srv.write_q);
     if (pidfile)

@@ -137,11 +137,44 @@ static void add_replace_get_delete(void **state)
 
     assert_int_equal(newsidx_writer_delete(w, "nope"), NEWSIDX_ERR_NOT_FOUND);
     assert_int_equal(newsidx_writer_delete(w, "a1"), NEWSIDX_OK);
-    assert_int_equal(newsidx_writer_close(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_writer_destroy(w), NEWSIDX_OK);
     assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
     assert_int_equal(newsidx_db_stats(db, &s), NEWSIDX_OK);
     assert_int_equal(s.documents, 0);
     newsidx_db_close(db);
+}
+
+/* A final commit that fails says why, on the handle close leaves. */
+static void close_keeps_its_error(void **state)
+{
+    (void)state;
+    char *fault = nx_printf("%s/full-disk", dir);
+    FILE *fp = fopen(fault, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    newsidx_writer_t *w = open_writer();
+    newsidx_article_t *a = art("c1", NULL, "Lost at the last commit.");
+    assert_int_equal(newsidx_writer_add(w, a, NULL), NEWSIDX_OK);
+    setenv("NEWSIDX_FAULT_COMMIT", fault, 1);
+    newsidx_status_t st = newsidx_writer_close(w);
+    unsetenv("NEWSIDX_FAULT_COMMIT");
+    assert_int_not_equal(st, NEWSIDX_OK);
+    assert_non_null(newsidx_writer_error(w));
+    assert_non_null(strstr(newsidx_writer_error(w), "injected failure"));
+    assert_int_equal(newsidx_writer_close(w), st);
+    /* closed: nothing more is written through it */
+    assert_int_equal(newsidx_writer_add(w, a, NULL), NEWSIDX_ERR_ARG);
+    assert_non_null(strstr(newsidx_writer_error(w), "closed"));
+    assert_int_equal(newsidx_writer_destroy(w), st);
+    newsidx_article_free(a);
+    /* and the lock was given back */
+    w = open_writer();
+    assert_int_equal(newsidx_writer_destroy(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    newsidx_article_t *g = NULL;
+    assert_int_equal(newsidx_db_get(db, "c1", &g), NEWSIDX_ERR_NOT_FOUND);
+    newsidx_db_close(db);
+    free(fault);
 }
 
 static void second_writer_is_locked_out(void **state)
@@ -155,7 +188,7 @@ static void second_writer_is_locked_out(void **state)
     assert_null(w2);
     assert_non_null(strstr(err, "locked by"));
     free(err);
-    newsidx_writer_close(w);
+    newsidx_writer_destroy(w);
 }
 
 /* A reader left on an old revision while the writer commits again and
@@ -184,7 +217,7 @@ static void reader_survives_commits(void **state)
     assert_int_equal(r->total, 1601);
     newsidx_results_free(r);
     newsidx_db_close(db);
-    newsidx_writer_close(w);
+    newsidx_writer_destroy(w);
 }
 
 /* Commits by another writer while an export walks the database: the
@@ -234,7 +267,7 @@ static void foreach_survives_commits(void **state)
     assert_true(wk.rewritten > 0);
     nx_strv_free(&wk.seen);
     newsidx_db_close(db);
-    newsidx_writer_close(wk.w);
+    newsidx_writer_destroy(wk.w);
 }
 
 static void query_errors_and_limits(void **state)
@@ -242,7 +275,7 @@ static void query_errors_and_limits(void **state)
     (void)state;
     newsidx_writer_t *w = open_writer();
     add(w, art("q1", NULL, "Anything at all."));
-    newsidx_writer_close(w);
+    newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
     newsidx_results_t *r = NULL;
     newsidx_search_t req = {.query = "anything \"at all"};
@@ -285,7 +318,7 @@ static void field_weights_rank_pairs(void **state)
     add(w, spk);
     add(w, loc);
     add(w, tit);
-    newsidx_writer_close(w);
+    newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
     newsidx_results_t *r = search(db, "rutte");
     assert_int_equal(r->n_hits, 4);
@@ -334,7 +367,7 @@ static void filters_and_facets(void **state)
         set_list(&a->locations, &a->n_locations, where[i]);
         add(w, a);
     }
-    newsidx_writer_close(w);
+    newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
     newsidx_search_t req = {.query = "election", .facets = true};
     newsidx_results_t *r = NULL;
@@ -369,6 +402,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(missing_database, setup, teardown),
         cmocka_unit_test_setup_teardown(add_replace_get_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(close_keeps_its_error, setup, teardown),
         cmocka_unit_test_setup_teardown(second_writer_is_locked_out, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_survives_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(foreach_survives_commits, setup, teardown),

@@ -117,7 +117,16 @@ struct newsidx_writer {
      * databases beside it, merged into it at the end. */
     bool bulk = false;
     uint64_t bulk_replaced = 0;
+    bool closed = false;        /* by newsidx_writer_close() */
+    newsidx_status_t close_status = NEWSIDX_OK;
 };
+
+/* Writing through a closed writer is the caller's mistake, said so. */
+static void check_open(const newsidx_writer_t *w)
+{
+    if (w->closed)
+        throw Failure(NEWSIDX_ERR_ARG, "the writer is closed");
+}
 
 static Part &part_for(newsidx_writer_t *w, const std::string &id)
 {
@@ -267,6 +276,7 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                                               bool *replaced) noexcept
 {
     return guard(w->error, [&]() {
+        check_open(w);
         if (w->bulk)
             return lane_add(w, d, replaced);
         /* Test-only fault hook (doc/reliability.md): the article with
@@ -291,6 +301,7 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
 extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const char *id) noexcept
 {
     return guard(w->error, [&]() {
+        check_open(w);
         if (w->bulk)
             throw Failure(NEWSIDX_ERR_ARG, "no deletions during a bulk load");
         std::string idterm = std::string(PREFIX_ID) + id;
@@ -672,6 +683,7 @@ extern "C" void nx_writer_discard(newsidx_writer_t *w) noexcept
 extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w) noexcept
 {
     newsidx_status_t st = guard(w->error, [&]() {
+        check_open(w);
         if (w->bulk) {
             std::string err = lanes_commit(w);
             if (!err.empty())
@@ -687,7 +699,7 @@ extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w) noexcept
         w->pending = 0;
         return NEWSIDX_OK;
     });
-    if (st != NEWSIDX_OK)
+    if (st != NEWSIDX_OK && !w->closed)
         nx_writer_discard(w);           /* (not during a bulk load) */
     return st;
 }
@@ -717,6 +729,7 @@ extern "C" uint64_t nx_writer_doccount(newsidx_writer_t *w) noexcept
 extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w) noexcept
 {
     return guard(w->error, [&]() {
+        check_open(w);
         if (w->bulk)
             return end_bulk(w);         /* the merge compacts */
         newsidx_status_t st = newsidx_writer_commit(w);
@@ -730,32 +743,43 @@ extern "C" newsidx_status_t newsidx_writer_compact(newsidx_writer_t *w) noexcept
     });
 }
 
+/* The last commit, the staging databases merged, the lock given back;
+ * the handle stays, with the error, until newsidx_writer_destroy(). */
 extern "C" newsidx_status_t newsidx_writer_close(newsidx_writer_t *w) noexcept
 {
     if (!w)
         return NEWSIDX_OK;
-    newsidx_status_t st = NEWSIDX_OK;
-    std::string detail;
-    if (w->bulk)
-        st = guard(detail, [&]() { return end_bulk(w); });
+    if (w->closed)
+        return w->close_status;
+    newsidx_status_t st = w->bulk ? guard(w->error, [&]() { return end_bulk(w); })
+                                  : newsidx_writer_commit(w);
     /* A lane still running (end_bulk failed before it stopped them)
      * would end the process when its thread is destroyed. */
+    std::string detail;
     guard(detail, [&]() {
         lanes_stop(w);
         return NEWSIDX_OK;
     });
     for (auto &p : w->parts) {
         newsidx_status_t part_st = guard(detail, [&]() {
-            flush_spelling(p);
-            p.db.commit();
             if (!p.spec.remote)
                 unlink(owner_path(p.spec.name).c_str());
             p.db.close();
             return NEWSIDX_OK;
         });
-        if (st == NEWSIDX_OK)
+        if (st == NEWSIDX_OK && part_st != NEWSIDX_OK) {
             st = part_st;
+            w->error.swap(detail);
+        }
     }
+    w->closed = true;
+    w->close_status = st;
+    return st;
+}
+
+extern "C" newsidx_status_t newsidx_writer_destroy(newsidx_writer_t *w) noexcept
+{
+    newsidx_status_t st = newsidx_writer_close(w);
     delete w;
     return st;
 }
