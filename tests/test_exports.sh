@@ -34,6 +34,7 @@ ok "pkg-config newsidx answers" test -n "$flags"
 cat >"$TMP/user.c" <<'C'
 #include <newsidx.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int main(int argc, char **argv)
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
     if (newsidx_db_open(argc > 2 ? argv[2] : "/nonexistent", &cfg, &db, &err) !=
         NEWSIDX_ERR_NO_DATABASE)
         return 2;
+    free(err);
     newsidx_search_t req = {.query = "ministers"};
     if (newsidx_db_open(argv[1], &cfg, &db, &err) || newsidx_db_search(db, &req, &r))
         return 3;
