@@ -265,6 +265,8 @@ typedef struct newsidx_config {
     unsigned snippet_length;    /* bytes */
     unsigned relax_below;       /* a query of several words matching fewer
                                    articles than this is relaxed; 0 = never */
+    unsigned exact_total;       /* matches counted exactly up to this many;
+                                   above it the total is an estimate */
     /* [daemon] */
     char *socket_group;         /* group for a 0660 socket, or NULL */
     unsigned socket_mode;
@@ -380,6 +382,10 @@ typedef struct newsidx_search {
                                 the others (also [shards] partial) */
     bool histogram;          /* count the whole match set by date (a
                                 timeline): results' histogram */
+    bool count_only;         /* the totals alone, no hits (limit ignored) */
+    bool strict;             /* never relax: every word must match */
+    bool all_versions;       /* every version of a story, not the newest
+                                alone */
 } newsidx_search_t;
 
 typedef struct newsidx_explain {
@@ -400,6 +406,12 @@ typedef struct newsidx_hit {
     newsidx_explain_t *explain;
     size_t n_explain;
     bool partial;            /* in a relaxed answer: lacks some words */
+    unsigned versions;       /* versions of this story that match, this
+                                one included (1: no other) */
+    char *byline, *url;      /* NULL when the article has none */
+    char *language;          /* ISO 639-1, NULL: not given (English) */
+    char **subjects;
+    size_t n_subjects;
 } newsidx_hit_t;
 
 typedef struct newsidx_facet {
@@ -411,9 +423,11 @@ typedef struct newsidx_facet {
  * newsidx_results_free(). */
 typedef struct newsidx_results {
     char *query;
-    uint64_t total;          /* estimated size of the whole match set */
+    uint64_t total;          /* size of the whole match set: exact when
+                                total_exact, else an estimate */
     uint64_t total_min;      /* bounds of that estimate */
     uint64_t total_max;
+    bool total_exact;        /* total is a count, not an estimate */
     bool more;               /* matches beyond this page exist */
     newsidx_hit_t *hits;
     size_t n_hits;

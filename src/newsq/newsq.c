@@ -23,7 +23,8 @@ static void usage(FILE *fp)
     fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
           "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
           "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
-          "             [--partial] [--histogram] [--like ID | QUERY...]\n"
+          "             [--partial] [--histogram] [--count] [--strict] [--all-versions]\n"
+          "             [--like ID | QUERY...]\n"
           "\n"
           "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
           "title:, dateline:, speaker:, location:, date:2025-02-01..2025-02-28.\n"
@@ -98,7 +99,7 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
 int main(int argc, char **argv)
 {
     const char *db_path = NULL, *socket_path = NULL, *config_path = NULL;
-    bool json = false;
+    bool json = false, limit_given = false;
     newsidx_search_t req = {0};
     static const struct option opts[] = {
         {"socket", required_argument, NULL, 'S'},
@@ -117,6 +118,9 @@ int main(int argc, char **argv)
         {"like", required_argument, NULL, 'L'},
         {"partial", no_argument, NULL, 'P'},
         {"histogram", no_argument, NULL, 'H'},
+        {"count", no_argument, NULL, 'C'},
+        {"strict", no_argument, NULL, 'T'},
+        {"all-versions", no_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -129,10 +133,14 @@ int main(int argc, char **argv)
         case 'c': config_path = optarg; break;
         case 'j': json = true; break;
         case 'n':
-            if (!parse_uint(optarg, &req.limit) || req.limit == 0) {
-                fprintf(stderr, "newsq: --limit wants a positive number, not '%s'\n", optarg);
+            if (!parse_uint(optarg, &req.limit)) {
+                fprintf(stderr, "newsq: --limit wants a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
+            limit_given = true;
+            /* --limit 0: no hits, the count alone (as --count) */
+            if (req.limit == 0)
+                req.count_only = true;
             break;
         case 'o':
             if (!parse_uint(optarg, &req.offset)) {
@@ -159,6 +167,9 @@ int main(int argc, char **argv)
         case 'L': req.like = optarg; break;
         case 'P': req.partial = true; break;
         case 'H': req.histogram = true; break;
+        case 'C': req.count_only = true; break;
+        case 'T': req.strict = true; break;
+        case 'A': req.all_versions = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
@@ -202,6 +213,13 @@ int main(int argc, char **argv)
         }
         free(cfgpath);
     }
+
+    /* The page size of the user's configuration, sent to the daemon
+     * too: direct and daemon searches answer alike. */
+    if (!limit_given && !req.count_only)
+        req.limit = cfg.default_limit;
+    if (req.count_only)
+        req.limit = 0;
 
     bool color = !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     if (!json) {
@@ -260,9 +278,16 @@ int main(int argc, char **argv)
             json_t *j = nx_results_to_json(r);
             nx_print_json(stdout, j);
             json_decref(j);
+        } else if (req.count_only) {
+            printf("%llu\n", (unsigned long long)r->total);
+            if (!r->total_exact)
+                fprintf(stderr, "newsq: the count is an estimate: %s\n",
+                        r->truncated ? "a limit cut it short" : "counting stopped early");
+            rc = r->total ? EXIT_OK : EXIT_NONE;
         } else if (r->n_hits == 0) {
             fprintf(stderr, "newsq: no articles match%s%s%s\n", *query ? " '" : "", query,
                     *query ? "'" : "");
+            nx_print_results_notes(stderr, r);
             rc = EXIT_NONE;
         } else {
             nx_print_results_text(stdout, r, color);

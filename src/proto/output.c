@@ -83,8 +83,11 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
         const newsidx_hit_t *h = &r->hits[i];
         fprintf(fp, "%s%u.%s %s  %s%s%s", bold, h->rank, off, h->date ? h->date : "----------",
                 h->dateline ? h->dateline : "", h->dateline ? "  " : "", "");
-        fprintf(fp, "%s%s%s%s\n", bold, h->title ? h->title : "(no title)", off,
+        fprintf(fp, "%s%s%s%s", bold, h->title ? h->title : "(no title)", off,
                 h->partial ? "  (not every word)" : "");
+        if (h->versions > 1)
+            fprintf(fp, "  (+%u version%s)", h->versions - 1, h->versions > 2 ? "s" : "");
+        fputc('\n', fp);
         if (h->n_speakers) {
             fprintf(fp, "   %sspeakers:%s ", dim, off);
             put_list(fp, h->speakers, h->n_speakers);
@@ -121,6 +124,15 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
             fprintf(fp, " undated (%llu)", (unsigned long long)r->undated);
         fputs("\n\n", fp);
     }
+    nx_print_results_notes(fp, r);
+    unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
+    fprintf(fp, "%s%llu-%llu of %s%llu%s%s\n", dim, first,
+            r->n_hits ? first + r->n_hits - 1 : 0, r->total_exact ? "" : "about ",
+            (unsigned long long)r->total, r->more ? " (more with --offset)" : "", off);
+}
+
+void nx_print_results_notes(FILE *fp, const newsidx_results_t *r)
+{
     if (r->corrected)
         fprintf(fp, "Did you mean: %s\n", r->corrected);
     for (size_t i = 0; i < r->n_missing_shards; i++)
@@ -133,10 +145,6 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
         fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
                     "max_expansion, and only the most frequent were searched; or counting "
                     "the matches for facets took longer than [search] time_limit)\n");
-    unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
-    fprintf(fp, "%s%llu-%llu of about %llu%s%s\n", dim, first,
-            r->n_hits ? first + r->n_hits - 1 : 0, (unsigned long long)r->total,
-            r->more ? " (more with --offset)" : "", off);
 }
 
 void nx_print_article_text(FILE *fp, const newsidx_article_t *a)

@@ -19,6 +19,10 @@ const char *nx_text_hl_open(void);
 const char *nx_text_hl_close(void);
 
 void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color);
+/* What the results say besides their hits: a suggestion ("Did you
+ * mean"), warnings about the query, missing shards, relaxed, truncated.
+ * Part of the text output; also printed alone when nothing matched. */
+void nx_print_results_notes(FILE *fp, const newsidx_results_t *r);
 void nx_print_article_text(FILE *fp, const newsidx_article_t *a);
 
 #ifdef __cplusplus

@@ -242,7 +242,8 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
     }
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
-                                        "highlight", "like", "partial", "histogram"};
+                                        "highlight", "like", "partial", "histogram", "strict",
+                                        "all_versions"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         bool ok = false;
@@ -264,6 +265,8 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
         !opt_bool(map, "partial", &req->partial, err) ||
         !opt_bool(map, "histogram", &req->histogram, err) ||
+        !opt_bool(map, "strict", &req->strict, err) ||
+        !opt_bool(map, "all_versions", &req->all_versions, err) ||
         !opt_text(map, "sort", &sort, err))
         goto bad;
     if (sort) {
@@ -332,8 +335,9 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     size_t n = 0;
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++)
         n += s[i].v != NULL;
-    n += (req->limit != 0) + (req->offset != 0) + 1 + (req->facets) + (req->explain) +
-         (req->hl_open && req->hl_close) + (req->partial) + (req->histogram);
+    n += (req->limit != 0 || req->count_only) + (req->offset != 0) + 1 + (req->facets) +
+         (req->explain) + (req->hl_open && req->hl_close) + (req->partial) + (req->histogram) +
+         (req->strict) + (req->all_versions);
     msgpack_pack_map(pk, n);
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++) {
         if (!s[i].v)
@@ -341,9 +345,10 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
         nx_mp_pack_str(pk, s[i].k);
         nx_mp_pack_str(pk, s[i].v);
     }
-    if (req->limit) {
+    if (req->limit || req->count_only) {
+        /* "limit": 0 asks for the count alone. */
         nx_mp_pack_str(pk, "limit");
-        msgpack_pack_unsigned_int(pk, req->limit);
+        msgpack_pack_unsigned_int(pk, req->count_only ? 0 : req->limit);
     }
     if (req->offset) {
         nx_mp_pack_str(pk, "offset");
@@ -355,6 +360,8 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     pack_flag(pk, "explain", req->explain);
     pack_flag(pk, "partial", req->partial);
     pack_flag(pk, "histogram", req->histogram);
+    pack_flag(pk, "strict", req->strict);
+    pack_flag(pk, "all_versions", req->all_versions);
     if (req->hl_open && req->hl_close) {
         nx_mp_pack_str(pk, "highlight");
         msgpack_pack_array(pk, 2);

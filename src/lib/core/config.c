@@ -43,6 +43,7 @@ void newsidx_config_init(newsidx_config_t *c)
     c->time_limit = 2.0;
     c->snippet_length = 200;
     c->relax_below = 50;
+    c->exact_total = 10000;
     c->socket_mode = 0600;
     c->max_connections = 512;
     c->idle_timeout = 300;
@@ -99,6 +100,7 @@ static const struct key {
     K("search", "time_limit", K_SECONDS, time_limit, 0, 3600),
     K("search", "snippet_length", K_UINT, snippet_length, 20, 100000),
     K("search", "relax_below", K_UINT, relax_below, 0, 1000000),
+    K("search", "exact_total", K_UINT, exact_total, 0, 100000000),
     K("daemon", "socket_mode", K_MODE, socket_mode, 0, 0777),
     K("daemon", "socket_group", K_STRING, socket_group, 0, 0),
     K("daemon", "max_connections", K_UINT, max_connections, 1, 1000000),

