@@ -19,7 +19,7 @@ import msgpack  # noqa: E402
 N = 64          # generated articles: every city with every topic once
 
 HIT_KEYS = {"id", "rank", "score", "date", "dateline", "title", "speakers", "locations",
-            "snippet"}
+            "snippet", "partial", "versions", "byline", "url", "language", "subjects"}
 STATS_KEYS = {"documents", "revision", "format", "path", "workers", "pending_writes", "uptime",
               "requests", "errors", "latency_us", "connections", "pid"}
 
