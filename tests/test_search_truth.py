@@ -169,5 +169,84 @@ class Relaxation(unittest.TestCase):
         self.assertEqual(r["total"], len(r["hits"]))
 
 
+def docs_dated(pred):
+    """How many articles of the converted collection have a date for
+    which pred is true: the collection's own answer."""
+    n = 0
+    with open(STATE["docs"]) as f:
+        for line in f:
+            if pred(json.loads(line)["date"]):
+                n += 1
+    return n
+
+
+def count(*args):
+    p = run("--count", *args)
+    if p.returncode not in (0, 1):
+        raise AssertionError("newsq --count %s: exit %d: %s" % (args, p.returncode, p.stderr))
+    return int(p.stdout)
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Dates(unittest.TestCase):
+    def test_year_month_day_without_a_range(self):
+        self.assertEqual(count("date:1987-03"), docs_dated(lambda d: d.startswith("1987-03")))
+        self.assertEqual(count("date:1987-03-11"), docs_dated(lambda d: d == "1987-03-11"))
+        self.assertGreater(count("date:1987-03-11"), 0)
+        self.assertEqual(count("date:1987"), docs_dated(lambda d: d.startswith("1987")))
+        self.assertEqual(count("Date:1987-03"), count("date:1987-03"))
+
+    def test_ranges_of_months_and_open_ranges(self):
+        self.assertEqual(count("date:1987-03..1987-04"),
+                         docs_dated(lambda d: "1987-03" <= d[:7] <= "1987-04"))
+        self.assertEqual(count("date:1987-10.."), docs_dated(lambda d: d >= "1987-10-01"))
+        self.assertEqual(count("date:..1987-03-01"), docs_dated(lambda d: d <= "1987-03-01"))
+
+    def test_relative(self):
+        # The collection is from 1987: nothing in the last week, all of
+        # it in the last hundred years.
+        self.assertEqual(count("date:7d"), 0)
+        self.assertEqual(count("date:100y"), docs_dated(lambda d: True))
+
+    def test_impossible_and_reversed_are_errors(self):
+        for args, says in ((["date:1987-02-30"], "February 1987 has 28 days"),
+                           (["date:1987-13"], "no month 13"),
+                           (["date:1987-03-10..1987-03-01"], "ends before it begins"),
+                           (["--since", "1987-04-01", "--until", "1987-03-01", "oil"],
+                            "ends before it begins"),
+                           (["--since", "1987-02-29", "oil"], "February 1987 has 28 days"),
+                           (["--until", "1987-04-31", "oil"], "April 1987 has 30 days")):
+            p = run(*args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertIn(says, p.stderr, args)
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Syntax(unittest.TestCase):
+    def test_unknown_field_is_named_with_the_known_ones(self):
+        r = newsq("speeker:volcker")
+        notes = " ".join(r.get("notes", []))
+        self.assertIn("unknown field 'speeker:'", notes)
+        self.assertIn("speaker:", notes.split("fields are")[1])
+        p = run("speeker:volcker")
+        self.assertIn("unknown field 'speeker:'", p.stdout + p.stderr)
+
+    def test_field_names_in_any_case(self):
+        self.assertEqual([h["id"] for h in newsq("Title:cocoa")["hits"]],
+                         [h["id"] for h in newsq("title:cocoa")["hits"]])
+        self.assertEqual(count("SPEAKER:volcker"), count("speaker:volcker"))
+        self.assertGreater(count("speaker:volcker"), 0)
+
+    def test_fuzzy_term_through_the_spelling_table(self):
+        # "volkcer" is in no article; the spelling table knows "volcker".
+        self.assertEqual(count("volkcer"), 0)
+        self.assertEqual(count("volkcer~"), count("volcker"))
+
+    def test_lucene_range_is_refused_clearly(self):
+        p = run("[1987 TO 1988] oil")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not supported", p.stderr)
+
+
 if __name__ == "__main__":
     tap.main()

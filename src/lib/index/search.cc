@@ -175,12 +175,78 @@ std::string pair_of_phrase(const std::string &phrase, const Xapian::Stem &stem)
     return pair_term(w[0], w[1]);
 }
 
-/* speaker:"Mark Rutte" -> speaker:nxq4d61..., speaker:rut* -> speaker:nxw727574;
- * with pairs (a format 2 database), "said it" -> nxpair:nxq58427361..., the
- * same articles from one posting list instead of the positions of two
- * words that nearly every article has.  Only a phrase standing as a token
- * of its own: title:"said it" stays a title phrase. */
-std::string rewrite_query(const std::string &q, const Xapian::Stem *pairs)
+/* The fields of the query language, as typed (any case). */
+const char *const FIELDS[] = {"title", "dateline", "speaker", "location", "date"};
+
+/* What rewrite_query() needs besides the text, and what it found. */
+struct Rewrite {
+    const Xapian::Stem *pairs = nullptr;        /* set for a format 2 index */
+    const Xapian::Database *spelling = nullptr; /* for term~; null: none */
+    std::set<std::string> warnings;
+};
+
+/* A field name at q[i] ("Title:" -> "title", "speeker:" -> "speeker"),
+ * or "" when none stands there; *len is its length with the colon. */
+std::string field_at(const std::string &q, size_t i, size_t *len)
+{
+    size_t e = i;
+    while (e < q.size() && isalpha(static_cast<unsigned char>(q[e])))
+        e++;
+    if (e == i || e >= q.size() || q[e] != ':' || e + 1 >= q.size() ||
+        isspace(static_cast<unsigned char>(q[e + 1])))
+        return "";
+    *len = e + 1 - i;
+    return lower(q.substr(i, e - i));
+}
+
+bool known_field(const std::string &name)
+{
+    for (const char *f : FIELDS)
+        if (name == f)
+            return true;
+    return false;
+}
+
+/* date:X without "..": the day, month or year X (X..X), or from a time
+ * ago until now (7d..). */
+std::string date_as_range(const std::string &value)
+{
+    if (value.find("..") != std::string::npos)
+        return value;
+    bool relative = !value.empty() && strchr("dwmy", value.back()) &&
+                    strspn(value.c_str(), "0123456789") == value.size() - 1;
+    return relative ? value + ".." : value + ".." + value;
+}
+
+/* word~: the word or the nearest word of the spelling table. */
+std::string fuzzy(const std::string &word, Rewrite &rw)
+{
+    if (!rw.spelling) {
+        rw.warnings.insert("fuzzy matching (" + word +
+                           "~) needs the spelling table, which this index has not: searched "
+                           "for '" + word + "' as typed");
+        return word;
+    }
+    std::string near = rw.spelling->get_spelling_suggestion(lower(word));
+    if (near.empty() || near == lower(word))
+        return word;
+    return "(" + word + " OR " + near + ")";
+}
+
+/* Before QueryParser sees it:
+ *  - field names in any case ("Title:") become the field; an unknown
+ *    one is left as words, with a warning naming the known ones;
+ *  - speaker:"Mark Rutte" -> speaker:nxq4d61..., speaker:rut* ->
+ *    speaker:nxw727574 (see NameProcessor);
+ *  - date:X without ".." becomes a range (date_as_range());
+ *  - word~ becomes (word OR nearest), through the spelling table;
+ *  - [a TO b] is refused: it is not our range syntax;
+ *  - with pairs (a format 2 database), "said it" -> nxpair:nxq58427361...,
+ *    the same articles from one posting list instead of the positions
+ *    of two words that nearly every article has.  Only a phrase
+ *    standing as a token of its own: title:"said it" stays a title
+ *    phrase. */
+std::string rewrite_query(const std::string &q, Rewrite &rw)
 {
     std::string out;
     size_t i = 0, n = q.size();
@@ -191,8 +257,8 @@ std::string rewrite_query(const std::string &q, const Xapian::Stem *pairs)
                            q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
         if (c == '"') {
             size_t close = q.find('"', i + 1);
-            if (!in_quote && token_start && pairs && close != std::string::npos) {
-                std::string term = pair_of_phrase(q.substr(i + 1, close - i - 1), *pairs);
+            if (!in_quote && token_start && rw.pairs && close != std::string::npos) {
+                std::string term = pair_of_phrase(q.substr(i + 1, close - i - 1), *rw.pairs);
                 if (!term.empty()) {
                     out += "nxpair:nxq" + hex(term);
                     i = close + 1;
@@ -204,46 +270,83 @@ std::string rewrite_query(const std::string &q, const Xapian::Stem *pairs)
             i++;
             continue;
         }
-        const char *field = nullptr;
-        if (!in_quote && token_start) {
-            if (q.compare(i, 8, "speaker:") == 0)
-                field = "speaker:";
-            else if (q.compare(i, 9, "location:") == 0)
-                field = "location:";
-        }
-        if (!field) {
+        if (in_quote || !token_start) {
             out += c;
             i++;
             continue;
         }
-        size_t v = i + strlen(field);
+        if (c == '[')
+            throw Xapian::QueryParserError("at column " + std::to_string(i + 1) +
+                                           ": [a TO b] ranges are not supported; for dates "
+                                           "use date:FROM..TO");
+        size_t len = 0;
+        std::string field = field_at(q, i, &len);
+        size_t e = i;
+        while (e < n && !isspace(static_cast<unsigned char>(q[e])) && q[e] != ')' && q[e] != '(')
+            e++;
+        if (field.empty()) {
+            /* word~ (or word~2: Lucene's edit distance, not ours) */
+            size_t t = q.find('~', i);
+            if (t != std::string::npos && t < e && t > i &&
+                strspn(q.c_str() + t + 1, "0123456789") == e - t - 1) {
+                bool word = true;
+                for (size_t k = i; k < t; k++)
+                    word &= isalpha(static_cast<unsigned char>(q[k])) || (q[k] & 0x80);
+                if (word) {
+                    out += fuzzy(q.substr(i, t - i), rw);
+                    i = e;
+                    continue;
+                }
+            }
+            out += c;
+            i++;
+            continue;
+        }
+        if (!known_field(field)) {
+            std::string known;
+            for (const char *f : FIELDS)
+                known += std::string(known.empty() ? "" : ", ") + f + ":";
+            rw.warnings.insert("unknown field '" + q.substr(i, len) +
+                               "' (searched as words); the fields are " + known);
+            out += q.substr(i, len);
+            i += len;
+            continue;
+        }
+        size_t v = i + len;
+        if (field == "date") {
+            out += "date:" + date_as_range(q.substr(v, e - v));
+            i = e;
+            continue;
+        }
+        if (field != "speaker" && field != "location") {
+            out += field + ":";
+            i = v;
+            continue;
+        }
+        std::string prefix = field + ":";
         if (v < n && q[v] == '"') {
             size_t close = q.find('"', v + 1);
             if (close == std::string::npos)
                 close = n;
-            out += field;
-            out += "nxq" + hex(q.substr(v + 1, close - v - 1));
+            out += prefix + "nxq" + hex(q.substr(v + 1, close - v - 1));
             i = close < n ? close + 1 : n;
             continue;
         }
-        size_t e = v;
-        while (e < n && !isspace(static_cast<unsigned char>(q[e])) && q[e] != ')')
-            e++;
         std::string value = q.substr(v, e - v);
-        if (!value.empty() && value.back() == '*') {
+        if (value.empty()) {
+            out += prefix;
+            i = v;
+        } else if (value.back() == '*') {
             value.pop_back();
-            out += field;
-            out += "nxw" + hex(value);
-        } else if (!value.empty()) {
+            out += prefix + "nxw" + hex(value);
+        } else {
             /* Hex too: Xapian 1.4's QueryParser crashes on a loved field
              * value with punctuation ("x +location:a-b"), and a plain
              * token reaches the field processor whole. */
-            out += field;
-            out += "nxq" + hex(value);
-        } else {
-            out += q.substr(i, e - i);
+            out += prefix + "nxq" + hex(value);
         }
-        i = e;
+        if (!value.empty())
+            i = e;
     }
     return out;
 }
@@ -628,30 +731,76 @@ std::string tidy_snippet(const std::string &in, const std::string &open, const s
     return s;
 }
 
+/* Why a date given by the user is not one, in words, naming it:
+ * "'1987-02-30' is not a date: February 1987 has 28 days". */
+std::string date_problem(const std::string &text, const char *what)
+{
+    static const char *const months[] = {"January", "February", "March", "April", "May",
+                                         "June", "July", "August", "September", "October",
+                                         "November", "December"};
+    std::string head = std::string(what) + " '" + text + "' is not a date";
+    int y, m, d;
+    char extra;
+    int n = sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra);
+    if (n == 2 || n == 3) {
+        if (m < 1 || m > 12)
+            return head + ": there is no month " + std::to_string(m);
+        if (n == 3) {
+            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+            int last = days[m - 1] + (m == 2 && leap ? 1 : 0);
+            if (d < 1 || d > last)
+                return head + ": " + months[m - 1] + " " + std::to_string(y) + " has " +
+                       std::to_string(last) + " days";
+        }
+    }
+    return head + " (YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, or 7d, 2w, 3m, 1y ago)";
+}
+
+/* The first and last day ("YYYYMMDD") a date or a range of dates
+ * covers; either may be "" (an open end).  A reversed range is an
+ * error: it would silently match nothing. */
+void date_range(const std::string &from_text, const std::string &to_text, const char *what,
+                std::string &from, std::string &to)
+{
+    char v[9];
+    time_t now = time(nullptr);
+    from.clear();
+    to.clear();
+    if (!from_text.empty()) {
+        if (!nx_date_bound(from_text.c_str(), false, now, v))
+            throw Failure(NEWSIDX_ERR_QUERY, date_problem(from_text, what));
+        from = v;
+    }
+    if (!to_text.empty()) {
+        if (!nx_date_bound(to_text.c_str(), true, now, v))
+            throw Failure(NEWSIDX_ERR_QUERY, date_problem(to_text, what));
+        to = v;
+    }
+    if (!from.empty() && !to.empty() && from > to)
+        throw Failure(NEWSIDX_ERR_QUERY,
+                      std::string(what) + " " + from_text + ".." + to_text + " ends before it begins");
+}
+
 /* date:FROM..TO over the date slot: full dates, a year or month
  * ("date:2025-02.." is from February 2025 on), or a time back from
- * today ("date:7d.."). */
+ * today ("date:7d..").  rewrite_query() gives date:X without ".." a
+ * range: the day, month or year X, or from X ago until now. */
 class DateRange : public Xapian::RangeProcessor {
   public:
     DateRange() : Xapian::RangeProcessor(SLOT_DATE, "date:") {}
 
     Xapian::Query operator()(const std::string &b, const std::string &e) override
     {
-        char from[9], to[9];
-        time_t now = time(nullptr);
-        bool hb = !b.empty(), he = !e.empty();
-        if ((hb && !nx_date_bound(b.c_str(), false, now, from)) ||
-            (he && !nx_date_bound(e.c_str(), true, now, to)))
-            /* Xapian's way for a range processor to refuse (parse_text()
-             * makes it the library's query error). */
-            throw Xapian::QueryParserError(
-                "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y "
-                "(either end may be left out), not '" + b + ".." + e + "'");
-        if (hb && he)
+        std::string from, to;
+        date_range(b, e, "date:", from, to);
+        if (!from.empty() && !to.empty())
             return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE, from, to);
-        if (hb)
+        if (!from.empty())
             return Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_DATE, from);
-        return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
+        if (!to.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
+        throw Failure(NEWSIDX_ERR_QUERY, "date: wants a date or a range FROM..TO");
     }
 };
 
@@ -818,6 +967,7 @@ struct Searcher {
      * time on a large index: done only for a query that found little. */
     bool want_spelling = false;
     bool cut_wildcards;
+    std::set<std::string> warnings;     /* about the query, for notes */
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
         : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
@@ -856,7 +1006,11 @@ struct Searcher {
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
         try {
-            std::string text = rewrite_query(q, h->pairs ? &stem : nullptr);
+            Rewrite rw;
+            rw.pairs = h->pairs ? &stem : nullptr;
+            rw.spelling = h->any_remote ? nullptr : &h->db;
+            std::string text = rewrite_query(q, rw);
+            warnings.insert(rw.warnings.begin(), rw.warnings.end());
             Xapian::Query parsed = qp.parse_query(text, flags);
             if (parsed.empty()) {
                 /* nothing but stopwords ("to be or not to be"): search
@@ -927,16 +1081,6 @@ struct Searcher {
         return parsed;
     }
 
-    static std::string date_bound(const char *d, const char *what)
-    {
-        char v[9];
-        if (!nx_date_bound(d, strcmp(what, "--until") == 0, time(nullptr), v))
-            throw Failure(NEWSIDX_ERR_QUERY, std::string(what) + " '" + d +
-                                                 "' is not a date (YYYY-MM-DD, YYYY-MM, YYYY, "
-                                                 "today, yesterday, or 7d, 2w, 3m, 1y ago)");
-        return v;
-    }
-
     /* A name filter: the exact name, or its words in order within one
      * name ("hegseth" matches "Pete Hegseth"). */
     static Xapian::Query name_filter(const char *exact_prefix, const char *word_prefix,
@@ -959,13 +1103,20 @@ struct Searcher {
     Xapian::Query filters()
     {
         std::vector<Xapian::Query> f;
-        if (req->since && *req->since && req->until && *req->until)
-            f.emplace_back(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE,
-                           date_bound(req->since, "--since"), date_bound(req->until, "--until"));
-        else if (req->since && *req->since)
-            f.emplace_back(Xapian::Query::OP_VALUE_GE, SLOT_DATE, date_bound(req->since, "--since"));
-        else if (req->until && *req->until)
-            f.emplace_back(Xapian::Query::OP_VALUE_LE, SLOT_DATE, date_bound(req->until, "--until"));
+        std::string since = req->since ? req->since : "", until = req->until ? req->until : "";
+        std::string from, to;
+        if (!until.empty())
+            date_range("", until, "--until", from, to);
+        if (!since.empty())
+            date_range(since, "", "--since", from, to);
+        if (!since.empty() && !until.empty()) {
+            date_range(since, until, "--since/--until", from, to);
+            f.emplace_back(Xapian::Query::OP_VALUE_RANGE, SLOT_DATE, from, to);
+        } else if (!since.empty()) {
+            f.emplace_back(Xapian::Query::OP_VALUE_GE, SLOT_DATE, from);
+        } else if (!until.empty()) {
+            f.emplace_back(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
+        }
         if (req->speaker && *req->speaker)
             f.push_back(name_filter(PREFIX_SPEAKER_EXACT, PREFIX_SPEAKER, req->speaker));
         if (req->location && *req->location)
@@ -1416,6 +1567,8 @@ struct Searcher {
         newsidx_results_t *r = new_results(p, mset, loose_mset, spies, relaxed);
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
         suggest(p, strict_total, r);
+        for (auto &w : warnings)
+            note(r, w.c_str());
         fill_hits(r, p, mset, loose_mset);
         if (req->facets)
             fill_facets_of(r, spies, loose_spies);
