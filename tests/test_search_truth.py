@@ -248,5 +248,30 @@ class Syntax(unittest.TestCase):
         self.assertIn("not supported", p.stderr)
 
 
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Suggestions(unittest.TestCase):
+    def test_printed_on_the_terminal_when_nothing_matches(self):
+        p = run("volkcer")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no articles match", p.stderr)
+        self.assertIn("Did you mean: volcker", p.stderr)
+
+    def test_never_a_stopword(self):
+        # "ford" is a word of the index; "for" is commoner but a stopword.
+        r = newsq("speaker:volcker ford")
+        self.assertNotIn("for", (r.get("corrected") or "").split())
+
+    def test_names_from_names_with_the_prefix_kept(self):
+        self.assertEqual(newsq("speaker:stoltenbreg bonn").get("corrected"),
+                         "speaker:stoltenberg bonn")
+        self.assertEqual(newsq("speaker:volkcer").get("corrected"), "speaker:volcker")
+        self.assertEqual(newsq("title:cofee").get("corrected"), "title:coffee")
+
+    def test_only_when_few_hits(self):
+        r = newsq("oil prices")
+        self.assertGreater(r["total"], 50)
+        self.assertNotIn("corrected", r)
+
+
 if __name__ == "__main__":
     tap.main()

@@ -950,6 +950,145 @@ Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &loved)
     }
 }
 
+/* Spelling suggestions, word by word over the query as typed, so that
+ * field prefixes, operators and phrases stay as they were.  A plain
+ * word is checked against Xapian's spelling table (titles and bodies);
+ * a name after speaker: or location: against the names of that field
+ * (its terms), never against body words.  A suggestion is never a
+ * stopword, and never rarer than the word typed: a word of the index
+ * stays unless the suggestion is twenty times as frequent (Reuters has
+ * "Volker" once and "Volcker" hundreds of times, but "ford" must not
+ * become "for"). */
+class Speller {
+    const Xapian::Database &db;
+    const Xapian::Stem &stem;
+
+    /* Edits from a to b, a swap of neighbours counting one ("volkcer"
+     * is one edit from "volcker", as from "volkmer"). */
+    static size_t distance(const std::string &a, const std::string &b)
+    {
+        size_t w = b.size() + 1;
+        std::vector<size_t> d((a.size() + 1) * w);
+        for (size_t i = 0; i <= a.size(); i++)
+            d[i * w] = i;
+        for (size_t j = 0; j <= b.size(); j++)
+            d[j] = j;
+        for (size_t i = 1; i <= a.size(); i++)
+            for (size_t j = 1; j <= b.size(); j++) {
+                size_t v = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1,
+                                     d[(i - 1) * w + j - 1] + (a[i - 1] != b[j - 1])});
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    v = std::min(v, d[(i - 2) * w + j - 2] + 1);
+                d[i * w + j] = v;
+            }
+        return d[a.size() * w + b.size()];
+    }
+
+    /* The typed word's and the suggestion's frequencies allow it. */
+    bool better(Xapian::doccount typed, Xapian::doccount suggested) const
+    {
+        if (suggested == 0 || suggested < typed)
+            return false;
+        return typed == 0 || 20.0 * typed < suggested;
+    }
+
+    std::string plain_word(const std::string &word) const
+    {
+        std::string w = lower(word);
+        if (is_common_stem(stem(w)))
+            return word;
+        std::string s = db.get_spelling_suggestion(w);
+        if (s.empty() || is_common_stem(stem(s)) || stem(s) == stem(w))
+            return word;
+        return better(db.get_termfreq(stem(w)), db.get_termfreq(stem(s))) ? s : word;
+    }
+
+    /* The nearest name word of the field (edit distance at most 2, and
+     * at most a third of the word), the most frequent among equals. */
+    std::string name_word(const std::string &prefix, const std::string &word) const
+    {
+        std::string w = lower(word);
+        Xapian::doccount typed = db.get_termfreq(prefix + w);
+        size_t best_d = std::min<size_t>(2, w.size() / 3) + 1;
+        std::string best;
+        Xapian::doccount best_f = 0;
+        for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+            std::string cand = (*t).substr(prefix.size());
+            if (cand == w || cand.size() + best_d <= w.size() || w.size() + best_d <= cand.size())
+                continue;
+            size_t d = distance(w, cand);
+            if (d < best_d || (d == best_d && t.get_termfreq() > best_f)) {
+                best_d = d;
+                best = cand;
+                best_f = t.get_termfreq();
+            }
+        }
+        return !best.empty() && better(typed, best_f) ? best : word;
+    }
+
+  public:
+    Speller(const Xapian::Database &d, const Xapian::Stem &s) : db(d), stem(s) {}
+
+    /* The query with its misspelt words replaced, or "" when none is. */
+    std::string correct(const std::string &q) const
+    {
+        std::string out, prefix;
+        bool changed = false, in_quote = false;
+        size_t i = 0;
+        while (i < q.size()) {
+            char c = q[i];
+            if (isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')') {
+                if (!in_quote)
+                    prefix.clear();
+                out += c;
+                i++;
+                continue;
+            }
+            if (c == '"') {
+                in_quote = !in_quote;
+                if (!in_quote)
+                    prefix.clear();
+                out += c;
+                i++;
+                continue;
+            }
+            size_t len = 0;
+            std::string field = in_quote ? "" : field_at(q, i, &len);
+            if (!field.empty()) {
+                prefix = field == "speaker"    ? PREFIX_SPEAKER
+                         : field == "location" ? PREFIX_LOCATION
+                         : field == "title" || field == "dateline" ? ""
+                                                                    : "-";
+                out += q.substr(i, len);
+                i += len;
+                continue;
+            }
+            size_t e = i;
+            while (e < q.size() && (isalpha(static_cast<unsigned char>(q[e])) || (q[e] & 0x80)))
+                e++;
+            if (e == i) {
+                out += c;
+                i++;
+                continue;
+            }
+            std::string word = q.substr(i, e - i);
+            /* Operators, wildcards, word~, words with digits, and values
+             * of date: or unknown fields stay as typed. */
+            bool keep = is_binary_op(word) || word == "NOT" || prefix == "-" ||
+                        (e < q.size() && (q[e] == '*' || q[e] == '~' ||
+                                          isdigit(static_cast<unsigned char>(q[e])))) ||
+                        (i > 0 && isdigit(static_cast<unsigned char>(q[i - 1])));
+            std::string fixed = keep               ? word
+                                : prefix.empty() ? plain_word(word)
+                                                 : name_word(prefix, word);
+            changed |= fixed != word;
+            out += fixed;
+            i = e;
+        }
+        return changed ? out : "";
+    }
+};
+
 /* Words one query may have whatever max_query_terms says: each may nest
  * the query one level deeper (see parse()). */
 const size_t MAX_QUERY_WORDS = 20000;
@@ -962,10 +1101,6 @@ struct Searcher {
     newsidx_db_t *h;
     const newsidx_search_t *req;
     Xapian::Stem stem;
-    std::string corrected;      /* the query with misspellings corrected */
-    /* Looking words up in the spelling table costs a search's worth of
-     * time on a large index: done only for a query that found little. */
-    bool want_spelling = false;
     bool cut_wildcards;
     std::set<std::string> warnings;     /* about the query, for notes */
 
@@ -999,9 +1134,6 @@ struct Searcher {
         unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
                          Xapian::QueryParser::FLAG_PURE_NOT;
-        /* Xapian's remote backend has no spelling data. */
-        if (want_spelling && !h->any_remote)
-            flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
         /* In a query typed all in capitals, AND, OR and NOT are words. */
         if (all_capitals(q))
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
@@ -1018,8 +1150,6 @@ struct Searcher {
                 qp.set_stopper(nullptr);
                 parsed = qp.parse_query(text, flags);
             }
-            if (want_spelling)
-                corrected = keep_known_words(q, qp.get_corrected_query_string());
             return parsed;
         } catch (const Xapian::QueryParserError &e) {
             std::string m = e.get_msg();
@@ -1150,58 +1280,6 @@ struct Searcher {
         for (auto t = eset.begin(); t != eset.end(); ++t)
             terms.emplace_back(*t);
         return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    }
-
-    /* Xapian suggests a correction for any word that is not a term of
-     * the index; with stems as terms that includes good words ("rates"
-     * is indexed as "rate").  A word stays as typed when its stem is the
-     * suggestion's, or is not much rarer than the suggestion's; the
-     * suggestion is kept only if some word really changed. */
-    std::string keep_known_words(const std::string &orig, const std::string &sugg)
-    {
-        if (sugg.empty())
-            return sugg;
-        auto runs = [](const std::string &t) {
-            std::vector<std::pair<size_t, size_t>> v;
-            size_t i = 0;
-            while (i < t.size()) {
-                if (isalpha(static_cast<unsigned char>(t[i])) || (t[i] & 0x80)) {
-                    size_t j = i;
-                    while (j < t.size() && (isalnum(static_cast<unsigned char>(t[j])) ||
-                                            (t[j] & 0x80) || t[j] == '\''))
-                        j++;
-                    v.emplace_back(i, j - i);
-                    i = j;
-                } else {
-                    i++;
-                }
-            }
-            return v;
-        };
-        auto a = runs(orig), b = runs(sugg);
-        if (a.size() != b.size())
-            return sugg;
-        std::string out;
-        size_t last = 0;
-        bool changed = false;
-        for (size_t k = 0; k < b.size(); k++) {
-            std::string ow = orig.substr(a[k].first, a[k].second);
-            std::string sw = sugg.substr(b[k].first, b[k].second);
-            out += sugg.substr(last, b[k].first - last);
-            std::string os = stem(lower(ow)), ss = stem(lower(sw));
-            /* A rare word next to a common one is taken for a typo of it
-             * (Reuters has "Volker" once and "Volcker" hundreds of times). */
-            if (ow != sw && (os == ss || 20 * static_cast<double>(h->db.get_termfreq(os)) >=
-                                             static_cast<double>(h->db.get_termfreq(ss)))) {
-                out += ow;
-            } else {
-                out += sw;
-                changed |= ow != sw;
-            }
-            last = b[k].first + b[k].second;
-        }
-        out += sugg.substr(last);
-        return changed ? out : std::string();
     }
 
     /* The whole query: the parsed one (or all articles), filtered. */
@@ -1359,11 +1437,7 @@ struct Searcher {
             note(r, "no spelling suggestions: remote shards have no spelling data");
             return;
         }
-        want_spelling = true;
-        std::string d2;
-        bool e2 = true;
-        parse(d2, e2);
-        want_spelling = false;
+        std::string corrected = Speller(h->db, stem).correct(p.display);
         if (corrected.empty() || corrected == p.display)
             return;
         newsidx_search_t alt = *req;
