@@ -545,11 +545,13 @@ static void results_json_shape(void **state)
                 9.25);
     json_t *h1 = json_array_get(json_object_get(j, "hits"), 1);
     /* absent strings of a hit: null, the snippet "", lists empty;
-     * partial and explain left out */
+     * partial false, never left out; explain left out */
     assert_true(json_is_null(json_object_get(h1, "title")));
+    assert_true(json_is_null(json_object_get(h1, "url")));
     assert_string_equal(json_string_value(json_object_get(h1, "snippet")), "");
     assert_int_equal(json_array_size(json_object_get(h1, "speakers")), 0);
-    assert_null(json_object_get(h1, "partial"));
+    assert_int_equal(json_array_size(json_object_get(h1, "subjects")), 0);
+    assert_true(json_is_false(json_object_get(h1, "partial")));
     assert_null(json_object_get(h1, "explain"));
     json_t *pair = json_array_get(json_object_get(json_object_get(j, "facets"), "speakers"), 0);
     assert_int_equal(json_array_size(pair), 2);
@@ -563,8 +565,10 @@ static void results_json_shape(void **state)
     r->n_notes = 0;
     j = nx_results_to_json(r);
     assert_null(json_object_get(j, "facets"));
-    assert_null(json_object_get(j, "relaxed"));
-    assert_null(json_object_get(j, "truncated"));
+    /* flags are booleans, never left out */
+    assert_true(json_is_false(json_object_get(j, "relaxed")));
+    assert_true(json_is_false(json_object_get(j, "truncated")));
+    assert_true(json_is_false(json_object_get(j, "total_exact")));
     assert_null(json_object_get(j, "notes"));
     json_decref(j);
     r->n_notes = 2;
