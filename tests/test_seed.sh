@@ -26,6 +26,20 @@ for where in Ukraine Russia Europe "Crimean Peninsula" "The Hague"; do
     like "location $where" "$lo" "\"$where\""
 done
 unlike "NATO is not a place" "$lo" "NATO"
+# who said what: the quotations, their speakers, their places in the body
+direct='[q for q in d["quotes"] if not q["indirect"]]'
+is "nine quotations in quotation marks" "$(json_get "$out" "len($direct)")" 9
+is "Rutte's two, word for word" \
+    "$(json_get "$out" "[q['text'] for q in $direct if q['speaker'] == 'Mark Rutte']")" \
+    '["We have to make sure that he has no other option, and that means to force him to the table,", "He needs to understand that we will not give up on Ukraine. We have to make sure that we have maximum economic impact on Russia."]'
+is "Healey's one" "$(json_get "$out" "[q['text'] for q in $direct if q['speaker'] == 'John Healey']")" \
+    '["We hear you,"]'
+is "the partial quotation in Hegseth's reported speech" \
+    "$(json_get "$out" "[q['text'] for q in $direct if q['speaker'] == 'Pete Hegseth'][1]")" "illusionary goal"
+"$NEWSIDX" --db "$TMP/q.db" add --quiet "$SEED"
+stored=$("$NEWSIDX" --db "$TMP/q.db" get --json "$(json_get "$out" 'd["id"]')")
+is "stored with its quotations, whose offsets slice them out of the body (in characters)" \
+    "$(json_get "$stored" 'len(d["quotes"]) > 9 and all(d["body"][q["start"]:q["end"]] == q["text"] for q in d["quotes"])')" True
 unlike "Article Five is not a place" "$lo" "Article"
 
 ok "add the seed article" "$NEWSIDX" --db "$DB" add --quiet "$SEED"
