@@ -135,6 +135,8 @@ static void reported_speech(void **state)
     (void)state;
     expect("Ivo Sand told reporters that the bridge would reopen in May.",
            "Ivo Sand~the bridge would reopen in May\n");
+    expect("Ivo Sand said that, as the river rose, the bridge would close.",
+           "Ivo Sand~as the river rose, the bridge would close\n");
     /* without "that" the clause is not told apart clearly enough */
     expect("Ivo Sand said the bridge would reopen in May.", "");
     /* no cue: not reported speech */

@@ -214,7 +214,10 @@ static void reported_speech(doc_t *d, int32_t ai)
         k++;
     if (!tok_is(d, (long)k, "that") || k + 1 >= d->nt)
         return;
-    size_t first = k + 1, last = first;
+    size_t first = k + 1;
+    while (first < d->nt && (d->t[first].kind == K_COMMA || d->t[first].kind == K_DASH))
+        first++;            /* "that, although ...," */
+    size_t last = first;
     for (size_t m = first; m < d->nt && d->t[m].para == d->t[first].para; m++) {
         const tok_t *t = &d->t[m];
         if (t->kind == K_QOPEN || t->kind == K_QCLOSE || (t->flags & F_QUOTED))
