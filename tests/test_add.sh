@@ -245,4 +245,18 @@ for q in 'zebra +location:a:b' 'zebra +speaker:ab-cd' 'm +location:b.b'; do
     like "newsq '$q' answers (exit 0 or 1, not a crash)" "$rc" '^[01]$'
 done
 
+# A new database is created beside its path and renamed into place: a
+# writer killed while Xapian created the files left a directory no reader
+# could open.  What such a writer left ("PATH.creating-PID", its process
+# gone) is removed by the next writer; the path itself is never half made.
+NEWDB="$TMP/fresh"
+dead=$(sh -c 'echo $$')
+mkdir -p "$NEWDB.creating-$dead" && : >"$NEWDB.creating-$dead/postlist.glass"
+out=$("$NEWSIDX" --db "$NEWDB" add --quiet "$EXAMPLES" 2>&1)
+is "an import into a new path succeeds beside a dead writer's leftovers" "$?" 0
+ok "the dead writer's half-made directory is gone" test ! -e "$NEWDB.creating-$dead"
+ok "nothing else is left beside the new database" \
+    sh -c "! ls -d '$NEWDB'.creating-* 2>/dev/null"
+ok "the new database is a glass database from the start" test -f "$NEWDB/iamglass"
+
 done_testing

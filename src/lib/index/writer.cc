@@ -133,6 +133,56 @@ static Part &part_for(newsidx_writer_t *w, const std::string &id)
     return w->parts.size() == 1 ? w->parts[0] : w->parts[shard_of(id, w->parts.size())];
 }
 
+static void remove_dir(const std::string &dir);
+
+/* Directories "PATH.creating-PID" left by writers killed while they
+ * created PATH: nothing in them was ever visible; their process is gone. */
+static void remove_dead_creations(const std::string &path)
+{
+    std::string dir = ".", base = path;
+    size_t slash = path.find_last_of('/');
+    if (slash != std::string::npos) {
+        dir = slash ? path.substr(0, slash) : "/";
+        base = path.substr(slash + 1);
+    }
+    std::string stem = base + ".creating-";
+    DIR *d = opendir(dir.c_str());
+    if (!d)
+        return;
+    std::vector<std::string> dead;
+    while (struct dirent *e = readdir(d)) {
+        if (strncmp(e->d_name, stem.c_str(), stem.size()) != 0)
+            continue;
+        long pid = strtol(e->d_name + stem.size(), nullptr, 10);
+        if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            dead.push_back(dir + "/" + e->d_name);
+    }
+    closedir(d);
+    for (auto &x : dead)
+        remove_dir(x);
+}
+
+/* A new database is made beside its path, stamped, and renamed into
+ * place: Xapian creates the directory before the files that say what it
+ * is, and a writer killed in between left a directory that neither a
+ * reader nor the next writer could open ("Couldn't detect type of
+ * database").  When another writer created the path meanwhile, its
+ * database stands and ours is removed. */
+static void create_local(const std::string &path)
+{
+    remove_dead_creations(path);
+    std::string tmp = path + ".creating-" + std::to_string(getpid());
+    remove_dir(tmp);
+    {
+        Xapian::WritableDatabase db(tmp, Xapian::DB_CREATE_OR_OVERWRITE);
+        db.set_metadata(META_FORMAT, std::to_string(NEWSIDX_FORMAT_VERSION));
+        db.set_metadata(META_STEMMER, STEMMER);
+        db.commit();
+    }
+    if (rename(tmp.c_str(), path.c_str()) != 0)
+        remove_dir(tmp);
+}
+
 /* Opens a local database for writing, waiting for its lock as asked. */
 static newsidx_status_t open_local(Part &p, unsigned flags, const newsidx_config_t *cfg,
                                    std::string &detail)
@@ -153,6 +203,7 @@ static newsidx_status_t open_local(Part &p, unsigned flags, const newsidx_config
             parent.resize(slash);
             nx_mkdirs(parent.c_str(), 0755);
         }
+        create_local(path);
     }
     int action = (flags & NEWSIDX_WRITER_CREATE) ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
     double waited = 0, limit = (flags & NEWSIDX_WRITER_WAIT) ? cfg->lock_timeout : 0.0;
