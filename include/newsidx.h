@@ -157,17 +157,35 @@ newsidx_article_t *newsidx_article_new(void) NEWSIDX_NOEXCEPT;
 /* Frees the article and everything it holds.  NULL is allowed. */
 void newsidx_article_free(newsidx_article_t *article) NEWSIDX_NOEXCEPT;
 
-/* Input formats (DESIGN: "Input"). */
+/* Input formats (DESIGN: "Input"; doc/formats.md says what is taken
+ * from each).  Files in any of them are recognised by their content. */
 typedef enum newsidx_format {
     NEWSIDX_FORMAT_AUTO = 0, /* detected per file */
-    NEWSIDX_FORMAT_TEXT,     /* wire text: [date D] [title] DATELINE — body */
+    NEWSIDX_FORMAT_TEXT,     /* wire text: [date D] [header lines or a title]
+                                DATELINE — body */
     NEWSIDX_FORMAT_HEADERS,  /* Title:/Date:/... headers, blank line, body */
-    NEWSIDX_FORMAT_JSONL     /* one JSON object per line */
+    NEWSIDX_FORMAT_JSONL,    /* one JSON object per line */
+    NEWSIDX_FORMAT_NITF,     /* NITF 3.x (XML) */
+    NEWSIDX_FORMAT_NEWSML_G2,/* NewsML-G2: a newsMessage or a newsItem */
+    NEWSIDX_FORMAT_NEWSML1,  /* NewsML 1.2 */
+    NEWSIDX_FORMAT_NINJS,    /* ninjs 1.x and 2.x (JSON): an item, an array
+                                of items, or one item per line */
+    NEWSIDX_FORMAT_ANPA,     /* ANPA-1312 wire transmissions */
+    NEWSIDX_FORMAT_IPTC7901, /* IPTC 7901 wire transmissions */
+    NEWSIDX_FORMAT_RSS,      /* RSS 2.0, WordPress exports (WXR) */
+    NEWSIDX_FORMAT_ATOM,     /* Atom 1.0 */
+    NEWSIDX_FORMAT_LAST
 } newsidx_format_t;
 
-/* Parses "auto", "text", "headers" or "jsonl"; NEWSIDX_ERR_ARG otherwise. */
+/* Parses a format's name: "auto", "text", "headers", "jsonl", "nitf",
+ * "newsml-g2", "newsml-1.2", "ninjs", "anpa", "iptc7901", "rss" or
+ * "atom" (also "newsml1", "anpa-1312", "iptc-7901", "wordpress");
+ * NEWSIDX_ERR_ARG otherwise. */
 newsidx_status_t newsidx_format_from_string(const char *name,
                                             newsidx_format_t *format) NEWSIDX_NOEXCEPT;
+
+/* The name of a format, as newsidx_format_from_string() reads it. */
+const char *newsidx_format_to_string(newsidx_format_t format) NEWSIDX_NOEXCEPT;
 
 /* Parses one wire-text or headered article held in memory (JSON Lines
  * are read through newsidx_input_t).  name is used in messages only.
@@ -199,8 +217,23 @@ newsidx_status_t newsidx_input_next(newsidx_input_t *input,
 const char *newsidx_input_error(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 const char *newsidx_input_warning(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 
-/* The format detected (or forced) for this input. */
+/* The format detected (or forced) for this input; NEWSIDX_FORMAT_AUTO
+ * until the first newsidx_input_next(). */
 newsidx_format_t newsidx_input_format(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
+
+/* Items passed over because they are not articles: a picture, video,
+ * graphic or package in a newsMessage, a ninjs item whose type is not
+ * text, a feed entry or WordPress post without text, an item withdrawn
+ * by its sender.  Not errors: newsidx_input_next() goes on to the next
+ * item without returning them.  One entry per reason, with how many
+ * items of this input it covered so far; *skips is borrowed until the
+ * next call on the input.  Returns the number of entries. */
+typedef struct newsidx_skip {
+    const char *reason;      /* e.g. "picture (NewsML-G2 itemClass)" */
+    uint64_t count;
+} newsidx_skip_t;
+size_t newsidx_input_skipped(const newsidx_input_t *input,
+                             const newsidx_skip_t **skips) NEWSIDX_NOEXCEPT;
 
 /* Bytes consumed so far, for progress reports. */
 uint64_t newsidx_input_offset(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;

@@ -4,7 +4,7 @@
 # (tests/regress/TARGET), built with this build's compiler and sanitizers.
 . "$(dirname "$0")/lib.sh"
 
-for t in request article query; do
+for t in request article query headers nitf newsml_g2 newsml1 ninjs feeds anpa iptc7901; do
     ok "replay the $t seed corpus" "$BUILDDIR/fuzz/replay_$t" "$SRCDIR/fuzz/corpus/$t"
     if [ -d "$SRCDIR/tests/regress/$t" ]; then
         for f in "$SRCDIR/tests/regress/$t"/*; do

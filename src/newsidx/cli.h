@@ -14,6 +14,10 @@ enum {
     EXIT_FAIL = 3        /* nothing could be done: no database, lock, I/O */
 };
 
+/* The names --format takes (newsidx_format_from_string()). */
+#define CLI_FORMATS "auto, text, headers, jsonl, nitf, newsml-g2, newsml-1.2, ninjs, anpa, " \
+                    "iptc7901, rss or atom"
+
 typedef struct cli {
     const char *prog;
     char *db_path;           /* --db, $NEWSIDX_DB, or the XDG default */

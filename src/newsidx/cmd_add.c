@@ -406,7 +406,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
         switch (o) {
         case 'f':
             if (newsidx_format_from_string(optarg, &format) != NEWSIDX_OK) {
-                cli_error(c, "unknown format '%s' (auto, text, headers or jsonl)", optarg);
+                cli_error(c, "unknown format '%s' (%s)", optarg, CLI_FORMATS);
                 return EXIT_USAGE;
             }
             break;

@@ -15,7 +15,7 @@ static void usage(FILE *fp)
     fputs("usage: newsidx [--db PATH] [--socket PATH] [--config FILE] COMMAND [ARGS]\n"
           "\n"
           "commands:\n"
-          "  add [--format auto|text|headers|jsonl] [--quiet] [--progress-fd FD] PATH...|-\n"
+          "  add [--format FORMAT] [--quiet] [--progress-fd FD] PATH...|-\n"
           "                        index articles (files, directories, stdin)\n"
           "  extract [--json] [--format ...] PATH...|-\n"
           "                        print id, title, date, dateline, speakers and\n"
@@ -25,6 +25,7 @@ static void usage(FILE *fp)
           "  stats [--json]        print index statistics\n"
           "  export                print every stored article as JSON Lines\n"
           "\n"
+          "FORMAT: " CLI_FORMATS " (auto: detected per file).\n"
           "The database is --db, else $NEWSIDX_DB, else $XDG_DATA_HOME/newsidx/db.\n"
           "See newsidx(1).\n",
           fp);

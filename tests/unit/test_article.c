@@ -262,6 +262,155 @@ static void jsonl_stream(void **state)
     unlink(path);
 }
 
+/* Plain text with header lines before the body, in the styles text
+ * archives use.  The articles are written for this test. */
+typedef struct styled {
+    const char *text;
+    const char *title, *date, *time, *byline, *url, *dateline, *body_start;
+} styled_t;
+
+static const styled_t header_styles[] = {
+    {"-- Copper climbs to two-week high on Chinese buying\n"
+     "-- By Marta Ilves\n"
+     "-- Wed Mar 14, 2007 11:20AM EDT\n"
+     "-- http://www.example.com/article/2007/03/14/metals-copper-idUSL1412345\n\n"
+     "LONDON (Reuters) - Copper rose to its highest in two weeks on Wednesday\n"
+     "as buyers in China returned after the holiday, traders said.\n",
+     "Copper climbs to two-week high on Chinese buying", "2007-03-14", "2007-03-14T15:20:00Z",
+     "Marta Ilves", "http://www.example.com/article/2007/03/14/metals-copper-idUSL1412345",
+     "LONDON", "Copper rose to its highest"},
+    {"Headline: Harbour strike ends after nine days\nAuthor: Pieter de Wit\n"
+     "Published: 26 February 1987\nLink: https://news.example.net/2/harbour-strike\n\n"
+     "ROTTERDAM - Dock workers voted on Thursday to end a strike.\n",
+     "Harbour strike ends after nine days", "1987-02-26", NULL, "Pieter de Wit",
+     "https://news.example.net/2/harbour-strike", "ROTTERDAM", "Dock workers voted"},
+    {"Wheat futures slide as rain reaches the plains\nBy JOHN ABERNATHY and SUE KAPLAN\n"
+     "Feb 26, 1987\nhttps://example.org/markets/wheat-slide\n\n"
+     "CHICAGO, Feb 26 - Wheat futures fell for a third day on Thursday.\n",
+     "Wheat futures slide as rain reaches the plains", "1987-02-26", NULL,
+     "JOHN ABERNATHY and SUE KAPLAN", "https://example.org/markets/wheat-slide", "CHICAGO",
+     "Wheat futures fell"},
+    {"https://example.org/2025/05/06/lisbon-tram\nTue, 06 May 2025 09:15:00 +0100\n"
+     "By Ana Sousa\nLisbon tram line reopens after repairs\n\n"
+     "LISBON \xe2\x80\x94 The number 28 tram returned to the streets of Lisbon on Tuesday.\n",
+     "Lisbon tram line reopens after repairs", "2025-05-06", "2025-05-06T08:15:00Z",
+     "Ana Sousa", "https://example.org/2025/05/06/lisbon-tram", "LISBON", "The number 28"},
+    {"-- 2007-06-12T16:03:00Z\n-- Oil eases from nine-month peak\n-- By Kwame Asante, Reuters\n"
+     "NEW YORK (Reuters) - Oil prices eased on Tuesday from a nine-month high.\n",
+     "Oil eases from nine-month peak", "2007-06-12", "2007-06-12T16:03:00Z",
+     "Kwame Asante, Reuters", NULL, "NEW YORK", "Oil prices eased"},
+    {"-- Mon Oct 23, 2006 6:42pm EDT\n-- Title: Storm closes schools across the county\n"
+     "-- By: Dana Whitfield\n-- URL: http://www.example.com/storm\n\n"
+     "SPRINGFIELD, Ill. (AP) -- Schools closed early on Monday as a storm moved in.\n",
+     "Storm closes schools across the county", "2006-10-23", "2006-10-23T22:42:00Z",
+     "Dana Whitfield", "http://www.example.com/storm", "SPRINGFIELD, Ill.", "Schools closed"},
+    {"date 2025-03-04\n26 February 1987\nBy Lena Berg\n\nSTOCKHOLM - Snow closed the port.\n",
+     NULL, "2025-03-04", NULL, "Lena Berg", NULL, "STOCKHOLM", "Snow closed the port."},
+};
+
+static void opt_equal(const char *got, const char *want, const char *what, size_t i)
+{
+    if (!want && !got)
+        return;
+    if (!want || !got || strcmp(want, got) != 0) {
+        fprintf(stderr, "style %zu: %s is '%s', want '%s'\n", i, what, got ? got : "(null)",
+                want ? want : "(null)");
+        fail();
+    }
+}
+
+static void header_block_styles(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof header_styles / sizeof header_styles[0]; i++) {
+        const styled_t *t = &header_styles[i];
+        newsidx_article_t *a = parse(t->text, NEWSIDX_FORMAT_AUTO);
+        assert_non_null(a);
+        if (t->title)
+            opt_equal(a->title, t->title, "title", i);
+        opt_equal(a->date, t->date, "date", i);
+        opt_equal(a->time, t->time, "time", i);
+        opt_equal(a->byline, t->byline, "byline", i);
+        opt_equal(a->url, t->url, "url", i);
+        opt_equal(a->dateline, t->dateline, "dateline", i);
+        assert_true(strncmp(a->body, t->body_start, strlen(t->body_start)) == 0);
+        /* the URL is the id when there is one */
+        if (t->url)
+            assert_string_equal(a->id, t->url);
+        newsidx_article_free(a);
+    }
+}
+
+/* Lines that only look like headers stay in the body. */
+static void header_block_not_prose(void **state)
+{
+    (void)state;
+    newsidx_article_t *a = parse("The council met on Tuesday\nBy then the vote was over.\n\n"
+                                 "More text.", NEWSIDX_FORMAT_TEXT);
+    assert_non_null(a);
+    assert_null(a->byline);
+    assert_true(strncmp(a->body, "The council met", 15) == 0);
+    newsidx_article_free(a);
+    a = parse("Note: this is a body line\n-- and this is not a header block\nText.",
+              NEWSIDX_FORMAT_TEXT);
+    assert_non_null(a);
+    assert_true(strncmp(a->body, "Note: this is", 13) == 0);
+    newsidx_article_free(a);
+    /* a header block with a bad date is an error naming it */
+    newsidx_article_t *b = NULL;
+    char *err = NULL;
+    const char *t = "-- Date: someday soon\n-- A title\n\nBODY - text.";
+    assert_int_equal(newsidx_article_parse(t, strlen(t), NEWSIDX_FORMAT_TEXT, "f", &b, &err),
+                     NEWSIDX_ERR_INPUT);
+    assert_non_null(strstr(err, "someday soon"));
+    free(err);
+}
+
+static void datetime_forms(void **state)
+{
+    (void)state;
+    static const char *const good[][3] = {
+        /* text, day, UTC moment or "" */
+        {"2022-10-11T11:14:42+02:00", "2022-10-11", "2022-10-11T09:14:42Z"},
+        {"2018-03-01T18:34:39.924Z", "2018-03-01", "2018-03-01T18:34:39Z"},
+        {"20131020T192751+1100", "2013-10-20", "2013-10-20T08:27:51Z"},
+        {"20140829T135002Z", "2014-08-29", "2014-08-29T13:50:02Z"},
+        {"2017-08-24T04:38:34+0000", "2017-08-24", "2017-08-24T04:38:34Z"},
+        {"Mon, 29 Jul 2013 16:03:54 +0000", "2013-07-29", "2013-07-29T16:03:54Z"},
+        {"Tue Jun 12, 2007 12:03PM EDT", "2007-06-12", "2007-06-12T16:03:00Z"},
+        {"Mon Oct 23, 2006 6:42pm EDT", "2006-10-23", "2006-10-23T22:42:00Z"},
+        {"2014-07-17 00:24:11 GMT+00:00", "2014-07-17", "2014-07-17T00:24:11Z"},
+        {"Feb 26, 1987", "1987-02-26", ""},
+        {"26 February 1987", "1987-02-26", ""},
+        {"26-FEB-1987 15:01:01.79", "1987-02-26", ""},
+        {"Thursday, February 26, 1987", "1987-02-26", ""},
+        {"2018-05-28T16:40:08", "2018-05-28", ""},
+        {"2024-12-31T23:30:00-05:00", "2024-12-31", "2025-01-01T04:30:00Z"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        nx_datetime_t dt;
+        char day[11], utc[21];
+        if (!nx_datetime_parse(good[i][0], strlen(good[i][0]), &dt)) {
+            fprintf(stderr, "not read: %s\n", good[i][0]);
+            fail();
+        }
+        nx_datetime_date(&dt, day);
+        assert_string_equal(day, good[i][1]);
+        if (*good[i][2]) {
+            assert_true(nx_datetime_utc(&dt, utc));
+            assert_string_equal(utc, good[i][2]);
+        } else {
+            assert_false(nx_datetime_utc(&dt, utc));
+        }
+    }
+    static const char *const bad[] = {"", "Feb 26", "2025-02-30", "12:00", "soon",
+                                      "2025-02-12 and more", "Tue Jun 12, 2007 25:03 EDT"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        nx_datetime_t dt;
+        assert_false(nx_datetime_parse(bad[i], strlen(bad[i]), &dt));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +431,9 @@ int main(void)
         cmocka_unit_test(binary_rejected),
         cmocka_unit_test(crlf_and_controls),
         cmocka_unit_test(jsonl_stream),
+        cmocka_unit_test(header_block_styles),
+        cmocka_unit_test(header_block_not_prose),
+        cmocka_unit_test(datetime_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

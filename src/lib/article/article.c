@@ -2,9 +2,9 @@
  *
  * Wire text is what agencies send: an optional "date YYYY-MM-DD" token,
  * an optional title line, then a dateline ("BRUSSELS (AP) —",
- * "CLEVELAND, Feb 26 -") that opens the body.  Headered text puts
- * "Name: value" lines before a blank line and the body.  Both parsers
- * work on text already cleaned by nx_text_clean(). */
+ * "CLEVELAND, Feb 26 -") that opens the body, perhaps after a block of
+ * header lines (headers.c).  The parser works on text already cleaned by
+ * nx_text_clean(). */
 #include "config.h"
 
 #include "nx.h"
@@ -98,7 +98,8 @@ bool nx_article_set(char **field, const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 
 /* Length of a dash that closes a dateline at s: em dash, en dash, "--"
- * or "-"; 0 when there is none. */
+ * or "-", or the underscore that stands for a dash in AP's 7-bit wire
+ * copy ("ATLANTA (AP) _ Luol Deng"); 0 when there is none. */
 static size_t dash_len(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -107,6 +108,8 @@ static size_t dash_len(const char *s, size_t n)
     if (n >= 2 && s[0] == '-' && s[1] == '-')
         return 2;
     if (n >= 1 && s[0] == '-')
+        return 1;
+    if (n >= 2 && s[0] == '_' && s[1] == ' ')
         return 1;
     return 0;
 }
@@ -184,6 +187,16 @@ static size_t month_day(const char *s, size_t n, int *month, int *day)
     return i;
 }
 
+/* ", 2014" after a month and day ("STOCKHOLM, Aug 29, 2014 (AFP) -"). */
+static size_t year_after(const char *s, size_t n)
+{
+    if (n >= 6 && s[0] == ',' && s[1] == ' ' && isdigit((unsigned char)s[2]) &&
+        isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) &&
+        isdigit((unsigned char)s[5]) && (n == 6 || !isdigit((unsigned char)s[6])))
+        return 6;
+    return 0;
+}
+
 bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
 {
     size_t i = 0, total = 0;
@@ -241,6 +254,7 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
         size_t md = month_day(s + j, n - j, &dl->month, &dl->day);
         if (md) {
             i = j + md;
+            i += year_after(s + i, n - i);
             break;
         }
         size_t w = cap_word(s + j, n - j), words = 0;
@@ -262,8 +276,10 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
     }
     if (!dl->month && i + 1 < n && s[i] == ' ') {
         size_t md = month_day(s + i + 1, n - i - 1, &dl->month, &dl->day);
-        if (md)
+        if (md) {
             i += 1 + md;
+            i += year_after(s + i, n - i);
+        }
     }
     /* "(AP)", "(Reuters)" */
     size_t j = i;
@@ -397,6 +413,79 @@ static bool valid_id(const char *id, char **err)
     return true;
 }
 
+/* A date given with a time and zone ("Wed, 12 Feb 2025 10:00:00 +0000")
+ * also gives the moment, and a moment in another form with its zone
+ * (RFC 2822, ISO 8601 basic) becomes UTC's "YYYY-MM-DDTHH:MM:SSZ" here;
+ * one without a zone stays as given, for normalise_dates() to refuse. */
+static void finish_moment(newsidx_article_t *a)
+{
+    nx_datetime_t dt;
+    char utc[21];
+    if (a->time && nx_datetime_parse(a->time, strlen(a->time), &dt) &&
+        nx_datetime_utc(&dt, utc)) {
+        char *t = nx_strdup(utc);
+        if (t) {
+            free(a->time);
+            a->time = t;
+        }
+        if (!a->date) {
+            char d[11];
+            nx_datetime_date(&dt, d);
+            a->date = nx_strdup(d);
+        }
+    }
+    if (a->date && !a->time && nx_datetime_parse(a->date, strlen(a->date), &dt) &&
+        nx_datetime_utc(&dt, utc))
+        a->time = nx_strdup(utc);
+}
+
+/* "en-US", "EN", "eng" -> "en": the primary subtag, lower case, ISO
+ * 639-1 where the sender wrote a three-letter code we know. */
+static bool finish_language(newsidx_article_t *a, char **err)
+{
+    if (!a->language)
+        return true;
+    static const char *const three[][2] = {
+        {"eng", "en"}, {"deu", "de"}, {"ger", "de"}, {"fra", "fr"}, {"fre", "fr"},
+        {"spa", "es"}, {"ita", "it"}, {"nld", "nl"}, {"dut", "nl"}, {"por", "pt"},
+        {"swe", "sv"}, {"dan", "da"}, {"nor", "no"}, {"nob", "nb"}, {"nno", "nn"},
+        {"fin", "fi"}, {"rus", "ru"}, {"ara", "ar"}, {"zho", "zh"}, {"chi", "zh"},
+        {"jpn", "ja"}, {"tur", "tr"}, {"hun", "hu"}, {"ron", "ro"}, {"rum", "ro"},
+        {"pol", "pl"}, {"ell", "el"}, {"gre", "el"}, {"cat", "ca"}, {"eus", "eu"},
+    };
+    char tag[4] = "";
+    size_t n = 0;
+    const char *p = a->language;
+    while (n < 4 && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+        tag[n++] = (char)(*p++ | 0x20);
+    if ((*p && *p != '-' && *p != '_') || n < 2 || n > 3) {
+        nx_set_error(err, "language '%.20s' is not a language code (want e.g. en, de, fr)",
+                     a->language);
+        return false;
+    }
+    tag[n] = '\0';
+    for (size_t i = 0; n == 3 && i < NX_ARRAY_LEN(three); i++)
+        if (strcmp(tag, three[i][0]) == 0)
+            strcpy(tag, three[i][1]);
+    free(a->language);
+    return (a->language = nx_strdup(tag)) != NULL;
+}
+
+/* A dateline written out whole ("STOCKHOLM, Aug 29, 2014 (AFP) -",
+ * "London (dpa) - "): its place. */
+static bool dateline_place(newsidx_article_t *a)
+{
+    nx_dateline_t dl;
+    size_t n = strlen(a->dateline);
+    if (!nx_dateline_scan(a->dateline, n, &dl) || dl.len != n || dl.place_len == 0)
+        return true;
+    char *v = a->dateline;
+    a->dateline = NULL;
+    bool ok = nx_article_set(&a->dateline, v, dl.place_len);
+    free(v);
+    return ok;
+}
+
 /* Trims a list's items in place and drops the empty ones. */
 static void trim_list(char **v, size_t *n)
 {
@@ -477,8 +566,13 @@ bool nx_article_finish(newsidx_article_t *a, char **err)
         nx_set_error(err, "article has no body");
         return false;
     }
-    if (!normalise_dates(a, err))
+    finish_moment(a);
+    if (!finish_language(a, err) || !normalise_dates(a, err))
         return false;
+    if (a->dateline && !strchr(a->dateline, '\n') && !dateline_place(a)) {
+        nx_set_error(err, "out of memory");
+        return false;
+    }
     if (a->dateline && !strchr(a->dateline, '\n')) {
         /* "BRUSSELS (AP)" in a header: keep the place part only. */
         char *paren = strchr(a->dateline, '(');
@@ -559,6 +653,22 @@ bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err)
             goto oom;
         i = skip_ws(s, n, k);
     }
+    /* Header lines ("-- By ...", "Date: ...", a URL): the body follows. */
+    size_t body = nx_header_block(s + i, n - i, a, err);
+    if (body == (size_t)-1)
+        return false;
+    if (body > 0) {
+        i += body;
+        nx_dateline_t dl;
+        if (nx_dateline_scan(s + i, n - i, &dl)) {
+            if (!a->dateline && !set_dateline(a, s + i, &dl))
+                goto oom;
+            i += dl.len;
+        }
+        if (!nx_article_set(&a->body, s + i, n - i))
+            goto oom;
+        return true;
+    }
     /* A title line followed by a paragraph that opens with a dateline
      * wins over reading the first line itself as a dateline: wire titles
      * are often upper case with a dash ("OIL PRICES FALL - TRADERS"). */
@@ -589,116 +699,4 @@ bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err)
 oom:
     nx_set_error(err, "out of memory");
     return false;
-}
-
-/* ------------------------------------------------------------------ */
-/* Headered text                                                       */
-/* ------------------------------------------------------------------ */
-
-static const char *const header_names[] = {"title", "date", "dateline", "byline", "url", "id"};
-
-/* The length of "Name:" at s when Name is a header name we know, else 0. */
-static size_t known_header(const char *s, size_t n)
-{
-    for (size_t k = 0; k < NX_ARRAY_LEN(header_names); k++) {
-        size_t l = strlen(header_names[k]);
-        if (n > l && strncasecmp(s, header_names[k], l) == 0 && s[l] == ':')
-            return l + 1;
-    }
-    return 0;
-}
-
-bool nx_parse_headers(const char *s, size_t n, newsidx_article_t *a, char **err)
-{
-    size_t i = 0;
-    unsigned line = 1;
-    while (i < n) {
-        size_t le = i + line_end(s + i, n - i);
-        const char *l = s + i;
-        size_t ll = le - i;
-        nx_trim(&l, &ll);
-        if (ll == 0) {
-            i = le < n ? le + 1 : n;
-            break;
-        }
-        size_t name_len = 0;
-        while (name_len < ll && (isalnum((unsigned char)l[name_len]) || l[name_len] == '-' ||
-                                 l[name_len] == '_'))
-            name_len++;
-        if (name_len == 0 || name_len >= ll || l[name_len] != ':') {
-            nx_set_error(err, "line %u: expected a header 'Name: value' or a blank line "
-                         "before the body", line);
-            return false;
-        }
-        char **field = NULL;
-        if (known_header(l, ll)) {
-            if (strncasecmp(l, "title", 5) == 0 && name_len == 5) field = &a->title;
-            else if (strncasecmp(l, "dateline", 8) == 0 && name_len == 8) field = &a->dateline;
-            else if (strncasecmp(l, "date", 4) == 0 && name_len == 4) field = &a->date;
-            else if (strncasecmp(l, "byline", 6) == 0) field = &a->byline;
-            else if (strncasecmp(l, "url", 3) == 0) field = &a->url;
-            else if (strncasecmp(l, "id", 2) == 0) field = &a->id;
-        }
-        /* Unknown headers (Source:, Language:, ...) are allowed and ignored. */
-        if (field && !nx_article_set(field, l + name_len + 1, ll - name_len - 1)) {
-            nx_set_error(err, "out of memory");
-            return false;
-        }
-        if (field == &a->date && a->date) {
-            char d[11];
-            if (!nx_date_normalise(a->date, d)) {
-                nx_set_error(err, "line %u: Date '%.40s' is not a date (want YYYY-MM-DD)",
-                             line, a->date);
-                return false;
-            }
-        }
-        i = le < n ? le + 1 : n;
-        line++;
-    }
-    i = skip_ws(s, n, i);
-    nx_dateline_t dl;
-    if (nx_dateline_scan(s + i, n - i, &dl)) {
-        if (!a->dateline && !set_dateline(a, s + i, &dl))
-            goto oom;
-        i += dl.len;
-    }
-    if (!nx_article_set(&a->body, s + i, n - i))
-        goto oom;
-    return true;
-oom:
-    nx_set_error(err, "out of memory");
-    return false;
-}
-
-newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name)
-{
-    if (name && (nx_has_suffix(name, ".jsonl") || nx_has_suffix(name, ".ndjson") ||
-                 nx_has_suffix(name, ".json")))
-        return NEWSIDX_FORMAT_JSONL;
-    size_t i = 0;
-    if (n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
-        (unsigned char)s[2] == 0xbf)
-        i = 3;
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    if (i < n && s[i] == '{')
-        return NEWSIDX_FORMAT_JSONL;
-    if (known_header(s + i, n - i))
-        return NEWSIDX_FORMAT_HEADERS;
-    return NEWSIDX_FORMAT_TEXT;
-}
-
-newsidx_status_t newsidx_format_from_string(const char *name, newsidx_format_t *format)
-{
-    static const struct { const char *name; newsidx_format_t f; } names[] = {
-        {"auto", NEWSIDX_FORMAT_AUTO}, {"text", NEWSIDX_FORMAT_TEXT},
-        {"headers", NEWSIDX_FORMAT_HEADERS}, {"jsonl", NEWSIDX_FORMAT_JSONL},
-    };
-    for (size_t i = 0; i < NX_ARRAY_LEN(names); i++) {
-        if (name && strcmp(name, names[i].name) == 0) {
-            *format = names[i].f;
-            return NEWSIDX_OK;
-        }
-    }
-    return NEWSIDX_ERR_ARG;
 }

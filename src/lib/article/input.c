@@ -1,36 +1,23 @@
 /* input.c - a stream of articles from a file or standard input.
  *
  * A text or headered file is one article; a JSON Lines file is one per
- * line.  Every record is bounded (NX_MAX_RECORD): a 100 MB line is
- * reported and skipped without being held in memory, and a bad record
- * never ends the stream. */
+ * line; XML (NITF, NewsML, feeds), ninjs documents and wire
+ * transmissions (ANPA-1312, IPTC 7901) may hold many, which their
+ * readers (nx_item_reader_t) return one by one.  Every record is bounded
+ * (NX_MAX_RECORD): a 100 MB line is reported and skipped without being
+ * held in memory, and a bad record never ends the stream. */
 #include "config.h"
 
-#include "nx.h"
+#include "input.h"
 #include "utf8.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-struct newsidx_input {
-    FILE *fp;
-    bool own_fp;
-    char *name;                 /* for messages */
-    newsidx_format_t format;
-    bool done;
-    unsigned long line;         /* line number of the next unread line */
-    uint64_t offset;
-    char *error;
-    char *warning;
-    /* read-ahead for the line reader */
-    char chunk[65536];
-    size_t chunk_pos, chunk_len;
-    nx_buf_t rec;
-};
 
 newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
                                     newsidx_input_t **out, char **errmsg)
@@ -38,12 +25,17 @@ newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
     if (errmsg)
         *errmsg = NULL;
     *out = NULL;
+    if ((unsigned)format >= NEWSIDX_FORMAT_LAST) {
+        nx_set_error(errmsg, "unknown input format %d", (int)format);
+        return NEWSIDX_ERR_ARG;
+    }
     newsidx_input_t *in = calloc(1, sizeof *in);
     if (!in)
         return NEWSIDX_ERR_NOMEM;
     nx_buf_init(&in->rec);
     in->line = 1;
     in->format = format;
+    in->forced = format != NEWSIDX_FORMAT_AUTO;
     if (strcmp(path, "-") == 0) {
         in->fp = stdin;
         in->name = nx_strdup("<stdin>");
@@ -75,8 +67,13 @@ void newsidx_input_close(newsidx_input_t *in)
 {
     if (!in)
         return;
+    if (in->reader.free)
+        in->reader.free(in->reader.state);
     if (in->own_fp && in->fp)
         fclose(in->fp);
+    for (size_t i = 0; i < in->n_skips; i++)
+        free((char *)in->skips[i].reason);
+    free(in->skips);
     free(in->name);
     free(in->error);
     free(in->warning);
@@ -104,6 +101,73 @@ uint64_t newsidx_input_offset(const newsidx_input_t *in)
     return in->offset;
 }
 
+size_t newsidx_input_skipped(const newsidx_input_t *in, const newsidx_skip_t **skips)
+{
+    *skips = in->skips;
+    return in->n_skips;
+}
+
+void nx_input_skip(newsidx_input_t *in, const char *reason)
+{
+    for (size_t i = 0; i < in->n_skips; i++) {
+        if (strcmp(in->skips[i].reason, reason) == 0) {
+            in->skips[i].count++;
+            return;
+        }
+    }
+    newsidx_skip_t *v = realloc(in->skips, (in->n_skips + 1) * sizeof *v);
+    char *r = nx_strdup(reason);
+    if (!v || !r) {
+        free(r);
+        if (v)
+            in->skips = v;
+        return;
+    }
+    in->skips = v;
+    in->skips[in->n_skips++] = (newsidx_skip_t){r, 1};
+}
+
+static void vset(char **slot, const newsidx_input_t *in, unsigned long line, const char *fmt,
+                 va_list ap)
+{
+    char *what = nx_vprintf(fmt, ap);
+    if (line)
+        nx_set_error(slot, "%s:%lu: %s", in->name, line, what ? what : "out of memory");
+    else
+        nx_set_error(slot, "%s: %s", in->name, what ? what : "out of memory");
+    free(what);
+}
+
+void nx_input_error(newsidx_input_t *in, unsigned long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(&in->error, in, line, fmt, ap);
+    va_end(ap);
+}
+
+void nx_input_warn(newsidx_input_t *in, unsigned long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(&in->warning, in, line, fmt, ap);
+    va_end(ap);
+}
+
+newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
+                                 newsidx_article_t **out)
+{
+    char *err = NULL;
+    if (!nx_article_finish(a, &err)) {
+        nx_input_error(in, line, "%s", err ? err : "out of memory");
+        free(err);
+        newsidx_article_free(a);
+        return NEWSIDX_ERR_INPUT;
+    }
+    *out = a;
+    return NEWSIDX_OK;
+}
+
 static bool fill(newsidx_input_t *in)
 {
     if (in->chunk_pos < in->chunk_len)
@@ -111,6 +175,21 @@ static bool fill(newsidx_input_t *in)
     in->chunk_pos = 0;
     in->chunk_len = fread(in->chunk, 1, sizeof in->chunk, in->fp);
     return in->chunk_len > 0;
+}
+
+size_t nx_input_read(newsidx_input_t *in, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n && fill(in)) {
+        size_t take = in->chunk_len - in->chunk_pos;
+        if (take > n - got)
+            take = n - got;
+        memcpy(buf + got, in->chunk + in->chunk_pos, take);
+        in->chunk_pos += take;
+        in->offset += take;
+        got += take;
+    }
+    return got;
 }
 
 /* Reads one line into in->rec (without the newline).  Returns false at
@@ -143,25 +222,29 @@ static bool read_line(newsidx_input_t *in, bool *too_long)
     return any;
 }
 
-/* Reads the whole (remaining) input into in->rec; false when it is
- * larger than a record may be. */
-static bool read_all(newsidx_input_t *in)
+bool nx_input_slurp(newsidx_input_t *in, size_t limit)
 {
     nx_buf_reset(&in->rec);
+    bool fits = true;
     while (fill(in)) {
         size_t avail = in->chunk_len - in->chunk_pos;
-        if (in->rec.len + avail > NX_MAX_RECORD)
-            return false;
-        nx_buf_add(&in->rec, in->chunk + in->chunk_pos, avail);
+        if (fits && in->rec.len + avail > limit) {
+            fits = false;
+            nx_buf_reset(&in->rec);
+        }
+        if (fits)
+            nx_buf_add(&in->rec, in->chunk + in->chunk_pos, avail);
         in->chunk_pos = in->chunk_len;
         in->offset += avail;
+        if (!fits)
+            break;
     }
-    return true;
+    return fits;
 }
 
 static void set_warning(newsidx_input_t *in, unsigned long line, const char *what)
 {
-    nx_set_error(&in->warning, "%s:%lu: %s", in->name, line, what);
+    nx_input_warn(in, line, "%s", what);
 }
 
 /* Cleans raw bytes into *text; sets in->error for binary data. */
@@ -170,8 +253,7 @@ static newsidx_status_t clean(newsidx_input_t *in, unsigned long line, const cha
 {
     nx_text_verdict_t v = nx_text_clean(p, n, text, len);
     if (v == NX_TEXT_BINARY) {
-        nx_set_error(&in->error, "%s:%lu: binary data (NUL or control bytes), not an article",
-                     in->name, line);
+        nx_input_error(in, line, "binary data (NUL or control bytes), not an article");
         return NEWSIDX_ERR_INPUT;
     }
     if (!*text)
@@ -192,8 +274,7 @@ static newsidx_status_t next_jsonl(newsidx_input_t *in, newsidx_article_t **out)
         }
         in->line++;
         if (too_long) {
-            nx_set_error(&in->error, "%s:%lu: line longer than %u MiB, skipped", in->name,
-                         line, NX_MAX_RECORD >> 20);
+            nx_input_error(in, line, "line longer than %u MiB, skipped", NX_MAX_RECORD >> 20);
             return NEWSIDX_ERR_INPUT;
         }
         const char *p = in->rec.data ? in->rec.data : "";
@@ -210,22 +291,30 @@ static newsidx_status_t next_jsonl(newsidx_input_t *in, newsidx_article_t **out)
         json_t *obj = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
         free(text);
         if (!obj) {
-            nx_set_error(&in->error, "%s:%lu: invalid JSON at column %d: %s", in->name, line,
-                         jerr.column, jerr.text);
+            nx_input_error(in, line, "invalid JSON at column %d: %s", jerr.column, jerr.text);
             return NEWSIDX_ERR_INPUT;
+        }
+        /* ninjs items may come one per line too. */
+        if (nx_json_is_ninjs(obj)) {
+            if (in->format == NEWSIDX_FORMAT_JSONL)
+                in->format = NEWSIDX_FORMAT_NINJS;
+            st = nx_ninjs_item(in, line, obj, out);
+            json_decref(obj);
+            if (st == NEWSIDX_END)
+                continue;               /* not text: counted as skipped */
+            return st;
         }
         newsidx_article_t *a = newsidx_article_new();
         char *err = NULL;
-        if (!a || !nx_article_from_json(obj, a, NX_FIELDS_INPUT, &err) || !nx_article_finish(a, &err)) {
-            nx_set_error(&in->error, "%s:%lu: %s", in->name, line, err ? err : "out of memory");
+        if (!a || !nx_article_from_json(obj, a, NX_FIELDS_INPUT, &err)) {
+            nx_input_error(in, line, "%s", err ? err : "out of memory");
             free(err);
             json_decref(obj);
             newsidx_article_free(a);
             return NEWSIDX_ERR_INPUT;
         }
         json_decref(obj);
-        *out = a;
-        return NEWSIDX_OK;
+        return nx_input_finish(in, line, a, out);
     }
 }
 
@@ -248,13 +337,12 @@ static newsidx_status_t parse_one(newsidx_format_t format, const char *text, siz
 static newsidx_status_t next_whole(newsidx_input_t *in, newsidx_article_t **out)
 {
     in->done = true;
-    if (!read_all(in)) {
-        nx_set_error(&in->error, "%s: larger than %u MiB, not an article; skipped", in->name,
-                     NX_MAX_RECORD >> 20);
+    if (!nx_input_slurp(in, NX_MAX_RECORD)) {
+        nx_input_error(in, 0, "larger than %u MiB, not an article; skipped", NX_MAX_RECORD >> 20);
         return NEWSIDX_ERR_INPUT;
     }
     if (ferror(in->fp)) {
-        nx_set_error(&in->error, "%s: read error: %s", in->name, strerror(errno));
+        nx_input_error(in, 0, "read error: %s", strerror(errno));
         return NEWSIDX_ERR_IO;
     }
     char *text;
@@ -267,7 +355,7 @@ static newsidx_status_t next_whole(newsidx_input_t *in, newsidx_article_t **out)
     nx_trim(&t, &tl);
     if (tl == 0) {
         free(text);
-        nx_set_error(&in->error, "%s:1: empty file, no article", in->name);
+        nx_input_error(in, 1, "empty file, no article");
         return NEWSIDX_ERR_INPUT;
     }
     char *err = NULL;
@@ -279,10 +367,30 @@ static newsidx_status_t next_whole(newsidx_input_t *in, newsidx_article_t **out)
         if (err && strncmp(err, "line ", 5) == 0)
             nx_set_error(&in->error, "%s:%s", in->name, err + 5);
         else
-            nx_set_error(&in->error, "%s:1: %s", in->name, err ? err : "unreadable article");
+            nx_input_error(in, 1, "%s", err ? err : "unreadable article");
     }
     free(err);
     return st;
+}
+
+/* The reader of a format that may hold many articles, or NULL. */
+static newsidx_status_t (*reader_for(newsidx_format_t f))(newsidx_input_t *)
+{
+    switch (f) {
+    case NEWSIDX_FORMAT_NITF:
+    case NEWSIDX_FORMAT_NEWSML_G2:
+    case NEWSIDX_FORMAT_NEWSML1:
+    case NEWSIDX_FORMAT_RSS:
+    case NEWSIDX_FORMAT_ATOM:
+        return nx_xml_open;
+    case NEWSIDX_FORMAT_NINJS:
+        return nx_json_doc_open;
+    case NEWSIDX_FORMAT_ANPA:
+    case NEWSIDX_FORMAT_IPTC7901:
+        return nx_wire_open;
+    default:
+        return NULL;
+    }
 }
 
 newsidx_status_t newsidx_input_next(newsidx_input_t *in, newsidx_article_t **out)
@@ -292,14 +400,30 @@ newsidx_status_t newsidx_input_next(newsidx_input_t *in, newsidx_article_t **out
     in->error = NULL;
     free(in->warning);
     in->warning = NULL;
+    if (in->reader.next)
+        return in->reader.next(in, in->reader.state, out);
     if (in->done)
         return NEWSIDX_END;
     if (in->format == NEWSIDX_FORMAT_AUTO) {
         fill(in);
-        in->format = nx_detect_format(in->chunk, in->chunk_len, in->name);
+        in->format = nx_detect_format(in->chunk + in->chunk_pos, in->chunk_len - in->chunk_pos,
+                                      in->name);
     }
-    if (in->format == NEWSIDX_FORMAT_JSONL)
+    if (in->lines || in->format == NEWSIDX_FORMAT_JSONL) {
+        in->lines = true;
         return next_jsonl(in, out);
+    }
+    newsidx_status_t (*open)(newsidx_input_t *) = reader_for(in->format);
+    if (open) {
+        newsidx_status_t st = open(in);
+        if (st != NEWSIDX_OK) {
+            in->done = true;
+            if (!in->error)
+                nx_input_error(in, 0, "%s", newsidx_status_to_string(st));
+            return st;
+        }
+        return in->reader.next(in, in->reader.state, out);
+    }
     return next_whole(in, out);
 }
 
@@ -310,11 +434,13 @@ newsidx_status_t newsidx_article_parse(const char *buf, size_t len, newsidx_form
     if (errmsg)
         *errmsg = NULL;
     *out = NULL;
-    if (!buf || format == NEWSIDX_FORMAT_JSONL)
+    if (!buf || (format != NEWSIDX_FORMAT_AUTO && format != NEWSIDX_FORMAT_TEXT &&
+                 format != NEWSIDX_FORMAT_HEADERS))
         return NEWSIDX_ERR_ARG;
     if (format == NEWSIDX_FORMAT_AUTO)
         format = nx_detect_format(buf, len, name);
-    if (format == NEWSIDX_FORMAT_JSONL)
+    /* Only the one-article text formats are read from memory. */
+    if (format != NEWSIDX_FORMAT_HEADERS)
         format = NEWSIDX_FORMAT_TEXT;
     char *text;
     size_t tl;

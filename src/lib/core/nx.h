@@ -38,6 +38,28 @@ bool nx_time_normalise(const char *in, char out[NX_TIME_LEN + 1]);
  * "yesterday", or a time before now ("7d", "2w", "3m", "1y"). */
 bool nx_date_bound(const char *s, bool end, time_t now, char out[9]);
 
+/* ---- moments (datetime.c) ---- */
+/* A day as the sender wrote it, perhaps with a time of day, perhaps with
+ * the zone of that time (offset in minutes east of UTC). */
+typedef struct nx_datetime {
+    int year, month, day;
+    bool has_time;
+    int hour, minute, second;
+    bool has_zone;
+    int offset;
+} nx_datetime_t;
+/* ISO 8601 (extended and basic), RFC 2822, "Tue Jun 12, 2007 12:03PM
+ * EDT", "Feb 26, 1987", "26 February 1987", "26-FEB-1987 15:01"...; the
+ * whole of [s, s+n) must be one (spaces around it aside). */
+bool nx_datetime_parse(const char *s, size_t n, nx_datetime_t *dt);
+/* "YYYY-MM-DD": the calendar day as written. */
+void nx_datetime_date(const nx_datetime_t *dt, char out[11]);
+/* "YYYY-MM-DDTHH:MM:SSZ" when the time and its zone are known. */
+bool nx_datetime_utc(const nx_datetime_t *dt, char out[21]);
+/* Sets a->date (the day as written) and a->time (UTC, or NULL without
+ * a time and zone) from [s, s+n); false when it is not a date. */
+bool nx_article_set_when(newsidx_article_t *a, const char *s, size_t n);
+
 /* ---- articles (article.c) ---- */
 
 /* Frees the article's quotations and leaves it without any. */
@@ -69,7 +91,19 @@ char *nx_title_from_lead(const char *body);
 /* Parsers of a single in-memory record, after nx_text_clean(). */
 bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err);
 bool nx_parse_headers(const char *s, size_t n, newsidx_article_t *a, char **err);
-/* Detects the format of a record from its first bytes. */
+
+/* ---- header lines before a plain-text body (headers.c) ---- */
+/* Reads a block of header lines ("-- By ...", "Date: ...", a URL, a
+ * line that is only a date) at the start of s into a; returns the
+ * offset of the body after it, 0 when s does not start with one (a sole
+ * title line is not one), (size_t)-1 with *err set on a bad value. */
+size_t nx_header_block(const char *s, size_t n, newsidx_article_t *a, char **err);
+/* "By Jane Doe and John Roe": a byline line. */
+bool nx_is_byline(const char *l, size_t n);
+/* The first line is "Name: value" with a name the header parser keeps. */
+bool nx_starts_with_header(const char *s, size_t n);
+
+/* Detects the format of a file from its first bytes (detect.c). */
 newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
 
 /* ---- text helpers (text.c) ---- */

@@ -112,6 +112,11 @@ static const uint16_t cp1252_c1[32] = {
     0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x0020, 0x017e, 0x0178,
 };
 
+uint32_t nx_cp1252_c1(uint32_t c)
+{
+    return c >= 0x80 && c < 0xa0 ? cp1252_c1[c - 0x80] : c;
+}
+
 nx_text_verdict_t nx_text_clean(const char *s, size_t n, char **out,
                                 size_t *outlen)
 {

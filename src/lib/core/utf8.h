@@ -25,6 +25,11 @@ uint32_t nx_utf8_next(const char **s, const char *end);
 /* Encodes cp into out (4 bytes room); returns the length. */
 size_t nx_utf8_put(uint32_t cp, char *out);
 
+/* The character Windows-1252 has at 0x80-0x9F for a C1 control code
+ * point (text declared ISO-8859-1 is usually Windows-1252); other code
+ * points unchanged. */
+uint32_t nx_cp1252_c1(uint32_t c);
+
 typedef enum nx_text_verdict {
     NX_TEXT_OK,        /* valid UTF-8, used as is */
     NX_TEXT_REPAIRED,  /* stray bytes read as Windows-1252 */

@@ -1,0 +1,91 @@
+/* input.h - what input.c shares with the format readers (xml.c, ninjs.c,
+ * wire.c ...): the input's bytes, its messages, and the hooks of a
+ * reader that returns a file's articles one by one. */
+#ifndef NX_INPUT_H
+#define NX_INPUT_H
+
+#include "nx.h"
+
+#include <stdio.h>
+
+/* A reader of one format over one input.  next() returns what
+ * newsidx_input_next() returns; free() releases the state. */
+typedef struct nx_reader {
+    newsidx_status_t (*next)(newsidx_input_t *in, void *state, newsidx_article_t **out);
+    void (*free)(void *state);
+    void *state;
+} nx_item_reader_t;
+
+struct newsidx_input {
+    FILE *fp;
+    bool own_fp;
+    char *name;                 /* for messages */
+    newsidx_format_t format;
+    bool forced;                /* the format was given, not detected */
+    bool lines;                 /* read as JSON Lines (ours or ninjs) */
+    bool done;
+    unsigned long line;         /* line number of the next unread line */
+    uint64_t offset;            /* bytes consumed by the parser */
+    char *error;
+    char *warning;
+    /* read-ahead for the line reader */
+    char chunk[65536];
+    size_t chunk_pos, chunk_len;
+    nx_buf_t rec;
+    nx_item_reader_t reader;         /* multi-article formats, once chosen */
+    newsidx_skip_t *skips;      /* items passed over, by reason (owned) */
+    size_t n_skips;
+};
+
+/* Reads up to n bytes of the input (what detection looked at first). */
+size_t nx_input_read(newsidx_input_t *in, char *buf, size_t n);
+/* Reads the rest of the input into in->rec; false when it is larger
+ * than limit (what was read is dropped). */
+bool nx_input_slurp(newsidx_input_t *in, size_t limit);
+/* "FILE:LINE: what" (line 0: "FILE: what") as the input's error. */
+void nx_input_error(newsidx_input_t *in, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nx_input_warn(newsidx_input_t *in, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Counts an item that is not an article (a picture, a video ...). */
+void nx_input_skip(newsidx_input_t *in, const char *reason);
+/* Completes an article a reader made (nx_article_finish); on failure
+ * frees it, sets the error with the item's line and returns
+ * NEWSIDX_ERR_INPUT. */
+newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
+                                 newsidx_article_t **out);
+
+/* Article helpers the readers share (fields.c). */
+/* Sets *field to a copy of s (NULL allowed), keeping an earlier value. */
+void nx_set_once(char **field, const char *s);
+/* Takes s (malloc'ed) into *field unless it is already set. */
+void nx_take_once(char **field, char *s);
+/* Appends a name to a list once (case-insensitively); takes it. */
+void nx_list_add(char ***v, size_t *n, char *name);
+/* The body's leading dateline, if any, moves to a->dateline (when it
+ * has none) and out of the body; a leading "By ..." line likewise. */
+void nx_lift_dateline(newsidx_article_t *a);
+/* Sets the date and time from a moment; false when unreadable. */
+bool nx_set_moment(newsidx_article_t *a, const char *when);
+/* Uses id as the article's id, a hash of it when too long for one. */
+void nx_set_id(newsidx_article_t *a, const char *id);
+/* Plain text as paragraphs: blank lines between them, wrapped lines
+ * joined; NULL when there is no text. */
+char *nx_text_paragraphs(const char *s);
+/* "By Jane Doe" -> "Jane Doe". */
+char *nx_strip_by(char *byline);
+
+/* ninjs (ninjs.c): whether a JSON object is a ninjs item rather than an
+ * article of our own JSON Lines; one item as an article (NEWSIDX_OK),
+ * passed over and counted (NEWSIDX_END), or NEWSIDX_ERR_INPUT. */
+struct json_t;
+bool nx_json_is_ninjs(struct json_t *obj);
+newsidx_status_t nx_ninjs_item(newsidx_input_t *in, unsigned long line, struct json_t *obj,
+                               newsidx_article_t **out);
+
+/* The readers (each in its own file).  Each sets in->reader. */
+newsidx_status_t nx_xml_open(newsidx_input_t *in);        /* xml.c */
+newsidx_status_t nx_json_doc_open(newsidx_input_t *in);   /* ninjs.c */
+newsidx_status_t nx_wire_open(newsidx_input_t *in);       /* wire.c: ANPA, 7901 */
+
+#endif

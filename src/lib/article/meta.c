@@ -1,0 +1,163 @@
+/* meta.c - filling an article from a sender's metadata: the helpers
+ * every agency format shares (first value wins, lists without
+ * duplicates, a moment as date and UTC time, the dateline and byline
+ * that open a body). */
+#include "config.h"
+
+#include "input.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void nx_set_once(char **field, const char *s)
+{
+    if (!*field && s && *s)
+        *field = nx_strdup(s);
+}
+
+void nx_take_once(char **field, char *s)
+{
+    if (!*field && s && *s)
+        *field = s;
+    else
+        free(s);
+}
+
+void nx_list_add(char ***v, size_t *n, char *name)
+{
+    if (!name)
+        return;
+    const char *t = name;
+    size_t len = strlen(name);
+    nx_trim(&t, &len);
+    if (len == 0) {
+        free(name);
+        return;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (strlen((*v)[i]) == len && strncasecmp((*v)[i], t, len) == 0) {
+            free(name);
+            return;
+        }
+    }
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    char *copy = nx_strndup(t, len);
+    free(name);
+    if (!nv || !copy) {
+        if (nv)
+            *v = nv;
+        free(copy);
+        return;
+    }
+    *v = nv;
+    (*v)[(*n)++] = copy;
+}
+
+char *nx_strip_by(char *byline)
+{
+    if (!byline)
+        return NULL;
+    const char *s = byline;
+    size_t n = strlen(s);
+    nx_trim(&s, &n);
+    if (n > 3 && strncasecmp(s, "by ", 3) == 0) {
+        s += 3;
+        n -= 3;
+        nx_trim(&s, &n);
+    }
+    char *out = n ? nx_strndup(s, n) : NULL;
+    free(byline);
+    return out;
+}
+
+bool nx_set_moment(newsidx_article_t *a, const char *when)
+{
+    if (!when)
+        return false;
+    return nx_article_set_when(a, when, strlen(when));
+}
+
+void nx_set_id(newsidx_article_t *a, const char *id)
+{
+    if (a->id || !id || !*id)
+        return;
+    if (strlen(id) <= NX_MAX_ID)
+        a->id = nx_strdup(id);
+    else
+        a->id = nx_printf("g%016llx",
+                          (unsigned long long)nx_hash64(id, strlen(id), NX_HASH64_INIT));
+}
+
+void nx_lift_dateline(newsidx_article_t *a)
+{
+    if (!a->body)
+        return;
+    const char *s = a->body;
+    size_t n = strlen(s);
+    nx_trim(&s, &n);
+    /* "By Jane Doe" on a line of its own before the text. */
+    const char *nl = memchr(s, '\n', n);
+    if (nl && nx_is_byline(s, (size_t)(nl - s))) {
+        const char *by = s + 3;
+        size_t bl = (size_t)(nl - by);
+        nx_trim(&by, &bl);
+        if (!a->byline)
+            a->byline = nx_strndup(by, bl);
+        n -= (size_t)(nl + 1 - s);
+        s = nl + 1;
+        nx_trim(&s, &n);
+    } else if (!nl && nx_is_byline(s, n) && !a->byline) {
+        a->byline = nx_strndup(s + 3, n - 3);
+    }
+    nx_dateline_t dl;
+    if (n > 0 && nx_dateline_scan(s, n, &dl) && dl.len < n) {
+        if (!a->dateline)
+            a->dateline = nx_strndup(s, dl.place_len);
+        s += dl.len;
+        n -= dl.len;
+    }
+    if (s != a->body) {
+        char *body = nx_strndup(s, n);
+        if (body) {
+            free(a->body);
+            a->body = body;
+        }
+    }
+}
+
+char *nx_text_paragraphs(const char *s)
+{
+    if (!s)
+        return NULL;
+    nx_buf_t b;
+    nx_buf_init(&b);
+    const char *p = s;
+    bool open = false;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        const char *l = p;
+        nx_trim(&l, &n);
+        if (n == 0) {
+            open = false;
+        } else {
+            if (b.len)
+                nx_buf_adds(&b, open ? " " : "\n\n");
+            /* whitespace inside a line: one space */
+            for (size_t i = 0; i < n; i++) {
+                char c = l[i] == '\t' || l[i] == '\r' ? ' ' : l[i];
+                if (c == ' ' && b.len && b.data[b.len - 1] == ' ')
+                    continue;
+                nx_buf_addc(&b, c);
+            }
+            open = true;
+        }
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    if (b.oom || b.len == 0) {
+        nx_buf_free(&b);
+        return NULL;
+    }
+    return nx_buf_steal(&b);
+}
