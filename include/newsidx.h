@@ -48,8 +48,12 @@ extern "C" {
  * under "newsidx.format".  It reads formats NEWSIDX_FORMAT_OLDEST up to
  * this one and refuses others with NEWSIDX_ERR_VERSION.  Format 2 added
  * terms for pairs of neighbouring stopwords; a format 1 database is
- * searched without them (its phrases of two stopwords are slower). */
-#define NEWSIDX_FORMAT_VERSION 2
+ * searched without them (its phrases of two stopwords are slower).
+ * Format 3 added what senders give: byline, URL, subjects and language
+ * as fields, the time and version of each article, the people and
+ * places the sender tagged among speakers and locations, and each
+ * article stemmed in its own language. */
+#define NEWSIDX_FORMAT_VERSION 3
 #define NEWSIDX_FORMAT_OLDEST 1
 
 /* ------------------------------------------------------------------ */
@@ -255,7 +259,9 @@ newsidx_status_t newsidx_extractor_new(const char *gazetteer,
                                        char **errmsg) NEWSIDX_NOEXCEPT;
 
 /* Replaces article->speakers and article->locations with what the
- * article's dateline, title and body say. */
+ * article's dateline, title and body say.  Extraction reads English:
+ * an article in another language (article->language set and not "en")
+ * gets none. */
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *extractor,
                                  newsidx_article_t *article) NEWSIDX_NOEXCEPT;
 

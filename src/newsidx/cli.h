@@ -73,6 +73,22 @@ typedef struct sources {
 unsigned sources_collect(cli_t *c, char **paths, int n, sources_t *out);
 void sources_free(sources_t *s);
 
+/* What an import tells at its end (summary.c). */
+typedef struct summary {
+    uint64_t read;                          /* articles read */
+    uint64_t by_format[NEWSIDX_FORMAT_LAST];
+    nx_strv_t reasons;                      /* items passed over, by reason */
+    uint64_t *skip_counts;
+    uint64_t skipped;
+    uint64_t no_date, no_dateline, untitled, summaries, not_english;
+} summary_t;
+void summary_article(summary_t *s, newsidx_format_t f, const newsidx_article_t *a);
+/* After each input: its skipped items and titles made from the lead. */
+void summary_input(summary_t *s, const newsidx_input_t *in);
+/* The lines after the count; verbose: all of them, else the warnings. */
+void summary_print(const cli_t *c, const summary_t *s, bool verbose);
+void summary_free(summary_t *s);
+
 /* stderr is shared by threads: messages and progress take this lock. */
 void cli_lock(void);
 void cli_unlock(void);

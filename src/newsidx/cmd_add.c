@@ -57,6 +57,7 @@ typedef struct import {
     sources_t *srcs;
     _Atomic uint64_t read, rejected, bytes;   /* updated by the reader */
     uint64_t added, replaced, committed;      /* by the writer */
+    summary_t sum;              /* formats, skipped items, missing fields */
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
     atomic_bool failed;
@@ -323,6 +324,7 @@ static void import_file(import_t *im, const source_t *src, newsidx_format_t form
             break;
         }
         atomic_fetch_add(&im->read, 1);
+        summary_article(&im->sum, newsidx_input_format(in), a);
         atomic_store(&im->bytes, im->bytes_done + newsidx_input_offset(in));
         if (im->cl) {
             deliver_daemon(im, a, src->path);
@@ -333,6 +335,7 @@ static void import_file(import_t *im, const source_t *src, newsidx_format_t form
             deliver_local(im, a, src->path);
         }
     }
+    summary_input(&im->sum, in);
     im->bytes_done += src->size ? src->size : newsidx_input_offset(in);
     atomic_store(&im->bytes, im->bytes_done);
     newsidx_input_close(in);
@@ -401,7 +404,8 @@ int cmd_add(cli_t *c, int argc, char **argv)
     };
     int progress_fd = -1;
     int o;
-    optind = 1;
+    optind = 0;  /* 0, not 1: glibc then starts afresh and permutes, so that
+                   options may follow the paths ("add DIR --quiet") */
     while ((o = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
         switch (o) {
         case 'f':
@@ -535,6 +539,8 @@ run:;
                 c->prog, (unsigned long long)done, (unsigned long long)im.added,
                 (unsigned long long)im.replaced, (unsigned long long)(rejected + problems), secs,
                 secs > 0 ? (double)done / secs : 0.0);
+    summary_print(c, &im.sum, !quiet);
+    summary_free(&im.sum);
     sources_free(&srcs);
     if (im.failed)
         return EXIT_FAIL;

@@ -19,7 +19,8 @@ int cmd_extract(cli_t *c, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int o;
-    optind = 1;
+    optind = 0;  /* 0, not 1: glibc then starts afresh and permutes, so that
+                   options may follow the paths ("add DIR --quiet") */
     while ((o = getopt_long(argc, argv, "f:j", opts, NULL)) != -1) {
         switch (o) {
         case 'f':
@@ -68,11 +69,21 @@ int cmd_extract(cli_t *c, int argc, char **argv)
                 break;
             }
             newsidx_extract(x, a);
+            /* Extraction reads English only, and says so. */
+            const char *note = nx_extracts_language(a->language)
+                                   ? NULL
+                                   : "not in English: speakers and locations are found in "
+                                     "English text only";
             if (json) {
-                json_t *j = nx_article_to_json(a, NX_FIELDS_HEAD | NX_FIELDS_EXTRACTED);
+                json_t *j = nx_article_to_json(a, NX_FIELDS_HEAD | NX_FIELDS_SENDER |
+                                                      NX_FIELDS_EXTRACTED);
+                if (note)
+                    json_object_set_new(j, "note", json_string(note));
                 nx_print_json(stdout, j);
                 json_decref(j);
             } else {
+                if (note)
+                    printf("note: %s (language %s)\n", note, a->language);
                 nx_print_article_text(stdout, &(newsidx_article_t){
                     .id = a->id, .title = a->title, .date = a->date, .dateline = a->dateline,
                     .speakers = a->speakers, .n_speakers = a->n_speakers,

@@ -40,7 +40,8 @@ int cmd_stats(cli_t *c, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int o;
-    optind = 1;
+    optind = 0;  /* 0, not 1: glibc then starts afresh and permutes, so that
+                   options may follow the paths ("add DIR --quiet") */
     while ((o = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
         switch (o) {
         case 'j': json = true; break;

@@ -96,7 +96,8 @@ bool cli_db_option(cli_t *c, int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int o;
-    optind = 1;
+    optind = 0;  /* 0, not 1: glibc then starts afresh and permutes, so that
+                   options may follow the paths ("add DIR --quiet") */
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (o != 'd')
             return false;

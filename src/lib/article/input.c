@@ -154,16 +154,23 @@ void nx_input_warn(newsidx_input_t *in, unsigned long line, const char *fmt, ...
     va_end(ap);
 }
 
+uint64_t nx_input_untitled(const newsidx_input_t *in)
+{
+    return in->untitled;
+}
+
 newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
                                  newsidx_article_t **out)
 {
     char *err = NULL;
+    bool untitled = !a->title;
     if (!nx_article_finish(a, &err)) {
         nx_input_error(in, line, "%s", err ? err : "out of memory");
         free(err);
         newsidx_article_free(a);
         return NEWSIDX_ERR_INPUT;
     }
+    in->untitled += untitled;
     *out = a;
     return NEWSIDX_OK;
 }
@@ -319,13 +326,14 @@ static newsidx_status_t next_jsonl(newsidx_input_t *in, newsidx_article_t **out)
 }
 
 static newsidx_status_t parse_one(newsidx_format_t format, const char *text, size_t len,
-                                  newsidx_article_t **out, char **err)
+                                  newsidx_article_t **out, char **err, bool *untitled)
 {
     newsidx_article_t *a = newsidx_article_new();
     if (!a)
         return NEWSIDX_ERR_NOMEM;
     bool ok = format == NEWSIDX_FORMAT_HEADERS ? nx_parse_headers(text, len, a, err)
                                                : nx_parse_text(text, len, a, err);
+    *untitled = ok && !a->title;
     if (!ok || !nx_article_finish(a, err)) {
         newsidx_article_free(a);
         return NEWSIDX_ERR_INPUT;
@@ -359,8 +367,11 @@ static newsidx_status_t next_whole(newsidx_input_t *in, newsidx_article_t **out)
         return NEWSIDX_ERR_INPUT;
     }
     char *err = NULL;
-    st = parse_one(in->format, text, len, out, &err);
+    bool untitled = false;
+    st = parse_one(in->format, text, len, out, &err, &untitled);
     free(text);
+    if (st == NEWSIDX_OK && untitled)
+        in->untitled++;
     if (st == NEWSIDX_ERR_INPUT) {
         /* Header errors carry their own "line N: "; others are about
          * the article as a whole. */
@@ -451,7 +462,8 @@ newsidx_status_t newsidx_article_parse(const char *buf, size_t len, newsidx_form
     if (!text)
         return NEWSIDX_ERR_NOMEM;
     char *err = NULL;
-    newsidx_status_t st = parse_one(format, text, tl, out, &err);
+    bool untitled;
+    newsidx_status_t st = parse_one(format, text, tl, out, &err, &untitled);
     free(text);
     if (st == NEWSIDX_ERR_INPUT)
         nx_set_error(errmsg, "%s: %s", name ? name : "input", err ? err : "unreadable");

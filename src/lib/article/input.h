@@ -34,6 +34,7 @@ struct newsidx_input {
     nx_buf_t rec;
     nx_item_reader_t reader;         /* multi-article formats, once chosen */
     newsidx_skip_t *skips;      /* items passed over, by reason (owned) */
+    uint64_t untitled;          /* articles titled from their lead */
     size_t n_skips;
 };
 

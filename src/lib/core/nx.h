@@ -103,6 +103,12 @@ bool nx_is_byline(const char *l, size_t n);
 /* The first line is "Name: value" with a name the header parser keeps. */
 bool nx_starts_with_header(const char *s, size_t n);
 
+/* Whether extraction runs on text in this language (English only). */
+bool nx_extracts_language(const char *language);
+
+/* Articles of an input whose title was made from their lead. */
+uint64_t nx_input_untitled(const newsidx_input_t *in);
+
 /* Detects the format of a file from its first bytes (detect.c). */
 newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
 

@@ -87,10 +87,29 @@ void newsidx_extractor_free(newsidx_extractor_t *x)
     free(x);
 }
 
+bool nx_extracts_language(const char *language)
+{
+    return !language || !*language || strcmp(language, "en") == 0;
+}
+
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t *a)
 {
     nx_said_t said = {0};
     nx_strv_t lo = {0};
+    /* The word lists and the gazetteer's cues are English: text in
+     * another language gets no speakers, locations or quotations rather
+     * than wrong ones (its sender's tags still count). */
+    if (!nx_extracts_language(a->language)) {
+        nx_strv_free_array(a->speakers, a->n_speakers);
+        nx_strv_free_array(a->locations, a->n_locations);
+        free(a->speaker_kinds);
+        nx_article_clear_quotes(a);
+        nx_article_clear_aliases(a);
+        a->speakers = a->locations = NULL;
+        a->n_speakers = a->n_locations = 0;
+        a->speaker_kinds = NULL;
+        return NEWSIDX_OK;
+    }
     if (!nx_said_find(a->title, a->body, &said) ||
         !nx_places_find(x->gaz, a->dateline, a->title, a->body, &lo)) {
         nx_said_clear(&said);

@@ -1,4 +1,4 @@
-/* docbuild.cc - an article as a Xapian document (index format 2).
+/* docbuild.cc - an article as a Xapian document (index format 3).
  *
  * Field weighting happens here, at index time: every field's words also
  * go into the unprefixed text that plain queries search, each occurrence
@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <unordered_set>
 
@@ -145,6 +146,118 @@ std::vector<std::string> pair_words(const std::string &term)
     return {rest.substr(0, sp), rest.substr(sp + 1)};
 }
 
+const Xapian::Stem &stemmer_for(const char *language)
+{
+    /* Stem objects are built once per language and thread. */
+    static thread_local std::map<std::string, Xapian::Stem> stems;
+    std::string lang = language_of(language);
+    auto it = stems.find(lang);
+    if (it != stems.end())
+        return it->second;
+    Xapian::Stem st;
+    try {
+        st = Xapian::Stem(lang == "en" ? std::string(STEMMER) : lang);
+    } catch (const Xapian::InvalidArgumentError &) {
+        st = Xapian::Stem();            /* no stemmer: words as written */
+    }
+    return stems.emplace(lang, st).first->second;
+}
+
+std::string language_of(const char *language)
+{
+    return language && *language ? std::string(language) : std::string("en");
+}
+
+/* A version as a number: digits only, leading zeros dropped. */
+static bool numeric(const std::string &v, std::string &digits)
+{
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    size_t z = v.find_first_not_of('0');
+    digits = z == std::string::npos ? "0" : v.substr(z);
+    return true;
+}
+
+bool is_older(const std::string &version, const std::string &time,
+              const std::string &stored_version, const std::string &stored_time)
+{
+    std::string a, b;
+    if (numeric(version, a) && numeric(stored_version, b) && a != b)
+        return a.size() != b.size() ? a.size() < b.size() : a < b;
+    return !time.empty() && !stored_time.empty() && time < stored_time;
+}
+
+/* Extracted names first, then those the sender tagged that extraction
+ * did not find (compared without case). */
+static std::vector<std::string> merged(char *const *found, size_t n_found, char *const *tagged,
+                                       size_t n_tagged)
+{
+    std::vector<std::string> v;
+    std::unordered_set<std::string> seen;
+    for (size_t i = 0; i < n_found + n_tagged; i++) {
+        const char *name = i < n_found ? found[i] : tagged[i - n_found];
+        if (name && *name && seen.insert(lower(name)).second)
+            v.emplace_back(name);
+    }
+    return v;
+}
+
+/* "2025-02-12T09:30:00Z" -> "20250212093000". */
+static std::string time_value(const char *time)
+{
+    std::string v;
+    for (const char *p = time; *p; p++)
+        if (isdigit(static_cast<unsigned char>(*p)))
+            v += *p;
+    return v;
+}
+
+/* Names as a field: words unstemmed with positions, the exact name as a
+ * boolean term, and the first FACET_SLOTS in slots of their own. */
+static void index_names(Xapian::Document &doc, Xapian::TermGenerator &names,
+                        Xapian::TermGenerator &tg, const std::vector<std::string> &v,
+                        const char *prefix, const char *exact, unsigned weight,
+                        Xapian::valueno slot0, Xapian::valueno all)
+{
+    std::string list;
+    for (size_t i = 0; i < v.size(); i++) {
+        names.index_text(v[i], 1, prefix);
+        names.increase_termpos(FIELD_GAP);
+        if (weight) {
+            tg.index_text(v[i], weight);
+            tg.increase_termpos(FIELD_GAP);
+        }
+        doc.add_boolean_term(exact_term(exact, v[i].c_str()));
+        if (i < FACET_SLOTS)
+            doc.add_value(slot0 + static_cast<Xapian::valueno>(i), v[i]);
+        list += (i ? "\x1f" : "") + v[i];
+    }
+    if (!list.empty())
+        doc.add_value(all, list);
+}
+
+/* What the sender gives: byline and URL words, language, time,
+ * version (format 3). */
+static void index_sender(Xapian::Document &doc, Xapian::TermGenerator &names,
+                         const newsidx_article_t *a)
+{
+    if (a->byline) {
+        names.index_text(a->byline, 1, PREFIX_BYLINE);
+        names.increase_termpos(FIELD_GAP);
+    }
+    if (a->url) {
+        names.index_text(a->url, 1, PREFIX_URL);
+        names.increase_termpos(FIELD_GAP);
+    }
+    std::string lang = language_of(a->language);
+    doc.add_boolean_term(PREFIX_LANGUAGE + lang);
+    doc.add_value(SLOT_LANGUAGE, lang);
+    if (a->time)
+        doc.add_value(SLOT_TIME, time_value(a->time));
+    if (a->version)
+        doc.add_value(SLOT_VERSION, a->version);
+}
+
 static std::string date_value(const char *date)
 {
     /* "2025-02-12" -> "20250212": sortable and what DateRangeProcessor
@@ -160,6 +273,7 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
                                 Xapian::TermGenerator &tg, Xapian::TermGenerator &names)
 {
     Xapian::Document doc;
+    tg.set_stemmer(stemmer_for(a->language));
     tg.set_document(doc);
     tg.set_termpos(0);
     names.set_document(doc);
@@ -188,41 +302,22 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     if (cfg->weight_lead && a->body)
         tg.index_text_without_positions(lead_of(a->body), cfg->weight_lead);
 
-    for (size_t i = 0; i < a->n_speakers; i++) {
-        names.index_text(a->speakers[i], 1, PREFIX_SPEAKER);
-        names.increase_termpos(FIELD_GAP);
-        if (cfg->weight_speaker) {
-            tg.index_text(a->speakers[i], cfg->weight_speaker);
-            tg.increase_termpos(FIELD_GAP);
-        }
-        doc.add_boolean_term(exact_term(PREFIX_SPEAKER_EXACT, a->speakers[i]));
-        if (i < FACET_SLOTS)
-            doc.add_value(SLOT_SPEAKER0 + static_cast<Xapian::valueno>(i), a->speakers[i]);
-    }
-    for (size_t i = 0; i < a->n_locations; i++) {
-        names.index_text(a->locations[i], 1, PREFIX_LOCATION);
-        names.increase_termpos(FIELD_GAP);
-        if (cfg->weight_location) {
-            tg.index_text(a->locations[i], cfg->weight_location);
-            tg.increase_termpos(FIELD_GAP);
-        }
-        doc.add_boolean_term(exact_term(PREFIX_LOCATION_EXACT, a->locations[i]));
-        if (i < FACET_SLOTS)
-            doc.add_value(SLOT_LOCATION0 + static_cast<Xapian::valueno>(i), a->locations[i]);
-    }
+    /* The people and places the sender tagged count as speakers and
+     * locations too, after those extraction found. */
+    index_names(doc, names, tg,
+                merged(a->speakers, a->n_speakers, a->agency_persons, a->n_agency_persons),
+                PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT, cfg->weight_speaker, SLOT_SPEAKER0,
+                SLOT_SPEAKERS);
+    index_names(doc, names, tg,
+                merged(a->locations, a->n_locations, a->agency_places, a->n_agency_places),
+                PREFIX_LOCATION, PREFIX_LOCATION_EXACT, cfg->weight_location, SLOT_LOCATION0,
+                SLOT_LOCATIONS);
+    index_names(doc, names, tg, merged(a->subjects, a->n_subjects, nullptr, 0), PREFIX_SUBJECT,
+                PREFIX_SUBJECT_EXACT, 0, SLOT_SUBJECT0, SLOT_SUBJECTS);
+    index_sender(doc, names, a);
     add_pairs(doc);
     if (a->date)
         doc.add_value(SLOT_DATE, date_value(a->date));
-    std::string list;
-    for (size_t i = 0; i < a->n_speakers; i++)
-        list += (i ? "\x1f" : "") + std::string(a->speakers[i]);
-    if (!list.empty())
-        doc.add_value(SLOT_SPEAKERS, list);
-    list.clear();
-    for (size_t i = 0; i < a->n_locations; i++)
-        list += (i ? "\x1f" : "") + std::string(a->locations[i]);
-    if (!list.empty())
-        doc.add_value(SLOT_LOCATIONS, list);
 
     nx_buf_t data;
     nx_buf_init(&data);

@@ -3,6 +3,8 @@
  * Query syntax is Xapian's QueryParser with these additions:
  *  - speaker: and location: match names as written, never stemmed, with
  *    phrases (speaker:"mark rutte") and trailing wildcards (speaker:rut*);
+ *    so do byline:, subject: and url: (index format 3);
+ *  - lang:xx keeps the articles in one language;
  *  - date:FROM..TO on the date value slot;
  *  - syntax errors carry the column where they are.
  * Xapian 1.4 hands a free-text FieldProcessor neither a quoted phrase nor
@@ -176,7 +178,14 @@ std::string pair_of_phrase(const std::string &phrase, const Xapian::Stem &stem)
 }
 
 /* The fields of the query language, as typed (any case). */
-const char *const FIELDS[] = {"title", "dateline", "speaker", "location", "date"};
+const char *const FIELDS[] = {"title", "dateline", "speaker", "location", "date",
+                              "byline", "subject", "url", "lang"};
+
+/* Fields of names and words matched as written (NameProcessor). */
+bool is_name_field(const std::string &f)
+{
+    return f == "speaker" || f == "location" || f == "byline" || f == "subject" || f == "url";
+}
 
 /* What rewrite_query() needs besides the text, and what it found. */
 struct Rewrite {
@@ -318,7 +327,7 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
             i = e;
             continue;
         }
-        if (field != "speaker" && field != "location") {
+        if (!is_name_field(field)) {
             out += field + ":";
             i = v;
             continue;
@@ -1128,6 +1137,12 @@ struct Searcher {
                       (new NameProcessor(PREFIX_SPEAKER, h->db, expansion, limit))->release());
         qp.add_prefix("location",
                       (new NameProcessor(PREFIX_LOCATION, h->db, expansion, limit))->release());
+        qp.add_prefix("byline",
+                      (new NameProcessor(PREFIX_BYLINE, h->db, expansion, limit))->release());
+        qp.add_prefix("subject",
+                      (new NameProcessor(PREFIX_SUBJECT, h->db, expansion, limit))->release());
+        qp.add_prefix("url", (new NameProcessor(PREFIX_URL, h->db, expansion, limit))->release());
+        qp.add_boolean_prefix("lang", PREFIX_LANGUAGE);
         qp.add_rangeprocessor((new DateRange())->release());
         if (h->pairs)
             qp.add_prefix("nxpair", (new PairProcessor())->release());
@@ -1150,13 +1165,66 @@ struct Searcher {
                 qp.set_stopper(nullptr);
                 parsed = qp.parse_query(text, flags);
             }
-            return parsed;
+            return in_languages(qp, text, flags, parsed);
         } catch (const Xapian::QueryParserError &e) {
             std::string m = e.get_msg();
             if (m == "Unknown range operation")
                 m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
             throw Failure(NEWSIDX_ERR_QUERY, m);
         }
+    }
+
+    /* The languages other than English the index holds articles in
+     * (their "L" terms; an index of format 2 has none), or those the
+     * query names with lang:xx. */
+    std::vector<std::string> other_languages(const std::string &q)
+    {
+        std::vector<std::string> v;
+        for (size_t at = q.find("lang:"); at != std::string::npos; at = q.find("lang:", at + 5)) {
+            size_t e = at + 5;
+            while (e < q.size() && isalpha(static_cast<unsigned char>(q[e])))
+                e++;
+            std::string l = lower(q.substr(at + 5, e - at - 5));
+            if (!l.empty() && l != "en")
+                v.push_back(l);
+        }
+        if (!v.empty() || q.find("lang:en") != std::string::npos)
+            return v;
+        for (auto t = h->db.allterms_begin(PREFIX_LANGUAGE); t != h->db.allterms_end(PREFIX_LANGUAGE);
+             ++t) {
+            std::string l = (*t).substr(strlen(PREFIX_LANGUAGE));
+            if (l != "en")
+                v.push_back(l);
+        }
+        return v;
+    }
+
+    /* Articles are stemmed in their own language: a query is parsed once
+     * more with the stemmer of each other language the index holds, each
+     * form kept to the articles in that language; the English form to
+     * the others (every article of an older index among them). */
+    Xapian::Query in_languages(Xapian::QueryParser &qp, const std::string &text, unsigned flags,
+                               const Xapian::Query &english)
+    {
+        std::vector<std::string> langs = other_languages(req->query ? req->query : "");
+        if (langs.empty() || english.empty())
+            return english;
+        std::vector<Xapian::Query> tags, forms;
+        for (auto &l : langs)
+            tags.emplace_back(PREFIX_LANGUAGE + l);
+        Xapian::Query others(Xapian::Query::OP_OR, tags.begin(), tags.end());
+        forms.emplace_back(Xapian::Query::OP_AND_NOT, english, others);
+        /* No stopword lists but English's: the others keep every word. */
+        qp.set_stopper(nullptr);
+        for (size_t i = 0; i < langs.size(); i++) {
+            qp.set_stemmer(stemmer_for(langs[i].c_str()));
+            Xapian::Query form = qp.parse_query(text, flags & ~static_cast<unsigned>(
+                                                                Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
+            if (!form.empty())
+                forms.emplace_back(Xapian::Query::OP_FILTER, form, tags[i]);
+        }
+        qp.set_stemmer(stem);
+        return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
     }
 
     static size_t count_wildcards(const Xapian::Query &q)
@@ -1304,10 +1372,16 @@ struct Searcher {
             Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
         /* Newest first, or most relevant first with the newest winning
          * ties. */
+        /* By day, then by the moment within it where the sender gave
+         * one (a multi-value key: remote shards know how to make it). */
+        auto *by_time = new Xapian::MultiValueKeyMaker();
+        by_time->add_value(SLOT_DATE);
+        by_time->add_value(SLOT_TIME);
+        Xapian::KeyMaker *when = by_time->release();
         if (req->sort == NEWSIDX_SORT_DATE || empty)
-            enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+            enq.set_sort_by_key_then_relevance(when, true);
         else
-            enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
+            enq.set_sort_by_relevance_then_key(when, true);
         if (h->config.time_limit > 0)
             enq.set_time_limit(h->config.time_limit);
         if (req->facets)

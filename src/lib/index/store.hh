@@ -25,6 +25,12 @@ const char *const PREFIX_SPEAKER_EXACT = "KS";
 const char *const PREFIX_LOCATION_EXACT = "KL";
 /* Two neighbouring stopwords of the text, "XBsaid it" (format 2). */
 const char *const PREFIX_PAIR = "XB";
+/* What the sender gives (format 3). */
+const char *const PREFIX_BYLINE = "XA";            /* byline words, unstemmed */
+const char *const PREFIX_URL = "XU";               /* URL words, unstemmed */
+const char *const PREFIX_LANGUAGE = "L";           /* "Len": boolean, every article */
+const char *const PREFIX_SUBJECT = "XT";           /* subject words, unstemmed */
+const char *const PREFIX_SUBJECT_EXACT = "KT";     /* subject, lower-cased, boolean */
 
 const Xapian::valueno SLOT_DATE = 0;       /* "YYYYMMDD" */
 const Xapian::valueno SLOT_SPEAKERS = 1;   /* all speakers, '\x1f' between */
@@ -32,6 +38,11 @@ const Xapian::valueno SLOT_LOCATIONS = 2;  /* all locations, '\x1f' between */
 const Xapian::valueno SLOT_SPEAKER0 = 10;  /* speakers[0..7], for facets on
                                               remote shards */
 const Xapian::valueno SLOT_LOCATION0 = 20; /* locations[0..7] */
+const Xapian::valueno SLOT_TIME = 3;       /* UTC "YYYYMMDDHHMMSS" (format 3) */
+const Xapian::valueno SLOT_VERSION = 5;    /* the sender's version */
+const Xapian::valueno SLOT_SUBJECTS = 6;   /* all subjects, '\x1f' between */
+const Xapian::valueno SLOT_LANGUAGE = 7;   /* "en" */
+const Xapian::valueno SLOT_SUBJECT0 = 30;  /* subjects[0..7] */
 const unsigned FACET_SLOTS = 8;
 
 const char *const META_FORMAT = "newsidx.format";
@@ -82,6 +93,16 @@ std::string pair_term(const std::string &a, const std::string &b);
 std::vector<std::string> pair_words(const std::string &term);
 /* The format a database is stamped with (an empty one: the current). */
 int format_of(const Xapian::Database &db);
+/* The stemmer of an article's language (ISO 639-1; NULL: English);
+ * languages Snowball has no stemmer for are indexed unstemmed. */
+const Xapian::Stem &stemmer_for(const char *language);
+/* The language an article is indexed in: its own, else "en". */
+std::string language_of(const char *language);
+/* Whether a document of (version, time) is older than one of (version,
+ * time) already stored: versions compared as numbers when both are,
+ * else (or when equal) the times (SLOT_VERSION, SLOT_TIME values). */
+bool is_older(const std::string &version, const std::string &time,
+              const std::string &stored_version, const std::string &stored_time);
 /* The body's first sentence, which [weights] lead counts once more. */
 std::string lead_of(const char *body);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
