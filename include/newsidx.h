@@ -529,6 +529,13 @@ newsidx_status_t newsidx_writer_add(newsidx_writer_t *writer,
                                     const newsidx_article_t *article,
                                     bool *replaced) NEWSIDX_NOEXCEPT;
 
+/* An article whose id is stored with a newer version (a higher version
+ * number, or when versions are equal or not numbers a later time) is
+ * not written: newsidx_writer_add() returns NEWSIDX_OK and leaves it
+ * out.  How many were left out since the last call (and resets the
+ * count).  During a bulk load the count is known after each commit. */
+uint64_t newsidx_writer_take_kept(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
+
 /* NEWSIDX_ERR_NOT_FOUND when no article has that id. */
 newsidx_status_t newsidx_writer_delete(newsidx_writer_t *writer,
                                        const char *id) NEWSIDX_NOEXCEPT;

@@ -57,6 +57,7 @@ typedef struct import {
     sources_t *srcs;
     _Atomic uint64_t read, rejected, bytes;   /* updated by the reader */
     uint64_t added, replaced, committed;      /* by the writer */
+    uint64_t kept;              /* older versions of stored ids, not written */
     summary_t sum;              /* formats, skipped items, missing fields */
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
@@ -122,8 +123,10 @@ static bool commit(import_t *im)
     }
     /* A bulk load learns which articles replaced others only now. */
     uint64_t r = nx_writer_take_replaced(im->w);
-    im->added -= r;
+    uint64_t k = newsidx_writer_take_kept(im->w);
+    im->added -= r + k;
     im->replaced += r;
+    im->kept += k;
     im->committed = im->added + im->replaced;
     im->commits++;
     im->batch_bytes = 0;
@@ -539,6 +542,9 @@ run:;
                 c->prog, (unsigned long long)done, (unsigned long long)im.added,
                 (unsigned long long)im.replaced, (unsigned long long)(rejected + problems), secs,
                 secs > 0 ? (double)done / secs : 0.0);
+    if (im.kept)
+        fprintf(stderr, "%s: %llu articles not written: the index holds a newer version of "
+                "their id\n", c->prog, (unsigned long long)im.kept);
     summary_print(c, &im.sum, !quiet);
     summary_free(&im.sum);
     sources_free(&srcs);

@@ -15,6 +15,7 @@
 static bool apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
 {
     unsigned added = 0, replaced = 0;
+    newsidx_writer_take_kept(w);
     for (size_t i = 0; i < j->n_articles; i++) {
         bool rep = false;
         newsidx_status_t st = newsidx_writer_add(w, j->articles[i], &rep);
@@ -25,6 +26,8 @@ static bool apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
         }
         if (rep)
             replaced++;
+        else if (newsidx_writer_take_kept(w))
+            ;                           /* a newer version is stored */
         else
             added++;
     }

@@ -91,6 +91,7 @@ struct Lane {
     std::deque<LaneItem> q;
     bool commit_asked = false, stop = false;
     uint64_t replaced = 0;
+    uint64_t kept = 0;                  /* older versions not written */
     bool failed = false;                /* a write or commit failed */
     std::string error;                  /* the first failure, when it could be told */
 };
@@ -119,6 +120,7 @@ struct newsidx_writer {
     uint64_t bulk_replaced = 0;
     bool closed = false;        /* by newsidx_writer_close() */
     newsidx_status_t close_status = NEWSIDX_OK;
+    uint64_t kept = 0;          /* older versions not written */
 };
 
 /* Writing through a closed writer is the caller's mistake, said so. */
@@ -320,6 +322,21 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
     });
 }
 
+/* Whether the database holds a newer version of the document's id
+ * (is_older()): an older version arriving later is not written.
+ * *existed says whether the id is there at all. */
+static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idterm,
+                            const Xapian::Document &doc, bool *existed)
+{
+    Xapian::PostingIterator p = db.postlist_begin(idterm);
+    *existed = p != db.postlist_end(idterm);
+    if (!*existed)
+        return false;
+    Xapian::Document old = db.get_document(*p);
+    return is_older(doc.get_value(SLOT_VERSION), doc.get_value(SLOT_TIME),
+                    old.get_value(SLOT_VERSION), old.get_value(SLOT_TIME));
+}
+
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
 static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept;
 
@@ -338,7 +355,13 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         Part &p = part_for(w, d->idterm.substr(1));
         if (!reopen_closed(w, p, w->error))
             return NEWSIDX_ERR_UNAVAILABLE;
-        bool existed = p.db.term_exists(d->idterm);
+        bool existed;
+        if (stored_is_newer(p.db, d->idterm, d->doc, &existed)) {
+            w->kept++;
+            if (replaced)
+                *replaced = false;
+            return NEWSIDX_OK;
+        }
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
             *replaced = existed;
@@ -416,18 +439,21 @@ static void lane_main(Part *p)
             L.q.pop_front();
             L.done_cv.notify_all();
             lk.unlock();
-            bool existed = false;
+            bool existed = false, newer = false;
             try {
-                existed = p->db.term_exists(it.idterm);
-                p->db.replace_document(it.idterm, it.doc);
-                for (auto &word : it.words)
-                    p->spelling[word]++;
+                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed);
+                if (!newer) {
+                    p->db.replace_document(it.idterm, it.doc);
+                    for (auto &word : it.words)
+                        p->spelling[word]++;
+                }
             } catch (...) {
                 fail = std::current_exception();
             }
             it = LaneItem();
             lk.lock();
-            L.replaced += existed;
+            L.replaced += existed && !newer;
+            L.kept += newer;
         } else if (L.commit_asked) {
             lk.unlock();
             try {
@@ -496,6 +522,8 @@ static std::string lanes_commit(newsidx_writer_t *w)
             err = lane_error(p);
         w->bulk_replaced += L.replaced;
         L.replaced = 0;
+        w->kept += L.kept;
+        L.kept = 0;
     }
     return err;
 }
@@ -641,6 +669,13 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) noexcept
         return NEWSIDX_OK;
     });
     return false;
+}
+
+extern "C" uint64_t newsidx_writer_take_kept(newsidx_writer_t *w) noexcept
+{
+    uint64_t n = w->kept;
+    w->kept = 0;
+    return n;
 }
 
 extern "C" uint64_t nx_writer_take_replaced(newsidx_writer_t *w) noexcept

@@ -1,0 +1,150 @@
+#!/bin/sh
+# The agency formats through newsidx add and newsq: what the index keeps
+# of them (byline:, url:, subject:, lang:, time, versions), the import's
+# summary, and hostile files (billion laughs, a remote DTD, 100 MB of
+# XML, truncated files), each one clear error with nothing wrong
+# imported.  The articles are written here.
+. "$(dirname "$0")/lib.sh"
+
+DB="$TMP/db"
+IN="$TMP/in"
+mkdir -p "$IN"
+
+g2_item() {     # g2_item GUID VERSION TIME HEADLINE BODY: a newsItem
+    cat <<X
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="$1" version="$2" xml:lang="en">
+ <itemMeta><itemClass qcode="ninat:text"/><versionCreated>$3</versionCreated></itemMeta>
+ <contentMeta><headline>$4</headline><by>By Ines Faria</by>
+  <subject type="cpnat:abstract"><name>Maritime transport</name></subject>
+  <subject type="cpnat:person"><name>Rui Tavares</name></subject>
+  <subject type="cpnat:geoArea"><name>Azores</name></subject></contentMeta>
+ <contentSet><inlineXML contenttype="application/xhtml+xml">
+  <html xmlns="http://www.w3.org/1999/xhtml"><body><p>PONTA DELGADA (NW) - $5</p></body></html>
+ </inlineXML></contentSet>
+</newsItem>
+X
+}
+g2_item urn:nw:ferry 2 2024-06-01T10:00:00+01:00 "Ferry line to the islands reopens" \
+    "The ferry sailed again on Saturday, the harbour master said." >"$IN/ferry-v2.xml"
+cat >"$IN/feed.xml" <<'X'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><language>de</language>
+<item><title>Hochwasser am Rhein</title><link>https://example.de/hochwasser</link>
+<guid>https://example.de/?p=1</guid><pubDate>Tue, 04 Jun 2024 06:30:00 +0200</pubDate>
+<dc:creator>Lena Vogt</dc:creator><category>Wetter</category>
+<description>K&#246;ln (dpa) - Der Rhein stieg in der Nacht weiter.</description></item>
+<item><title>A video</title><guid>v1</guid></item>
+</channel></rss>
+X
+printf '%s\n' '{"id": "plain-1", "body": "No date here, nor a dateline."}' \
+    '{"id": "plain-2", "body": "Nor here."}' >"$IN/undated.jsonl"
+
+# Options after the paths.
+out=$("$NEWSIDX" --db "$DB" add "$IN" --format auto 2>&1); rc=$?
+is "add DIR --format auto: options after paths" "$rc" 0
+like "the summary counts by format" "$out" 'read by format: 2 jsonl, 1 newsml-g2, 1 rss'
+like "skipped items with their reason" "$out" '1 items passed over, not articles: 1 no text \(feed item'
+like "articles without a date are counted" "$out" 'without a date 2, without a dateline 2'
+unlike "no warning when most articles have a date" "$out" 'have no date'
+like "an article not in English is counted" "$out" '1 articles not in English'
+
+q() { "$NEWSQ" --db "$DB" --json "$@"; }
+is "byline: finds the sender's byline" "$(json_get "$(q 'byline:faria')" 'd["hits"][0]["id"]')" urn:nw:ferry
+is "byline: is a field, not body text" "$(json_get "$(q 'faria')" 'd["total"]')" 0
+is "url: finds the link" "$(json_get "$(q 'url:hochwasser')" 'd["hits"][0]["id"]')" \
+    "https://example.de/?p=1"
+is "subject: finds a subject" "$(json_get "$(q 'subject:"maritime transport"')" 'd["total"]')" 1
+is "lang: filters by language" "$(json_get "$(q 'lang:de')" 'd["hits"][0]["id"]')" \
+    "https://example.de/?p=1"
+is "a tagged person is a speaker" "$(json_get "$(q 'speaker:tavares')" 'd["total"]')" 1
+is "a tagged place is a location" "$(json_get "$(q --location Azores ferry)" 'd["total"]')" 1
+out=$("$NEWSIDX" --db "$DB" get --json urn:nw:ferry)
+is "get --json: the UTC time" "$(json_get "$out" 'd["time"]')" 2024-06-01T09:00:00Z
+is "get --json: the version" "$(json_get "$out" 'd["version"]')" 2
+is "get --json: the byline" "$(json_get "$out" 'd["byline"]')" "Ines Faria"
+is "get --json: the agency's people apart" "$(json_get "$out" 'd["agency_persons"]')" \
+    '["Rui Tavares"]'
+is "get --json: the dateline" "$(json_get "$out" 'd["dateline"]')" "PONTA DELGADA"
+
+# Versions: an older one arriving later does not overwrite; a newer one
+# replaces.
+mkdir -p "$TMP/v1" "$TMP/v3"
+g2_item urn:nw:ferry 1 2024-06-01T08:00:00+01:00 "Ferry line may reopen" "Old text." \
+    >"$TMP/v1/ferry.xml"
+out=$("$NEWSIDX" --db "$DB" add "$TMP/v1" 2>&1)
+like "an older version is not written, and the summary says so" "$out" \
+    '1 articles not written: the index holds a newer version'
+is "the newer title stays" "$(json_get "$("$NEWSIDX" --db "$DB" get --json urn:nw:ferry)" \
+    'd["title"]')" "Ferry line to the islands reopens"
+g2_item urn:nw:ferry 3 2024-06-02T08:00:00+01:00 "Ferry line busy on first day" "New text." \
+    >"$TMP/v3/ferry.xml"
+"$NEWSIDX" --db "$DB" add --quiet "$TMP/v3" 2>/dev/null
+is "a newer version replaces" "$(json_get "$("$NEWSIDX" --db "$DB" get --json urn:nw:ferry)" \
+    'd["title"]')" "Ferry line busy on first day"
+
+# --sort date orders by the moment within a day.
+mkdir -p "$TMP/day"
+for h in 06 18 12; do
+    g2_item "urn:nw:day-$h" 1 "2024-07-01T$h:00:00Z" "Quay report at $h" "Quays checked at $h." \
+        >"$TMP/day/$h.xml"
+done
+"$NEWSIDX" --db "$DB" add --quiet "$TMP/day" 2>/dev/null
+out=$(q --sort date 'quay')
+is "--sort date: by time within the day" \
+    "$(json_get "$out" '[h["id"] for h in d["hits"]]')" \
+    '["urn:nw:day-18", "urn:nw:day-12", "urn:nw:day-06"]'
+
+# Most of an import without dates: a warning, even with --quiet.
+mkdir -p "$TMP/undated"
+for i in 1 2 3; do printf 'Report number %s on the harbour.\n' "$i" >"$TMP/undated/$i.txt"; done
+out=$("$NEWSIDX" --db "$DB" add --quiet "$TMP/undated" 2>&1)
+like "a warning when most articles have no date" "$out" \
+    'warning: 3 articles have no date: date filters and --sort date will not find them'
+
+# Hostile XML: one clear error naming the file each, nothing imported.
+H="$TMP/hostile"
+mkdir -p "$H"
+{
+    printf '<?xml version="1.0"?>\n<!DOCTYPE nitf [\n <!ENTITY a "ha">\n'
+    prev=a
+    for i in 1 2 3 4 5 6 7 8 9; do
+        printf ' <!ENTITY l%s "' "$i"
+        for k in 1 2 3 4 5 6 7 8 9 10; do printf '&%s;' "$prev"; done
+        printf '">\n'
+        prev=l$i
+    done
+    printf ']>\n<nitf><body><body.content><p>&l9;</p></body.content></body></nitf>\n'
+} >"$H/laughs.xml"
+printf '<?xml version="1.0"?>\n<!DOCTYPE nitf SYSTEM "http://127.0.0.1:9/nitf-3-2.dtd">\n%s\n' \
+    '<nitf><body><body.content><p>Fetched?</p></body.content></body></nitf>' >"$H/remote-dtd.xml"
+printf '<?xml version="1.0"?>\n<nitf><head><docdata><doc-id id-string="cut-1"/></docdata></head>%s' \
+    '<body><body.content><p>The text stops in the midd' >"$H/truncated.xml"
+# 100 MB of XML in one NITF document, made here.
+{
+    printf '<?xml version="1.0"?>\n<nitf><head><docdata><doc-id id-string="huge-1"/></docdata>'
+    printf '</head><body><body.content>\n'
+    head -c 104857600 /dev/zero | tr '\0' 'x' | fold -w 1000 | sed 's|.*|<p>&</p>|'
+    printf '</body.content></body></nitf>\n'
+} >"$H/huge.xml"
+for f in laughs remote-dtd truncated huge; do
+    /usr/bin/time -f 'maxrss %M' -o "$TMP/time-$f" \
+        "$NEWSIDX" --db "$TMP/hostile-db" add --quiet "$H/$f.xml" >"$TMP/out-$f" 2>&1
+    echo $? >"$TMP/rc-$f"
+done
+for f in laughs remote-dtd truncated huge; do
+    is "$f.xml: exit 1 (rejected)" "$(cat "$TMP/rc-$f")" 1
+    is "$f.xml: one error line naming the file" \
+        "$(grep -c "hostile/$f.xml" "$TMP/out-$f")" 1
+done
+like "billion laughs: refused as such" "$(cat "$TMP/out-laughs")" "billion laughs"
+like "remote DTD: refused, never fetched" "$(cat "$TMP/out-remote-dtd")" \
+    'remote DTD \(http://127.0.0.1:9/nitf-3-2.dtd\): refused'
+like "truncated: said so" "$(cat "$TMP/out-truncated")" 'truncated'
+like "100 MB: an item too large" "$(cat "$TMP/out-huge")" 'XML item larger than 16 MiB'
+rss=$(sed -n 's/^maxrss //p' "$TMP/time-huge")
+ok "100 MB of XML read in bounded memory (${rss} KiB)" test "$rss" -lt 400000
+out=$("$NEWSIDX" --db "$TMP/hostile-db" stats --json 2>&1)
+is "nothing was imported from them" "$(json_get "$out" 'd["documents"]')" 0
+rm -f "$H/huge.xml"
+
+done_testing
