@@ -258,7 +258,7 @@ class Methods(SharedDaemonCase):
         self.assertEqual(s["pid"], self.d.pid)
         self.assertEqual(s["path"], self.d.db)
         self.assertEqual(s["workers"], 2)
-        self.assertEqual(s["format"], 2)
+        self.assertEqual(s["format"], 3)
         self.assertEqual(set(s["errors"]), {"bad_request", "not_found", "forbidden",
                                             "too_large", "unavailable", "internal"})
         self.assertEqual(set(s["latency_us"]), {"p50", "p90", "p99"})

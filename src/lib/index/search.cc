@@ -1373,15 +1373,23 @@ struct Searcher {
         /* Newest first, or most relevant first with the newest winning
          * ties. */
         /* By day, then by the moment within it where the sender gave
-         * one (a multi-value key: remote shards know how to make it). */
-        auto *by_time = new Xapian::MultiValueKeyMaker();
-        by_time->add_value(SLOT_DATE);
-        by_time->add_value(SLOT_TIME);
-        Xapian::KeyMaker *when = by_time->release();
-        if (req->sort == NEWSIDX_SORT_DATE || empty)
-            enq.set_sort_by_key_then_relevance(when, true);
-        else
-            enq.set_sort_by_relevance_then_key(when, true);
+         * one.  Xapian 1.4's remote backend takes no KeyMaker: over
+         * remote shards, by day only (the answer says so). */
+        if (h->any_remote) {
+            if (req->sort == NEWSIDX_SORT_DATE || empty)
+                enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+            else
+                enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
+        } else {
+            auto *by_time = new Xapian::MultiValueKeyMaker();
+            by_time->add_value(SLOT_DATE);
+            by_time->add_value(SLOT_TIME);
+            Xapian::KeyMaker *when = by_time->release();
+            if (req->sort == NEWSIDX_SORT_DATE || empty)
+                enq.set_sort_by_key_then_relevance(when, true);
+            else
+                enq.set_sort_by_relevance_then_key(when, true);
+        }
         if (h->config.time_limit > 0)
             enq.set_time_limit(h->config.time_limit);
         if (req->facets)
@@ -1717,6 +1725,8 @@ struct Searcher {
         suggest(p, strict_total, r);
         for (auto &w : warnings)
             note(r, w.c_str());
+        if (h->any_remote && req->sort == NEWSIDX_SORT_DATE)
+            note(r, "sorted by day only: remote shards cannot order by the time of day");
         fill_hits(r, p, mset, loose_mset);
         if (req->facets)
             fill_facets_of(r, spies, loose_spies);
