@@ -151,6 +151,8 @@ static bool read_record(newsidx_input_t *in, wire_state_t *st, bool *too_long)
  * message's, or the record's end. */
 static bool next_message(wire_state_t *st, const char **p, size_t *n, unsigned long *line)
 {
+    if (!st->rec.data)
+        return false;
     const char *s = st->rec.data, *end = s + st->rec.len;
     const char *m = s + st->pos;
     while (m < end && *m != SOH && *m != SYN) {

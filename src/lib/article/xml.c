@@ -476,9 +476,11 @@ static newsidx_status_t read_failed(xml_state_t *st)
  * named by URL would be fetched by a careless reader (we never do), and
  * external entities or entities built of entities are attacks, not
  * news. */
-static bool dtd_acceptable(xml_state_t *st, unsigned long line)
+static bool dtd_acceptable(xml_state_t *st, const xmlNode *root, unsigned long line)
 {
-    xmlDtdPtr dtd = xmlGetIntSubset(xmlTextReaderCurrentDoc(st->r));
+    /* root->doc, not xmlTextReaderCurrentDoc(): that one hands the
+     * document to the caller, and the reader no longer frees it. */
+    xmlDtdPtr dtd = xmlGetIntSubset(root->doc);
     if (!dtd)
         return true;
     if (dtd->SystemID && strstr((const char *)dtd->SystemID, "://") &&
@@ -594,7 +596,7 @@ static newsidx_status_t xml_next(newsidx_input_t *in, void *p, newsidx_article_t
         if (!st->root_seen) {
             unsigned long line = (unsigned long)xmlTextReaderGetParserLineNumber(st->r);
             st->root_seen = true;
-            if (!dtd_acceptable(st, line) || !choose_format(st, cur, line)) {
+            if (!dtd_acceptable(st, cur, line) || !choose_format(st, cur, line)) {
                 st->done = true;
                 return NEWSIDX_ERR_INPUT;
             }

@@ -1371,8 +1371,7 @@ struct Searcher {
         enq.set_weighting_scheme(
             Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
         /* Newest first, or most relevant first with the newest winning
-         * ties. */
-        /* By day, then by the moment within it where the sender gave
+         * ties: by day, then by the moment within it where the sender gave
          * one.  Xapian 1.4's remote backend takes no KeyMaker: over
          * remote shards, by day only (the answer says so). */
         if (h->any_remote) {
