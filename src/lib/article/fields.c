@@ -149,7 +149,7 @@ static size_t count_of(const void *rec, const nx_field_t *f)
 
 static const void *pointer_of(const void *rec, const nx_field_t *f)
 {
-    return *CAT(rec, f->offset, const void *);
+    return *CAT(rec, f->offset, void *);
 }
 
 /* Whether the field has something to write, for NX_P_OPTIONAL. */
