@@ -9,11 +9,13 @@ xapian-omega (scriptindex), python3 (sqlite3 with FTS5) and g++.
 
 Indexing, Reuters-21578 (19,043 articles), contenders alternating in each
 round:  newsidx add (extraction and positions on), scriptindex with the
-shared index script, SQLite FTS5.  Wall time, articles/s, peak RSS, size.
+shared index script, SQLite FTS5.  Wall time, CPU time (user + system,
+all threads), articles/s, peak RSS, size.
 
 Queries, ../shared/bench/queries.txt:  newsidxd over its socket with 1, 8
 and 64 connections, the library in-process (nxbench --db), in-process
-Xapian (xq) on scriptindex's database of the same articles, FTS5.  To
+Xapian (xq) on scriptindex's database of the same articles, FTS5 plain
+and with snippet() (the peers measured in the same rounds).  To
 take the socket's cost apart: ping's round trip, and the library
 in-process with each answer packed and unpacked as over the socket; and
 the p50 overhead measured in pairs of runs back to back.  These run in
@@ -25,8 +27,11 @@ need not be equally fast, which unpinned runs mix into the overhead).
 --scale N,M replicates the corpus with distinct ids to N and M articles
 and reports indexing speed and query latency at each size.
 --quick runs on the first 2,000 articles, one round, for CI.
-Prints a table with ratios (newsidx / peer); --write-doc also writes it
-into the given Markdown file between its benchmark markers.
+Prints a table with ratios (newsidx / peer) and a table of the targets
+(CPU per article against scriptindex, wall time, the scale curve, search
+p50 against xq, p99 against FTS5 with snippets, the socket's cost), each
+met or not; --write-doc also writes it into the given Markdown file
+between its benchmark markers.
 """
 import argparse
 import json
@@ -53,20 +58,28 @@ def pin(cpu):
     return lambda: os.sched_setaffinity(0, {cpu})
 
 
+LAST_CPU = [0.0]
+
+
 def run_measured(cmd, env=None, stdout=subprocess.DEVNULL, cpu=None):
     """Runs cmd under /usr/bin/time, on one CPU if cpu is given; returns
-    (seconds, peak RSS in MB, exit status, standard output)."""
+    (seconds, peak RSS in MB, exit status, standard output).  The CPU
+    seconds it used (user + system, all its threads and children) are
+    left in LAST_CPU[0]."""
     tf = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nxbench-time.%d" % os.getpid())
     t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf] + cmd, env=env,
+    p = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", tf] + cmd, env=env,
                        stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
                        preexec_fn=pin(cpu))
     secs = time.perf_counter() - t0
     try:
-        rss = float(open(tf).read().split()[-1]) / 1024.0
+        fields = open(tf).read().split()
+        rss = float(fields[-3]) / 1024.0
+        LAST_CPU[0] = float(fields[-2]) + float(fields[-1])
         os.unlink(tf)
     except (OSError, ValueError, IndexError):
         rss = 0.0
+        LAST_CPU[0] = 0.0
     if p.returncode != 0:
         sys.stderr.write("bench: %s failed (%d): %s\n" % (cmd[0], p.returncode,
                          p.stderr.decode(errors="replace")[-2000:]))
@@ -225,13 +238,14 @@ def main():
             secs, rss, code, _ = run_measured(cmd, env=env)
             if code != 0:
                 return 1
-            idx[name].append((secs, rss, du(db)))
-            print("round %d %-12s %7.2f s  %7.0f docs/s  RSS %6.1f MB  size %6.1f MB" % (
-                r + 1, name, secs, ndocs / secs, rss, du(db)), flush=True)
+            idx[name].append((secs, rss, du(db), LAST_CPU[0]))
+            print("round %d %-12s %7.2f s  %7.2f s CPU  %7.0f docs/s  RSS %6.1f MB  size %6.1f MB" % (
+                r + 1, name, secs, LAST_CPU[0], ndocs / secs, rss, du(db)), flush=True)
 
     def best(name):
+        """Best wall time, peak RSS, size, least CPU time of the rounds."""
         s = min(x[0] for x in idx[name])
-        return s, max(x[1] for x in idx[name]), idx[name][-1][2]
+        return s, max(x[1] for x in idx[name]), idx[name][-1][2], min(x[3] for x in idx[name])
 
     # ---- queries ----
     # The machine's speed drifts from minute to minute by more than some
@@ -263,6 +277,16 @@ def main():
             two = measure("newsidxd x1 again", [nxbench, "--socket", d.sock, "--repeat",
                                                 str(repeat), queries])
             overhead.append(two.get("p50_us", 0) - one.get("p50_us", 0))
+            # The peers, in the same turns: in-process Xapian on
+            # scriptindex's database of the same articles (xq's
+            # QueryParser makes STEM_SOME's Z terms, which newsidx's
+            # STEM_ALL index does not have: on its database most queries
+            # would find nothing), and FTS5 plain and with snippets.
+            measure("xq (scriptindex db)", [xq, dbs["scriptindex"], queries, str(repeat)])
+            measure("fts5", [PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"], queries,
+                             str(repeat)])
+            measure("fts5 with snippets", [PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"],
+                                           queries, str(repeat), "--snippet"])
     finally:
         d.stop()
 
@@ -287,12 +311,8 @@ def main():
     for name, rs in runs.items():
         if name.endswith(" again"):
             continue
-        qres[name] = {k: median(r.get(k, 0) for r in rs) for k in ("p50_us", "p99_us", "qps")}
-    _, _, _, o = run_measured([xq, dbs["scriptindex"], queries, str(repeat)], stdout=None)
-    qres["xq (scriptindex db)"] = parse_line(o)
-    _, _, _, o = run_measured([PY, os.path.join(peers, "fts5_query.py"), dbs["fts5"], queries,
-                               str(repeat)], stdout=None)
-    qres["fts5"] = parse_line(o)
+        qres[name] = {k: median(r.get(k, 0) for r in rs) for k in ("p50_us", "p99_us", "qps",
+                                                                   "hits")}
 
     # ---- scale ----
     # The smallest size is a run of seconds, the largest of minutes: the
@@ -310,12 +330,13 @@ def main():
                                            "--quiet", path], env=env)
         if code != 0:
             return None
+        cpu = LAST_CPU[0]
         _, _, _, o = run_measured([os.path.join(build, "bench", "nxbench"), "--db", db,
                                    "--repeat", str(repeat), queries], stdout=None)
         q = parse_line(o)
-        row = (n, n / secs, rss, du(db), q.get("p50_us", 0), q.get("p99_us", 0))
-        print("scale %7d: %7.0f docs/s  RSS %6.1f MB  size %7.1f MB  p50 %6.0f us  p99 %6.0f us" %
-              row, flush=True)
+        row = (n, n / secs, 1000.0 * cpu / n, rss, du(db), q.get("p50_us", 0), q.get("p99_us", 0))
+        print("scale %7d: %7.0f docs/s  %5.3f ms CPU/article  RSS %6.1f MB  size %7.1f MB  "
+              "p50 %6.0f us  p99 %6.0f us" % row, flush=True)
         shutil.rmtree(db, ignore_errors=True)
         return row
 
@@ -333,34 +354,40 @@ def main():
         scale.insert(0, median(small, key=lambda r: r[1]))
 
     # ---- report ----
-    n_s, n_rss, n_size = best("newsidx")
+    n_s, n_rss, n_size, n_cpu = best("newsidx")
     lines = ["Measured on %s." % machine(), "",
-             "Indexing %d Reuters-21578 articles, best of %d round(s), contenders alternating:" %
-             (ndocs, rounds), "",
-             "| contender | wall s | docs/s | peak RSS MB | size MB | newsidx ÷ peer (speed, RSS, size) |",
-             "|---|---|---|---|---|---|"]
+             "Indexing %d Reuters-21578 articles, best of %d round(s), contenders alternating; "
+             "CPU is user + system time of the whole program, all its threads:" % (ndocs, rounds),
+             "", "| contender | wall s | CPU s | CPU ms/article | docs/s | peak RSS MB | size MB "
+             "| newsidx ÷ peer (CPU, wall, RSS, size) |", "|---|---|---|---|---|---|---|---|"]
     for name in ("newsidx", "scriptindex", "fts5"):
-        s, rss, size = best(name)
-        ratio = "" if name == "newsidx" else "%.2f× faster, %.2f× RSS, %.2f× size" % (
-            s / n_s, n_rss / rss, n_size / size)
-        lines.append("| %s | %.2f | %.0f | %.1f | %.1f | %s |" % (name, s, ndocs / s, rss, size, ratio))
+        s, rss, size, cpu = best(name)
+        ratio = "" if name == "newsidx" else "%.2f× CPU, %.2f× wall, %.2f× RSS, %.2f× size" % (
+            n_cpu / max(cpu, 1e-9), n_s / s, n_rss / rss, n_size / size)
+        lines.append("| %s | %.2f | %.2f | %.3f | %.0f | %.1f | %.1f | %s |" % (
+            name, s, cpu, 1000.0 * cpu / ndocs, ndocs / s, rss, size, ratio))
     # Each round's contenders ran one after the other, within a minute:
     # their ratio is less at the mercy of the machine's drift than the
     # best rounds, which may come from different spells.
     paired = [p[0] / n[0] for n, p in zip(idx["newsidx"], idx["scriptindex"])]
+    paired_cpu = [n[3] / max(p[3], 1e-9) for n, p in zip(idx["newsidx"], idx["scriptindex"])]
     if len(paired) > 1:
-        lines += ["", "Speed against scriptindex round by round (the two ran back to back): "
-                  "%s; median %.2f×." % (", ".join("%.2f×" % x for x in paired), median(paired))]
+        lines += ["", "Against scriptindex round by round (the two ran back to back): "
+                  "speed %s, median %.2f×; CPU per article %s, median %.2f×." % (
+                      ", ".join("%.2f×" % x for x in paired), median(paired),
+                      ", ".join("%.2f×" % x for x in paired_cpu), median(paired_cpu))]
     lines += ["", "newsidx indexes with speaker and location extraction and positions on; "
               "scriptindex with positions on (shared reuters.index); FTS5 with porter stemming.", "",
               "Queries (%s, %d passes; newsidx returns snippets, speakers and locations with "
-              "every hit):" % (os.path.basename(queries), repeat), "",
-              "| search | p50 µs | p99 µs | queries/s |", "|---|---|---|---|"]
+              "every hit; xq runs on scriptindex's database of the same articles, FTS5 plain "
+              "and with snippet()):" % (os.path.basename(queries), repeat), "",
+              "| search | p50 µs | p99 µs | queries/s | hits |", "|---|---|---|---|---|"]
     for k, v in qres.items():
-        lines.append("| %s | %.0f | %.0f | %.0f |" % (k, v.get("p50_us", 0), v.get("p99_us", 0),
-                                                   v.get("qps", 0)))
+        lines.append("| %s | %.0f | %.0f | %.0f | %.0f |" % (
+            k, v.get("p50_us", 0), v.get("p99_us", 0), v.get("qps", 0), v.get("hits", 0)))
     one, eight, inproc = qres.get("newsidxd x1", {}), qres.get("newsidxd x8", {}), \
         qres.get("newsidx in-process", {})
+    pinned_over = []
     if pinned:
         lines += ["", "The socket's cost: the daemon, one connection's client and the library "
                   "in-process on the same CPU, each CPU in turn (medians of %d pairs of runs; "
@@ -372,6 +399,7 @@ def main():
         for cpu, rs in pinned.items():
             med = [median(r[k] for r in rs) for k in range(4)]
             over = [r[1] - r[0] for r in rs]
+            pinned_over.append(median(over))
             lines.append("| %d | %.0f | %.0f | %+.0f µs (%+.0f to %+.0f) | %.2f |" % (
                 cpu, med[0], med[1], median(over), min(over), max(over),
                 med[3] / max(med[2], 1)))
@@ -387,16 +415,51 @@ def main():
                   "%+.0f µs." % (len(overhead), median(overhead), min(overhead), max(overhead))]
     rounds_q = len(runs.get("newsidx in-process", []))
     if rounds_q > 1:
-        lines += ["", "Each query figure is the median of %d rounds, the daemon and the library "
-                  "in-process measured in turns." % rounds_q]
+        lines += ["", "Each query figure is the median of %d rounds, the daemon, the library "
+                  "in-process and the peers measured in turns." % rounds_q]
     if scale:
         lines += ["", "Scale (the corpus replicated with distinct ids%s):" % (
             "; the %d-article import ran %d times, between and after the others, and its median "
             "is shown" % (sizes[0], len(small)) if small else ""), "",
-                  "| articles | docs/s | peak RSS MB | size MB | query p50 µs | p99 µs |",
-                  "|---|---|---|---|---|---|"]
+                  "| articles | docs/s | CPU ms/article | peak RSS MB | size MB | query p50 µs | "
+                  "p99 µs |", "|---|---|---|---|---|---|---|"]
         for row in scale:
-            lines.append("| %d | %.0f | %.1f | %.1f | %.0f | %.0f |" % row)
+            lines.append("| %d | %.0f | %.3f | %.1f | %.1f | %.0f | %.0f |" % row)
+    lines += ["", "Against the targets (this run):", "", "| target | measured | |", "|---|---|---|"]
+
+    def target(what, measured, ok):
+        lines.append("| %s | %s | %s |" % (what, measured, "met" if ok else "**not met**"))
+
+    si_s, _, _, si_cpu = best("scriptindex")
+    cpu_ratio = n_cpu / max(si_cpu, 1e-9)
+    target("import CPU per article ≤ 0.5× scriptindex's", "%.2f× (%.3f against %.3f ms)%s" % (
+        cpu_ratio, 1000.0 * n_cpu / ndocs, 1000.0 * si_cpu / ndocs,
+        "; round by round median %.2f×" % median(paired_cpu) if len(paired_cpu) > 1 else ""),
+        cpu_ratio <= 0.5)
+    target("import wall ≥ 4× scriptindex's (%d cores)" % os.cpu_count(),
+           "%.2f×%s" % (si_s / n_s, "; round by round median %.2f×" % median(paired)
+                        if len(paired) > 1 else ""), si_s / n_s >= 4)
+    if len(scale) > 1:
+        first, last = scale[0], scale[-1]
+        drop = 1 - last[1] / first[1]
+        target("%d articles: docs/s within 30%% of %d's, RSS bounded" % (last[0], first[0]),
+               "%.0f against %.0f docs/s (%+.0f%%); peak RSS %.0f-%.0f MB" % (
+                   last[1], first[1], -100 * drop, min(r[3] for r in scale),
+                   max(r[3] for r in scale)),
+               drop <= 0.30 and last[3] <= 2 * first[3])
+    xq_, fts = qres.get("xq (scriptindex db)", {}), qres.get("fts5 with snippets", {})
+    if inproc and xq_:
+        r = inproc["p50_us"] / max(xq_["p50_us"], 1)
+        target("search p50 ≤ 2× raw Xapian (xq), top 10 with snippets",
+               "%.2f× (%.0f against %.0f µs)" % (r, inproc["p50_us"], xq_["p50_us"]), r <= 2)
+    if inproc and fts:
+        target("search p99 ≤ FTS5's with snippets", "%.0f against %.0f µs (%.2f×)" % (
+            inproc["p99_us"], fts["p99_us"], inproc["p99_us"] / max(fts["p99_us"], 1)),
+            inproc["p99_us"] <= fts["p99_us"])
+    if pinned_over:
+        target("socket p50 within 100 µs of in-process (daemon and client on one CPU)",
+               ", ".join("CPU %d %+.0f µs" % (c, o) for c, o in zip(pinned, pinned_over)),
+               min(pinned_over) <= 100)
     report = "\n".join(lines) + "\n"
     print()
     print(report)
