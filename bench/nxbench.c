@@ -9,7 +9,8 @@
  * Two more modes take the socket's cost apart: --ping sends ping instead
  * of each search (the round trip alone), and --db with --encode also
  * packs each answer as the daemon does and unpacks it as the client does
- * (the search and its MessagePack, without the socket).
+ * (the search and its MessagePack, without the socket).  --quotes asks
+ * for quotations (the quotes method, newsidx_db_quotes()) instead.
  *
  * Each connection is a thread with its own blocking client that sends
  * one search, waits for the answer, and sends the next (closed loop), the
@@ -34,6 +35,7 @@ typedef struct bench {
     unsigned limit;
     bool ping;                  /* --ping: ping, not search */
     bool encode;                /* --encode: in-process, packed and unpacked */
+    bool quotes;                /* --quotes: the quotes method, not search */
 } bench_t;
 
 typedef struct worker {
@@ -106,13 +108,23 @@ static void *run(void *arg)
                 }
             } else if (cl) {
                 const msgpack_object *res;
-                if (nx_client_call(cl, "search", pack_search, &req, &res, &err) != NEWSIDX_OK) {
+                if (nx_client_call(cl, b->quotes ? "quotes" : "search", pack_search, &req, &res,
+                                   &err) != NEWSIDX_OK) {
                     fprintf(stderr, "nxbench: %s: %s\n", q, err);
                     w->failed = 1;
                     goto out;
                 }
-                const msgpack_object *hits = nx_mp_get(res, "hits");
+                const msgpack_object *hits = nx_mp_get(res, b->quotes ? "quotes" : "hits");
                 w->hits += hits && hits->type == MSGPACK_OBJECT_ARRAY ? hits->via.array.size : 0;
+            } else if (b->quotes) {
+                newsidx_quotes_t *res = NULL;
+                if (newsidx_db_quotes(db, &req, &res) != NEWSIDX_OK) {
+                    fprintf(stderr, "nxbench: %s: %s\n", q, newsidx_db_error(db));
+                    w->failed = 1;
+                    goto out;
+                }
+                w->hits += res->n_quotes;
+                newsidx_quotes_free(res);
             } else {
                 newsidx_results_t *res = NULL;
                 if (newsidx_db_search(db, &req, &res) != NEWSIDX_OK) {
@@ -159,6 +171,7 @@ int main(int argc, char **argv)
         {"repeat", required_argument, NULL, 'r'},
         {"ping", no_argument, NULL, 'p'},
         {"encode", no_argument, NULL, 'e'},
+        {"quotes", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -171,13 +184,15 @@ int main(int argc, char **argv)
         case 'r': b.repeat = (unsigned)atoi(optarg); break;
         case 'p': b.ping = true; break;
         case 'e': b.encode = true; break;
+        case 'q': b.quotes = true; break;
         default: return 2;
         }
     }
     if (optind != argc - 1 || (!!b.socket + !!b.db + !!config_path) != 1 || conns == 0 ||
-        b.repeat == 0 || (b.ping && !b.socket) || (b.encode && b.socket)) {
+        b.repeat == 0 || (b.ping && !b.socket) || (b.encode && b.socket) ||
+        (b.quotes && (b.ping || b.encode))) {
         fputs("usage: nxbench (--socket PATH [--connections N] [--ping] | --db PATH [--encode] "
-              "| --config FILE [--encode]) [--repeat R] QUERIES\n",
+              "| --config FILE [--encode]) [--quotes] [--repeat R] QUERIES\n",
               stderr);
         return 2;
     }

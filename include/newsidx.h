@@ -52,7 +52,9 @@ extern "C" {
  * Format 3 added what senders give: byline, URL, subjects and language
  * as fields, the time and version of each article, the people and
  * places the sender tagged among speakers and locations, and each
- * article stemmed in its own language. */
+ * article stemmed in its own language; and quotations with their
+ * speakers (quote:, newsidx_db_quotes()), speaker kinds and the alias
+ * table.  An older database has none of them, and searches say so. */
 #define NEWSIDX_FORMAT_VERSION 3
 #define NEWSIDX_FORMAT_OLDEST 1
 
@@ -425,6 +427,9 @@ typedef struct newsidx_search {
     bool strict;             /* never relax: every word must match */
     bool all_versions;       /* every version of a story, not the newest
                                 alone */
+    bool facet_kinds;        /* with facets: speakers also counted apart by
+                                kind (results' person_facets and
+                                organisation_facets) */
 } newsidx_search_t;
 
 typedef struct newsidx_explain {
@@ -439,6 +444,8 @@ typedef struct newsidx_hit {
     char *date, *dateline, *title;
     char **speakers;
     size_t n_speakers;
+    newsidx_kind_t *speaker_kinds;  /* n_speakers kinds, or NULL: all
+                                       persons */
     char **locations;
     size_t n_locations;
     char *snippet;           /* HTML-escaped, matches between hl_open/close */
@@ -475,6 +482,12 @@ typedef struct newsidx_results {
     size_t n_speaker_facets;
     newsidx_facet_t *location_facets;
     size_t n_location_facets;
+    /* With request->facet_kinds: the speakers facet split by kind. */
+    bool has_kind_facets;
+    newsidx_facet_t *person_facets;
+    size_t n_person_facets;
+    newsidx_facet_t *organisation_facets;
+    size_t n_organisation_facets;
     char *corrected;         /* a spelling suggestion, or NULL */
     bool relaxed;            /* a relaxed form of the query answered:
                                 not every word had to match */
@@ -503,6 +516,51 @@ newsidx_status_t newsidx_db_search(newsidx_db_t *db,
                                    newsidx_results_t **results) NEWSIDX_NOEXCEPT;
 
 void newsidx_results_free(newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* Who said what: quotations, rather than articles, that match a query.
+ *
+ * The request is a newsidx_search_t: query, offset, limit, sort, since,
+ * until, speaker, location, hl_open/hl_close, partial and count_only
+ * mean what they mean for a search; like, facets, explain, histogram,
+ * strict and all_versions are refused (NEWSIDX_ERR_ARG).  Plain words,
+ * phrases and quote: are searched inside quotations (in quotation marks;
+ * reported speech is not listed), speaker: and speaker are the
+ * quotation's speaker: "speaker:rutte ukraine" lists what Rutte said
+ * about Ukraine.  title:, dateline:, location:, date: and the date
+ * filters select the articles. */
+typedef struct newsidx_quote_hit {
+    char *speaker;           /* as the article names the speaker, or the
+                                one name the alias table gives it */
+    newsidx_kind_t kind;     /* of the speaker */
+    char *text;              /* the quotation, HTML-escaped, the matching
+                                words between hl_open and hl_close */
+    unsigned rank;           /* 1-based, counting from offset 0 */
+    double score;
+    size_t start, end;       /* where it stands in the article's body, in
+                                characters, [start, end) */
+    char *id, *title, *date, *dateline;   /* of the article */
+} newsidx_quote_hit_t;
+
+/* The answer; owned by the caller, freed with newsidx_quotes_free(). */
+typedef struct newsidx_quotes {
+    char *query;
+    uint64_t total;          /* quotations that match: a count when
+                                total_exact, else an estimate */
+    bool total_exact;
+    bool more;               /* matches beyond this page exist */
+    newsidx_quote_hit_t *quotes;
+    size_t n_quotes;
+    bool truncated;          /* a limit cut the answer short */
+    char **missing_shards;   /* shards left out of a partial answer */
+    size_t n_missing_shards;
+    char **notes;            /* what differs from a full answer, and why */
+    size_t n_notes;
+} newsidx_quotes_t;
+
+newsidx_status_t newsidx_db_quotes(newsidx_db_t *db, const newsidx_search_t *request,
+                                   newsidx_quotes_t **quotes) NEWSIDX_NOEXCEPT;
+
+void newsidx_quotes_free(newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */

@@ -126,9 +126,16 @@ class Api(DaemonCase):
         self.error("/api/stats?x=1", 400, "bad_request")
         self.error("/api/search?q=x", 405, "bad_request", method="POST", body=b"")
 
-    def test_quotes_say_they_are_not_available(self):
-        msg = self.error("/api/quotes?q=rutte", 501, "unavailable")
-        self.assertIn("not available", msg)
+    def test_quotes_are_the_socket_answer(self):
+        for params in [{"q": "speaker:halvorsen"}, {"q": "nato", "limit": 2}, {"speaker": "Tor Halvorsen"}]:
+            qs = urllib.parse.urlencode(params)
+            got = get_json(self.d, "/api/quotes?" + qs)
+            self.assertEqual(got, self.socket_call("quotes", [params]), qs)
+            self.assertTrue(got["total"] > 0 and got["quotes"], qs)
+            for q in got["quotes"]:
+                self.assertTrue({"speaker", "kind", "text", "id", "title", "date", "dateline",
+                                 "score"} <= set(q), q)
+        self.error("/api/quotes?q=x&facets=1", 400, "bad_request")
 
     def test_writes_are_off_by_default(self):
         self.error("/api/articles", 403, "forbidden", method="POST", body=b"[]",

@@ -206,13 +206,17 @@ class Page(PageCase):
         p.wait("document.getElementById('reader').hidden")
         self.assertNotIn("article", query_of(p.url()))
 
-    def test_quotes_view_says_it_is_not_available(self):
-        p = self.open("?q=rutte")
+    def test_quotes_view_lists_who_said_what(self):
+        p = self.open("?q=speaker:halvorsen")
         self.wait_results(p)
         p.click("#tab-quotes")
-        p.wait("/not available/.test(document.getElementById('quotes-status').textContent)")
+        p.wait("document.querySelectorAll('#quotes li').length > 0", what="quotations listed")
         self.assertEqual(query_of(p.url()).get("view"), "quotes")
-        self.assertEqual(p.eval("document.querySelectorAll('#quotes li').length"), 0)
+        api = get_json(self.d, "/api/quotes?q=speaker%3Ahalvorsen&limit=20")
+        shown = p.eval("Array.from(document.querySelectorAll('#quotes li blockquote'))"
+                       ".map(b => b.textContent)")
+        self.assertEqual(len(shown), len(api["quotes"]))
+        self.assertTrue(all(q["speaker"] == "Tor Halvorsen" for q in api["quotes"]), api)
         self.assertEqual(p.eval("document.getElementById('tab-quotes').getAttribute('aria-selected')"), "true")
 
     def test_timeline_drag_sets_dates(self):

@@ -13,12 +13,13 @@
 #include <string.h>
 
 typedef enum method {
-    M_PING, M_SEARCH, M_SIMILAR, M_GET, M_ADD, M_DELETE, M_STATS, M_UNKNOWN
+    M_PING, M_SEARCH, M_SIMILAR, M_GET, M_ADD, M_DELETE, M_STATS, M_QUOTES, M_UNKNOWN
 } method_t;
 
 static method_t method_of(const msgpack_object *o)
 {
-    static const char *const names[] = {"ping", "search", "similar", "get", "add", "delete", "stats"};
+    static const char *const names[] = {"ping", "search", "similar", "get",
+                                        "add",  "delete", "stats",   "quotes"};
     const char *p = NULL;
     size_t n = 0;
     if (o->type == MSGPACK_OBJECT_STR) {
@@ -56,6 +57,15 @@ static job_t *build(const server_t *srv, struct conn *c, method_t m, uint32_t ms
             nx_set_error(err, "search does not take \"like\": use similar");
             goto bad;
         }
+        return j;
+    case M_QUOTES:
+        if (np != 1) {
+            nx_set_error(err, "quotes takes one parameter, a map");
+            return NULL;
+        }
+        j = job_new(JOB_QUOTES, c, msgid);
+        if (j && !nx_search_from_mp(&p[0], &j->search, err))
+            goto bad;
         return j;
     case M_SIMILAR: {
         if (np < 1 || np > 2) {
@@ -188,7 +198,7 @@ void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n)
     if (m == M_UNKNOWN) {
         if (!notify)
             conn_reply_error(c, true, (uint32_t)id, NX_RPC_BAD_REQUEST,
-                             "unknown method (ping, search, similar, get, add, delete, stats)");
+                             "unknown method (ping, search, similar, get, add, delete, stats, quotes)");
         goto out;
     }
     if (params->type != MSGPACK_OBJECT_ARRAY) {

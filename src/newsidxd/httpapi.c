@@ -197,7 +197,8 @@ static bool is_one_of(const char *s, const char *const *list)
 static bool pack_params(const char *query, nx_buf_t *out, char **err)
 {
     static const char *const numbers[] = {"limit", "offset", NULL};
-    static const char *const flags[] = {"facets", "explain", "partial", "histogram", NULL};
+    static const char *const flags[] = {"facets", "explain", "partial", "histogram",
+                                        "facet_kinds", NULL};
     struct evkeyvalq kv;
     TAILQ_INIT(&kv);
     if (query && evhttp_parse_query_str(query, &kv) != 0) {
@@ -358,13 +359,20 @@ static void api_stats(struct http_worker *hw, struct evhttp_request *req, const 
         http_queue_job(hw, req, j);
 }
 
-static void api_quotes(struct http_worker *hw, struct evhttp_request *req)
+/* Who said what: the quotes method, with the parameters of search. */
+static void api_quotes(struct http_worker *hw, struct evhttp_request *req, const char *query)
 {
-    /* Quotations are extracted but not yet indexed: nothing can search
-     * them.  Said plainly, with a status that is not an outage. */
-    http_send_error_status(hw, req, 501, NX_RPC_UNAVAILABLE,
-                      "searching quotations is not available in this version of newsidx: "
-                      "quotations are not indexed yet");
+    char *err = NULL;
+    job_t *j = http_new_job(hw, req, JOB_QUOTES);
+    if (!j)
+        return;
+    if (!search_params(query, &j->search, &err)) {
+        http_send_error(hw, req, NX_RPC_BAD_REQUEST, err);
+        free(err);
+        job_free(j);
+        return;
+    }
+    http_queue_job(hw, req, j);
 }
 
 /* The API under /api/, by path and method. */
@@ -390,7 +398,7 @@ static void route_api(struct http_worker *hw, struct evhttp_request *req, const 
     else if (strcmp(name, "stats") == 0)
         api_stats(hw, req, query);
     else if (strcmp(name, "quotes") == 0)
-        api_quotes(hw, req);
+        api_quotes(hw, req, query);
     else if (strncmp(name, "article/", 8) == 0)
         api_article(hw, req, name + 8, query);
     else if (strncmp(name, "similar/", 8) == 0)

@@ -41,7 +41,7 @@ void nxd_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2
 /* ---- jobs and queues (queue.c) ---- */
 
 typedef enum job_kind {
-    JOB_SEARCH, JOB_GET, JOB_STATS, JOB_ADD, JOB_DELETE
+    JOB_SEARCH, JOB_GET, JOB_STATS, JOB_ADD, JOB_DELETE, JOB_QUOTES
 } job_kind_t;
 
 struct conn;
@@ -117,10 +117,12 @@ typedef struct stats {
     uint64_t http_accepted;     /* HTTP connections since start */
     uint64_t http_refused;      /* ... answered 503 over the cap */
     uint64_t http_requests;     /* HTTP requests, the page's files too */
+    uint64_t quotes;            /* searches of quotations, socket and HTTP */
 } stats_t;
 
 void stats_init(stats_t *s);
 void stats_request(stats_t *s, double seconds, int error);
+void stats_quotes(stats_t *s);
 /* Packs the daemon's part of the stats reply, with open connections
  * (count keys packed). */
 size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open);

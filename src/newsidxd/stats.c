@@ -39,6 +39,13 @@ void stats_request(stats_t *s, double seconds, int error)
     pthread_mutex_unlock(&s->mu);
 }
 
+void stats_quotes(stats_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->quotes++;
+    pthread_mutex_unlock(&s->mu);
+}
+
 static double percentile(const uint64_t *h, uint64_t total, double p)
 {
     if (!total)
@@ -54,7 +61,7 @@ static double percentile(const uint64_t *h, uint64_t total, double p)
 
 size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open)
 {
-    enum { KEYS = 6 };
+    enum { KEYS = 7 };
     if (count_only)
         return KEYS;
     pthread_mutex_lock(&s->mu);
@@ -67,6 +74,8 @@ size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open
     msgpack_pack_double(pk, nx_now() - c.started);
     nx_mp_pack_str(pk, "requests");
     msgpack_pack_uint64(pk, c.requests);
+    nx_mp_pack_str(pk, "quotes");
+    msgpack_pack_uint64(pk, c.quotes);
     nx_mp_pack_str(pk, "errors");
     msgpack_pack_map(pk, NX_RPC_NCODES);
     for (int i = 0; i < NX_RPC_NCODES; i++) {

@@ -42,6 +42,17 @@ static void run_search(newsidx_db_t *db, job_t *j)
     }
 }
 
+static void run_quotes(server_t *srv, newsidx_db_t *db, job_t *j)
+{
+    newsidx_quotes_t *r = NULL;
+    msgpack_packer pk;
+    stats_quotes(&srv->stats);
+    if (start_reply(db, j, newsidx_db_quotes(db, &j->search, &r), &pk)) {
+        nx_mp_pack_quotes(&pk, r);
+        newsidx_quotes_free(r);
+    }
+}
+
 static void run_get(newsidx_db_t *db, job_t *j)
 {
     newsidx_article_t *a = NULL;
@@ -188,6 +199,7 @@ void worker_run_one(worker_t *w)
     if (db) {
         switch (j->kind) {
         case JOB_SEARCH: run_search(db, j); break;
+        case JOB_QUOTES: run_quotes(w->srv, db, j); break;
         case JOB_GET: run_get(db, j); break;
         case JOB_STATS: run_stats(w->srv, db, j); break;
         default: job_fail(j, NX_RPC_INTERNAL, "misrouted request"); break;

@@ -24,10 +24,12 @@ static void usage(FILE *fp)
           "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
           "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
           "             [--partial] [--histogram] [--count] [--strict] [--all-versions]\n"
-          "             [--like ID | QUERY...]\n"
+          "             [--facets-by-kind]\n"
+          "             [--like ID | --quotes QUERY | QUERY...]\n"
           "\n"
           "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
-          "title:, dateline:, speaker:, location:, date:2025-02-01..2025-02-28.\n"
+          "title:, dateline:, speaker:, location:, quote:, date:2025-02-01..2025-02-28.\n"
+          "--quotes lists quotations: words and speaker: are the quotation's.\n"
           "See newsq(1).\n",
           fp);
 }
@@ -96,10 +98,103 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
     return NEWSIDX_OK;
 }
 
+static void pack_quotes(msgpack_packer *pk, const void *arg)
+{
+    msgpack_pack_array(pk, 1);
+    nx_mp_pack_search(pk, arg);
+}
+
+/* --quotes through the daemon, or NEWSIDX_ERR_UNAVAILABLE when none
+ * answers (and --socket was not given). */
+static newsidx_status_t quotes_from_daemon(const char *socket_path, const newsidx_search_t *req,
+                                           newsidx_quotes_t **out, char **err)
+{
+    char *sock = socket_path ? nx_strdup(socket_path) : nx_default_socket_path();
+    nx_client_t *cl = NULL;
+    newsidx_status_t st = nx_client_connect(sock, 120, &cl, err);
+    free(sock);
+    if (st != NEWSIDX_OK) {
+        if (!socket_path) {
+            free(*err);
+            *err = NULL;
+            return NEWSIDX_ERR_UNAVAILABLE;
+        }
+        return NEWSIDX_ERR_IO;
+    }
+    const msgpack_object *res;
+    st = nx_client_call(cl, "quotes", pack_quotes, req, &res, err);
+    if (st == NEWSIDX_ERR_ARG && !(*err && strncmp(*err, "empty query", 11) == 0) &&
+        !(*err && strstr(*err, "does not take")))
+        st = NEWSIDX_ERR_QUERY;
+    else if (st == NEWSIDX_ERR_UNAVAILABLE)
+        st = NEWSIDX_ERR_INTERNAL;
+    if (st == NEWSIDX_OK) {
+        char *why = NULL;
+        if (!(*out = nx_mp_read_quotes(res, &why))) {
+            nx_set_error(err, "the daemon's answer could not be read: %s",
+                         why ? why : "out of memory");
+            free(why);
+            st = NEWSIDX_ERR_INTERNAL;
+        }
+    }
+    nx_client_close(cl);
+    return st;
+}
+
+/* newsq --quotes: quotations instead of articles. */
+static int run_quotes(const char *db_path, const char *socket_path, const newsidx_config_t *cfg,
+                      const newsidx_search_t *req, bool json, bool color)
+{
+    newsidx_quotes_t *r = NULL;
+    char *err = NULL, *path = NULL;
+    newsidx_db_t *db = NULL;
+    newsidx_status_t st = NEWSIDX_ERR_UNAVAILABLE;
+    int rc = EXIT_OK;
+    if (!db_path)
+        st = quotes_from_daemon(socket_path, req, &r, &err);
+    if (st == NEWSIDX_ERR_UNAVAILABLE && !err) {
+        path = db_path ? nx_strdup(db_path) : cfg->n_shards ? NULL : nx_default_db_path();
+        st = newsidx_db_open(path, cfg, &db, &err);
+        if (st == NEWSIDX_OK) {
+            st = newsidx_db_quotes(db, req, &r);
+            if (st != NEWSIDX_OK)
+                err = nx_strdup(newsidx_db_error(db) ? newsidx_db_error(db)
+                                                     : newsidx_status_to_string(st));
+        }
+    }
+    if (st == NEWSIDX_ERR_QUERY) {
+        query_error(req->query, err);
+        rc = EXIT_USAGE;
+    } else if (st != NEWSIDX_OK) {
+        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
+        rc = st == NEWSIDX_ERR_ARG || st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE : EXIT_FAIL;
+    } else if (json) {
+        json_t *j = nx_quotes_to_json(r);
+        nx_print_json(stdout, j);
+        json_decref(j);
+    } else if (req->count_only) {
+        printf("%llu\n", (unsigned long long)r->total);
+        if (!r->total_exact)
+            fprintf(stderr, "newsq: the count is an estimate\n");
+        rc = r->total ? EXIT_OK : EXIT_NONE;
+    } else if (r->n_quotes == 0) {
+        fprintf(stderr, "newsq: no quotations match '%s'\n", req->query);
+        nx_print_quotes_notes(stderr, r);
+        rc = EXIT_NONE;
+    } else {
+        nx_print_quotes_text(stdout, r, color);
+    }
+    newsidx_quotes_free(r);
+    free(err);
+    free(path);
+    newsidx_db_close(db);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *db_path = NULL, *socket_path = NULL, *config_path = NULL;
-    bool json = false, limit_given = false;
+    bool json = false, limit_given = false, quotes = false;
     newsidx_search_t req = {0};
     static const struct option opts[] = {
         {"socket", required_argument, NULL, 'S'},
@@ -121,6 +216,8 @@ int main(int argc, char **argv)
         {"count", no_argument, NULL, 'C'},
         {"strict", no_argument, NULL, 'T'},
         {"all-versions", no_argument, NULL, 'A'},
+        {"quotes", no_argument, NULL, 'Q'},
+        {"facets-by-kind", no_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -170,6 +267,8 @@ int main(int argc, char **argv)
         case 'C': req.count_only = true; break;
         case 'T': req.strict = true; break;
         case 'A': req.all_versions = true; break;
+        case 'Q': quotes = true; break;
+        case 'K': req.facets = req.facet_kinds = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
@@ -222,9 +321,26 @@ int main(int argc, char **argv)
         req.limit = 0;
 
     bool color = !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    int rc_quotes = EXIT_OK;
     if (!json) {
         req.hl_open = nx_text_hl_open();
         req.hl_close = nx_text_hl_close();
+    }
+
+    if (quotes) {
+        if (req.like || req.facets || req.explain || req.histogram || req.strict ||
+            req.all_versions) {
+            fprintf(stderr, "newsq: --quotes takes no --like, --facets, --explain, "
+                            "--histogram, --strict or --all-versions\n");
+            rc_quotes = EXIT_USAGE;
+        } else {
+            rc_quotes = run_quotes(db_path, socket_path, &cfg, &req, json, color);
+        }
+        free(query);
+        newsidx_config_clear(&cfg);
+        if (fflush(stdout) != 0)
+            rc_quotes = EXIT_FAIL;
+        return rc_quotes;
     }
 
     char *path = NULL;

@@ -108,6 +108,16 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
         for (size_t i = 0; i < r->n_speaker_facets; i++)
             fprintf(fp, "%s %s (%llu)", i ? "," : "", r->speaker_facets[i].name,
                     (unsigned long long)r->speaker_facets[i].count);
+        if (r->has_kind_facets) {
+            fprintf(fp, "\n%s  persons:%s", bold, off);
+            for (size_t i = 0; i < r->n_person_facets; i++)
+                fprintf(fp, "%s %s (%llu)", i ? "," : "", r->person_facets[i].name,
+                        (unsigned long long)r->person_facets[i].count);
+            fprintf(fp, "\n%s  organisations:%s", bold, off);
+            for (size_t i = 0; i < r->n_organisation_facets; i++)
+                fprintf(fp, "%s %s (%llu)", i ? "," : "", r->organisation_facets[i].name,
+                        (unsigned long long)r->organisation_facets[i].count);
+        }
         fprintf(fp, "\n%slocations:%s", bold, off);
         for (size_t i = 0; i < r->n_location_facets; i++)
             fprintf(fp, "%s %s (%llu)", i ? "," : "", r->location_facets[i].name,
@@ -167,4 +177,43 @@ void nx_print_article_text(FILE *fp, const newsidx_article_t *a)
     fputs("\n", fp);
     if (a->body)
         fprintf(fp, "\n%s\n", a->body);
+}
+
+/* Quotations, each as a reader would cite it:
+ *   1. Mark Rutte  2025-02-12  BRUSSELS
+ *      “We have to make sure that he has no other option, ...”
+ *      in: Hegseth says ...  (id ..., score ...) */
+void nx_print_quotes_text(FILE *fp, const newsidx_quotes_t *r, bool color)
+{
+    const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
+               *off = color ? "\033[0m" : "";
+    for (size_t i = 0; i < r->n_quotes; i++) {
+        const newsidx_quote_hit_t *q = &r->quotes[i];
+        fprintf(fp, "%s%u. %s%s%s  %s%s%s\n", bold, q->rank, q->speaker ? q->speaker : "?", off,
+                q->kind == NEWSIDX_KIND_ORGANISATION ? " (organisation)" : "",
+                q->date ? q->date : "----------", q->dateline ? "  " : "",
+                q->dateline ? q->dateline : "");
+        fputs("   \xe2\x80\x9c", fp);
+        put_snippet(fp, q->text ? q->text : "", color);
+        fputs("\xe2\x80\x9d\n", fp);
+        fprintf(fp, "   %sin: %s%s\n", dim, q->title ? q->title : "(no title)", off);
+        fprintf(fp, "   %sid %s  score %.2f%s\n\n", dim, q->id, q->score, off);
+    }
+    nx_print_quotes_notes(fp, r);
+    unsigned long long first = r->n_quotes ? r->quotes[0].rank : 0;
+    fprintf(fp, "%s%llu-%llu of %s%llu quotation%s%s%s\n", dim, first,
+            r->n_quotes ? first + r->n_quotes - 1 : 0, r->total_exact ? "" : "about ",
+            (unsigned long long)r->total, r->total == 1 ? "" : "s",
+            r->more ? " (more with --offset)" : "", off);
+}
+
+void nx_print_quotes_notes(FILE *fp, const newsidx_quotes_t *r)
+{
+    for (size_t i = 0; i < r->n_missing_shards; i++)
+        fprintf(fp, "(shard %s did not answer: its articles are missing)\n", r->missing_shards[i]);
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(fp, "(%s)\n", r->notes[i]);
+    if (r->truncated)
+        fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
+                    "max_expansion, and only the most frequent were searched)\n");
 }

@@ -24,6 +24,9 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color);
  * Part of the text output; also printed alone when nothing matched. */
 void nx_print_results_notes(FILE *fp, const newsidx_results_t *r);
 void nx_print_article_text(FILE *fp, const newsidx_article_t *a);
+/* Quotations found (newsq --quotes), and what the answer says besides. */
+void nx_print_quotes_text(FILE *fp, const newsidx_quotes_t *r, bool color);
+void nx_print_quotes_notes(FILE *fp, const newsidx_quotes_t *r);
 
 #ifdef __cplusplus
 }

@@ -243,7 +243,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
                                         "highlight", "like", "partial", "histogram", "strict",
-                                        "all_versions"};
+                                        "all_versions", "facet_kinds"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         bool ok = false;
@@ -267,6 +267,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         !opt_bool(map, "histogram", &req->histogram, err) ||
         !opt_bool(map, "strict", &req->strict, err) ||
         !opt_bool(map, "all_versions", &req->all_versions, err) ||
+        !opt_bool(map, "facet_kinds", &req->facet_kinds, err) ||
         !opt_text(map, "sort", &sort, err))
         goto bad;
     if (sort) {
@@ -337,7 +338,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
         n += s[i].v != NULL;
     n += (req->limit != 0 || req->count_only) + (req->offset != 0) + 1 + (req->facets) +
          (req->explain) + (req->hl_open && req->hl_close) + (req->partial) + (req->histogram) +
-         (req->strict) + (req->all_versions);
+         (req->strict) + (req->all_versions) + (req->facet_kinds);
     msgpack_pack_map(pk, n);
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++) {
         if (!s[i].v)
@@ -362,6 +363,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
     pack_flag(pk, "histogram", req->histogram);
     pack_flag(pk, "strict", req->strict);
     pack_flag(pk, "all_versions", req->all_versions);
+    pack_flag(pk, "facet_kinds", req->facet_kinds);
     if (req->hl_open && req->hl_close) {
         nx_mp_pack_str(pk, "highlight");
         msgpack_pack_array(pk, 2);

@@ -82,6 +82,8 @@ static const nx_field_t hit_field_v[] = {
     {"dateline", NX_T_STR, NX_P_ALWAYS, ALL, 0, H(dateline), 0, 0, NULL},
     {"title", NX_T_STR, NX_P_ALWAYS, ALL, 0, H(title), 0, 0, NULL},
     {"speakers", NX_T_STRV, NX_P_ALWAYS, ALL, 0, H(speakers), H(n_speakers), 0, NULL},
+    {"speaker_kinds", NX_T_KINDS, NX_P_OPTIONAL, ALL, 0, H(speaker_kinds), H(n_speakers), 0,
+     NULL},
     {"locations", NX_T_STRV, NX_P_ALWAYS, ALL, 0, H(locations), H(n_locations), 0, NULL},
     {"snippet", NX_T_STR, NX_P_STRING, ALL, 0, H(snippet), 0, 0, NULL},
     {"partial", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, H(partial), 0, 0, NULL},
@@ -100,6 +102,10 @@ static const nx_field_t facet_field_v[] = {
      NULL},
     {"locations", NX_T_FACETS, NX_P_ALWAYS, ALL, 0, R(location_facets), R(n_location_facets), 0,
      NULL},
+    {"persons", NX_T_FACETS, NX_P_IF_FLAG, ALL, 0, R(person_facets), R(n_person_facets),
+     R(has_kind_facets), NULL},
+    {"organisations", NX_T_FACETS, NX_P_IF_FLAG, ALL, 0, R(organisation_facets),
+     R(n_organisation_facets), R(has_kind_facets), NULL},
 };
 static const nx_fields_t facet_fields = {facet_field_v, NX_ARRAY_LEN(facet_field_v),
                                          sizeof(newsidx_results_t)};
@@ -131,6 +137,39 @@ static const nx_field_t results_field_v[] = {
 };
 const nx_fields_t nx_results_fields = {results_field_v, NX_ARRAY_LEN(results_field_v),
                                        sizeof(newsidx_results_t)};
+
+#define QH(m) offsetof(newsidx_quote_hit_t, m)
+#define QR(m) offsetof(newsidx_quotes_t, m)
+static const nx_field_t quote_hit_field_v[] = {
+    {"speaker", NX_T_STR, NX_P_STRING, ALL, 0, QH(speaker), 0, 0, NULL},
+    {"kind", NX_T_KIND, NX_P_ALWAYS, ALL, 0, QH(kind), 0, 0, NULL},
+    {"text", NX_T_STR, NX_P_STRING, ALL, 0, QH(text), 0, 0, NULL},
+    {"id", NX_T_STR, NX_P_ALWAYS, ALL, NX_F_REQUIRED, QH(id), 0, 0, NULL},
+    {"title", NX_T_STR, NX_P_ALWAYS, ALL, 0, QH(title), 0, 0, NULL},
+    {"date", NX_T_STR, NX_P_ALWAYS, ALL, 0, QH(date), 0, 0, NULL},
+    {"dateline", NX_T_STR, NX_P_ALWAYS, ALL, 0, QH(dateline), 0, 0, NULL},
+    {"score", NX_T_REAL, NX_P_ALWAYS, ALL, 0, QH(score), 0, 0, NULL},
+    {"rank", NX_T_UINT, NX_P_ALWAYS, ALL, 0, QH(rank), 0, 0, NULL},
+    {"start", NX_T_SIZE, NX_P_ALWAYS, ALL, 0, QH(start), 0, 0, NULL},
+    {"end", NX_T_SIZE, NX_P_ALWAYS, ALL, 0, QH(end), 0, 0, NULL},
+};
+static const nx_fields_t quote_hit_fields = {quote_hit_field_v, NX_ARRAY_LEN(quote_hit_field_v),
+                                             sizeof(newsidx_quote_hit_t)};
+
+static const nx_field_t quotes_field_v[] = {
+    {"query", NX_T_STR, NX_P_STRING, ALL, 0, QR(query), 0, 0, NULL},
+    {"total", NX_T_U64, NX_P_ALWAYS, ALL, 0, QR(total), 0, 0, NULL},
+    {"total_exact", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, QR(total_exact), 0, 0, NULL},
+    {"more", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, QR(more), 0, 0, NULL},
+    {"quotes", NX_T_RECORDS, NX_P_ALWAYS, ALL, NX_F_REQUIRED, QR(quotes), QR(n_quotes), 0,
+     &quote_hit_fields},
+    {"truncated", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, QR(truncated), 0, 0, NULL},
+    {"missing_shards", NX_T_STRV, NX_P_OPTIONAL, ALL, 0, QR(missing_shards),
+     QR(n_missing_shards), 0, NULL},
+    {"notes", NX_T_STRV, NX_P_OPTIONAL, ALL, 0, QR(notes), QR(n_notes), 0, NULL},
+};
+const nx_fields_t nx_quotes_fields = {quotes_field_v, NX_ARRAY_LEN(quotes_field_v),
+                                      sizeof(newsidx_quotes_t)};
 
 static const char *const kind_names[] = {
     [NEWSIDX_KIND_PERSON] = "person",
@@ -201,6 +240,11 @@ static void emit_value(nx_emitter_t *e, const nx_field_t *f, const void *rec)
     case NX_T_UINT: e->uint(e, *CAT(rec, f->offset, unsigned)); break;
     case NX_T_SIZE: e->uint(e, *CAT(rec, f->offset, size_t)); break;
     case NX_T_REAL: e->real(e, *CAT(rec, f->offset, double)); break;
+    case NX_T_KIND:
+        e->str(e, kind_names[*CAT(rec, f->offset, newsidx_kind_t) == NEWSIDX_KIND_ORGANISATION
+                                 ? NEWSIDX_KIND_ORGANISATION
+                                 : NEWSIDX_KIND_PERSON]);
+        break;
     case NX_T_KINDS: {
         const newsidx_kind_t *k = pointer_of(rec, f);
         e->array(e, k ? n : 0);
@@ -318,6 +362,22 @@ static bool read_strv(const nx_reader_t *r, const void *v, const nx_field_t *f, 
         }
     }
     return items != NULL;
+}
+
+static bool read_kind(const nx_reader_t *r, const void *v, const nx_field_t *f, void *rec,
+                      char **err)
+{
+    char *s = NULL;
+    bool ok = r->text(v, &s) == NX_READ_OK &&
+              (strcmp(s, "person") == 0 || strcmp(s, "organisation") == 0);
+    if (ok)
+        *AT(rec, f->offset, newsidx_kind_t) = strcmp(s, "organisation") == 0
+                                                 ? NEWSIDX_KIND_ORGANISATION
+                                                 : NEWSIDX_KIND_PERSON;
+    else
+        nx_set_error(err, "field \"%s\" is not \"person\" or \"organisation\"", f->key);
+    free(s);
+    return ok;
 }
 
 static bool read_kinds(const nx_reader_t *r, const void *v, const nx_field_t *f, void *rec,
@@ -448,6 +508,7 @@ static bool read_value(const nx_reader_t *r, const void *v, const nx_field_t *f,
             return true;
         nx_set_error(err, "field \"%s\" must be true or false", f->key);
         return false;
+    case NX_T_KIND: return read_kind(r, v, f, rec, err);
     case NX_T_KINDS: return read_kinds(r, v, f, rec, err);
     case NX_T_RECORDS: return read_records(r, v, f, rec, err);
     case NX_T_FACETS: return read_facets(r, v, f, rec, err);

@@ -32,6 +32,7 @@ typedef enum nx_ftype {
     NX_T_UINT,      /* unsigned */
     NX_T_SIZE,      /* size_t */
     NX_T_REAL,      /* double */
+    NX_T_KIND,      /* newsidx_kind_t: "person" or "organisation" */
     NX_T_KINDS,     /* newsidx_kind_t *, one per item of the list whose
                        count is at count: ["person", "organisation"] */
     NX_T_RECORDS,   /* an array of structs with a size_t count, each a
@@ -78,6 +79,7 @@ struct nx_fields {
 
 extern const nx_fields_t nx_article_fields;
 extern const nx_fields_t nx_results_fields;
+extern const nx_fields_t nx_quotes_fields;     /* newsidx_quotes_t */
 
 /* ---- emitting ---- */
 

@@ -121,6 +121,11 @@ json_t *nx_results_to_json(const newsidx_results_t *r)
     return emit_json(&nx_results_fields, r, NX_FIELDS_ALL);
 }
 
+json_t *nx_quotes_to_json(const newsidx_quotes_t *r)
+{
+    return emit_json(&nx_quotes_fields, r, NX_FIELDS_ALL);
+}
+
 /* ---- the reader ---- */
 
 static const void *jr_get(const void *map, const char *key)

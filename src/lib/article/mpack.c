@@ -171,6 +171,11 @@ void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r)
     emit_mp(pk, &nx_results_fields, r, NX_FIELDS_ALL);
 }
 
+void nx_mp_pack_quotes(msgpack_packer *pk, const newsidx_quotes_t *r)
+{
+    emit_mp(pk, &nx_quotes_fields, r, NX_FIELDS_ALL);
+}
+
 /* ---- the reader ---- */
 
 static const void *mr_get(const void *map, const char *key)
@@ -291,6 +296,20 @@ newsidx_results_t *nx_mp_read_results(const msgpack_object *map, char **err)
     }
     if (!nx_read(&mp_reader, map, &nx_results_fields, r, NX_FIELDS_ALL, err)) {
         newsidx_results_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+newsidx_quotes_t *nx_mp_read_quotes(const msgpack_object *map, char **err)
+{
+    newsidx_quotes_t *r = calloc(1, sizeof *r);
+    if (!r) {
+        nx_set_error(err, "out of memory");
+        return NULL;
+    }
+    if (!nx_read(&mp_reader, map, &nx_quotes_fields, r, NX_FIELDS_ALL, err)) {
+        newsidx_quotes_free(r);
         return NULL;
     }
     return r;

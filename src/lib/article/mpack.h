@@ -34,6 +34,7 @@ void nx_mp_pack_str_or_nil(msgpack_packer *pk, const char *s);
 /* The article as a map of the fields in groups (NX_FIELDS_*). */
 void nx_mp_pack_article(msgpack_packer *pk, const newsidx_article_t *a, unsigned groups);
 void nx_mp_pack_results(msgpack_packer *pk, const newsidx_results_t *r);
+void nx_mp_pack_quotes(msgpack_packer *pk, const newsidx_quotes_t *r);
 
 /* Fills a (new, empty) from a map: the fields in groups, as they are
  * (not checked or completed as nx_article_finish() does).  false with
@@ -43,6 +44,7 @@ bool nx_mp_read_article(const msgpack_object *map, newsidx_article_t *a, unsigne
                         char **err);
 /* A search answer from its map, owned by the caller; NULL with *err. */
 newsidx_results_t *nx_mp_read_results(const msgpack_object *map, char **err);
+newsidx_quotes_t *nx_mp_read_quotes(const msgpack_object *map, char **err);
 
 #ifdef __cplusplus
 }

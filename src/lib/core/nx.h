@@ -154,6 +154,7 @@ bool nx_article_from_json(struct json_t *obj, newsidx_article_t *a, unsigned gro
  * memory.  Absent optional fields are left out. */
 struct json_t *nx_article_to_json(const newsidx_article_t *a, unsigned groups);
 struct json_t *nx_results_to_json(const newsidx_results_t *r);
+struct json_t *nx_quotes_to_json(const newsidx_quotes_t *r);
 
 /* ---- handles (store.cc) ---- */
 /* New limits and weights for an open handle (after a reload). */

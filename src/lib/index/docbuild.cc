@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "guard.hh"
+#include "quotes.hh"
 
 #include <algorithm>
 #include <cctype>
@@ -269,6 +270,23 @@ static std::string date_value(const char *date)
     return v;
 }
 
+/* One letter per speaker of the list indexed: 'o' an organisation, 'p'
+ * a person (the people a sender tagged are persons). */
+static std::string speaker_kinds(const newsidx_article_t *a, const std::vector<std::string> &list)
+{
+    std::string kinds;
+    for (auto &name : list) {
+        char k = 'p';
+        for (size_t i = 0; i < a->n_speakers && a->speaker_kinds; i++)
+            if (a->speakers[i] && name == a->speakers[i]) {
+                k = a->speaker_kinds[i] == NEWSIDX_KIND_ORGANISATION ? 'o' : 'p';
+                break;
+            }
+        kinds += k;
+    }
+    return kinds;
+}
+
 Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config_t *cfg,
                                 Xapian::TermGenerator &tg, Xapian::TermGenerator &names)
 {
@@ -304,10 +322,12 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
 
     /* The people and places the sender tagged count as speakers and
      * locations too, after those extraction found. */
-    index_names(doc, names, tg,
-                merged(a->speakers, a->n_speakers, a->agency_persons, a->n_agency_persons),
-                PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT, cfg->weight_speaker, SLOT_SPEAKER0,
-                SLOT_SPEAKERS);
+    std::vector<std::string> speakers =
+        merged(a->speakers, a->n_speakers, a->agency_persons, a->n_agency_persons);
+    index_names(doc, names, tg, speakers, PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT,
+                cfg->weight_speaker, SLOT_SPEAKER0, SLOT_SPEAKERS);
+    if (!speakers.empty())
+        doc.add_value(SLOT_SPEAKER_KINDS, speaker_kinds(a, speakers));
     index_names(doc, names, tg,
                 merged(a->locations, a->n_locations, a->agency_places, a->n_agency_places),
                 PREFIX_LOCATION, PREFIX_LOCATION_EXACT, cfg->weight_location, SLOT_LOCATION0,
@@ -315,6 +335,7 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     index_names(doc, names, tg, merged(a->subjects, a->n_subjects, nullptr, 0), PREFIX_SUBJECT,
                 PREFIX_SUBJECT_EXACT, 0, SLOT_SUBJECT0, SLOT_SUBJECTS);
     index_sender(doc, names, a);
+    add_quote_terms(doc, a, tg, names);
     add_pairs(doc);
     if (a->date)
         doc.add_value(SLOT_DATE, date_value(a->date));
@@ -395,6 +416,7 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         d->doc = build_document(a, cfg, gen.tg, gen.names);
         if (cfg->spelling)
             spelling_words(a, d->words);
+        alias_links(a, d->aliases);
         out = d.release();
         return NEWSIDX_OK;
     });

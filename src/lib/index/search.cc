@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "guard.hh"
+#include "quotes.hh"
 
 #include <algorithm>
 #include <cctype>
@@ -179,7 +180,7 @@ std::string pair_of_phrase(const std::string &phrase, const Xapian::Stem &stem)
 
 /* The fields of the query language, as typed (any case). */
 const char *const FIELDS[] = {"title", "dateline", "speaker", "location", "date",
-                              "byline", "subject", "url", "lang"};
+                              "byline", "subject", "url", "lang", "quote"};
 
 /* Fields of names and words matched as written (NameProcessor). */
 bool is_name_field(const std::string &f)
@@ -409,11 +410,27 @@ class NameProcessor : public Xapian::FieldProcessor {
     Xapian::Database db;
     Xapian::termcount max_expansion;
     int limit_type;
+    /* For speakers: every form of the name the alias table knows
+     * ("speaker:fed" is also "Federal Reserve"). */
+    std::shared_ptr<const AliasTable> aliases;
+
+    Xapian::Query words_of(const std::string &text) const
+    {
+        std::vector<std::string> w = name_words(text);
+        if (w.empty())
+            return Xapian::Query::MatchNothing;
+        std::vector<Xapian::Query> terms;
+        for (auto &x : w)
+            terms.emplace_back(prefix + x);
+        if (terms.size() == 1)
+            return terms[0];
+        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+    }
 
   public:
     NameProcessor(const std::string &p, const Xapian::Database &d, Xapian::termcount maxexp,
-                  int limit)
-        : prefix(p), db(d), max_expansion(maxexp), limit_type(limit) {}
+                  int limit, std::shared_ptr<const AliasTable> table = nullptr)
+        : prefix(p), db(d), max_expansion(maxexp), limit_type(limit), aliases(table) {}
 
     Xapian::Query operator()(const std::string &raw) override
     {
@@ -425,15 +442,15 @@ class NameProcessor : public Xapian::FieldProcessor {
                                  limit_type);
         }
         std::string text = raw.compare(0, 3, "nxq") == 0 ? unhex(raw.substr(3)) : raw;
-        std::vector<std::string> w = name_words(text);
-        if (w.empty())
-            return Xapian::Query::MatchNothing;
-        std::vector<Xapian::Query> terms;
-        for (auto &x : w)
-            terms.emplace_back(prefix + x);
-        if (terms.size() == 1)
-            return terms[0];
-        return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), terms.size());
+        std::vector<std::string> forms = aliases ? aliases->forms_of(text)
+                                                 : std::vector<std::string>{text};
+        if (forms.size() <= 1)
+            return words_of(text);
+        std::vector<Xapian::Query> any{words_of(text)};
+        for (auto &f : forms)
+            if (f != lower(text))
+                any.push_back(words_of(f));
+        return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
     }
 };
 
@@ -446,28 +463,45 @@ class NameProcessor : public Xapian::FieldProcessor {
  * per document, which would miss all but one speaker. */
 class ListCountSpy : public Xapian::MatchSpy {
     Xapian::valueno slot;
+    /* Speakers: each under the one name the alias table gives it, once
+     * per article, and counted by kind too. */
+    std::shared_ptr<const AliasTable> aliases;
 
   public:
     std::unordered_map<std::string, uint64_t> counts;
+    std::unordered_map<std::string, uint64_t> by_kind[2];  /* person, organisation */
     Xapian::doccount seen = 0;
 
-    explicit ListCountSpy(Xapian::valueno s) : slot(s) {}
+    explicit ListCountSpy(Xapian::valueno s, std::shared_ptr<const AliasTable> table = nullptr)
+        : slot(s), aliases(table) {}
 
     void operator()(const Xapian::Document &doc, double) override
     {
         seen++;
         std::string v = doc.get_value(slot);
-        size_t start = 0;
+        std::string kinds = aliases ? doc.get_value(SLOT_SPEAKER_KINDS) : "";
+        std::vector<std::string> names;
+        size_t start = 0, i = 0;
         while (start < v.size()) {
             size_t end = v.find('\x1f', start);
             if (end == std::string::npos)
                 end = v.size();
-            if (end > start)
-                counts[v.substr(start, end - start)]++;
+            if (end > start) {
+                std::string name = v.substr(start, end - start);
+                if (aliases)
+                    name = aliases->name_of(name);
+                if (std::find(names.begin(), names.end(), name) == names.end()) {
+                    names.push_back(name);
+                    counts[name]++;
+                    if (aliases)
+                        by_kind[i < kinds.size() && kinds[i] == 'o'][name]++;
+                }
+            }
             start = end + 1;
+            i++;
         }
     }
-    Xapian::MatchSpy *clone() const override { return new ListCountSpy(slot); }
+    Xapian::MatchSpy *clone() const override { return new ListCountSpy(slot, aliases); }
     std::string name() const override { return "newsidx.ListCountSpy"; }
 };
 
@@ -486,10 +520,11 @@ struct Facets {
         enq.add_matchspy(dates.get());
     }
 
-    void attach(Xapian::Enquire &enq, bool remote)
+    void attach(Xapian::Enquire &enq, bool remote,
+                std::shared_ptr<const AliasTable> aliases = nullptr)
     {
         if (!remote) {
-            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS));
+            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS, aliases));
             lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS));
             for (auto &l : lists)
                 enq.add_matchspy(l.get());
@@ -527,6 +562,15 @@ struct Facets {
         undated += dates->get_total() - dated;
     }
 
+    /* Speakers by kind: persons, then organisations. */
+    void add_kinds_to(std::map<std::string, uint64_t> kinds[2]) const
+    {
+        if (lists.size() == 2)
+            for (int k = 0; k < 2; k++)
+                for (auto &c : lists[0]->by_kind[k])
+                    kinds[k][c.first] += c.second;
+    }
+
     void add_to(std::map<std::string, uint64_t> &speakers,
                 std::map<std::string, uint64_t> &locations) const
     {
@@ -557,6 +601,7 @@ void free_hit(newsidx_hit_t *h)
     free(h->title);
     free(h->snippet);
     nx_strv_free_array(h->speakers, h->n_speakers);
+    free(h->speaker_kinds);
     nx_strv_free_array(h->locations, h->n_locations);
     free(h->byline);
     free(h->url);
@@ -709,7 +754,8 @@ Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db
                 terms.insert("Z" + w);
             continue;
         }
-        if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION)
+        if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION ||
+            prefix == PREFIX_QUOTE_SPEAKER)
             word = stem(word);          /* names are indexed unstemmed */
         terms.insert("Z" + word);
     }
@@ -1066,7 +1112,7 @@ class Speller {
             if (!field.empty()) {
                 prefix = field == "speaker"    ? PREFIX_SPEAKER
                          : field == "location" ? PREFIX_LOCATION
-                         : field == "title" || field == "dateline" ? ""
+                         : field == "title" || field == "dateline" || field == "quote" ? ""
                                                                     : "-";
                 out += q.substr(i, len);
                 i += len;
@@ -1112,6 +1158,8 @@ struct Searcher {
     Xapian::Stem stem;
     bool cut_wildcards;
     std::set<std::string> warnings;     /* about the query, for notes */
+    bool quote_mode = false;            /* plain words and speaker: are a
+                                           quotation's (quotes.cc) */
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
         : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
@@ -1133,8 +1181,13 @@ struct Searcher {
                              Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
         qp.add_prefix("title", PREFIX_TITLE);
         qp.add_prefix("dateline", PREFIX_DATELINE);
-        qp.add_prefix("speaker",
-                      (new NameProcessor(PREFIX_SPEAKER, h->db, expansion, limit))->release());
+        qp.add_prefix("quote", PREFIX_QUOTE);
+        if (quote_mode)
+            qp.add_prefix("", PREFIX_QUOTE);
+        qp.add_prefix("speaker", (new NameProcessor(quote_mode ? PREFIX_QUOTE_SPEAKER
+                                                               : PREFIX_SPEAKER,
+                                                    h->db, expansion, limit, aliases_of(h)))
+                                     ->release());
         qp.add_prefix("location",
                       (new NameProcessor(PREFIX_LOCATION, h->db, expansion, limit))->release());
         qp.add_prefix("byline",
@@ -1154,7 +1207,7 @@ struct Searcher {
             flags &= ~static_cast<unsigned>(Xapian::QueryParser::FLAG_BOOLEAN);
         try {
             Rewrite rw;
-            rw.pairs = h->pairs ? &stem : nullptr;
+            rw.pairs = h->pairs && !quote_mode ? &stem : nullptr;
             rw.spelling = h->any_remote ? nullptr : &h->db;
             std::string text = rewrite_query(q, rw);
             warnings.insert(rw.warnings.begin(), rw.warnings.end());
@@ -1165,7 +1218,8 @@ struct Searcher {
                 qp.set_stopper(nullptr);
                 parsed = qp.parse_query(text, flags);
             }
-            return in_languages(qp, text, flags, parsed);
+            /* Quotations are found in English articles only. */
+            return quote_mode ? parsed : in_languages(qp, text, flags, parsed);
         } catch (const Xapian::QueryParserError &e) {
             std::string m = e.get_msg();
             if (m == "Unknown range operation")
@@ -1275,8 +1329,19 @@ struct Searcher {
                 parsed = parse_text(q, share ? share : 1);
             }
             empty = parsed.empty();
+            if (!h->quotes && !empty && query_mentions_quotes(parsed))
+                warnings.insert("this index has no quotations in it (its format is older than "
+                                "3): rebuild it with 'newsidx add' to search them");
         }
         return parsed;
+    }
+
+    static bool query_mentions_quotes(const Xapian::Query &q)
+    {
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+            if (is_quote_term(*t) || is_quote_speaker_term(*t))
+                return true;
+        return false;
     }
 
     /* A name filter: the exact name, or its words in order within one
@@ -1315,8 +1380,14 @@ struct Searcher {
         } else if (!until.empty()) {
             f.emplace_back(Xapian::Query::OP_VALUE_LE, SLOT_DATE, to);
         }
-        if (req->speaker && *req->speaker)
-            f.push_back(name_filter(PREFIX_SPEAKER_EXACT, PREFIX_SPEAKER, req->speaker));
+        if (req->speaker && *req->speaker) {
+            /* the speaker under any of the names the alias table links */
+            std::vector<Xapian::Query> forms;
+            for (auto &form : aliases_of(h)->forms_of(req->speaker))
+                forms.push_back(name_filter(PREFIX_SPEAKER_EXACT, PREFIX_SPEAKER, form.c_str()));
+            forms.push_back(name_filter(PREFIX_SPEAKER_EXACT, PREFIX_SPEAKER, req->speaker));
+            f.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
+        }
         if (req->location && *req->location)
             f.push_back(name_filter(PREFIX_LOCATION_EXACT, PREFIX_LOCATION, req->location));
         if (f.empty())
@@ -1392,7 +1463,7 @@ struct Searcher {
         if (h->config.time_limit > 0)
             enq.set_time_limit(h->config.time_limit);
         if (req->facets)
-            spies.attach(enq, h->any_remote);
+            spies.attach(enq, h->any_remote, aliases_of(h));
         if (req->histogram)
             spies.attach_dates(enq);
         /* Facets and the histogram count the whole match set.  Without
@@ -1437,7 +1508,7 @@ struct Searcher {
             p.display = std::string("like:") + req->like;
             p.empty = false;
         } else {
-            p.parsed = parse(p.display, p.empty);
+            p.parsed = scope_quotes(parse(p.display, p.empty));
         }
         p.filter = filters();
         if (p.empty && p.filter.empty() && !p.like)
@@ -1660,6 +1731,8 @@ struct Searcher {
         hit->dateline = a->dateline;
         hit->speakers = a->speakers;
         hit->n_speakers = a->n_speakers;
+        hit->speaker_kinds = a->speaker_kinds;
+        a->speaker_kinds = nullptr;
         hit->locations = a->locations;
         hit->n_locations = a->n_locations;
         hit->byline = a->byline;
@@ -1693,6 +1766,16 @@ struct Searcher {
         std::map<std::string, uint64_t> sp, lo;
         spies.add_to(sp, lo);
         loose_spies.add_to(sp, lo);
+        if (req->facet_kinds) {
+            std::map<std::string, uint64_t> kinds[2];
+            spies.add_kinds_to(kinds);
+            loose_spies.add_kinds_to(kinds);
+            fill_facets(kinds[0], &r->person_facets, &r->n_person_facets, 20);
+            fill_facets(kinds[1], &r->organisation_facets, &r->n_organisation_facets, 20);
+            r->has_kind_facets = true;
+            if (h->any_remote)
+                note(r, "facets by kind are not counted over remote shards");
+        }
         if (h->any_remote)
             note(r, "facets over remote shards count the first eight speakers and locations "
                     "of each article");
@@ -1766,6 +1849,10 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
 {
     bool partial = req->partial || h->config.partial;
     ReadRules rules{partial, partial, "ask for a partial answer to search the others"};
+    /* Facets by kind are facets too. */
+    newsidx_search_t asked = *req;
+    asked.facets = req->facets || req->facet_kinds;
+    req = &asked;
     return guard(h, rules, [&](int) {
         /* Wildcards that match more words than [search] max_expansion:
          * once more, keeping the most frequent. */
@@ -1795,6 +1882,12 @@ extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
     for (size_t i = 0; i < r->n_location_facets; i++)
         free(r->location_facets[i].name);
     free(r->location_facets);
+    for (size_t i = 0; i < r->n_person_facets; i++)
+        free(r->person_facets[i].name);
+    free(r->person_facets);
+    for (size_t i = 0; i < r->n_organisation_facets; i++)
+        free(r->organisation_facets[i].name);
+    free(r->organisation_facets);
     free(r->corrected);
     for (size_t i = 0; i < r->n_histogram; i++)
         free(r->histogram[i].name);
@@ -1803,4 +1896,25 @@ extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
     nx_strv_free_array(r->missing_shards, r->n_missing_shards);
     nx_strv_free_array(r->notes, r->n_notes);
     free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* For the search of quotations (quotes.cc)                             */
+/* ------------------------------------------------------------------ */
+
+Xapian::Query nx::parse_request(newsidx_db_t *h, const newsidx_search_t *req, bool quote_mode,
+                                bool cut_wildcards, std::string &display, bool &empty,
+                                Xapian::Query &filter, std::set<std::string> &warnings)
+{
+    Searcher s(h, req, cut_wildcards);
+    s.quote_mode = quote_mode;
+    Xapian::Query q = s.parse(display, empty);
+    filter = s.filters();
+    warnings.insert(s.warnings.begin(), s.warnings.end());
+    return q;
+}
+
+std::string nx::tidy_text(const std::string &in, const std::string &open, const std::string &close)
+{
+    return tidy_snippet(in, open, close);
 }

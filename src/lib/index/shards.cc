@@ -90,10 +90,12 @@ static void rebuild(newsidx_db_t *h)
 {
     h->db = Xapian::Database();
     h->pairs = true;
+    h->quotes = true;
     for (auto &s : h->shards)
         if (s.up) {
             h->db.add_database(s.db);
             h->pairs = h->pairs && nx::format_of(s.db) >= 2;
+            h->quotes = h->quotes && nx::format_of(s.db) >= 3;
         }
 }
 

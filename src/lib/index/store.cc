@@ -177,6 +177,7 @@ static void open_local(newsidx_db_t *h, const char *path)
 {
     h->db = Xapian::Database(path);
     h->pairs = format_of(h->db) >= 2;
+    h->quotes = format_of(h->db) >= 3;
     h->staging.clear();
     for (auto &d : staging_dirs(path)) {
         if (staging_merged(h->db, d))
@@ -184,6 +185,7 @@ static void open_local(newsidx_db_t *h, const char *path)
         try {
             Xapian::Database part(d);
             h->pairs = h->pairs && format_of(part) >= 2;
+            h->quotes = h->quotes && format_of(part) >= 3;
             h->db.add_database(part);
             h->staging.push_back(d);
         } catch (const Xapian::DatabaseOpeningError &) {
@@ -246,8 +248,10 @@ extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h) noexcept
         }
         h->db.reopen();
         /* An empty database is stamped by its first writer. */
-        if (h->shards.empty())
+        if (h->shards.empty()) {
             h->pairs = format_of(h->db) >= 2;
+            h->quotes = format_of(h->db) >= 3;
+        }
         return NEWSIDX_OK;
     });
 }

@@ -10,7 +10,9 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nx {
@@ -31,6 +33,20 @@ const char *const PREFIX_URL = "XU";               /* URL words, unstemmed */
 const char *const PREFIX_LANGUAGE = "L";           /* "Len": boolean, every article */
 const char *const PREFIX_SUBJECT = "XT";           /* subject words, unstemmed */
 const char *const PREFIX_SUBJECT_EXACT = "KT";     /* subject, lower-cased, boolean */
+/* Format 3: quotations (quoteindex.cc).  Each quotation of the body is a
+ * block of positions of its own, QUOTE_STRIDE apart: its words (stemmed)
+ * as XQ terms, its speaker's name words (as written, lower case) as XQS
+ * terms at the block's first positions.  A NEAR or PHRASE window of at
+ * most QUOTE_WINDOW positions never spans two blocks. */
+const char *const PREFIX_QUOTE = "XQ";
+const char *const PREFIX_QUOTE_SPEAKER = "XQS";
+const Xapian::termpos QUOTE_STRIDE = 4096;
+const Xapian::termpos QUOTE_WINDOW = 2048;
+const Xapian::termpos QUOTE_NAME_ROOM = 64; /* the speaker's name, then the
+                                               words */
+const unsigned QUOTE_MAX_WORDS = 1900;     /* words of a quotation indexed */
+/* A boolean term of every article with a quotation in quotation marks. */
+const char *const TERM_HAS_QUOTES = "XQH";
 
 const Xapian::valueno SLOT_DATE = 0;       /* "YYYYMMDD" */
 const Xapian::valueno SLOT_SPEAKERS = 1;   /* all speakers, '\x1f' between */
@@ -44,9 +60,17 @@ const Xapian::valueno SLOT_SUBJECTS = 6;   /* all subjects, '\x1f' between */
 const Xapian::valueno SLOT_LANGUAGE = 7;   /* "en" */
 const Xapian::valueno SLOT_SUBJECT0 = 30;  /* subjects[0..7] */
 const unsigned FACET_SLOTS = 8;
+/* Format 3: the kind of each speaker of SLOT_SPEAKERS, one letter each
+ * in the same order: 'p' a person, 'o' an organisation. */
+const Xapian::valueno SLOT_SPEAKER_KINDS = 40;
+/* Format 3: how many quotations in quotation marks (blocks) it has. */
+const Xapian::valueno SLOT_QUOTE_BLOCKS = 41;
 
 const char *const META_FORMAT = "newsidx.format";
 const char *const META_STEMMER = "newsidx.stemmer";
+/* Format 3: "newsidx.alias.NAME" (NAME lower case) -> the names it was
+ * seen as another form of, with counts (aliases.cc). */
+const char *const META_ALIAS = "newsidx.alias.";
 const char *const STEMMER = "english";
 
 /* Term positions left between fields so that a phrase never spans two. */
@@ -109,12 +133,18 @@ void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &name
 
 }  // namespace nx
 
+namespace nx {
+struct AliasTable;
+}
+
 /* A document built away from the writer, so that several threads can
  * tokenise while one thread writes (docbuild.cc). */
 struct nx_doc {
     Xapian::Document doc;
     std::string idterm;
     std::vector<std::string> words;     /* for the spelling table */
+    std::vector<std::pair<std::string, std::string>> aliases;  /* for the alias
+                                                                  table (alias, name) */
 };
 
 struct ReaderShard {
@@ -133,7 +163,10 @@ struct newsidx_db {
     std::vector<ReaderShard> shards;    /* empty for one database */
     bool any_remote = false;
     bool pairs = false;        /* every part has PREFIX_PAIR terms (format 2) */
+    bool quotes = false;       /* every part has quotation terms (format 3) */
     std::vector<std::string> staging;   /* staging databases searched too */
+    std::shared_ptr<const nx::AliasTable> alias_table;  /* aliastable.cc */
+    std::string alias_revision;         /* of the database it was read from */
 };
 
 /* Staging databases of a bulk load (writer.cc): "PATH.staging-N" beside

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "guard.hh"
+#include "quotes.hh"
 
 #include <cerrno>
 #include <csignal>
@@ -80,6 +81,7 @@ struct LaneItem {
     std::string idterm;
     Xapian::Document doc;
     std::vector<std::string> words;
+    std::vector<std::pair<std::string, std::string>> aliases;
 };
 
 /* The thread writing one part during a bulk load, and its queue. */
@@ -102,6 +104,8 @@ struct Part {
     /* Words for the spelling table, counted per batch and written once
      * per word at commit: far cheaper than one update per occurrence. */
     std::unordered_map<std::string, Xapian::termcount> spelling;
+    /* Links of the alias table, likewise (aliastable.cc). */
+    AliasCounts aliases;
     std::unique_ptr<Lane> lane;         /* during a bulk load */
     bool closed = false;                /* by a failed commit: reopen first */
 };
@@ -368,6 +372,7 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         w->pending++;
         for (auto &word : d->words)
             p.spelling[word]++;
+        alias_count(p.aliases, d->aliases);
         return NEWSIDX_OK;
     });
 }
@@ -390,11 +395,13 @@ extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const cha
     });
 }
 
+/* What is counted per batch, written before the commit. */
 static void flush_spelling(Part &p)
 {
     for (auto &e : p.spelling)
         p.db.add_spelling(e.first, e.second);
     p.spelling.clear();
+    alias_flush(p.db, p.aliases);
 }
 
 /* Removes a flat directory (a glass database has no subdirectories). */
@@ -446,6 +453,7 @@ static void lane_main(Part *p)
                     p->db.replace_document(it.idterm, it.doc);
                     for (auto &word : it.words)
                         p->spelling[word]++;
+                    alias_count(p->aliases, it.aliases);
                 }
             } catch (...) {
                 fail = std::current_exception();
@@ -497,7 +505,8 @@ static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replace
     L.done_cv.wait(lk, [&] { return L.q.size() < LANE_QUEUE; });
     /* Moved, not copied: Xapian's reference counts are not atomic, so
      * the document must have one owner, the lane. */
-    L.q.push_back(LaneItem{std::move(d->idterm), std::move(d->doc), std::move(d->words)});
+    L.q.push_back(LaneItem{std::move(d->idterm), std::move(d->doc), std::move(d->words),
+                           std::move(d->aliases)});
     L.work_cv.notify_one();
     if (replaced)
         *replaced = false;              /* counted by the lane */
@@ -559,8 +568,10 @@ static bool compact_into(Part &p, const std::vector<std::string> &staging, std::
         Xapian::Database src(path);
         for (auto &d : staging)
             src.add_database(Xapian::Database(d));
-        /* One database keeps its document numbers; several need new ones. */
-        src.compact(tmp, staging.empty() ? Xapian::DBCOMPACT_NO_RENUMBER : 0);
+        /* One database keeps its document numbers; several need new ones,
+         * and the counts of their alias tables added up. */
+        AliasCompactor merge_aliases;
+        src.compact(tmp, staging.empty() ? Xapian::DBCOMPACT_NO_RENUMBER : 0, 0, merge_aliases);
     }
     if (!staging.empty()) {
         Xapian::WritableDatabase out(tmp, Xapian::DB_OPEN);
@@ -739,6 +750,7 @@ extern "C" void nx_writer_discard(newsidx_writer_t *w) noexcept
         return;
     for (auto &p : w->parts) {
         p.spelling.clear();
+        p.aliases.clear();
         try {
             p.db.begin_transaction(false);
             p.db.cancel_transaction();
