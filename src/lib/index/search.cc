@@ -1162,7 +1162,7 @@ struct Searcher {
                                            quotation's (quotes.cc) */
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
-        : h(h_), req(r), stem(STEMMER), cut_wildcards(cut) {}
+        : h(h_), req(r), stem(stemmer_for(nullptr)), cut_wildcards(cut) {}
 
     /* The query text parsed with each wildcard limited to `expansion`
      * words. */
