@@ -94,6 +94,10 @@ struct Lane {
     bool commit_asked = false, stop = false;
     uint64_t replaced = 0;
     uint64_t kept = 0;                  /* older versions not written */
+    /* Spelling words counted by the other lanes, handed to the first
+     * lane, the only one that writes them (see lanes_commit()). */
+    std::unordered_map<std::string, Xapian::termcount> spelling_in;
+    bool writes_spelling = false;
     bool failed = false;                /* a write or commit failed */
     std::string error;                  /* the first failure, when it could be told */
 };
@@ -463,9 +467,18 @@ static void lane_main(Part *p)
             L.replaced += existed && !newer;
             L.kept += newer;
         } else if (L.commit_asked) {
+            std::unordered_map<std::string, Xapian::termcount> handed;
+            handed.swap(L.spelling_in);
             lk.unlock();
             try {
-                flush_spelling(*p);
+                if (L.writes_spelling) {
+                    for (auto &e : handed)
+                        p->spelling[e.first] += e.second;
+                    handed.clear();
+                    flush_spelling(*p);
+                } else {
+                    alias_flush(p->db, p->aliases);
+                }
                 p->db.commit();
             } catch (...) {
                 fail = std::current_exception();
@@ -514,26 +527,51 @@ static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replace
     return NEWSIDX_OK;
 }
 
-/* Each lane commits its part, all at once.  "" or the first error. */
-static std::string lanes_commit(newsidx_writer_t *w)
+/* Asks the lanes of parts [from, to) to commit and waits for them.
+ * Keeps the first error in err. */
+static void lanes_commit_range(newsidx_writer_t *w, size_t from, size_t to, std::string &err)
 {
-    for (auto &p : w->parts) {
-        std::lock_guard<std::mutex> lk(p.lane->mu);
-        p.lane->commit_asked = true;
-        p.lane->work_cv.notify_one();
+    for (size_t i = from; i < to; i++) {
+        std::lock_guard<std::mutex> lk(w->parts[i].lane->mu);
+        w->parts[i].lane->commit_asked = true;
+        w->parts[i].lane->work_cv.notify_one();
     }
-    std::string err;
-    for (auto &p : w->parts) {
-        Lane &L = *p.lane;
+    for (size_t i = from; i < to; i++) {
+        Lane &L = *w->parts[i].lane;
         std::unique_lock<std::mutex> lk(L.mu);
         L.done_cv.wait(lk, [&] { return !L.commit_asked; });
         if (err.empty())
-            err = lane_error(p);
+            err = lane_error(w->parts[i]);
         w->bulk_replaced += L.replaced;
         L.replaced = 0;
         w->kept += L.kept;
         L.kept = 0;
     }
+}
+
+/* Each lane commits its part: the staging parts first, then the
+ * database, which alone writes the spelling table: the words the other
+ * lanes counted are handed to it once they are idle.  With every part
+ * writing its own, the compactor had to merge the parts' spelling
+ * tables entry by entry at the end (inflating and deflating each), and
+ * each commit rewrote the same fragments in every part.  "" or the
+ * first error. */
+static std::string lanes_commit(newsidx_writer_t *w)
+{
+    std::string err;
+    lanes_commit_range(w, 1, w->parts.size(), err);
+    Lane &first = *w->parts[0].lane;
+    {
+        /* The other lanes wait for work, their queues empty: their maps
+         * are this thread's to read. */
+        std::lock_guard<std::mutex> lk(first.mu);
+        for (size_t i = 1; i < w->parts.size(); i++) {
+            for (auto &e : w->parts[i].spelling)
+                first.spelling_in[e.first] += e.second;
+            w->parts[i].spelling.clear();
+        }
+    }
+    lanes_commit_range(w, 0, 1, err);
     return err;
 }
 
@@ -664,6 +702,7 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) noexcept
             w->parts.push_back(new_staging(staging_name(w, i)));
         for (auto &p : w->parts) {
             p.lane.reset(new Lane);
+            p.lane->writes_spelling = &p == &w->parts[0];
             p.lane->thread = std::thread(lane_main, &p);
         }
         w->bulk = true;
