@@ -42,7 +42,12 @@ extern "C" {
 #define NEWSIDX_NOEXCEPT
 #endif
 
-#define NEWSIDX_VERSION "0.1.0"
+/* NEWSIDX_VERSION ("0.1.0") and its numbers, from configure. */
+#include "newsidx-version.h"
+
+/* The version of the library in use, which may be newer than the
+ * headers a program was built with. */
+const char *newsidx_version(void) NEWSIDX_NOEXCEPT;
 
 /* The index format this library writes, stored in the database metadata
  * under "newsidx.format".  It reads formats NEWSIDX_FORMAT_OLDEST up to
@@ -82,7 +87,8 @@ typedef enum newsidx_status {
     NEWSIDX_STATUS_LAST
 } newsidx_status_t;
 
-/* A static, human-readable name for a status ("locked", ...). */
+/* A static, human-readable description of a status ("database locked
+ * by another writer", ...); "unknown status" for any other value. */
 const char *newsidx_status_to_string(newsidx_status_t status) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
@@ -163,7 +169,7 @@ newsidx_article_t *newsidx_article_new(void) NEWSIDX_NOEXCEPT;
 /* Frees the article and everything it holds.  NULL is allowed. */
 void newsidx_article_free(newsidx_article_t *article) NEWSIDX_NOEXCEPT;
 
-/* Input formats (DESIGN: "Input"; doc/formats.md says what is taken
+/* Input formats (newsidx(1), INPUT; doc/formats.md says what is taken
  * from each).  Files in any of them are recognised by their content. */
 typedef enum newsidx_format {
     NEWSIDX_FORMAT_AUTO = 0, /* detected per file */

@@ -220,7 +220,7 @@ static void bare_article_round_trips(void **state)
     round_trips(bare_article);
 }
 
-/* ---- the JSON shape (DESIGN.md's, and the keys added to it) ---- */
+/* ---- the JSON shape newsidx(1) and newsq(1) give ---- */
 
 static json_t *to_json(const newsidx_article_t *a, unsigned groups)
 {

@@ -177,6 +177,33 @@ static void close_keeps_its_error(void **state)
     free(fault);
 }
 
+/* Nothing becomes durable before the writer commits, whatever Xapian's
+ * own flush threshold, and the library leaves the environment alone. */
+static void no_commit_inside_a_batch(void **state)
+{
+    (void)state;
+    setenv("XAPIAN_FLUSH_THRESHOLD", "10", 1);  /* read when a database opens */
+    newsidx_writer_t *w = open_writer();
+    char id[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(id, sizeof id, "b%d", i);
+        add(w, art(id, NULL, "A batch of fifty."));
+    }
+    assert_string_equal(getenv("XAPIAN_FLUSH_THRESHOLD"), "10");
+    unsetenv("XAPIAN_FLUSH_THRESHOLD");
+    newsidx_db_t *db = open_reader();
+    newsidx_stats_t s;
+    assert_int_equal(newsidx_db_stats(db, &s), NEWSIDX_OK);
+    assert_int_equal(s.documents, 0);
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_stats(db, &s), NEWSIDX_OK);
+    assert_int_equal(s.documents, 50);
+    newsidx_db_close(db);
+    assert_int_equal(newsidx_writer_destroy(w), NEWSIDX_OK);
+    assert_null(getenv("XAPIAN_FLUSH_THRESHOLD"));
+}
+
 static void second_writer_is_locked_out(void **state)
 {
     (void)state;
@@ -403,6 +430,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(missing_database, setup, teardown),
         cmocka_unit_test_setup_teardown(add_replace_get_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(close_keeps_its_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_commit_inside_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(second_writer_is_locked_out, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_survives_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(foreach_survives_commits, setup, teardown),

@@ -1,6 +1,6 @@
 /* json.c - articles and results as JSON (jansson): the emitter and the
- * reader the walks of fields.c use, and the functions over them.  The
- * shape is DESIGN.md's (--json output, JSON Lines input). */
+ * reader the walks of fields.c use, and the functions over them, in the
+ * shape newsidx(1) and newsq(1) give (--json output, JSON Lines input). */
 #include "config.h"
 
 #include "fields.h"

@@ -122,10 +122,10 @@ size_t nx_sentence_end(const char *s, size_t n);
 
 /* ---- stored document data (docdata.c) ---- */
 
-/* Serialises every field results show, plus the body, for the index. */
+/* Serialises every field of the article (fields.c), the body last. */
 bool nx_docdata_pack(const newsidx_article_t *a, nx_buf_t *out);
-/* Reads it back; NULL on damaged data.  with_body=false skips the body
- * (search results do not need it). */
+/* Reads it back; NULL on damaged data.  with_body=false leaves the body
+ * out. */
 newsidx_article_t *nx_docdata_unpack(const char *p, size_t n, bool with_body);
 
 /* ---- the fields of an article, in groups (article/fields.c) ---- */
@@ -134,8 +134,9 @@ enum {
     NX_FIELDS_SENDER = 1 << 1,    /* what the sender gives besides: byline,
                                      url, time, language, version, subjects,
                                      agency tags, summary_only */
-    NX_FIELDS_EXTRACTED = 1 << 2, /* speakers and their kinds, locations,
-                                     quotes: what extraction finds */
+    NX_FIELDS_EXTRACTED = 1 << 2, /* what extraction finds: speakers and
+                                     their kinds and aliases, locations,
+                                     quotes */
     NX_FIELDS_BODY = 1 << 3,
     /* What an input record carries (JSON Lines, the protocol's add). */
     NX_FIELDS_INPUT = NX_FIELDS_HEAD | NX_FIELDS_SENDER | NX_FIELDS_BODY,
@@ -156,7 +157,7 @@ struct json_t *nx_article_to_json(const newsidx_article_t *a, unsigned groups);
 struct json_t *nx_results_to_json(const newsidx_results_t *r);
 struct json_t *nx_quotes_to_json(const newsidx_quotes_t *r);
 
-/* ---- handles (store.cc) ---- */
+/* ---- handles (src/lib/index: store.cc, writer.cc, docbuild.cc) ---- */
 /* New limits and weights for an open handle (after a reload). */
 void nx_db_set_config(newsidx_db_t *db, const newsidx_config_t *cfg) NEWSIDX_NOEXCEPT;
 void nx_writer_set_config(newsidx_writer_t *w, const newsidx_config_t *cfg) NEWSIDX_NOEXCEPT;

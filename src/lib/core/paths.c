@@ -1,4 +1,5 @@
-/* paths.c - the default locations of DESIGN.md ("Defaults"). */
+/* paths.c - the default database, socket and configuration paths
+ * (newsidx(1) ENVIRONMENT, newsidxd(8)), and mkdir -p. */
 #include "config.h"
 
 #include "nx.h"

@@ -7,7 +7,7 @@ const char *newsidx_status_to_string(newsidx_status_t status)
 {
     switch (status) {
     case NEWSIDX_OK: return "success";
-    case NEWSIDX_END: return "end of input";
+    case NEWSIDX_END: return "end";
     case NEWSIDX_ERR_NOMEM: return "out of memory";
     case NEWSIDX_ERR_IO: return "input/output error";
     case NEWSIDX_ERR_ARG: return "invalid argument";

@@ -1,9 +1,13 @@
-/* store.cc - opening, writing and reading the Xapian database.
+/* store.cc - the reader handle: opening a database or the shards of the
+ * configuration (with the staging databases a killed bulk load left),
+ * the format check, stats, get and the walk of export.  Searching is
+ * search.cc, writing writer.cc.
  *
  * Readers and writers are separate handles because Xapian's rules for
  * them differ: a reader sees one revision and must reopen() when a
- * commit overtakes it (DatabaseModifiedError), a writer holds the only
- * lock on the database and decides when changes become durable. */
+ * commit overtakes it (DatabaseModifiedError; the reader's guard does
+ * it), a writer holds the only lock on the database and decides when
+ * changes become durable. */
 #include "config.h"
 
 #include "guard.hh"
@@ -16,7 +20,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <csignal>
 #include <new>
 #include <string>
 #include <unordered_map>

@@ -17,7 +17,8 @@
 
 namespace nx {
 
-/* Index format 1: term prefixes and value slots (HACKING lists them). */
+/* The index format (NEWSIDX_FORMAT_VERSION): term prefixes and value
+ * slots, as HACKING's table lists them. */
 const char *const PREFIX_ID = "Q";
 const char *const PREFIX_TITLE = "S";
 const char *const PREFIX_DATELINE = "XD";

@@ -112,6 +112,7 @@ struct Part {
     AliasCounts aliases;
     std::unique_ptr<Lane> lane;         /* during a bulk load */
     bool closed = false;                /* by a failed commit: reopen first */
+    bool in_batch = false;              /* its batch's transaction is open */
 };
 
 }  // namespace
@@ -193,6 +194,46 @@ static void create_local(const std::string &path)
         remove_dir(tmp);
 }
 
+/* Each batch of changes is a transaction of its own (unflushed: it adds
+ * no commit): within one, Xapian does not commit on its own when its
+ * count of changes passes XAPIAN_FLUSH_THRESHOLD (it only writes out the
+ * postings it holds), so a batch becomes durable whole, at commit_batch()
+ * and nowhere else.  Setting that threshold in the environment instead
+ * would change it for every database of the process. */
+static void begin_batch(Part &p)
+{
+    if (p.in_batch)
+        return;
+    p.db.begin_transaction(false);
+    p.in_batch = true;
+}
+
+/* What is counted per batch, written before the commit: the spelling
+ * words and the links of the alias table (aliastable.cc). */
+static void flush_spelling(Part &p)
+{
+    for (auto &e : p.spelling)
+        p.db.add_spelling(e.first, e.second);
+    p.spelling.clear();
+    alias_flush(p.db, p.aliases);
+}
+
+/* The batch, with the spelling words counted for it (unless another
+ * part writes them: a bulk load's staging parts hand theirs over after
+ * their commit), made durable. */
+static void commit_batch(Part &p, bool with_spelling = true)
+{
+    if (with_spelling)
+        flush_spelling(p);
+    else
+        alias_flush(p.db, p.aliases);
+    if (p.in_batch) {
+        p.in_batch = false;             /* over, whatever happens next */
+        p.db.commit_transaction();
+    }
+    p.db.commit();
+}
+
 /* Opens a local database for writing, waiting for its lock as asked. */
 static newsidx_status_t open_local(Part &p, unsigned flags, const newsidx_config_t *cfg,
                                    std::string &detail)
@@ -269,10 +310,6 @@ extern "C" newsidx_status_t newsidx_writer_open(const char *path, const newsidx_
     newsidx_status_t st = guard(detail, [&]() {
         w = new newsidx_writer;
         copy_numbers(&w->config, config);
-        /* Our own batch policy decides when to commit; Xapian's implicit
-         * flush every 10,000 changes would cut batches short. */
-        std::string threshold = std::to_string(w->config.batch_docs + 1);
-        setenv("XAPIAN_FLUSH_THRESHOLD", threshold.c_str(), 1);
         if (path) {
             w->path = path;
             w->parts.emplace_back();
@@ -370,6 +407,7 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                 *replaced = false;
             return NEWSIDX_OK;
         }
+        begin_batch(p);
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
             *replaced = existed;
@@ -393,19 +431,11 @@ extern "C" newsidx_status_t newsidx_writer_delete(newsidx_writer_t *w, const cha
             return NEWSIDX_ERR_UNAVAILABLE;
         if (!p.db.term_exists(idterm))
             throw Failure(NEWSIDX_ERR_NOT_FOUND, std::string("no article with id '") + id + "'");
+        begin_batch(p);
         p.db.delete_document(idterm);
         w->pending++;
         return NEWSIDX_OK;
     });
-}
-
-/* What is counted per batch, written before the commit. */
-static void flush_spelling(Part &p)
-{
-    for (auto &e : p.spelling)
-        p.db.add_spelling(e.first, e.second);
-    p.spelling.clear();
-    alias_flush(p.db, p.aliases);
 }
 
 /* Removes a flat directory (a glass database has no subdirectories). */
@@ -454,6 +484,7 @@ static void lane_main(Part *p)
             try {
                 newer = stored_is_newer(p->db, it.idterm, it.doc, &existed);
                 if (!newer) {
+                    begin_batch(*p);
                     p->db.replace_document(it.idterm, it.doc);
                     for (auto &word : it.words)
                         p->spelling[word]++;
@@ -471,15 +502,11 @@ static void lane_main(Part *p)
             handed.swap(L.spelling_in);
             lk.unlock();
             try {
-                if (L.writes_spelling) {
+                if (L.writes_spelling)
                     for (auto &e : handed)
                         p->spelling[e.first] += e.second;
-                    handed.clear();
-                    flush_spelling(*p);
-                } else {
-                    alias_flush(p->db, p->aliases);
-                }
-                p->db.commit();
+                handed.clear();
+                commit_batch(*p, L.writes_spelling);
             } catch (...) {
                 fail = std::current_exception();
             }
@@ -760,6 +787,7 @@ static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noe
         return true;
     newsidx_status_t st = guard(detail, [&]() {
         p.db = Xapian::WritableDatabase();
+        p.in_batch = false;
         return open_local(p, NEWSIDX_WRITER_WAIT, &w->config, detail);
     });
     if (st != NEWSIDX_OK)
@@ -791,7 +819,10 @@ extern "C" void nx_writer_discard(newsidx_writer_t *w) noexcept
         p.spelling.clear();
         p.aliases.clear();
         try {
-            p.db.begin_transaction(false);
+            /* cancelling a transaction drops all that is pending */
+            if (!p.in_batch)
+                p.db.begin_transaction(false);
+            p.in_batch = false;
             p.db.cancel_transaction();
         } catch (...) {
             /* closed by the failure: a fresh handle below */
@@ -828,10 +859,8 @@ extern "C" newsidx_status_t newsidx_writer_commit(newsidx_writer_t *w) noexcept
         } else {
             if (fault_commit())
                 throw Xapian::DatabaseError("injected failure ($NEWSIDX_FAULT_COMMIT)");
-            for (auto &p : w->parts) {
-                flush_spelling(p);
-                p.db.commit();
-            }
+            for (auto &p : w->parts)
+                commit_batch(p);
         }
         w->pending = 0;
         return NEWSIDX_OK;
