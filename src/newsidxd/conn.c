@@ -19,6 +19,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,16 @@ conn_t *conn_next(const conn_t *c)
 bool conn_flushed(const conn_t *c)
 {
     return c->inflight == 0 && (!c->bev || evbuffer_get_length(bufferevent_get_output(c->bev)) == 0);
+}
+
+bool conn_gone(const conn_t *c)
+{
+    if (!c->bev)
+        return true;
+    /* POLLHUP only once both directions are shut: a client that
+     * shutdown() its writing half still reads its answers. */
+    struct pollfd p = {.fd = bufferevent_getfd(c->bev), .events = 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
 }
 
 bool conn_may_write(const conn_t *c)

@@ -202,6 +202,7 @@ typedef struct worker {
     unsigned gen;
     nx_mp_limits_t limits;
     newsidx_db_t *db;
+    job_t *current;             /* the request running, for worker_cancel */
     unsigned seen_commit;
     double last_reopen;
     struct http_worker *http;   /* its evhttp, or NULL */
@@ -238,6 +239,9 @@ void conn_drain(struct conn *c);
 worker_t *conn_worker(const struct conn *c);
 struct conn *conn_next(const struct conn *c);
 bool conn_flushed(const struct conn *c);
+/* The client closed its end (not a half-close: it may still read), or
+ * the connection was closed here. */
+bool conn_gone(const struct conn *c);
 /* Drops a job's hold on its connection (freed after the last). */
 void conn_unref(struct conn *c);
 void conn_done(struct conn *c);

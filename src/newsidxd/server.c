@@ -137,9 +137,12 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
 /* The socket                                                           */
 /* ------------------------------------------------------------------ */
 
-/* The socket's directory: created 0700 when missing; when it exists and
- * is ours it must not be open to others, since whoever can replace the
- * socket can impersonate the daemon. */
+/* The socket's directory, as tmux checks its own: created 0700 when
+ * missing; it must then be a directory (not a link to one) of the
+ * daemon's user, not writable by others unless sticky, since whoever can
+ * replace the socket can impersonate the daemon, and whoever owns the
+ * directory can.  Checked after mkdir, so a directory someone made in
+ * between is checked too. */
 static bool prepare_dir(const char *socket_path, char **err)
 {
     char *dir = nx_strdup(socket_path);
@@ -149,27 +152,32 @@ static bool prepare_dir(const char *socket_path, char **err)
         return true;
     }
     *slash = '\0';
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        char *parent = nx_strdup(dir);
-        char *ps = parent ? strrchr(parent, '/') : NULL;
-        if (ps && ps != parent) {
-            *ps = '\0';
+    char *parent = nx_strdup(dir);
+    char *ps = parent ? strrchr(parent, '/') : NULL;
+    if (ps && ps != parent) {
+        *ps = '\0';
+        struct stat pst;
+        if (stat(parent, &pst) != 0)
             nx_mkdirs(parent, 0755);
-        }
-        free(parent);
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
-            free(dir);
-            return false;
-        }
-    } else if (st.st_uid == geteuid() && (st.st_mode & 0022) && !(st.st_mode & S_ISVTX)) {
-        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
-        free(dir);
-        return false;
     }
+    free(parent);
+    struct stat st;
+    bool ok = false;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
+    else if (lstat(dir, &st) != 0)
+        nx_set_error(err, "%s: %s", dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        nx_set_error(err, "%s is not a directory; refusing to put the socket there", dir);
+    else if (st.st_uid != geteuid())
+        nx_set_error(err, "%s belongs to uid %u, not to this daemon's user (uid %u); refusing "
+                     "to put the socket there", dir, (unsigned)st.st_uid, (unsigned)geteuid());
+    else if ((st.st_mode & 0022) && !(st.st_mode & S_ISVTX))
+        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
+    else
+        ok = true;
     free(dir);
-    return true;
+    return ok;
 }
 
 int server_bind(server_t *srv, char **err)
@@ -192,9 +200,17 @@ int server_bind(server_t *srv, char **err)
             close(probe);
             return -1;
         }
-        /* connect() is refused by any file, not only a dead socket. */
+        /* connect() is refused by any file, not only a dead socket; a
+         * link to nowhere says "no such file" but still takes the name. */
+        int refused = errno == ECONNREFUSED;
         struct stat st;
-        if (errno == ECONNREFUSED && lstat(path, &st) == 0) {
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+            nx_set_error(err, "%s is a symbolic link; not replacing it (remove it if it is "
+                         "not needed)", path);
+            close(probe);
+            return -1;
+        }
+        if (refused && lstat(path, &st) == 0) {
             if (!S_ISSOCK(st.st_mode)) {
                 nx_set_error(err, "%s exists and is not a socket; not replacing it", path);
                 close(probe);

@@ -87,6 +87,18 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
         http_stats_pack(srv, &pk);
 }
 
+/* Asked by the library between the stages of a search (nx_db_set_cancel):
+ * a search nobody will read, or that would hold up a shutdown, stops. */
+static const char *worker_cancel(void *arg)
+{
+    worker_t *w = arg;
+    if (atomic_load(&w->stop))
+        return "the daemon is stopping";
+    if (w->current && conn_gone(w->current->conn))
+        return "the client has gone";
+    return NULL;
+}
+
 void worker_refresh(worker_t *w)
 {
     server_t *srv = w->srv;
@@ -118,6 +130,7 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
             free(err);
             return NULL;
         }
+        nx_db_set_cancel(w->db, worker_cancel, w);
         w->seen_commit = atomic_load(&srv->commit_gen);
         w->last_reopen = nx_now();
         return w->db;
@@ -196,6 +209,7 @@ void worker_run_one(worker_t *w)
         return;
     }
     newsidx_db_t *db = worker_db(w, j);
+    w->current = j;
     if (db) {
         switch (j->kind) {
         case JOB_SEARCH: run_search(db, j); break;
@@ -205,8 +219,13 @@ void worker_run_one(worker_t *w)
         default: job_fail(j, NX_RPC_INTERNAL, "misrouted request"); break;
         }
     }
+    w->current = NULL;
     if (j->out.oom)
         job_fail(j, NX_RPC_INTERNAL, "out of memory encoding the reply");
+    else if (j->out.len > w->cfg.max_output)
+        job_fail(j, NX_RPC_TOO_LARGE, "the answer would be %zu bytes, more than [daemon] "
+                 "max_output (%llu): ask for fewer hits or shorter highlight markers",
+                 j->out.len, (unsigned long long)w->cfg.max_output);
     worker_finish(w, j);
 }
 
