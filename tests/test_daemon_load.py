@@ -152,15 +152,18 @@ class AbusiveClients(DaemonCase):
         with d.client() as slow, d.client() as other:
             for i in range(len(frame) - 1):
                 r, _, _ = select.select([slow.sock], [], [], 0.5)
-                if r and slow.sock.recv(1) == b"":
-                    closed_after = time.monotonic() - started
-                    break
-                if not slow.send_raw(frame[i:i + 1]):
+                if r or not slow.send_raw(frame[i:i + 1]):
                     closed_after = time.monotonic() - started
                     break
                 self.assertEqual(other.call("ping"), "pong", "others are served meanwhile")
                 self.assertLess(time.monotonic() - started, 20, "never cut off")
-        self.assertIsNotNone(closed_after, "never cut off")
+            self.assertIsNotNone(closed_after, "never cut off")
+            # An answer first, with the msgid of the frame, then the end.
+            got = slow.wait_closed(10)
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual(got[0][1], 1)
+            self.assertEqual(got[0][2]["code"], "bad_request")
+            self.assertIn("did not arrive whole within 10 s", got[0][2]["message"])
         self.assertGreater(closed_after, 9)
         self.assertLess(closed_after, 14)
         self.assertIn("did not arrive within", d.log_text())

@@ -181,7 +181,7 @@ class Stopping(DaemonCase):
             started = time.monotonic()
             error, _ = c.call_raw("search", [{"q": "officials", "limit": 50}])
             self.assertEqual(error and error["code"], "too_large")
-            self.assertIn("took longer than [search] max_search_time", error["message"])
+            self.assertIn("took longer than [search] max_search_time (1 s)", error["message"])
             self.assertLess(time.monotonic() - started, 5)
 
 
@@ -342,6 +342,117 @@ class Sockets(DaemonCase):
         self.assertIn("runs as uid 65534, neither you (uid 0) nor root: not talking to it",
                       p.stderr)
         self.assertEqual(srv.stdout.readline().strip(), "got 0 bytes")
+
+
+class FrameClock(DaemonCase):
+    """The 10 s frame clock runs only while the daemon waits to read."""
+
+    def test_a_busy_daemon_does_not_cut_off_a_pipelined_client(self):
+        # A slow search (12 s, the test-only hook) and, behind it on the
+        # same connection, a 500 KB add: the daemon reads the start of
+        # the add, then runs the search; the rest of the add waits in the
+        # socket.  That time is the daemon's, not the client's.
+        d = self.daemon("[daemon]\nworkers = 1\n[search]\nmax_search_time = 60s\n",
+                        env={"NEWSIDX_TEST_SLOW_HIT": "250"})
+        with d.client() as c:
+            c.call("add", [[article(i) for i in range(48)]])
+        c = d.client(timeout=60)
+        self.addCleanup(c.close)
+        big = article(99, body="The harbour officials talked. " * 17000)
+        data = pack([0, 1, "search", [{"q": "officials", "limit": 48}]]) + pack([0, 2, "add", [[big]]])
+        self.assertGreater(len(data), 500000)
+        started = time.monotonic()
+        self.assertTrue(c.send_raw(data), "the daemon cut the client off")
+        got = dict((m, (e, r)) for m, e, r in (c.recv(60) for _ in range(2)))
+        self.assertGreater(time.monotonic() - started, 10, "the search was not slow")
+        self.assertIsNone(got[1][0])
+        self.assertEqual(len(got[1][1]["hits"]), 48)
+        self.assertIsNone(got[2][0], got[2][0])
+        self.assertEqual(got[2][1]["ids"], ["art-99"])
+        self.assertNotIn("did not arrive", d.log_text())
+
+
+class Crowding(DaemonCase):
+    """One user cannot take every connection."""
+
+    def test_connections_per_user(self):
+        if os.geteuid() != 0:
+            self.skipTest("needs root to connect as another user")
+        d = self.daemon("[daemon]\nmax_connections = 8\nsocket_mode = 0666\n")
+        os.chmod(self.tmp, 0o711)
+        os.chmod(d.home, 0o711)
+        # A user not the daemon's opens three: two fit (a quarter of 8),
+        # the third is told why and closed.
+        script = ("import os, socket, sys, msgpack\n"
+                  "os.setgid(65534); os.setuid(65534)\n"
+                  "socks = []\n"
+                  "for i in range(3):\n"
+                  "    s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(sys.argv[1])\n"
+                  "    try:\n"
+                  "        s.sendall(msgpack.packb([0, i, 'ping', []]))\n"
+                  "    except BrokenPipeError:\n"
+                  "        pass\n"
+                  "    socks.append(s)\n"
+                  "for s in socks:\n"
+                  "    u = msgpack.Unpacker(raw=False); u.feed(s.recv(65536))\n"
+                  "    s.settimeout(2)\n"
+                  "    try:\n"
+                  "        eof = s.recv(1) == b''\n"
+                  "    except socket.timeout:\n"
+                  "        eof = False\n"
+                  "    print(repr([o for o in u]) + ' eof' * eof, flush=True)\n")
+        p = subprocess.run([sys.executable, "-c", script, d.sock], capture_output=True,
+                           text=True, timeout=60)
+        lines = p.stdout.splitlines()
+        self.assertEqual(len(lines), 3, p.stderr)
+        self.assertEqual(lines[0], "[[1, 0, None, 'pong']]")
+        self.assertEqual(lines[1], "[[1, 1, None, 'pong']]")
+        self.assertIn("max_connections_per_user", lines[2])
+        self.assertIn("eof", lines[2])
+        # The daemon's own user is not limited.
+        clients = [d.client() for _ in range(5)]
+        for c in clients:
+            self.assertEqual(c.call("ping"), "pong")
+            c.close()
+
+    def test_connections_that_never_ask_are_closed_sooner(self):
+        d = self.daemon("[daemon]\nfirst_request_timeout = 1s\n")
+        quiet, asked = d.client(), d.client()
+        self.addCleanup(quiet.close)
+        self.addCleanup(asked.close)
+        self.assertEqual(asked.call("ping"), "pong")
+        started = time.monotonic()
+        self.assertEqual(quiet.wait_closed(10), [])
+        self.assertLess(time.monotonic() - started, 5)
+        self.assertIn("without a request", d.log_text())
+        time.sleep(1.5)             # longer than first_request_timeout, on purpose
+        self.assertEqual(asked.call("ping"), "pong", "a client that asked keeps idle_timeout")
+
+
+class Reloading(DaemonCase):
+
+    def test_sighup_names_the_settings_that_need_a_restart(self):
+        d = self.daemon("[daemon]\nworkers = 2\n[search]\nmax_limit = 50\n")
+        d.write_config("[daemon]\nworkers = 3\n[search]\nmax_limit = 5\n")
+        d.signal(signal.SIGHUP)
+        wait_until(lambda: "SIGHUP" in d.log_text(), 10, what="the reload")
+        self.assertIn("but workers only change with a restart", d.log_text())
+        with d.client() as c:
+            self.assertEqual(c.error_of("search", [{"q": "x", "limit": 6}]), "too_large")
+            self.assertEqual(c.call("stats")["workers"], 2)
+
+    def test_sighup_with_a_directory_for_the_config_keeps_the_settings(self):
+        d = self.daemon("[search]\nmax_limit = 5\n")
+        os.unlink(d.conf)
+        os.mkdir(d.conf)
+        d.signal(signal.SIGHUP)
+        wait_until(lambda: "SIGHUP" in d.log_text(), 10, what="the reload")
+        self.assertIn("cannot read it", d.log_text())
+        self.assertIn("keeping the current settings", d.log_text())
+        with d.client() as c:
+            self.assertEqual(c.error_of("search", [{"q": "x", "limit": 6}]), "too_large")
+        os.rmdir(d.conf)
+        d.write_config("")
 
 
 if __name__ == "__main__":

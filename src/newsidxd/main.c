@@ -334,6 +334,10 @@ int main(int argc, char **argv)
 
     pthread_mutex_init(&srv.config_mu, NULL);
     stats_init(&srv.stats);
+    if (!(srv.users = users_new())) {
+        fail("out of memory");
+        goto out;
+    }
     resolve_writers(&srv);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
@@ -436,6 +440,7 @@ out:
         unlink(pidfile);
     free(pidfile);
     free(err);
+    users_free(srv.users);
     free(srv.writer_uids);
     free(srv.writer_gids);
     if (srv.http_fd >= 0)

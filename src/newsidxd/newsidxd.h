@@ -9,6 +9,7 @@
  *              acknowledges
  *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
+ *   users.c    connections per peer user, write permissions (cached)
  *   log.c      stderr or syslog
  *   http.c     the HTTP side: an evhttp per worker thread, its limits
  *   httpapi.c  the JSON API (a mirror of the protocol) and the page
@@ -127,6 +128,20 @@ void stats_quotes(stats_t *s);
  * (count keys packed). */
 size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open);
 
+/* ---- peer users (users.c) ---- */
+
+typedef struct users users_t;
+struct server;
+
+users_t *users_new(void);
+void users_free(users_t *u);
+/* Counts a new connection of uid; false (nothing counted) when uid has
+ * limit open already. */
+bool users_take(users_t *u, uid_t uid, unsigned limit);
+void users_give(users_t *u, uid_t uid);
+/* [daemon] writers for a peer, its answer cached for a minute. */
+bool users_may_write(struct server *srv, uid_t uid, gid_t gid);
+
 /* ---- the server (server.c) ---- */
 
 typedef struct server {
@@ -164,6 +179,7 @@ typedef struct server {
     char *http_token;           /* allows POST /api/articles, or NULL */
     atomic_uint http_open;      /* open HTTP connections, all threads */
     places_t *places;           /* coordinates for the map, or NULL */
+    users_t *users;             /* connections per uid, write permissions */
     stats_t stats;
 } server_t;
 
@@ -188,7 +204,7 @@ typedef struct worker {
     atomic_uint n_conns;        /* read by the main thread to place sockets */
     /* handed in by other threads */
     pthread_mutex_t mu;
-    int *incoming;              /* accepted sockets (mu) */
+    struct incoming { int fd; uid_t uid; } *incoming;  /* accepted sockets (mu) */
     size_t n_incoming, cap_incoming;
     queue_t done_q;             /* writes the writer has answered */
     atomic_bool stop;
@@ -203,6 +219,8 @@ typedef struct worker {
     nx_mp_limits_t limits;
     newsidx_db_t *db;
     job_t *current;             /* the request running, for worker_cancel */
+    double busy;                /* seconds spent running requests (conn.c's
+                                   frame clock leaves them out) */
     unsigned seen_commit;
     double last_reopen;
     struct http_worker *http;   /* its evhttp, or NULL */
@@ -210,8 +228,9 @@ typedef struct worker {
 
 /* Creates the threads' event loops and starts them. */
 bool workers_start(server_t *srv);
-/* Hands an accepted socket to the least loaded thread. */
-void workers_hand(server_t *srv, int fd);
+/* Hands an accepted socket of a peer of uid to the least loaded
+ * thread. */
+void workers_hand(server_t *srv, int fd, uid_t uid);
 /* Asks every thread to finish what is in flight and stop. */
 void workers_stop(server_t *srv);
 void workers_join(server_t *srv);
@@ -226,13 +245,15 @@ void worker_run_one(worker_t *w);
 void worker_hand_back(job_t *j);
 /* Picks up a new configuration if SIGHUP brought one. */
 void worker_refresh(worker_t *w);
-/* A connection handed to w is gone: counted out of it and the server. */
-void worker_uncount(worker_t *w);
+/* A connection of uid handed to w is gone: counted out of it, the
+ * server and its user. */
+void worker_uncount(worker_t *w, uid_t uid);
 
 /* ---- connections (conn.c) ---- */
 
-/* Takes over an accepted socket in worker w; false if it could not. */
-bool conn_new(worker_t *w, int fd);
+/* Takes over an accepted socket of a peer of uid in worker w; false if
+ * it could not. */
+bool conn_new(worker_t *w, int fd, uid_t uid);
 void conn_close(struct conn *c);
 /* Read no more, finish what is in flight, flush, close. */
 void conn_drain(struct conn *c);

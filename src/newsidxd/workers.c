@@ -99,6 +99,8 @@ static const char *worker_cancel(void *arg)
     return NULL;
 }
 
+static void worker_run(worker_t *w);
+
 void worker_refresh(worker_t *w)
 {
     server_t *srv = w->srv;
@@ -171,10 +173,11 @@ void worker_hand_back(job_t *j)
     event_active(w->wake_ev, EV_READ, 0);
 }
 
-void worker_uncount(worker_t *w)
+void worker_uncount(worker_t *w, uid_t uid)
 {
     atomic_fetch_sub(&w->n_conns, 1);
     atomic_fetch_sub(&w->srv->n_conns, 1);
+    users_give(w->srv->users, uid);
 }
 
 static void schedule(worker_t *w)
@@ -192,6 +195,13 @@ void worker_queue(worker_t *w, job_t *j)
 }
 
 void worker_run_one(worker_t *w)
+{
+    double t0 = nx_now();
+    worker_run(w);
+    w->busy += nx_now() - t0;
+}
+
+static void worker_run(worker_t *w)
 {
     job_t *j = job_list_pop(&w->run);
     if (!j)
@@ -267,15 +277,16 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
     worker_refresh(w);
     for (;;) {
         pthread_mutex_lock(&w->mu);
-        int s = w->n_incoming ? w->incoming[--w->n_incoming] : -1;
+        struct incoming in = w->n_incoming ? w->incoming[--w->n_incoming]
+                                           : (struct incoming){-1, 0};
         pthread_mutex_unlock(&w->mu);
-        if (s < 0)
+        if (in.fd < 0)
             break;
         if (w->stopping) {
-            close(s);
-            worker_uncount(w);
+            close(in.fd);
+            worker_uncount(w, in.uid);
         } else {
-            conn_new(w, s);
+            conn_new(w, in.fd, in.uid);
         }
     }
     job_t *j;
@@ -352,7 +363,7 @@ bool workers_start(server_t *srv)
     return true;
 }
 
-void workers_hand(server_t *srv, int fd)
+void workers_hand(server_t *srv, int fd, uid_t uid)
 {
     /* The thread with the fewest connections, taking turns on ties. */
     worker_t *best = NULL;
@@ -370,17 +381,17 @@ void workers_hand(server_t *srv, int fd)
     pthread_mutex_lock(&best->mu);
     if (best->n_incoming == best->cap_incoming) {
         size_t cap = best->cap_incoming ? 2 * best->cap_incoming : 16;
-        int *v = realloc(best->incoming, cap * sizeof *v);
+        struct incoming *v = realloc(best->incoming, cap * sizeof *v);
         if (!v) {
             pthread_mutex_unlock(&best->mu);
             close(fd);
-            worker_uncount(best);
+            worker_uncount(best, uid);
             return;
         }
         best->incoming = v;
         best->cap_incoming = cap;
     }
-    best->incoming[best->n_incoming++] = fd;
+    best->incoming[best->n_incoming++] = (struct incoming){fd, uid};
     pthread_mutex_unlock(&best->mu);
     event_active(best->wake_ev, EV_READ, 0);
 }
@@ -416,7 +427,7 @@ void workers_free(server_t *srv)
         }
         http_worker_free(w);     /* a thread that never ran */
         for (size_t k = 0; k < w->n_incoming; k++)
-            close(w->incoming[k]);
+            close(w->incoming[k].fd);
         free(w->incoming);
         if (w->wake_ev)
             event_free(w->wake_ev);

@@ -1242,10 +1242,13 @@ struct Searcher {
         const char *why = h->cancel ? h->cancel(h->cancel_arg) : nullptr;
         if (why)
             throw Failure(NEWSIDX_ERR_UNAVAILABLE, std::string("the search was stopped: ") + why);
-        if (deadline > 0 && nx_now() > deadline)
-            throw Failure(NEWSIDX_ERR_LIMIT, "the search took longer than [search] max_search_time (" +
-                                     std::to_string(h->config.max_search_time) +
+        if (deadline > 0 && nx_now() > deadline) {
+            char secs[32];
+            snprintf(secs, sizeof secs, "%g", h->config.max_search_time);
+            throw Failure(NEWSIDX_ERR_LIMIT, std::string("the search took longer than [search] "
+                                                         "max_search_time (") + secs +
                                      " s): ask for fewer hits, facets or words");
+        }
     }
 
     /* The query text parsed with each wildcard limited to `expansion`
