@@ -129,6 +129,28 @@ class ReadersAndWriter(DaemonCase):
 
 class AbusiveClients(DaemonCase):
 
+    def test_one_greedy_client_does_not_hold_up_another(self):
+        # One thread; one client pipelines 64 searches of about half a
+        # second each (the test-only hook NEWSIDX_TEST_SLOW_HIT), about 32
+        # s of work; another's single search, sent after them, waits for
+        # one of them at most: connections are served in turn.
+        d = self.daemon("[daemon]\nworkers = 1\n", env={"NEWSIDX_TEST_SLOW_HIT": "50"})
+        with d.client() as c:
+            c.call("add", [[article(i) for i in range(20)]])
+        greedy = d.client(timeout=120)
+        self.addCleanup(greedy.close)
+        greedy.send_raw(b"".join(msgpack.packb([0, k, "search", [{"q": "officials", "limit": 10}]])
+                                 for k in range(64)))
+        self.assertIsNone(greedy.recv(60)[1], "the first greedy search is answered")
+        started = time.monotonic()
+        with d.client(timeout=60) as other:
+            r = other.call("search", [{"q": "officials", "limit": 1}])
+        waited = time.monotonic() - started
+        self.assertEqual(r["total"], 20)
+        self.assertLess(waited, 8, "the other client waited behind the greedy one's searches")
+        # The greedy client still gets every answer, in time.
+        self.assertGreater(sum(1 for _ in range(3) if greedy.recv(60)[1] is None), 0)
+
     def test_the_frame_clock(self):
         # A request that has started must be complete within 10 s: a
         # client trickling one byte every half second (never idle) is cut

@@ -54,6 +54,8 @@ typedef struct conn {
     uid_t uid;
     gid_t gid;
     uint64_t serial;
+    conn_queue_t queue;         /* requests waiting for the thread */
+    struct evbuffer_cb_entry *out_cb;   /* counts srv->out_bytes */
 } conn_t;
 
 static void read_cb(struct bufferevent *bev, void *arg);
@@ -84,6 +86,23 @@ bool conn_gone(const conn_t *c)
     return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
 }
 
+conn_queue_t *conn_queue(conn_t *c)
+{
+    return &c->queue;
+}
+
+/* Keeps the count of reply bytes not yet read over all connections. */
+static void out_count_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    conn_t *c = arg;
+    (void)buf;
+    atomic_size_t *total = &c->w->srv->out_bytes;
+    if (info->n_added)
+        atomic_fetch_add(total, info->n_added);
+    if (info->n_deleted)
+        atomic_fetch_sub(total, info->n_deleted);
+}
+
 bool conn_may_write(const conn_t *c)
 {
     return users_may_write(c->w->srv, c->uid, c->gid);
@@ -103,6 +122,10 @@ void conn_close(conn_t *c)
     if (!c->bev)
         return;
     worker_t *w = c->w;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (c->out_cb)
+        evbuffer_remove_cb_entry(out, c->out_cb);
+    atomic_fetch_sub(&w->srv->out_bytes, evbuffer_get_length(out));
     bufferevent_free(c->bev);
     c->bev = NULL;
     evtimer_del(c->frame_timer);
@@ -131,7 +154,10 @@ static void conn_update(conn_t *c)
             conn_close(c);
         return;
     }
-    bool over = c->inflight >= MAX_INFLIGHT || pending > max_output;
+    /* Past the cap over all connections, those with replies waiting
+     * are read no more until theirs are read. */
+    bool over = c->inflight >= MAX_INFLIGHT || pending > max_output ||
+                (pending > 0 && atomic_load(&c->w->srv->out_bytes) > c->w->cfg.max_output_total);
     if (c->state == CONN_READING && over) {
         c->state = CONN_PAUSED;
         bufferevent_disable(c->bev, EV_READ);
@@ -194,7 +220,7 @@ void conn_reply_error(conn_t *c, bool have_msgid, uint32_t msgid, nx_rpc_code_t 
     nx_rpc_pack_response_error(&pk, have_msgid ? msgid : 0, code, msg);
     conn_reply(c, &b);
     nx_buf_free(&b);
-    stats_request(&c->w->srv->stats, 0, (int)code);
+    stats_request(&c->w->stats, 0, (int)code);
 }
 
 static void frame_clock_start(conn_t *c, double seconds)
@@ -363,6 +389,7 @@ bool conn_new(worker_t *w, int fd, uid_t uid)
     if (!c)
         goto fail;
     c->w = w;
+    c->queue.conn = c;
     c->refs = 1;
     c->pid = cred.pid;
     c->uid = uid;
@@ -387,6 +414,7 @@ bool conn_new(worker_t *w, int fd, uid_t uid)
         w->conns->prev = c;
     w->conns = c;
     bufferevent_setcb(c->bev, on_read, write_cb, event_cb, c);
+    c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->bev), out_count_cb, c);
     /* Until a first whole request, the shorter first_request_timeout:
      * idle connections that never ask anything cannot hold the cap. */
     set_idle_timeout(c, w->cfg.first_request_timeout < w->cfg.idle_timeout

@@ -436,6 +436,7 @@ out:
     newsidx_writer_destroy(srv.w);
     newsidx_extractor_free(srv.x);
     queue_destroy(&srv.write_q);
+    queue_destroy(&srv.extract_q);
     if (pidfile)
         unlink(pidfile);
     free(pidfile);

@@ -5,7 +5,8 @@
  *   dispatch.c requests decoded and answered, queued or sent on
  *   workers.c  the connection threads, each with its own event loop and
  *              database handle
- *   commits.c  the writer thread: the one that writes, commits and
+ *   commits.c  the extractor thread (speakers and places of additions)
+ *              and the writer thread: the one that writes, commits and
  *              acknowledges
  *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
@@ -105,6 +106,17 @@ job_t *queue_pop(queue_t *q, double timeout);
 void queue_close(queue_t *q);
 size_t queue_len(queue_t *q);
 
+/* A connection's requests waiting for its thread, which serves the
+ * connections with requests waiting in turn, one request each (a ring
+ * of them, workers.c): a client with 64 searches in flight delays
+ * another's one search by one search, not by 64. */
+typedef struct conn_queue {
+    job_list_t jobs;
+    struct conn *conn;          /* whose requests, NULL for HTTP's */
+    struct conn_queue *next;    /* in the thread's ring */
+    bool in_ring;
+} conn_queue_t;
+
 /* ---- statistics (stats.c) ---- */
 
 typedef struct stats {
@@ -122,11 +134,14 @@ typedef struct stats {
 } stats_t;
 
 void stats_init(stats_t *s);
+void stats_destroy(stats_t *s);
 void stats_request(stats_t *s, double seconds, int error);
 void stats_quotes(stats_t *s);
-/* Packs the daemon's part of the stats reply, with open connections
- * (count keys packed). */
-size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open);
+/* Adds the counters of s (locked) to those of sum (a copy, not shared). */
+void stats_add(stats_t *sum, stats_t *s);
+/* Packs the daemon's part of the stats reply from sum, with open
+ * connections (count keys packed). */
+size_t stats_pack(const stats_t *sum, msgpack_packer *pk, bool count_only, unsigned open);
 
 /* ---- peer users (users.c) ---- */
 
@@ -157,6 +172,7 @@ typedef struct server {
     struct event *sig_term, *sig_int, *sig_hup, *accept_timer;
     bool stopping;
     atomic_uint n_conns;        /* open, over all workers: the cap, and stats */
+    atomic_size_t out_bytes;    /* replies not yet read, over all connections */
     atomic_uint_least64_t write_seq; /* seq of the next add or delete */
     /* threads */
     struct worker *workers;
@@ -165,6 +181,9 @@ typedef struct server {
     queue_t write_q;
     pthread_t writer;
     bool writer_started;
+    queue_t extract_q;          /* additions, to the extractor thread */
+    pthread_t extractor;
+    bool extractor_started;
     bool read_only;             /* fixed at start: no writer, writes refused */
     newsidx_writer_t *w;        /* opened by main, used by the writer thread */
     newsidx_extractor_t *x;     /* shared read-only */
@@ -180,7 +199,7 @@ typedef struct server {
     atomic_uint http_open;      /* open HTTP connections, all threads */
     places_t *places;           /* coordinates for the map, or NULL */
     users_t *users;             /* connections per uid, write permissions */
-    stats_t stats;
+    stats_t stats;              /* the main thread's: connections, refused */
 } server_t;
 
 int server_run(server_t *srv, int listen_fd);
@@ -209,7 +228,10 @@ typedef struct worker {
     queue_t done_q;             /* writes the writer has answered */
     atomic_bool stop;
     /* the thread's own */
-    job_list_t run;             /* requests read, not yet run */
+    conn_queue_t *ring_head, *ring_tail;    /* queues with requests
+                                               waiting, in turn */
+    conn_queue_t http_queue;    /* the HTTP requests, one turn for all */
+    stats_t stats;              /* requests of its connections */
     struct conn *conns;
     unsigned inflight;          /* jobs of its connections not answered */
     bool stopping;
@@ -236,9 +258,9 @@ void workers_stop(server_t *srv);
 void workers_join(server_t *srv);
 /* Frees the threads' loops once they and the writer have stopped. */
 void workers_free(server_t *srv);
-/* Queues a request on its thread's run list. */
+/* Queues a request behind those of its connection. */
 void worker_queue(worker_t *w, job_t *j);
-/* Runs the first request of the run list, if any. */
+/* Runs the next request of the connection whose turn it is, if any. */
 void worker_run_one(worker_t *w);
 /* Called by the writer when a job is finished: hands it back to the
  * thread that owns its connection. */
@@ -263,6 +285,7 @@ bool conn_flushed(const struct conn *c);
 /* The client closed its end (not a half-close: it may still read), or
  * the connection was closed here. */
 bool conn_gone(const struct conn *c);
+conn_queue_t *conn_queue(struct conn *c);
 /* Drops a job's hold on its connection (freed after the last). */
 void conn_unref(struct conn *c);
 void conn_done(struct conn *c);
@@ -314,7 +337,9 @@ void http_stats_pack(server_t *srv, msgpack_packer *pk);
 
 /* ---- the writer thread (commits.c) ---- */
 
+/* The extractor and writer threads. */
 bool writer_start(server_t *srv);
-void writer_join(server_t *srv);
+/* Lets both finish what they were given, and joins them. */
+void writer_stop(server_t *srv);
 
 #endif

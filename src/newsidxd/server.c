@@ -362,8 +362,7 @@ void server_stop_threads(server_t *srv)
      * the writer, which commits last; then what is left is freed. */
     workers_stop(srv);
     workers_join(srv);
-    queue_close(&srv->write_q);
-    writer_join(srv);
+    writer_stop(srv);
     workers_free(srv);
 }
 

@@ -3,11 +3,13 @@
  * (Xapian handles are not shared between threads) that it reopens after
  * each commit, so that the commit is visible at once.
  *
- * Requests read from its connections wait in a run list, run one per
- * turn of the loop: between two searches the thread looks at its sockets
- * again, so a ping or a new request is read, and the connections take
- * turns.  Additions are extracted here and passed to the writer, whose
- * answers come back through done_q. */
+ * Requests read from a connection wait in that connection's queue; the
+ * connections with requests waiting form a ring, and the thread runs one
+ * request per turn of the loop, from each connection in turn: between
+ * two searches it looks at its sockets again (a ping or a new request is
+ * read), and a client that pipelines many requests delays another by one
+ * of them at most.  Additions and deletions go to the extractor and
+ * writer threads (commits.c), whose answers come back through done_q. */
 #include "config.h"
 
 #include "newsidxd.h"
@@ -69,7 +71,14 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_packer pk;
     if (!start_reply(db, j, newsidx_db_stats(db, &s), &pk))
         return;
-    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&srv->stats, NULL, true, 0));
+    /* The main thread's counters and each worker's, added up here: no
+     * lock shared by every request. */
+    stats_t sum;
+    memset(&sum, 0, sizeof sum);
+    stats_add(&sum, &srv->stats);
+    for (unsigned i = 0; i < srv->n_started; i++)
+        stats_add(&sum, &srv->workers[i].stats);
+    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&sum, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
     nx_mp_pack_str(&pk, "revision");
@@ -82,7 +91,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
     msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
-    stats_pack(&srv->stats, &pk, false, atomic_load(&srv->n_conns));
+    stats_pack(&sum, &pk, false, atomic_load(&srv->n_conns));
     if (srv->http_fd >= 0)
         http_stats_pack(srv, &pk);
 }
@@ -155,7 +164,7 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
 /* Sends a finished job's reply and lets go of it. */
 static void worker_finish(worker_t *w, job_t *j)
 {
-    stats_request(&w->srv->stats, nx_now() - j->started, j->error);
+    stats_request(&w->stats, nx_now() - j->started, j->error);
     if (j->http)
         http_job_done(j);
     else if (!j->notify)
@@ -183,14 +192,53 @@ void worker_uncount(worker_t *w, uid_t uid)
 static void schedule(worker_t *w)
 {
     static const struct timeval now = {0, 0};
-    if (w->run.head && !evtimer_pending(w->run_ev, NULL))
+    if (w->ring_head && !evtimer_pending(w->run_ev, NULL))
         evtimer_add(w->run_ev, &now);
+}
+
+static void ring_push(worker_t *w, conn_queue_t *q)
+{
+    q->next = NULL;
+    q->in_ring = true;
+    if (w->ring_tail)
+        w->ring_tail->next = q;
+    else
+        w->ring_head = q;
+    w->ring_tail = q;
+}
+
+/* The next request: the first of the queue whose turn it is, which goes
+ * to the back of the ring when it has more.  (A job holds its
+ * connection, so a connection's queue in the ring is never freed.) */
+static job_t *next_job(worker_t *w)
+{
+    conn_queue_t *q;
+    while ((q = w->ring_head)) {
+        w->ring_head = q->next;
+        if (!w->ring_head)
+            w->ring_tail = NULL;
+        q->in_ring = false;
+        job_t *j = job_list_pop(&q->jobs);
+        if (q->jobs.head)
+            ring_push(w, q);
+        return j;
+    }
+    return NULL;
 }
 
 void worker_queue(worker_t *w, job_t *j)
 {
-    job_list_push(&w->run, j);
     w->inflight++;
+    if (j->kind == JOB_ADD) {
+        /* Speakers and places are found on the extractor thread, off
+         * this loop; the writer answers through done_q. */
+        queue_push(&w->srv->extract_q, j);
+        return;
+    }
+    conn_queue_t *q = j->conn ? conn_queue(j->conn) : &w->http_queue;
+    job_list_push(&q->jobs, j);
+    if (!q->in_ring)
+        ring_push(w, q);
     schedule(w);
 }
 
@@ -203,21 +251,12 @@ void worker_run_one(worker_t *w)
 
 static void worker_run(worker_t *w)
 {
-    job_t *j = job_list_pop(&w->run);
+    job_t *j = next_job(w);
     if (!j)
         return;
-    if (!w->run.head)
+    if (!w->ring_head)
         evtimer_del(w->run_ev);
     worker_refresh(w);
-    if (j->kind == JOB_ADD) {
-        /* Extraction is the costly part of an addition and needs no
-         * database: it runs here, and the writer gets the result. */
-        for (size_t i = 0; i < j->n_articles; i++)
-            newsidx_extract(w->srv->x, j->articles[i]);
-        j->extracted = true;
-        queue_push(&w->srv->write_q, j);
-        return;
-    }
     newsidx_db_t *db = worker_db(w, j);
     w->current = j;
     if (db) {
@@ -319,7 +358,7 @@ static void *worker_main(void *arg)
         conn_close(c);
     }
     job_t *j;
-    while ((j = job_list_pop(&w->run))) {
+    while ((j = next_job(w))) {
         w->inflight--;
         if (j->http)
             http_job_drop(j);
@@ -341,6 +380,7 @@ bool workers_start(server_t *srv)
     for (unsigned i = 0; i < srv->n_workers; i++) {
         worker_t *w = &srv->workers[i];
         w->srv = srv;
+        stats_init(&w->stats);
         w->gen = atomic_load(&srv->config_gen) - 1;
         worker_refresh(w);
         pthread_mutex_init(&w->mu, NULL);
@@ -439,6 +479,7 @@ void workers_free(server_t *srv)
             event_base_free(w->base);
         queue_destroy(&w->done_q);
         pthread_mutex_destroy(&w->mu);
+        stats_destroy(&w->stats);
     }
     free(srv->workers);
     srv->workers = NULL;
