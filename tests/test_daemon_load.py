@@ -415,6 +415,40 @@ class AbusiveClients(DaemonCase):
         wait_until(lambda: first.call("stats")["connections"]["open"] == 1, 10,
                    what="the crowd to be gone")
 
+    def test_clients_that_never_read_share_max_output_total(self):
+        # Four clients ask for a 128 KiB article 200 times each and read
+        # nothing.  max_output (4M) alone would let each pile up 32
+        # replies, 128 in all; max_output_total (1M) stops them together
+        # at about a tenth of that.
+        d = self.daemon("[daemon]\nworkers = 2\nmax_output = 4M\nmax_output_total = 1M\n")
+        big = article(1, id="big", body=" ".join(["A long article about officials."] * 4096))
+        with d.client(timeout=60) as c:
+            c.call("add", [[big]])
+            base = c.call("stats")["requests"]
+        hogs = []
+        for k in range(4):
+            h = d.client(timeout=60)
+            self.addCleanup(h.close)
+            h.sock.setblocking(False)
+            frames = b"".join(msgpack.packb([0, i, "get", ["big"]]) for i in range(200))
+            try:
+                h.sock.send(frames)
+            except BlockingIOError:
+                pass
+            hogs.append(h)
+        with d.client() as other:
+            def settled():
+                r1 = other.call("stats")["requests"]
+                time.sleep(0.3)
+                return other.call("stats")["requests"] == r1 + 1
+            wait_until(settled, 30, what="the daemon to stop taking the hogs' requests")
+            self.assertEqual(other.call("search", [{"q": "officials"}])["total"], 1)
+            taken = other.call("stats")["requests"] - base
+        self.assertLess(taken, 60, "replies piled up beyond max_output_total")
+        # A hog that reads gets its answers again.
+        hogs[0].sock.setblocking(True)
+        self.assertIsNone(hogs[0].recv(30)[1])
+
     def test_a_client_that_never_reads_does_not_grow_the_daemon(self):
         # It asks for a 128 KiB article a thousand times: 128 MiB of
         # replies if the daemon kept producing them, about 9 MiB if it

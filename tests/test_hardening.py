@@ -14,7 +14,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
 from daemon import (NEWSIDX, NEWSQ, DaemonCase, SharedDaemonCase, article,  # noqa: E402
-                    marker, wait_until)
+                    environment, marker, wait_until)
 
 import msgpack  # noqa: E402
 
@@ -236,6 +236,40 @@ class Commands(DaemonCase):
         self.assertEqual((r["total"], r["hits"]), (7, []))
         p = self.newsq("--limit", "0", "zzzunknownword")
         self.assertEqual((p.returncode, p.stdout), (1, "0\n"))
+
+    def test_a_fifo_is_read_only_when_asked_for(self):
+        fifo = os.path.join(self.tmp, "fifo")
+        os.mkfifo(fifo)
+        # Named without --format: refused at once (it used to wait for a
+        # writer for ever, holding the write lock).
+        p = self.run_tool([NEWSIDX, "add", fifo], timeout=30, **self.env)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("a FIFO, not a file: give --format", p.stderr)
+        # With --format and no writer: nothing to read, and it ends.
+        p = self.run_tool([NEWSIDX, "add", "--format", "jsonl", fifo], timeout=30, **self.env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        # With a writer: read as a stream.  The test holds the FIFO open
+        # (O_RDWR does not wait) until newsidx has opened it too.
+        fd = os.open(fifo, os.O_RDWR)
+        try:
+            os.write(fd, (json.dumps(article(77)) + "\n").encode())
+            p = subprocess.Popen([NEWSIDX, "add", "--format", "jsonl", fifo],
+                                 env=environment(**self.env), stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+            def opened():
+                try:
+                    return any(os.readlink("/proc/%d/fd/%s" % (p.pid, f)) == fifo
+                               for f in os.listdir("/proc/%d/fd" % p.pid))
+                except OSError:
+                    return p.poll() is not None
+            wait_until(opened, 30, what="newsidx to open the FIFO")
+        finally:
+            os.close(fd)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        p = self.run_tool([NEWSIDX, "get", "--json", "art-77"], **self.env)
+        self.assertEqual(json.loads(p.stdout)["id"], "art-77")
 
     def test_leading_wildcard_in_newsq(self):
         p = self.newsq("*bour")

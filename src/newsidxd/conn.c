@@ -91,6 +91,15 @@ conn_queue_t *conn_queue(conn_t *c)
     return &c->queue;
 }
 
+bool conn_output_over(const conn_t *c)
+{
+    if (!c->bev)
+        return false;
+    size_t pending = evbuffer_get_length(bufferevent_get_output(c->bev));
+    return pending > c->w->cfg.max_output ||
+           (pending > 0 && atomic_load(&c->w->srv->out_bytes) > c->w->cfg.max_output_total);
+}
+
 /* Keeps the count of reply bytes not yet read over all connections. */
 static void out_count_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
@@ -136,6 +145,8 @@ void conn_close(conn_t *c)
     if (c->next)
         c->next->prev = c->prev;
     worker_uncount(w, c->uid);
+    /* Requests held back for its replies run now (and end quickly). */
+    worker_unpark(w, c);
     conn_unref(c);
 }
 
@@ -145,6 +156,7 @@ static void conn_update(conn_t *c)
 {
     if (!c->bev)
         return;
+    worker_unpark(c->w, c);
     size_t max_output = c->w->cfg.max_output;
     struct evbuffer *out = bufferevent_get_output(c->bev);
     size_t pending = evbuffer_get_length(out);

@@ -115,6 +115,8 @@ typedef struct conn_queue {
     struct conn *conn;          /* whose requests, NULL for HTTP's */
     struct conn_queue *next;    /* in the thread's ring */
     bool in_ring;
+    bool parked;                /* out of the ring while its client has
+                                   too many replies unread */
 } conn_queue_t;
 
 /* ---- statistics (stats.c) ---- */
@@ -262,6 +264,9 @@ void workers_free(server_t *srv);
 void worker_queue(worker_t *w, job_t *j);
 /* Runs the next request of the connection whose turn it is, if any. */
 void worker_run_one(worker_t *w);
+/* A connection whose requests were held back while its client did not
+ * read may run them again (conn.c, when its replies drain or it closes). */
+void worker_unpark(worker_t *w, struct conn *c);
 /* Called by the writer when a job is finished: hands it back to the
  * thread that owns its connection. */
 void worker_hand_back(job_t *j);
@@ -286,6 +291,9 @@ bool conn_flushed(const struct conn *c);
  * the connection was closed here. */
 bool conn_gone(const struct conn *c);
 conn_queue_t *conn_queue(struct conn *c);
+/* More replies unread than [daemon] max_output, or some while all
+ * clients together have more than max_output_total: its requests wait. */
+bool conn_output_over(const struct conn *c);
 /* Drops a job's hold on its connection (freed after the last). */
 void conn_unref(struct conn *c);
 void conn_done(struct conn *c);

@@ -218,12 +218,28 @@ static job_t *next_job(worker_t *w)
         if (!w->ring_head)
             w->ring_tail = NULL;
         q->in_ring = false;
+        /* Replies nobody reads are not made: the connection leaves the
+         * ring until they drain (worker_unpark).  Stopping, all run. */
+        if (!w->stopping && q->conn && conn_output_over(q->conn)) {
+            q->parked = true;
+            continue;
+        }
         job_t *j = job_list_pop(&q->jobs);
         if (q->jobs.head)
             ring_push(w, q);
         return j;
     }
     return NULL;
+}
+
+void worker_unpark(worker_t *w, struct conn *c)
+{
+    conn_queue_t *q = conn_queue(c);
+    if (!q->parked || (!w->stopping && conn_output_over(c)))
+        return;
+    q->parked = false;
+    ring_push(w, q);
+    schedule(w);
 }
 
 void worker_queue(worker_t *w, job_t *j)
@@ -237,7 +253,7 @@ void worker_queue(worker_t *w, job_t *j)
     }
     conn_queue_t *q = j->conn ? conn_queue(j->conn) : &w->http_queue;
     job_list_push(&q->jobs, j);
-    if (!q->in_ring)
+    if (!q->in_ring && !q->parked)
         ring_push(w, q);
     schedule(w);
 }
@@ -334,11 +350,13 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
     if (atomic_load(&w->stop) && !w->stopping) {
         w->stopping = true;
         w->stop_deadline = nx_now() + 30;
-        /* Read no more requests; what is in flight finishes and is sent. */
+        /* Read no more requests; what is in flight finishes and is sent
+         * (held back or not). */
         http_worker_stop(w);
         struct conn *next;
         for (struct conn *c = w->conns; c; c = next) {
             next = conn_next(c);
+            worker_unpark(w, c);
             conn_drain(c);
         }
         stop_check_cb(-1, 0, w);
