@@ -96,7 +96,9 @@ is "and has the other shard's articles" "$(json_get "$out" 'd["total"]')" "$loca
 SOCK="$TMP/d.sock"
 "$NEWSIDXD" --foreground --config "$CONF" --socket "$SOCK" 2>"$TMP/d.log" &
 DPID=$!
-for _i in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+# Up to 30 s for the daemon to listen: on a loaded machine loading the
+# gazetteer alone can take seconds.
+for _i in $(seq 600); do [ -S "$SOCK" ] && break; sleep 0.05; done
 out=$("$NEWSQ" --socket "$SOCK" --json --partial said)
 is "the daemon answers from the shard that is up" "$(json_get "$out" 'd["total"]')" "$local_n"
 start_reader

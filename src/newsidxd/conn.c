@@ -249,6 +249,7 @@ static void frame_clock_start(conn_t *c, double seconds)
 static void frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
     conn_t *c = arg;
+    (void)fd;                   /* -1: a timer */
     (void)what;
     double waited = nx_now() - c->frame_at - (c->w->busy - c->frame_busy_at);
     int unread = 0;
@@ -256,7 +257,7 @@ static void frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
         frame_clock_start(c, FRAME_SECONDS - waited);
         return;
     }
-    if (ioctl((int)fd, FIONREAD, &unread) == 0 && unread > 0) {
+    if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &unread) == 0 && unread > 0) {
         frame_clock_start(c, 0.5);
         return;
     }
