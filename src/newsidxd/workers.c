@@ -103,7 +103,7 @@ static const char *worker_cancel(void *arg)
     worker_t *w = arg;
     if (atomic_load(&w->stop))
         return "the daemon is stopping";
-    if (w->current && conn_gone(w->current->conn))
+    if (w->current && w->current->conn && conn_gone(w->current->conn))
         return "the client has gone";
     return NULL;
 }
