@@ -309,6 +309,7 @@ typedef struct newsidx_config {
     unsigned max_expansion;     /* terms a wildcard may expand to */
     unsigned max_query_terms;
     double time_limit;          /* seconds a match may take, 0 = none */
+    double max_search_time;     /* seconds a whole search may take, 0 = none */
     unsigned snippet_length;    /* bytes */
     unsigned relax_below;       /* a query of several words matching fewer
                                    articles than this is relaxed; 0 = never */
@@ -319,6 +320,10 @@ typedef struct newsidx_config {
     unsigned socket_mode;
     unsigned max_connections;
     double idle_timeout;
+    unsigned max_connections_per_user;  /* from one uid but the daemon's
+                                           own; 0 = max_connections / 4 */
+    double first_request_timeout;   /* idle before a first whole request */
+    uint64_t max_output_total;  /* replies buffered for all clients */
     unsigned workers;           /* search threads, 0 = one per core */
     uint64_t max_request;       /* bytes of one MessagePack-RPC frame */
     unsigned max_depth;         /* nesting of one request */

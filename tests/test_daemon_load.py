@@ -129,6 +129,28 @@ class ReadersAndWriter(DaemonCase):
 
 class AbusiveClients(DaemonCase):
 
+    def test_one_greedy_client_does_not_hold_up_another(self):
+        # One thread; one client pipelines 64 searches of about half a
+        # second each (the test-only hook NEWSIDX_TEST_SLOW_HIT), about 32
+        # s of work; another's single search, sent after them, waits for
+        # one of them at most: connections are served in turn.
+        d = self.daemon("[daemon]\nworkers = 1\n", env={"NEWSIDX_TEST_SLOW_HIT": "50"})
+        with d.client() as c:
+            c.call("add", [[article(i) for i in range(20)]])
+        greedy = d.client(timeout=120)
+        self.addCleanup(greedy.close)
+        greedy.send_raw(b"".join(msgpack.packb([0, k, "search", [{"q": "officials", "limit": 10}]])
+                                 for k in range(64)))
+        self.assertIsNone(greedy.recv(60)[1], "the first greedy search is answered")
+        started = time.monotonic()
+        with d.client(timeout=60) as other:
+            r = other.call("search", [{"q": "officials", "limit": 1}])
+        waited = time.monotonic() - started
+        self.assertEqual(r["total"], 20)
+        self.assertLess(waited, 8, "the other client waited behind the greedy one's searches")
+        # The greedy client still gets every answer, in time.
+        self.assertGreater(sum(1 for _ in range(3) if greedy.recv(60)[1] is None), 0)
+
     def test_the_frame_clock(self):
         # A request that has started must be complete within 10 s: a
         # client trickling one byte every half second (never idle) is cut
@@ -152,15 +174,18 @@ class AbusiveClients(DaemonCase):
         with d.client() as slow, d.client() as other:
             for i in range(len(frame) - 1):
                 r, _, _ = select.select([slow.sock], [], [], 0.5)
-                if r and slow.sock.recv(1) == b"":
-                    closed_after = time.monotonic() - started
-                    break
-                if not slow.send_raw(frame[i:i + 1]):
+                if r or not slow.send_raw(frame[i:i + 1]):
                     closed_after = time.monotonic() - started
                     break
                 self.assertEqual(other.call("ping"), "pong", "others are served meanwhile")
                 self.assertLess(time.monotonic() - started, 20, "never cut off")
-        self.assertIsNotNone(closed_after, "never cut off")
+            self.assertIsNotNone(closed_after, "never cut off")
+            # An answer first, with the msgid of the frame, then the end.
+            got = slow.wait_closed(10)
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual(got[0][1], 1)
+            self.assertEqual(got[0][2]["code"], "bad_request")
+            self.assertIn("did not arrive whole within 10 s", got[0][2]["message"])
         self.assertGreater(closed_after, 9)
         self.assertLess(closed_after, 14)
         self.assertIn("did not arrive within", d.log_text())
@@ -389,6 +414,40 @@ class AbusiveClients(DaemonCase):
             self.assertEqual(c.call("ping"), "pong")
         wait_until(lambda: first.call("stats")["connections"]["open"] == 1, 10,
                    what="the crowd to be gone")
+
+    def test_clients_that_never_read_share_max_output_total(self):
+        # Four clients ask for a 128 KiB article 200 times each and read
+        # nothing.  max_output (4M) alone would let each pile up 32
+        # replies, 128 in all; max_output_total (1M) stops them together
+        # at about a tenth of that.
+        d = self.daemon("[daemon]\nworkers = 2\nmax_output = 4M\nmax_output_total = 1M\n")
+        big = article(1, id="big", body=" ".join(["A long article about officials."] * 4096))
+        with d.client(timeout=60) as c:
+            c.call("add", [[big]])
+            base = c.call("stats")["requests"]
+        hogs = []
+        for k in range(4):
+            h = d.client(timeout=60)
+            self.addCleanup(h.close)
+            h.sock.setblocking(False)
+            frames = b"".join(msgpack.packb([0, i, "get", ["big"]]) for i in range(200))
+            try:
+                h.sock.send(frames)
+            except BlockingIOError:
+                pass
+            hogs.append(h)
+        with d.client() as other:
+            def settled():
+                r1 = other.call("stats")["requests"]
+                time.sleep(0.3)
+                return other.call("stats")["requests"] == r1 + 1
+            wait_until(settled, 30, what="the daemon to stop taking the hogs' requests")
+            self.assertEqual(other.call("search", [{"q": "officials"}])["total"], 1)
+            taken = other.call("stats")["requests"] - base
+        self.assertLess(taken, 60, "replies piled up beyond max_output_total")
+        # A hog that reads gets its answers again.
+        hogs[0].sock.setblocking(True)
+        self.assertIsNone(hogs[0].recv(30)[1])
 
     def test_a_client_that_never_reads_does_not_grow_the_daemon(self):
         # It asks for a 128 KiB article a thousand times: 128 MiB of

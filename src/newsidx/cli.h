@@ -66,6 +66,7 @@ typedef struct sources {
     size_t n, cap;
     uint64_t total_bytes;
     bool total_known;
+    bool streams;       /* set by the caller: FIFOs and devices may be read */
 } sources_t;
 
 /* Expands paths (files, directories, "-") into out, reporting problems

@@ -451,7 +451,9 @@ int cmd_add(cli_t *c, int argc, char **argv)
         return EXIT_USAGE;
     }
 
-    sources_t srcs = {0};
+    /* A FIFO or device named on the command line is read only when
+     * --format says what it streams. */
+    sources_t srcs = {.streams = format != NEWSIDX_FORMAT_AUTO};
     unsigned problems = sources_collect(c, argv + optind, argc - optind, &srcs);
 
     import_t im = {.c = c, .progress_fd = progress_fd};

@@ -44,7 +44,9 @@ int cmd_extract(cli_t *c, int argc, char **argv)
         free(err);
         return EXIT_FAIL;
     }
-    sources_t srcs = {0};
+    /* A FIFO or device named on the command line is read only when
+     * --format says what it streams. */
+    sources_t srcs = {.streams = format != NEWSIDX_FORMAT_AUTO};
     unsigned long rejected = sources_collect(c, argv + optind, argc - optind, &srcs);
     for (size_t i = 0; i < srcs.n; i++) {
         newsidx_input_t *in = NULL;

@@ -76,7 +76,7 @@ nx_client_t *cli_connect_daemon(cli_t *c)
     nx_client_t *cl = NULL;
     char *err = NULL;
     newsidx_status_t st = nx_client_connect(c->socket_path, 600, &cl, &err);
-    if (st != NEWSIDX_OK && c->socket_forced)
+    if (st != NEWSIDX_OK && (c->socket_forced || st == NEWSIDX_ERR_ARG))
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
     free(err);
     return cl;

@@ -103,6 +103,13 @@ unsigned sources_collect(cli_t *c, char **paths, int n, sources_t *out)
             problems++;
         } else if (S_ISDIR(st.st_mode)) {
             problems += walk(c, paths[i], out);
+        } else if (!S_ISREG(st.st_mode) && !out->streams) {
+            /* A FIFO nobody writes to would be waited on for ever. */
+            cli_error(c, "%s: %s, not a file: give --format to read it as a stream of that "
+                      "format, or - for standard input", paths[i],
+                      S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+                                                                           : "a device");
+            problems++;
         } else {
             push_source(out, paths[i], (uint64_t)st.st_size);
             if (!S_ISREG(st.st_mode))

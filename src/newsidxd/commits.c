@@ -1,4 +1,5 @@
-/* commits.c - the writer thread, the only one that writes.  It gathers
+/* commits.c - the extractor thread, and the writer thread, the only one
+ * that writes.  The writer gathers
  * the additions and deletions that arrive within [daemon]
  * commit_interval, applies them, commits once, and only then answers
  * each of them: an acknowledged write is on disk. */
@@ -189,17 +190,48 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* Finding the speakers and places of an addition is its costly part and
+ * needs no database: a thread of its own does it, off the event loops
+ * and beside the writer.  A failure fails that request (the writer then
+ * skips it, in its turn). */
+static void *extractor_main(void *arg)
+{
+    server_t *srv = arg;
+    job_t *j;
+    while ((j = queue_pop(&srv->extract_q, -1))) {
+        for (size_t i = 0; i < j->n_articles && j->error < 0; i++) {
+            newsidx_status_t st = newsidx_extract(srv->x, j->articles[i]);
+            if (st != NEWSIDX_OK)
+                job_fail(j, nx_rpc_code_of(st), "article %zu (%s): finding its speakers and "
+                         "places failed: %s; nothing of this request was written", i + 1,
+                         j->articles[i]->id, newsidx_status_to_string(st));
+        }
+        j->extracted = true;
+        queue_push(&srv->write_q, j);
+    }
+    return NULL;
+}
+
 bool writer_start(server_t *srv)
 {
     queue_init(&srv->write_q);
+    queue_init(&srv->extract_q);
     if (pthread_create(&srv->writer, NULL, writer_main, srv) != 0)
         return false;
     srv->writer_started = true;
+    if (pthread_create(&srv->extractor, NULL, extractor_main, srv) != 0)
+        return false;
+    srv->extractor_started = true;
     return true;
 }
 
-void writer_join(server_t *srv)
+void writer_stop(server_t *srv)
 {
+    queue_close(&srv->extract_q);
+    if (srv->extractor_started)
+        pthread_join(srv->extractor, NULL);
+    srv->extractor_started = false;
+    queue_close(&srv->write_q);
     if (srv->writer_started)
         pthread_join(srv->writer, NULL);
     srv->writer_started = false;

@@ -19,6 +19,8 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <grp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +46,16 @@ typedef struct conn {
     unsigned inflight;
     size_t need;                /* bytes wanted before scanning again */
     bool frame_started;
+    /* The frame clock runs only while this thread waits to read: time
+     * it spent running requests since the frame began does not count. */
+    double frame_at, frame_busy_at;
+    bool served;                /* a whole request has arrived */
     pid_t pid;                  /* the peer's, for the log */
-    bool may_write;
+    uid_t uid;
+    gid_t gid;
     uint64_t serial;
+    conn_queue_t queue;         /* requests waiting for the thread */
+    struct evbuffer_cb_entry *out_cb;   /* counts srv->out_bytes */
 } conn_t;
 
 static void read_cb(struct bufferevent *bev, void *arg);
@@ -67,9 +76,45 @@ bool conn_flushed(const conn_t *c)
     return c->inflight == 0 && (!c->bev || evbuffer_get_length(bufferevent_get_output(c->bev)) == 0);
 }
 
+bool conn_gone(const conn_t *c)
+{
+    if (!c->bev)
+        return true;
+    /* POLLHUP only once both directions are shut: a client that
+     * shutdown() its writing half still reads its answers. */
+    struct pollfd p = {.fd = bufferevent_getfd(c->bev), .events = 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
+}
+
+conn_queue_t *conn_queue(conn_t *c)
+{
+    return &c->queue;
+}
+
+bool conn_output_over(const conn_t *c)
+{
+    if (!c->bev)
+        return false;
+    size_t pending = evbuffer_get_length(bufferevent_get_output(c->bev));
+    return pending > c->w->cfg.max_output ||
+           (pending > 0 && atomic_load(&c->w->srv->out_bytes) > c->w->cfg.max_output_total);
+}
+
+/* Keeps the count of reply bytes not yet read over all connections. */
+static void out_count_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    conn_t *c = arg;
+    (void)buf;
+    atomic_size_t *total = &c->w->srv->out_bytes;
+    if (info->n_added)
+        atomic_fetch_add(total, info->n_added);
+    if (info->n_deleted)
+        atomic_fetch_sub(total, info->n_deleted);
+}
+
 bool conn_may_write(const conn_t *c)
 {
-    return c->may_write;
+    return users_may_write(c->w->srv, c->uid, c->gid);
 }
 
 void conn_unref(conn_t *c)
@@ -86,6 +131,10 @@ void conn_close(conn_t *c)
     if (!c->bev)
         return;
     worker_t *w = c->w;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    if (c->out_cb)
+        evbuffer_remove_cb_entry(out, c->out_cb);
+    atomic_fetch_sub(&w->srv->out_bytes, evbuffer_get_length(out));
     bufferevent_free(c->bev);
     c->bev = NULL;
     evtimer_del(c->frame_timer);
@@ -95,7 +144,9 @@ void conn_close(conn_t *c)
         w->conns = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    worker_uncount(w);
+    worker_uncount(w, c->uid);
+    /* Requests held back for its replies run now (and end quickly). */
+    worker_unpark(w, c);
     conn_unref(c);
 }
 
@@ -105,6 +156,7 @@ static void conn_update(conn_t *c)
 {
     if (!c->bev)
         return;
+    worker_unpark(c->w, c);
     size_t max_output = c->w->cfg.max_output;
     struct evbuffer *out = bufferevent_get_output(c->bev);
     size_t pending = evbuffer_get_length(out);
@@ -114,7 +166,10 @@ static void conn_update(conn_t *c)
             conn_close(c);
         return;
     }
-    bool over = c->inflight >= MAX_INFLIGHT || pending > max_output;
+    /* Past the cap over all connections, those with replies waiting
+     * are read no more until theirs are read. */
+    bool over = c->inflight >= MAX_INFLIGHT || pending > max_output ||
+                (pending > 0 && atomic_load(&c->w->srv->out_bytes) > c->w->cfg.max_output_total);
     if (c->state == CONN_READING && over) {
         c->state = CONN_PAUSED;
         bufferevent_disable(c->bev, EV_READ);
@@ -177,17 +232,54 @@ void conn_reply_error(conn_t *c, bool have_msgid, uint32_t msgid, nx_rpc_code_t 
     nx_rpc_pack_response_error(&pk, have_msgid ? msgid : 0, code, msg);
     conn_reply(c, &b);
     nx_buf_free(&b);
-    stats_request(&c->w->srv->stats, 0, (int)code);
+    stats_request(&c->w->stats, 0, (int)code);
 }
 
+static void frame_clock_start(conn_t *c, double seconds)
+{
+    struct timeval tv = {(time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)};
+    evtimer_add(c->frame_timer, &tv);
+}
+
+/* The frame clock ran out, or seems to: time this thread spent on
+ * requests (its own busy time) is given back, and bytes waiting in the
+ * socket that it has not read yet are the client's proof of life.  A
+ * client really cut off gets an error answer first (with the msgid of
+ * its frame when that much arrived). */
 static void frame_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
     conn_t *c = arg;
-    (void)fd;
+    (void)fd;                   /* -1: a timer */
     (void)what;
+    double waited = nx_now() - c->frame_at - (c->w->busy - c->frame_busy_at);
+    int unread = 0;
+    if (waited < FRAME_SECONDS - 0.01) {
+        frame_clock_start(c, FRAME_SECONDS - waited);
+        return;
+    }
+    if (ioctl(bufferevent_getfd(c->bev), FIONREAD, &unread) == 0 && unread > 0) {
+        frame_clock_start(c, 0.5);
+        return;
+    }
     nxd_log(LOG_INFO, "connection %llu (pid %ld): a request did not arrive within %.0f s; closing",
             (unsigned long long)c->serial, (long)c->pid, FRAME_SECONDS);
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    size_t len = evbuffer_get_length(in);
+    nx_mp_scan_t sc;
+    memset(&sc, 0, sizeof sc);
+    if (len)
+        nx_mp_scan(evbuffer_pullup(in, (ev_ssize_t)len), len, &c->w->limits, &sc);
+    char *msg = nx_printf("a request did not arrive whole within %.0f s (%zu bytes of it came); "
+                          "closing the connection", FRAME_SECONDS, len);
+    conn_reply_error(c, sc.have_msgid, sc.msgid, NX_RPC_BAD_REQUEST, msg ? msg : "timeout");
+    free(msg);
     conn_drain(c);
+}
+
+static void set_idle_timeout(conn_t *c, double s)
+{
+    struct timeval tv = {(time_t)s, (suseconds_t)((s - (double)(time_t)s) * 1e6)};
+    bufferevent_set_timeouts(c->bev, &tv, &tv);
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
@@ -207,8 +299,9 @@ static void read_cb(struct bufferevent *bev, void *arg)
             return;
         }
         if (!c->frame_started) {
-            struct timeval tv = {(time_t)FRAME_SECONDS, 0};
-            evtimer_add(c->frame_timer, &tv);
+            c->frame_at = nx_now();
+            c->frame_busy_at = w->busy;
+            frame_clock_start(c, FRAME_SECONDS);
             c->frame_started = true;
         }
         if (len < c->need)
@@ -236,6 +329,11 @@ static void read_cb(struct bufferevent *bev, void *arg)
         evtimer_del(c->frame_timer);
         c->frame_started = false;
         c->need = 0;
+        if (!c->served) {
+            /* A first request: from now on the full idle timeout. */
+            c->served = true;
+            set_idle_timeout(c, w->cfg.idle_timeout);
+        }
         dispatch_frame(w, c, (const char *)p, sc.len);
         if (c->bev)
             evbuffer_drain(in, sc.len);
@@ -270,8 +368,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
                 bufferevent_enable(bev, EV_READ);
             return;
         }
-        nxd_log(LOG_INFO, "connection %llu (pid %ld): idle for %.0f s; closing",
-                (unsigned long long)c->serial, (long)c->pid, c->w->cfg.idle_timeout);
+        nxd_log(LOG_INFO, "connection %llu (pid %ld): idle for %.0f s%s; closing",
+                (unsigned long long)c->serial, (long)c->pid,
+                c->served ? c->w->cfg.idle_timeout : c->w->cfg.first_request_timeout,
+                c->served ? "" : " without a request");
         conn_close(c);
         return;
     }
@@ -285,38 +385,10 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
         conn_close(c);
 }
 
-static bool uid_allowed(server_t *srv, uid_t uid, gid_t gid)
-{
-    if (uid == geteuid())
-        return true;
-    for (size_t i = 0; i < srv->n_writer_uids; i++)
-        if (srv->writer_uids[i] == uid)
-            return true;
-    if (!srv->n_writer_gids)
-        return false;
-    /* The peer's groups: its primary group and those of its user. */
-    gid_t groups[256];
-    int n = 256;
-    struct passwd pw, *pwp = NULL;
-    char buf[4096];
-    groups[0] = gid;
-    if (getpwuid_r(uid, &pw, buf, sizeof buf, &pwp) == 0 && pwp) {
-        if (getgrouplist(pw.pw_name, gid, groups, &n) < 0)
-            n = 256;
-    } else {
-        n = 1;
-    }
-    for (int i = 0; i < n; i++)
-        for (size_t k = 0; k < srv->n_writer_gids; k++)
-            if (groups[i] == srv->writer_gids[k])
-                return true;
-    return false;
-}
-
 /* The main thread counted the socket in srv->n_conns and w->n_conns
  * when it handed it over; a failure here gives those back.  That count
  * is what stats reports as open. */
-bool conn_new(worker_t *w, int fd)
+bool conn_new(worker_t *w, int fd, uid_t uid)
 {
     server_t *srv = w->srv;
     struct ucred cred;
@@ -330,9 +402,11 @@ bool conn_new(worker_t *w, int fd)
     if (!c)
         goto fail;
     c->w = w;
+    c->queue.conn = c;
     c->refs = 1;
     c->pid = cred.pid;
-    c->may_write = uid_allowed(srv, cred.uid, cred.gid);
+    c->uid = uid;
+    c->gid = cred.gid;
     c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->frame_timer = evtimer_new(w->base, frame_timeout_cb, c);
     if (!c->bev || !c->frame_timer) {
@@ -353,9 +427,11 @@ bool conn_new(worker_t *w, int fd)
         w->conns->prev = c;
     w->conns = c;
     bufferevent_setcb(c->bev, on_read, write_cb, event_cb, c);
-    double idle_s = w->cfg.idle_timeout;
-    struct timeval idle = {(time_t)idle_s, (suseconds_t)((idle_s - (double)(time_t)idle_s) * 1e6)};
-    bufferevent_set_timeouts(c->bev, &idle, &idle);
+    c->out_cb = evbuffer_add_cb(bufferevent_get_output(c->bev), out_count_cb, c);
+    /* Until a first whole request, the shorter first_request_timeout:
+     * idle connections that never ask anything cannot hold the cap. */
+    set_idle_timeout(c, w->cfg.first_request_timeout < w->cfg.idle_timeout
+                            ? w->cfg.first_request_timeout : w->cfg.idle_timeout);
     /* write_cb runs when the replies a client has not read yet fall
      * under half the limit, to resume a paused connection. */
     bufferevent_setwatermark(c->bev, EV_WRITE, w->cfg.max_output / 2, 0);
@@ -364,6 +440,6 @@ bool conn_new(worker_t *w, int fd)
 fail:
     if (fd >= 0)
         evutil_closesocket(fd);
-    worker_uncount(w);
+    worker_uncount(w, uid);
     return false;
 }

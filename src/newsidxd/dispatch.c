@@ -216,7 +216,7 @@ void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n)
             nx_mp_pack_str(&pk, "pong");
             conn_reply(c, &b);
             nx_buf_free(&b);
-            stats_request(&srv->stats, 0, -1);
+            stats_request(&w->stats, 0, -1);
         }
         goto out;
     }
@@ -235,12 +235,12 @@ void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n)
      * writer applies them in that order. */
     if (j->kind == JOB_ADD || j->kind == JOB_DELETE)
         j->seq = atomic_fetch_add(&srv->write_seq, 1);
-    /* Searches, fetches and stats run on this thread; so does the
-     * extraction of additions, before the writer gets them.  Deletions
-     * go to the writer at once. */
-    if (j->kind == JOB_DELETE) {
+    /* Searches, fetches and stats run on this thread.  Additions go to
+     * the extractor thread (speakers and places), then the writer;
+     * deletions go to the writer at once. */
+    if (j->kind == JOB_DELETE || j->kind == JOB_ADD) {
         w->inflight++;
-        queue_push(&srv->write_q, j);
+        queue_push(j->kind == JOB_ADD ? &srv->extract_q : &srv->write_q, j);
     } else {
         worker_queue(w, j);
     }

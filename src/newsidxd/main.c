@@ -176,6 +176,80 @@ static char *default_pidfile(const char *socket_path)
     return nx_printf("%.*s/newsidxd.pid", (int)(slash - socket_path), socket_path);
 }
 
+/* True when pid is a running newsidxd (under a wrapper such as valgrind
+ * too): its command line names the program. */
+static bool is_running_daemon(long pid)
+{
+    if (pid <= 0 || pid == (long)getpid() || (kill((pid_t)pid, 0) != 0 && errno != EPERM))
+        return false;
+    char path[64], cmd[4096];
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, cmd, sizeof cmd - 1);
+    close(fd);
+    for (ssize_t i = 0; i < n; i++)
+        if (cmd[i] == '\0')
+            cmd[i] = ' ';
+    cmd[n > 0 ? n : 0] = '\0';
+    return strstr(cmd, "newsidxd") != NULL;
+}
+
+/* A pid file already there may be replaced only when it is a regular
+ * file of this user naming no running daemon: one left by a daemon that
+ * was killed.  A link, another user's file or a live daemon's is left
+ * alone and the start fails. */
+static bool may_replace_pidfile(const char *path, char **err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+        nx_set_error(err, "the pid file %s exists and is not a regular file of this user; "
+                     "not replacing it", path);
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    char buf[32] = "";
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
+    if (is_running_daemon(pid)) {
+        nx_set_error(err, "the pid file %s names newsidxd %ld, which is running", path, pid);
+        return false;
+    }
+    return true;
+}
+
+/* Writes the pid file without following or overwriting anything that is
+ * there (O_CREAT | O_EXCL | O_NOFOLLOW), mode 0644 whatever the umask;
+ * a stale one is removed first (may_replace_pidfile). */
+static bool write_pidfile(const char *path, char **err)
+{
+    for (int attempt = 0;; attempt++) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            char buf[32];
+            int len = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+            bool ok = fchmod(fd, 0644) == 0 && write(fd, buf, (size_t)len) == len;
+            if (close(fd) != 0 || !ok) {
+                nx_set_error(err, "cannot write the pid file %s: %s", path, strerror(errno));
+                unlink(path);
+                return false;
+            }
+            return true;
+        }
+        if (errno != EEXIST || attempt > 0) {
+            nx_set_error(err, "cannot create the pid file %s: %s", path, strerror(errno));
+            return false;
+        }
+        if (!may_replace_pidfile(path, err))
+            return false;
+        unlink(path);
+    }
+}
+
 int main(int argc, char **argv)
 {
     server_t srv;
@@ -260,6 +334,10 @@ int main(int argc, char **argv)
 
     pthread_mutex_init(&srv.config_mu, NULL);
     stats_init(&srv.stats);
+    if (!(srv.users = users_new())) {
+        fail("out of memory");
+        goto out;
+    }
     resolve_writers(&srv);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
@@ -324,12 +402,14 @@ int main(int argc, char **argv)
         free(ppath);
     }
     pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
-    FILE *pf = pidfile ? fopen(pidfile, "w") : NULL;
-    if (pf) {
-        fprintf(pf, "%ld\n", (long)getpid());
-        fclose(pf);
-    } else if (pidfile) {
-        nxd_log(LOG_WARNING, "cannot write the pid file %s: %s", pidfile, strerror(errno));
+    if (pidfile && !write_pidfile(pidfile, &err)) {
+        free(pidfile);
+        pidfile = NULL;         /* not ours: left where it is */
+        fail("%s", err);
+        close(fd);
+        if (srv.own_socket)
+            unlink(srv.socket_path);
+        goto out;
     }
 
     /* Before any event base: the threads wake each other's loops. */
@@ -356,10 +436,12 @@ out:
     newsidx_writer_destroy(srv.w);
     newsidx_extractor_free(srv.x);
     queue_destroy(&srv.write_q);
+    queue_destroy(&srv.extract_q);
     if (pidfile)
         unlink(pidfile);
     free(pidfile);
     free(err);
+    users_free(srv.users);
     free(srv.writer_uids);
     free(srv.writer_gids);
     if (srv.http_fd >= 0)

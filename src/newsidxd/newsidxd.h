@@ -5,10 +5,12 @@
  *   dispatch.c requests decoded and answered, queued or sent on
  *   workers.c  the connection threads, each with its own event loop and
  *              database handle
- *   commits.c  the writer thread: the one that writes, commits and
+ *   commits.c  the extractor thread (speakers and places of additions)
+ *              and the writer thread: the one that writes, commits and
  *              acknowledges
  *   queue.c    jobs and the queue to the writer
  *   stats.c    counters and latency percentiles
+ *   users.c    connections per peer user, write permissions (cached)
  *   log.c      stderr or syslog
  *   http.c     the HTTP side: an evhttp per worker thread, its limits
  *   httpapi.c  the JSON API (a mirror of the protocol) and the page
@@ -104,6 +106,19 @@ job_t *queue_pop(queue_t *q, double timeout);
 void queue_close(queue_t *q);
 size_t queue_len(queue_t *q);
 
+/* A connection's requests waiting for its thread, which serves the
+ * connections with requests waiting in turn, one request each (a ring
+ * of them, workers.c): a client with 64 searches in flight delays
+ * another's one search by one search, not by 64. */
+typedef struct conn_queue {
+    job_list_t jobs;
+    struct conn *conn;          /* whose requests, NULL for HTTP's */
+    struct conn_queue *next;    /* in the thread's ring */
+    bool in_ring;
+    bool parked;                /* out of the ring while its client has
+                                   too many replies unread */
+} conn_queue_t;
+
 /* ---- statistics (stats.c) ---- */
 
 typedef struct stats {
@@ -121,11 +136,28 @@ typedef struct stats {
 } stats_t;
 
 void stats_init(stats_t *s);
+void stats_destroy(stats_t *s);
 void stats_request(stats_t *s, double seconds, int error);
 void stats_quotes(stats_t *s);
-/* Packs the daemon's part of the stats reply, with open connections
- * (count keys packed). */
-size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open);
+/* Adds the counters of s (locked) to those of sum (a copy, not shared). */
+void stats_add(stats_t *sum, stats_t *s);
+/* Packs the daemon's part of the stats reply from sum, with open
+ * connections (count keys packed). */
+size_t stats_pack(const stats_t *sum, msgpack_packer *pk, bool count_only, unsigned open);
+
+/* ---- peer users (users.c) ---- */
+
+typedef struct users users_t;
+struct server;
+
+users_t *users_new(void);
+void users_free(users_t *u);
+/* Counts a new connection of uid; false (nothing counted) when uid has
+ * limit open already. */
+bool users_take(users_t *u, uid_t uid, unsigned limit);
+void users_give(users_t *u, uid_t uid);
+/* [daemon] writers for a peer, its answer cached for a minute. */
+bool users_may_write(struct server *srv, uid_t uid, gid_t gid);
 
 /* ---- the server (server.c) ---- */
 
@@ -142,6 +174,7 @@ typedef struct server {
     struct event *sig_term, *sig_int, *sig_hup, *accept_timer;
     bool stopping;
     atomic_uint n_conns;        /* open, over all workers: the cap, and stats */
+    atomic_size_t out_bytes;    /* replies not yet read, over all connections */
     atomic_uint_least64_t write_seq; /* seq of the next add or delete */
     /* threads */
     struct worker *workers;
@@ -150,6 +183,9 @@ typedef struct server {
     queue_t write_q;
     pthread_t writer;
     bool writer_started;
+    queue_t extract_q;          /* additions, to the extractor thread */
+    pthread_t extractor;
+    bool extractor_started;
     bool read_only;             /* fixed at start: no writer, writes refused */
     newsidx_writer_t *w;        /* opened by main, used by the writer thread */
     newsidx_extractor_t *x;     /* shared read-only */
@@ -164,7 +200,8 @@ typedef struct server {
     char *http_token;           /* allows POST /api/articles, or NULL */
     atomic_uint http_open;      /* open HTTP connections, all threads */
     places_t *places;           /* coordinates for the map, or NULL */
-    stats_t stats;
+    users_t *users;             /* connections per uid, write permissions */
+    stats_t stats;              /* the main thread's: connections, refused */
 } server_t;
 
 int server_run(server_t *srv, int listen_fd);
@@ -188,12 +225,15 @@ typedef struct worker {
     atomic_uint n_conns;        /* read by the main thread to place sockets */
     /* handed in by other threads */
     pthread_mutex_t mu;
-    int *incoming;              /* accepted sockets (mu) */
+    struct incoming { int fd; uid_t uid; } *incoming;  /* accepted sockets (mu) */
     size_t n_incoming, cap_incoming;
     queue_t done_q;             /* writes the writer has answered */
     atomic_bool stop;
     /* the thread's own */
-    job_list_t run;             /* requests read, not yet run */
+    conn_queue_t *ring_head, *ring_tail;    /* queues with requests
+                                               waiting, in turn */
+    conn_queue_t http_queue;    /* the HTTP requests, one turn for all */
+    stats_t stats;              /* requests of its connections */
     struct conn *conns;
     unsigned inflight;          /* jobs of its connections not answered */
     bool stopping;
@@ -202,6 +242,9 @@ typedef struct worker {
     unsigned gen;
     nx_mp_limits_t limits;
     newsidx_db_t *db;
+    job_t *current;             /* the request running, for worker_cancel */
+    double busy;                /* seconds spent running requests (conn.c's
+                                   frame clock leaves them out) */
     unsigned seen_commit;
     double last_reopen;
     struct http_worker *http;   /* its evhttp, or NULL */
@@ -209,35 +252,48 @@ typedef struct worker {
 
 /* Creates the threads' event loops and starts them. */
 bool workers_start(server_t *srv);
-/* Hands an accepted socket to the least loaded thread. */
-void workers_hand(server_t *srv, int fd);
+/* Hands an accepted socket of a peer of uid to the least loaded
+ * thread. */
+void workers_hand(server_t *srv, int fd, uid_t uid);
 /* Asks every thread to finish what is in flight and stop. */
 void workers_stop(server_t *srv);
 void workers_join(server_t *srv);
 /* Frees the threads' loops once they and the writer have stopped. */
 void workers_free(server_t *srv);
-/* Queues a request on its thread's run list. */
+/* Queues a request behind those of its connection. */
 void worker_queue(worker_t *w, job_t *j);
-/* Runs the first request of the run list, if any. */
+/* Runs the next request of the connection whose turn it is, if any. */
 void worker_run_one(worker_t *w);
+/* A connection whose requests were held back while its client did not
+ * read may run them again (conn.c, when its replies drain or it closes). */
+void worker_unpark(worker_t *w, struct conn *c);
 /* Called by the writer when a job is finished: hands it back to the
  * thread that owns its connection. */
 void worker_hand_back(job_t *j);
 /* Picks up a new configuration if SIGHUP brought one. */
 void worker_refresh(worker_t *w);
-/* A connection handed to w is gone: counted out of it and the server. */
-void worker_uncount(worker_t *w);
+/* A connection of uid handed to w is gone: counted out of it, the
+ * server and its user. */
+void worker_uncount(worker_t *w, uid_t uid);
 
 /* ---- connections (conn.c) ---- */
 
-/* Takes over an accepted socket in worker w; false if it could not. */
-bool conn_new(worker_t *w, int fd);
+/* Takes over an accepted socket of a peer of uid in worker w; false if
+ * it could not. */
+bool conn_new(worker_t *w, int fd, uid_t uid);
 void conn_close(struct conn *c);
 /* Read no more, finish what is in flight, flush, close. */
 void conn_drain(struct conn *c);
 worker_t *conn_worker(const struct conn *c);
 struct conn *conn_next(const struct conn *c);
 bool conn_flushed(const struct conn *c);
+/* The client closed its end (not a half-close: it may still read), or
+ * the connection was closed here. */
+bool conn_gone(const struct conn *c);
+conn_queue_t *conn_queue(struct conn *c);
+/* More replies unread than [daemon] max_output, or some while all
+ * clients together have more than max_output_total: its requests wait. */
+bool conn_output_over(const struct conn *c);
 /* Drops a job's hold on its connection (freed after the last). */
 void conn_unref(struct conn *c);
 void conn_done(struct conn *c);
@@ -289,7 +345,9 @@ void http_stats_pack(server_t *srv, msgpack_packer *pk);
 
 /* ---- the writer thread (commits.c) ---- */
 
+/* The extractor and writer threads. */
 bool writer_start(server_t *srv);
-void writer_join(server_t *srv);
+/* Lets both finish what they were given, and joins them. */
+void writer_stop(server_t *srv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <event2/listener.h>
 #include <grp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,33 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
     (void)l;
     (void)sa;
     (void)len;
-    if (srv->stopping || atomic_load(&srv->n_conns) >= srv->config.max_connections) {
-        /* Refused cleanly: closed at once, and counted. */
+    struct ucred cred;
+    socklen_t cl = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0)
+        cred.uid = (uid_t)-1;
+    /* One user (but the daemon's own, who could stop it anyway) may hold
+     * only part of the connections. */
+    unsigned per_user = srv->config.max_connections_per_user
+                            ? srv->config.max_connections_per_user
+                            : (srv->config.max_connections + 3) / 4;
+    bool over = srv->stopping || atomic_load(&srv->n_conns) >= srv->config.max_connections;
+    if (over || !users_take(srv->users, cred.uid, cred.uid == geteuid() ? UINT_MAX : per_user)) {
+        /* Refused cleanly: closed at once (a user over its share is
+         * told why first), and counted. */
+        if (!over) {
+            nx_buf_t b;
+            nx_buf_init(&b);
+            msgpack_packer pk;
+            nx_mp_packer_init(&pk, &b);
+            char *msg = nx_printf("uid %u has %u connections open already, the most one user "
+                                  "may ([daemon] max_connections_per_user)",
+                                  (unsigned)cred.uid, per_user);
+            nx_rpc_pack_response_error(&pk, 0, NX_RPC_UNAVAILABLE, msg ? msg : "too many");
+            free(msg);
+            ssize_t sent = send(fd, b.data, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+            (void)sent;
+            nx_buf_free(&b);
+        }
         pthread_mutex_lock(&srv->stats.mu);
         srv->stats.refused++;
         pthread_mutex_unlock(&srv->stats.mu);
@@ -38,7 +64,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
         return;
     }
     atomic_fetch_add(&srv->n_conns, 1);
-    workers_hand(srv, fd);
+    workers_hand(srv, fd, cred.uid);
 }
 
 static void accept_resume_cb(evutil_socket_t fd, short what, void *arg)
@@ -88,6 +114,48 @@ static void begin_stop(server_t *srv, const char *why)
     event_base_loopexit(srv->base, NULL);
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Settings read only at start: a new value in the file is kept aside,
+ * the running one stays in cfg, and their names are listed in *names
+ * (", "-separated) for the log.  False when there are none. */
+static bool keep_start_settings(const newsidx_config_t *old, newsidx_config_t *cfg, nx_buf_t *names)
+{
+#define KEEP(changed, name)                                                          \
+    do {                                                                             \
+        if (changed) {                                                               \
+            nx_buf_adds(names, names->len ? ", " : "");                              \
+            nx_buf_adds(names, name);                                                \
+        }                                                                            \
+    } while (0)
+    KEEP(old->workers != cfg->workers, "workers");
+    cfg->workers = old->workers;
+    KEEP(old->read_only != cfg->read_only, "read_only");
+    cfg->read_only = old->read_only;
+    KEEP(old->socket_mode != cfg->socket_mode, "socket_mode");
+    cfg->socket_mode = old->socket_mode;
+    KEEP(!same_text(old->socket_group, cfg->socket_group), "socket_group");
+    KEEP(!same_text(old->pidfile, cfg->pidfile), "pidfile");
+    KEEP(!same_text(old->gazetteer, cfg->gazetteer), "gazetteer");
+    KEEP(!same_list(old->writers, old->n_writers, cfg->writers, cfg->n_writers), "writers");
+    KEEP(!same_list(old->shards, old->n_shards, cfg->shards, cfg->n_shards), "shards");
+#undef KEEP
+    return names->len > 0;
+}
+
 static void reload(server_t *srv)
 {
     newsidx_config_t cfg;
@@ -101,13 +169,39 @@ static void reload(server_t *srv)
             return;
         }
     }
+    nx_buf_t restart;
+    nx_buf_init(&restart);
+    bool kept = keep_start_settings(&srv->config, &cfg, &restart);
+    /* The strings read only at start stay those of the running daemon
+     * (the pid file to remove at exit, for one). */
     pthread_mutex_lock(&srv->config_mu);
-    newsidx_config_clear(&srv->config);
+    newsidx_config_t old = srv->config;
     srv->config = cfg;
+    srv->config.socket_group = old.socket_group;
+    srv->config.pidfile = old.pidfile;
+    srv->config.gazetteer = old.gazetteer;
+    srv->config.writers = old.writers;
+    srv->config.n_writers = old.n_writers;
+    srv->config.shards = old.shards;
+    srv->config.n_shards = old.n_shards;
     pthread_mutex_unlock(&srv->config_mu);
+    old.socket_group = cfg.socket_group;
+    old.pidfile = cfg.pidfile;
+    old.gazetteer = cfg.gazetteer;
+    old.writers = cfg.writers;
+    old.n_writers = cfg.n_writers;
+    old.shards = cfg.shards;
+    old.n_shards = cfg.n_shards;
+    newsidx_config_clear(&old);
     atomic_fetch_add(&srv->config_gen, 1);
-    nxd_log(LOG_NOTICE, "SIGHUP: settings reloaded from %s",
-            srv->config_path ? srv->config_path : "the built-in defaults");
+    if (kept)
+        nxd_log(LOG_WARNING, "SIGHUP: settings reloaded from %s, but %.*s only change with a "
+                "restart: their running values stay", srv->config_path ? srv->config_path
+                : "the built-in defaults", (int)restart.len, restart.data);
+    else
+        nxd_log(LOG_NOTICE, "SIGHUP: settings reloaded from %s",
+                srv->config_path ? srv->config_path : "the built-in defaults");
+    nx_buf_free(&restart);
 }
 
 static void signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -137,9 +231,12 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
 /* The socket                                                           */
 /* ------------------------------------------------------------------ */
 
-/* The socket's directory: created 0700 when missing; when it exists and
- * is ours it must not be open to others, since whoever can replace the
- * socket can impersonate the daemon. */
+/* The socket's directory, as tmux checks its own: created 0700 when
+ * missing; it must then be a directory (not a link to one) of the
+ * daemon's user, not writable by others unless sticky, since whoever can
+ * replace the socket can impersonate the daemon, and whoever owns the
+ * directory can.  Checked after mkdir, so a directory someone made in
+ * between is checked too. */
 static bool prepare_dir(const char *socket_path, char **err)
 {
     char *dir = nx_strdup(socket_path);
@@ -149,27 +246,32 @@ static bool prepare_dir(const char *socket_path, char **err)
         return true;
     }
     *slash = '\0';
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        char *parent = nx_strdup(dir);
-        char *ps = parent ? strrchr(parent, '/') : NULL;
-        if (ps && ps != parent) {
-            *ps = '\0';
+    char *parent = nx_strdup(dir);
+    char *ps = parent ? strrchr(parent, '/') : NULL;
+    if (ps && ps != parent) {
+        *ps = '\0';
+        struct stat pst;
+        if (stat(parent, &pst) != 0)
             nx_mkdirs(parent, 0755);
-        }
-        free(parent);
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
-            free(dir);
-            return false;
-        }
-    } else if (st.st_uid == geteuid() && (st.st_mode & 0022) && !(st.st_mode & S_ISVTX)) {
-        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
-        free(dir);
-        return false;
     }
+    free(parent);
+    struct stat st;
+    bool ok = false;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        nx_set_error(err, "cannot create %s: %s", dir, strerror(errno));
+    else if (lstat(dir, &st) != 0)
+        nx_set_error(err, "%s: %s", dir, strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        nx_set_error(err, "%s is not a directory; refusing to put the socket there", dir);
+    else if (st.st_uid != geteuid())
+        nx_set_error(err, "%s belongs to uid %u, not to this daemon's user (uid %u); refusing "
+                     "to put the socket there", dir, (unsigned)st.st_uid, (unsigned)geteuid());
+    else if ((st.st_mode & 0022) && !(st.st_mode & S_ISVTX))
+        nx_set_error(err, "%s is writable by others; refusing to put the socket there", dir);
+    else
+        ok = true;
     free(dir);
-    return true;
+    return ok;
 }
 
 int server_bind(server_t *srv, char **err)
@@ -192,9 +294,17 @@ int server_bind(server_t *srv, char **err)
             close(probe);
             return -1;
         }
-        /* connect() is refused by any file, not only a dead socket. */
+        /* connect() is refused by any file, not only a dead socket; a
+         * link to nowhere says "no such file" but still takes the name. */
+        int refused = errno == ECONNREFUSED;
         struct stat st;
-        if (errno == ECONNREFUSED && lstat(path, &st) == 0) {
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+            nx_set_error(err, "%s is a symbolic link; not replacing it (remove it if it is "
+                         "not needed)", path);
+            close(probe);
+            return -1;
+        }
+        if (refused && lstat(path, &st) == 0) {
             if (!S_ISSOCK(st.st_mode)) {
                 nx_set_error(err, "%s exists and is not a socket; not replacing it", path);
                 close(probe);
@@ -252,8 +362,7 @@ void server_stop_threads(server_t *srv)
      * the writer, which commits last; then what is left is freed. */
     workers_stop(srv);
     workers_join(srv);
-    queue_close(&srv->write_q);
-    writer_join(srv);
+    writer_stop(srv);
     workers_free(srv);
 }
 

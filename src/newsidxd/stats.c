@@ -29,6 +29,27 @@ static double bucket_top(unsigned b)
     return b == 0 ? 1 : pow(2.0, (double)b / 4);
 }
 
+void stats_destroy(stats_t *s)
+{
+    pthread_mutex_destroy(&s->mu);
+}
+
+void stats_add(stats_t *sum, stats_t *s)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->started > 0 && (sum->started == 0 || s->started < sum->started))
+        sum->started = s->started;
+    sum->requests += s->requests;
+    sum->quotes += s->quotes;
+    for (int i = 0; i < NX_RPC_NCODES; i++)
+        sum->errors[i] += s->errors[i];
+    for (unsigned b = 0; b < 96; b++)
+        sum->latency[b] += s->latency[b];
+    sum->connections += s->connections;
+    sum->refused += s->refused;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void stats_request(stats_t *s, double seconds, int error)
 {
     pthread_mutex_lock(&s->mu);
@@ -59,14 +80,12 @@ static double percentile(const uint64_t *h, uint64_t total, double p)
     return bucket_top(95);
 }
 
-size_t stats_pack(stats_t *s, msgpack_packer *pk, bool count_only, unsigned open)
+size_t stats_pack(const stats_t *sum, msgpack_packer *pk, bool count_only, unsigned open)
 {
     enum { KEYS = 7 };
     if (count_only)
         return KEYS;
-    pthread_mutex_lock(&s->mu);
-    stats_t c = *s;
-    pthread_mutex_unlock(&s->mu);
+    const stats_t c = *sum;
     uint64_t total = 0;
     for (unsigned b = 0; b < 96; b++)
         total += c.latency[b];

@@ -3,11 +3,13 @@
  * (Xapian handles are not shared between threads) that it reopens after
  * each commit, so that the commit is visible at once.
  *
- * Requests read from its connections wait in a run list, run one per
- * turn of the loop: between two searches the thread looks at its sockets
- * again, so a ping or a new request is read, and the connections take
- * turns.  Additions are extracted here and passed to the writer, whose
- * answers come back through done_q. */
+ * Requests read from a connection wait in that connection's queue; the
+ * connections with requests waiting form a ring, and the thread runs one
+ * request per turn of the loop, from each connection in turn: between
+ * two searches it looks at its sockets again (a ping or a new request is
+ * read), and a client that pipelines many requests delays another by one
+ * of them at most.  Additions and deletions go to the extractor and
+ * writer threads (commits.c), whose answers come back through done_q. */
 #include "config.h"
 
 #include "newsidxd.h"
@@ -69,7 +71,14 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_packer pk;
     if (!start_reply(db, j, newsidx_db_stats(db, &s), &pk))
         return;
-    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&srv->stats, NULL, true, 0));
+    /* The main thread's counters and each worker's, added up here: no
+     * lock shared by every request. */
+    stats_t sum;
+    memset(&sum, 0, sizeof sum);
+    stats_add(&sum, &srv->stats);
+    for (unsigned i = 0; i < srv->n_started; i++)
+        stats_add(&sum, &srv->workers[i].stats);
+    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&sum, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
     nx_mp_pack_str(&pk, "revision");
@@ -82,10 +91,24 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
     msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
-    stats_pack(&srv->stats, &pk, false, atomic_load(&srv->n_conns));
+    stats_pack(&sum, &pk, false, atomic_load(&srv->n_conns));
     if (srv->http_fd >= 0)
         http_stats_pack(srv, &pk);
 }
+
+/* Asked by the library between the stages of a search (nx_db_set_cancel):
+ * a search nobody will read, or that would hold up a shutdown, stops. */
+static const char *worker_cancel(void *arg)
+{
+    worker_t *w = arg;
+    if (atomic_load(&w->stop))
+        return "the daemon is stopping";
+    if (w->current && w->current->conn && conn_gone(w->current->conn))
+        return "the client has gone";
+    return NULL;
+}
+
+static void worker_run(worker_t *w);
 
 void worker_refresh(worker_t *w)
 {
@@ -118,6 +141,7 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
             free(err);
             return NULL;
         }
+        nx_db_set_cancel(w->db, worker_cancel, w);
         w->seen_commit = atomic_load(&srv->commit_gen);
         w->last_reopen = nx_now();
         return w->db;
@@ -140,7 +164,7 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
 /* Sends a finished job's reply and lets go of it. */
 static void worker_finish(worker_t *w, job_t *j)
 {
-    stats_request(&w->srv->stats, nx_now() - j->started, j->error);
+    stats_request(&w->stats, nx_now() - j->started, j->error);
     if (j->http)
         http_job_done(j);
     else if (!j->notify)
@@ -158,44 +182,99 @@ void worker_hand_back(job_t *j)
     event_active(w->wake_ev, EV_READ, 0);
 }
 
-void worker_uncount(worker_t *w)
+void worker_uncount(worker_t *w, uid_t uid)
 {
     atomic_fetch_sub(&w->n_conns, 1);
     atomic_fetch_sub(&w->srv->n_conns, 1);
+    users_give(w->srv->users, uid);
 }
 
 static void schedule(worker_t *w)
 {
     static const struct timeval now = {0, 0};
-    if (w->run.head && !evtimer_pending(w->run_ev, NULL))
+    if (w->ring_head && !evtimer_pending(w->run_ev, NULL))
         evtimer_add(w->run_ev, &now);
+}
+
+static void ring_push(worker_t *w, conn_queue_t *q)
+{
+    q->next = NULL;
+    q->in_ring = true;
+    if (w->ring_tail)
+        w->ring_tail->next = q;
+    else
+        w->ring_head = q;
+    w->ring_tail = q;
+}
+
+/* The next request: the first of the queue whose turn it is, which goes
+ * to the back of the ring when it has more.  (A job holds its
+ * connection, so a connection's queue in the ring is never freed.) */
+static job_t *next_job(worker_t *w)
+{
+    conn_queue_t *q;
+    while ((q = w->ring_head)) {
+        w->ring_head = q->next;
+        if (!w->ring_head)
+            w->ring_tail = NULL;
+        q->in_ring = false;
+        /* Replies nobody reads are not made: the connection leaves the
+         * ring until they drain (worker_unpark).  Stopping, all run. */
+        if (!w->stopping && q->conn && conn_output_over(q->conn)) {
+            q->parked = true;
+            continue;
+        }
+        job_t *j = job_list_pop(&q->jobs);
+        if (q->jobs.head)
+            ring_push(w, q);
+        return j;
+    }
+    return NULL;
+}
+
+void worker_unpark(worker_t *w, struct conn *c)
+{
+    conn_queue_t *q = conn_queue(c);
+    if (!q->parked || (!w->stopping && conn_output_over(c)))
+        return;
+    q->parked = false;
+    ring_push(w, q);
+    schedule(w);
 }
 
 void worker_queue(worker_t *w, job_t *j)
 {
-    job_list_push(&w->run, j);
     w->inflight++;
+    if (j->kind == JOB_ADD) {
+        /* Speakers and places are found on the extractor thread, off
+         * this loop; the writer answers through done_q. */
+        queue_push(&w->srv->extract_q, j);
+        return;
+    }
+    conn_queue_t *q = j->conn ? conn_queue(j->conn) : &w->http_queue;
+    job_list_push(&q->jobs, j);
+    if (!q->in_ring && !q->parked)
+        ring_push(w, q);
     schedule(w);
 }
 
 void worker_run_one(worker_t *w)
 {
-    job_t *j = job_list_pop(&w->run);
+    double t0 = nx_now();
+    worker_run(w);
+    w->busy += nx_now() - t0;
+}
+
+static void worker_run(worker_t *w)
+{
+    job_t *j = next_job(w);
     if (!j)
         return;
-    if (!w->run.head)
+    if (!w->ring_head)
         evtimer_del(w->run_ev);
     worker_refresh(w);
-    if (j->kind == JOB_ADD) {
-        /* Extraction is the costly part of an addition and needs no
-         * database: it runs here, and the writer gets the result. */
-        for (size_t i = 0; i < j->n_articles; i++)
-            newsidx_extract(w->srv->x, j->articles[i]);
-        j->extracted = true;
-        queue_push(&w->srv->write_q, j);
-        return;
-    }
     newsidx_db_t *db = worker_db(w, j);
+    w->current = j;
     if (db) {
         switch (j->kind) {
         case JOB_SEARCH: run_search(db, j); break;
@@ -205,8 +284,13 @@ void worker_run_one(worker_t *w)
         default: job_fail(j, NX_RPC_INTERNAL, "misrouted request"); break;
         }
     }
+    w->current = NULL;
     if (j->out.oom)
         job_fail(j, NX_RPC_INTERNAL, "out of memory encoding the reply");
+    else if (j->out.len > w->cfg.max_output)
+        job_fail(j, NX_RPC_TOO_LARGE, "the answer would be %zu bytes, more than [daemon] "
+                 "max_output (%llu): ask for fewer hits or shorter highlight markers",
+                 j->out.len, (unsigned long long)w->cfg.max_output);
     worker_finish(w, j);
 }
 
@@ -248,15 +332,16 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
     worker_refresh(w);
     for (;;) {
         pthread_mutex_lock(&w->mu);
-        int s = w->n_incoming ? w->incoming[--w->n_incoming] : -1;
+        struct incoming in = w->n_incoming ? w->incoming[--w->n_incoming]
+                                           : (struct incoming){-1, 0};
         pthread_mutex_unlock(&w->mu);
-        if (s < 0)
+        if (in.fd < 0)
             break;
         if (w->stopping) {
-            close(s);
-            worker_uncount(w);
+            close(in.fd);
+            worker_uncount(w, in.uid);
         } else {
-            conn_new(w, s);
+            conn_new(w, in.fd, in.uid);
         }
     }
     job_t *j;
@@ -265,11 +350,13 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
     if (atomic_load(&w->stop) && !w->stopping) {
         w->stopping = true;
         w->stop_deadline = nx_now() + 30;
-        /* Read no more requests; what is in flight finishes and is sent. */
+        /* Read no more requests; what is in flight finishes and is sent
+         * (held back or not). */
         http_worker_stop(w);
         struct conn *next;
         for (struct conn *c = w->conns; c; c = next) {
             next = conn_next(c);
+            worker_unpark(w, c);
             conn_drain(c);
         }
         stop_check_cb(-1, 0, w);
@@ -289,7 +376,7 @@ static void *worker_main(void *arg)
         conn_close(c);
     }
     job_t *j;
-    while ((j = job_list_pop(&w->run))) {
+    while ((j = next_job(w))) {
         w->inflight--;
         if (j->http)
             http_job_drop(j);
@@ -311,6 +398,7 @@ bool workers_start(server_t *srv)
     for (unsigned i = 0; i < srv->n_workers; i++) {
         worker_t *w = &srv->workers[i];
         w->srv = srv;
+        stats_init(&w->stats);
         w->gen = atomic_load(&srv->config_gen) - 1;
         worker_refresh(w);
         pthread_mutex_init(&w->mu, NULL);
@@ -333,7 +421,7 @@ bool workers_start(server_t *srv)
     return true;
 }
 
-void workers_hand(server_t *srv, int fd)
+void workers_hand(server_t *srv, int fd, uid_t uid)
 {
     /* The thread with the fewest connections, taking turns on ties. */
     worker_t *best = NULL;
@@ -351,17 +439,17 @@ void workers_hand(server_t *srv, int fd)
     pthread_mutex_lock(&best->mu);
     if (best->n_incoming == best->cap_incoming) {
         size_t cap = best->cap_incoming ? 2 * best->cap_incoming : 16;
-        int *v = realloc(best->incoming, cap * sizeof *v);
+        struct incoming *v = realloc(best->incoming, cap * sizeof *v);
         if (!v) {
             pthread_mutex_unlock(&best->mu);
             close(fd);
-            worker_uncount(best);
+            worker_uncount(best, uid);
             return;
         }
         best->incoming = v;
         best->cap_incoming = cap;
     }
-    best->incoming[best->n_incoming++] = fd;
+    best->incoming[best->n_incoming++] = (struct incoming){fd, uid};
     pthread_mutex_unlock(&best->mu);
     event_active(best->wake_ev, EV_READ, 0);
 }
@@ -397,7 +485,7 @@ void workers_free(server_t *srv)
         }
         http_worker_free(w);     /* a thread that never ran */
         for (size_t k = 0; k < w->n_incoming; k++)
-            close(w->incoming[k]);
+            close(w->incoming[k].fd);
         free(w->incoming);
         if (w->wake_ev)
             event_free(w->wake_ev);
@@ -409,6 +497,7 @@ void workers_free(server_t *srv)
             event_base_free(w->base);
         queue_destroy(&w->done_q);
         pthread_mutex_destroy(&w->mu);
+        stats_destroy(&w->stats);
     }
     free(srv->workers);
     srv->workers = NULL;

@@ -358,7 +358,9 @@ int main(int argc, char **argv)
         if (st == NEWSIDX_OK) {
             st = ask_daemon(cl, &req, &r, &err);
             nx_client_close(cl);
-        } else if (socket_path) {
+        } else if (socket_path || st == NEWSIDX_ERR_ARG) {
+            /* --socket, or a daemon not to be trusted: never searched
+             * around silently. */
             fprintf(stderr, "newsq: %s\n", err);
             free(err);
             rc = EXIT_FAIL;

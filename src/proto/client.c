@@ -43,6 +43,23 @@ newsidx_status_t nx_client_connect(const char *path, double timeout, nx_client_t
         nx_set_error(err, "no daemon answers on %s: %s", path, strerror(e));
         return NEWSIDX_ERR_UNAVAILABLE;
     }
+    /* Before anything is sent: the process on the other end must run as
+     * this user or as root.  Anyone who could replace the socket file
+     * could otherwise read every query (and forge every answer). */
+    struct ucred cred;
+    socklen_t cl = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0 ||
+        (cred.uid != getuid() && cred.uid != 0)) {
+        int e = errno;
+        close(fd);
+        if (cl == sizeof cred && cred.uid != getuid() && cred.uid != 0)
+            nx_set_error(err, "the process answering on %s (pid %ld) runs as uid %u, neither "
+                         "you (uid %u) nor root: not talking to it", path, (long)cred.pid,
+                         (unsigned)cred.uid, (unsigned)getuid());
+        else
+            nx_set_error(err, "cannot tell who answers on %s: %s", path, strerror(e));
+        return NEWSIDX_ERR_ARG;
+    }
     nx_client_t *c = calloc(1, sizeof *c);
     if (!c) {
         close(fd);

@@ -12,7 +12,9 @@ extern "C" {
 typedef struct nx_client nx_client_t;
 
 /* Connects to the daemon's socket.  NEWSIDX_ERR_UNAVAILABLE (with *err)
- * when no daemon answers there: no socket file, or nobody listening. */
+ * when no daemon answers there: no socket file, or nobody listening;
+ * NEWSIDX_ERR_ARG when the process that answers runs as neither this
+ * user nor root (SO_PEERCRED), nothing having been sent to it. */
 newsidx_status_t nx_client_connect(const char *path, double timeout, nx_client_t **out,
                                    char **err);
 void nx_client_close(nx_client_t *c);

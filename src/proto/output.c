@@ -36,6 +36,33 @@ const char *nx_text_hl_close(void)
     return HL_CLOSE;
 }
 
+/* Text for people never carries control characters: a stored title or
+ * body with ESC sequences would otherwise drive the terminal.  Import
+ * strips them (nx_article_finish); this guards against databases made
+ * before that, and whatever a daemon sends.  C0 other than newline and
+ * tab, DEL and C1 (U+0080-U+009F) become U+FFFD.  Returns the bytes of s
+ * used: 1, or 2 for a C1 character. */
+static size_t put_char(FILE *fp, const char *s)
+{
+    unsigned char c = (unsigned char)s[0];
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+        fputs("\xef\xbf\xbd", fp);
+        return 1;
+    }
+    if (c == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f) {
+        fputs("\xef\xbf\xbd", fp);
+        return 2;
+    }
+    fputc(c, fp);
+    return 1;
+}
+
+static void put_text(FILE *fp, const char *s)
+{
+    while (s && *s)
+        s += put_char(fp, s);
+}
+
 /* Snippets come HTML-escaped from Xapian; a terminal wants the text. */
 static void put_snippet(FILE *fp, const char *s, bool color)
 {
@@ -63,16 +90,20 @@ static void put_snippet(FILE *fp, const char *s, bool color)
             fputs(color ? "\033[0m" : "]", fp);
         else if (*s == '\n')
             fputc(' ', fp);
-        else
-            fputc(*s, fp);
+        else {
+            s += put_char(fp, s);
+            continue;
+        }
         s++;
     }
 }
 
 static void put_list(FILE *fp, char *const *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, "%s%s", i ? ", " : "", v[i]);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", fp);
+        put_text(fp, v[i]);
+    }
 }
 
 void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
@@ -81,10 +112,14 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
                *off = color ? "\033[0m" : "";
     for (size_t i = 0; i < r->n_hits; i++) {
         const newsidx_hit_t *h = &r->hits[i];
-        fprintf(fp, "%s%u.%s %s  %s%s%s", bold, h->rank, off, h->date ? h->date : "----------",
-                h->dateline ? h->dateline : "", h->dateline ? "  " : "", "");
-        fprintf(fp, "%s%s%s%s", bold, h->title ? h->title : "(no title)", off,
-                h->partial ? "  (not every word)" : "");
+        fprintf(fp, "%s%u.%s ", bold, h->rank, off);
+        put_text(fp, h->date ? h->date : "----------");
+        fputs("  ", fp);
+        put_text(fp, h->dateline);
+        fputs(h->dateline ? "  " : "", fp);
+        fputs(bold, fp);
+        put_text(fp, h->title ? h->title : "(no title)");
+        fprintf(fp, "%s%s", off, h->partial ? "  (not every word)" : "");
         if (h->versions > 1)
             fprintf(fp, "  (+%u version%s)", h->versions - 1, h->versions > 2 ? "s" : "");
         fputc('\n', fp);
@@ -98,30 +133,40 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
             put_snippet(fp, h->snippet, color);
             fputc('\n', fp);
         }
-        fprintf(fp, "   %sid %s  score %.2f%s\n", dim, h->id, h->score, off);
+        fprintf(fp, "   %sid ", dim);
+        put_text(fp, h->id);
+        fprintf(fp, "  score %.2f%s\n", h->score, off);
         for (size_t k = 0; k < h->n_explain; k++)
             fprintf(fp, "   %s%-10s %8.3f%s\n", dim, h->explain[k].field, h->explain[k].weight, off);
         fputc('\n', fp);
     }
     if (r->has_facets) {
         fprintf(fp, "%sspeakers:%s", bold, off);
-        for (size_t i = 0; i < r->n_speaker_facets; i++)
-            fprintf(fp, "%s %s (%llu)", i ? "," : "", r->speaker_facets[i].name,
-                    (unsigned long long)r->speaker_facets[i].count);
+        for (size_t i = 0; i < r->n_speaker_facets; i++) {
+            fputs(i ? ", " : " ", fp);
+            put_text(fp, r->speaker_facets[i].name);
+            fprintf(fp, " (%llu)", (unsigned long long)r->speaker_facets[i].count);
+        }
         if (r->has_kind_facets) {
             fprintf(fp, "\n%s  persons:%s", bold, off);
-            for (size_t i = 0; i < r->n_person_facets; i++)
-                fprintf(fp, "%s %s (%llu)", i ? "," : "", r->person_facets[i].name,
-                        (unsigned long long)r->person_facets[i].count);
+            for (size_t i = 0; i < r->n_person_facets; i++) {
+                fputs(i ? ", " : " ", fp);
+                put_text(fp, r->person_facets[i].name);
+                fprintf(fp, " (%llu)", (unsigned long long)r->person_facets[i].count);
+            }
             fprintf(fp, "\n%s  organisations:%s", bold, off);
-            for (size_t i = 0; i < r->n_organisation_facets; i++)
-                fprintf(fp, "%s %s (%llu)", i ? "," : "", r->organisation_facets[i].name,
-                        (unsigned long long)r->organisation_facets[i].count);
+            for (size_t i = 0; i < r->n_organisation_facets; i++) {
+                fputs(i ? ", " : " ", fp);
+                put_text(fp, r->organisation_facets[i].name);
+                fprintf(fp, " (%llu)", (unsigned long long)r->organisation_facets[i].count);
+            }
         }
         fprintf(fp, "\n%slocations:%s", bold, off);
-        for (size_t i = 0; i < r->n_location_facets; i++)
-            fprintf(fp, "%s %s (%llu)", i ? "," : "", r->location_facets[i].name,
-                    (unsigned long long)r->location_facets[i].count);
+        for (size_t i = 0; i < r->n_location_facets; i++) {
+            fputs(i ? ", " : " ", fp);
+            put_text(fp, r->location_facets[i].name);
+            fprintf(fp, " (%llu)", (unsigned long long)r->location_facets[i].count);
+        }
         fputs("\n\n", fp);
     }
     if (r->has_histogram) {
@@ -143,12 +188,21 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
 
 void nx_print_results_notes(FILE *fp, const newsidx_results_t *r)
 {
-    if (r->corrected)
-        fprintf(fp, "Did you mean: %s\n", r->corrected);
-    for (size_t i = 0; i < r->n_missing_shards; i++)
-        fprintf(fp, "(shard %s did not answer: its articles are missing)\n", r->missing_shards[i]);
-    for (size_t i = 0; i < r->n_notes; i++)
-        fprintf(fp, "(%s)\n", r->notes[i]);
+    if (r->corrected) {
+        fputs("Did you mean: ", fp);
+        put_text(fp, r->corrected);
+        fputc('\n', fp);
+    }
+    for (size_t i = 0; i < r->n_missing_shards; i++) {
+        fputs("(shard ", fp);
+        put_text(fp, r->missing_shards[i]);
+        fputs(" did not answer: its articles are missing)\n", fp);
+    }
+    for (size_t i = 0; i < r->n_notes; i++) {
+        fputc('(', fp);
+        put_text(fp, r->notes[i]);
+        fputs(")\n", fp);
+    }
     if (r->relaxed)
         fprintf(fp, "(few articles have every word; articles with some of them follow)\n");
     if (r->truncated)
@@ -159,24 +213,27 @@ void nx_print_results_notes(FILE *fp, const newsidx_results_t *r)
 
 void nx_print_article_text(FILE *fp, const newsidx_article_t *a)
 {
-    fprintf(fp, "ID: %s\n", a->id);
-    if (a->title)
-        fprintf(fp, "Title: %s\n", a->title);
-    if (a->date)
-        fprintf(fp, "Date: %s\n", a->date);
-    if (a->dateline)
-        fprintf(fp, "Dateline: %s\n", a->dateline);
-    if (a->byline)
-        fprintf(fp, "Byline: %s\n", a->byline);
-    if (a->url)
-        fprintf(fp, "URL: %s\n", a->url);
+    const struct { const char *name, *value; } fields[] = {
+        {"ID", a->id}, {"Title", a->title}, {"Date", a->date}, {"Dateline", a->dateline},
+        {"Byline", a->byline}, {"URL", a->url},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (!fields[i].value)
+            continue;
+        fprintf(fp, "%s: ", fields[i].name);
+        put_text(fp, fields[i].value);
+        fputc('\n', fp);
+    }
     fputs("Speakers: ", fp);
     put_list(fp, a->speakers, a->n_speakers);
     fputs("\nLocations: ", fp);
     put_list(fp, a->locations, a->n_locations);
     fputs("\n", fp);
-    if (a->body)
-        fprintf(fp, "\n%s\n", a->body);
+    if (a->body) {
+        fputc('\n', fp);
+        put_text(fp, a->body);
+        fputc('\n', fp);
+    }
 }
 
 /* Quotations, each as a reader would cite it:

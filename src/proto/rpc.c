@@ -212,8 +212,12 @@ static bool opt_uint(const msgpack_object *map, const char *key, unsigned *out, 
     uint64_t u;
     if (!v || v->type == MSGPACK_OBJECT_NIL)
         return true;
-    if (!nx_mp_uint(v, &u) || u > 0xffffffffu) {
+    if (!nx_mp_uint(v, &u)) {
         nx_set_error(err, "\"%s\" must be a non-negative integer", key);
+        return false;
+    }
+    if (u > 0xffffffffu) {
+        nx_set_error(err, "\"%s\" %llu is larger than 4294967295", key, (unsigned long long)u);
         return false;
     }
     *out = (unsigned)u;
@@ -233,6 +237,16 @@ static bool opt_bool(const msgpack_object *map, const char *key, bool *out, char
     return true;
 }
 
+/* "limit": 0 asks for the count alone (no hits); absent, the default. */
+static bool opt_limit(const msgpack_object *map, newsidx_search_t *req, char **err)
+{
+    const msgpack_object *v = nx_mp_get(map, "limit");
+    if (!opt_uint(map, "limit", &req->limit, err))
+        return false;
+    req->count_only = v && v->type != MSGPACK_OBJECT_NIL && req->limit == 0;
+    return true;
+}
+
 bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err)
 {
     memset(req, 0, sizeof *req);
@@ -246,22 +260,26 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
                                         "all_versions", "facet_kinds"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
-        bool ok = false;
-        for (size_t j = 0; j < NX_ARRAY_LEN(known) && !ok; j++)
-            ok = nx_mp_is_text(k) && nx_mp_get(map, known[j]) == &map->via.map.ptr[i].val;
-        if (!ok) {
-            char *name = nx_mp_is_text(k) ? nx_mp_text(k, "key", NULL) : NULL;
-            nx_set_error(err, "unknown search parameter \"%s\"", name ? name : "?");
-            free(name);
+        char *name = nx_mp_is_text(k) ? nx_mp_text(k, "key", NULL) : NULL;
+        bool known_key = false;
+        for (size_t j = 0; name && j < NX_ARRAY_LEN(known) && !known_key; j++)
+            known_key = strcmp(name, known[j]) == 0;
+        /* nx_mp_get() finds the first of equal keys: a later one is a
+         * second value for the same parameter. */
+        bool first = known_key && nx_mp_get(map, name) == &map->via.map.ptr[i].val;
+        if (!first)
+            nx_set_error(err, known_key ? "search parameter \"%s\" given twice"
+                                        : "unknown search parameter \"%s\"", name ? name : "?");
+        free(name);
+        if (!first)
             return false;
-        }
     }
     const char *sort = NULL;
     if (!opt_text(map, "q", &req->query, err) || !opt_text(map, "like", &req->like, err) ||
         !opt_text(map, "since", &req->since, err) || !opt_text(map, "until", &req->until, err) ||
         !opt_text(map, "speaker", &req->speaker, err) ||
         !opt_text(map, "location", &req->location, err) ||
-        !opt_uint(map, "limit", &req->limit, err) || !opt_uint(map, "offset", &req->offset, err) ||
+        !opt_limit(map, req, err) || !opt_uint(map, "offset", &req->offset, err) ||
         !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
         !opt_bool(map, "partial", &req->partial, err) ||
         !opt_bool(map, "histogram", &req->histogram, err) ||

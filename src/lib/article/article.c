@@ -82,6 +82,36 @@ void nx_set_error(char **slot, const char *fmt, ...)
     *slot = s;
 }
 
+/* Copies s without control characters: every field of every format
+ * passes through here (nx_article_finish), so JSON's "\u001b[31m" or a
+ * reader that does not clean its text cannot store terminal escapes.
+ * C0 other than newline and tab, DEL and C1 (U+0080-U+009F) become a
+ * space; CR and CRLF a newline. */
+static char *copy_without_controls(const char *s, size_t n)
+{
+    char *out = malloc(n + 1), *o = out;
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\r') {
+            *o++ = '\n';
+            if (i + 1 < n && p[i + 1] == '\n')
+                i++;
+        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            *o++ = ' ';
+        } else if (c == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+            *o++ = ' ';
+            i++;
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 bool nx_article_set(char **field, const char *s, size_t n)
 {
     nx_trim(&s, &n);
@@ -89,7 +119,7 @@ bool nx_article_set(char **field, const char *s, size_t n)
     *field = NULL;
     if (n == 0)
         return true;
-    *field = nx_strndup(s, n);
+    *field = copy_without_controls(s, n);
     return *field != NULL;
 }
 

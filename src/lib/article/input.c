@@ -12,6 +12,8 @@
 #include "utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,14 +44,28 @@ newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
     } else {
         struct stat st;
         in->name = nx_strdup(path);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            nx_set_error(errmsg, "%s: is a directory", path);
+        /* O_NONBLOCK: opening a FIFO nobody writes to would wait for a
+         * writer for ever; reads block again once it is open (and end at
+         * once when there is no writer). */
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            nx_set_error(errmsg, "%s: %s", path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
             newsidx_input_close(in);
             return NEWSIDX_ERR_IO;
         }
-        in->fp = fopen(path, "rb");
+        if (S_ISDIR(st.st_mode)) {
+            nx_set_error(errmsg, "%s: is a directory", path);
+            close(fd);
+            newsidx_input_close(in);
+            return NEWSIDX_ERR_IO;
+        }
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        in->fp = fdopen(fd, "rb");
         if (!in->fp) {
             nx_set_error(errmsg, "%s: %s", path, strerror(errno));
+            close(fd);
             newsidx_input_close(in);
             return NEWSIDX_ERR_IO;
         }

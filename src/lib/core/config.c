@@ -41,12 +41,16 @@ void newsidx_config_init(newsidx_config_t *c)
     c->max_expansion = 1000;
     c->max_query_terms = 1000;
     c->time_limit = 2.0;
+    c->max_search_time = 10.0;
     c->snippet_length = 200;
     c->relax_below = 50;
     c->exact_total = 10000;
     c->socket_mode = 0600;
     c->max_connections = 512;
     c->idle_timeout = 300;
+    c->max_connections_per_user = 0;    /* a quarter of max_connections */
+    c->first_request_timeout = 30;
+    c->max_output_total = UINT64_C(256) << 20;
     c->workers = 0;
     c->max_request = UINT64_C(1) << 20;
     c->max_depth = 16;
@@ -98,6 +102,7 @@ static const struct key {
     K("search", "max_expansion", K_UINT, max_expansion, 1, 10000000),
     K("search", "max_query_terms", K_UINT, max_query_terms, 1, 1000000),
     K("search", "time_limit", K_SECONDS, time_limit, 0, 3600),
+    K("search", "max_search_time", K_SECONDS, max_search_time, 0, 3600),
     K("search", "snippet_length", K_UINT, snippet_length, 20, 100000),
     K("search", "relax_below", K_UINT, relax_below, 0, 1000000),
     K("search", "exact_total", K_UINT, exact_total, 0, 100000000),
@@ -105,6 +110,9 @@ static const struct key {
     K("daemon", "socket_group", K_STRING, socket_group, 0, 0),
     K("daemon", "max_connections", K_UINT, max_connections, 1, 1000000),
     K("daemon", "idle_timeout", K_SECONDS, idle_timeout, 0.1, 86400),
+    K("daemon", "max_connections_per_user", K_UINT, max_connections_per_user, 0, 1000000),
+    K("daemon", "first_request_timeout", K_SECONDS, first_request_timeout, 0.1, 86400),
+    K("daemon", "max_output_total", K_BYTES, max_output_total, 1 << 16, 1e13),
     K("daemon", "workers", K_UINT, workers, 0, 256),
     K("daemon", "max_request", K_BYTES, max_request, 64, 1 << 30),
     K("daemon", "max_depth", K_UINT, max_depth, 2, 64),
@@ -313,8 +321,15 @@ newsidx_status_t newsidx_config_load(newsidx_config_t *c, const char *path, char
         return NEWSIDX_ERR_IO;
     }
     struct ctx x = {.c = c, .path = path};
+    errno = 0;
     int line = ini_parse_file(fp, handler, &x);
+    /* A directory opens, then fails to read: it is not an empty file. */
+    int read_error = ferror(fp) ? (errno ? errno : EIO) : 0;
     fclose(fp);
+    if (read_error && !x.err) {
+        nx_set_error(errmsg, "%s: cannot read it: %s", path, strerror(read_error));
+        return NEWSIDX_ERR_IO;
+    }
     if (x.err || line != 0) {
         nx_set_error(errmsg, "%s:%d: %s", path, line > 0 ? line : x.line,
                      x.err ? x.err : "syntax error (expected [section] or name = value)");

@@ -167,6 +167,10 @@ uint64_t nx_writer_doccount(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
  * failure closed); newsidx_writer_commit() does it when it fails.  Not
  * during a bulk load. */
 void nx_writer_discard(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
+/* A search on db asks cancel(arg) between its stages and hits; a reason
+ * returned stops it with NEWSIDX_ERR_UNAVAILABLE ("the search was
+ * stopped: REASON").  cancel NULL: never. */
+void nx_db_set_cancel(newsidx_db_t *db, const char *(*cancel)(void *arg), void *arg) NEWSIDX_NOEXCEPT;
 
 /* A document prepared for the writer: nx_doc_build() may run in any
  * thread (it tokenises and stems, the costly part of indexing); the

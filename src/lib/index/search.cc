@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace nx;
 
 namespace {
@@ -107,6 +109,25 @@ bool check_syntax(const std::string &q, SyntaxError &err, size_t *words)
             i++;
         std::string w = q.substr(start, i - start);
         (*words)++;
+        /* Xapian's parser takes '*' only at the end of a word and drops
+         * it anywhere else without a word: "*il" would search "il". */
+        std::string core = w.substr(w.find_first_not_of("+-") == std::string::npos
+                                        ? w.size() : w.find_first_not_of("+-"));
+        size_t colon = core.find(':');
+        if (colon != std::string::npos)
+            core.erase(0, colon + 1);
+        size_t star = core.find('*');
+        if (star != std::string::npos && star + 1 != core.size()) {
+            err = {start + 1 + (w.size() - core.size()) + star,
+                   "'*' can only end a word (harb*): '" + w + "' has a wildcard at its start "
+                   "or inside, which is not supported"};
+            return false;
+        }
+        if (core == "*") {
+            err = {start + 1 + (w.size() - core.size()),
+                   "'*' can only end a word (harb*), not stand alone"};
+            return false;
+        }
         if (is_binary_op(w)) {
             if (expect_operand) {
                 err = {start + 1, "'" + w + "' needs something before it"};
@@ -779,11 +800,19 @@ std::string tidy_snippet(const std::string &in, const std::string &open, const s
         space = false;
         s += c;
     }
-    std::string joint = close + " " + open;
-    size_t at;
-    while ((at = s.find(joint)) != std::string::npos)
-        s.replace(at, joint.size(), " ");
-    return s;
+    /* One pass: restarting a search from the start after each joint
+     * was quadratic (minutes for a page of long markers). */
+    std::string joint = close + " " + open, out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size();) {
+        if (!close.empty() && s.compare(i, joint.size(), joint) == 0) {
+            out += ' ';
+            i += joint.size();
+        } else {
+            out += s[i++];
+        }
+    }
+    return out;
 }
 
 /* Why a date given by the user is not one, in words, naming it:
@@ -1148,6 +1177,44 @@ class Speller {
  * the query one level deeper (see parse()). */
 const size_t MAX_QUERY_WORDS = 20000;
 
+/* Bytes of query text, checked before anything else reads it: far below
+ * a frame ([daemon] max_request, 1 MiB), far above any query a person
+ * or a program writes (doc/reliability.md). */
+const size_t MAX_QUERY_BYTES = 65536;
+
+/* Xapian keeps no term longer than this (a B-tree key holds 245 bytes,
+ * less the prefix): a longer word can match nothing. */
+const size_t MAX_WORD_BYTES = 240;
+
+/* The spelling table is asked about words up to this long only: its
+ * cost grows with the word (a 200 KB word took 1.4 s), and no typo of a
+ * word people search for is longer. */
+const size_t MAX_SPELLING_WORD = 64;
+
+/* Bytes of a highlight marker (doc/protocol.md). */
+const size_t MAX_MARKER_BYTES = 64;
+
+/* The longest run of word bytes (letters, digits, UTF-8) in q, and
+ * where it starts. */
+size_t longest_word(const std::string &q, size_t *at)
+{
+    size_t best = 0, run = 0;
+    *at = 0;
+    for (size_t i = 0; i <= q.size(); i++) {
+        unsigned char c = i < q.size() ? static_cast<unsigned char>(q[i]) : ' ';
+        if (isalnum(c) || c >= 0x80) {
+            run++;
+            continue;
+        }
+        if (run > best) {
+            best = run;
+            *at = i - run;
+        }
+        run = 0;
+    }
+    return best;
+}
+
 /* A wildcard matching more words than max_expansion is first an error
  * (WILDCARD_LIMIT_ERROR, thrown by the match); the search is then run
  * again keeping the most frequent words, and the results say that they
@@ -1160,9 +1227,29 @@ struct Searcher {
     std::set<std::string> warnings;     /* about the query, for notes */
     bool quote_mode = false;            /* plain words and speaker: are a
                                            quotation's (quotes.cc) */
+    /* When the request's time is up ([search] max_search_time), 0 for
+     * never; shared by the retries of one request. */
+    double deadline = 0;
 
     Searcher(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
         : h(h_), req(r), stem(stemmer_for(nullptr)), cut_wildcards(cut) {}
+
+    /* Called between the stages of a search, and between hits: stops it
+     * when its caller says so (a daemon stopping, a client gone) or its
+     * time is up.  A single match is bounded by Enquire's time limit. */
+    void check() const
+    {
+        const char *why = h->cancel ? h->cancel(h->cancel_arg) : nullptr;
+        if (why)
+            throw Failure(NEWSIDX_ERR_UNAVAILABLE, std::string("the search was stopped: ") + why);
+        if (deadline > 0 && nx_now() > deadline) {
+            char secs[32];
+            snprintf(secs, sizeof secs, "%g", h->config.max_search_time);
+            throw Failure(NEWSIDX_ERR_LIMIT, std::string("the search took longer than [search] "
+                                                         "max_search_time (") + secs +
+                                     " s): ask for fewer hits, facets or words");
+        }
+    }
 
     /* The query text parsed with each wildcard limited to `expansion`
      * words. */
@@ -1295,6 +1382,16 @@ struct Searcher {
     {
         std::string q = req->query ? req->query : "";
         display = q;
+        if (q.size() > MAX_QUERY_BYTES)
+            throw Failure(NEWSIDX_ERR_LIMIT, "query is " + std::to_string(q.size()) +
+                                     " bytes long, more than the limit of " +
+                                     std::to_string(MAX_QUERY_BYTES));
+        size_t word_at, longest = longest_word(q, &word_at);
+        if (longest > MAX_WORD_BYTES)
+            throw Failure(NEWSIDX_ERR_LIMIT, "the word at column " + std::to_string(word_at + 1) + " is " +
+                                     std::to_string(longest) + " bytes long: no word of the "
+                                     "index is longer than " + std::to_string(MAX_WORD_BYTES) +
+                                     ", so it can match nothing");
         SyntaxError se;
         size_t words;
         if (!check_syntax(q, se, &words))
@@ -1460,8 +1557,16 @@ struct Searcher {
             else
                 enq.set_sort_by_relevance_then_key(when, true);
         }
-        if (h->config.time_limit > 0)
-            enq.set_time_limit(h->config.time_limit);
+        double limit_s = h->config.time_limit;
+        if (deadline > 0) {
+            /* Within the request's budget: check() after the match
+             * refuses an answer the budget cut short. */
+            double left = std::max(deadline - nx_now(), 0.001);
+            if (limit_s <= 0 || left < limit_s)
+                limit_s = left;
+        }
+        if (limit_s > 0)
+            enq.set_time_limit(limit_s);
         if (req->facets)
             spies.attach(enq, h->any_remote, aliases_of(h));
         if (req->histogram)
@@ -1501,6 +1606,13 @@ struct Searcher {
     Plan plan()
     {
         Plan p;
+        if (req->like && !*req->like)
+            throw Failure(NEWSIDX_ERR_NOT_FOUND, "no article with id ''");
+        for (const char *m : {req->hl_open, req->hl_close})
+            if (m && strlen(m) > MAX_MARKER_BYTES)
+                throw Failure(NEWSIDX_ERR_LIMIT, "a highlight marker is " + std::to_string(strlen(m)) +
+                                         " bytes long, more than the limit of " +
+                                         std::to_string(MAX_MARKER_BYTES));
         p.like = req->like && *req->like;
         if (p.like) {
             Xapian::Enquire enq(h->db);
@@ -1589,6 +1701,10 @@ struct Searcher {
             note(r, "no spelling suggestions: remote shards have no spelling data");
             return;
         }
+        size_t at;
+        if (longest_word(req->query ? req->query : "", &at) > MAX_SPELLING_WORD)
+            return;
+        check();
         std::string corrected = Speller(h->db, stem).correct(p.display);
         if (corrected.empty() || corrected == p.display)
             return;
@@ -1599,6 +1715,8 @@ struct Searcher {
         alt.limit = 1;
         alt.offset = 0;
         Searcher s2(h, &alt, cut_wildcards);
+        s2.deadline = deadline;
+        check();
         std::string d3;
         bool e3 = true;
         Xapian::Query q2 = s2.finish(s2.parse(d3, e3), e3, s2.filters(), false);
@@ -1713,6 +1831,12 @@ struct Searcher {
     void fill_hit(newsidx_results_t *r, const Xapian::MSetIterator &it, const Xapian::MSet &mset,
                   bool partial, const HitContext &c)
     {
+        check();
+        /* Test-only (doc/reliability.md): $NEWSIDX_TEST_SLOW_HIT
+         * milliseconds more per hit, for a search slow on demand. */
+        static const char *slow = getenv("NEWSIDX_TEST_SLOW_HIT");
+        if (slow && atoi(slow) > 0)
+            usleep(static_cast<useconds_t>(atoi(slow)) * 1000);
         std::string data = it.get_document().get_data();
         std::unique_ptr<newsidx_article_t, void (*)(newsidx_article_t *)> a(
             nx_docdata_unpack(data.data(), data.size(), true), newsidx_article_free);
@@ -1794,13 +1918,16 @@ struct Searcher {
     newsidx_status_t run(newsidx_results_t **out)
     {
         Plan p = plan();
+        check();
         Facets spies, loose_spies;
         Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies);
+        check();
         /* Decisions are taken on the count when it is exact (up to
          * exact_total), never on an estimate that could be far off. */
         Xapian::doccount strict_total = count_of(mset);
         Xapian::MSet loose_mset;
         bool relaxed = relax(p, mset, strict_total, loose_mset, loose_spies);
+        check();
 
         newsidx_results_t *r = new_results(p, mset, loose_mset, spies, relaxed);
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
@@ -1828,9 +1955,10 @@ struct Searcher {
 
 /* The answer, and over shards the names of those left out of it. */
 static newsidx_status_t run_search(newsidx_db_t *h, const newsidx_search_t *req, bool cut_wildcards,
-                                   newsidx_results_t **out)
+                                   double deadline, newsidx_results_t **out)
 {
     Searcher s(h, req, cut_wildcards);
+    s.deadline = deadline;
     newsidx_status_t st = s.run(out);
     if (st == NEWSIDX_OK && !h->shards.empty()) {
         std::vector<std::string> missing = nx_db_missing_shards(h);
@@ -1848,6 +1976,8 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
                                               newsidx_results_t **out) noexcept
 {
     bool partial = req->partial || h->config.partial;
+    /* One budget for the request, its retries included. */
+    double deadline = h->config.max_search_time > 0 ? nx_now() + h->config.max_search_time : 0;
     ReadRules rules{partial, partial, "ask for a partial answer to search the others"};
     /* Facets by kind are facets too. */
     newsidx_search_t asked = *req;
@@ -1857,15 +1987,21 @@ extern "C" newsidx_status_t newsidx_db_search(newsidx_db_t *h, const newsidx_sea
         /* Wildcards that match more words than [search] max_expansion:
          * once more, keeping the most frequent. */
         try {
-            return run_search(h, req, false, out);
+            return run_search(h, req, false, deadline, out);
         } catch (const Xapian::WildcardError &) {
         }
         try {
-            return run_search(h, req, true, out);
+            return run_search(h, req, true, deadline, out);
         } catch (const Xapian::WildcardError &e) {
             throw Failure(NEWSIDX_ERR_LIMIT, "a wildcard matches too many words: " + e.get_msg());
         }
     }, *out);
+}
+
+extern "C" void nx_db_set_cancel(newsidx_db_t *h, const char *(*cancel)(void *), void *arg) noexcept
+{
+    h->cancel = cancel;
+    h->cancel_arg = arg;
 }
 
 extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept

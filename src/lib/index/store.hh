@@ -168,6 +168,10 @@ struct newsidx_db {
     std::vector<std::string> staging;   /* staging databases searched too */
     std::shared_ptr<const nx::AliasTable> alias_table;  /* aliastable.cc */
     std::string alias_revision;         /* of the database it was read from */
+    /* Asked between the stages of a search: why to stop it, or NULL
+     * (nx_db_set_cancel). */
+    const char *(*cancel)(void *) = nullptr;
+    void *cancel_arg = nullptr;
 };
 
 /* Staging databases of a bulk load (writer.cc): "PATH.staging-N" beside
