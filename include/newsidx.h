@@ -339,6 +339,8 @@ typedef struct newsidx_config {
                                    JSON API on, or NULL: no HTTP */
     char *http_token_file;      /* a file holding the bearer token that
                                    allows POST /api/articles, or NULL */
+    char *spool;                /* a directory whose new files the daemon
+                                   imports (newsidxd(8)), or NULL */
     /* [shards]: the index as several databases searched as one.  Each is
      * a local path or "host:port" of a xapian-tcpsrv; articles are
      * placed by a hash of their id. */

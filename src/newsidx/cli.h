@@ -37,6 +37,7 @@ int cmd_rm(cli_t *c, int argc, char **argv);
 int cmd_get(cli_t *c, int argc, char **argv);
 int cmd_stats(cli_t *c, int argc, char **argv);
 int cmd_export(cli_t *c, int argc, char **argv);
+int cmd_watch(cli_t *c, int argc, char **argv);
 
 /* The daemon's client when one answers on the socket (and --db was not
  * given), else NULL; with --socket, says that none answers. */

@@ -24,6 +24,9 @@ static void usage(FILE *fp)
           "  get [--json] ID       print a stored article\n"
           "  stats [--json]        print index statistics\n"
           "  export                print every stored article as JSON Lines\n"
+          "  watch [--format FORMAT] [--once] [--quiet] DIR\n"
+          "                        index the files dropped into DIR as they arrive,\n"
+          "                        moving each to DIR/done or DIR/failed\n"
           "\n"
           "FORMAT: " CLI_FORMATS " (auto: detected per file).\n"
           "The database is --db, else $NEWSIDX_DB, else $XDG_DATA_HOME/newsidx/db.\n"
@@ -130,6 +133,7 @@ static const struct {
 } commands[] = {
     {"add", cmd_add}, {"extract", cmd_extract}, {"rm", cmd_rm},
     {"get", cmd_get}, {"stats", cmd_stats}, {"export", cmd_export},
+    {"watch", cmd_watch},
 };
 
 int main(int argc, char **argv)

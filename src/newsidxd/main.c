@@ -322,6 +322,7 @@ int main(int argc, char **argv)
     make_absolute(&srv.config.pidfile);
     make_absolute(&srv.config.gazetteer);
     make_absolute(&srv.config.http_token_file);
+    make_absolute(&srv.config.spool);
     signal(SIGPIPE, SIG_IGN);
 
     if (!foreground) {
@@ -342,6 +343,11 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
 
+    if (srv.read_only && srv.config.spool) {
+        fail("[daemon] spool needs a writer: a read-only daemon cannot import %s",
+             srv.config.spool);
+        goto out;
+    }
     /* A read-only daemon takes no lock and opens no writer: several may
      * serve one index, and shards served read-only by xapian-tcpsrv
      * can be searched. */
@@ -414,7 +420,21 @@ int main(int argc, char **argv)
 
     /* Before any event base: the threads wake each other's loops. */
     evthread_use_pthreads();
-    if ((!srv.read_only && !writer_start(&srv)) || !workers_start(&srv)) {
+    if (!srv.read_only && !writer_start(&srv)) {
+        fail("cannot start threads");
+        server_stop_threads(&srv);
+        close(fd);
+        goto out;
+    }
+    /* The spool after the writer, to which its additions go, and before
+     * the workers, which read it for stats. */
+    if (srv.config.spool && !spool_start(&srv, &err)) {
+        fail("%s", err ? err : "cannot start the spool");
+        server_stop_threads(&srv);
+        close(fd);
+        goto out;
+    }
+    if (!workers_start(&srv)) {
         fail("cannot start threads");
         server_stop_threads(&srv);
         close(fd);

@@ -17,6 +17,7 @@
  *   httpwrite.c POST /api/articles, with a bearer token
  *   webfiles.c the page's files, compiled in from web/
  *   places.c   coordinates of places, for the page's map
+ *   spool.c    [daemon] spool: the thread importing a spool folder
  *
  * As in memcached, the main thread only accepts: each connection is
  * handed to one worker thread, which reads its requests, searches and
@@ -50,13 +51,16 @@ struct conn;
 struct worker;
 struct http_call;
 struct http_worker;
+struct spool_file;
 typedef struct places places_t;
+typedef struct spool spool_t;
 
 typedef struct job {
     struct job *next;
     job_kind_t kind;
     struct conn *conn;          /* NULL for a request over HTTP */
     struct http_call *http;     /* the HTTP request to answer, or NULL */
+    struct spool_file *spool;   /* an addition of the spool's, or NULL */
     bool notify;                /* a notification: no reply */
     uint32_t msgid;
     uint64_t seq;               /* add, delete: order received (commits.c) */
@@ -201,6 +205,7 @@ typedef struct server {
     atomic_uint http_open;      /* open HTTP connections, all threads */
     places_t *places;           /* coordinates for the map, or NULL */
     users_t *users;             /* connections per uid, write permissions */
+    spool_t *spool;             /* [daemon] spool, or NULL */
     stats_t stats;              /* the main thread's: connections, refused */
 } server_t;
 
@@ -342,6 +347,23 @@ bool places_find(const places_t *p, const char *name, double *lat, double *lon);
 void places_free(places_t *p);
 /* The "http" part of the stats reply (one key). */
 void http_stats_pack(server_t *srv, msgpack_packer *pk);
+
+/* ---- the spool folder (spool.c) ---- */
+
+/* Watches [daemon] spool and starts its thread, which hands additions
+ * to the writer: after writer_start(), before the workers start (they
+ * read srv->spool for stats).  false with *err. */
+bool spool_start(server_t *srv, char **err);
+/* Stops reading, waits until what the writer has is answered, moves
+ * the files it completes, and joins the thread: before the writer
+ * stops.  Nothing when there is no spool. */
+void spool_stop(server_t *srv);
+/* Frees it (stopping it first if need be), once no worker runs. */
+void spool_free(server_t *srv);
+/* The writer answered one of the spool's additions. */
+void spool_hand_back(job_t *j);
+/* The "spool" part of the stats reply (one key). */
+void spool_stats_pack(server_t *srv, msgpack_packer *pk);
 
 /* ---- the writer thread (commits.c) ---- */
 

@@ -169,6 +169,15 @@ static void reload(server_t *srv)
             return;
         }
     }
+    /* The spool folder is watched from the start: a new one needs a
+     * restart (a relative path, made absolute at start, is not
+     * compared). */
+    const char *spool = srv->config.spool;
+    if (!spool != !cfg.spool || (spool && cfg.spool[0] == '/' && strcmp(spool, cfg.spool) != 0))
+        nxd_log(LOG_WARNING, "SIGHUP: [daemon] spool only changes with a restart; still "
+                "watching %s", spool ? spool : "no spool folder");
+    free(cfg.spool);
+    cfg.spool = spool ? nx_strdup(spool) : NULL;
     nx_buf_t restart;
     nx_buf_init(&restart);
     bool kept = keep_start_settings(&srv->config, &cfg, &restart);
@@ -220,7 +229,7 @@ void server_config_snapshot(server_t *srv, newsidx_config_t *out)
     *out = srv->config;
     pthread_mutex_unlock(&srv->config_mu);
     out->socket_group = out->pidfile = out->gazetteer = NULL;
-    out->http = out->http_token_file = NULL;
+    out->http = out->http_token_file = out->spool = NULL;
     out->writers = NULL;
     out->n_writers = 0;
     out->shards = NULL;
@@ -358,12 +367,15 @@ int server_bind(server_t *srv, char **err)
 
 void server_stop_threads(server_t *srv)
 {
-    /* The workers finish what is in flight (or give up after 30 s), then
-     * the writer, which commits last; then what is left is freed. */
+    /* The spool stops taking files and waits for what the writer has of
+     * it; the workers finish what is in flight (or give up after 30 s),
+     * then the writer, which commits last; then what is left is freed. */
+    spool_stop(srv);
     workers_stop(srv);
     workers_join(srv);
     writer_stop(srv);
     workers_free(srv);
+    spool_free(srv);
 }
 
 int server_run(server_t *srv, int fd)

@@ -78,7 +78,8 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     stats_add(&sum, &srv->stats);
     for (unsigned i = 0; i < srv->n_started; i++)
         stats_add(&sum, &srv->workers[i].stats);
-    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + stats_pack(&sum, NULL, true, 0));
+    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + (srv->spool != NULL) +
+                              stats_pack(&sum, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
     nx_mp_pack_str(&pk, "revision");
@@ -94,6 +95,8 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     stats_pack(&sum, &pk, false, atomic_load(&srv->n_conns));
     if (srv->http_fd >= 0)
         http_stats_pack(srv, &pk);
+    if (srv->spool)
+        spool_stats_pack(srv, &pk);
 }
 
 /* Asked by the library between the stages of a search (nx_db_set_cancel):
@@ -177,6 +180,10 @@ static void worker_finish(worker_t *w, job_t *j)
 
 void worker_hand_back(job_t *j)
 {
+    if (j->spool) {
+        spool_hand_back(j);
+        return;
+    }
     worker_t *w = j->http ? http_job_worker(j) : conn_worker(j->conn);
     queue_push(&w->done_q, j);
     event_active(w->wake_ev, EV_READ, 0);

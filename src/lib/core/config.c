@@ -66,6 +66,7 @@ void newsidx_config_clear(newsidx_config_t *c)
     free(c->gazetteer);
     free(c->http);
     free(c->http_token_file);
+    free(c->spool);
     nx_strv_free_array(c->writers, c->n_writers);
     nx_strv_free_array(c->shards, c->n_shards);
     newsidx_config_init(c);
@@ -123,6 +124,7 @@ static const struct key {
     K("daemon", "read_only", K_BOOL, read_only, 0, 1),
     K("daemon", "http", K_STRING, http, 0, 0),
     K("daemon", "http_token_file", K_STRING, http_token_file, 0, 0),
+    K("daemon", "spool", K_STRING, spool, 0, 0),
     K("shards", "shard", K_SHARD, shards, 0, 0),
     K("shards", "timeout", K_SECONDS, shard_timeout, 0.01, 3600),
     K("shards", "partial", K_BOOL, partial, 0, 1),
