@@ -52,9 +52,11 @@ extern "C" {
  * Format 3 added what senders give: byline, URL, subjects and language
  * as fields, the time and version of each article, the people and
  * places the sender tagged among speakers and locations, and each
- * article stemmed in its own language; and quotations with their
- * speakers (quote:, newsidx_db_quotes()), speaker kinds and the alias
- * table.  An older database has none of them, and searches say so. */
+ * article stemmed in its own language; quotations with their speakers
+ * (quote:, newsidx_db_quotes()), speaker kinds and the alias table;
+ * and the story key (versions of one story are one hit).  An older
+ * database has none of them, and searches say so; in it every article
+ * is a story of its own. */
 #define NEWSIDX_FORMAT_VERSION 3
 #define NEWSIDX_FORMAT_OLDEST 1
 

@@ -129,6 +129,10 @@ struct newsidx_writer {
     bool closed = false;        /* by newsidx_writer_close() */
     newsidx_status_t close_status = NEWSIDX_OK;
     uint64_t kept = 0;          /* older versions not written */
+    /* During a bulk load the parts are written by other threads and
+     * cannot be read here: the stories of the load so far, by title
+     * key (its key and signature per article). */
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> stories;
 };
 
 /* Writing through a closed writer is the caller's mistake, said so. */
@@ -348,13 +352,69 @@ static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idt
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
 static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept;
 
+/* The story of an earlier article with the same title key whose body
+ * is mostly the same, looked up in the index (each part; the pending
+ * changes of a WritableDatabase are seen), at most `budget` articles
+ * read.  "" when there is none. */
+static std::string story_in_index(newsidx_writer_t *w, const nx_doc_t *d)
+{
+    std::string prefix = std::string(PREFIX_STORY) + d->title_key;
+    unsigned budget = 64;
+    for (auto &p : w->parts) {
+        for (auto t = p.db.allterms_begin(prefix); t != p.db.allterms_end(prefix); ++t) {
+            for (auto pl = p.db.postlist_begin(*t); pl != p.db.postlist_end(*t); ++pl) {
+                if (budget-- == 0)
+                    return "";
+                std::string sig = p.db.get_document(*pl).get_value(SLOT_SIGNATURE);
+                if (story_similarity(sig, d->signature) >= STORY_SIMILAR)
+                    return (*t).substr(strlen(PREFIX_STORY));
+            }
+        }
+    }
+    return "";
+}
+
+/* Decides the story of an article as it is added: the one it had when
+ * it is given again under its id, else that of an earlier version (see
+ * story.cc), else a story of its own.  Untitled articles have none. */
+static void assign_story(newsidx_writer_t *w, nx_doc_t *d)
+{
+    if (d->title_key.empty())
+        return;
+    std::string key;
+    if (w->bulk) {
+        auto &seen = w->stories[d->title_key];
+        for (auto &m : seen)
+            if (story_similarity(m.second, d->signature) >= STORY_SIMILAR) {
+                key = m.first;
+                break;
+            }
+        if (key.empty())
+            key = story_new_key(d->title_key, d->idterm);
+        seen.emplace_back(key, d->signature);
+    } else {
+        Part &p = part_for(w, d->idterm.substr(1));
+        Xapian::PostingIterator own = p.db.postlist_begin(d->idterm);
+        if (own != p.db.postlist_end(d->idterm))
+            key = p.db.get_document(*own).get_value(SLOT_STORY);
+        if (key.compare(0, d->title_key.size(), d->title_key) != 0)
+            key = story_in_index(w, d);
+        if (key.empty())
+            key = story_new_key(d->title_key, d->idterm);
+    }
+    d->doc.add_value(SLOT_STORY, key);
+    d->doc.add_boolean_term(std::string(PREFIX_STORY) + key);
+}
+
 extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                                               bool *replaced) noexcept
 {
     return guard(w->error, [&]() {
         check_open(w);
-        if (w->bulk)
+        if (w->bulk) {
+            assign_story(w, d);
             return lane_add(w, d, replaced);
+        }
         /* Test-only fault hook (doc/reliability.md): the article with
          * the id $NEWSIDX_FAULT_ADD fails to be written. */
         const char *fault = getenv("NEWSIDX_FAULT_ADD");
@@ -370,6 +430,7 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                 *replaced = false;
             return NEWSIDX_OK;
         }
+        assign_story(w, d);
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
             *replaced = existed;
@@ -742,6 +803,7 @@ static newsidx_status_t end_bulk(newsidx_writer_t *w)
     std::string err = lanes_commit(w);
     lanes_stop(w);
     w->bulk = false;
+    w->stories.clear();
     std::vector<std::string> staging = drop_staging(w);
     /* What was committed stays in the staging databases, for the next
      * writer to merge. */
