@@ -596,6 +596,13 @@ newsidx_status_t newsidx_writer_add(newsidx_writer_t *writer,
  * count).  During a bulk load the count is known after each commit. */
 uint64_t newsidx_writer_take_kept(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
+/* An article whose id is stored with exactly the same record (the same
+ * article given twice, in one import or again) is an exact duplicate:
+ * it is written all the same, but *replaced says false.  How many
+ * there were since the last call (and resets the count).  During a
+ * bulk load the count is known after each commit. */
+uint64_t newsidx_writer_take_duplicates(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
+
 /* NEWSIDX_ERR_NOT_FOUND when no article has that id. */
 newsidx_status_t newsidx_writer_delete(newsidx_writer_t *writer,
                                        const char *id) NEWSIDX_NOEXCEPT;

@@ -441,5 +441,31 @@ class EitherWay(unittest.TestCase):
             self.assertEqual(direct, daemon, args)
 
 
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Duplicates(unittest.TestCase):
+    def add(self, db, path):
+        p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", path],
+                           capture_output=True, text=True, env=ENV)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stderr
+
+    def test_exact_duplicates_are_not_replacements(self):
+        with open(STATE["docs"]) as f:
+            a, b = json.loads(f.readline()), json.loads(f.readline())
+        tmp = tempfile.mkdtemp(prefix="newsidx-dup-", dir=STATE["tmp"])
+        path = os.path.join(tmp, "in.jsonl")
+        changed = dict(b, body=b["body"] + " A later version.")
+        with open(path, "w") as f:
+            for d in (a, b, a, changed):
+                f.write(json.dumps(d) + "\n")
+        db = os.path.join(tmp, "db")
+        out = self.add(db, path)               # a bulk load: an empty index
+        self.assertRegex(out, r"3 articles indexed \(2 new, 1 replaced\)")
+        self.assertRegex(out, r"1 exact duplicates")
+        out = self.add(db, path)               # one by one into the index
+        self.assertRegex(out, r"2 articles indexed \(0 new, 2 replaced\)")
+        self.assertRegex(out, r"2 exact duplicates")
+
+
 if __name__ == "__main__":
     tap.main()

@@ -1951,19 +1951,44 @@ struct Searcher {
                (to < body.size() ? "\xe2\x80\xa6" : "");
     }
 
-    /* The newest of a story's versions that match `query` (the latest
-     * date; of one day, the last added), which a hit shows in place of
-     * the best-ranked one. */
-    Xapian::Document newest_version(const Xapian::MSetIterator &it, const Xapian::Query &query)
+    /* The newest of a story's versions that match `query`: the latest
+     * date; of one day, the best ranked, then the smallest id.  Never
+     * the order documents were added in, which differs between one
+     * database and the same articles over shards. */
+    Xapian::Document newest_version(const Xapian::MSetIterator &it, const Xapian::Query &query,
+                                    unsigned &count)
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
                                     Xapian::Query(PREFIX_STORY + it.get_collapse_key())));
-        enq.set_weighting_scheme(Xapian::BoolWeight());
-        enq.set_sort_by_value(SLOT_DATE, true);
-        enq.set_docid_order(Xapian::Enquire::DESCENDING);
-        Xapian::MSet newest = enq.get_mset(0, 1);
-        return newest.empty() ? it.get_document() : newest.begin().get_document();
+        enq.set_weighting_scheme(
+            Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
+        enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+        /* Counted here: over remote shards Xapian passes no collapse
+         * counts back. */
+        Xapian::MSet versions = enq.get_mset(0, 32, 1000);
+        count = std::max(1u, static_cast<unsigned>(versions.get_matches_estimated()));
+        if (versions.empty())
+            return it.get_document();
+        auto id_of = [](const Xapian::Document &d) {
+            Xapian::TermIterator t = d.termlist_begin();
+            t.skip_to(PREFIX_ID);
+            return t != d.termlist_end() ? *t : std::string();
+        };
+        Xapian::MSetIterator best = versions.begin();
+        std::string day = best.get_document().get_value(SLOT_DATE), best_id;
+        for (auto v = versions.begin(); v != versions.end(); ++v) {
+            Xapian::Document d = v.get_document();
+            if (d.get_value(SLOT_DATE) != day)
+                break;
+            std::string id = id_of(d);
+            if (v == versions.begin() || v.get_weight() > best.get_weight() ||
+                (v.get_weight() == best.get_weight() && id < best_id)) {
+                best = v;
+                best_id = id;
+            }
+        }
+        return best.get_document();
     }
 
     /* One hit from its document; the stored article's strings move into
@@ -1971,10 +1996,9 @@ struct Searcher {
     void fill_hit(newsidx_results_t *r, const Xapian::MSetIterator &it, const Xapian::MSet &mset,
                   bool partial, const HitContext &c)
     {
-        unsigned versions = 1 + it.get_collapse_count();
-        bool by_date = req->sort == NEWSIDX_SORT_DATE || c.query_empty;
-        std::string data = versions > 1 && !by_date
-                               ? newest_version(it, partial ? c.loose : c.query).get_data()
+        unsigned versions = 1;
+        std::string data = !req->all_versions && !it.get_collapse_key().empty()
+                               ? newest_version(it, partial ? c.loose : c.query, versions).get_data()
                                : it.get_document().get_data();
         std::unique_ptr<newsidx_article_t, void (*)(newsidx_article_t *)> a(
             nx_docdata_unpack(data.data(), data.size(), true), newsidx_article_free);

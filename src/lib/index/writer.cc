@@ -98,6 +98,7 @@ struct Lane {
      * lane, the only one that writes them (see lanes_commit()). */
     std::unordered_map<std::string, Xapian::termcount> spelling_in;
     bool writes_spelling = false;
+    uint64_t duplicates = 0;            /* the stored record again */
     bool failed = false;                /* a write or commit failed */
     std::string error;                  /* the first failure, when it could be told */
 };
@@ -129,6 +130,7 @@ struct newsidx_writer {
     bool closed = false;        /* by newsidx_writer_close() */
     newsidx_status_t close_status = NEWSIDX_OK;
     uint64_t kept = 0;          /* older versions not written */
+    uint64_t duplicates = 0;    /* exact duplicates of stored articles */
     /* During a bulk load the parts are written by other threads and
      * cannot be read here: the stories of the load so far, by title
      * key (its key and signature per article). */
@@ -338,13 +340,16 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
  * (is_older()): an older version arriving later is not written.
  * *existed says whether the id is there at all. */
 static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idterm,
-                            const Xapian::Document &doc, bool *existed)
+                            const Xapian::Document &doc, bool *existed, bool *same)
 {
     Xapian::PostingIterator p = db.postlist_begin(idterm);
     *existed = p != db.postlist_end(idterm);
+    *same = false;
     if (!*existed)
         return false;
     Xapian::Document old = db.get_document(*p);
+    /* The same record again: an exact duplicate, not a replacement. */
+    *same = old.get_data() == doc.get_data();
     return is_older(doc.get_value(SLOT_VERSION), doc.get_value(SLOT_TIME),
                     old.get_value(SLOT_VERSION), old.get_value(SLOT_TIME));
 }
@@ -423,8 +428,8 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         Part &p = part_for(w, d->idterm.substr(1));
         if (!reopen_closed(w, p, w->error))
             return NEWSIDX_ERR_UNAVAILABLE;
-        bool existed;
-        if (stored_is_newer(p.db, d->idterm, d->doc, &existed)) {
+        bool existed, same;
+        if (stored_is_newer(p.db, d->idterm, d->doc, &existed, &same)) {
             w->kept++;
             if (replaced)
                 *replaced = false;
@@ -433,7 +438,8 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         assign_story(w, d);
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
-            *replaced = existed;
+            *replaced = existed && !same;
+        w->duplicates += existed && same;
         w->pending++;
         for (auto &word : d->words)
             p.spelling[word]++;
@@ -511,9 +517,9 @@ static void lane_main(Part *p)
             L.q.pop_front();
             L.done_cv.notify_all();
             lk.unlock();
-            bool existed = false, newer = false;
+            bool existed = false, newer = false, same = false;
             try {
-                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed);
+                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
                 if (!newer) {
                     p->db.replace_document(it.idterm, it.doc);
                     for (auto &word : it.words)
@@ -525,7 +531,8 @@ static void lane_main(Part *p)
             }
             it = LaneItem();
             lk.lock();
-            L.replaced += existed && !newer;
+            L.replaced += existed && !newer && !same;
+            L.duplicates += existed && !newer && same;
             L.kept += newer;
         } else if (L.commit_asked) {
             std::unordered_map<std::string, Xapian::termcount> handed;
@@ -607,6 +614,8 @@ static void lanes_commit_range(newsidx_writer_t *w, size_t from, size_t to, std:
         L.replaced = 0;
         w->kept += L.kept;
         L.kept = 0;
+        w->duplicates += L.duplicates;
+        L.duplicates = 0;
     }
 }
 
@@ -780,6 +789,13 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) noexcept
         return NEWSIDX_OK;
     });
     return false;
+}
+
+extern "C" uint64_t newsidx_writer_take_duplicates(newsidx_writer_t *w) noexcept
+{
+    uint64_t n = w->duplicates;
+    w->duplicates = 0;
+    return n;
 }
 
 extern "C" uint64_t newsidx_writer_take_kept(newsidx_writer_t *w) noexcept
