@@ -57,9 +57,11 @@ const char *newsidx_version(void) NEWSIDX_NOEXCEPT;
  * Format 3 added what senders give: byline, URL, subjects and language
  * as fields, the time and version of each article, the people and
  * places the sender tagged among speakers and locations, and each
- * article stemmed in its own language; and quotations with their
- * speakers (quote:, newsidx_db_quotes()), speaker kinds and the alias
- * table.  An older database has none of them, and searches say so. */
+ * article stemmed in its own language; quotations with their speakers
+ * (quote:, newsidx_db_quotes()), speaker kinds and the alias table;
+ * and the story key (versions of one story are one hit).  An older
+ * database has none of them, and searches say so; in it every article
+ * is a story of its own. */
 #define NEWSIDX_FORMAT_VERSION 3
 #define NEWSIDX_FORMAT_OLDEST 1
 
@@ -606,6 +608,13 @@ newsidx_status_t newsidx_writer_add(newsidx_writer_t *writer,
  * out.  How many were left out since the last call (and resets the
  * count).  During a bulk load the count is known after each commit. */
 uint64_t newsidx_writer_take_kept(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
+
+/* An article whose id is stored with exactly the same record (the same
+ * article given twice, in one import or again) is an exact duplicate:
+ * it is written all the same, but *replaced says false.  How many
+ * there were since the last call (and resets the count).  During a
+ * bulk load the count is known after each commit. */
+uint64_t newsidx_writer_take_duplicates(newsidx_writer_t *writer) NEWSIDX_NOEXCEPT;
 
 /* NEWSIDX_ERR_NOT_FOUND when no article has that id. */
 newsidx_status_t newsidx_writer_delete(newsidx_writer_t *writer,

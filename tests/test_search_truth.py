@@ -5,8 +5,10 @@ and suggestions, one hit per story, snippets, and the same answer
 directly and through the daemon.  Expected answers are computed from
 other searches over the same database or from the articles themselves,
 never stored."""
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -181,7 +183,8 @@ def docs_dated(pred):
 
 
 def count(*args):
-    p = run("--count", *args)
+    """The number of articles (every version of a story counted)."""
+    p = run("--count", "--all-versions", *args)
     if p.returncode not in (0, 1):
         raise AssertionError("newsq --count %s: exit %d: %s" % (args, p.returncode, p.stderr))
     return int(p.stdout)
@@ -271,6 +274,197 @@ class Suggestions(unittest.TestCase):
         r = newsq("oil prices")
         self.assertGreater(r["total"], 50)
         self.assertNotIn("corrected", r)
+
+
+# ---- stories: the collection's own versions, found here from the text ----
+
+MARKERS = ("corrected", "correction", "rpt", "repeat", "refile", "urgent", "flash", "recasts")
+
+
+def words_of(text):
+    return re.findall(r"[a-z0-9\x80-\uffff]+", text.lower())
+
+
+def story_title(title):
+    w = words_of(title)
+    while w and (w[0] in MARKERS or (w[0] == "update" and len(w) > 1 and w[1].isdigit())):
+        w = w[2:] if w[0] == "update" else w[1:]
+    return " ".join(w)
+
+
+def jaccard(a, b):
+    def shingles(t):
+        w = words_of(t)
+        return {" ".join(w[i:i + 4]) for i in range(max(1, len(w) - 3))}
+    x, y = shingles(a), shingles(b)
+    return len(x & y) / max(1, len(x | y))
+
+
+def title_groups():
+    """Articles by title without version markers, groups of two."""
+    if "groups" not in STATE:
+        by = {}
+        with open(STATE["docs"]) as f:
+            for line in f:
+                d = json.loads(line)
+                by.setdefault(story_title(d["title"]), []).append(d)
+        STATE["groups"] = [v for k, v in sorted(by.items()) if k and len(v) == 2]
+    return STATE["groups"]
+
+
+def title_query(doc):
+    words = [w for w in words_of(story_title(doc["title"])) if w.isalpha() and len(w) > 2]
+    return " ".join("title:" + w for w in words[:6])
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Stories(unittest.TestCase):
+    def hits_of(self, group, *extra):
+        hits = newsq("--limit", "100", *extra, title_query(group[0]))["hits"]
+        ids = {d["id"] for d in group}
+        return [h for h in hits if h["id"] in ids]
+
+    def test_resent_story_is_one_hit_the_newest(self):
+        # Sent again a day later with the same text.
+        resent = [g for g in title_groups()
+                  if g[0]["body"] == g[1]["body"] and g[0]["date"] != g[1]["date"]][:4]
+        self.assertEqual(len(resent), 4)
+        for g in resent:
+            mine = self.hits_of(g)
+            self.assertEqual(len(mine), 1, g[0]["title"])
+            self.assertEqual(mine[0]["versions"], 2)
+            self.assertEqual(mine[0]["date"], max(d["date"] for d in g))
+            every = self.hits_of(g, "--all-versions")
+            self.assertEqual(sorted(h["id"] for h in every), sorted(d["id"] for d in g))
+            self.assertTrue(all(h["versions"] == 1 for h in every))
+
+    def test_corrected_version_joins_its_story(self):
+        pairs = [g for g in title_groups()
+                 if sum(d["title"].upper().startswith("CORRECTED") for d in g) == 1 and
+                 jaccard(g[0]["body"], g[1]["body"]) >= 0.7]
+        self.assertTrue(pairs)
+        for g in pairs:
+            mine = self.hits_of(g)
+            self.assertEqual([h["versions"] for h in mine], [2], g[0]["title"])
+
+    def test_same_title_other_text_stays_apart(self):
+        apart = [g for g in title_groups() if jaccard(g[0]["body"], g[1]["body"]) < 0.1][:4]
+        self.assertEqual(len(apart), 4)
+        for g in apart:
+            mine = self.hits_of(g)
+            self.assertEqual(len(mine), 2, g[0]["title"])
+
+    def test_terminal_says_how_many_versions(self):
+        g = [g for g in title_groups() if g[0]["body"] == g[1]["body"]][0]
+        out = run("--limit", "100", title_query(g[0])).stdout
+        self.assertIn("(+1 version)", out)
+
+    def test_added_one_by_one_to_an_index(self):
+        # Not a bulk load: the writer looks the story up in the index.
+        g = [g for g in title_groups() if g[0]["body"] == g[1]["body"]][1]
+        tmp = tempfile.mkdtemp(prefix="newsidx-story-", dir=STATE["tmp"])
+        db = os.path.join(tmp, "db")
+        for i, d in enumerate(g + [dict(g[0], id="other", title="SOMETHING ELSE")]):
+            path = os.path.join(tmp, "%d.jsonl" % i)
+            with open(path, "w") as f:
+                f.write(json.dumps(d) + "\n")
+            p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet",
+                                path], capture_output=True, text=True, env=ENV)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", db, "--json", "--limit", "10",
+                            " ".join(words_of(g[0]["body"])[:3])],
+                           capture_output=True, text=True, env=ENV)
+        r = json.loads(p.stdout)
+        self.assertEqual(sorted(h["versions"] for h in r["hits"]), [1, 2])
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Snippets(unittest.TestCase):
+    def test_phrase_shown_and_marked_whole(self):
+        r = newsq("--limit", "20", '"on the other hand"')
+        self.assertGreater(len(r["hits"]), 5)
+        for h in r["hits"]:
+            self.assertRegex(h["snippet"], r"(?i)<em>on the other hand</em>", h["id"])
+            self.assertNotIn("<em>the</em>", h["snippet"].lower())
+
+    def test_filter_only_query_shows_the_lead(self):
+        r = newsq("--limit", "5", "date:1987-03-11")
+        self.assertEqual(len(r["hits"]), 5)
+        for h in r["hits"]:
+            body = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", STATE["db"], "get",
+                                   "--json", h["id"]], capture_output=True, text=True,
+                                  env=ENV).stdout
+            lead = " ".join(json.loads(body)["body"].split())
+            snip = html.unescape(h["snippet"].rstrip("\u2026"))
+            self.assertTrue(snip and lead.startswith(snip), (h["id"], snip[:60], lead[:60]))
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class EitherWay(unittest.TestCase):
+    """The same answer directly and through the daemon, with the user's
+    configuration read the same way by both."""
+
+    @classmethod
+    def setUpClass(cls):
+        import daemon
+        cls.home = tempfile.mkdtemp(prefix="newsidxd-", dir=STATE["tmp"])
+        cls.d = daemon.Daemon(cls.home, "[daemon]\nworkers = 1\n", db=STATE["db"])
+        cls.d.start()
+        cls.user = os.path.join(cls.home, "user.conf")
+        with open(cls.user, "w") as f:
+            f.write("[search]\ndefault_limit = 3\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+
+    def both(self, *args):
+        env = dict(ENV, NEWSIDX_CONFIG=self.user)
+        out = []
+        for where in (["--db", STATE["db"]], ["--socket", self.d.sock]):
+            p = subprocess.run([os.path.join(BUILD, "newsq")] + where + ["--json"] + list(args),
+                               capture_output=True, text=True, env=env)
+            self.assertIn(p.returncode, (0, 1), p.stderr)
+            out.append(json.loads(p.stdout))
+        return out
+
+    def test_default_limit_of_the_users_configuration(self):
+        direct, daemon = self.both("oil prices")
+        self.assertEqual(len(direct["hits"]), 3)
+        self.assertEqual(len(daemon["hits"]), 3)
+
+    def test_same_answer(self):
+        for args in (["speaker:volcker tokyo yen"], ["--strict", "speaker:volcker tokyo yen"],
+                     ['"on the other hand"'], ["--limit", "20", "regan departure volcker"],
+                     ["--all-versions", "--limit", "20", "regan departure volcker"]):
+            direct, daemon = self.both(*args)
+            self.assertEqual(direct, daemon, args)
+
+
+@unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
+class Duplicates(unittest.TestCase):
+    def add(self, db, path):
+        p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", path],
+                           capture_output=True, text=True, env=ENV)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stderr
+
+    def test_exact_duplicates_are_not_replacements(self):
+        with open(STATE["docs"]) as f:
+            a, b = json.loads(f.readline()), json.loads(f.readline())
+        tmp = tempfile.mkdtemp(prefix="newsidx-dup-", dir=STATE["tmp"])
+        path = os.path.join(tmp, "in.jsonl")
+        changed = dict(b, body=b["body"] + " A later version.")
+        with open(path, "w") as f:
+            for d in (a, b, a, changed):
+                f.write(json.dumps(d) + "\n")
+        db = os.path.join(tmp, "db")
+        out = self.add(db, path)               # a bulk load: an empty index
+        self.assertRegex(out, r"3 articles indexed \(2 new, 1 replaced\)")
+        self.assertRegex(out, r"1 exact duplicates")
+        out = self.add(db, path)               # one by one into the index
+        self.assertRegex(out, r"2 articles indexed \(0 new, 2 replaced\)")
+        self.assertRegex(out, r"2 exact duplicates")
 
 
 if __name__ == "__main__":

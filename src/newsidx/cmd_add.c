@@ -58,6 +58,7 @@ typedef struct import {
     _Atomic uint64_t read, rejected, bytes;   /* updated by the reader */
     uint64_t added, replaced, committed;      /* by the writer */
     uint64_t kept;              /* older versions of stored ids, not written */
+    uint64_t duplicates;        /* the stored article again, exactly */
     summary_t sum;              /* formats, skipped items, missing fields */
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
@@ -124,9 +125,11 @@ static bool commit(import_t *im)
     /* A bulk load learns which articles replaced others only now. */
     uint64_t r = nx_writer_take_replaced(im->w);
     uint64_t k = newsidx_writer_take_kept(im->w);
-    im->added -= r + k;
+    uint64_t d = newsidx_writer_take_duplicates(im->w);
+    im->added -= r + k + d;
     im->replaced += r;
     im->kept += k;
+    im->duplicates += d;
     im->committed = im->added + im->replaced;
     im->commits++;
     im->batch_bytes = 0;
@@ -547,6 +550,10 @@ run:;
     if (im.kept)
         fprintf(stderr, "%s: %llu articles not written: the index holds a newer version of "
                 "their id\n", c->prog, (unsigned long long)im.kept);
+    if (im.duplicates)
+        fprintf(stderr, "%s: %llu exact duplicates: the same id and the same article as one "
+                "already indexed (not counted as replaced)\n", c->prog,
+                (unsigned long long)im.duplicates);
     summary_print(c, &im.sum, !quiet);
     summary_free(&im.sum);
     sources_free(&srcs);

@@ -83,9 +83,11 @@ static void add(newsidx_writer_t *w, newsidx_article_t *a)
     newsidx_article_free(a);
 }
 
+/* Every version: the articles of these tests often share a title and
+ * a text, and would be one story. */
 static newsidx_results_t *search(newsidx_db_t *db, const char *q)
 {
-    newsidx_search_t req = {.query = q};
+    newsidx_search_t req = {.query = q, .all_versions = true};
     newsidx_results_t *r = NULL;
     newsidx_status_t st = newsidx_db_search(db, &req, &r);
     if (st != NEWSIDX_OK)
@@ -115,10 +117,18 @@ static void add_replace_get_delete(void **state)
     newsidx_article_t *a = art("a1", "Harbour strike", "Dock workers stopped work.");
     assert_int_equal(newsidx_writer_add(w, a, &replaced), NEWSIDX_OK);
     assert_false(replaced);
+    /* The same article again is an exact duplicate, not a replacement;
+     * another text under its id replaces it. */
+    assert_int_equal(newsidx_writer_add(w, a, &replaced), NEWSIDX_OK);
+    assert_false(replaced);
+    assert_int_equal(newsidx_writer_take_duplicates(w), 1);
+    free(a->body);
+    a->body = strdup("Dock workers stopped work again.");
     assert_int_equal(newsidx_writer_add(w, a, &replaced), NEWSIDX_OK);
     assert_true(replaced);
+    assert_int_equal(newsidx_writer_take_duplicates(w), 0);
     newsidx_article_free(a);
-    assert_int_equal(newsidx_writer_pending(w), 2);
+    assert_int_equal(newsidx_writer_pending(w), 3);
     assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
     assert_int_equal(newsidx_writer_pending(w), 0);
 
@@ -130,7 +140,7 @@ static void add_replace_get_delete(void **state)
     newsidx_article_t *g = NULL;
     assert_int_equal(newsidx_db_get(db, "a1", &g), NEWSIDX_OK);
     assert_string_equal(g->title, "Harbour strike");
-    assert_string_equal(g->body, "Dock workers stopped work.");
+    assert_string_equal(g->body, "Dock workers stopped work again.");
     newsidx_article_free(g);
     assert_int_equal(newsidx_db_get(db, "nope", &g), NEWSIDX_ERR_NOT_FOUND);
     assert_non_null(strstr(newsidx_db_error(db), "nope"));

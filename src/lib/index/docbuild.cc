@@ -455,6 +455,10 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         std::unique_ptr<nx_doc_t> d(new nx_doc_t);
         d->idterm = std::string(PREFIX_ID) + a->id;
         d->doc = build_document(a, cfg, gen.tg, gen.names);
+        /* The story key itself is the writer's to decide (writer.cc). */
+        d->title_key = story_title_key(a->title);
+        d->signature = story_signature(a->body);
+        d->doc.add_value(SLOT_SIGNATURE, d->signature);
         if (cfg->spelling)
             spelling_words(a, d->words);
         alias_links(a, d->aliases);

@@ -533,6 +533,19 @@ struct Facets {
     std::vector<std::unique_ptr<ListCountSpy>> lists;
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> values;
     std::unique_ptr<Xapian::ValueCountMatchSpy> dates;  /* the histogram */
+    /* The stories of the match, when it is collapsed on them: Xapian
+     * counts collapsed matches only roughly, so the exact count is the
+     * number of distinct story keys seen (and articles without one). */
+    std::unique_ptr<Xapian::ValueCountMatchSpy> stories;
+    Xapian::doccount check = 0;     /* the match's check_at_least */
+    Xapian::doccount docs = 0;      /* articles in the index then */
+    bool maybe_cut = false;         /* time_limit may have stopped it */
+
+    void attach_stories(Xapian::Enquire &enq)
+    {
+        stories.reset(new Xapian::ValueCountMatchSpy(SLOT_STORY));
+        enq.add_matchspy(stories.get());
+    }
 
     /* Xapian's own spy, so that it runs on remote shards too. */
     void attach_dates(Xapian::Enquire &enq)
@@ -755,24 +768,68 @@ void fill_histogram(newsidx_results_t *r, const std::map<std::string, uint64_t> 
     }
 }
 
+/* The terms of a query outside its phrases: a phrase is found and
+ * marked whole (phrase_snippet()), and its words alone ("the", "of")
+ * are not worth marking. */
+void terms_outside_phrases(const Xapian::Query &q,
+                           const std::vector<std::vector<std::string>> &phrases,
+                           std::set<std::string> &out)
+{
+    if (q.get_type() == Xapian::Query::OP_PHRASE) {
+        /* Only the quoted phrases: "loan-loss" is a phrase too. */
+        std::vector<std::string> words;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+            Xapian::Query w = q.get_subquery(i);
+            if (w.get_type() == Xapian::Query::LEAF_TERM)
+                words.push_back(*w.get_terms_begin());
+        }
+        if (std::find(phrases.begin(), phrases.end(), words) != phrases.end())
+            return;
+        /* Another phrase (title:"bank of japan"): its words, but not
+         * the common ones, which alone would mark every "of". */
+        for (auto &w : words) {
+            size_t p = 0;
+            while (p < w.size() && isupper(static_cast<unsigned char>(w[p])))
+                p++;
+            if (!is_common_stem(w.substr(p)))
+                out.insert(w);
+        }
+        return;
+    }
+    if (q.get_type() == Xapian::Query::LEAF_TERM) {
+        out.insert(*q.get_terms_begin());
+        return;
+    }
+    for (size_t i = 0; i < q.get_num_subqueries(); i++)
+        terms_outside_phrases(q.get_subquery(i), phrases, out);
+    if (q.get_num_subqueries() == 0)
+        for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+            out.insert(*t);
+}
+
 /* Terms to mark in snippets: the stems of every word the query matches
  * in any field, as "Z"-prefixed stems, which is how MSet::snippet()
  * recognises a stemmed word in running text. */
-Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db,
+Xapian::Query highlight_query(const Xapian::Query &q,
+                              const std::vector<std::vector<std::string>> &phrases,
                               const Xapian::Stem &stem)
 {
-    std::set<std::string> terms;
-    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
-        std::string term = *t;
+    std::set<std::string> all, terms;
+    terms_outside_phrases(q, phrases, all);
+    for (const std::string &term : all) {
         size_t p = 0;
         while (p < term.size() && isupper(static_cast<unsigned char>(term[p])))
             p++;
         std::string prefix = term.substr(0, p), word = term.substr(p);
-        if (word.empty() || prefix == "Q" || prefix == "KS" || prefix == "KL")
+        if (word.empty() || prefix == "Q" || prefix == "KS" || prefix == "KL" ||
+            prefix == PREFIX_STORY)
             continue;
         if (prefix == PREFIX_PAIR) {
-            for (auto &w : pair_words(term))
-                terms.insert("Z" + w);
+            /* a quoted pair is marked whole where it is found */
+            std::vector<std::string> pair = pair_words(term);
+            if (std::find(phrases.begin(), phrases.end(), pair) == phrases.end())
+                for (auto &w : pair)
+                    terms.insert("Z" + w);
             continue;
         }
         if (prefix == PREFIX_SPEAKER || prefix == PREFIX_LOCATION ||
@@ -780,7 +837,6 @@ Xapian::Query highlight_query(const Xapian::Query &q, const Xapian::Database &db
             word = stem(word);          /* names are indexed unstemmed */
         terms.insert("Z" + word);
     }
-    (void)db;
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
@@ -887,6 +943,116 @@ class DateRange : public Xapian::RangeProcessor {
         throw Failure(NEWSIDX_ERR_QUERY, "date: wants a date or a range FROM..TO");
     }
 };
+
+/* The words of a text with where each stands (bytes), lower-cased,
+ * as the indexer splits them (Unicode word characters). */
+struct WordAt {
+    std::string word;
+    size_t start, end;
+};
+
+std::vector<WordAt> words_at(const std::string &text)
+{
+    std::vector<WordAt> out;
+    std::string cur;
+    size_t start = 0;
+    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+        size_t at = static_cast<size_t>(it.raw() - text.data());
+        if (Xapian::Unicode::is_wordchar(*it)) {
+            if (cur.empty())
+                start = at;
+            Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(*it));
+        } else if (!cur.empty()) {
+            out.push_back({cur, start, at});
+            cur.clear();
+        }
+    }
+    if (!cur.empty())
+        out.push_back({cur, start, text.size()});
+    return out;
+}
+
+/* The quoted phrases of a query that search the text (not those of a
+ * field: title:"..." is about the title), as stems. */
+std::vector<std::vector<std::string>> phrases_of(const std::string &q, const Xapian::Stem &stem)
+{
+    std::vector<std::vector<std::string>> out;
+    size_t i = 0;
+    while ((i = q.find('"', i)) != std::string::npos) {
+        size_t close = q.find('"', i + 1);
+        if (close == std::string::npos)
+            break;
+        bool fielded = i > 0 && q[i - 1] == ':';
+        std::vector<std::string> stems;
+        for (auto &w : words_at(q.substr(i + 1, close - i - 1)))
+            stems.push_back(stem(w.word));
+        if (!fielded && stems.size() > 1)
+            out.push_back(stems);
+        i = close + 1;
+    }
+    return out;
+}
+
+/* Where the phrase first stands in the text: [start, end) in bytes. */
+bool find_phrase(const std::string &text, const std::vector<std::string> &phrase,
+                 const Xapian::Stem &stem, size_t &start, size_t &end)
+{
+    std::vector<WordAt> w = words_at(text);
+    for (size_t i = 0; i + phrase.size() <= w.size(); i++) {
+        size_t k = 0;
+        while (k < phrase.size() && stem(w[i + k].word) == phrase[k])
+            k++;
+        if (k == phrase.size()) {
+            start = w[i].start;
+            end = w[i + k - 1].end;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string html_escape(const std::string &s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+/* The start of the body, about `length` bytes cut at a space, escaped
+ * as a snippet is: the snippet of a query without words. */
+std::string lead_snippet(const std::string &body, size_t length)
+{
+    size_t start = body.find_first_not_of(" \t\n");
+    if (start == std::string::npos)
+        return "";
+    size_t end = std::min(body.size(), start + length);
+    if (end < body.size()) {
+        size_t sp = body.find_last_of(" \t\n", end);
+        if (sp != std::string::npos && sp > start)
+            end = sp;
+    }
+    std::string out;
+    bool space = false;
+    for (char c : html_escape(body.substr(start, end - start))) {
+        bool ws = c == ' ' || c == '\n' || c == '\t';
+        if (ws && space)
+            continue;
+        out += ws ? ' ' : c;
+        space = ws;
+    }
+    if (end < body.size())
+        out += "\xe2\x80\xa6";
+    return out;
+}
 
 /* True when the query has letters and none of them is lower case:
  * "OIL PRICES AND OPEC OUTPUT" is a headline, not boolean syntax. */
@@ -1567,6 +1733,13 @@ struct Searcher {
         }
         if (limit_s > 0)
             enq.set_time_limit(limit_s);
+        /* One hit per story (format 3): the best-ranked version stands
+         * for the others, which fill_hit() counts and replaces by the
+         * newest.  Articles without a story key are never collapsed. */
+        if (!req->all_versions) {
+            enq.set_collapse_key(SLOT_STORY);
+            spies.attach_stories(enq);
+        }
         if (req->facets)
             spies.attach(enq, h->any_remote, aliases_of(h));
         if (req->histogram)
@@ -1588,7 +1761,12 @@ struct Searcher {
             enq.set_docid_order(Xapian::Enquire::DONT_CARE);
             check = h->db.get_doccount();
         }
-        return enq.get_mset(offset, limit, check);
+        spies.check = check;
+        spies.docs = h->db.get_doccount();
+        double started = nx_now();
+        Xapian::MSet m = enq.get_mset(offset, limit, check);
+        spies.maybe_cut = h->config.time_limit > 0 && nx_now() - started >= h->config.time_limit;
+        return m;
     }
 
     /* What one request asks for, once parsed: the query shown back, the
@@ -1600,6 +1778,7 @@ struct Searcher {
         bool like = false;          /* "more like this" */
         Xapian::docid self = 0;     /* the article `like` names */
         Xapian::Query parsed, filter, query;
+        Xapian::Query loose;        /* the relaxed second match, if any */
         unsigned limit = 0;
     };
 
@@ -1627,6 +1806,13 @@ struct Searcher {
             throw Failure(NEWSIDX_ERR_ARG, "empty query: give words to search for or a filter");
         p.limit = page_limit();
         p.query = finish(p.parsed, p.empty, p.filter, p.self);
+        if (p.like) {
+            /* Nor its other versions. */
+            std::string story = h->db.get_document(p.self).get_value(SLOT_STORY);
+            if (!story.empty())
+                p.query = Xapian::Query(Xapian::Query::OP_AND_NOT, p.query,
+                                        Xapian::Query(PREFIX_STORY + story));
+        }
         return p;
     }
 
@@ -1674,7 +1860,7 @@ struct Searcher {
      * match (a second match that leaves out the first's).  Each such
      * hit is marked partial, and the answer relaxed.  True when the
      * loose match found any. */
-    bool relax(const Plan &p, const Xapian::MSet &strict, Xapian::doccount strict_total,
+    bool relax(Plan &p, const Xapian::MSet &strict, Xapian::doccount strict_total,
                Xapian::MSet &loose_mset, Facets &loose_spies)
     {
         if (p.like || p.empty || req->strict || req->count_only || !h->config.relax_below ||
@@ -1685,6 +1871,7 @@ struct Searcher {
             return false;
         Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, p.parsed),
                                     false, p.filter, false);
+        p.loose = rest;
         unsigned shown = strict.size();
         unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
         loose_mset = match(rest, false, off, p.limit - shown, loose_spies);
@@ -1729,27 +1916,23 @@ struct Searcher {
      * loose one after it. */
     newsidx_results_t *new_results(const Plan &p, const Xapian::MSet &mset,
                                    const Xapian::MSet &loose_mset, const Facets &spies,
-                                   bool relaxed)
+                                   const Facets &loose_spies, bool relaxed)
     {
         auto *r = static_cast<newsidx_results_t *>(calloc(1, sizeof(newsidx_results_t)));
         if (!r)
             throw std::bad_alloc();
         r->query = dup(p.display);
-        r->total = mset.get_matches_estimated() + loose_mset.get_matches_estimated();
-        r->total_min = mset.get_matches_lower_bound() + loose_mset.get_matches_lower_bound();
-        r->total_max = mset.get_matches_upper_bound() + loose_mset.get_matches_upper_bound();
-        r->total_exact = r->total_min == r->total_max;
-        if (r->total_exact)
-            r->total = r->total_min;
+        Count strict = count_of(mset, spies), loose = count_of(loose_mset, loose_spies);
+        r->total = strict.estimated + loose.estimated;
+        r->total_min = strict.min + loose.min;
+        r->total_max = strict.max + loose.max;
+        r->total_exact = strict.exact && loose.exact;
         r->more = r->total_min > req->offset + mset.size() + loose_mset.size();
         r->relaxed = relaxed;
         /* Facets ask for every match to be seen; time_limit stops that
          * early, and then the spies saw fewer documents than match (or
          * the size of the match is not even known). */
-        r->truncated = cut_wildcards ||
-                       (!spies.empty() &&
-                        (mset.get_matches_lower_bound() != mset.get_matches_upper_bound() ||
-                         spies.seen() != mset.get_matches_lower_bound()));
+        r->truncated = cut_wildcards || (!spies.empty() && facets_cut(mset, spies));
         return r;
     }
 
@@ -1759,6 +1942,12 @@ struct Searcher {
         Xapian::MSet hl_mset;       /* empty when there are no words */
         bool have_hl = false;
         std::string open, close;
+        Xapian::Query query, loose;     /* what the strict, loose hits matched */
+        /* The query's phrases (outside fields) as stems, to show and
+         * mark whole in snippets. */
+        std::vector<std::vector<std::string>> phrases;
+        bool query_empty = false;       /* sorted by date */
+        bool no_words = false;          /* filters alone: no term to show */
         /* For explain: the query's plain words, and words of field
          * queries by field, as the bag and the fields index them. */
         std::set<std::string> plain_words;
@@ -1768,12 +1957,19 @@ struct Searcher {
     HitContext hit_context(const Plan &p)
     {
         HitContext c;
+        if (!p.like && req->query)
+            c.phrases = phrases_of(req->query, stem);
         if (!p.empty && !p.like) {
             Xapian::Enquire hl(h->db);
-            hl.set_query(highlight_query(p.query, h->db, stem));
+            hl.set_query(highlight_query(p.query, c.phrases, stem));
             c.hl_mset = hl.get_mset(0, 0);
             c.have_hl = true;
         }
+        c.query = p.query;
+        c.loose = p.loose;
+        c.query_empty = p.empty;
+        c.no_words = p.empty || (!p.like && p.parsed.get_unique_terms_begin() ==
+                                                p.parsed.get_unique_terms_end());
         c.open = req->hl_open ? req->hl_open : "<em>";
         c.close = req->hl_close ? req->hl_close : "</em>";
         if (!req->explain)
@@ -1817,13 +2013,100 @@ struct Searcher {
     std::string snippet_of(const std::string &body, const Xapian::MSet &mset,
                            const HitContext &c)
     {
+        /* A query without words (filters alone): the lead, which says
+         * what the article is about, never a window Xapian would pick
+         * at random (it chose the tail: "Reporting by ..."). */
+        if (c.no_words)
+            return lead_snippet(body, h->config.snippet_length);
+        const Xapian::MSet &marks = c.have_hl ? c.hl_mset : mset;
+        for (auto &phrase : c.phrases) {
+            size_t start = 0, end = 0;
+            if (!find_phrase(body, phrase, stem, start, end))
+                continue;
+            std::string snip = phrase_snippet(body, start, end, marks, c);
+            if (!snip.empty())
+                return tidy_snippet(snip, c.open, c.close);
+        }
         /* No background model: it looks up the frequency of every word of
          * the text in the index, which costs more than the search. */
         unsigned flags = 0;
-        const Xapian::MSet &marks = c.have_hl ? c.hl_mset : mset;
         std::string snip = marks.snippet(body, h->config.snippet_length, stem, flags, c.open,
                                          c.close, "\xe2\x80\xa6");
         return tidy_snippet(snip, c.open, c.close);
+    }
+
+    /* A window of the body around the phrase at [start, end), the phrase
+     * marked whole and the query's other words as Xapian marks them.
+     * The phrase is fenced with two characters of Unicode's private use
+     * area, which MSet::snippet() passes through as punctuation, and
+     * the fences become the marks. */
+    std::string phrase_snippet(const std::string &body, size_t start, size_t end,
+                               const Xapian::MSet &marks, const HitContext &c)
+    {
+        static const std::string fence_open = "\xee\x80\x80", fence_close = "\xee\x80\x81";
+        size_t length = h->config.snippet_length;
+        size_t room = length > end - start ? length - (end - start) : 0;
+        size_t from = start > room / 3 ? start - room / 3 : 0;
+        while (from > 0 && from < start && !isspace(static_cast<unsigned char>(body[from - 1])))
+            from++;
+        size_t to = std::min(body.size(), std::max(end, from + length));
+        while (to < body.size() && to > end && !isspace(static_cast<unsigned char>(body[to])))
+            to--;
+        std::string window = body.substr(from, start - from) + fence_open +
+                             body.substr(start, end - start) + fence_close +
+                             body.substr(end, to - end);
+        std::string out = marks.snippet(window, window.size() + 16, stem, 0, c.open, c.close, "");
+        size_t a = out.find(fence_open), b = out.find(fence_close);
+        if (a == std::string::npos || b == std::string::npos || b < a)
+            return "";
+        /* Marks Xapian put inside the phrase go: it is marked whole. */
+        std::string inside = out.substr(a + fence_open.size(), b - a - fence_open.size());
+        for (const std::string *m : {&c.open, &c.close})
+            for (size_t at; !m->empty() && (at = inside.find(*m)) != std::string::npos;)
+                inside.erase(at, m->size());
+        out = out.substr(0, a) + c.open + inside + c.close + out.substr(b + fence_close.size());
+        return (from > 0 ? "\xe2\x80\xa6" : "") + out +
+               (to < body.size() ? "\xe2\x80\xa6" : "");
+    }
+
+    /* The newest of a story's versions that match `query`: the latest
+     * date; of one day, the best ranked, then the smallest id.  Never
+     * the order documents were added in, which differs between one
+     * database and the same articles over shards. */
+    Xapian::Document newest_version(const Xapian::MSetIterator &it, const Xapian::Query &query,
+                                    unsigned &count)
+    {
+        Xapian::Enquire enq(h->db);
+        enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                    Xapian::Query(PREFIX_STORY + it.get_collapse_key())));
+        enq.set_weighting_scheme(
+            Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
+        enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+        /* Counted here: over remote shards Xapian passes no collapse
+         * counts back. */
+        Xapian::MSet versions = enq.get_mset(0, 32, 1000);
+        count = std::max(1u, static_cast<unsigned>(versions.get_matches_estimated()));
+        if (versions.empty())
+            return it.get_document();
+        auto id_of = [](const Xapian::Document &d) {
+            Xapian::TermIterator t = d.termlist_begin();
+            t.skip_to(PREFIX_ID);
+            return t != d.termlist_end() ? *t : std::string();
+        };
+        Xapian::MSetIterator best = versions.begin();
+        std::string day = best.get_document().get_value(SLOT_DATE), best_id;
+        for (auto v = versions.begin(); v != versions.end(); ++v) {
+            Xapian::Document d = v.get_document();
+            if (d.get_value(SLOT_DATE) != day)
+                break;
+            std::string id = id_of(d);
+            if (v == versions.begin() || v.get_weight() > best.get_weight() ||
+                (v.get_weight() == best.get_weight() && id < best_id)) {
+                best = v;
+                best_id = id;
+            }
+        }
+        return best.get_document();
     }
 
     /* One hit from its document; the stored article's strings move into
@@ -1837,7 +2120,10 @@ struct Searcher {
         static const char *slow = getenv("NEWSIDX_TEST_SLOW_HIT");
         if (slow && atoi(slow) > 0)
             usleep(static_cast<useconds_t>(atoi(slow)) * 1000);
-        std::string data = it.get_document().get_data();
+        unsigned versions = 1;
+        std::string data = !req->all_versions && !it.get_collapse_key().empty()
+                               ? newest_version(it, partial ? c.loose : c.query, versions).get_data()
+                               : it.get_document().get_data();
         std::unique_ptr<newsidx_article_t, void (*)(newsidx_article_t *)> a(
             nx_docdata_unpack(data.data(), data.size(), true), newsidx_article_free);
         if (!a)
@@ -1864,7 +2150,7 @@ struct Searcher {
         hit->language = a->language;
         hit->subjects = a->subjects;
         hit->n_subjects = a->n_subjects;
-        hit->versions = 1;
+        hit->versions = versions;
         a->id = a->title = a->date = a->dateline = nullptr;
         a->byline = a->url = a->language = nullptr;
         a->speakers = a->locations = a->subjects = nullptr;
@@ -1908,11 +2194,45 @@ struct Searcher {
         r->has_facets = true;
     }
 
-    static Xapian::doccount count_of(const Xapian::MSet &m)
+    /* Facets ask for every match to be seen; true when the match was
+     * cut short (time_limit) and the spies saw only part of it. */
+    static bool facets_cut(const Xapian::MSet &m, const Facets &spies)
     {
-        return m.get_matches_lower_bound() == m.get_matches_upper_bound()
-                   ? m.get_matches_lower_bound()
-                   : m.get_matches_estimated();
+        if (spies.stories)
+            return !count_of(m, spies).exact;
+        return m.get_matches_lower_bound() != m.get_matches_upper_bound() ||
+               spies.seen() != m.get_matches_lower_bound();
+    }
+
+    /* How many matched: exactly when every match was seen, else
+     * Xapian's estimate and bounds. */
+    struct Count {
+        Xapian::doccount estimated = 0, min = 0, max = 0;
+        bool exact = true;
+    };
+
+    static Count count_of(const Xapian::MSet &m, const Facets &spies)
+    {
+        Count c;
+        Xapian::doccount all = spies.stories ? spies.stories->get_total() : 0;
+        if (spies.stories && (all < spies.check || all >= spies.docs) && !spies.maybe_cut) {
+            /* Collapsed, and every article seen (the match stopped
+             * before check_at_least, and not for lack of time): count
+             * the stories.  Xapian's own bounds stay loose when it
+             * collapses. */
+            Xapian::doccount keyed = 0, keys = 0;
+            for (auto v = spies.stories->values_begin(); v != spies.stories->values_end(); ++v) {
+                keys++;
+                keyed += v.get_termfreq();
+            }
+            c.estimated = c.min = c.max = keys + (all - keyed);
+            return c;
+        }
+        c.min = m.get_matches_lower_bound();
+        c.max = m.get_matches_upper_bound();
+        c.exact = c.min == c.max;
+        c.estimated = c.exact ? c.min : m.get_matches_estimated();
+        return c;
     }
 
     newsidx_status_t run(newsidx_results_t **out)
@@ -1924,12 +2244,12 @@ struct Searcher {
         check();
         /* Decisions are taken on the count when it is exact (up to
          * exact_total), never on an estimate that could be far off. */
-        Xapian::doccount strict_total = count_of(mset);
+        Xapian::doccount strict_total = count_of(mset, spies).estimated;
         Xapian::MSet loose_mset;
         bool relaxed = relax(p, mset, strict_total, loose_mset, loose_spies);
         check();
 
-        newsidx_results_t *r = new_results(p, mset, loose_mset, spies, relaxed);
+        newsidx_results_t *r = new_results(p, mset, loose_mset, spies, loose_spies, relaxed);
         std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> guard(r, newsidx_results_free);
         suggest(p, strict_total, r);
         for (auto &w : warnings)

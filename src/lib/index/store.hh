@@ -49,7 +49,12 @@ const unsigned QUOTE_MAX_WORDS = 1900;     /* words of a quotation indexed */
 /* A boolean term of every article with a quotation in quotation marks. */
 const char *const TERM_HAS_QUOTES = "XQH";
 
+/* The story an article belongs to (format 3): "G" + the story key. */
+const char *const PREFIX_STORY = "G";
+
 const Xapian::valueno SLOT_DATE = 0;       /* "YYYYMMDD" */
+const Xapian::valueno SLOT_STORY = 4;      /* the story key: the collapse key */
+const Xapian::valueno SLOT_SIGNATURE = 8;  /* MinHash of the body's shingles */
 const Xapian::valueno SLOT_SPEAKERS = 1;   /* all speakers, '\x1f' between */
 const Xapian::valueno SLOT_LOCATIONS = 2;  /* all locations, '\x1f' between */
 const Xapian::valueno SLOT_SPEAKER0 = 10;  /* speakers[0..7], for facets on
@@ -132,6 +137,21 @@ bool is_older(const std::string &version, const std::string &time,
 std::string lead_of(const char *body);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
 
+/* Stories (story.cc).  The title without version markers ("UPDATE 1-",
+ * "CORRECTED-", "(RPT)"), lower case, words only; its key (16 hex
+ * digits, "" for no title); the body's MinHash signature (STORY_HASHES
+ * 32-bit values); the share of equal values of two signatures (the
+ * Jaccard similarity of their shingles, estimated); a new story's key
+ * from its title key and its first article's id term.  A story key is
+ * 32 hex digits, of which the first 16 are the title key. */
+const size_t STORY_HASHES = 16;
+const double STORY_SIMILAR = 0.5;   /* "most of the body shared" */
+std::string story_title(const char *title);
+std::string story_title_key(const char *title);
+std::string story_signature(const char *body);
+double story_similarity(const std::string &a, const std::string &b);
+std::string story_new_key(const std::string &title_key, const std::string &idterm);
+
 }  // namespace nx
 
 namespace nx {
@@ -146,6 +166,8 @@ struct nx_doc {
     std::vector<std::string> words;     /* for the spelling table */
     std::vector<std::pair<std::string, std::string>> aliases;  /* for the alias
                                                                   table (alias, name) */
+    std::string title_key;              /* story_title_key(), "" for none */
+    std::string signature;              /* also in SLOT_SIGNATURE */
 };
 
 struct ReaderShard {

@@ -98,6 +98,7 @@ struct Lane {
      * lane, the only one that writes them (see lanes_commit()). */
     std::unordered_map<std::string, Xapian::termcount> spelling_in;
     bool writes_spelling = false;
+    uint64_t duplicates = 0;            /* the stored record again */
     bool failed = false;                /* a write or commit failed */
     std::string error;                  /* the first failure, when it could be told */
 };
@@ -130,6 +131,11 @@ struct newsidx_writer {
     bool closed = false;        /* by newsidx_writer_close() */
     newsidx_status_t close_status = NEWSIDX_OK;
     uint64_t kept = 0;          /* older versions not written */
+    uint64_t duplicates = 0;    /* exact duplicates of stored articles */
+    /* During a bulk load the parts are written by other threads and
+     * cannot be read here: the stories of the load so far, by title
+     * key (its key and signature per article). */
+    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> stories;
 };
 
 /* Writing through a closed writer is the caller's mistake, said so. */
@@ -371,13 +377,16 @@ extern "C" newsidx_status_t newsidx_writer_add(newsidx_writer_t *w, const newsid
  * (is_older()): an older version arriving later is not written.
  * *existed says whether the id is there at all. */
 static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idterm,
-                            const Xapian::Document &doc, bool *existed)
+                            const Xapian::Document &doc, bool *existed, bool *same)
 {
     Xapian::PostingIterator p = db.postlist_begin(idterm);
     *existed = p != db.postlist_end(idterm);
+    *same = false;
     if (!*existed)
         return false;
     Xapian::Document old = db.get_document(*p);
+    /* The same record again: an exact duplicate, not a replacement. */
+    *same = old.get_data() == doc.get_data();
     return is_older(doc.get_value(SLOT_VERSION), doc.get_value(SLOT_TIME),
                     old.get_value(SLOT_VERSION), old.get_value(SLOT_TIME));
 }
@@ -385,13 +394,69 @@ static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idt
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
 static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept;
 
+/* The story of an earlier article with the same title key whose body
+ * is mostly the same, looked up in the index (each part; the pending
+ * changes of a WritableDatabase are seen), at most `budget` articles
+ * read.  "" when there is none. */
+static std::string story_in_index(newsidx_writer_t *w, const nx_doc_t *d)
+{
+    std::string prefix = std::string(PREFIX_STORY) + d->title_key;
+    unsigned budget = 64;
+    for (auto &p : w->parts) {
+        for (auto t = p.db.allterms_begin(prefix); t != p.db.allterms_end(prefix); ++t) {
+            for (auto pl = p.db.postlist_begin(*t); pl != p.db.postlist_end(*t); ++pl) {
+                if (budget-- == 0)
+                    return "";
+                std::string sig = p.db.get_document(*pl).get_value(SLOT_SIGNATURE);
+                if (story_similarity(sig, d->signature) >= STORY_SIMILAR)
+                    return (*t).substr(strlen(PREFIX_STORY));
+            }
+        }
+    }
+    return "";
+}
+
+/* Decides the story of an article as it is added: the one it had when
+ * it is given again under its id, else that of an earlier version (see
+ * story.cc), else a story of its own.  Untitled articles have none. */
+static void assign_story(newsidx_writer_t *w, nx_doc_t *d)
+{
+    if (d->title_key.empty())
+        return;
+    std::string key;
+    if (w->bulk) {
+        auto &seen = w->stories[d->title_key];
+        for (auto &m : seen)
+            if (story_similarity(m.second, d->signature) >= STORY_SIMILAR) {
+                key = m.first;
+                break;
+            }
+        if (key.empty())
+            key = story_new_key(d->title_key, d->idterm);
+        seen.emplace_back(key, d->signature);
+    } else {
+        Part &p = part_for(w, d->idterm.substr(1));
+        Xapian::PostingIterator own = p.db.postlist_begin(d->idterm);
+        if (own != p.db.postlist_end(d->idterm))
+            key = p.db.get_document(*own).get_value(SLOT_STORY);
+        if (key.compare(0, d->title_key.size(), d->title_key) != 0)
+            key = story_in_index(w, d);
+        if (key.empty())
+            key = story_new_key(d->title_key, d->idterm);
+    }
+    d->doc.add_value(SLOT_STORY, key);
+    d->doc.add_boolean_term(std::string(PREFIX_STORY) + key);
+}
+
 extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                                               bool *replaced) noexcept
 {
     return guard(w->error, [&]() {
         check_open(w);
-        if (w->bulk)
+        if (w->bulk) {
+            assign_story(w, d);
             return lane_add(w, d, replaced);
+        }
         /* Test-only fault hook (doc/reliability.md): the article with
          * the id $NEWSIDX_FAULT_ADD fails to be written. */
         const char *fault = getenv("NEWSIDX_FAULT_ADD");
@@ -400,17 +465,19 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         Part &p = part_for(w, d->idterm.substr(1));
         if (!reopen_closed(w, p, w->error))
             return NEWSIDX_ERR_UNAVAILABLE;
-        bool existed;
-        if (stored_is_newer(p.db, d->idterm, d->doc, &existed)) {
+        bool existed, same;
+        if (stored_is_newer(p.db, d->idterm, d->doc, &existed, &same)) {
             w->kept++;
             if (replaced)
                 *replaced = false;
             return NEWSIDX_OK;
         }
         begin_batch(p);
+        assign_story(w, d);
         p.db.replace_document(d->idterm, d->doc);
         if (replaced)
-            *replaced = existed;
+            *replaced = existed && !same;
+        w->duplicates += existed && same;
         w->pending++;
         for (auto &word : d->words)
             p.spelling[word]++;
@@ -480,9 +547,9 @@ static void lane_main(Part *p)
             L.q.pop_front();
             L.done_cv.notify_all();
             lk.unlock();
-            bool existed = false, newer = false;
+            bool existed = false, newer = false, same = false;
             try {
-                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed);
+                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
                 if (!newer) {
                     begin_batch(*p);
                     p->db.replace_document(it.idterm, it.doc);
@@ -495,7 +562,8 @@ static void lane_main(Part *p)
             }
             it = LaneItem();
             lk.lock();
-            L.replaced += existed && !newer;
+            L.replaced += existed && !newer && !same;
+            L.duplicates += existed && !newer && same;
             L.kept += newer;
         } else if (L.commit_asked) {
             std::unordered_map<std::string, Xapian::termcount> handed;
@@ -573,6 +641,8 @@ static void lanes_commit_range(newsidx_writer_t *w, size_t from, size_t to, std:
         L.replaced = 0;
         w->kept += L.kept;
         L.kept = 0;
+        w->duplicates += L.duplicates;
+        L.duplicates = 0;
     }
 }
 
@@ -748,6 +818,13 @@ extern "C" bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) noexcept
     return false;
 }
 
+extern "C" uint64_t newsidx_writer_take_duplicates(newsidx_writer_t *w) noexcept
+{
+    uint64_t n = w->duplicates;
+    w->duplicates = 0;
+    return n;
+}
+
 extern "C" uint64_t newsidx_writer_take_kept(newsidx_writer_t *w) noexcept
 {
     uint64_t n = w->kept;
@@ -769,6 +846,7 @@ static newsidx_status_t end_bulk(newsidx_writer_t *w)
     std::string err = lanes_commit(w);
     lanes_stop(w);
     w->bulk = false;
+    w->stories.clear();
     std::vector<std::string> staging = drop_staging(w);
     /* What was committed stays in the staging databases, for the next
      * writer to merge. */

@@ -1,0 +1,157 @@
+/* story.cc - which articles are versions of one story (index format 3).
+ *
+ * Wire services send a story again and again: updates ("UPDATE 1-"),
+ * repeats ("(RPT)", "RPT-"), corrections ("CORRECTED-"), and plain
+ * re-sends with a new id.  Each of these is its own article, but a
+ * reader wants the story once.  Two articles are one story when their
+ * titles are the same once such markers are stripped, and most of
+ * their bodies is shared: the Jaccard similarity of their sets of
+ * four-word shingles, estimated by MinHash signatures computed when the
+ * document is built, is at least a half.  An article given again under
+ * its own id and title keeps the story it had.
+ *
+ * The writer decides the story key as it adds the document (see
+ * nx_story_assign() in writer.cc): the key of an earlier article with
+ * the same title key and a similar signature, else a new key.  The key
+ * is stored as a value (the collapse key of searches) and as a term
+ * (to find the story's articles); the signature as a value. */
+#include "config.h"
+
+#include "store.hh"
+
+#include <cctype>
+#include <cstring>
+
+namespace nx {
+
+namespace {
+
+const size_t SHINGLE = 4;       /* words per shingle */
+
+/* Stable across runs and machines, unlike std::hash (FNV-1a). */
+uint64_t fnv64(const std::string &s)
+{
+    return nx_hash64(s.data(), s.size(), NX_HASH64_INIT);
+}
+
+/* splitmix64's finaliser: one hash becomes STORY_HASHES independent
+ * ones by mixing it with each index. */
+uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+std::string hex64(uint64_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string s(16, '0');
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        s[static_cast<size_t>(i)] = digits[v & 15];
+    return s;
+}
+
+/* Lower-case words of letters and digits (ASCII; other bytes are kept
+ * in the words, so other scripts still make words). */
+std::vector<std::string> words_of(const char *text)
+{
+    std::vector<std::string> w;
+    std::string cur;
+    for (const char *p = text; *p; p++) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        if (isalnum(c) || c >= 0x80) {
+            cur += static_cast<char>(tolower(c));
+        } else if (!cur.empty()) {
+            w.push_back(cur);
+            cur.clear();
+        }
+    }
+    if (!cur.empty())
+        w.push_back(cur);
+    return w;
+}
+
+/* A marker of a version at the start of the words: "update 2",
+ * "corrected", "correction", "rpt", "repeat", "refile", "urgent",
+ * "flash", "recasts".  How many words it takes, or 0. */
+size_t version_marker(const std::vector<std::string> &w, size_t i)
+{
+    static const char *const single[] = {"corrected", "correction", "rpt",   "repeat",
+                                         "refile",    "urgent",     "flash", "recasts"};
+    if (i >= w.size())
+        return 0;
+    for (const char *m : single)
+        if (w[i] == m)
+            return 1;
+    if (w[i] == "update" && i + 1 < w.size() &&
+        w[i + 1].find_first_not_of("0123456789") == std::string::npos)
+        return 2;
+    return 0;
+}
+
+}  // namespace
+
+std::string story_title(const char *title)
+{
+    if (!title)
+        return "";
+    std::vector<std::string> w = words_of(title);
+    size_t start = 0, n;
+    while ((n = version_marker(w, start)) > 0)
+        start += n;
+    std::string out;
+    for (size_t i = start; i < w.size(); i++) {
+        /* "(RPT)" and "UPDATE 1" may also close the title. */
+        if (i + 1 == w.size() && w[i] == "rpt")
+            break;
+        if (i + 2 == w.size() && version_marker(w, i) == 2)
+            break;
+        out += (out.empty() ? "" : " ") + w[i];
+    }
+    return out;
+}
+
+std::string story_title_key(const char *title)
+{
+    std::string t = story_title(title);
+    return t.empty() ? "" : hex64(fnv64(t));
+}
+
+std::string story_signature(const char *body)
+{
+    std::vector<uint64_t> mins(STORY_HASHES, UINT64_MAX);
+    std::vector<std::string> w = words_of(body ? body : "");
+    size_t n = w.size() >= SHINGLE ? w.size() - SHINGLE + 1 : (w.empty() ? 0 : 1);
+    for (size_t i = 0; i < n; i++) {
+        std::string sh;
+        for (size_t k = i; k < i + SHINGLE && k < w.size(); k++)
+            sh += w[k] + " ";
+        uint64_t h = fnv64(sh);
+        for (size_t j = 0; j < STORY_HASHES; j++)
+            mins[j] = std::min(mins[j], mix(h ^ (0x51afd7ed558ccd00ull + j)));
+    }
+    std::string sig;
+    for (uint64_t m : mins)
+        for (int b = 0; b < 4; b++)
+            sig += static_cast<char>((m >> (8 * b)) & 0xff);
+    return sig;
+}
+
+double story_similarity(const std::string &a, const std::string &b)
+{
+    if (a.size() != 4 * STORY_HASHES || b.size() != a.size())
+        return 0;
+    size_t same = 0;
+    for (size_t j = 0; j < STORY_HASHES; j++)
+        same += memcmp(a.data() + 4 * j, b.data() + 4 * j, 4) == 0;
+    return static_cast<double>(same) / STORY_HASHES;
+}
+
+std::string story_new_key(const std::string &title_key, const std::string &idterm)
+{
+    return title_key + hex64(fnv64(idterm));
+}
+
+}  // namespace nx
