@@ -176,7 +176,11 @@ job_t *http_new_job(struct http_worker *hw, struct evhttp_request *req, job_kind
 void http_queue_job(struct http_worker *hw, struct evhttp_request *req, job_t *j)
 {
     http_busy(hw, req);
+    /* Queued behind what the thread has to run, and the first of those
+     * run at once, as the socket's connections do (conn.c, on_read):
+     * one turn of the loop less for a request that waits for nothing. */
     worker_queue(http_worker_of(hw), j);
+    worker_run_one(http_worker_of(hw));
 }
 
 /* ------------------------------------------------------------------ */
