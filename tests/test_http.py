@@ -51,7 +51,8 @@ class Api(DaemonCase):
 
     def test_search_is_the_socket_answer(self):
         for q, opts in [("nato", {}), ("storm", {"facets": True}), ("minister", {"limit": 2, "offset": 1}),
-                        ("", {"location": "Brussels"}), ("court", {"sort": "date"})]:
+                        ("", {"location": "Brussels"}), ("court", {"sort": "date"}),
+                        ("court minister", {"strict": True, "all_versions": True, "histogram": True})]:
             params = dict(opts, q=q) if q else dict(opts)
             qs = urllib.parse.urlencode({k: (1 if v is True else v) for k, v in params.items()})
             got = get_json(self.d, "/api/search?" + qs)

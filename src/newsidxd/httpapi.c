@@ -201,8 +201,8 @@ static bool is_one_of(const char *s, const char *const *list)
 static bool pack_params(const char *query, nx_buf_t *out, char **err)
 {
     static const char *const numbers[] = {"limit", "offset", NULL};
-    static const char *const flags[] = {"facets", "explain", "partial", "histogram",
-                                        "facet_kinds", NULL};
+    static const char *const flags[] = {"facets", "explain", "partial", "histogram", "strict",
+                                        "all_versions", "facet_kinds", NULL};
     struct evkeyvalq kv;
     TAILQ_INIT(&kv);
     if (query && evhttp_parse_query_str(query, &kv) != 0) {
