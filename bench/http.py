@@ -5,7 +5,8 @@ HTTP; nxbench (MessagePack-RPC over the socket) and httpbench (GET
 /api/search over a kept-alive HTTP/1.1 connection, the answer decoded as
 JSON) send the queries of ../shared/bench/queries.txt in turns, ROUNDS
 times each, one connection and then eight.  Prints each run and the
-medians of the p50 and p99 and their ratios (HTTP / socket).
+medians of the p50 and p99 and their ratios (HTTP / socket), and the
+median of the ratios of each HTTP run to the socket run just before it.
 
 usage: bench/http.py [--build BUILD] [--out DIR] [--rounds N] [--repeat R]
                      [--quick] [--write-doc doc/performance.md]
@@ -49,9 +50,10 @@ def run(cmd):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit("%s: %s" % (" ".join(cmd), p.stderr))
-    mode, conns, n, hits, p50, p99, qps = p.stdout.split()
-    return {"mode": mode, "conns": int(conns), "n": int(n), "hits": int(hits),
-            "p50": float(p50), "p99": float(p99), "qps": float(qps)}
+    kv = dict(f.split("=", 1) for f in p.stdout.split())
+    return {"mode": kv["mode"], "conns": int(kv["connections"]), "n": int(kv["queries"]),
+            "hits": int(kv["hits"]), "p50": float(kv["p50_us"]), "p99": float(kv["p99_us"]),
+            "qps": float(kv["qps"])}
 
 
 def main():
@@ -113,15 +115,18 @@ def main():
         d.send_signal(signal.SIGTERM)
         d.wait(60)
         shutil.rmtree(home, True)
-    lines = ["| connections | socket p50 | HTTP p50 | ratio | socket p99 | HTTP p99 | ratio | socket q/s | HTTP q/s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| connections | socket p50 | HTTP p50 | ratio | paired p50 ratio | socket p99 | HTTP p99 | ratio | socket q/s | HTTP q/s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for conns in (1, 8):
         s, h = rows[("socket", conns)], rows[("http", conns)]
         med = lambda rs, k: statistics.median(x[k] for x in rs)
         if med(s, "n") and s[0]["hits"] != h[0]["hits"]:
             print("warning: the socket found %d hits, HTTP %d" % (s[0]["hits"], h[0]["hits"]))
-        lines.append("| %d | %.0f us | %.0f us | %.2fx | %.0f us | %.0f us | %.2fx | %.0f | %.0f |" % (
-            conns, med(s, "p50"), med(h, "p50"), med(h, "p50") / med(s, "p50"),
+        # Each HTTP run against the socket run just before it: a slow
+        # spell of the machine then moves both.
+        paired = statistics.median(y["p50"] / x["p50"] for x, y in zip(s, h))
+        lines.append("| %d | %.0f us | %.0f us | %.2fx | %.2fx | %.0f us | %.0f us | %.2fx | %.0f | %.0f |" % (
+            conns, med(s, "p50"), med(h, "p50"), med(h, "p50") / med(s, "p50"), paired,
             med(s, "p99"), med(h, "p99"), med(h, "p99") / med(s, "p99"), med(s, "qps"), med(h, "qps")))
     table = "\n".join(lines)
     print()

@@ -8,8 +8,8 @@
  * connection, reads the whole answer and decodes its JSON (as a client
  * of the page would), counting the hits.  The clock runs from before
  * the request is written to after the answer is decoded.  Prints one
- * line, as nxbench does: mode, connections, queries, hits, p50_us,
- * p99_us, qps. */
+ * line as nxbench does: mode=http connections= queries= hits= p50_us=
+ * p99_us= qps=. */
 #include "config.h"
 
 #include "nx.h"
@@ -222,7 +222,8 @@ int main(int argc, char **argv)
         free(w[i].lat);
     }
     qsort(all, total, sizeof *all, cmp_double);
-    printf("http %u %zu %llu %.1f %.1f %.1f\n", conns, total, (unsigned long long)hits,
+    printf("mode=http connections=%u queries=%zu hits=%llu p50_us=%.1f p99_us=%.1f qps=%.1f\n",
+           conns, total, (unsigned long long)hits,
            total ? all[total / 2] : 0.0, total ? all[(size_t)(total * 0.99)] : 0.0,
            wall > 0 ? (double)total / wall : 0.0);
     free(all);

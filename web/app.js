@@ -338,8 +338,19 @@ function hitItem(h) {
   return li;
 }
 
+/* A title without the marks of a version ("UPDATE 2-", "(RPT)",
+ * "CORRECTED-"), to find the versions of a story among all the hits. */
+function storyTitle(t) {
+  let s = String(t || "").trim(), before;
+  do {
+    before = s;
+    s = s.replace(/^(UPDATE\s*\d*\s*-|\(RPT\)|RPT-|CORRECTED-|REFILE-|WRAPUP\s*\d*\s*-)\s*/i, "");
+  } while (s !== before);
+  return s.toLowerCase().replace(/\s+/g, " ");
+}
+
 /* The other versions of a story: the same search without collapsing,
- * keeping the hits of that story. */
+ * keeping the hits with the story's title. */
 async function toggleVersions(h, li, button) {
   const open = li.querySelector(".version-list");
   if (open) {
@@ -353,9 +364,10 @@ async function toggleVersions(h, li, button) {
   try {
     const r = await api("search", searchParams({ all_versions: true, limit: 50 }));
     clear(box);
-    for (const v of r.hits.filter((x) => x.id !== h.id && (!h.story || x.story === h.story)))
+    const title = storyTitle(h.title);
+    for (const v of r.hits.filter((x) => x.id !== h.id && storyTitle(x.title) === title))
       box.append(el("li", {}, articleLink(v.id, v.title || v.id), " ", el("span", { className: "meta" }, dateText(v))));
-    if (!box.firstChild) box.append(el("li", {}, "No other version is on this page of results."));
+    if (!box.firstChild) box.append(el("li", {}, "The other versions have other titles: search with all versions to see them."));
   } catch (e) {
     clear(box).append(el("li", { className: "error" }, e.message));
   }

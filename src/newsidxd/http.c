@@ -15,7 +15,8 @@
  * clears their callbacks when it frees them), lets go of them too, and
  * shuts down connections that hold a request unfinished for too long.
  * Connections over [daemon] max_connections are answered 503 and
- * closed, and counted as refused. */
+ * closed (those that send nothing, after a second), and counted as
+ * refused. */
 #include "config.h"
 
 #include "newsidxd.h"
@@ -157,6 +158,17 @@ static void arm_sweep(struct http_worker *hw)
         evtimer_add(hw->sweep_ev, &tv);
 }
 
+/* The thread that wakes first on the listening socket would accept every
+ * connection waiting there (libevent accepts until none is left): one
+ * that holds more than its share of the open connections stops
+ * accepting until the others have caught up, so that connections opened
+ * together are spread over the threads. */
+static bool over_share(const struct http_worker *hw, unsigned open)
+{
+    unsigned n = hw->w->srv->n_workers;
+    return n > 1 && hw->n_conns > (open + n - 1) / n;
+}
+
 /* evhttp asks for a bufferevent for each connection it accepts. */
 static struct bufferevent *new_bev(struct event_base *base, void *arg)
 {
@@ -179,7 +191,9 @@ static struct bufferevent *new_bev(struct event_base *base, void *arg)
     pthread_mutex_lock(&srv->stats.mu);
     srv->stats.http_accepted++;
     pthread_mutex_unlock(&srv->stats.mu);
-    if (open >= hw->w->cfg.max_connections && !hw->paused) {
+    /* Over the cap it still accepts, to answer 503 at once rather than
+     * leave clients waiting in the listen queue. */
+    if (!hw->paused && over_share(hw, open)) {
         evconnlistener_disable(evhttp_bound_socket_get_listener(hw->bound));
         hw->paused = true;
     }
@@ -188,7 +202,8 @@ static struct bufferevent *new_bev(struct event_base *base, void *arg)
 }
 
 /* Lets go of connections evhttp has freed, closes those that took too
- * long to send a request, and resumes accepting under the cap. */
+ * long to send a request, and resumes accepting when the thread is no
+ * longer over its share. */
 static void sweep_cb(evutil_socket_t fd, short what, void *arg)
 {
     struct http_worker *hw = arg;
@@ -221,11 +236,14 @@ static void sweep_cb(evutil_socket_t fd, short what, void *arg)
         hw->conns[k++] = *c;
     }
     hw->n_conns = k;
-    if (hw->paused && !hw->stopping && atomic_load(&srv->http_open) < hw->w->cfg.max_connections) {
+    unsigned open = atomic_load(&srv->http_open);
+    if (hw->paused && !hw->stopping && !over_share(hw, open + 1)) {
         evconnlistener_enable(evhttp_bound_socket_get_listener(hw->bound));
         hw->paused = false;
     }
-    if (hw->n_conns)
+    /* A paused thread looks again even with no connection of its own:
+     * the others' may close. */
+    if (hw->n_conns || (hw->paused && !hw->stopping))
         arm_sweep(hw);
 }
 

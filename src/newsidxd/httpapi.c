@@ -176,7 +176,11 @@ job_t *http_new_job(struct http_worker *hw, struct evhttp_request *req, job_kind
 void http_queue_job(struct http_worker *hw, struct evhttp_request *req, job_t *j)
 {
     http_busy(hw, req);
+    /* Queued behind what the thread has to run, and the first of those
+     * run at once, as the socket's connections do (conn.c, on_read):
+     * one turn of the loop less for a request that waits for nothing. */
     worker_queue(http_worker_of(hw), j);
+    worker_run_one(http_worker_of(hw));
 }
 
 /* ------------------------------------------------------------------ */
@@ -197,8 +201,8 @@ static bool is_one_of(const char *s, const char *const *list)
 static bool pack_params(const char *query, nx_buf_t *out, char **err)
 {
     static const char *const numbers[] = {"limit", "offset", NULL};
-    static const char *const flags[] = {"facets", "explain", "partial", "histogram",
-                                        "facet_kinds", NULL};
+    static const char *const flags[] = {"facets", "explain", "partial", "histogram", "strict",
+                                        "all_versions", "facet_kinds", NULL};
     struct evkeyvalq kv;
     TAILQ_INIT(&kv);
     if (query && evhttp_parse_query_str(query, &kv) != 0) {
