@@ -1708,7 +1708,12 @@ struct Searcher {
          * ties: by day, then by the moment within it where the sender gave
          * one.  Xapian 1.4's remote backend takes no KeyMaker: over
          * remote shards, by day only (the answer says so). */
-        if (h->any_remote) {
+        /* Where no article has a time the key is the day's value, and
+         * the value costs a lookup where the key maker costs a document
+         * and two (the match computes one for each candidate, up to
+         * exact_total of them: 28% of the match's instructions over
+         * Reuters-21578, which has no times).  The same order. */
+        if (h->any_remote || h->db.get_value_freq(SLOT_TIME) == 0) {
             if (req->sort == NEWSIDX_SORT_DATE || empty)
                 enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
             else
