@@ -142,9 +142,11 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
         return NEWSIDX_END;
     }
     /* The header line, then the keyword line(s). */
-    const char *q = p, *l;
-    size_t ll;
-    nx_wire_line(&q, stx, &l, &ll);
+    const char *q = p, *l = p;
+    size_t ll = 0;
+    /* A message whose STX comes first has no header line at all. */
+    if (!nx_wire_line(&q, stx, &l, &ll))
+        ll = 0;
     char *source = NULL;
     size_t sl = 0;
     while (sl < ll && isalpha((unsigned char)l[sl]))
