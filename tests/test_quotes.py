@@ -124,6 +124,11 @@ class Written(unittest.TestCase):
         r = quotes(self.db, '"union signs"')
         self.assertEqual(len(r["quotes"]), 1)
         self.assertIn("<em>union signs</em>", r["quotes"][0]["text"])
+        r = quotes(self.db, "speaker:boer unsaf*")
+        self.assertEqual([plain(q["text"]) for q in r["quotes"]],
+                         ["The cranes are unsafe and the director knows it,"])
+        self.assertIn("<em>unsafe</em>", r["quotes"][0]["text"])
+        self.assertEqual(quotes(self.db, "speaker:visser unsaf*")["total"], 0)
         self.assertEqual(quotes(self.db, "cranes strike")["total"], 0)   # in two quotations
         self.assertEqual(quotes(self.db, "friday")["total"], 0)          # reported, not quoted
 

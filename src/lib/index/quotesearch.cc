@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 using namespace nx;
@@ -55,6 +56,19 @@ struct Blocks {
 
     static Blocks every() { Blocks b; b.all = true; return b; }
 };
+
+/* The pattern of a wildcard query.  Xapian 1.4 gives no accessor for
+ * it, nor lists it among the query's terms; its description is
+ * "Query(WILDCARD SYNONYM pattern)". */
+std::string wildcard_pattern(const Xapian::Query &q)
+{
+    std::string d = q.get_description();
+    size_t end = d.rfind(')');
+    size_t sp = d.rfind(' ', end);
+    if (end == std::string::npos || sp == std::string::npos || sp + 1 >= end)
+        return std::string(1, '\0');           /* matches no term */
+    return d.substr(sp + 1, end - sp - 1);
+}
 
 /* The query evaluated quotation by quotation in one article. */
 class QuoteEval {
@@ -259,9 +273,8 @@ class QuoteEval {
         }
         case Xapian::Query::OP_WILDCARD: {
             Blocks r;
-            for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t)
-                for (auto &x : expand(*t))
-                    r = either(r, term(x));
+            for (auto &x : expand(wildcard_pattern(q)))
+                r = either(r, term(x));
             return r;
         }
         default:
@@ -276,9 +289,13 @@ class QuoteEval {
  * step 2, which sees each quotation. */
 Xapian::Query article_level(const Xapian::Query &q)
 {
-    auto has_positional = [](const Xapian::Query &x) {
-        for (auto t = x.get_unique_terms_begin(); t != x.get_unique_terms_end(); ++t)
-            if (positional(*t))
+    std::function<bool(const Xapian::Query &)> has_positional = [&](const Xapian::Query &x) {
+        if (x.get_type() == Xapian::Query::OP_WILDCARD)
+            return positional(wildcard_pattern(x) + "a");
+        if (x.get_type() == Xapian::Query::LEAF_TERM)
+            return positional(*x.get_terms_begin());
+        for (size_t i = 0; i < x.get_num_subqueries(); i++)
+            if (has_positional(x.get_subquery(i)))
                 return true;
         return false;
     };
@@ -400,6 +417,7 @@ struct QuoteSearch {
     Xapian::Query query;         /* the whole query, quotation by quotation */
     Xapian::Query article_query; /* step 1 */
     Xapian::Stem stem{STEMMER};
+    std::set<std::string> met;   /* quotation words found, for marks() */
 
     QuoteSearch(newsidx_db_t *h_, const newsidx_search_t *r, bool cut)
         : h(h_), req(r), cut_wildcards(cut) {}
@@ -521,6 +539,7 @@ struct QuoteSearch {
         for (size_t k = 0; k < blocks; k++)
             if (b.all || b.in.count(k))
                 found.push_back(Found{*it, k, score(ev, k, n_docs), rank});
+        met.insert(ev.words.begin(), ev.words.end());
     }
 
     void order(std::vector<Found> &found) const
@@ -535,13 +554,16 @@ struct QuoteSearch {
         });
     }
 
-    /* The stems of the query's quotation words, to mark. */
+    /* The stems of the query's quotation words (wildcards' as they
+     * matched in the articles examined), to mark. */
     std::set<std::string> marks() const
     {
         std::set<std::string> stems;
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t)
             if (is_quote_term(*t))
                 stems.insert((*t).substr(strlen(PREFIX_QUOTE)));
+        for (auto &w : met)
+            stems.insert(w.substr(strlen(PREFIX_QUOTE)));
         return stems;
     }
 
