@@ -80,6 +80,18 @@ like() {    # like DESCRIPTION TEXT PATTERN (grep -E)
     fi
 }
 
+at_most() {  # at_most DESCRIPTION GOT LIMIT: GOT is a whole number <= LIMIT
+    _n=$((_n + 1))
+    if printf '%s' "$2" | grep -Eq '^[0-9]+$' && [ "$2" -le "$3" ]; then
+        echo "ok $_n - $1"
+    else
+        echo "not ok $_n - $1"
+        echo "#   got:      '$2'"
+        echo "#   at most:  $3"
+        _failed=$((_failed + 1))
+    fi
+}
+
 unlike() {  # unlike DESCRIPTION TEXT PATTERN
     _n=$((_n + 1))
     if printf '%s\n' "$2" | grep -Eq -- "$3"; then

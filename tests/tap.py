@@ -27,6 +27,19 @@ class _Result(unittest.TestResult):
 
     addError = addFailure
 
+    # A failing subTest is reported here, not through addFailure, and the
+    # test that holds it then reports neither success nor failure: each
+    # failing subtest is a "not ok" line of its own.  (unittest's default
+    # only records it in self.failures, which nothing here reads, so the
+    # test vanished from the plan and the run passed.)
+    def addSubTest(self, test, subtest, err):
+        if err is None:
+            return
+        self.bad += 1
+        self._line(subtest, False)
+        for line in "".join(traceback.format_exception(*err)).splitlines():
+            print("# " + line)
+
     def addSkip(self, test, reason):
         self._line(test, True, " # SKIP " + reason)
 
