@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -88,11 +89,14 @@ class RemoteShardDies(DaemonCase):
         self.servers = getattr(self, "servers", []) + [s]
         return s
 
-    def start_daemon(self):
+    def start_daemon(self, extra="", timeout=None):
         home = os.path.join(self.tmp, "d")
         os.makedirs(home, exist_ok=True)
         with open(self.conf) as f:
-            d = ShardDaemon(home, f.read())
+            text = f.read()
+        if timeout:
+            text = text.replace("timeout = 2s", "timeout = %ds" % timeout)
+        d = ShardDaemon(home, text + extra)
         self.addCleanup(self._finish, d)
         return d.start()
 
@@ -127,6 +131,50 @@ class RemoteShardDies(DaemonCase):
                 error, result = c.call_raw("search", [{"q": "said", "limit": 20}])
                 return not error and result["total"] == whole
             wait_until(whole_again, 15, what="the shard to be used again")
+
+    def test_a_hung_shard_is_retried_off_the_loop(self):
+        # The shard's xapian-tcpsrv stops (SIGSTOP, children too): the
+        # kernel still accepts connections, nothing answers, and each
+        # try to reach it lasts the shard timeout.  The one request that
+        # finds it hung waits that long; after that the shard is tried
+        # again every RETRY_SECONDS (2 s), and none of those tries may
+        # hold up the thread's requests.  One search thread, so that a
+        # try made on it would hold up every request.
+        shard_timeout = 3
+        d = self.start_daemon("[daemon]\nworkers = 1\n", timeout=shard_timeout)
+        name = "127.0.0.1:%d" % self.rport
+        with d.client(timeout=60) as c:
+            whole = c.call("search", [{"q": "said", "limit": 20}])["total"]
+            os.killpg(self.reader.proc.pid, signal.SIGSTOP)
+            self.addCleanup(self.resume_reader)
+            part = c.call("search", [{"q": "said", "limit": 20, "partial": True}])
+            self.assertEqual(part["missing_shards"], [name])
+            # Three retry intervals and more than a timeout: tries are
+            # due, and one made on the loop would be seen.
+            slowest = 0
+            deadline = time.monotonic() + 3 * 2 + shard_timeout
+            while time.monotonic() < deadline:
+                started = time.monotonic()
+                part = c.call("search", [{"q": "said", "limit": 20, "partial": True}])
+                slowest = max(slowest, time.monotonic() - started)
+                self.assertEqual(part["missing_shards"], [name])
+                self.assertLess(part["total"], whole)
+            self.assertLess(slowest, shard_timeout / 2,
+                            "a request waited for a try to reach the hung shard")
+            # It answers again, and a try made since finds it.
+            self.resume_reader()
+
+            def whole_again():
+                error, result = c.call_raw("search", [{"q": "said", "limit": 20}])
+                return not error and result["total"] == whole
+            wait_until(whole_again, 4 * shard_timeout, what="the shard to be used again")
+        self.assertTrue(d.alive(), d.log_text())
+
+    def resume_reader(self):
+        try:
+            os.killpg(self.reader.proc.pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
 
     def test_export_while_the_shard_dies(self):
         # The export writes into a pipe of one page, read one byte: it is

@@ -6,6 +6,8 @@
 #include "guard.hh"
 
 #include <cctype>
+#include <chrono>
+#include <system_error>
 
 namespace nx {
 
@@ -99,22 +101,72 @@ static void rebuild(newsidx_db_t *h)
         }
 }
 
-bool nx_db_refresh_shards(newsidx_db_t *h)
+/* One try to open a shard: never throws (it runs on a thread of its
+ * own, where nothing would catch). */
+static ShardTry try_shard(const ShardSpec &spec, double timeout) noexcept
+{
+    ShardTry t;
+    try {
+        t.db = spec.remote ? open_remote(spec, timeout) : Xapian::Database(spec.name);
+        t.db.get_doccount();
+        t.ok = true;
+    } catch (const Xapian::Error &e) {
+        t.why = e.get_msg();
+    } catch (const std::exception &e) {
+        t.why = e.what();
+    } catch (...) {
+        t.why = "unknown exception";
+    }
+    return t;
+}
+
+/* The outcome of a try: true when the shard answers again. */
+static bool take_try(ReaderShard &s, ShardTry &t)
+{
+    if (!t.ok) {
+        set_down(s, t.why);
+        return false;
+    }
+    s.db = std::move(t.db);
+    s.up = true;
+    s.why.clear();
+    return true;
+}
+
+/* Starts a try on a thread of its own; false when no thread could be
+ * started (the shard stays down until its next turn). */
+static bool start_try(ReaderShard &s, double timeout)
+{
+    try {
+        s.trying = std::make_shared<std::future<ShardTry>>(
+            std::async(std::launch::async, try_shard, s.spec, timeout));
+        return true;
+    } catch (const std::system_error &e) {
+        set_down(s, std::string("cannot start a thread to try it: ") + e.what());
+        return false;
+    }
+}
+
+bool nx_db_refresh_shards(newsidx_db_t *h, bool wait)
 {
     bool changed = false;
     double now = nx_now();
     for (auto &s : h->shards) {
-        if (s.up || now < s.retry_at)
+        if (s.up)
             continue;
-        try {
-            s.db = s.spec.remote ? open_remote(s.spec, h->config.shard_timeout)
-                                 : Xapian::Database(s.spec.name);
-            s.db.get_doccount();
-            s.up = true;
-            s.why.clear();
-            changed = true;
-        } catch (const Xapian::Error &e) {
-            set_down(s, e.get_msg());
+        if (s.trying) {
+            if (!wait && s.trying->wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+                continue;
+            ShardTry t = s.trying->get();
+            s.trying.reset();
+            changed = take_try(s, t) || changed;
+        } else if (now >= s.retry_at) {
+            if (wait || !s.spec.remote) {
+                ShardTry t = try_shard(s.spec, h->config.shard_timeout);
+                changed = take_try(s, t) || changed;
+            } else {
+                start_try(s, h->config.shard_timeout);
+            }
         }
     }
     if (changed)
@@ -167,7 +219,7 @@ bool nx_db_shards_ready(newsidx_db_t *h, bool partial, const char *hint)
 {
     if (h->shards.empty())
         return true;
-    nx_db_refresh_shards(h);
+    nx_db_refresh_shards(h, false);
     std::vector<std::string> missing = nx_db_missing_shards(h);
     if (missing.empty() || (partial && missing.size() < h->shards.size()))
         return true;

@@ -112,7 +112,7 @@ static newsidx_status_t open_shards(newsidx_db_t *h, const newsidx_config_t *con
         h->any_remote = h->any_remote || rs.spec.remote;
         h->shards.push_back(rs);
     }
-    nx_db_refresh_shards(h);
+    nx_db_refresh_shards(h, true);
     std::vector<std::string> missing = nx_db_missing_shards(h);
     /* Opening needs one shard; whether an answer may leave the others
      * out is decided per request. */
@@ -242,7 +242,7 @@ extern "C" void nx_db_set_config(newsidx_db_t *h, const newsidx_config_t *cfg) n
 extern "C" newsidx_status_t newsidx_db_reopen(newsidx_db_t *h) noexcept
 {
     return guard(h->error, [&]() {
-        if (!h->shards.empty() && nx_db_refresh_shards(h))
+        if (!h->shards.empty() && nx_db_refresh_shards(h, false))
             return NEWSIDX_OK;
         /* Staging databases come and go with bulk loads. */
         if (h->shards.empty() && (!h->staging.empty() || !staging_dirs(h->path).empty())) {

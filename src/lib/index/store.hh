@@ -10,6 +10,7 @@
 
 #include <xapian.h>
 
+#include <future>
 #include <memory>
 #include <string>
 #include <utility>
@@ -170,12 +171,27 @@ struct nx_doc {
     std::string signature;              /* also in SLOT_SIGNATURE */
 };
 
+/* One try to reach a shard that was down: the database opened, or why
+ * it could not be. */
+namespace nx {
+struct ShardTry {
+    Xapian::Database db;
+    bool ok = false;
+    std::string why;
+};
+}  // namespace nx
+
 struct ReaderShard {
     nx::ShardSpec spec;
     Xapian::Database db;
     bool up = false;
     double retry_at = 0;
     std::string why;           /* why it is down */
+    /* A try to reach a remote shard that is down, running on a thread of
+     * its own (a try can last the whole shard timeout, and the thread
+     * that reads must not wait for it); taken by the next refresh after
+     * it ended.  Destroying the last copy waits for the try to end. */
+    std::shared_ptr<std::future<nx::ShardTry>> trying;
 };
 
 struct newsidx_db {
@@ -209,8 +225,11 @@ bool staging_merged(const Xapian::Database &db, const std::string &dir);
 }  // namespace nx
 
 /* Shards that are down and due are tried again; true when the set of
- * shards that answer changed. */
-bool nx_db_refresh_shards(newsidx_db_t *h);
+ * shards that answer changed.  With wait (when the handle opens) each
+ * try is made there and then; else a remote shard is tried on a thread
+ * of its own, and the outcome taken by a later refresh, so that a read
+ * never waits for a shard that does not answer. */
+bool nx_db_refresh_shards(newsidx_db_t *h, bool wait);
 /* After a network error: finds the shards that no longer answer and
  * leaves them out.  true when one was found. */
 bool nx_db_drop_failed_shards(newsidx_db_t *h);
