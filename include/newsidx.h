@@ -506,6 +506,9 @@ typedef struct newsidx_results {
     char *corrected;         /* a spelling suggestion, or NULL */
     bool relaxed;            /* a relaxed form of the query answered:
                                 not every word had to match */
+    uint64_t total_strict;   /* of total, the articles with every word
+                                (counted as total is): total unless
+                                relaxed */
     bool truncated;          /* a limit cut the match short */
     char **missing_shards;   /* shards left out of a partial answer */
     size_t n_missing_shards;

@@ -122,6 +122,31 @@ class Counts(unittest.TestCase):
         r = newsq("--count", "oil prices")
         self.assertEqual((r["hits"], r["total"], r["total_exact"]), ([], n, True))
 
+    def test_relaxed_answer_says_how_many_have_every_word(self):
+        strict = newsq("--strict", "baker bailout")["total"]
+        r = newsq("baker bailout")
+        self.assertIs(r["relaxed"], True)
+        self.assertEqual(r["total_strict"], strict)
+        self.assertGreater(r["total"], strict)
+        self.assertEqual(newsq("oil prices")["total_strict"], newsq("oil prices")["total"])
+        out = run("baker bailout").stdout
+        self.assertIn("(%d article%s every word;" % (strict, " has" if strict == 1 else "s have"),
+                      out)
+        self.assertIn("no article has every word", run('"opec" quota dispute').stdout)
+
+    def test_offset_past_the_end_is_not_no_match(self):
+        n = newsq("volcker dollar")["total"]
+        p = run("--offset", str(n + 5), "volcker dollar")
+        self.assertEqual(p.returncode, 1)
+        self.assertNotIn("no articles match", p.stderr)
+        self.assertIn("%d articles match, none from --offset %d on" % (n, n + 5), p.stderr)
+
+    def test_count_keeps_the_warnings_on_stderr(self):
+        p = run("--count", "speeker:volcker")
+        self.assertEqual((p.returncode, p.stdout), (1, "0\n"))
+        self.assertIn("unknown field 'speeker:'", p.stderr)
+        self.assertIn("Did you mean: speaker:volcker", p.stderr)
+
     def test_flags_are_booleans(self):
         r = newsq("coffee quotas")
         for k in ("relaxed", "truncated", "total_exact", "more"):
@@ -161,6 +186,23 @@ class Relaxation(unittest.TestCase):
         self.assertTrue(r["hits"])
         for h in r["hits"]:
             self.assertTrue("1987-04-01" <= h["date"] <= "1987-04-30", h["date"])
+
+    def test_a_word_quoted_alone_is_kept(self):
+        # QueryParser makes "opec" a plain term: it was relaxed away.
+        r = newsq("--limit", "100", '"opec" quota dispute')
+        self.assertIs(r["relaxed"], True)
+        allowed = ids("opec")
+        self.assertTrue(r["hits"])
+        for h in r["hits"]:
+            self.assertIn(h["id"], allowed)
+        self.assertEqual(r["total"], newsq("+opec quota dispute")["total"])
+
+    def test_speaker_option_is_kept(self):
+        r = newsq("--limit", "100", "--speaker", "volcker", "tokyo yen zzz")
+        self.assertIs(r["relaxed"], True)
+        self.assertTrue(r["hits"])
+        for h in r["hits"]:
+            self.assertTrue(any("volcker" in s.lower() for s in h["speakers"]), h["id"])
 
     def test_strict_turns_relaxing_off(self):
         loose = newsq("speaker:volcker tokyo yen")
@@ -222,6 +264,9 @@ class Dates(unittest.TestCase):
             p = run(*args)
             self.assertEqual(p.returncode, 2, args)
             self.assertIn(says, p.stderr, args)
+            if args[0].startswith("--"):
+                # an option's date, not the query's syntax
+                self.assertNotIn("query syntax", p.stderr, args)
 
 
 @unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
@@ -234,6 +279,25 @@ class Syntax(unittest.TestCase):
         p = run("speeker:volcker")
         self.assertIn("unknown field 'speeker:'", p.stdout + p.stderr)
 
+    def test_unknown_field_suggests_the_known_one(self):
+        for typed, meant in (("speeker:volcker", "speaker:volcker"),
+                             ("Titel:cocoa", "title:cocoa"),
+                             ("locaton:tokyo yen", "location:tokyo yen")):
+            self.assertEqual(newsq(typed).get("corrected"), meant, typed)
+        p = run("speeker:volcker")
+        self.assertIn("Did you mean: speaker:volcker", p.stderr)
+        self.assertNotIn("corrected", newsq("foo:volcker"))
+
+    def test_field_no_article_has_says_so(self):
+        # Reuters-21578 gives no bylines, URLs or subjects.
+        for q, what in (("byline:gupta", "a byline"), ("Byline:smith oil", "a byline"),
+                        ("url:reuters", "a URL"), ("subject:gold", "subjects")):
+            r = newsq(q)
+            self.assertEqual(r["total"], 0, q)
+            self.assertIn("no article of this index has " + what, " ".join(r.get("notes", [])))
+        self.assertIn("no article of this index has a byline", run("byline:gupta").stderr)
+        self.assertNotIn("notes", newsq("speaker:volcker"))
+
     def test_field_names_in_any_case(self):
         self.assertEqual([h["id"] for h in newsq("Title:cocoa")["hits"]],
                          [h["id"] for h in newsq("title:cocoa")["hits"]])
@@ -245,10 +309,43 @@ class Syntax(unittest.TestCase):
         self.assertEqual(count("volkcer"), 0)
         self.assertEqual(count("volkcer~"), count("volcker"))
 
+    def test_fuzzy_distance_is_said_unused(self):
+        for q in ("cocoa~2", "cocoa~0.8"):
+            r = newsq(q)
+            self.assertEqual(r["total"], newsq("cocoa")["total"], q)
+            self.assertIn("is not used", " ".join(r.get("notes", [])), q)
+
+    def test_boost_is_left_out_and_said(self):
+        # It was read as a word "2": "oil 2 prices", relaxed.
+        for q, plain, shown in (("oil^2 prices", "oil prices", "oil^2"),
+                                ('"oil prices"^2 opec', '"oil prices" opec', '"oil prices"^2'),
+                                ("speaker:volcker^2", "speaker:volcker", "speaker:volcker^2")):
+            r = newsq(q)
+            self.assertEqual(r["total"], newsq(plain)["total"], q)
+            self.assertIs(r["relaxed"], newsq(plain)["relaxed"], q)
+            self.assertIn("boosts (%s) are not supported" % shown, " ".join(r.get("notes", [])))
+
+    def test_proximity_phrase_is_refused_clearly(self):
+        # It was read as the phrase and a word "5".
+        for q in ('"oil prices"~5', 'speaker:"paul volcker"~2'):
+            p = run(q)
+            self.assertEqual(p.returncode, 2, q)
+            self.assertIn("is not supported", p.stderr)
+
     def test_lucene_range_is_refused_clearly(self):
         p = run("[1987 TO 1988] oil")
         self.assertEqual(p.returncode, 2)
         self.assertIn("not supported", p.stderr)
+
+
+def edits(a, b):
+    """Levenshtein distance."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
 
 
 @unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
@@ -263,6 +360,14 @@ class Suggestions(unittest.TestCase):
         # "ford" is a word of the index; "for" is commoner but a stopword.
         r = newsq("speaker:volcker ford")
         self.assertNotIn("for", (r.get("corrected") or "").split())
+
+    def test_names_at_most_two_edits_away(self):
+        # "mulally" is in no article; "bally" (three edits) was proposed.
+        for typed in ("mulally", "mullaly"):
+            fixed = newsq("speaker:%s ford" % typed).get("corrected")
+            if fixed:
+                name = fixed.split()[0].split(":")[1]
+                self.assertLessEqual(edits(typed, name), 2, fixed)
 
     def test_names_from_names_with_the_prefix_kept(self):
         self.assertEqual(newsq("speaker:stoltenbreg bonn").get("corrected"),
@@ -401,15 +506,15 @@ class Snippets(unittest.TestCase):
 
 @unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")
 class EitherWay(unittest.TestCase):
-    """The same answer directly and through the daemon, with the user's
-    configuration read the same way by both."""
+    """The same answer directly, through the daemon's socket and through
+    its HTTP API, with the user's configuration read the same way by
+    newsq either way."""
 
     @classmethod
     def setUpClass(cls):
-        import daemon
+        import httpd
         cls.home = tempfile.mkdtemp(prefix="newsidxd-", dir=STATE["tmp"])
-        cls.d = daemon.Daemon(cls.home, "[daemon]\nworkers = 1\n", db=STATE["db"])
-        cls.d.start()
+        cls.d = httpd.start_http_daemon(cls.home, db=STATE["db"])
         cls.user = os.path.join(cls.home, "user.conf")
         with open(cls.user, "w") as f:
             f.write("[search]\ndefault_limit = 3\n")
@@ -436,9 +541,44 @@ class EitherWay(unittest.TestCase):
     def test_same_answer(self):
         for args in (["speaker:volcker tokyo yen"], ["--strict", "speaker:volcker tokyo yen"],
                      ['"on the other hand"'], ["--limit", "20", "regan departure volcker"],
-                     ["--all-versions", "--limit", "20", "regan departure volcker"]):
+                     ["--all-versions", "--limit", "20", "regan departure volcker"],
+                     ['"opec" quota dispute'], ["speeker:volcker"], ["byline:gupta"],
+                     ["oil^2 prices"], ["cocoa~2"], ["volkcer~"], ["speaker:mulally ford"],
+                     ["--count", "baker bailout"]):
             direct, daemon = self.both(*args)
             self.assertEqual(direct, daemon, args)
+
+    def test_same_on_the_terminal(self):
+        env = dict(ENV, NEWSIDX_CONFIG=self.user)
+        for args in (["speeker:volcker"], ["--count", "speeker:volcker"], ["baker bailout"],
+                     ["--offset", "500", "volcker dollar"], ['"oil prices"~5'],
+                     ["--since", "1987-04-01", "--until", "1987-03-01", "oil"]):
+            out = []
+            for where in (["--db", STATE["db"]], ["--socket", self.d.sock]):
+                p = subprocess.run([os.path.join(BUILD, "newsq")] + where + args,
+                                   capture_output=True, text=True, env=env)
+                out.append((p.returncode, p.stdout, p.stderr))
+            self.assertEqual(out[0], out[1], args)
+
+    def test_same_through_http(self):
+        import httpd
+        import urllib.parse
+        for params in ({"q": '"opec" quota dispute', "limit": "20"},
+                       {"q": "speeker:volcker"}, {"q": "byline:gupta"},
+                       {"q": "oil^2 prices"}, {"q": "baker bailout", "strict": "1"},
+                       {"q": "baker bailout", "limit": "0"}):
+            web = httpd.get_json(self.d, "/api/search?" + urllib.parse.urlencode(params))
+            args = ["--limit", params.get("limit", "10")] + (
+                ["--strict"] if "strict" in params else []) + [params["q"]]
+            direct = newsq(*args)
+            # newsq prints scores to 6 significant digits, the API whole
+            for h in web["hits"] + direct["hits"]:
+                h["score"] = round(h["score"], 2)
+            self.assertEqual(web, direct, params)
+        st, _, body = httpd.get(self.d, "/api/search?" + urllib.parse.urlencode(
+            {"q": '"oil prices"~5'}))
+        self.assertEqual(st, 400)
+        self.assertIn("not supported", json.loads(body)["error"]["message"])
 
 
 @unittest.skipUnless(HAVE, "needs ../shared/corpus/reuters21578")

@@ -44,9 +44,14 @@ static bool parse_uint(const char *s, unsigned *out)
     return true;
 }
 
-/* Prints a query error; when it names a column, points at it. */
+/* Prints a query error; when it names a column, points at it.  A
+ * date of --since/--until is an option's error, not the query's. */
 static void query_error(const char *query, const char *msg)
 {
+    if (strncmp(msg, "--", 2) == 0) {
+        fprintf(stderr, "newsq: %s\n", msg);
+        return;
+    }
     fprintf(stderr, "newsq: query syntax error %s\n", msg);
     const char *col = strstr(msg, "at column ");
     if (query && col) {
@@ -54,6 +59,26 @@ static void query_error(const char *query, const char *msg)
         if (n > 0 && (size_t)n <= strlen(query) + 1)
             fprintf(stderr, "  %s\n  %*s^\n", query, (int)n - 1, "");
     }
+}
+
+/* "no articles match 'q'", and the options that narrowed the search:
+ * the query alone may match plenty. */
+static void no_match(const char *query, const newsidx_search_t *req)
+{
+    fputs("newsq: no articles match", stderr);
+    if (*query)
+        fprintf(stderr, " '%s'", query);
+    const char *sep = *query ? " with" : "";
+    const struct { const char *opt, *value; } filters[] = {
+        {"--since", req->since}, {"--until", req->until},
+        {"--speaker", req->speaker}, {"--location", req->location},
+    };
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+        if (filters[i].value) {
+            fprintf(stderr, "%s %s %s", sep, filters[i].opt, filters[i].value);
+            sep = "";
+        }
+    fputc('\n', stderr);
 }
 
 static void pack_search(msgpack_packer *pk, const void *arg)
@@ -397,14 +422,21 @@ int main(int argc, char **argv)
             nx_print_json(stdout, j);
             json_decref(j);
         } else if (req.count_only) {
+            /* The number alone on stdout; what the query's words did
+             * (an unknown field, a suggestion) on stderr. */
             printf("%llu\n", (unsigned long long)r->total);
             if (!r->total_exact)
                 fprintf(stderr, "newsq: the count is an estimate: %s\n",
                         r->truncated ? "a limit cut it short" : "counting stopped early");
+            nx_print_results_notes(stderr, r);
             rc = r->total ? EXIT_OK : EXIT_NONE;
+        } else if (r->n_hits == 0 && r->total > 0) {
+            fprintf(stderr, "newsq: %s%llu article%s, none from --offset %u on\n",
+                    r->total_exact ? "" : "about ", (unsigned long long)r->total,
+                    r->total == 1 ? " matches" : "s match", req.offset);
+            rc = EXIT_NONE;
         } else if (r->n_hits == 0) {
-            fprintf(stderr, "newsq: no articles match%s%s%s\n", *query ? " '" : "", query,
-                    *query ? "'" : "");
+            no_match(query, &req);
             nx_print_results_notes(stderr, r);
             rc = EXIT_NONE;
         } else {

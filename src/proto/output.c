@@ -203,8 +203,16 @@ void nx_print_results_notes(FILE *fp, const newsidx_results_t *r)
         put_text(fp, r->notes[i]);
         fputs(")\n", fp);
     }
-    if (r->relaxed)
-        fprintf(fp, "(few articles have every word; articles with some of them follow)\n");
+    if (r->relaxed) {
+        /* How many the strict query found: the rest are the partial hits. */
+        if (r->total_strict == 0)
+            fputs("(no article has every word", fp);
+        else
+            fprintf(fp, "(%s%llu article%s every word", r->total_exact ? "" : "about ",
+                    (unsigned long long)r->total_strict,
+                    r->total_strict == 1 ? " has" : "s have");
+        fputs("; articles with some of the words follow, marked \"not every word\")\n", fp);
+    }
     if (r->truncated)
         fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
                     "max_expansion, and only the most frequent were searched; or counting "

@@ -449,6 +449,7 @@ static newsidx_results_t *some_results(void)
     r->n_speaker_facets = 1;
     r->corrected = strdup("article f\xc3\xbcnf");
     r->relaxed = true;
+    r->total_strict = 3;
     r->truncated = true;
     r->missing_shards = strv(1, "host:1");
     r->n_missing_shards = 1;
@@ -461,7 +462,7 @@ static void same_results(const newsidx_results_t *x, const newsidx_results_t *y)
 {
     same_str("query", x->query, y->query);
     assert_true(x->total == y->total && x->total_min == y->total_min &&
-                x->total_max == y->total_max);
+                x->total_max == y->total_max && x->total_strict == y->total_strict);
     assert_int_equal(x->more, y->more);
     assert_int_equal(x->n_hits, y->n_hits);
     for (size_t i = 0; i < x->n_hits; i++) {

@@ -130,6 +130,7 @@ static const nx_field_t results_field_v[] = {
     {"histogram", NX_T_GROUP, NX_P_IF_FLAG, ALL, 0, 0, 0, R(has_histogram), &histogram_fields},
     {"corrected", NX_T_STR, NX_P_OPTIONAL, ALL, 0, R(corrected), 0, 0, NULL},
     {"relaxed", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, R(relaxed), 0, 0, NULL},
+    {"total_strict", NX_T_U64, NX_P_ALWAYS, ALL, 0, R(total_strict), 0, 0, NULL},
     {"truncated", NX_T_BOOL, NX_P_ALWAYS, ALL, 0, R(truncated), 0, 0, NULL},
     {"missing_shards", NX_T_STRV, NX_P_OPTIONAL, ALL, 0, R(missing_shards),
      R(n_missing_shards), 0, NULL},

@@ -214,6 +214,7 @@ struct Rewrite {
     const Xapian::Stem *pairs = nullptr;        /* set for a format 2 index */
     const Xapian::Database *spelling = nullptr; /* for term~; null: none */
     std::set<std::string> warnings;
+    std::set<std::string> name_fields;          /* speaker, byline... used */
 };
 
 /* A field name at q[i] ("Title:" -> "title", "speeker:" -> "speeker"),
@@ -288,6 +289,10 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
                            q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
         if (c == '"') {
             size_t close = q.find('"', i + 1);
+            if (!in_quote && close != std::string::npos && close + 1 < n && q[close + 1] == '~')
+                throw Xapian::QueryParserError(
+                    "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
+                    "of each other) is not supported; write them with NEAR/N (oil NEAR/5 prices)");
             if (!in_quote && token_start && rw.pairs && close != std::string::npos) {
                 std::string term = pair_of_phrase(q.substr(i + 1, close - i - 1), *rw.pairs);
                 if (!term.empty()) {
@@ -300,6 +305,22 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
             out += c;
             i++;
             continue;
+        }
+        if (!in_quote && c == '^' && i > 0 && !isspace(static_cast<unsigned char>(q[i - 1]))) {
+            /* word^2: a boost of other query languages, which
+             * QueryParser would read as the word and a word "2". */
+            size_t e = i + 1 + strspn(q.c_str() + i + 1, "0123456789.");
+            if (e == n || isspace(static_cast<unsigned char>(q[e])) || q[e] == ')') {
+                size_t w = i;
+                if (q[i - 1] == '"' && i >= 2 && q.rfind('"', i - 2) != std::string::npos)
+                    w = q.rfind('"', i - 2);    /* "a phrase"^2 */
+                while (w > 0 && !isspace(static_cast<unsigned char>(q[w - 1])) && q[w - 1] != '(')
+                    w--;
+                rw.warnings.insert("boosts (" + q.substr(w, e - w) + ") are not supported: "
+                                   "left out, every word weighs as the ranking says");
+                i = e;
+                continue;
+            }
         }
         if (in_quote || !token_start) {
             out += c;
@@ -316,14 +337,20 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
         while (e < n && !isspace(static_cast<unsigned char>(q[e])) && q[e] != ')' && q[e] != '(')
             e++;
         if (field.empty()) {
-            /* word~ (or word~2: Lucene's edit distance, not ours) */
+            /* word~ (or word~2, word~0.8: Lucene's edit distance or
+             * similarity, not ours) */
             size_t t = q.find('~', i);
             if (t != std::string::npos && t < e && t > i &&
-                strspn(q.c_str() + t + 1, "0123456789") == e - t - 1) {
+                strspn(q.c_str() + t + 1, "0123456789.") == e - t - 1) {
                 bool word = true;
                 for (size_t k = i; k < t; k++)
                     word &= isalpha(static_cast<unsigned char>(q[k])) || (q[k] & 0x80);
                 if (word) {
+                    if (e > t + 1)
+                        rw.warnings.insert("in " + q.substr(i, e - i) + " the '" +
+                                           q.substr(t + 1, e - t - 1) + "' is not used: word~ "
+                                           "finds the word and the nearest word of the "
+                                           "spelling table");
                     out += fuzzy(q.substr(i, t - i), rw);
                     i = e;
                     continue;
@@ -355,15 +382,27 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
             continue;
         }
         std::string prefix = field + ":";
+        rw.name_fields.insert(field);
         if (v < n && q[v] == '"') {
             size_t close = q.find('"', v + 1);
             if (close == std::string::npos)
                 close = n;
+            if (close + 1 < n && q[close + 1] == '~')
+                throw Xapian::QueryParserError(
+                    "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
+                    "of each other) is not supported in " + prefix + " names");
             out += prefix + "nxq" + hex(q.substr(v + 1, close - v - 1));
             i = close < n ? close + 1 : n;
             continue;
         }
         std::string value = q.substr(v, e - v);
+        size_t caret = value.rfind('^');
+        if (caret != std::string::npos && caret > 0 &&
+            strspn(value.c_str() + caret + 1, "0123456789.") == value.size() - caret - 1) {
+            rw.warnings.insert("boosts (" + q.substr(i, e - i) + ") are not supported: "
+                               "left out, every word weighs as the ranking says");
+            value.erase(caret);
+        }
         if (value.empty()) {
             out += prefix;
             i = v;
@@ -1145,12 +1184,12 @@ void note(newsidx_results_t *r, const char *text)
 }
 
 /* The relaxed form of a strict query: its plain words (unprefixed
- * terms not marked +word) may be missing as long as one of them
- * matches; everything else stays required: field terms (speaker:,
- * title:, ...), phrases, +words, wildcards, groups in parentheses,
+ * terms other than required_words: +word, "word") may be missing as
+ * long as one of them matches; everything else stays required: field
+ * terms (speaker:, title:, ...), phrases, wildcards, groups in parentheses,
  * and the filters and exclusions around them.  An empty query when
  * there is nothing to relax (fewer than two plain words). */
-Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &loved)
+Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &required_words)
 {
     switch (q.get_type()) {
     case Xapian::Query::OP_AND_NOT:
@@ -1158,7 +1197,7 @@ Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &loved)
     case Xapian::Query::OP_AND_MAYBE: {
         /* The first subquery is what matches; the others filter,
          * exclude or only add weight. */
-        Xapian::Query first = loosen(q.get_subquery(0), loved);
+        Xapian::Query first = loosen(q.get_subquery(0), required_words);
         if (first.empty())
             return first;
         std::vector<Xapian::Query> sub{first};
@@ -1183,7 +1222,7 @@ Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &loved)
             if (sub.get_type() == Xapian::Query::LEAF_TERM) {
                 std::string term = *sub.get_terms_begin();
                 is_plain = !term.empty() && !isupper(static_cast<unsigned char>(term[0])) &&
-                           !loved.count(term);
+                           !required_words.count(term);
             }
             (is_plain ? plain : required).push_back(sub);
         }
@@ -1259,7 +1298,10 @@ class Speller {
     {
         std::string w = lower(word);
         Xapian::doccount typed = db.get_termfreq(prefix + w);
-        size_t best_d = std::min<size_t>(2, w.size() / 3) + 1;
+        /* best_d starts one over the limit: a candidate that far is
+         * never taken, only nearer ones ("mulally" is three edits from
+         * "bally", which was proposed as it tied the limit). */
+        size_t limit = std::min<size_t>(2, w.size() / 3), best_d = limit + 1;
         std::string best;
         Xapian::doccount best_f = 0;
         for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
@@ -1267,6 +1309,8 @@ class Speller {
             if (cand == w || cand.size() + best_d <= w.size() || w.size() + best_d <= cand.size())
                 continue;
             size_t d = distance(w, cand);
+            if (d > limit)
+                continue;
             if (d < best_d || (d == best_d && t.get_termfreq() > best_f)) {
                 best_d = d;
                 best = cand;
@@ -1274,6 +1318,22 @@ class Speller {
             }
         }
         return !best.empty() && better(typed, best_f) ? best : word;
+    }
+
+    /* The known field an unknown one was meant to be: at most two
+     * edits and a third of the name away, or "". */
+    static std::string nearest_field(const std::string &field)
+    {
+        std::string best;
+        size_t best_d = std::min<size_t>(2, field.size() / 3) + 1;
+        for (const char *f : FIELDS) {
+            size_t d = distance(field, f);
+            if (d < best_d) {
+                best_d = d;
+                best = f;
+            }
+        }
+        return best;
     }
 
   public:
@@ -1305,11 +1365,21 @@ class Speller {
             size_t len = 0;
             std::string field = in_quote ? "" : field_at(q, i, &len);
             if (!field.empty()) {
+                std::string typed = q.substr(i, len);
+                if (!known_field(field)) {
+                    /* speeker: -> speaker:, one or two edits away */
+                    std::string near = nearest_field(field);
+                    if (!near.empty()) {
+                        field = near;
+                        typed = near + ":";
+                        changed = true;
+                    }
+                }
                 prefix = field == "speaker"    ? PREFIX_SPEAKER
                          : field == "location" ? PREFIX_LOCATION
                          : field == "title" || field == "dateline" || field == "quote" ? ""
                                                                     : "-";
-                out += q.substr(i, len);
+                out += typed;
                 i += len;
                 continue;
             }
@@ -1464,6 +1534,7 @@ struct Searcher {
             rw.spelling = h->any_remote ? nullptr : &h->db;
             std::string text = rewrite_query(q, rw);
             warnings.insert(rw.warnings.begin(), rw.warnings.end());
+            empty_fields(rw.name_fields);
             Xapian::Query parsed = qp.parse_query(text, flags);
             if (parsed.empty()) {
                 /* nothing but stopwords ("to be or not to be"): search
@@ -1479,6 +1550,21 @@ struct Searcher {
                 m = "date: wants date:FROM..TO with YYYY-MM-DD, YYYY-MM, YYYY or 7d/3m/1y";
             throw Failure(NEWSIDX_ERR_QUERY, m);
         }
+    }
+
+    /* A field no article of the index has (Reuters-21578 has no
+     * bylines): byline:gupta finds nothing, and the answer says why. */
+    void empty_fields(const std::set<std::string> &fields)
+    {
+        static const struct { const char *field, *prefix, *what; } known[] = {
+            {"byline", PREFIX_BYLINE, "a byline"}, {"url", PREFIX_URL, "a URL"},
+            {"subject", PREFIX_SUBJECT, "subjects"}, {"speaker", PREFIX_SPEAKER, "speakers"},
+            {"location", PREFIX_LOCATION, "locations"},
+        };
+        for (auto &k : known)
+            if (fields.count(k.field) && h->db.allterms_begin(k.prefix) == h->db.allterms_end(k.prefix))
+                warnings.insert(std::string("no article of this index has ") + k.what + ": " +
+                                k.field + ": finds nothing here");
     }
 
     /* The languages other than English the index holds articles in
@@ -1838,26 +1924,45 @@ struct Searcher {
         return limit;
     }
 
-    /* The stems of the words marked +word: required, never relaxed. */
-    std::set<std::string> loved_words() const
+    /* The stems of the words that must match even in a relaxed answer,
+     * besides field terms and phrases: those marked +word, and a word
+     * quoted alone ("opec"), which QueryParser makes a plain term. */
+    std::set<std::string> required_words() const
     {
-        std::set<std::string> loved;
+        std::set<std::string> required;
         std::string q = req->query ? req->query : "";
-        bool in_quote = false;
+        auto is_word = [&](size_t k) {
+            return isalnum(static_cast<unsigned char>(q[k])) || (q[k] & 0x80);
+        };
         for (size_t i = 0; i < q.size(); i++) {
-            if (q[i] == '"')
-                in_quote = !in_quote;
             bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
                                q[i - 1] == '(';
-            if (in_quote || q[i] != '+' || !token_start)
+            if (q[i] == '"') {
+                size_t close = q.find('"', i + 1);
+                if (close == std::string::npos)
+                    break;
+                size_t a = i + 1, b = close;
+                while (a < b && !is_word(a))
+                    a++;
+                while (b > a && !is_word(b - 1))
+                    b--;
+                bool one_word = a < b && token_start;
+                for (size_t k = a; k < b && one_word; k++)
+                    one_word = is_word(k);
+                if (one_word)
+                    required.insert(stem(lower(q.substr(a, b - a))));
+                i = close;
+                continue;
+            }
+            if (q[i] != '+' || !token_start)
                 continue;
             size_t e = i + 1;
-            while (e < q.size() && (isalnum(static_cast<unsigned char>(q[e])) || (q[e] & 0x80)))
+            while (e < q.size() && is_word(e))
                 e++;
             if (e > i + 1)
-                loved.insert(stem(lower(q.substr(i + 1, e - i - 1))));
+                required.insert(stem(lower(q.substr(i + 1, e - i - 1))));
         }
-        return loved;
+        return required;
     }
 
     /* Too few articles have every word: after them come the articles
@@ -1871,7 +1976,7 @@ struct Searcher {
         if (p.like || p.empty || req->strict || req->count_only || !h->config.relax_below ||
             strict_total >= h->config.relax_below)
             return false;
-        Xapian::Query loose = loosen(p.parsed, loved_words());
+        Xapian::Query loose = loosen(p.parsed, required_words());
         if (loose.empty())
             return false;
         Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, p.parsed),
@@ -1929,6 +2034,7 @@ struct Searcher {
         r->query = dup(p.display);
         Count strict = count_of(mset, spies), loose = count_of(loose_mset, loose_spies);
         r->total = strict.estimated + loose.estimated;
+        r->total_strict = strict.estimated;
         r->total_min = strict.min + loose.min;
         r->total_max = strict.max + loose.max;
         r->total_exact = strict.exact && loose.exact;
