@@ -153,6 +153,16 @@ class ExpensiveQueries(DaemonCase):
         q = " OR ".join("w%d" % i for i in range(200))
         self.assertEqual(self.each_way(q)["total"], 0, "200 terms are within the limit")
 
+    def test_signs_before_every_byte_are_parsed_in_linear_time(self):
+        # After '+' or '-' every byte starts a token; the query rewriter
+        # looked from each to the end of its token and for the next '~':
+        # quadratic, 9 s for this 64 KB query before it reached Xapian.
+        # A budget of 3 s says whether parsing is still that slow.
+        q = "-+" * 32700 + "officials"
+        rc, res, err = self.newsq("--", q, config=LIMITS + "max_search_time = 3\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(res["total"], N)
+
     def test_deep_offsets_and_big_pages(self):
         r = self.each_way("officials", offset=500)
         self.assertEqual(r["total"], N)
