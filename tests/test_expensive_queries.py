@@ -163,6 +163,16 @@ class ExpensiveQueries(DaemonCase):
         self.assertEqual(rc, 0, err)
         self.assertEqual(res["total"], N)
 
+    def test_languages_named_again_are_parsed_once(self):
+        # Each language a query names (lang:xx) parses the query again:
+        # 2,000 of them were 2,000 parses of 2,000 terms (4 million
+        # subqueries, seconds and half a gigabyte) before the term limit
+        # could refuse it.  Now only languages the index holds, once each.
+        q = " ".join("lang:x%d" % i for i in range(2000))
+        rc, _, err = self.newsq("--", q, config="")
+        self.assertEqual(rc, 2, err)
+        self.assertIn("query has 2000 terms, more than the limit of 1000", err)
+
     def test_deep_offsets_and_big_pages(self):
         r = self.each_way("officials", offset=500)
         self.assertEqual(r["total"], N)

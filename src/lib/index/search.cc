@@ -1505,16 +1505,25 @@ struct Searcher {
     std::vector<std::string> other_languages(const std::string &q)
     {
         std::vector<std::string> v;
+        /* Each language once, and only one the index holds: the query
+         * is parsed again for each, and "lang:x1 lang:x2 ..." 3,900
+         * times over made 3,900 parses of 3,900 terms each (15 million
+         * subqueries, 2 GB). */
+        std::set<std::string> named;
         for (size_t at = q.find("lang:"); at != std::string::npos; at = q.find("lang:", at + 5)) {
             size_t e = at + 5;
             while (e < q.size() && isalpha(static_cast<unsigned char>(q[e])))
                 e++;
             std::string l = lower(q.substr(at + 5, e - at - 5));
             if (!l.empty() && l != "en")
-                v.push_back(l);
+                named.insert(l);
         }
-        if (!v.empty() || q.find("lang:en") != std::string::npos)
+        if (!named.empty() || q.find("lang:en") != std::string::npos) {
+            for (auto &l : named)
+                if (h->db.term_exists(PREFIX_LANGUAGE + l))
+                    v.push_back(l);
             return v;
+        }
         for (auto t = h->db.allterms_begin(PREFIX_LANGUAGE); t != h->db.allterms_end(PREFIX_LANGUAGE);
              ++t) {
             std::string l = (*t).substr(strlen(PREFIX_LANGUAGE));
