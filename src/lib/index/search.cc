@@ -1375,6 +1375,13 @@ const size_t MAX_WORD_BYTES = 240;
  * word people search for is longer. */
 const size_t MAX_SPELLING_WORD = 64;
 
+/* date: ranges in one query.  Xapian 1.4's match of ranges on one slot
+ * grows with the square of their number (over 200 articles: 1,000 took
+ * 0.18 s, 3,900 3.2 s, 12.5 s in fuzz_query under ASan, which matches
+ * again for each hit's story), and nobody names a hundred dates: a
+ * span is one range. */
+const size_t MAX_DATE_RANGES = 100;
+
 /* Bytes of a highlight marker (doc/protocol.md). */
 const size_t MAX_MARKER_BYTES = 64;
 
@@ -1561,6 +1568,24 @@ struct Searcher {
         return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
     }
 
+    /* The date ranges of a query (date:FROM..TO), which are no terms:
+     * max_query_terms does not count them. */
+    static size_t count_ranges(const Xapian::Query &q)
+    {
+        switch (q.get_type()) {
+        case Xapian::Query::OP_VALUE_RANGE:
+        case Xapian::Query::OP_VALUE_GE:
+        case Xapian::Query::OP_VALUE_LE:
+            return 1;
+        default:
+            break;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            n += count_ranges(q.get_subquery(i));
+        return n;
+    }
+
     static size_t count_wildcards(const Xapian::Query &q)
     {
         if (q.get_type() == Xapian::Query::OP_WILDCARD)
@@ -1610,6 +1635,11 @@ struct Searcher {
                               "query has " + std::to_string(parsed.get_length()) +
                                   " terms, more than the limit of " +
                                   std::to_string(h->config.max_query_terms));
+            size_t ranges = count_ranges(parsed);
+            if (ranges > MAX_DATE_RANGES)
+                throw Failure(NEWSIDX_ERR_LIMIT, "query has " + std::to_string(ranges) +
+                                                     " date ranges, more than the limit of " +
+                                                     std::to_string(MAX_DATE_RANGES));
             /* max_expansion bounds the words of all the query's wildcards
              * together: "aa* OR ab* OR ... zz*" must not search every
              * word of the index. */
