@@ -153,6 +153,37 @@ class ExpensiveQueries(DaemonCase):
         q = " OR ".join("w%d" % i for i in range(200))
         self.assertEqual(self.each_way(q)["total"], 0, "200 terms are within the limit")
 
+    def test_many_date_ranges_are_refused(self):
+        # Xapian's match of ranges on one slot grows with the square of
+        # their number: 3,900 took 3.2 s over 200 articles (12.5 s in
+        # fuzz_query under ASan).
+        q = "officials " + " ".join("date:2025-%02d" % (i % 12 + 1) for i in range(101))
+        self.refused_each_way(q, "query has 101 date ranges, more than the limit of 100")
+        # 100 are answered: the articles are dated in the twelve months
+        # of 2025, which these ranges cover between them.
+        q = "officials " + " ".join("date:2025-%02d" % (i % 12 + 1) for i in range(100))
+        self.assertEqual(self.each_way(q)["total"], N)
+
+    def test_signs_before_every_byte_are_parsed_in_linear_time(self):
+        # After '+' or '-' every byte starts a token; the query rewriter
+        # looked from each to the end of its token and for the next '~':
+        # quadratic, 9 s for this 64 KB query before it reached Xapian.
+        # A budget of 3 s says whether parsing is still that slow.
+        q = "-+" * 32700 + "officials"
+        rc, res, err = self.newsq("--", q, config=LIMITS + "max_search_time = 3\n")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(res["total"], N)
+
+    def test_languages_named_again_are_parsed_once(self):
+        # Each language a query names (lang:xx) parses the query again:
+        # 2,000 of them were 2,000 parses of 2,000 terms (4 million
+        # subqueries, seconds and half a gigabyte) before the term limit
+        # could refuse it.  Now only languages the index holds, once each.
+        q = " ".join("lang:x%d" % i for i in range(2000))
+        rc, _, err = self.newsq("--", q, config="")
+        self.assertEqual(rc, 2, err)
+        self.assertIn("query has 2000 terms, more than the limit of 1000", err)
+
     def test_deep_offsets_and_big_pages(self):
         r = self.each_way("officials", offset=500)
         self.assertEqual(r["total"], N)

@@ -283,6 +283,13 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
     std::string out;
     size_t i = 0, n = q.size();
     bool in_quote = false;
+    /* Where the token at i ends (a space or a bracket) and the next '~'
+     * at or after i, kept from one token start to the next: after '+'
+     * and '-' every byte starts a token, and looking again from each
+     * made "-+-+-+..." quadratic (a 64 KiB one took 9 s, 51 s under
+     * ASan). */
+    size_t token_end = 0, tilde = 0;
+    bool tilde_known = false;
     while (i < n) {
         char c = q[i];
         bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
@@ -333,18 +340,29 @@ std::string rewrite_query(const std::string &q, Rewrite &rw)
                                            "use date:FROM..TO");
         size_t len = 0;
         std::string field = field_at(q, i, &len);
-        size_t e = i;
-        while (e < n && !isspace(static_cast<unsigned char>(q[e])) && q[e] != ')' && q[e] != '(')
-            e++;
+        if (token_end <= i) {
+            token_end = i;
+            while (token_end < n && !isspace(static_cast<unsigned char>(q[token_end])) &&
+                   q[token_end] != ')' && q[token_end] != '(')
+                token_end++;
+        }
+        size_t e = token_end;
         if (field.empty()) {
             /* word~ (or word~2, word~0.8: Lucene's edit distance or
              * similarity, not ours) */
-            size_t t = q.find('~', i);
-            if (t != std::string::npos && t < e && t > i &&
-                strspn(q.c_str() + t + 1, "0123456789.") == e - t - 1) {
-                bool word = true;
-                for (size_t k = i; k < t; k++)
-                    word &= isalpha(static_cast<unsigned char>(q[k])) || (q[k] & 0x80);
+            if (!tilde_known || (tilde != std::string::npos && tilde < i)) {
+                tilde = q.find('~', i);
+                tilde_known = true;
+            }
+            size_t t = tilde;
+            if (t != std::string::npos && t < e && t > i) {
+                /* Letters up to the '~' and digits after it; the
+                 * letters first, which stop at once unless i starts a
+                 * run of them, so each byte is looked at once. */
+                size_t k = i;
+                while (k < t && (isalpha(static_cast<unsigned char>(q[k])) || (q[k] & 0x80)))
+                    k++;
+                bool word = k == t && strspn(q.c_str() + t + 1, "0123456789.") == e - t - 1;
                 if (word) {
                     if (e > t + 1)
                         rw.warnings.insert("in " + q.substr(i, e - i) + " the '" +
@@ -1427,6 +1445,13 @@ const size_t MAX_WORD_BYTES = 240;
  * word people search for is longer. */
 const size_t MAX_SPELLING_WORD = 64;
 
+/* date: ranges in one query.  Xapian 1.4's match of ranges on one slot
+ * grows with the square of their number (over 200 articles: 1,000 took
+ * 0.18 s, 3,900 3.2 s, 12.5 s in fuzz_query under ASan, which matches
+ * again for each hit's story), and nobody names a hundred dates: a
+ * span is one range. */
+const size_t MAX_DATE_RANGES = 100;
+
 /* Bytes of a highlight marker (doc/protocol.md). */
 const size_t MAX_MARKER_BYTES = 64;
 
@@ -1573,16 +1598,25 @@ struct Searcher {
     std::vector<std::string> other_languages(const std::string &q)
     {
         std::vector<std::string> v;
+        /* Each language once, and only one the index holds: the query
+         * is parsed again for each, and "lang:x1 lang:x2 ..." 3,900
+         * times over made 3,900 parses of 3,900 terms each (15 million
+         * subqueries, 2 GB). */
+        std::set<std::string> named;
         for (size_t at = q.find("lang:"); at != std::string::npos; at = q.find("lang:", at + 5)) {
             size_t e = at + 5;
             while (e < q.size() && isalpha(static_cast<unsigned char>(q[e])))
                 e++;
             std::string l = lower(q.substr(at + 5, e - at - 5));
             if (!l.empty() && l != "en")
-                v.push_back(l);
+                named.insert(l);
         }
-        if (!v.empty() || q.find("lang:en") != std::string::npos)
+        if (!named.empty() || q.find("lang:en") != std::string::npos) {
+            for (auto &l : named)
+                if (h->db.term_exists(PREFIX_LANGUAGE + l))
+                    v.push_back(l);
             return v;
+        }
         for (auto t = h->db.allterms_begin(PREFIX_LANGUAGE); t != h->db.allterms_end(PREFIX_LANGUAGE);
              ++t) {
             std::string l = (*t).substr(strlen(PREFIX_LANGUAGE));
@@ -1618,6 +1652,24 @@ struct Searcher {
         }
         qp.set_stemmer(stem);
         return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+    }
+
+    /* The date ranges of a query (date:FROM..TO), which are no terms:
+     * max_query_terms does not count them. */
+    static size_t count_ranges(const Xapian::Query &q)
+    {
+        switch (q.get_type()) {
+        case Xapian::Query::OP_VALUE_RANGE:
+        case Xapian::Query::OP_VALUE_GE:
+        case Xapian::Query::OP_VALUE_LE:
+            return 1;
+        default:
+            break;
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < q.get_num_subqueries(); i++)
+            n += count_ranges(q.get_subquery(i));
+        return n;
     }
 
     static size_t count_wildcards(const Xapian::Query &q)
@@ -1669,6 +1721,11 @@ struct Searcher {
                               "query has " + std::to_string(parsed.get_length()) +
                                   " terms, more than the limit of " +
                                   std::to_string(h->config.max_query_terms));
+            size_t ranges = count_ranges(parsed);
+            if (ranges > MAX_DATE_RANGES)
+                throw Failure(NEWSIDX_ERR_LIMIT, "query has " + std::to_string(ranges) +
+                                                     " date ranges, more than the limit of " +
+                                                     std::to_string(MAX_DATE_RANGES));
             /* max_expansion bounds the words of all the query's wildcards
              * together: "aa* OR ab* OR ... zz*" must not search every
              * word of the index. */
