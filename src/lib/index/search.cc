@@ -577,6 +577,7 @@ struct Facets {
      * number of distinct story keys seen (and articles without one). */
     std::unique_ptr<Xapian::ValueCountMatchSpy> stories;
     Xapian::doccount check = 0;     /* the match's check_at_least */
+    bool counted_apart = false;     /* stories counted by a match of their own */
     Xapian::doccount docs = 0;      /* articles in the index then */
     bool maybe_cut = false;         /* time_limit may have stopped it */
 
@@ -1783,8 +1784,43 @@ struct Searcher {
         return q;
     }
 
+    /* How long one match may take: [search] time_limit, within the
+     * request's budget (check() after the match refuses an answer the
+     * budget cut short); 0 for no limit. */
+    double match_time_limit() const
+    {
+        double limit_s = h->config.time_limit;
+        if (deadline > 0) {
+            double left = std::max(deadline - nx_now(), 0.001);
+            if (limit_s <= 0 || left < limit_s)
+                limit_s = left;
+        }
+        return limit_s;
+    }
+
+    /* The stories that match, counted by a match that ranks nothing: no
+     * weights, no order, no collapsing, only the story spy over the
+     * postings.  True when the count is exact (fewer matches than
+     * `check`, and the time limit did not stop it). */
+    bool count_stories(const Xapian::Query &query, Xapian::doccount check, Facets &spies)
+    {
+        Xapian::Enquire enq(h->db);
+        enq.set_query(query);
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        double limit_s = match_time_limit();
+        if (limit_s > 0)
+            enq.set_time_limit(limit_s);
+        spies.attach_stories(enq);
+        spies.check = check;
+        spies.docs = h->db.get_doccount();
+        double started = nx_now();
+        enq.get_mset(0, 0, check);
+        spies.maybe_cut = h->config.time_limit > 0 && nx_now() - started >= h->config.time_limit;
+        return spies.stories->get_total() < check && !spies.maybe_cut;
+    }
+
     Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned offset, unsigned limit,
-                       Facets &spies)
+                       Facets &spies, bool count_apart = false)
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(query);
@@ -1799,8 +1835,9 @@ struct Searcher {
          * and two (the match computes one for each candidate, up to
          * exact_total of them: 28% of the match's instructions over
          * Reuters-21578, which has no times).  The same order. */
+        bool by_date = req->sort == NEWSIDX_SORT_DATE || empty;
         if (h->any_remote || h->db.get_value_freq(SLOT_TIME) == 0) {
-            if (req->sort == NEWSIDX_SORT_DATE || empty)
+            if (by_date)
                 enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
             else
                 enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
@@ -1809,32 +1846,19 @@ struct Searcher {
             by_time->add_value(SLOT_DATE);
             by_time->add_value(SLOT_TIME);
             Xapian::KeyMaker *when = by_time->release();
-            if (req->sort == NEWSIDX_SORT_DATE || empty)
+            if (by_date)
                 enq.set_sort_by_key_then_relevance(when, true);
             else
                 enq.set_sort_by_relevance_then_key(when, true);
         }
-        double limit_s = h->config.time_limit;
-        if (deadline > 0) {
-            /* Within the request's budget: check() after the match
-             * refuses an answer the budget cut short. */
-            double left = std::max(deadline - nx_now(), 0.001);
-            if (limit_s <= 0 || left < limit_s)
-                limit_s = left;
-        }
+        double limit_s = match_time_limit();
         if (limit_s > 0)
             enq.set_time_limit(limit_s);
         /* One hit per story (format 3): the best-ranked version stands
          * for the others, which fill_hit() counts and replaces by the
          * newest.  Articles without a story key are never collapsed. */
-        if (!req->all_versions) {
+        if (!req->all_versions)
             enq.set_collapse_key(SLOT_STORY);
-            spies.attach_stories(enq);
-        }
-        if (req->facets)
-            spies.attach(enq, h->any_remote, aliases_of(h));
-        if (req->histogram)
-            spies.attach_dates(enq);
         /* Facets and the histogram count the whole match set.  Without
          * them the match counts up to [search] exact_total articles, so
          * that a total shown (and the choice to relax) is a count and
@@ -1852,6 +1876,31 @@ struct Searcher {
             enq.set_docid_order(Xapian::Enquire::DONT_CARE);
             check = h->db.get_doccount();
         }
+        /* Ranked by relevance with nothing but the stories to count: the
+         * stories are counted apart, and the ranking match looks at no
+         * more than the page.  Counting up to exact_total in the ranking
+         * match weighed, collapsed and sorted every match (half of a
+         * search's instructions), where past the page Xapian skips what
+         * cannot beat the page's last hit.  The same hits and scores;
+         * the count is the same spy's over the same articles.  More
+         * matches than exact_total: Xapian's estimate of the collapsed
+         * match, as before, from one match that counts as far. */
+        if (count_apart && !by_date && !req->all_versions && !req->facets && !req->histogram &&
+            !req->count_only && !h->any_remote && count_stories(query, check, spies)) {
+            spies.counted_apart = true;
+            double started = nx_now();
+            Xapian::MSet m = enq.get_mset(offset, limit, offset + limit + 1);
+            spies.maybe_cut = h->config.time_limit > 0 &&
+                              nx_now() - started >= h->config.time_limit;
+            return m;
+        }
+        spies.stories.reset();
+        if (!req->all_versions)
+            spies.attach_stories(enq);
+        if (req->facets)
+            spies.attach(enq, h->any_remote, aliases_of(h));
+        if (req->histogram)
+            spies.attach_dates(enq);
         spies.check = check;
         spies.docs = h->db.get_doccount();
         double started = nx_now();
@@ -1984,7 +2033,9 @@ struct Searcher {
         p.loose = rest;
         unsigned shown = strict.size();
         unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
-        loose_mset = match(rest, false, off, p.limit - shown, loose_spies);
+        loose_mset = match(rest, false, off, p.limit - shown, loose_spies, true);
+        if (loose_spies.counted_apart)
+            return count_of(loose_mset, loose_spies).estimated > 0;
         return loose_mset.get_matches_estimated() > 0;
     }
 
@@ -2358,7 +2409,7 @@ struct Searcher {
         Plan p = plan();
         check();
         Facets spies, loose_spies;
-        Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies);
+        Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies, true);
         check();
         /* Decisions are taken on the count when it is exact (up to
          * exact_total), never on an estimate that could be far off. */
