@@ -884,30 +884,37 @@ Xapian::Query highlight_query(const Xapian::Query &q,
  * marked words ("<em>Article</em> <em>Five</em>") one marked phrase. */
 std::string tidy_snippet(const std::string &in, const std::string &open, const std::string &close)
 {
+    auto blank = [](char c) { return c == '\n' || c == '\t' || c == ' '; };
     std::string s;
+    s.reserve(in.size());
     bool space = false;
-    for (char c : in) {
-        if (c == '\n' || c == '\t' || c == ' ') {
+    for (size_t i = 0, n = in.size(); i < n;) {
+        if (blank(in[i])) {
             space = true;
+            i++;
             continue;
         }
         if (space && !s.empty())
             s += ' ';
         space = false;
-        s += c;
+        size_t e = i;
+        while (e < n && !blank(in[e]))
+            e++;
+        s.append(in, i, e - i);
+        i = e;
     }
+    if (close.empty())
+        return s;
     /* One pass: restarting a search from the start after each joint
      * was quadratic (minutes for a page of long markers). */
     std::string joint = close + " " + open, out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        if (!close.empty() && s.compare(i, joint.size(), joint) == 0) {
-            out += ' ';
-            i += joint.size();
-        } else {
-            out += s[i++];
-        }
+    size_t i = 0;
+    for (size_t at; (at = s.find(joint, i)) != std::string::npos; i = at + joint.size()) {
+        out.append(s, i, at - i);
+        out += ' ';
     }
+    out.append(s, i, std::string::npos);
     return out;
 }
 
