@@ -880,6 +880,45 @@ Xapian::Query highlight_query(const Xapian::Query &q,
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+/* The stemmer snippets are made with.  MSet::snippet() stems every word
+ * of the text it reads, to look the stem up among the terms to mark
+ * ("Z" and the stem): a quarter of a snippet's instructions, most of
+ * them on words that cannot be marked.  The English stemmer changes a
+ * word's ending only (and drops a leading apostrophe), never its first
+ * letter, so a word whose first byte begins none of the stems to mark
+ * is not stemmed: it is passed back as it is, which is no term to mark
+ * either.  The same marks and the same window. */
+class MarkStem : public Xapian::StemImplementation {
+    Xapian::Stem stem;
+    std::string firsts;         /* first bytes of the stems to mark */
+
+  public:
+    MarkStem(const Xapian::Stem &s, const std::string &f) : stem(s), firsts(f) {}
+
+    std::string operator()(const std::string &word) override
+    {
+        if (!word.empty() && word[0] != '\'' && firsts.find(word[0]) == std::string::npos)
+            return word;
+        return stem(word);
+    }
+
+    std::string get_description() const override
+    {
+        return "MarkStem(" + stem.get_description() + ")";
+    }
+};
+
+/* The first bytes of the stems the queries mark ("Z" terms), for
+ * MarkStem. */
+void add_mark_firsts(const Xapian::Query &q, std::string &firsts)
+{
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.size() > 1 && term[0] == 'Z' && firsts.find(term[1]) == std::string::npos)
+            firsts += term[1];
+    }
+}
+
 /* One line of text: paragraph breaks become spaces, and neighbouring
  * marked words ("<em>Article</em> <em>Five</em>") one marked phrase. */
 std::string tidy_snippet(const std::string &in, const std::string &open, const std::string &close)
@@ -2115,6 +2154,8 @@ struct Searcher {
         /* The query's phrases (outside fields) as stems, to show and
          * mark whole in snippets. */
         std::vector<std::vector<std::string>> phrases;
+        /* The stemmer snippets are made with (MarkStem). */
+        Xapian::Stem mark_stem;
         bool query_empty = false;       /* sorted by date */
         bool no_words = false;          /* filters alone: no term to show */
         /* For explain: the query's plain words, and words of field
@@ -2128,12 +2169,20 @@ struct Searcher {
         HitContext c;
         if (!p.like && req->query)
             c.phrases = phrases_of(req->query, stem);
+        std::string firsts;
         if (!p.empty && !p.like) {
             Xapian::Enquire hl(h->db);
-            hl.set_query(highlight_query(p.query, c.phrases, stem));
+            Xapian::Query marked = highlight_query(p.query, c.phrases, stem);
+            add_mark_firsts(marked, firsts);
+            hl.set_query(marked);
             c.hl_mset = hl.get_mset(0, 0);
             c.have_hl = true;
         }
+        /* Snippets without the highlight match mark the match's terms. */
+        add_mark_firsts(p.query, firsts);
+        add_mark_firsts(p.loose, firsts);
+        c.mark_stem = STEMMER == std::string("english") ? Xapian::Stem(new MarkStem(stem, firsts))
+                                                        : stem;
         c.query = p.query;
         c.loose = p.loose;
         c.query_empty = p.empty;
@@ -2199,7 +2248,7 @@ struct Searcher {
         /* No background model: it looks up the frequency of every word of
          * the text in the index, which costs more than the search. */
         unsigned flags = 0;
-        std::string snip = marks.snippet(body, h->config.snippet_length, stem, flags, c.open,
+        std::string snip = marks.snippet(body, h->config.snippet_length, c.mark_stem, flags, c.open,
                                          c.close, "\xe2\x80\xa6");
         return tidy_snippet(snip, c.open, c.close);
     }
@@ -2224,7 +2273,8 @@ struct Searcher {
         std::string window = body.substr(from, start - from) + fence_open +
                              body.substr(start, end - start) + fence_close +
                              body.substr(end, to - end);
-        std::string out = marks.snippet(window, window.size() + 16, stem, 0, c.open, c.close, "");
+        std::string out = marks.snippet(window, window.size() + 16, c.mark_stem, 0, c.open, c.close,
+                                        "");
         size_t a = out.find(fence_open), b = out.find(fence_close);
         if (a == std::string::npos || b == std::string::npos || b < a)
             return "";
