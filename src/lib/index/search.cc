@@ -1079,22 +1079,50 @@ std::vector<std::vector<std::string>> phrases_of(const std::string &q, const Xap
     return out;
 }
 
-/* Where the phrase first stands in the text: [start, end) in bytes. */
+/* Where the phrase first stands in the text: [start, end) in bytes.
+ * Read word by word up to the phrase, not further; a word is stemmed
+ * only when its first byte is its stem's (see MarkStem). */
 bool find_phrase(const std::string &text, const std::vector<std::string> &phrase,
                  const Xapian::Stem &stem, size_t &start, size_t &end)
 {
-    std::vector<WordAt> w = words_at(text);
-    for (size_t i = 0; i + phrase.size() <= w.size(); i++) {
-        size_t k = 0;
-        while (k < phrase.size() && stem(w[i + k].word) == phrase[k])
-            k++;
-        if (k == phrase.size()) {
-            start = w[i].start;
-            end = w[i + k - 1].end;
+    size_t n = phrase.size();
+    if (n == 0)
+        return false;
+    bool english = STEMMER == std::string("english");
+    std::vector<WordAt> last(n);        /* the last n words, in a ring */
+    size_t seen = 0;
+    std::string cur;
+    size_t cur_start = 0;
+    auto ends_phrase = [&](size_t at) {
+        WordAt &w = last[seen++ % n];
+        w.word.swap(cur);
+        cur.clear();
+        w.start = cur_start;
+        w.end = at;
+        if (seen < n)
+            return false;
+        for (size_t k = 0; k < n; k++) {
+            const std::string &word = last[(seen - n + k) % n].word;
+            if (english && !phrase[k].empty() && word[0] != phrase[k][0])
+                return false;
+            if (stem(word) != phrase[k])
+                return false;
+        }
+        start = last[(seen - n) % n].start;
+        end = at;
+        return true;
+    };
+    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+        size_t at = static_cast<size_t>(it.raw() - text.data());
+        if (Xapian::Unicode::is_wordchar(*it)) {
+            if (cur.empty())
+                cur_start = at;
+            Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(*it));
+        } else if (!cur.empty() && ends_phrase(at)) {
             return true;
         }
     }
-    return false;
+    return !cur.empty() && ends_phrase(text.size());
 }
 
 std::string html_escape(const std::string &s)
