@@ -595,6 +595,7 @@ struct Facets {
      * number of distinct story keys seen (and articles without one). */
     std::unique_ptr<Xapian::ValueCountMatchSpy> stories;
     Xapian::doccount check = 0;     /* the match's check_at_least */
+    bool counted_apart = false;     /* stories counted by a match of their own */
     Xapian::doccount docs = 0;      /* articles in the index then */
     bool maybe_cut = false;         /* time_limit may have stopped it */
 
@@ -897,34 +898,80 @@ Xapian::Query highlight_query(const Xapian::Query &q,
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+/* The stemmer snippets are made with.  MSet::snippet() stems every word
+ * of the text it reads, to look the stem up among the terms to mark
+ * ("Z" and the stem): a quarter of a snippet's instructions, most of
+ * them on words that cannot be marked.  The English stemmer changes a
+ * word's ending only (and drops a leading apostrophe), never its first
+ * letter, so a word whose first byte begins none of the stems to mark
+ * is not stemmed: it is passed back as it is, which is no term to mark
+ * either.  The same marks and the same window. */
+class MarkStem : public Xapian::StemImplementation {
+    Xapian::Stem stem;
+    std::string firsts;         /* first bytes of the stems to mark */
+
+  public:
+    MarkStem(const Xapian::Stem &s, const std::string &f) : stem(s), firsts(f) {}
+
+    std::string operator()(const std::string &word) override
+    {
+        if (!word.empty() && word[0] != '\'' && firsts.find(word[0]) == std::string::npos)
+            return word;
+        return stem(word);
+    }
+
+    std::string get_description() const override
+    {
+        return "MarkStem(" + stem.get_description() + ")";
+    }
+};
+
+/* The first bytes of the stems the queries mark ("Z" terms), for
+ * MarkStem. */
+void add_mark_firsts(const Xapian::Query &q, std::string &firsts)
+{
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t) {
+        const std::string &term = *t;
+        if (term.size() > 1 && term[0] == 'Z' && firsts.find(term[1]) == std::string::npos)
+            firsts += term[1];
+    }
+}
+
 /* One line of text: paragraph breaks become spaces, and neighbouring
  * marked words ("<em>Article</em> <em>Five</em>") one marked phrase. */
 std::string tidy_snippet(const std::string &in, const std::string &open, const std::string &close)
 {
+    auto blank = [](char c) { return c == '\n' || c == '\t' || c == ' '; };
     std::string s;
+    s.reserve(in.size());
     bool space = false;
-    for (char c : in) {
-        if (c == '\n' || c == '\t' || c == ' ') {
+    for (size_t i = 0, n = in.size(); i < n;) {
+        if (blank(in[i])) {
             space = true;
+            i++;
             continue;
         }
         if (space && !s.empty())
             s += ' ';
         space = false;
-        s += c;
+        size_t e = i;
+        while (e < n && !blank(in[e]))
+            e++;
+        s.append(in, i, e - i);
+        i = e;
     }
+    if (close.empty())
+        return s;
     /* One pass: restarting a search from the start after each joint
      * was quadratic (minutes for a page of long markers). */
     std::string joint = close + " " + open, out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) {
-        if (!close.empty() && s.compare(i, joint.size(), joint) == 0) {
-            out += ' ';
-            i += joint.size();
-        } else {
-            out += s[i++];
-        }
+    size_t i = 0;
+    for (size_t at; (at = s.find(joint, i)) != std::string::npos; i = at + joint.size()) {
+        out.append(s, i, at - i);
+        out += ' ';
     }
+    out.append(s, i, std::string::npos);
     return out;
 }
 
@@ -1050,22 +1097,50 @@ std::vector<std::vector<std::string>> phrases_of(const std::string &q, const Xap
     return out;
 }
 
-/* Where the phrase first stands in the text: [start, end) in bytes. */
+/* Where the phrase first stands in the text: [start, end) in bytes.
+ * Read word by word up to the phrase, not further; a word is stemmed
+ * only when its first byte is its stem's (see MarkStem). */
 bool find_phrase(const std::string &text, const std::vector<std::string> &phrase,
                  const Xapian::Stem &stem, size_t &start, size_t &end)
 {
-    std::vector<WordAt> w = words_at(text);
-    for (size_t i = 0; i + phrase.size() <= w.size(); i++) {
-        size_t k = 0;
-        while (k < phrase.size() && stem(w[i + k].word) == phrase[k])
-            k++;
-        if (k == phrase.size()) {
-            start = w[i].start;
-            end = w[i + k - 1].end;
+    size_t n = phrase.size();
+    if (n == 0)
+        return false;
+    bool english = STEMMER == std::string("english");
+    std::vector<WordAt> last(n);        /* the last n words, in a ring */
+    size_t seen = 0;
+    std::string cur;
+    size_t cur_start = 0;
+    auto ends_phrase = [&](size_t at) {
+        WordAt &w = last[seen++ % n];
+        w.word.swap(cur);
+        cur.clear();
+        w.start = cur_start;
+        w.end = at;
+        if (seen < n)
+            return false;
+        for (size_t k = 0; k < n; k++) {
+            const std::string &word = last[(seen - n + k) % n].word;
+            if (english && !phrase[k].empty() && word[0] != phrase[k][0])
+                return false;
+            if (stem(word) != phrase[k])
+                return false;
+        }
+        start = last[(seen - n) % n].start;
+        end = at;
+        return true;
+    };
+    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+        size_t at = static_cast<size_t>(it.raw() - text.data());
+        if (Xapian::Unicode::is_wordchar(*it)) {
+            if (cur.empty())
+                cur_start = at;
+            Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(*it));
+        } else if (!cur.empty() && ends_phrase(at)) {
             return true;
         }
     }
-    return false;
+    return !cur.empty() && ends_phrase(text.size());
 }
 
 std::string html_escape(const std::string &s)
@@ -1840,8 +1915,43 @@ struct Searcher {
         return q;
     }
 
+    /* How long one match may take: [search] time_limit, within the
+     * request's budget (check() after the match refuses an answer the
+     * budget cut short); 0 for no limit. */
+    double match_time_limit() const
+    {
+        double limit_s = h->config.time_limit;
+        if (deadline > 0) {
+            double left = std::max(deadline - nx_now(), 0.001);
+            if (limit_s <= 0 || left < limit_s)
+                limit_s = left;
+        }
+        return limit_s;
+    }
+
+    /* The stories that match, counted by a match that ranks nothing: no
+     * weights, no order, no collapsing, only the story spy over the
+     * postings.  True when the count is exact (fewer matches than
+     * `check`, and the time limit did not stop it). */
+    bool count_stories(const Xapian::Query &query, Xapian::doccount check, Facets &spies)
+    {
+        Xapian::Enquire enq(h->db);
+        enq.set_query(query);
+        enq.set_weighting_scheme(Xapian::BoolWeight());
+        double limit_s = match_time_limit();
+        if (limit_s > 0)
+            enq.set_time_limit(limit_s);
+        spies.attach_stories(enq);
+        spies.check = check;
+        spies.docs = h->db.get_doccount();
+        double started = nx_now();
+        enq.get_mset(0, 0, check);
+        spies.maybe_cut = h->config.time_limit > 0 && nx_now() - started >= h->config.time_limit;
+        return spies.stories->get_total() < check && !spies.maybe_cut;
+    }
+
     Xapian::MSet match(const Xapian::Query &query, bool empty, unsigned offset, unsigned limit,
-                       Facets &spies)
+                       Facets &spies, bool count_apart = false)
     {
         Xapian::Enquire enq(h->db);
         enq.set_query(query);
@@ -1856,8 +1966,9 @@ struct Searcher {
          * and two (the match computes one for each candidate, up to
          * exact_total of them: 28% of the match's instructions over
          * Reuters-21578, which has no times).  The same order. */
+        bool by_date = req->sort == NEWSIDX_SORT_DATE || empty;
         if (h->any_remote || h->db.get_value_freq(SLOT_TIME) == 0) {
-            if (req->sort == NEWSIDX_SORT_DATE || empty)
+            if (by_date)
                 enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
             else
                 enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
@@ -1866,32 +1977,19 @@ struct Searcher {
             by_time->add_value(SLOT_DATE);
             by_time->add_value(SLOT_TIME);
             Xapian::KeyMaker *when = by_time->release();
-            if (req->sort == NEWSIDX_SORT_DATE || empty)
+            if (by_date)
                 enq.set_sort_by_key_then_relevance(when, true);
             else
                 enq.set_sort_by_relevance_then_key(when, true);
         }
-        double limit_s = h->config.time_limit;
-        if (deadline > 0) {
-            /* Within the request's budget: check() after the match
-             * refuses an answer the budget cut short. */
-            double left = std::max(deadline - nx_now(), 0.001);
-            if (limit_s <= 0 || left < limit_s)
-                limit_s = left;
-        }
+        double limit_s = match_time_limit();
         if (limit_s > 0)
             enq.set_time_limit(limit_s);
         /* One hit per story (format 3): the best-ranked version stands
          * for the others, which fill_hit() counts and replaces by the
          * newest.  Articles without a story key are never collapsed. */
-        if (!req->all_versions) {
+        if (!req->all_versions)
             enq.set_collapse_key(SLOT_STORY);
-            spies.attach_stories(enq);
-        }
-        if (req->facets)
-            spies.attach(enq, h->any_remote, aliases_of(h));
-        if (req->histogram)
-            spies.attach_dates(enq);
         /* Facets and the histogram count the whole match set.  Without
          * them the match counts up to [search] exact_total articles, so
          * that a total shown (and the choice to relax) is a count and
@@ -1909,6 +2007,31 @@ struct Searcher {
             enq.set_docid_order(Xapian::Enquire::DONT_CARE);
             check = h->db.get_doccount();
         }
+        /* Ranked by relevance with nothing but the stories to count: the
+         * stories are counted apart, and the ranking match looks at no
+         * more than the page.  Counting up to exact_total in the ranking
+         * match weighed, collapsed and sorted every match (half of a
+         * search's instructions), where past the page Xapian skips what
+         * cannot beat the page's last hit.  The same hits and scores;
+         * the count is the same spy's over the same articles.  More
+         * matches than exact_total: Xapian's estimate of the collapsed
+         * match, as before, from one match that counts as far. */
+        if (count_apart && !by_date && !req->all_versions && !req->facets && !req->histogram &&
+            !req->count_only && !h->any_remote && count_stories(query, check, spies)) {
+            spies.counted_apart = true;
+            double started = nx_now();
+            Xapian::MSet m = enq.get_mset(offset, limit, offset + limit + 1);
+            spies.maybe_cut = h->config.time_limit > 0 &&
+                              nx_now() - started >= h->config.time_limit;
+            return m;
+        }
+        spies.stories.reset();
+        if (!req->all_versions)
+            spies.attach_stories(enq);
+        if (req->facets)
+            spies.attach(enq, h->any_remote, aliases_of(h));
+        if (req->histogram)
+            spies.attach_dates(enq);
         spies.check = check;
         spies.docs = h->db.get_doccount();
         double started = nx_now();
@@ -2041,7 +2164,9 @@ struct Searcher {
         p.loose = rest;
         unsigned shown = strict.size();
         unsigned off = req->offset > strict_total ? req->offset - strict_total : 0;
-        loose_mset = match(rest, false, off, p.limit - shown, loose_spies);
+        loose_mset = match(rest, false, off, p.limit - shown, loose_spies, true);
+        if (loose_spies.counted_apart)
+            return count_of(loose_mset, loose_spies).estimated > 0;
         return loose_mset.get_matches_estimated() > 0;
     }
 
@@ -2114,6 +2239,8 @@ struct Searcher {
         /* The query's phrases (outside fields) as stems, to show and
          * mark whole in snippets. */
         std::vector<std::vector<std::string>> phrases;
+        /* The stemmer snippets are made with (MarkStem). */
+        Xapian::Stem mark_stem;
         bool query_empty = false;       /* sorted by date */
         bool no_words = false;          /* filters alone: no term to show */
         /* For explain: the query's plain words, and words of field
@@ -2127,12 +2254,20 @@ struct Searcher {
         HitContext c;
         if (!p.like && req->query)
             c.phrases = phrases_of(req->query, stem);
+        std::string firsts;
         if (!p.empty && !p.like) {
             Xapian::Enquire hl(h->db);
-            hl.set_query(highlight_query(p.query, c.phrases, stem));
+            Xapian::Query marked = highlight_query(p.query, c.phrases, stem);
+            add_mark_firsts(marked, firsts);
+            hl.set_query(marked);
             c.hl_mset = hl.get_mset(0, 0);
             c.have_hl = true;
         }
+        /* Snippets without the highlight match mark the match's terms. */
+        add_mark_firsts(p.query, firsts);
+        add_mark_firsts(p.loose, firsts);
+        c.mark_stem = STEMMER == std::string("english") ? Xapian::Stem(new MarkStem(stem, firsts))
+                                                        : stem;
         c.query = p.query;
         c.loose = p.loose;
         c.query_empty = p.empty;
@@ -2198,7 +2333,7 @@ struct Searcher {
         /* No background model: it looks up the frequency of every word of
          * the text in the index, which costs more than the search. */
         unsigned flags = 0;
-        std::string snip = marks.snippet(body, h->config.snippet_length, stem, flags, c.open,
+        std::string snip = marks.snippet(body, h->config.snippet_length, c.mark_stem, flags, c.open,
                                          c.close, "\xe2\x80\xa6");
         return tidy_snippet(snip, c.open, c.close);
     }
@@ -2223,7 +2358,8 @@ struct Searcher {
         std::string window = body.substr(from, start - from) + fence_open +
                              body.substr(start, end - start) + fence_close +
                              body.substr(end, to - end);
-        std::string out = marks.snippet(window, window.size() + 16, stem, 0, c.open, c.close, "");
+        std::string out = marks.snippet(window, window.size() + 16, c.mark_stem, 0, c.open, c.close,
+                                        "");
         size_t a = out.find(fence_open), b = out.find(fence_close);
         if (a == std::string::npos || b == std::string::npos || b < a)
             return "";
@@ -2244,9 +2380,16 @@ struct Searcher {
     Xapian::Document newest_version(const Xapian::MSetIterator &it, const Xapian::Query &query,
                                     unsigned &count)
     {
+        std::string story = PREFIX_STORY + it.get_collapse_key();
+        /* Most stories have one article: the hit itself, found by one
+         * lookup of the story's term instead of a match and the
+         * termlists of its versions (a third of a hit's cost). */
+        if (h->db.get_termfreq(story) <= 1) {
+            count = 1;
+            return it.get_document();
+        }
         Xapian::Enquire enq(h->db);
-        enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                    Xapian::Query(PREFIX_STORY + it.get_collapse_key())));
+        enq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(story)));
         enq.set_weighting_scheme(
             Xapian::BM25Weight(h->config.bm25_k1, 0, 1, h->config.bm25_b, 0.5));
         enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
@@ -2408,7 +2551,7 @@ struct Searcher {
         Plan p = plan();
         check();
         Facets spies, loose_spies;
-        Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies);
+        Xapian::MSet mset = match(p.query, p.empty, req->offset, p.limit, spies, true);
         check();
         /* Decisions are taken on the count when it is exact (up to
          * exact_total), never on an estimate that could be far off. */
