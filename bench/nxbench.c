@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "client.h"
+#include "rpcserver.h"
 
 #include <getopt.h>
 #include <pthread.h>

@@ -6,7 +6,8 @@
  * object.  Nothing may crash, leak or read out of bounds. */
 #include "config.h"
 
-#include "rpc.h"
+#include "rpcclient.h"
+#include "rpcserver.h"
 
 #include <jansson.h>
 #include <stdint.h>

@@ -29,7 +29,7 @@
 #define NEWSIDXD_H
 
 #include "nx.h"
-#include "rpc.h"
+#include "rpcserver.h"
 
 #include <event2/event.h>
 #include <pthread.h>

@@ -18,6 +18,11 @@
 
 enum { EXIT_OK = 0, EXIT_NONE = 1, EXIT_USAGE = 2, EXIT_FAIL = 3 };
 
+/* How long newsq waits for the daemon's answer, in seconds: the daemon
+ * bounds each search itself ([search] max_search_time), this only ends
+ * the wait for a daemon that stopped answering. */
+#define DAEMON_TIMEOUT_SECONDS 120
+
 static void usage(FILE *fp)
 {
     fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
@@ -53,9 +58,10 @@ static void query_error(const char *query, const char *msg)
         return;
     }
     fprintf(stderr, "newsq: query syntax error %s\n", msg);
-    const char *col = strstr(msg, "at column ");
+    static const char column[] = "at column ";
+    const char *col = strstr(msg, column);
     if (query && col) {
-        long n = strtol(col + 10, NULL, 10);
+        long n = strtol(col + strlen(column), NULL, 10);
         if (n > 0 && (size_t)n <= strlen(query) + 1)
             fprintf(stderr, "  %s\n  %*s^\n", query, (int)n - 1, "");
     }
@@ -97,6 +103,14 @@ static void pack_similar(msgpack_packer *pk, const void *arg)
     nx_mp_pack_search(pk, &opts);
 }
 
+/* Whether the daemon refused a query for having no words and no filter
+ * (the library's one NEWSIDX_ERR_ARG of a search). */
+static bool empty_query_error(const char *err)
+{
+    static const char empty[] = "empty query";
+    return err && strncmp(err, empty, strlen(empty)) == 0;
+}
+
 /* The same search through the daemon; its answer decoded into the
  * structure a direct search returns, for the same output. */
 static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
@@ -110,7 +124,7 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
      * daemon refuses is the query or a date given: a query error, shown
      * as a direct search shows it, but for the library's one ERR_ARG of
      * a search, a query with no words and no filter. */
-    if (st == NEWSIDX_ERR_ARG && !(*err && strncmp(*err, "empty query", 11) == 0))
+    if (st == NEWSIDX_ERR_ARG && !empty_query_error(*err))
         return NEWSIDX_ERR_QUERY;
     if (st != NEWSIDX_OK)
         return st == NEWSIDX_ERR_UNAVAILABLE ? NEWSIDX_ERR_INTERNAL : st;
@@ -123,12 +137,6 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
     return NEWSIDX_OK;
 }
 
-static void pack_quotes(msgpack_packer *pk, const void *arg)
-{
-    msgpack_pack_array(pk, 1);
-    nx_mp_pack_search(pk, arg);
-}
-
 /* --quotes through the daemon, or NEWSIDX_ERR_UNAVAILABLE when none
  * answers (and --socket was not given). */
 static newsidx_status_t quotes_from_daemon(const char *socket_path, const newsidx_search_t *req,
@@ -136,7 +144,7 @@ static newsidx_status_t quotes_from_daemon(const char *socket_path, const newsid
 {
     char *sock = socket_path ? nx_strdup(socket_path) : nx_default_socket_path();
     nx_client_t *cl = NULL;
-    newsidx_status_t st = nx_client_connect(sock, 120, &cl, err);
+    newsidx_status_t st = nx_client_connect(sock, DAEMON_TIMEOUT_SECONDS, &cl, err);
     free(sock);
     if (st != NEWSIDX_OK) {
         if (!socket_path) {
@@ -147,8 +155,8 @@ static newsidx_status_t quotes_from_daemon(const char *socket_path, const newsid
         return NEWSIDX_ERR_IO;
     }
     const msgpack_object *res;
-    st = nx_client_call(cl, "quotes", pack_quotes, req, &res, err);
-    if (st == NEWSIDX_ERR_ARG && !(*err && strncmp(*err, "empty query", 11) == 0) &&
+    st = nx_client_call(cl, "quotes", pack_search, req, &res, err);
+    if (st == NEWSIDX_ERR_ARG && !empty_query_error(*err) &&
         !(*err && strstr(*err, "does not take")))
         st = NEWSIDX_ERR_QUERY;
     else if (st == NEWSIDX_ERR_UNAVAILABLE)
@@ -216,11 +224,16 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
     return rc;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+typedef struct args {
+    const char *db_path, *socket_path, *config_path;
+    bool json, limit_given, quotes;
+    newsidx_search_t req;       /* query set apart, by query_of() */
+} args_t;
+
+/* The options into a: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, args_t *a)
 {
-    const char *db_path = NULL, *socket_path = NULL, *config_path = NULL;
-    bool json = false, limit_given = false, quotes = false;
-    newsidx_search_t req = {0};
     static const struct option opts[] = {
         {"socket", required_argument, NULL, 'S'},
         {"db", required_argument, NULL, 'd'},
@@ -250,59 +263,65 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, "jn:h", opts, NULL)) != -1) {
         switch (o) {
-        case 'S': socket_path = optarg; break;
-        case 'd': db_path = optarg; break;
-        case 'c': config_path = optarg; break;
-        case 'j': json = true; break;
+        case 'S': a->socket_path = optarg; break;
+        case 'd': a->db_path = optarg; break;
+        case 'c': a->config_path = optarg; break;
+        case 'j': a->json = true; break;
         case 'n':
-            if (!parse_uint(optarg, &req.limit)) {
+            if (!parse_uint(optarg, &a->req.limit)) {
                 fprintf(stderr, "newsq: --limit wants a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
-            limit_given = true;
+            a->limit_given = true;
             /* --limit 0: no hits, the count alone (as --count) */
-            if (req.limit == 0)
-                req.count_only = true;
+            if (a->req.limit == 0)
+                a->req.count_only = true;
             break;
         case 'o':
-            if (!parse_uint(optarg, &req.offset)) {
+            if (!parse_uint(optarg, &a->req.offset)) {
                 fprintf(stderr, "newsq: --offset wants a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 's':
             if (strcmp(optarg, "relevance") == 0)
-                req.sort = NEWSIDX_SORT_RELEVANCE;
+                a->req.sort = NEWSIDX_SORT_RELEVANCE;
             else if (strcmp(optarg, "date") == 0)
-                req.sort = NEWSIDX_SORT_DATE;
+                a->req.sort = NEWSIDX_SORT_DATE;
             else {
                 fprintf(stderr, "newsq: --sort is relevance or date, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'a': req.since = optarg; break;
-        case 'b': req.until = optarg; break;
-        case 'p': req.speaker = optarg; break;
-        case 'l': req.location = optarg; break;
-        case 'f': req.facets = true; break;
-        case 'e': req.explain = true; break;
-        case 'L': req.like = optarg; break;
-        case 'P': req.partial = true; break;
-        case 'H': req.histogram = true; break;
-        case 'C': req.count_only = true; break;
-        case 'T': req.strict = true; break;
-        case 'A': req.all_versions = true; break;
-        case 'Q': quotes = true; break;
-        case 'K': req.facets = req.facet_kinds = true; break;
+        case 'a': a->req.since = optarg; break;
+        case 'b': a->req.until = optarg; break;
+        case 'p': a->req.speaker = optarg; break;
+        case 'l': a->req.location = optarg; break;
+        case 'f': a->req.facets = true; break;
+        case 'e': a->req.explain = true; break;
+        case 'L': a->req.like = optarg; break;
+        case 'P': a->req.partial = true; break;
+        case 'H': a->req.histogram = true; break;
+        case 'C': a->req.count_only = true; break;
+        case 'T': a->req.strict = true; break;
+        case 'A': a->req.all_versions = true; break;
+        case 'Q': a->quotes = true; break;
+        case 'K': a->req.facets = a->req.facet_kinds = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (db_path && socket_path) {
+    if (a->db_path && a->socket_path) {
         fprintf(stderr, "newsq: give --db or --socket, not both\n");
         return EXIT_USAGE;
     }
+    return -1;
+}
+
+/* The words after the options, as one query ("" for none). */
+static char *query_of(int argc, char **argv)
+{
     nx_buf_t q;
     nx_buf_init(&q);
     for (int i = optind; i < argc; i++) {
@@ -310,144 +329,193 @@ int main(int argc, char **argv)
             nx_buf_addc(&q, ' ');
         nx_buf_adds(&q, argv[i]);
     }
-    char *query = nx_buf_steal(&q);
-    if (req.like && *query) {
+    return nx_buf_steal(&q);
+}
+
+/* The configuration file (--config, else the user's if any) into cfg;
+ * false once it said why it could not. */
+static bool load_config(newsidx_config_t *cfg, const char *config_path)
+{
+    char *cfgpath = config_path ? nx_strdup(config_path) : nx_default_config_path();
+    if (!cfgpath)
+        return true;
+    char *err = NULL;
+    bool ok = newsidx_config_load(cfg, cfgpath, &err) == NEWSIDX_OK;
+    if (!ok) {
+        fprintf(stderr, "newsq: %s\n", err);
+        free(err);
+    }
+    free(cfgpath);
+    return ok;
+}
+
+/* A search's answer, from the daemon or from a database opened here
+ * (kept open until the answer is printed). */
+typedef struct answer {
+    newsidx_status_t st;
+    newsidx_results_t *r;       /* with NEWSIDX_OK */
+    char *err;                  /* else why */
+    newsidx_db_t *db;
+    char *path;
+} answer_t;
+
+static void answer_clear(answer_t *ans)
+{
+    if (ans->st == NEWSIDX_OK)
+        newsidx_results_free(ans->r);
+    free(ans->err);
+    newsidx_db_close(ans->db);
+    free(ans->path);
+}
+
+/* The daemon's answer when one answers on the socket: false (said why)
+ * when the search must not go on without it (--socket given, or a
+ * daemon not to be trusted); else true, ans->st NEWSIDX_ERR_UNAVAILABLE
+ * when no daemon answered. */
+static bool search_daemon(const args_t *a, answer_t *ans)
+{
+    char *sock = a->socket_path ? nx_strdup(a->socket_path) : nx_default_socket_path();
+    nx_client_t *cl = NULL;
+    ans->st = nx_client_connect(sock, DAEMON_TIMEOUT_SECONDS, &cl, &ans->err);
+    free(sock);
+    if (ans->st == NEWSIDX_OK) {
+        ans->st = ask_daemon(cl, &a->req, &ans->r, &ans->err);
+        nx_client_close(cl);
+        return true;
+    }
+    if (a->socket_path || ans->st == NEWSIDX_ERR_ARG) {
+        /* never searched around silently */
+        fprintf(stderr, "newsq: %s\n", ans->err);
+        return false;
+    }
+    free(ans->err);
+    ans->err = NULL;
+    return true;
+}
+
+/* The search: through the daemon when one answers (with --socket, only
+ * through it), else over the database or, without --db, the shards of
+ * the configuration if it has any.  false once it said why nothing
+ * could be asked. */
+static bool run_search(const args_t *a, const newsidx_config_t *cfg, answer_t *ans)
+{
+    ans->st = NEWSIDX_ERR_UNAVAILABLE;
+    if (!a->db_path && !search_daemon(a, ans))
+        return false;
+    if (ans->st != NEWSIDX_ERR_UNAVAILABLE || ans->r || ans->err)
+        return true;
+    ans->path = a->db_path ? nx_strdup(a->db_path) : cfg->n_shards ? NULL : nx_default_db_path();
+    ans->st = newsidx_db_open(ans->path, cfg, &ans->db, &ans->err);
+    if (ans->st != NEWSIDX_OK) {
+        fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
+        return false;
+    }
+    ans->st = newsidx_db_search(ans->db, &a->req, &ans->r);
+    if (ans->st != NEWSIDX_OK)
+        ans->err = nx_strdup(newsidx_db_error(ans->db) ? newsidx_db_error(ans->db)
+                                                       : newsidx_status_to_string(ans->st));
+    return true;
+}
+
+/* The answer as asked (JSON, the count, or text); the exit status. */
+static int print_answer(const args_t *a, const answer_t *ans, const char *query, bool color)
+{
+    if (ans->st == NEWSIDX_ERR_QUERY) {
+        query_error(query, ans->err);
+        return EXIT_USAGE;
+    }
+    if (ans->st != NEWSIDX_OK) {
+        fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
+        return ans->st == NEWSIDX_ERR_ARG || ans->st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE
+                                                                          : EXIT_FAIL;
+    }
+    const newsidx_results_t *r = ans->r;
+    if (a->json) {
+        json_t *j = nx_results_to_json(r);
+        nx_print_json(stdout, j);
+        json_decref(j);
+    } else if (a->req.count_only) {
+        /* The number alone on stdout; what the query's words did (an
+         * unknown field, a suggestion) on stderr. */
+        printf("%llu\n", (unsigned long long)r->total);
+        if (!r->total_exact)
+            fprintf(stderr, "newsq: the count is an estimate: %s\n",
+                    r->truncated ? "a limit cut it short" : "counting stopped early");
+        nx_print_results_notes(stderr, r);
+        return r->total ? EXIT_OK : EXIT_NONE;
+    } else if (r->n_hits == 0 && r->total > 0) {
+        fprintf(stderr, "newsq: %s%llu article%s, none from --offset %u on\n",
+                r->total_exact ? "" : "about ", (unsigned long long)r->total,
+                r->total == 1 ? " matches" : "s match", a->req.offset);
+        return EXIT_NONE;
+    } else if (r->n_hits == 0) {
+        no_match(query, &a->req);
+        nx_print_results_notes(stderr, r);
+        return EXIT_NONE;
+    } else {
+        nx_print_results_text(stdout, r, color);
+    }
+    return EXIT_OK;
+}
+
+/* newsq --quotes, after its options are checked. */
+static int quotes_main(const args_t *a, const newsidx_config_t *cfg, bool color)
+{
+    const newsidx_search_t *req = &a->req;
+    if (req->like || req->facets || req->explain || req->histogram || req->strict ||
+        req->all_versions) {
+        fprintf(stderr, "newsq: --quotes takes no --like, --facets, --explain, "
+                        "--histogram, --strict or --all-versions\n");
+        return EXIT_USAGE;
+    }
+    return run_quotes(a->db_path, a->socket_path, cfg, req, a->json, color);
+}
+
+int main(int argc, char **argv)
+{
+    args_t a = {0};
+    int rc = parse_options(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    char *query = query_of(argc, argv);
+    if (a.req.like && *query) {
         fprintf(stderr, "newsq: give --like ID or a query, not both\n");
         free(query);
         return EXIT_USAGE;
     }
-    if (!req.like && !*query && !req.speaker && !req.location && !req.since && !req.until) {
+    if (!a.req.like && !*query && !a.req.speaker && !a.req.location && !a.req.since &&
+        !a.req.until) {
         usage(stderr);
         free(query);
         return EXIT_USAGE;
     }
-    req.query = query;
+    a.req.query = query;
 
     newsidx_config_t cfg;
     newsidx_config_init(&cfg);
-    char *cfgpath = config_path ? nx_strdup(config_path) : nx_default_config_path();
-    if (cfgpath) {
-        char *err = NULL;
-        if (newsidx_config_load(&cfg, cfgpath, &err) != NEWSIDX_OK) {
-            fprintf(stderr, "newsq: %s\n", err);
-            free(err);
-            free(cfgpath);
-            free(query);
-            return EXIT_USAGE;
-        }
-        free(cfgpath);
+    if (!load_config(&cfg, a.config_path)) {
+        free(query);
+        return EXIT_USAGE;
     }
-
     /* The page size of the user's configuration, sent to the daemon
      * too: direct and daemon searches answer alike. */
-    if (!limit_given && !req.count_only)
-        req.limit = cfg.default_limit;
-    if (req.count_only)
-        req.limit = 0;
-
-    bool color = !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    int rc_quotes = EXIT_OK;
-    if (!json) {
-        req.hl_open = nx_text_hl_open();
-        req.hl_close = nx_text_hl_close();
+    if (!a.limit_given && !a.req.count_only)
+        a.req.limit = cfg.default_limit;
+    if (a.req.count_only)
+        a.req.limit = 0;
+    bool color = !a.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (!a.json) {
+        a.req.hl_open = nx_text_hl_open();
+        a.req.hl_close = nx_text_hl_close();
     }
 
-    if (quotes) {
-        if (req.like || req.facets || req.explain || req.histogram || req.strict ||
-            req.all_versions) {
-            fprintf(stderr, "newsq: --quotes takes no --like, --facets, --explain, "
-                            "--histogram, --strict or --all-versions\n");
-            rc_quotes = EXIT_USAGE;
-        } else {
-            rc_quotes = run_quotes(db_path, socket_path, &cfg, &req, json, color);
-        }
-        free(query);
-        newsidx_config_clear(&cfg);
-        if (fflush(stdout) != 0)
-            rc_quotes = EXIT_FAIL;
-        return rc_quotes;
-    }
-
-    char *path = NULL;
-    newsidx_db_t *db = NULL;
-    char *err = NULL;
-    int rc = EXIT_OK;
-    newsidx_results_t *r = NULL;
-    newsidx_status_t st = NEWSIDX_ERR_UNAVAILABLE;
-    if (!db_path) {
-        /* The daemon when one answers; with --socket, only the daemon. */
-        char *sock = socket_path ? nx_strdup(socket_path) : nx_default_socket_path();
-        nx_client_t *cl = NULL;
-        st = nx_client_connect(sock, 120, &cl, &err);
-        free(sock);
-        if (st == NEWSIDX_OK) {
-            st = ask_daemon(cl, &req, &r, &err);
-            nx_client_close(cl);
-        } else if (socket_path || st == NEWSIDX_ERR_ARG) {
-            /* --socket, or a daemon not to be trusted: never searched
-             * around silently. */
-            fprintf(stderr, "newsq: %s\n", err);
-            free(err);
-            rc = EXIT_FAIL;
-            goto out;
-        } else {
-            free(err);
-            err = NULL;
-        }
-    }
-    if (st == NEWSIDX_ERR_UNAVAILABLE && !r && !err) {
-        /* Without --db, the shards of the configuration if it has any. */
-        path = db_path ? nx_strdup(db_path) : cfg.n_shards ? NULL : nx_default_db_path();
-        st = newsidx_db_open(path, &cfg, &db, &err);
-        if (st != NEWSIDX_OK) {
-            fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
-            free(err);
-            rc = EXIT_FAIL;
-            goto out;
-        }
-        st = newsidx_db_search(db, &req, &r);
-        if (st != NEWSIDX_OK)
-            err = nx_strdup(newsidx_db_error(db) ? newsidx_db_error(db)
-                                                 : newsidx_status_to_string(st));
-    }
-    if (st == NEWSIDX_ERR_QUERY) {
-        query_error(query, err);
-        rc = EXIT_USAGE;
-    } else if (st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
-        rc = st == NEWSIDX_ERR_ARG || st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE : EXIT_FAIL;
+    if (a.quotes) {
+        rc = quotes_main(&a, &cfg, color);
     } else {
-        if (json) {
-            json_t *j = nx_results_to_json(r);
-            nx_print_json(stdout, j);
-            json_decref(j);
-        } else if (req.count_only) {
-            /* The number alone on stdout; what the query's words did
-             * (an unknown field, a suggestion) on stderr. */
-            printf("%llu\n", (unsigned long long)r->total);
-            if (!r->total_exact)
-                fprintf(stderr, "newsq: the count is an estimate: %s\n",
-                        r->truncated ? "a limit cut it short" : "counting stopped early");
-            nx_print_results_notes(stderr, r);
-            rc = r->total ? EXIT_OK : EXIT_NONE;
-        } else if (r->n_hits == 0 && r->total > 0) {
-            fprintf(stderr, "newsq: %s%llu article%s, none from --offset %u on\n",
-                    r->total_exact ? "" : "about ", (unsigned long long)r->total,
-                    r->total == 1 ? " matches" : "s match", req.offset);
-            rc = EXIT_NONE;
-        } else if (r->n_hits == 0) {
-            no_match(query, &req);
-            nx_print_results_notes(stderr, r);
-            rc = EXIT_NONE;
-        } else {
-            nx_print_results_text(stdout, r, color);
-        }
-        newsidx_results_free(r);
+        answer_t ans = {0};
+        rc = run_search(&a, &cfg, &ans) ? print_answer(&a, &ans, query, color) : EXIT_FAIL;
+        answer_clear(&ans);
     }
-    free(err);
-    newsidx_db_close(db);
-out:
-    free(path);
     free(query);
     newsidx_config_clear(&cfg);
     if (fflush(stdout) != 0)

@@ -3,7 +3,7 @@
 #ifndef NX_CLIENT_H
 #define NX_CLIENT_H
 
-#include "rpc.h"
+#include "rpcclient.h"
 
 #ifdef __cplusplus
 extern "C" {

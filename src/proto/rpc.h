@@ -1,5 +1,6 @@
-/* rpc.h - MessagePack-RPC for newsidxd and its clients: frames read under
- * limits, requests decoded into library structures, results encoded.
+/* rpc.h - MessagePack-RPC, what newsidxd and its clients share: the
+ * protocol's error codes, frames read under limits, decoded objects as
+ * JSON.  rpcserver.h is the daemon's half, rpcclient.h the clients'.
  *
  * msgpack-c's unpacker trusts the sizes it reads (an array32 header may
  * make it allocate room for four billion objects), so every frame is
@@ -59,34 +60,6 @@ typedef struct nx_mp_scan {
  * allocating anything. */
 nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
                            nx_mp_scan_t *res);
-
-/* ---- requests ---- */
-
-/* A search request decoded from its params map (and freed with
- * nx_search_clear()): strings are owned copies. */
-bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err);
-void nx_search_clear(newsidx_search_t *req);
-
-/* An article from an article map of add (JSON Lines field names, the
- * fields of an input record); finished (checked, titled, given an id)
- * as nx_article_finish() does. */
-newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err);
-
-/* ---- encoding into a buffer ---- */
-
-void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req);
-
-/* [1, msgid, nil, ...]: the caller packs the result next. */
-void nx_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
-/* [1, msgid, {"code", "message"}, nil] */
-void nx_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, nx_rpc_code_t code,
-                                const char *message);
-
-/* ---- decoding results (clients) ---- */
-
-/* The article get returns (the answer to search is read with
- * nx_mp_read_results()); NULL with *err naming what is wrong. */
-newsidx_article_t *nx_article_from_mp_stored(const msgpack_object *map, char **err);
 
 /* Any decoded object as JSON (new reference). */
 struct json_t;

@@ -1,0 +1,33 @@
+/* rpcserver.h - the daemon's half of MessagePack-RPC (rpcserver.c):
+ * requests decoded into library structures under the limits the frame
+ * scanner of rpc.h already checked, and the frame of each reply. */
+#ifndef NX_RPCSERVER_H
+#define NX_RPCSERVER_H
+
+#include "rpc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A search request decoded from its params map (and freed with
+ * nx_search_clear()): strings are owned copies. */
+bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err);
+void nx_search_clear(newsidx_search_t *req);
+
+/* An article from an article map of add (JSON Lines field names, the
+ * fields of an input record); finished (checked, titled, given an id)
+ * as nx_article_finish() does. */
+newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err);
+
+/* [1, msgid, nil, ...]: the caller packs the result next. */
+void nx_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);
+/* [1, msgid, {"code", "message"}, nil] */
+void nx_rpc_pack_response_error(msgpack_packer *pk, uint32_t msgid, nx_rpc_code_t code,
+                                const char *message);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
