@@ -30,6 +30,14 @@
 
 /* Requests sent to a daemon and not answered yet, at most. */
 #define DAEMON_WINDOW 4
+/* Articles read ahead of the writer, waiting in the pipeline. */
+#define PIPELINE_ITEMS 256
+/* Parts of a bulk load written at once, one thread each (HACKING, bulk
+ * loads: the database and at most three staging databases). */
+#define MAX_BULK_PARTS 4
+/* A load of at least 1/COMPACT_SHARE of the index ends with a
+ * compaction ([index] compact = auto). */
+#define COMPACT_SHARE 10
 
 typedef struct sent {
     uint32_t msgid;
@@ -373,8 +381,8 @@ static void run_local(import_t *im)
      * (nx_writer_bulk()); the parts are merged by the compaction that
      * compact = never turns off. */
     if (threads > 1 && im->c->config.compact != 0)
-        nx_writer_bulk(im->w, threads < 4 ? threads : 4);
-    im->pl = pipeline_new(threads, 256, prepare, im);
+        nx_writer_bulk(im->w, threads < MAX_BULK_PARTS ? threads : MAX_BULK_PARTS);
+    im->pl = pipeline_new(threads, PIPELINE_ITEMS, prepare, im);
     pthread_t reader;
     if (!im->pl || pthread_create(&reader, NULL, reader_main, im) != 0) {
         cli_error(im->c, "cannot start threads");
@@ -396,10 +404,17 @@ static void run_local(import_t *im)
     im->pl = NULL;
 }
 
-int cmd_add(cli_t *c, int argc, char **argv)
+/* What add's command line asks for. */
+typedef struct add_args {
+    newsidx_format_t format;
+    bool quiet, shards;
+    int progress_fd;            /* --progress-fd, or -1 */
+} add_args_t;
+
+/* The options into a, checked against the configuration's shards: -1
+ * to go on (the paths from optind), else the exit status. */
+static int parse_add_options(cli_t *c, int argc, char **argv, add_args_t *a)
 {
-    newsidx_format_t format = NEWSIDX_FORMAT_AUTO;
-    bool quiet = false, shards = false;
     static const struct option opts[] = {
         {"shards", no_argument, NULL, 'S'},
         {"format", required_argument, NULL, 'f'},
@@ -408,20 +423,20 @@ int cmd_add(cli_t *c, int argc, char **argv)
         {"progress-fd", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
-    int progress_fd = -1;
+    *a = (add_args_t){.format = NEWSIDX_FORMAT_AUTO, .progress_fd = -1};
     int o;
     optind = 0;  /* 0, not 1: glibc then starts afresh and permutes, so that
                    options may follow the paths ("add DIR --quiet") */
     while ((o = getopt_long(argc, argv, "f:q", opts, NULL)) != -1) {
         switch (o) {
         case 'f':
-            if (newsidx_format_from_string(optarg, &format) != NEWSIDX_OK) {
+            if (newsidx_format_from_string(optarg, &a->format) != NEWSIDX_OK) {
                 cli_error(c, "unknown format '%s' (%s)", optarg, CLI_FORMATS);
                 return EXIT_USAGE;
             }
             break;
-        case 'q': quiet = true; break;
-        case 'S': shards = true; break;
+        case 'q': a->quiet = true; break;
+        case 'S': a->shards = true; break;
         case 'P': {
             char *end;
             long fd = strtol(optarg, &end, 10);
@@ -429,7 +444,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
                 cli_error(c, "--progress-fd: '%s' is not an open file descriptor", optarg);
                 return EXIT_USAGE;
             }
-            progress_fd = (int)fd;
+            a->progress_fd = (int)fd;
             break;
         }
         case 'd': cli_set_db(c, optarg); break;
@@ -440,28 +455,117 @@ int cmd_add(cli_t *c, int argc, char **argv)
         cli_error(c, "add: nothing to add (give files, directories or - for standard input)");
         return EXIT_USAGE;
     }
-
     /* Writing into shards is asked for explicitly: an article placed in
      * the wrong database is hard to find again. */
-    if (shards && (c->db_forced || !c->config.n_shards)) {
+    if (a->shards && (c->db_forced || !c->config.n_shards)) {
         cli_error(c, "add --shards: %s", c->db_forced ? "give --shards or --db, not both"
                                                       : "the configuration lists no [shards]");
         return EXIT_USAGE;
     }
-    if (!shards && !c->db_forced && c->config.n_shards) {
+    if (!a->shards && !c->db_forced && c->config.n_shards) {
         cli_error(c, "the configuration lists shards: add --shards to write into them, or --db "
                      "for one database");
         return EXIT_USAGE;
     }
+    return -1;
+}
 
+/* Local mode: the extractor, and the writer of the database or of the
+ * shards; false once it said why not. */
+static bool open_local(import_t *im, bool shards)
+{
+    cli_t *c = im->c;
+    char *err = NULL;
+    newsidx_status_t st = newsidx_extractor_new(c->config.gazetteer, &im->x, &err);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        return false;
+    }
+    st = newsidx_writer_open(shards ? NULL : c->db_path, &c->config,
+                             NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &im->w, &err);
+    if (st != NEWSIDX_OK) {
+        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
+        free(err);
+        newsidx_extractor_free(im->x);
+        return false;
+    }
+    return true;
+}
+
+/* Daemon mode's end: the last batch sent, every answer waited for. */
+static void finish_daemon(import_t *im)
+{
+    daemon_flush(im);
+    while (im->n_sent && !im->failed)
+        daemon_receive(im);
+    nx_client_close(im->cl);
+}
+
+/* Local mode's end: the last commit, a compaction when the load was a
+ * large part of the index, the writer closed. */
+static void finish_local(import_t *im)
+{
+    cli_t *c = im->c;
+    if (!im->failed)
+        commit(im);
+    /* Many small commits leave the index about twice its size;
+     * rewriting it once after a bulk load is quick (a second for
+     * Reuters-21578) and gives the space back. */
+    uint64_t docs = nx_writer_doccount(im->w), loaded = im->added + im->replaced;
+    if (!im->failed && im->commits > 1 &&
+        (c->config.compact == 1 ||
+         (c->config.compact < 0 && loaded * COMPACT_SHARE >= docs))) {
+        if (newsidx_writer_compact(im->w) != NEWSIDX_OK)
+            cli_warn(c, "compacting the database failed (it is intact, only larger): %s",
+                     newsidx_writer_error(im->w));
+    }
+    newsidx_status_t st = newsidx_writer_close(im->w);
+    /* (after a failed commit, said already, it fails the same way) */
+    if (st != NEWSIDX_OK && !im->failed) {
+        cli_error(c, "the final commit failed, the articles since the last commit are "
+                     "not in the index: %s", newsidx_writer_error(im->w)
+                                              ? newsidx_writer_error(im->w)
+                                              : newsidx_status_to_string(st));
+        im->failed = true;
+    }
+    newsidx_writer_destroy(im->w);
+    newsidx_extractor_free(im->x);
+}
+
+/* The closing lines: counts, speed, what was not written and why. */
+static void report(const import_t *im, double secs, unsigned problems, bool quiet)
+{
+    cli_t *c = im->c;
+    uint64_t done = im->added + im->replaced, rejected = atomic_load(&im->rejected);
+    if (!quiet || rejected || problems || im->failed)
+        fprintf(stderr,
+                "%s: %llu articles indexed (%llu new, %llu replaced), %llu rejected, "
+                "in %.1f s (%.0f articles/s)\n",
+                c->prog, (unsigned long long)done, (unsigned long long)im->added,
+                (unsigned long long)im->replaced, (unsigned long long)(rejected + problems), secs,
+                secs > 0 ? (double)done / secs : 0.0);
+    if (im->kept)
+        fprintf(stderr, "%s: %llu articles not written: the index holds a newer version of "
+                "their id\n", c->prog, (unsigned long long)im->kept);
+    if (im->duplicates)
+        fprintf(stderr, "%s: %llu exact duplicates: the same id and the same article as one "
+                "already indexed (not counted as replaced)\n", c->prog,
+                (unsigned long long)im->duplicates);
+}
+
+int cmd_add(cli_t *c, int argc, char **argv)
+{
+    add_args_t args;
+    int rc = parse_add_options(c, argc, argv, &args);
+    if (rc >= 0)
+        return rc;
     /* A FIFO or device named on the command line is read only when
      * --format says what it streams. */
-    sources_t srcs = {.streams = format != NEWSIDX_FORMAT_AUTO};
+    sources_t srcs = {.streams = args.format != NEWSIDX_FORMAT_AUTO};
     unsigned problems = sources_collect(c, argv + optind, argc - optind, &srcs);
 
-    import_t im = {.c = c, .progress_fd = progress_fd};
-    char *err = NULL;
-    newsidx_status_t st;
+    import_t im = {.c = c, .progress_fd = args.progress_fd};
     nx_buf_init(&im.items);
     im.max_request = (size_t)c->config.max_request;
     if (!c->db_forced) {
@@ -473,91 +577,33 @@ int cmd_add(cli_t *c, int argc, char **argv)
             return EXIT_FAIL;
         }
     }
-    if (im.cl)
-        goto run;
-    st = newsidx_extractor_new(c->config.gazetteer, &im.x, &err);
-    if (st != NEWSIDX_OK) {
-        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
-        free(err);
+    if (!im.cl && !open_local(&im, args.shards)) {
         sources_free(&srcs);
         return EXIT_FAIL;
     }
-    st = newsidx_writer_open(shards ? NULL : c->db_path, &c->config,
-                             NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT,
-                             &im.w, &err);
-    if (st != NEWSIDX_OK) {
-        cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
-        free(err);
-        newsidx_extractor_free(im.x);
-        sources_free(&srcs);
-        return EXIT_FAIL;
-    }
-run:;
     double t0 = nx_now();
     im.batch_started = t0;
-    im.format = format;
+    im.format = args.format;
     im.srcs = &srcs;
-    im.progress = progress_new(c->prog, srcs.total_known ? srcs.total_bytes : 0, quiet);
+    im.progress = progress_new(c->prog, srcs.total_known ? srcs.total_bytes : 0, args.quiet);
     c->progress = im.progress;
-    if (im.cl)
-        read_all_sources(&im);
-    else
-        run_local(&im);
     if (im.cl) {
-        daemon_flush(&im);
-        while (im.n_sent && !im.failed)
-            daemon_receive(&im);
-        nx_client_close(im.cl);
+        read_all_sources(&im);
+        finish_daemon(&im);
     } else {
-        if (!im.failed)
-            commit(&im);
-        /* Many small commits leave the index about twice its size;
-         * rewriting it once after a bulk load is quick (a second for
-         * Reuters-21578) and gives the space back. */
-        uint64_t docs = nx_writer_doccount(im.w), loaded = im.added + im.replaced;
-        if (!im.failed && im.commits > 1 &&
-            (c->config.compact == 1 || (c->config.compact < 0 && loaded * 10 >= docs))) {
-            if (newsidx_writer_compact(im.w) != NEWSIDX_OK)
-                cli_warn(c, "compacting the database failed (it is intact, only larger): %s",
-                         newsidx_writer_error(im.w));
-        }
-        st = newsidx_writer_close(im.w);
-        /* (after a failed commit, said already, it fails the same way) */
-        if (st != NEWSIDX_OK && !im.failed) {
-            cli_error(c, "the final commit failed, the articles since the last commit are "
-                         "not in the index: %s", newsidx_writer_error(im.w)
-                                                  ? newsidx_writer_error(im.w)
-                                                  : newsidx_status_to_string(st));
-            im.failed = true;
-        }
-        newsidx_writer_destroy(im.w);
-        newsidx_extractor_free(im.x);
+        run_local(&im);
+        finish_local(&im);
     }
     c->progress = NULL;
     progress_clear(im.progress);
     progress_free(im.progress);
     nx_buf_free(&im.items);
     free(im.last_id);
-    double secs = nx_now() - t0;
-    uint64_t done = im.added + im.replaced, rejected = atomic_load(&im.rejected);
-    if (!quiet || rejected || problems || im.failed)
-        fprintf(stderr,
-                "%s: %llu articles indexed (%llu new, %llu replaced), %llu rejected, "
-                "in %.1f s (%.0f articles/s)\n",
-                c->prog, (unsigned long long)done, (unsigned long long)im.added,
-                (unsigned long long)im.replaced, (unsigned long long)(rejected + problems), secs,
-                secs > 0 ? (double)done / secs : 0.0);
-    if (im.kept)
-        fprintf(stderr, "%s: %llu articles not written: the index holds a newer version of "
-                "their id\n", c->prog, (unsigned long long)im.kept);
-    if (im.duplicates)
-        fprintf(stderr, "%s: %llu exact duplicates: the same id and the same article as one "
-                "already indexed (not counted as replaced)\n", c->prog,
-                (unsigned long long)im.duplicates);
-    summary_print(c, &im.sum, !quiet);
+    report(&im, nx_now() - t0, problems, args.quiet);
+    summary_print(c, &im.sum, !args.quiet);
     summary_free(&im.sum);
     sources_free(&srcs);
     if (im.failed)
         return EXIT_FAIL;
-    return (rejected || problems) ? EXIT_REJECTED : EXIT_OK;
+    return (atomic_load(&im.rejected) || problems) ? EXIT_REJECTED : EXIT_OK;
 }

@@ -184,117 +184,48 @@ static bool parse_seconds(const char *v, double *out)
     return true;
 }
 
-static int handler(void *user, const char *section, const char *name, const char *value
-#if INI_HANDLER_LINENO
-                   , int lineno
-#endif
-)
+/* The key of section and name, or NULL (names are case-insensitive). */
+static const struct key *find_key(const char *section, const char *name)
 {
-    struct ctx *x = user;
-#if INI_HANDLER_LINENO
-    x->line = lineno;
-#endif
-    if (x->err)
-        return 1;                       /* keep the first error only */
     const struct key *k = NULL;
     for (size_t i = 0; i < NX_ARRAY_LEN(keys); i++)
         if (strcasecmp(keys[i].section, section) == 0 && strcasecmp(keys[i].name, name) == 0)
             k = &keys[i];
-    if (!k) {
-        x->err = nx_printf("unknown setting '%s' in section [%s]", name, section);
-        return 0;
-    }
-    void *field = (char *)x->c + k->offset;
-    double d = 0;
-    bool ok = true;
-    switch (k->kind) {
+    return k;
+}
+
+/* A number of the key's kind: false when value is none. */
+static bool parse_number(enum kind kind, const char *value, double *d)
+{
+    char *end;
+    switch (kind) {
     case K_UINT: {
-        char *end;
         errno = 0;
         unsigned long v = strtoul(value, &end, 10);
-        ok = end != value && *end == '\0' && !errno && value[0] != '-';
-        d = (double)v;
-        break;
+        *d = (double)v;
+        return end != value && *end == '\0' && !errno && value[0] != '-';
     }
-    case K_REAL: {
-        char *end;
+    case K_REAL:
         errno = 0;
-        d = strtod(value, &end);
-        ok = end != value && *end == '\0' && !errno;
-        break;
-    }
-    case K_BYTES: ok = parse_bytes(value, &d); break;
-    case K_SECONDS: ok = parse_seconds(value, &d); break;
+        *d = strtod(value, &end);
+        return end != value && *end == '\0' && !errno;
+    case K_BYTES: return parse_bytes(value, d);
+    case K_SECONDS: return parse_seconds(value, d);
     case K_MODE: {
-        char *end;
         unsigned long v = strtoul(value, &end, 8);
-        ok = end != value && *end == '\0';
-        d = (double)v;
-        break;
+        *d = (double)v;
+        return end != value && *end == '\0';
     }
-    case K_BOOL:
-        if (strcasecmp(value, "true") == 0 || strcasecmp(value, "yes") == 0 ||
-            strcmp(value, "1") == 0 || strcasecmp(value, "on") == 0) {
-            *(bool *)field = true;
-        } else if (strcasecmp(value, "false") == 0 || strcasecmp(value, "no") == 0 ||
-                   strcmp(value, "0") == 0 || strcasecmp(value, "off") == 0) {
-            *(bool *)field = false;
-        } else {
-            x->err = nx_printf("%s wants true or false, not '%s'", name, value);
-            return 0;
-        }
-        return 1;
-    case K_SHARD: {
-        /* one "shard =" line per shard, in order: the order places
-         * articles, so it must not change once articles are added */
-        char ***v = field;
-        size_t *n = (size_t *)((char *)x->c + offsetof(newsidx_config_t, n_shards));
-        char **nv = realloc(*v, (*n + 1) * sizeof *nv);
-        if (!nv || !(nv[*n] = nx_strdup(value))) {
-            if (nv)
-                *v = nv;
-            x->err = nx_strdup("out of memory");
-            return 0;
-        }
-        *v = nv;
-        (*n)++;
-        return 1;
+    default: return false;
     }
-    case K_COMPACT:
-        if (strcasecmp(value, "auto") == 0)
-            *(int *)field = -1;
-        else if (strcasecmp(value, "always") == 0)
-            *(int *)field = 1;
-        else if (strcasecmp(value, "never") == 0)
-            *(int *)field = 0;
-        else {
-            x->err = nx_printf("compact wants auto, always or never, not '%s'", value);
-            return 0;
-        }
-        return 1;
-    case K_STRING: {
-        char **s = field;
-        free(*s);
-        *s = *value ? nx_strdup(value) : NULL;
-        return 1;
-    }
-    case K_LIST: {
-        char ***v = field;
-        size_t *n = (size_t *)((char *)x->c + offsetof(newsidx_config_t, n_writers));
-        nx_strv_free_array(*v, *n);
-        *v = NULL;
-        *n = 0;
-        nx_strv_t l = {0};
-        char *copy = nx_strdup(value), *save = NULL;
-        for (char *t = strtok_r(copy, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
-            nx_strv_push(&l, t);
-        free(copy);
-        *v = l.v;
-        *n = l.n;
-        return 1;
-    }
-    }
-    if (!ok) {
+}
+
+/* A numeric setting, checked against the key's bounds. */
+static int set_number(struct ctx *x, const struct key *k, void *field, const char *name,
+                      const char *value)
+{
+    double d = 0;
+    if (!parse_number(k->kind, value, &d)) {
         x->err = nx_printf("bad value '%s' for %s", value, name);
         return 0;
     }
@@ -311,6 +242,112 @@ static int handler(void *user, const char *section, const char *name, const char
     default: break;
     }
     return 1;
+}
+
+/* The index of value among the words of one choice (NULL-terminated),
+ * or -1. */
+static int choice_of(const char *value, const char *const *words)
+{
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(value, words[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* A setting of named choices: true/false, or compact's three. */
+static int set_choice(struct ctx *x, const struct key *k, void *field, const char *name,
+                      const char *value)
+{
+    static const char *const truths[] = {"true", "yes", "1", "on", NULL};
+    static const char *const untruths[] = {"false", "no", "0", "off", NULL};
+    static const char *const compacts[] = {"auto", "always", "never", NULL};
+    static const int compact_values[] = {-1, 1, 0};
+    if (k->kind == K_BOOL) {
+        if (choice_of(value, truths) >= 0) {
+            *(bool *)field = true;
+        } else if (choice_of(value, untruths) >= 0) {
+            *(bool *)field = false;
+        } else {
+            x->err = nx_printf("%s wants true or false, not '%s'", name, value);
+            return 0;
+        }
+        return 1;
+    }
+    int i = choice_of(value, compacts);
+    if (i < 0) {
+        x->err = nx_printf("compact wants auto, always or never, not '%s'", value);
+        return 0;
+    }
+    *(int *)field = compact_values[i];
+    return 1;
+}
+
+/* One more "shard =" line: one per shard, in order (the order places
+ * articles, so it must not change once articles are added). */
+static int add_shard(struct ctx *x, char ***v, const char *value)
+{
+    size_t *n = &x->c->n_shards;
+    char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv || !(nv[*n] = nx_strdup(value))) {
+        if (nv)
+            *v = nv;
+        x->err = nx_strdup("out of memory");
+        return 0;
+    }
+    *v = nv;
+    (*n)++;
+    return 1;
+}
+
+/* writers = a list of names, by spaces or commas; it replaces any
+ * earlier list. */
+static int set_list(struct ctx *x, char ***v, const char *value)
+{
+    size_t *n = &x->c->n_writers;
+    nx_strv_free_array(*v, *n);
+    *v = NULL;
+    *n = 0;
+    nx_strv_t l = {0};
+    char *copy = nx_strdup(value), *save = NULL;
+    for (char *t = strtok_r(copy, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save))
+        nx_strv_push(&l, t);
+    free(copy);
+    *v = l.v;
+    *n = l.n;
+    return 1;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value
+#if INI_HANDLER_LINENO
+                   , int lineno
+#endif
+)
+{
+    struct ctx *x = user;
+#if INI_HANDLER_LINENO
+    x->line = lineno;
+#endif
+    if (x->err)
+        return 1;                       /* keep the first error only */
+    const struct key *k = find_key(section, name);
+    if (!k) {
+        x->err = nx_printf("unknown setting '%s' in section [%s]", name, section);
+        return 0;
+    }
+    void *field = (char *)x->c + k->offset;
+    switch (k->kind) {
+    case K_BOOL:
+    case K_COMPACT: return set_choice(x, k, field, name, value);
+    case K_SHARD: return add_shard(x, field, value);
+    case K_LIST: return set_list(x, field, value);
+    case K_STRING: {
+        char **str = field;
+        free(*str);
+        *str = *value ? nx_strdup(value) : NULL;
+        return 1;
+    }
+    default: return set_number(x, k, field, name, value);
+    }
 }
 
 newsidx_status_t newsidx_config_load(newsidx_config_t *c, const char *path, char **errmsg)
