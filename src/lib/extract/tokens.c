@@ -122,187 +122,223 @@ static bool opens_at(const char *s, size_t i)
                       (c == 0xa0 && (unsigned char)s[i - 2] == 0xc2));
 }
 
+/* What the tokenizer knows of the text read so far. */
+typedef struct tk_state {
+    size_t i;                   /* the next byte */
+    int nl;                     /* line breaks since the last token */
+    bool start;                 /* the next word starts a sentence */
+    bool dq, sq;                /* inside a double, a single quotation */
+    bool low9;                  /* the open quotation began with „ */
+    bool any;                   /* a token was read */
+    uint32_t para;
+} tk_state_t;
+
+/* A word at st->i (its first character c). */
+static void take_word(doc_t *d, tk_state_t *st, uint32_t c, uint16_t q)
+{
+    const char *s = d->s;
+    size_t n = d->n, i = st->i;
+    word_scan_t ws;
+    scan_word(s, n, i, st->sq, &ws);
+    size_t end = ws.end;
+    uint16_t f = q;
+    if (cp_upper(c))
+        f |= F_CAP;
+    else
+        f |= F_LOWER;
+    if (s[end - 1] == '.')
+        f |= F_PERIOD;
+    if (ws.poss)
+        f |= F_POSS;
+    if (ws.letters >= 2 && ws.uppers == ws.letters)
+        f |= F_ACRO;
+    if (ws.letters == 1 && ws.uppers == 1 && (f & F_PERIOD))
+        f |= F_INITIAL;
+    /* "in the U.S. He said": an abbreviation followed by a
+     * capitalised function word ended the sentence after all. */
+    const wentry_t *w = nx_word_lookup(s + i, end - i);
+    if (!w && ws.hyphen)
+        w = nx_compound_title(s + i, end - i);
+    if (!st->start && (f & F_CAP) && w && (w->bits & W_FUNC) && d->nt > 0) {
+        const tok_t *p = &d->t[d->nt - 1];
+        if (p->kind == K_WORD && (p->flags & F_PERIOD) && !(p->flags & F_INITIAL) &&
+            !(p->w && (p->w->bits & W_TITLE)))
+            st->start = true;
+    }
+    if (st->start)
+        f |= F_START;
+    st->start = false;
+    push_tok(d, K_WORD, i, end - i, f, st->para);
+    if (!d->oom)
+        d->t[d->nt - 1].w = w;
+    st->i = ws.after > i ? ws.after : i + 1;
+}
+
+/* A number at st->i: "1,100", "3.5%", "81-year-old". */
+static void take_number(doc_t *d, tk_state_t *st, uint16_t q)
+{
+    const char *s = d->s;
+    size_t n = d->n, j = st->i;
+    while (j < n && (word_char_at(s, n, j) ||
+                     ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
+                      is_digit((unsigned char)s[j + 1])) ||
+                     (s[j] == '-' && word_char_at(s, n, j + 1)) || s[j] == '%'))
+        j++;
+    push_tok(d, K_NUM, st->i, j - st->i, q | (st->start ? F_START : 0), st->para);
+    st->start = false;
+    st->i = j;
+}
+
+/* What a quotation mark c (l bytes at st->i) does to the quotation the
+ * state is in: K_QOPEN, K_QCLOSE, or K_OTHER for a mark that does
+ * neither (an apostrophe, a straight quote that cannot open). */
+static uint8_t quote_kind(const char *s, size_t n, tk_state_t *st, uint32_t c, size_t l)
+{
+    size_t i = st->i;
+    switch (c) {
+    case '"':
+        if (st->dq) {
+            st->dq = st->sq = false;
+            return K_QCLOSE;
+        }
+        if (!opens_at(s, i))
+            return K_OTHER;
+        st->dq = true;
+        st->low9 = false;
+        st->start = true;
+        return K_QOPEN;
+    case 0x201c: case 0x201e: case 0xab:
+        /* „...“ closes with the mark English opens with; elsewhere
+         * one before a space is a mistyped closing mark */
+        if (st->dq && ((st->low9 && c == 0x201c) ||
+                       i + l >= n || s[i + l] == ' ' || s[i + l] == '\n')) {
+            st->dq = st->sq = st->low9 = false;
+            return K_QCLOSE;
+        }
+        st->dq = true;
+        st->low9 = c == 0x201e;
+        st->start = true;
+        return K_QOPEN;
+    case 0x201d: case 0xbb:
+        st->dq = st->sq = false;
+        return K_QCLOSE;
+    case 0x2018:
+        st->sq = true;
+        st->start = true;
+        return K_QOPEN;
+    case 0x2019: case '\'':
+        if (st->sq) {
+            st->sq = false;
+            return K_QCLOSE;
+        }
+        if (!(opens_at(s, i) && word_char_at(s, n, i + l)))
+            return K_OTHER;
+        st->sq = true;
+        st->start = true;
+        return K_QOPEN;
+    default:
+        return K_OTHER;
+    }
+}
+
+/* Anything else at st->i (c, of l bytes): punctuation, quotation marks,
+ * dashes. */
+static void take_mark(doc_t *d, tk_state_t *st, uint32_t c, size_t l, uint16_t q)
+{
+    const char *s = d->s;
+    size_t n = d->n, i = st->i;
+    /* Some papers type a double quotation mark as two apostrophes
+     * or, opening, as two backquotes. */
+    if ((c == '\'' || c == '`') && i + 1 < n && s[i + 1] == (char)c &&
+        !(st->sq && c == '\'' && i + 2 < n && s[i + 2] == '\'')) {
+        c = c == '`' ? 0x201c : '"';
+        l = 2;
+    }
+    uint8_t kind = K_OTHER;
+    switch (c) {
+    case ',':
+        kind = K_COMMA;
+        break;
+    case ';':
+        kind = K_SEMI;
+        break;
+    case ':':
+        kind = K_COLON;
+        st->start = true;
+        break;
+    case '(': case '[': case '{':
+        kind = K_LPAR;
+        break;
+    case ')': case ']': case '}':
+        kind = K_RPAR;
+        break;
+    case '.': case '!': case '?':
+        if (c == '.' && i + 1 < n && s[i + 1] == '.') {
+            while (i < n && s[i] == '.')
+                i++;
+            push_tok(d, K_OTHER, i - 1, 1, q, st->para);
+            st->i = i;
+            return;
+        }
+        kind = K_END;
+        st->start = true;
+        break;
+    case 0x2014: case 0x2013: case 0x2015:
+        kind = K_DASH;
+        break;
+    case '-':
+        if ((i + 1 < n && s[i + 1] == '-') || (opens_at(s, i) && i + 1 < n && s[i + 1] == ' '))
+            kind = K_DASH;
+        while (i + 1 < n && s[i + 1] == '-')
+            i++;
+        break;
+    default:
+        kind = quote_kind(s, n, st, c, l);
+        break;
+    }
+    st->i = i + l;
+    if (kind == K_END && d->nt > 0 && d->t[d->nt - 1].kind == K_END)
+        return;
+    if (kind == K_QOPEN || kind == K_QCLOSE)
+        q = 0;
+    push_tok(d, kind, i, l, q, st->para);
+}
+
 void sp_tokenize(doc_t *d)
 {
     const char *s = d->s;
-    size_t n = d->n, i = 0;
-    int nl = 0;
-    bool start = true, dq = false, sq = false, any = false;
-    bool low9 = false;          /* the open quotation began with „ */
-    uint32_t para = 0;
-    while (i < n && !d->oom) {
-        if (s[i] == ' ') {
-            i++;
+    size_t n = d->n;
+    tk_state_t st = {.start = true};
+    while (st.i < n && !d->oom) {
+        if (s[st.i] == ' ') {
+            st.i++;
             continue;
         }
         size_t l;
-        uint32_t c = decode(s, n, i, &l);
+        uint32_t c = decode(s, n, st.i, &l);
         if (c == '\n' || c == 0x2028 || c == 0x2029) {
-            nl++;
-            i += l;
+            st.nl++;
+            st.i += l;
             continue;
         }
         if (cp_space(c)) {
-            i += l;
+            st.i += l;
             continue;
         }
-        if (nl >= 2 && any) {
-            para++;
-            start = true;
-            dq = sq = false;
+        if (st.nl >= 2 && st.any) {
+            st.para++;
+            st.start = true;
+            st.dq = st.sq = false;
         }
-        nl = 0;
-        any = true;
-        uint16_t q = (dq || sq) ? F_QUOTED : 0;
-        if (cp_letter(c)) {
-            word_scan_t ws;
-            scan_word(s, n, i, sq, &ws);
-            size_t end = ws.end;
-            uint16_t f = q;
-            if (cp_upper(c))
-                f |= F_CAP;
-            else
-                f |= F_LOWER;
-            if (s[end - 1] == '.')
-                f |= F_PERIOD;
-            if (ws.poss)
-                f |= F_POSS;
-            if (ws.letters >= 2 && ws.uppers == ws.letters)
-                f |= F_ACRO;
-            if (ws.letters == 1 && ws.uppers == 1 && (f & F_PERIOD))
-                f |= F_INITIAL;
-            /* "in the U.S. He said": an abbreviation followed by a
-             * capitalised function word ended the sentence after all. */
-            const wentry_t *w = nx_word_lookup(s + i, end - i);
-            if (!w && ws.hyphen)
-                w = nx_compound_title(s + i, end - i);
-            if (!start && (f & F_CAP) && w && (w->bits & W_FUNC) && d->nt > 0) {
-                const tok_t *p = &d->t[d->nt - 1];
-                if (p->kind == K_WORD && (p->flags & F_PERIOD) && !(p->flags & F_INITIAL) &&
-                    !(p->w && (p->w->bits & W_TITLE)))
-                    start = true;
-            }
-            if (start)
-                f |= F_START;
-            start = false;
-            push_tok(d, K_WORD, i, end - i, f, para);
-            if (!d->oom)
-                d->t[d->nt - 1].w = w;
-            i = ws.after > i ? ws.after : i + 1;
-            continue;
-        }
-        if (is_digit(c)) {
-            size_t j = i;
-            /* "1,100", "3.5%", "81-year-old" */
-            while (j < n && (word_char_at(s, n, j) ||
-                             ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
-                              is_digit((unsigned char)s[j + 1])) ||
-                             (s[j] == '-' && word_char_at(s, n, j + 1)) || s[j] == '%'))
-                j++;
-            push_tok(d, K_NUM, i, j - i, q | (start ? F_START : 0), para);
-            start = false;
-            i = j;
-            continue;
-        }
-        /* Some papers type a double quotation mark as two apostrophes
-         * or, opening, as two backquotes. */
-        if ((c == '\'' || c == '`') && i + 1 < n && s[i + 1] == (char)c &&
-            !(sq && c == '\'' && i + 2 < n && s[i + 2] == '\'')) {
-            c = c == '`' ? 0x201c : '"';
-            l = 2;
-        }
-        uint8_t kind = K_OTHER;
-        switch (c) {
-        case ',':
-            kind = K_COMMA;
-            break;
-        case ';':
-            kind = K_SEMI;
-            break;
-        case ':':
-            kind = K_COLON;
-            start = true;
-            break;
-        case '(': case '[': case '{':
-            kind = K_LPAR;
-            break;
-        case ')': case ']': case '}':
-            kind = K_RPAR;
-            break;
-        case '.': case '!': case '?':
-            if (c == '.' && i + 1 < n && s[i + 1] == '.') {
-                while (i < n && s[i] == '.')
-                    i++;
-                push_tok(d, K_OTHER, i - 1, 1, q, para);
-                continue;
-            }
-            kind = K_END;
-            start = true;
-            break;
-        case '"':
-            if (dq) {
-                kind = K_QCLOSE;
-                dq = sq = false;
-            } else if (opens_at(s, i)) {
-                kind = K_QOPEN;
-                dq = true;
-                low9 = false;
-                start = true;
-            }
-            break;
-        case 0x201c: case 0x201e: case 0xab:
-            /* „...“ closes with the mark English opens with; elsewhere
-             * one before a space is a mistyped closing mark */
-            if (dq && ((low9 && c == 0x201c) ||
-                       i + l >= n || s[i + l] == ' ' || s[i + l] == '\n')) {
-                kind = K_QCLOSE;
-                dq = sq = low9 = false;
-                break;
-            }
-            kind = K_QOPEN;
-            dq = true;
-            low9 = c == 0x201e;
-            start = true;
-            break;
-        case 0x201d: case 0xbb:
-            kind = K_QCLOSE;
-            dq = sq = false;
-            break;
-        case 0x2018:
-            kind = K_QOPEN;
-            sq = true;
-            start = true;
-            break;
-        case 0x2019: case '\'':
-            if (sq) {
-                kind = K_QCLOSE;
-                sq = false;
-            } else if (opens_at(s, i) && word_char_at(s, n, i + l)) {
-                kind = K_QOPEN;
-                sq = true;
-                start = true;
-            }
-            break;
-        case 0x2014: case 0x2013: case 0x2015:
-            kind = K_DASH;
-            break;
-        case '-':
-            if ((i + 1 < n && s[i + 1] == '-') || (opens_at(s, i) && i + 1 < n && s[i + 1] == ' '))
-                kind = K_DASH;
-            while (i + 1 < n && s[i + 1] == '-')
-                i++;
-            break;
-        default:
-            break;
-        }
-        if (kind == K_END && d->nt > 0 && d->t[d->nt - 1].kind == K_END) {
-            i += l;
-            continue;
-        }
-        if (kind == K_QOPEN || kind == K_QCLOSE)
-            q = 0;
-        push_tok(d, kind, i, l, q, para);
-        i += l;
+        st.nl = 0;
+        st.any = true;
+        uint16_t q = (st.dq || st.sq) ? F_QUOTED : 0;
+        if (cp_letter(c))
+            take_word(d, &st, c, q);
+        else if (is_digit(c))
+            take_number(d, &st, q);
+        else
+            take_mark(d, &st, c, l, q);
     }
     for (size_t k = 0; k < d->nt; k++)
         if (d->t[k].off < d->head_end)
