@@ -250,16 +250,16 @@ static bool write_pidfile(const char *path, char **err)
     }
 }
 
-int main(int argc, char **argv)
+/* What newsidxd's command line asks for, besides the paths it sets in
+ * srv. */
+typedef struct daemon_args {
+    const char *config_path, *http;
+    bool foreground, read_only;
+} daemon_args_t;
+
+/* The options into srv and a: -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, server_t *srv, daemon_args_t *a)
 {
-    server_t srv;
-    memset(&srv, 0, sizeof srv);
-    srv.http_fd = -1;
-    char *err = NULL, *pidfile = NULL;
-    newsidx_status_t st = NEWSIDX_OK;
-    int rc = 1, fd = -1;
-    bool foreground = false, read_only = false;
-    const char *config_path = NULL, *http = NULL;
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
         {"socket", required_argument, NULL, 's'},
@@ -274,12 +274,12 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
         switch (o) {
-        case 'd': srv.db_path = nx_strdup(optarg); break;
-        case 's': srv.socket_path = nx_strdup(optarg); break;
-        case 'c': config_path = optarg; break;
-        case 'f': foreground = true; break;
-        case 'r': read_only = true; break;
-        case 'H': http = optarg; break;
+        case 'd': srv->db_path = nx_strdup(optarg); break;
+        case 's': srv->socket_path = nx_strdup(optarg); break;
+        case 'c': a->config_path = optarg; break;
+        case 'f': a->foreground = true; break;
+        case 'r': a->read_only = true; break;
+        case 'H': a->http = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': puts("newsidxd " NEWSIDX_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -289,46 +289,184 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    nxd_log_open(LOG_TO_STDERR);
-    newsidx_config_init(&srv.config);
-    srv.config_path = config_path ? nx_strdup(config_path) : nx_default_config_path();
-    if (srv.config_path &&
-        newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
-        fprintf(stderr, "newsidxd: %s\n", err);
-        rc = 2;
-        goto out;
-    }
-    /* Fixed for the daemon's life: a reload cannot open a writer. */
-    srv.read_only = read_only || srv.config.read_only;
-    if (!srv.db_path && srv.config.n_shards) {
+    return -1;
+}
+
+/* The index (a database, else the configuration's shards, else the
+ * default database) and the socket, every path made absolute. */
+static void settle_paths(server_t *srv)
+{
+    if (!srv->db_path && srv->config.n_shards) {
         /* The shards of the configuration, kept as they are at start:
          * their order places articles, so a reload does not change it. */
-        srv.shards = nx_strv_copy_array(srv.config.shards, srv.config.n_shards);
-        srv.n_shards = srv.config.n_shards;
-    } else if (!srv.db_path) {
-        srv.db_path = nx_default_db_path();
+        srv->shards = nx_strv_copy_array(srv->config.shards, srv->config.n_shards);
+        srv->n_shards = srv->config.n_shards;
+    } else if (!srv->db_path) {
+        srv->db_path = nx_default_db_path();
     }
-    if (!srv.socket_path)
-        srv.socket_path = nx_default_socket_path();
+    if (!srv->socket_path)
+        srv->socket_path = nx_default_socket_path();
     /* Relative paths would break once detached (chdir /): the config
      * file is read again on SIGHUP, the pid file and the gazetteer are
      * opened after detaching. */
-    make_absolute(&srv.db_path);
-    for (size_t i = 0; i < srv.n_shards; i++)
-        if (strchr(srv.shards[i], '/') || !strchr(srv.shards[i], ':'))
-            make_absolute(&srv.shards[i]);
-    make_absolute(&srv.socket_path);
-    make_absolute(&srv.config_path);
-    make_absolute(&srv.config.pidfile);
-    make_absolute(&srv.config.gazetteer);
-    make_absolute(&srv.config.http_token_file);
-    make_absolute(&srv.config.spool);
+    make_absolute(&srv->db_path);
+    for (size_t i = 0; i < srv->n_shards; i++)
+        if (strchr(srv->shards[i], '/') || !strchr(srv->shards[i], ':'))
+            make_absolute(&srv->shards[i]);
+    make_absolute(&srv->socket_path);
+    make_absolute(&srv->config_path);
+    make_absolute(&srv->config.pidfile);
+    make_absolute(&srv->config.gazetteer);
+    make_absolute(&srv->config.http_token_file);
+    make_absolute(&srv->config.spool);
+}
+
+/* The writer, or for a read-only daemon a look at the database; false
+ * once it said why not. */
+static bool open_index(server_t *srv, char **err)
+{
+    newsidx_status_t st;
+    /* A read-only daemon takes no lock and opens no writer: several may
+     * serve one index, and shards served read-only by xapian-tcpsrv
+     * can be searched. */
+    if (!srv->read_only) {
+        st = newsidx_writer_open(srv->db_path, &srv->config,
+                                 NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv->w, err);
+        if (st != NEWSIDX_OK) {
+            fail("%s%s", *err ? *err : newsidx_status_to_string(st),
+                 srv->n_shards ? " (a daemon over read-only shards needs --read-only)" : "");
+            return false;
+        }
+    } else if (srv->db_path) {
+        newsidx_db_t *probe = NULL;
+        st = newsidx_db_open(srv->db_path, &srv->config, &probe, err);
+        if (st != NEWSIDX_OK) {
+            fail("%s", *err ? *err : newsidx_status_to_string(st));
+            return false;
+        }
+        newsidx_db_close(probe);
+    }
+    return true;
+}
+
+/* The page and the JSON API on http (host:port), bound before the
+ * threads start, each of which serves it; false once it said why not. */
+static bool start_http(server_t *srv, const char *http, char **err)
+{
+    if (srv->config.http_token_file &&
+        !(srv->http_token = http_token_load(srv->config.http_token_file, err))) {
+        fail("%s", *err);
+        return false;
+    }
+    srv->http_fd = http_bind(http, err);
+    if (srv->http_fd < 0) {
+        fail("%s", *err ? *err : "cannot listen for HTTP");
+        return false;
+    }
+    nxd_log(LOG_NOTICE, "serving the page and the JSON API on http://%s/", http);
+    char *ppath = NULL;
+    free(*err);
+    *err = NULL;
+    srv->places = places_load(&ppath, err);
+    if (!srv->places)
+        nxd_log(LOG_WARNING, "the map has no coordinates: %s", *err ? *err : ppath);
+    free(ppath);
+    return true;
+}
+
+/* The writer's thread, the spool's and the workers'; false (said why,
+ * those started stopped again) when one could not start. */
+static bool start_threads(server_t *srv, char **err)
+{
+    /* Before any event base: the threads wake each other's loops. */
+    evthread_use_pthreads();
+    if (!srv->read_only && !writer_start(srv)) {
+        fail("cannot start threads");
+        server_stop_threads(srv);
+        return false;
+    }
+    /* The spool after the writer, to which its additions go, and before
+     * the workers, which read it for stats. */
+    if (srv->config.spool && !spool_start(srv, err)) {
+        fail("%s", *err ? *err : "cannot start the spool");
+        server_stop_threads(srv);
+        return false;
+    }
+    if (!workers_start(srv)) {
+        fail("cannot start threads");
+        server_stop_threads(srv);
+        return false;
+    }
+    return true;
+}
+
+/* Every way out, the startup failures too, frees what main holds (the
+ * sanitizer builds check for leaks at exit); the exit status, rc unless
+ * the final commit failed. */
+static int shut_down(server_t *srv, char *pidfile, char *err, int rc)
+{
+    newsidx_status_t st = srv->w ? newsidx_writer_close(srv->w) : NEWSIDX_OK;
+    if (st != NEWSIDX_OK) {
+        nxd_log(LOG_ERR, "final commit failed: %s",
+                newsidx_writer_error(srv->w) ? newsidx_writer_error(srv->w)
+                                             : newsidx_status_to_string(st));
+        rc = 1;
+    }
+    newsidx_writer_destroy(srv->w);
+    newsidx_extractor_free(srv->x);
+    queue_destroy(&srv->write_q);
+    queue_destroy(&srv->extract_q);
+    if (pidfile)
+        unlink(pidfile);
+    free(pidfile);
+    free(err);
+    users_free(srv->users);
+    free(srv->writer_uids);
+    free(srv->writer_gids);
+    if (srv->http_fd >= 0)
+        close(srv->http_fd);
+    places_free(srv->places);
+    if (srv->http_token)
+        memset(srv->http_token, 0, strlen(srv->http_token));
+    free(srv->http_token);
+    free(srv->db_path);
+    nx_strv_free_array(srv->shards, srv->n_shards);
+    free(srv->socket_path);
+    free(srv->config_path);
+    newsidx_config_clear(&srv->config);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    server_t srv;
+    memset(&srv, 0, sizeof srv);
+    srv.http_fd = -1;
+    char *err = NULL, *pidfile = NULL;
+    newsidx_status_t st = NEWSIDX_OK;
+    int rc, fd = -1;
+    daemon_args_t args = {0};
+    rc = parse_options(argc, argv, &srv, &args);
+    if (rc >= 0)
+        return rc;
+    rc = 1;
+    nxd_log_open(LOG_TO_STDERR);
+    newsidx_config_init(&srv.config);
+    srv.config_path = args.config_path ? nx_strdup(args.config_path) : nx_default_config_path();
+    if (srv.config_path &&
+        newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
+        fprintf(stderr, "newsidxd: %s\n", err);
+        return shut_down(&srv, pidfile, err, 2);
+    }
+    /* Fixed for the daemon's life: a reload cannot open a writer. */
+    srv.read_only = args.read_only || srv.config.read_only;
+    settle_paths(&srv);
     signal(SIGPIPE, SIG_IGN);
 
-    if (!foreground) {
+    if (!args.foreground) {
         if (detach() != 0) {
             perror("newsidxd: detaching");
-            goto out;
+            return shut_down(&srv, pidfile, err, rc);
         }
         nxd_log_open(LOG_TO_SYSLOG);
     }
@@ -337,7 +475,7 @@ int main(int argc, char **argv)
     stats_init(&srv.stats);
     if (!(srv.users = users_new())) {
         fail("out of memory");
-        goto out;
+        return shut_down(&srv, pidfile, err, rc);
     }
     resolve_writers(&srv);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -346,66 +484,27 @@ int main(int argc, char **argv)
     if (srv.read_only && srv.config.spool) {
         fail("[daemon] spool needs a writer: a read-only daemon cannot import %s",
              srv.config.spool);
-        goto out;
+        return shut_down(&srv, pidfile, err, rc);
     }
-    /* A read-only daemon takes no lock and opens no writer: several may
-     * serve one index, and shards served read-only by xapian-tcpsrv
-     * can be searched. */
-    if (!srv.read_only) {
-        st = newsidx_writer_open(srv.db_path, &srv.config,
-                                 NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv.w, &err);
-        if (st != NEWSIDX_OK) {
-            fail("%s%s", err ? err : newsidx_status_to_string(st),
-                 srv.n_shards ? " (a daemon over read-only shards needs --read-only)" : "");
-            goto out;
-        }
-    } else if (srv.db_path) {
-        newsidx_db_t *probe = NULL;
-        st = newsidx_db_open(srv.db_path, &srv.config, &probe, &err);
-        if (st != NEWSIDX_OK) {
-            fail("%s", err ? err : newsidx_status_to_string(st));
-            goto out;
-        }
-        newsidx_db_close(probe);
-    }
+    if (!open_index(&srv, &err))
+        return shut_down(&srv, pidfile, err, rc);
     st = newsidx_extractor_new(srv.config.gazetteer, &srv.x, &err);
     if (st != NEWSIDX_OK) {
         fail("%s", err ? err : newsidx_status_to_string(st));
-        goto out;
+        return shut_down(&srv, pidfile, err, rc);
     }
     fd = activated_fd();
     if (fd < 0) {
         fd = server_bind(&srv, &err);
         if (fd < 0) {
             fail("%s", err ? err : "cannot listen on the socket");
-            goto out;
+            return shut_down(&srv, pidfile, err, rc);
         }
     }
-    /* The page and the JSON API, when asked for: bound before the
-     * threads start, each of which serves it. */
-    if (!http)
-        http = srv.config.http;
-    if (http && *http) {
-        if (srv.config.http_token_file &&
-            !(srv.http_token = http_token_load(srv.config.http_token_file, &err))) {
-            fail("%s", err);
-            close(fd);
-            goto out;
-        }
-        srv.http_fd = http_bind(http, &err);
-        if (srv.http_fd < 0) {
-            fail("%s", err ? err : "cannot listen for HTTP");
-            close(fd);
-            goto out;
-        }
-        nxd_log(LOG_NOTICE, "serving the page and the JSON API on http://%s/", http);
-        char *ppath = NULL;
-        free(err);
-        err = NULL;
-        srv.places = places_load(&ppath, &err);
-        if (!srv.places)
-            nxd_log(LOG_WARNING, "the map has no coordinates: %s", err ? err : ppath);
-        free(ppath);
+    const char *http = args.http ? args.http : srv.config.http;
+    if (http && *http && !start_http(&srv, http, &err)) {
+        close(fd);
+        return shut_down(&srv, pidfile, err, rc);
     }
     pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
     if (pidfile && !write_pidfile(pidfile, &err)) {
@@ -415,65 +514,13 @@ int main(int argc, char **argv)
         close(fd);
         if (srv.own_socket)
             unlink(srv.socket_path);
-        goto out;
+        return shut_down(&srv, pidfile, err, rc);
     }
-
-    /* Before any event base: the threads wake each other's loops. */
-    evthread_use_pthreads();
-    if (!srv.read_only && !writer_start(&srv)) {
-        fail("cannot start threads");
-        server_stop_threads(&srv);
+    if (!start_threads(&srv, &err)) {
         close(fd);
-        goto out;
-    }
-    /* The spool after the writer, to which its additions go, and before
-     * the workers, which read it for stats. */
-    if (srv.config.spool && !spool_start(&srv, &err)) {
-        fail("%s", err ? err : "cannot start the spool");
-        server_stop_threads(&srv);
-        close(fd);
-        goto out;
-    }
-    if (!workers_start(&srv)) {
-        fail("cannot start threads");
-        server_stop_threads(&srv);
-        close(fd);
-        goto out;
+        return shut_down(&srv, pidfile, err, rc);
     }
     report_ready(NULL);
     rc = server_run(&srv, fd) == 0 ? 0 : 1;
-
-out:
-    /* Every way out, the startup failures too, frees what main holds:
-     * the sanitizer builds check for leaks at exit. */
-    st = srv.w ? newsidx_writer_close(srv.w) : NEWSIDX_OK;
-    if (st != NEWSIDX_OK) {
-        nxd_log(LOG_ERR, "final commit failed: %s",
-                newsidx_writer_error(srv.w) ? newsidx_writer_error(srv.w)
-                                            : newsidx_status_to_string(st));
-        rc = 1;
-    }
-    newsidx_writer_destroy(srv.w);
-    newsidx_extractor_free(srv.x);
-    queue_destroy(&srv.write_q);
-    queue_destroy(&srv.extract_q);
-    if (pidfile)
-        unlink(pidfile);
-    free(pidfile);
-    free(err);
-    users_free(srv.users);
-    free(srv.writer_uids);
-    free(srv.writer_gids);
-    if (srv.http_fd >= 0)
-        close(srv.http_fd);
-    places_free(srv.places);
-    if (srv.http_token)
-        memset(srv.http_token, 0, strlen(srv.http_token));
-    free(srv.http_token);
-    free(srv.db_path);
-    nx_strv_free_array(srv.shards, srv.n_shards);
-    free(srv.socket_path);
-    free(srv.config_path);
-    newsidx_config_clear(&srv.config);
-    return rc;
+    return shut_down(&srv, pidfile, err, rc);
 }
