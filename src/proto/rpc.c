@@ -64,12 +64,100 @@ static uint64_t be(const unsigned char *p, int n)
  * a decoding error): a deeper frame must not pass the scanner. */
 #define MP_DECODE_DEPTH 32u
 
+/* What an object's first byte says of it: the bytes of its header (the
+ * first byte, an ext's type, and the length field of lenbytes bytes
+ * once read), of its body, and how many objects it holds. */
+typedef struct mp_head {
+    size_t head;
+    uint64_t body;
+    uint64_t children;
+    int lenbytes;
+} mp_head_t;
+
+/* The shape of the object whose first byte is c; false for a byte that
+ * begins no object (0xc1). */
+static bool head_of(unsigned c, mp_head_t *h)
+{
+    *h = (mp_head_t){.head = 1};
+    if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
+        return true;                                    /* fixint, nil, bool */
+    if (c >= 0x80 && c <= 0x8f) {
+        h->children = 2 * (uint64_t)(c & 0x0f);         /* fixmap */
+        return true;
+    }
+    if (c >= 0x90 && c <= 0x9f) {
+        h->children = c & 0x0f;                         /* fixarray */
+        return true;
+    }
+    if (c >= 0xa0 && c <= 0xbf) {
+        h->body = c & 0x1f;                             /* fixstr */
+        return true;
+    }
+    switch (c) {
+    case 0xc4: case 0xd9: h->lenbytes = 1; break;       /* bin8, str8 */
+    case 0xc5: case 0xda: h->lenbytes = 2; break;       /* bin16, str16 */
+    case 0xc6: case 0xdb: h->lenbytes = 4; break;       /* bin32, str32 */
+    case 0xc7: h->lenbytes = 1; h->head = 2; break;     /* ext8: len, type */
+    case 0xc8: h->lenbytes = 2; h->head = 2; break;
+    case 0xc9: h->lenbytes = 4; h->head = 2; break;
+    case 0xca: h->body = 4; break;
+    case 0xcb: h->body = 8; break;
+    case 0xcc: case 0xd0: h->body = 1; break;
+    case 0xcd: case 0xd1: h->body = 2; break;
+    case 0xce: case 0xd2: h->body = 4; break;
+    case 0xcf: case 0xd3: h->body = 8; break;
+    case 0xd4: h->body = 2; break;                      /* fixext1 */
+    case 0xd5: h->body = 3; break;
+    case 0xd6: h->body = 5; break;
+    case 0xd7: h->body = 9; break;
+    case 0xd8: h->body = 17; break;
+    case 0xdc: case 0xde: h->lenbytes = 2; break;       /* array16, map16 */
+    case 0xdd: case 0xdf: h->lenbytes = 4; break;       /* array32, map32 */
+    default: return false;                              /* 0xc1 */
+    }
+    return true;
+}
+
+/* The value v of the length field after c: the objects of an array or
+ * a map, else the body's bytes. */
+static void take_length(unsigned c, uint64_t v, mp_head_t *h)
+{
+    h->head += (size_t)h->lenbytes;
+    if (c == 0xdc || c == 0xdd)
+        h->children = v;
+    else if (c == 0xde || c == 0xdf)
+        h->children = 2 * v;
+    else
+        h->body = v;
+}
+
+/* The msgid of a request (o, the second element of the top-level
+ * array, whose first byte is c), to answer even a frame we refuse: any
+ * encoding of 0 to 4294967295, as msgpack-c reads it (uint8 to uint64,
+ * and the signed ones when not negative). */
+static void take_msgid(const unsigned char *o, unsigned c, uint64_t body, nx_mp_scan_t *res)
+{
+    if (!(c <= 0x7f || (c >= 0xcc && c <= 0xd3)))
+        return;
+    uint64_t v = c <= 0x7f ? c : be(o + 1, (int)body);
+    bool negative = c >= 0xd0 && (o[1] & 0x80);
+    if (!negative && v <= 0xffffffffu) {
+        res->have_msgid = true;
+        res->msgid = (uint32_t)v;
+    }
+}
+
+static bool is_array(unsigned c)
+{
+    return (c >= 0x90 && c <= 0x9f) || c == 0xdc || c == 0xdd;
+}
+
 nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_t *lim,
                            nx_mp_scan_t *res)
 {
     /* remaining[d]: objects still to read in the container at depth d;
      * depth 0 is the single top-level object. */
-    uint64_t remaining[65];
+    uint64_t remaining[MP_DECODE_DEPTH + 1];
     unsigned depth = 0;
     unsigned max_depth = lim->max_depth < MP_DECODE_DEPTH ? lim->max_depth : MP_DECODE_DEPTH;
     size_t pos = 0, objects = 0;
@@ -91,87 +179,37 @@ nx_mp_verdict_t nx_mp_scan(const unsigned char *p, size_t n, const nx_mp_limits_
             return pos + 1 > lim->max_bytes ? NX_MP_TOO_LARGE : NX_MP_NEED_MORE;
         }
         unsigned c = p[pos];
-        size_t head = 1;            /* bytes of the header */
-        uint64_t body = 0;          /* bytes after the header */
-        uint64_t children = 0;      /* objects inside, for containers */
-        int lenbytes = 0;           /* size of a length field */
-        if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) {
-            /* fixint, nil, bool */
-        } else if (c >= 0x80 && c <= 0x8f) {
-            children = 2 * (uint64_t)(c & 0x0f);
-        } else if (c >= 0x90 && c <= 0x9f) {
-            children = c & 0x0f;
-        } else if (c >= 0xa0 && c <= 0xbf) {
-            body = c & 0x1f;
-        } else {
-            switch (c) {
-            case 0xc1: return NX_MP_INVALID;
-            case 0xc4: case 0xd9: lenbytes = 1; break;          /* bin8, str8 */
-            case 0xc5: case 0xda: lenbytes = 2; break;          /* bin16, str16 */
-            case 0xc6: case 0xdb: lenbytes = 4; break;          /* bin32, str32 */
-            case 0xc7: lenbytes = 1; head = 2; break;           /* ext8: len, type */
-            case 0xc8: lenbytes = 2; head = 2; break;
-            case 0xc9: lenbytes = 4; head = 2; break;
-            case 0xca: body = 4; break;
-            case 0xcb: body = 8; break;
-            case 0xcc: case 0xd0: body = 1; break;
-            case 0xcd: case 0xd1: body = 2; break;
-            case 0xce: case 0xd2: body = 4; break;
-            case 0xcf: case 0xd3: body = 8; break;
-            case 0xd4: body = 2; break;                         /* fixext1 */
-            case 0xd5: body = 3; break;
-            case 0xd6: body = 5; break;
-            case 0xd7: body = 9; break;
-            case 0xd8: body = 17; break;
-            case 0xdc: case 0xde: lenbytes = 2; break;          /* array16, map16 */
-            case 0xdd: case 0xdf: lenbytes = 4; break;          /* array32, map32 */
-            default: return NX_MP_INVALID;
-            }
-        }
-        if (lenbytes) {
-            if (pos + 1 + (size_t)lenbytes > n) {
-                res->len = pos + 1 + lenbytes;
+        mp_head_t h;
+        if (!head_of(c, &h))
+            return NX_MP_INVALID;
+        if (h.lenbytes) {
+            if (pos + 1 + (size_t)h.lenbytes > n) {
+                res->len = pos + 1 + h.lenbytes;
                 return res->len > lim->max_bytes ? NX_MP_TOO_LARGE : NX_MP_NEED_MORE;
             }
-            uint64_t v = be(p + pos + 1, lenbytes);
-            head += (size_t)lenbytes;
-            if (c == 0xdc || c == 0xdd)
-                children = v;
-            else if (c == 0xde || c == 0xdf)
-                children = 2 * v;
-            else
-                body = v;
+            take_length(c, be(p + pos + 1, h.lenbytes), &h);
         }
         /* Sizes are checked against what the frame may still hold before
          * anything is believed: each child needs at least one byte. */
-        if (body > lim->max_bytes || children > lim->max_bytes ||
-            pos + head + body + children > lim->max_bytes)
+        if (h.body > lim->max_bytes || h.children > lim->max_bytes ||
+            pos + h.head + h.body + h.children > lim->max_bytes)
             return NX_MP_TOO_LARGE;
-        if (pos + head + body > n) {
-            res->len = pos + head + body;
+        if (pos + h.head + h.body > n) {
+            res->len = pos + h.head + h.body;
             return NX_MP_NEED_MORE;
         }
-        /* The msgid of a request, to answer even a frame we refuse: any
-         * encoding of 0 to 4294967295, as msgpack-c reads it (uint8 to
-         * uint64, and the signed ones when not negative). */
         if (depth == 1 && top_array) {
-            if (top_index == 1 && (c <= 0x7f || (c >= 0xcc && c <= 0xd3))) {
-                uint64_t v = c <= 0x7f ? c : be(p + pos + 1, (int)body);
-                bool negative = c >= 0xd0 && (p[pos + 1] & 0x80);
-                if (!negative && v <= 0xffffffffu) {
-                    res->have_msgid = true;
-                    res->msgid = (uint32_t)v;
-                }
-            }
+            if (top_index == 1)
+                take_msgid(p + pos, c, h.body, res);
             top_index++;
         }
-        if (depth == 0 && ((c >= 0x90 && c <= 0x9f) || c == 0xdc || c == 0xdd))
+        if (depth == 0 && is_array(c))
             top_array = true;
-        pos += head + (size_t)body;
-        if (children) {
+        pos += h.head + (size_t)h.body;
+        if (h.children) {
             if (depth + 1 > max_depth)
                 return NX_MP_TOO_DEEP;
-            remaining[++depth] = children;
+            remaining[++depth] = h.children;
         }
     }
     res->len = pos;
