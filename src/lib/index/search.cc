@@ -1332,6 +1332,27 @@ Xapian::Query loosen(const Xapian::Query &q, const std::set<std::string> &requir
     }
 }
 
+/* loosen() over a query parsed once per language (an OR of the forms,
+ * each kept to its articles): each form loosened, one that cannot be
+ * kept as it is.  Empty when no form can be loosened.  Only this OR,
+ * which the query did not write, is gone into: a group of the query
+ * holds as in loosen(). */
+Xapian::Query loosen_forms(const Xapian::Query &q, const std::set<std::string> &required_words)
+{
+    if (q.get_type() != Xapian::Query::OP_OR)
+        return loosen(q, required_words);
+    std::vector<Xapian::Query> forms;
+    bool any = false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        Xapian::Query form = loosen(q.get_subquery(i), required_words);
+        any |= !form.empty();
+        forms.push_back(form.empty() ? q.get_subquery(i) : form);
+    }
+    if (!any)
+        return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+}
+
 /* Spelling suggestions, word by word over the query as typed, so that
  * field prefixes, operators and phrases stay as they were.  A plain
  * word is checked against Xapian's spelling table (titles and bodies);
@@ -1563,6 +1584,9 @@ struct Searcher {
     std::set<std::string> warnings;     /* about the query, for notes */
     bool quote_mode = false;            /* plain words and speaker: are a
                                            quotation's (quotes.cc) */
+    bool by_language = false;           /* the query is an OR of its forms
+                                           in the index's languages
+                                           (in_languages()) */
     /* When the request's time is up ([search] max_search_time), 0 for
      * never; shared by the retries of one request. */
     double deadline = 0;
@@ -1716,6 +1740,7 @@ struct Searcher {
             tags.emplace_back(PREFIX_LANGUAGE + l);
         Xapian::Query others(Xapian::Query::OP_OR, tags.begin(), tags.end());
         forms.emplace_back(Xapian::Query::OP_AND_NOT, english, others);
+        by_language = true;
         /* No stopword lists but English's: the others keep every word. */
         qp.set_stopper(nullptr);
         for (size_t i = 0; i < langs.size(); i++) {
@@ -2156,7 +2181,8 @@ struct Searcher {
         if (p.like || p.empty || req->strict || req->count_only || !h->config.relax_below ||
             strict_total >= h->config.relax_below)
             return false;
-        Xapian::Query loose = loosen(p.parsed, required_words());
+        Xapian::Query loose = by_language ? loosen_forms(p.parsed, required_words())
+                                          : loosen(p.parsed, required_words());
         if (loose.empty())
             return false;
         Xapian::Query rest = finish(Xapian::Query(Xapian::Query::OP_AND_NOT, loose, p.parsed),
