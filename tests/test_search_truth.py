@@ -197,6 +197,19 @@ class Relaxation(unittest.TestCase):
             self.assertIn(h["id"], allowed)
         self.assertEqual(r["total"], newsq("+opec quota dispute")["total"])
 
+    def test_words_joined_by_and_are_kept(self):
+        # "oil AND prices AND zzz" answered 4042 articles without zzz.
+        r = newsq("oil AND prices AND zzz")
+        self.assertEqual((r["total"], r["relaxed"]), (0, False))
+        r = newsq("--limit", "100", "tokyo yen AND intervention dollar")
+        self.assertIs(r["relaxed"], True)
+        self.assertTrue(any(h["partial"] for h in r["hits"]))
+        allowed = ids("yen intervention")
+        for h in r["hits"]:
+            self.assertIn(h["id"], allowed)
+        # In capitals AND is a word, and the query relaxes as without it.
+        self.assertIs(newsq("OIL AND PRICES ZZZ")["relaxed"], True)
+
     def test_speaker_option_is_kept(self):
         r = newsq("--limit", "100", "--speaker", "volcker", "tokyo yen zzz")
         self.assertIs(r["relaxed"], True)

@@ -2130,8 +2130,9 @@ struct Searcher {
     }
 
     /* The stems of the words that must match even in a relaxed answer,
-     * besides field terms and phrases: those marked +word, and a word
-     * quoted alone ("opec"), which QueryParser makes a plain term. */
+     * besides field terms and phrases: those marked +word, a word
+     * quoted alone ("opec"), which QueryParser makes a plain term, and
+     * words joined by AND. */
     std::set<std::string> required_words() const
     {
         std::set<std::string> required;
@@ -2167,7 +2168,49 @@ struct Searcher {
             if (e > i + 1)
                 required.insert(stem(lower(q.substr(i + 1, e - i - 1))));
         }
+        joined_by_and(q, required);
         return required;
+    }
+
+    /* The words on either side of an AND the user typed ("oil AND
+     * prices"): asked for in so many words, never relaxed.  QueryParser
+     * gives them the shape of the default AND. */
+    void joined_by_and(const std::string &q, std::set<std::string> &required) const
+    {
+        if (all_capitals(q))
+            return;             /* AND is a word there */
+        std::vector<std::string> tokens;
+        bool in_quote = false;
+        std::string cur;
+        for (char c : q + " ") {
+            if (c == '"')
+                in_quote = !in_quote;
+            if (!in_quote && (isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')')) {
+                if (!cur.empty())
+                    tokens.push_back(cur);
+                if (c != ' ' && !isspace(static_cast<unsigned char>(c)))
+                    tokens.push_back(std::string(1, c));
+                cur.clear();
+            } else {
+                cur += c;
+            }
+        }
+        auto plain = [](const std::string &t) {
+            if (t.empty())
+                return false;
+            for (char c : t)
+                if (!isalnum(static_cast<unsigned char>(c)) && !(c & 0x80))
+                    return false;
+            return t != "AND" && t != "OR" && t != "NOT" && t != "XOR";
+        };
+        for (size_t k = 0; k < tokens.size(); k++) {
+            if (tokens[k] != "AND")
+                continue;
+            if (k > 0 && plain(tokens[k - 1]))
+                required.insert(stem(lower(tokens[k - 1])));
+            if (k + 1 < tokens.size() && plain(tokens[k + 1]))
+                required.insert(stem(lower(tokens[k + 1])));
+        }
     }
 
     /* Too few articles have every word: after them come the articles
