@@ -584,6 +584,25 @@ class EitherWay(unittest.TestCase):
         self.assertEqual(len(direct["hits"]), 3)
         self.assertEqual(len(daemon["hits"]), 3)
 
+    def test_relax_below_zero_of_the_users_configuration(self):
+        conf = os.path.join(self.home, "strict.conf")
+        with open(conf, "w") as f:
+            f.write("[search]\nrelax_below = 0\n")
+        env = dict(ENV, NEWSIDX_CONFIG=conf)
+        answers = []
+        for where in (["--db", STATE["db"]], ["--socket", self.d.sock]):
+            p = subprocess.run([os.path.join(BUILD, "newsq")] + where +
+                               ["--json", "speaker:volcker tokyo yen"],
+                               capture_output=True, text=True, env=env)
+            answers.append(json.loads(p.stdout))
+        self.assertEqual(answers[0], answers[1])
+        self.assertIs(answers[1]["relaxed"], False)
+        self.assertIs(newsq("speaker:volcker tokyo yen")["relaxed"], True)
+        # --quotes, which takes no --strict, is not refused for it
+        p = subprocess.run([os.path.join(BUILD, "newsq"), "--db", STATE["db"], "--quotes",
+                            "speaker:volcker dollar"], capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
     def test_same_answer(self):
         for args in (["speaker:volcker tokyo yen"], ["--strict", "speaker:volcker tokyo yen"],
                      ['"on the other hand"'], ["--limit", "20", "regan departure volcker"],

@@ -501,6 +501,11 @@ int main(int argc, char **argv)
      * too: direct and daemon searches answer alike. */
     if (!a.limit_given && !a.req.count_only)
         a.req.limit = cfg.default_limit;
+    /* relax_below = 0 in the user's configuration keeps every query
+     * strict, through the daemon too (whose own configuration may say
+     * otherwise). */
+    if (cfg.relax_below == 0 && !a.quotes)
+        a.req.strict = true;
     if (a.req.count_only)
         a.req.limit = 0;
     bool color = !a.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
