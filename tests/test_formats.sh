@@ -126,6 +126,27 @@ printf '<?xml version="1.0"?>\n<nitf><head><docdata><doc-id id-string="cut-1"/><
     head -c 104857600 /dev/zero | tr '\0' 'x' | fold -w 1000 | sed 's|.*|<p>&</p>|'
     printf '</body.content></body></nitf>\n'
 } >"$H/huge.xml"
+# Wire transmissions and ninjs cut short: an ANPA-1312 message and an
+# IPTC 7901 message without their ETX (end of text) and trailer, and a
+# ninjs document cut in the middle of its body.  Each would otherwise
+# give a story with half its text, no time and another id.
+printf '\026\026\001a0123 r u BC-Harbour-Cut 06-01 0400\002^Harbour cut short<\n\tLISBON (NW) _ The harbour reopened on Saturday and the\n' \
+    >"$H/truncated-anpa.xml"
+printf '\001eca0123 4 pl 300\nHarbour/cut\n\002Harbour cut short =\nLisbon (dpa) - The harbour reopened on\n' \
+    >"$H/truncated-iptc7901.xml"
+printf '{"uri": "urn:nw:cut", "type": "text", "headline": "Harbour cut short",\n "body_text": "The harbour reopened on Sat' \
+    >"$H/truncated-ninjs.xml"
+for f in truncated-anpa truncated-iptc7901 truncated-ninjs; do
+    "$NEWSIDX" --db "$TMP/hostile-db" add --quiet "$H/$f.xml" >"$TMP/out-$f" 2>&1
+    echo $? >"$TMP/rc-$f"
+    is "$f.xml: exit 1 (rejected)" "$(cat "$TMP/rc-$f")" 1
+    is "$f.xml: one error line naming the file" "$(grep -c "hostile/$f.xml" "$TMP/out-$f")" 1
+done
+like "a cut ANPA message: said so" "$(cat "$TMP/out-truncated-anpa")" \
+    'truncated anpa message: its text has no ETX'
+like "a cut IPTC 7901 message: said so" "$(cat "$TMP/out-truncated-iptc7901")" \
+    'truncated iptc7901 message: its text has no ETX'
+like "a cut ninjs document: said so" "$(cat "$TMP/out-truncated-ninjs")" 'premature end of input'
 for f in laughs remote-dtd truncated huge; do
     /usr/bin/time -f 'maxrss %M' -o "$TMP/time-$f" \
         "$NEWSIDX" --db "$TMP/hostile-db" add --quiet "$H/$f.xml" >"$TMP/out-$f" 2>&1

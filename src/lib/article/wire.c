@@ -208,6 +208,14 @@ static void orphan_id(newsidx_article_t *a, const nx_wire_part_t *part)
     a->id = nx_printf("%s/part-%u", part->story, part->number ? part->number : 2);
 }
 
+/* A message whose text (after STX) never ends: the file was cut, and
+ * its story, id and time (in the trailer after ETX) would be wrong. */
+static bool truncated(const char *m, size_t n)
+{
+    const char *stx = memchr(m, STX, n);
+    return stx && !memchr(stx, ETX, n - (size_t)(stx - m));
+}
+
 static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_t **out)
 {
     wire_state_t *st = p;
@@ -233,10 +241,15 @@ static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_
             }
             continue;
         }
+        st->messages++;
+        if (truncated(m, n)) {
+            nx_input_error(in, line, "truncated %s message: its text has no ETX (end of "
+                           "text); not indexed", newsidx_format_to_string(in->format));
+            return NEWSIDX_ERR_INPUT;
+        }
         newsidx_article_t *a = NULL;
         nx_wire_part_t part = {0};
         const char *skip = NULL;
-        st->messages++;
         newsidx_status_t s = st->parse(in, m, n, line, &a, &part, &skip);
         if (s == NEWSIDX_END) {
             nx_input_skip(in, skip ? skip : "not a story");
