@@ -430,6 +430,8 @@ typedef struct newsidx_search {
     const char *until;       /* YYYY-MM-DD, inclusive */
     const char *speaker;     /* exact speaker filter (case-insensitive) */
     const char *location;    /* exact location filter (case-insensitive) */
+    const char *lang;        /* articles in this language alone ("de"), the
+                                query stemmed for it, as lang:de */
     bool facets;
     bool explain;
     const char *hl_open;     /* snippet highlight, default "<em>" */
@@ -497,6 +499,15 @@ typedef struct newsidx_results {
     size_t n_speaker_facets;
     newsidx_facet_t *location_facets;
     size_t n_location_facets;
+    newsidx_facet_t *subject_facets;    /* the subjects senders gave */
+    size_t n_subject_facets;
+    /* The names of speaker_facets and location_facets that the sender
+     * tagged and extraction did not find, in some of the articles
+     * counted: count says in how many (not counted over remote shards). */
+    newsidx_facet_t *speaker_tagged;
+    size_t n_speaker_tagged;
+    newsidx_facet_t *location_tagged;
+    size_t n_location_tagged;
     /* With request->facet_kinds: the speakers facet split by kind. */
     bool has_kind_facets;
     newsidx_facet_t *person_facets;

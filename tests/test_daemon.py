@@ -125,7 +125,8 @@ class Methods(SharedDaemonCase):
         r = self.search(q=TOPICS[0], facets=True, limit=1)
         self.assertEqual(r["total"], len(CITIES), "exact with facets")
         self.assertEqual(len(r["hits"]), 1)
-        self.assertEqual(set(r["facets"]), {"speakers", "locations"})
+        self.assertEqual(set(r["facets"]), {"speakers", "locations", "subjects", "speakers_tagged",
+                                             "locations_tagged"})
         self.assertEqual(sorted(r["facets"]["locations"]), sorted([c, 1] for c in CITIES),
                          "facets count the whole match set, not the page")
         r = self.search(q="officials", location="Tokyo", facets=True)

@@ -321,7 +321,7 @@ static void api_similar(struct http_worker *hw, struct evhttp_request *req, cons
         return;
     if (!search_params(query, &j->search, &err) ||
         ((j->search.query || j->search.like || j->search.since || j->search.until ||
-          j->search.speaker || j->search.location) &&
+          j->search.speaker || j->search.location || j->search.lang) &&
          (nx_set_error(&err, "similar takes only limit and offset"), true)) ||
         !(j->search.like = path_id(rest, &err))) {
         http_send_error(hw, req, NX_RPC_BAD_REQUEST, err);

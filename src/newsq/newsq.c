@@ -27,13 +27,14 @@ static void usage(FILE *fp)
 {
     fputs("usage: newsq [--socket PATH | --db PATH] [--json] [--limit N] [--offset N]\n"
           "             [--sort relevance|date] [--since DATE] [--until DATE]\n"
-          "             [--speaker NAME] [--location NAME] [--facets] [--explain]\n"
-          "             [--partial] [--histogram] [--count] [--strict] [--all-versions]\n"
-          "             [--facets-by-kind]\n"
+          "             [--speaker NAME] [--location NAME] [--lang CODE] [--facets]\n"
+          "             [--explain] [--partial] [--histogram] [--count] [--strict]\n"
+          "             [--all-versions] [--facets-by-kind]\n"
           "             [--like ID | --quotes QUERY | QUERY...]\n"
           "\n"
           "QUERY: words (all must match), \"phrases\", OR, NOT, -word, wild*,\n"
-          "title:, dateline:, speaker:, location:, quote:, date:2025-02-01..2025-02-28.\n"
+          "title:, dateline:, speaker:, location:, byline:, url:, subject:, lang:, quote:,\n"
+          "date:2025-02-01..2025-02-28.\n"
           "--quotes lists quotations: words and speaker: are the quotation's.\n"
           "See newsq(1).\n",
           fp);
@@ -246,6 +247,7 @@ static int parse_options(int argc, char **argv, args_t *a)
         {"until", required_argument, NULL, 'b'},
         {"speaker", required_argument, NULL, 'p'},
         {"location", required_argument, NULL, 'l'},
+        {"lang", required_argument, NULL, 'g'},
         {"facets", no_argument, NULL, 'f'},
         {"explain", no_argument, NULL, 'e'},
         {"like", required_argument, NULL, 'L'},
@@ -297,6 +299,7 @@ static int parse_options(int argc, char **argv, args_t *a)
         case 'b': a->req.until = optarg; break;
         case 'p': a->req.speaker = optarg; break;
         case 'l': a->req.location = optarg; break;
+        case 'g': a->req.lang = optarg; break;
         case 'f': a->req.facets = true; break;
         case 'e': a->req.explain = true; break;
         case 'L': a->req.like = optarg; break;
@@ -483,8 +486,8 @@ int main(int argc, char **argv)
         free(query);
         return EXIT_USAGE;
     }
-    if (!a.req.like && !*query && !a.req.speaker && !a.req.location && !a.req.since &&
-        !a.req.until) {
+    if (!a.req.like && !*query && !a.req.speaker && !a.req.location && !a.req.lang &&
+        !a.req.since && !a.req.until) {
         usage(stderr);
         free(query);
         return EXIT_USAGE;

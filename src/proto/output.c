@@ -106,6 +106,22 @@ static void put_list(FILE *fp, char *const *v, size_t n)
     }
 }
 
+/* A facet's names and counts; "2 tagged by the sender" when the sender
+ * alone gave the name in 2 of the articles counted. */
+static void put_facet(FILE *fp, const newsidx_facet_t *f, size_t n, const newsidx_facet_t *tagged,
+                      size_t n_tagged)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : " ", fp);
+        put_text(fp, f[i].name);
+        fprintf(fp, " (%llu", (unsigned long long)f[i].count);
+        for (size_t k = 0; k < n_tagged; k++)
+            if (strcmp(tagged[k].name, f[i].name) == 0)
+                fprintf(fp, ", %llu tagged by the sender", (unsigned long long)tagged[k].count);
+        fputc(')', fp);
+    }
+}
+
 void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
 {
     const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
@@ -142,11 +158,8 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
     }
     if (r->has_facets) {
         fprintf(fp, "%sspeakers:%s", bold, off);
-        for (size_t i = 0; i < r->n_speaker_facets; i++) {
-            fputs(i ? ", " : " ", fp);
-            put_text(fp, r->speaker_facets[i].name);
-            fprintf(fp, " (%llu)", (unsigned long long)r->speaker_facets[i].count);
-        }
+        put_facet(fp, r->speaker_facets, r->n_speaker_facets, r->speaker_tagged,
+                  r->n_speaker_tagged);
         if (r->has_kind_facets) {
             fprintf(fp, "\n%s  persons:%s", bold, off);
             for (size_t i = 0; i < r->n_person_facets; i++) {
@@ -162,10 +175,11 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
             }
         }
         fprintf(fp, "\n%slocations:%s", bold, off);
-        for (size_t i = 0; i < r->n_location_facets; i++) {
-            fputs(i ? ", " : " ", fp);
-            put_text(fp, r->location_facets[i].name);
-            fprintf(fp, " (%llu)", (unsigned long long)r->location_facets[i].count);
+        put_facet(fp, r->location_facets, r->n_location_facets, r->location_tagged,
+                  r->n_location_tagged);
+        if (r->n_subject_facets) {
+            fprintf(fp, "\n%ssubjects:%s", bold, off);
+            put_facet(fp, r->subject_facets, r->n_subject_facets, NULL, 0);
         }
         fputs("\n\n", fp);
     }

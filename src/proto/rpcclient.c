@@ -20,7 +20,7 @@ void nx_mp_pack_search(msgpack_packer *pk, const newsidx_search_t *req)
 {
     struct { const char *k, *v; } s[] = {
         {"q", req->query}, {"like", req->like}, {"since", req->since}, {"until", req->until},
-        {"speaker", req->speaker}, {"location", req->location},
+        {"speaker", req->speaker}, {"location", req->location}, {"lang", req->lang},
     };
     size_t n = 0;
     for (size_t i = 0; i < NX_ARRAY_LEN(s); i++)

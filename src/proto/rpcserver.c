@@ -19,6 +19,7 @@ void nx_search_clear(newsidx_search_t *req)
     free((char *)req->until);
     free((char *)req->speaker);
     free((char *)req->location);
+    free((char *)req->lang);
     free((char *)req->hl_open);
     free((char *)req->hl_close);
     memset(req, 0, sizeof *req);
@@ -86,7 +87,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
                                         "highlight", "like", "partial", "histogram", "strict",
-                                        "all_versions", "facet_kinds"};
+                                        "all_versions", "facet_kinds", "lang"};
     for (uint32_t i = 0; i < map->via.map.size; i++) {
         const msgpack_object *k = &map->via.map.ptr[i].key;
         char *name = nx_mp_is_text(k) ? nx_mp_text(k, "key", NULL) : NULL;
@@ -108,6 +109,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         !opt_text(map, "since", &req->since, err) || !opt_text(map, "until", &req->until, err) ||
         !opt_text(map, "speaker", &req->speaker, err) ||
         !opt_text(map, "location", &req->location, err) ||
+        !opt_text(map, "lang", &req->lang, err) ||
         !opt_limit(map, req, err) || !opt_uint(map, "offset", &req->offset, err) ||
         !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
         !opt_bool(map, "partial", &req->partial, err) ||

@@ -259,7 +259,7 @@ bool is_older(const std::string &version, const std::string &time,
 /* Extracted names first, then those the sender tagged that extraction
  * did not find (compared without case). */
 static std::vector<std::string> merged(char *const *found, size_t n_found, char *const *tagged,
-                                       size_t n_tagged)
+                                       size_t n_tagged, size_t *from_found = nullptr)
 {
     std::vector<std::string> v;
     std::unordered_set<std::string> seen;
@@ -267,6 +267,8 @@ static std::vector<std::string> merged(char *const *found, size_t n_found, char 
         const char *name = i < n_found ? found[i] : tagged[i - n_found];
         if (name && *name && seen.insert(lower(name)).second)
             v.emplace_back(name);
+        if (from_found && i + 1 == n_found)
+            *from_found = v.size();
     }
     return v;
 }
@@ -397,16 +399,22 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
 
     /* The people and places the sender tagged count as speakers and
      * locations too, after those extraction found. */
-    std::vector<std::string> speakers =
-        merged(a->speakers, a->n_speakers, a->agency_persons, a->n_agency_persons);
+    size_t found_speakers = 0, found_locations = 0;
+    std::vector<std::string> speakers = merged(a->speakers, a->n_speakers, a->agency_persons,
+                                               a->n_agency_persons, &found_speakers);
     index_names(doc, names, tg, speakers, PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT,
                 cfg->weight_speaker, SLOT_SPEAKER0, SLOT_SPEAKERS);
     if (!speakers.empty())
         doc.add_value(SLOT_SPEAKER_KINDS, speaker_kinds(a, speakers));
-    index_names(doc, names, tg,
-                merged(a->locations, a->n_locations, a->agency_places, a->n_agency_places),
-                PREFIX_LOCATION, PREFIX_LOCATION_EXACT, cfg->weight_location, SLOT_LOCATION0,
-                SLOT_LOCATIONS);
+    std::vector<std::string> locations = merged(a->locations, a->n_locations, a->agency_places,
+                                                a->n_agency_places, &found_locations);
+    index_names(doc, names, tg, locations, PREFIX_LOCATION, PREFIX_LOCATION_EXACT,
+                cfg->weight_location, SLOT_LOCATION0, SLOT_LOCATIONS);
+    /* Where the sender's names begin, so that facets can say which
+     * names only the sender gave. */
+    if (speakers.size() > found_speakers || locations.size() > found_locations)
+        doc.add_value(SLOT_FOUND,
+                      std::to_string(found_speakers) + "\x1f" + std::to_string(found_locations));
     index_names(doc, names, tg, merged(a->subjects, a->n_subjects, nullptr, 0), PREFIX_SUBJECT,
                 PREFIX_SUBJECT_EXACT, 0, SLOT_SUBJECT0, SLOT_SUBJECTS);
     index_sender(doc, names, a);

@@ -430,7 +430,9 @@ struct QuoteSearch {
                               : req->histogram       ? "histogram"
                               : req->strict          ? "strict"
                               : req->all_versions    ? "all_versions"
-                                                     : nullptr;
+                              : req->lang && *req->lang
+                                  ? "lang (quotations are found in English text only)"
+                                  : nullptr;
         if (refused)
             throw Failure(NEWSIDX_ERR_ARG, std::string("a search of quotations does not take ") +
                                                refused);

@@ -544,20 +544,37 @@ class ListCountSpy : public Xapian::MatchSpy {
     /* Speakers: each under the one name the alias table gives it, once
      * per article, and counted by kind too. */
     std::shared_ptr<const AliasTable> aliases;
+    /* Which count of SLOT_FOUND says where the sender's names begin in
+     * this slot's list (0 speakers, 1 locations); -1: no such names. */
+    int found_part;
+
+    /* How many names of this slot's list extraction found; the rest
+     * only the sender gave. */
+    size_t found_of(const Xapian::Document &doc) const
+    {
+        std::string f = found_part < 0 ? "" : doc.get_value(SLOT_FOUND);
+        size_t sep = f.find('\x1f');
+        if (sep == std::string::npos)
+            return SIZE_MAX;
+        return strtoul(found_part == 0 ? f.c_str() : f.c_str() + sep + 1, nullptr, 10);
+    }
 
   public:
     std::unordered_map<std::string, uint64_t> counts;
     std::unordered_map<std::string, uint64_t> by_kind[2];  /* person, organisation */
+    std::unordered_map<std::string, uint64_t> tagged;      /* of counts: the sender's alone */
     Xapian::doccount seen = 0;
 
-    explicit ListCountSpy(Xapian::valueno s, std::shared_ptr<const AliasTable> table = nullptr)
-        : slot(s), aliases(table) {}
+    explicit ListCountSpy(Xapian::valueno s, std::shared_ptr<const AliasTable> table = nullptr,
+                          int found = -1)
+        : slot(s), aliases(table), found_part(found) {}
 
     void operator()(const Xapian::Document &doc, double) override
     {
         seen++;
         std::string v = doc.get_value(slot);
         std::string kinds = aliases ? doc.get_value(SLOT_SPEAKER_KINDS) : "";
+        size_t found = found_of(doc);
         std::vector<std::string> names;
         size_t start = 0, i = 0;
         while (start < v.size()) {
@@ -573,13 +590,18 @@ class ListCountSpy : public Xapian::MatchSpy {
                     counts[name]++;
                     if (aliases)
                         by_kind[i < kinds.size() && kinds[i] == 'o'][name]++;
+                    if (i >= found)
+                        tagged[name]++;
                 }
             }
             start = end + 1;
             i++;
         }
     }
-    Xapian::MatchSpy *clone() const override { return new ListCountSpy(slot, aliases); }
+    Xapian::MatchSpy *clone() const override
+    {
+        return new ListCountSpy(slot, aliases, found_part);
+    }
     std::string name() const override { return "newsidx.ListCountSpy"; }
 };
 
@@ -616,14 +638,16 @@ struct Facets {
                 std::shared_ptr<const AliasTable> aliases = nullptr)
     {
         if (!remote) {
-            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS, aliases));
-            lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS));
+            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS, aliases, 0));
+            lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS, nullptr, 1));
+            lists.emplace_back(new ListCountSpy(SLOT_SUBJECTS));
             for (auto &l : lists)
                 enq.add_matchspy(l.get());
             return;
         }
-        for (unsigned i = 0; i < 2 * FACET_SLOTS; i++) {
-            Xapian::valueno slot = i < FACET_SLOTS ? SLOT_SPEAKER0 + i : SLOT_LOCATION0 + i - FACET_SLOTS;
+        const Xapian::valueno first[] = {SLOT_SPEAKER0, SLOT_LOCATION0, SLOT_SUBJECT0};
+        for (unsigned i = 0; i < 3 * FACET_SLOTS; i++) {
+            Xapian::valueno slot = first[i / FACET_SLOTS] + i % FACET_SLOTS;
             values.emplace_back(new Xapian::ValueCountMatchSpy(slot));
             enq.add_matchspy(values.back().get());
         }
@@ -657,26 +681,30 @@ struct Facets {
     /* Speakers by kind: persons, then organisations. */
     void add_kinds_to(std::map<std::string, uint64_t> kinds[2]) const
     {
-        if (lists.size() == 2)
+        if (lists.size() == 3)
             for (int k = 0; k < 2; k++)
                 for (auto &c : lists[0]->by_kind[k])
                     kinds[k][c.first] += c.second;
     }
 
-    void add_to(std::map<std::string, uint64_t> &speakers,
-                std::map<std::string, uint64_t> &locations) const
+    /* Counts by name: speakers, locations, subjects. */
+    void add_to(std::map<std::string, uint64_t> out[3]) const
     {
-        if (lists.size() == 2) {
-            for (auto &c : lists[0]->counts)
-                speakers[c.first] += c.second;
-            for (auto &c : lists[1]->counts)
-                locations[c.first] += c.second;
-        }
-        for (size_t i = 0; i < values.size(); i++) {
-            auto &m = i < FACET_SLOTS ? speakers : locations;
+        for (size_t k = 0; k < lists.size() && k < 3; k++)
+            for (auto &c : lists[k]->counts)
+                out[k][c.first] += c.second;
+        for (size_t i = 0; i < values.size(); i++)
             for (auto v = values[i]->values_begin(); v != values[i]->values_end(); ++v)
-                m[*v] += v.get_termfreq();
-        }
+                out[i / FACET_SLOTS][*v] += v.get_termfreq();
+    }
+
+    /* Of those, the articles where only the sender gave the name:
+     * speakers, locations. */
+    void add_tagged_to(std::map<std::string, uint64_t> out[2]) const
+    {
+        for (size_t k = 0; k < lists.size() && k < 2; k++)
+            for (auto &c : lists[k]->tagged)
+                out[k][c.first] += c.second;
     }
 };
 
@@ -721,6 +749,20 @@ void fill_facets(std::map<std::string, uint64_t> &counts, newsidx_facet_t **out,
         (*out)[*n].count = p.second;
         (*n)++;
     }
+}
+
+/* Of the names of a facet, those the sender alone gave in some of the
+ * articles counted, with how many (most first). */
+void fill_tagged(std::map<std::string, uint64_t> &tagged, const newsidx_facet_t *facet, size_t n,
+                 newsidx_facet_t **out, size_t *n_out)
+{
+    std::map<std::string, uint64_t> shown;
+    for (size_t i = 0; i < n; i++) {
+        auto t = tagged.find(facet[i].name);
+        if (t != tagged.end())
+            shown[t->first] = t->second;
+    }
+    fill_facets(shown, out, n_out, n);
 }
 
 /* Days since 1970-01-01 of a date of the proleptic Gregorian calendar,
@@ -1697,6 +1739,13 @@ struct Searcher {
     std::vector<std::string> other_languages(const std::string &q)
     {
         std::vector<std::string> v;
+        /* --lang xx: that language's form alone */
+        if (req->lang && *req->lang) {
+            std::string l = lower(req->lang);
+            if (l != "en")
+                v.push_back(l);
+            return v;
+        }
         /* Each language once, and only one the index holds: the query
          * is parsed again for each, and "lang:x1 lang:x2 ..." 3,900
          * times over made 3,900 parses of 3,900 terms each (15 million
@@ -1869,6 +1918,16 @@ struct Searcher {
         return Xapian::Query(Xapian::Query::OP_OR, exact, words);
     }
 
+    /* --lang's code, as the L terms hold it: "de", "pt-br". */
+    static std::string language_filter(const char *lang)
+    {
+        std::string l = lower(lang);
+        if (l.size() > 16 || l.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string::npos)
+            throw Failure(NEWSIDX_ERR_ARG, "lang wants a language code such as en or de, not '" +
+                                               std::string(lang) + "'");
+        return l;
+    }
+
     Xapian::Query filters()
     {
         std::vector<Xapian::Query> f;
@@ -1896,6 +1955,8 @@ struct Searcher {
         }
         if (req->location && *req->location)
             f.push_back(name_filter(PREFIX_LOCATION_EXACT, PREFIX_LOCATION, req->location));
+        if (req->lang && *req->lang)
+            f.emplace_back(PREFIX_LANGUAGE + language_filter(req->lang));
         if (f.empty())
             return Xapian::Query();
         return Xapian::Query(Xapian::Query::OP_AND, f.begin(), f.end());
@@ -2553,9 +2614,11 @@ struct Searcher {
 
     void fill_facets_of(newsidx_results_t *r, const Facets &spies, const Facets &loose_spies)
     {
-        std::map<std::string, uint64_t> sp, lo;
-        spies.add_to(sp, lo);
-        loose_spies.add_to(sp, lo);
+        std::map<std::string, uint64_t> counts[3], tagged[2];
+        spies.add_to(counts);
+        loose_spies.add_to(counts);
+        spies.add_tagged_to(tagged);
+        loose_spies.add_tagged_to(tagged);
         if (req->facet_kinds) {
             std::map<std::string, uint64_t> kinds[2];
             spies.add_kinds_to(kinds);
@@ -2567,10 +2630,15 @@ struct Searcher {
                 note(r, "facets by kind are not counted over remote shards");
         }
         if (h->any_remote)
-            note(r, "facets over remote shards count the first eight speakers and locations "
-                    "of each article");
-        fill_facets(sp, &r->speaker_facets, &r->n_speaker_facets, 20);
-        fill_facets(lo, &r->location_facets, &r->n_location_facets, 20);
+            note(r, "facets over remote shards count the first eight speakers, locations "
+                    "and subjects of each article, and do not say which the sender tagged");
+        fill_facets(counts[0], &r->speaker_facets, &r->n_speaker_facets, 20);
+        fill_facets(counts[1], &r->location_facets, &r->n_location_facets, 20);
+        fill_facets(counts[2], &r->subject_facets, &r->n_subject_facets, 20);
+        fill_tagged(tagged[0], r->speaker_facets, r->n_speaker_facets, &r->speaker_tagged,
+                    &r->n_speaker_tagged);
+        fill_tagged(tagged[1], r->location_facets, r->n_location_facets, &r->location_tagged,
+                    &r->n_location_tagged);
         r->has_facets = true;
     }
 
@@ -2724,6 +2792,13 @@ extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
     for (size_t i = 0; i < r->n_organisation_facets; i++)
         free(r->organisation_facets[i].name);
     free(r->organisation_facets);
+    newsidx_facet_t *more[] = {r->subject_facets, r->speaker_tagged, r->location_tagged};
+    size_t n_more[] = {r->n_subject_facets, r->n_speaker_tagged, r->n_location_tagged};
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t i = 0; i < n_more[k]; i++)
+            free(more[k][i].name);
+        free(more[k]);
+    }
     free(r->corrected);
     for (size_t i = 0; i < r->n_histogram; i++)
         free(r->histogram[i].name);

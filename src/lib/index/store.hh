@@ -66,6 +66,11 @@ const Xapian::valueno SLOT_VERSION = 5;    /* the sender's version */
 const Xapian::valueno SLOT_SUBJECTS = 6;   /* all subjects, '\x1f' between */
 const Xapian::valueno SLOT_LANGUAGE = 7;   /* "en" */
 const Xapian::valueno SLOT_SUBJECT0 = 30;  /* subjects[0..7] */
+/* Format 3: when the sender tagged people or places that extraction did
+ * not find, how many of SLOT_SPEAKERS and of SLOT_LOCATIONS extraction
+ * found ("3\x1f5"); the names after those are the sender's alone.
+ * Absent: every name was found by extraction. */
+const Xapian::valueno SLOT_FOUND = 38;
 const unsigned FACET_SLOTS = 8;
 /* Format 3: the kind of each speaker of SLOT_SPEAKERS, one letter each
  * in the same order: 'p' a person, 'o' an organisation. */
