@@ -232,6 +232,20 @@ static void multi_word_names(void **state)
     free(p);
 }
 
+/* Text wrapped by its sender: a name broken over two lines is one name,
+ * with a space (it was "Grose\nValley" in an AAP story). */
+static void names_broken_over_lines(void **state)
+{
+    (void)state;
+    char *p = places(NULL, NULL,
+                     "A fire has jumped the Darling Causeway and is into the Grose\nValley: "
+                     "the southern edge of the fire near New\nYork is long.");
+    EXPECT(p, "Grose Valley");
+    EXPECT(p, "New York");
+    assert_null(strchr(p, '\n'));
+    free(p);
+}
+
 static void once_each(void **state)
 {
     (void)state;
@@ -551,6 +565,7 @@ int main(void)
         cmocka_unit_test(organisations_are_not_places),
         cmocka_unit_test(city_comma_state),
         cmocka_unit_test(multi_word_names),
+        cmocka_unit_test(names_broken_over_lines),
         cmocka_unit_test(once_each),
         cmocka_unit_test(demonyms),
         cmocka_unit_test(counties),

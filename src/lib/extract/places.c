@@ -816,15 +816,44 @@ static const nx_place_t *state_after(const doc_t *d, size_t j, size_t *end)
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A name as written may be broken over two lines ("Grose\nValley",
+ * where a sender wraps its text): one space between its words. */
+static char *one_line(const char *name, size_t n)
+{
+    char *p = nx_strndup(name, n);
+    if (!p)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool space = p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r';
+        if (!space)
+            p[k++] = p[i];
+        else if (k && p[k - 1] != ' ')
+            p[k++] = ' ';
+    }
+    while (k && p[k - 1] == ' ')
+        k--;
+    p[k] = '\0';
+    return p;
+}
+
 static void emit(doc_t *d, const char *name, size_t n)
 {
     if (d->oom || !n)
         return;
-    for (size_t i = 0; i < d->out->n; i++)
-        if (strlen(d->out->v[i]) == n && strncasecmp(d->out->v[i], name, n) == 0)
-            return;
-    char *p = nx_strndup(name, n);
-    if (!p || !nx_strv_take(d->out, p))
+    char *p = one_line(name, n);
+    if (!p) {
+        d->oom = true;
+        return;
+    }
+    bool seen = !*p;
+    for (size_t i = 0; i < d->out->n && !seen; i++)
+        seen = strcasecmp(d->out->v[i], p) == 0;
+    if (seen) {
+        free(p);
+        return;
+    }
+    if (!nx_strv_take(d->out, p))
         d->oom = true;
 }
 
