@@ -130,6 +130,14 @@ static void subjects(const xmlNode *cm, newsidx_article_t *a)
         char *type = nx_xml_attr(s, "type");
         const char *t = type ? code_of(type) : "";
         char *name = name_of(s, a->language);
+        /* A name that only repeats its code (AP's category "f" for
+         * apcategorycode:f) names nothing. */
+        char *qcode = nx_xml_attr(s, "qcode");
+        if (name && qcode && strcasecmp(name, code_of(qcode)) == 0) {
+            free(name);
+            name = NULL;
+        }
+        free(qcode);
         if (strcasecmp(t, "person") == 0)
             nx_list_add(&a->agency_persons, &a->n_agency_persons, name);
         else if (strcasecmp(t, "organisation") == 0 || strcasecmp(t, "organization") == 0)
