@@ -101,6 +101,58 @@ out=$("$NEWSIDX" --db "$DB" add --quiet "$TMP/undated" 2>&1)
 like "a warning when most articles have no date" "$out" \
     'warning: 3 articles have no date: date filters and --sort date will not find them'
 
+# A plain-text archive, one article per file with "-- " header lines
+# (title, byline, date, URL in any order), and the other styles: each
+# file's title, byline, URL, dateline and date reach the index, so that
+# --since, date: and --sort date work on them.
+A="$TMP/archive"
+mkdir -p "$A"
+cat >"$A/1.txt" <<'X'
+-- Grain barges wait as the river falls
+-- By Tomas Lindqvist
+-- Mon Aug 14, 2023 4:05PM EDT
+-- http://www.example.com/article/2023/08/14/river-barges
+
+ST. LOUIS (Reuters) - Grain barges waited at St. Louis on Monday as the river fell.
+X
+cat >"$A/2.txt" <<'X'
+-- http://www.example.com/article/2023/08/16/river-rain
+-- Tue, 16 Aug 2023 09:30:00 +0000
+-- River barges move again after rain
+-- By Ada Okafor
+
+MEMPHIS (Reuters) - Barges moved again at Memphis on Wednesday after two days of rain.
+X
+cat >"$A/3.txt" <<'X'
+Title: Barge rates ease on the upper river
+Byline: Jun Park
+Date: 15 August 2023
+URL: https://news.example.net/barge-rates
+
+DAVENPORT, Iowa - Barge rates eased on Tuesday as loading slowed.
+X
+out=$("$NEWSIDX" --db "$TMP/archive-db" add "$A" 2>&1)
+like "the archive: three articles read as text" "$out" 'read by format: 2 text, 1 headers'
+unlike "none lacks a date, dateline or title" "$out" 'without a|titled from'
+aq() { "$NEWSQ" --db "$TMP/archive-db" --json "$@"; }
+out=$(aq --sort date barges OR barge)
+is "--sort date: newest first, by the header dates" \
+    "$(json_get "$out" '[h["date"] for h in d["hits"]]')" \
+    '["2023-08-16", "2023-08-15", "2023-08-14"]'
+is "titles from the header lines, not the lines themselves" \
+    "$(json_get "$out" '[h["title"] for h in d["hits"]]')" \
+    '["River barges move again after rain", "Barge rates ease on the upper river", "Grain barges wait as the river falls"]'
+is "datelines from the body" "$(json_get "$out" '[h["dateline"] for h in d["hits"]]')" \
+    '["MEMPHIS", "DAVENPORT, Iowa", "ST. LOUIS"]'
+is "bylines without By" "$(json_get "$out" '[h["byline"] for h in d["hits"]]')" \
+    '["Ada Okafor", "Jun Park", "Tomas Lindqvist"]'
+is "URLs, and the URL is the id" "$(json_get "$out" '[h["url"] == h["id"] for h in d["hits"]]')" \
+    '[true, true, true]'
+is "--since keeps the later two" "$(json_get "$(aq --since 2023-08-15 barges OR barge)" 'd["total"]')" 2
+is "date: one day" "$(json_get "$(aq 'barge date:2023-08-14..2023-08-14')" 'd["hits"][0]["byline"]')" \
+    "Tomas Lindqvist"
+is "byline: finds the author" "$(json_get "$(aq 'byline:okafor')" 'd["total"]')" 1
+
 # Hostile XML: one clear error naming the file each, nothing imported.
 H="$TMP/hostile"
 mkdir -p "$H"
