@@ -12,6 +12,8 @@
  * p99_us= qps=. */
 #include "config.h"
 
+#include "loadrun.h"
+
 #include "nx.h"
 
 #include <getopt.h>
@@ -34,15 +36,7 @@ typedef struct bench {
     unsigned repeat;
 } bench_t;
 
-typedef struct worker {
-    const bench_t *b;
-    unsigned index;
-    double *lat;
-    size_t n_lat;
-    uint64_t hits;
-    int failed;
-    pthread_t thread;
-} worker_t;
+typedef load_thread_t worker_t;
 
 static int dial(const bench_t *b)
 {
@@ -132,12 +126,6 @@ static void *run(void *arg)
     return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* "/api/search?q=...&limit=10", the query percent-encoded. */
 static char *path_of(const char *q)
 {
@@ -198,36 +186,11 @@ int main(int argc, char **argv)
     fclose(f);
     b.paths = paths.v;
     b.n_queries = paths.n;
-    worker_t *w = calloc(conns, sizeof *w);
-    double t0 = nx_now();
-    for (unsigned i = 0; i < conns; i++) {
-        w[i] = (worker_t){.b = &b, .index = i};
-        pthread_create(&w[i].thread, NULL, run, &w[i]);
-    }
-    size_t total = 0;
-    uint64_t hits = 0;
-    int failed = 0;
-    for (unsigned i = 0; i < conns; i++) {
-        pthread_join(w[i].thread, NULL);
-        total += w[i].n_lat;
-        hits += w[i].hits;
-        failed |= w[i].failed;
-    }
-    double wall = nx_now() - t0;
-    double *all = calloc(total ? total : 1, sizeof *all);
-    size_t k = 0;
-    for (unsigned i = 0; i < conns; i++) {
-        memcpy(all + k, w[i].lat, w[i].n_lat * sizeof *all);
-        k += w[i].n_lat;
-        free(w[i].lat);
-    }
-    qsort(all, total, sizeof *all, cmp_double);
+    load_result_t res;
+    load_run(conns, &b, run, &res);
     printf("mode=http connections=%u queries=%zu hits=%llu p50_us=%.1f p99_us=%.1f qps=%.1f\n",
-           conns, total, (unsigned long long)hits,
-           total ? all[total / 2] : 0.0, total ? all[(size_t)(total * 0.99)] : 0.0,
-           wall > 0 ? (double)total / wall : 0.0);
-    free(all);
-    free(w);
+           conns, res.requests, (unsigned long long)res.hits, res.p50_us, res.p99_us, res.qps);
+    int failed = res.failed;
     nx_strv_free(&paths);
     free(host);
     return failed;

@@ -18,6 +18,8 @@
  *   mode=socket connections=8 queries=... hits=... p50_us=... p99_us=... qps=... */
 #include "config.h"
 
+#include "loadrun.h"
+
 #include "client.h"
 #include "rpcserver.h"
 
@@ -39,15 +41,7 @@ typedef struct bench {
     bool quotes;                /* --quotes: the quotes method, not search */
 } bench_t;
 
-typedef struct worker {
-    const bench_t *b;
-    unsigned index;
-    double *lat;                /* microseconds, one per request */
-    size_t n_lat;
-    uint64_t hits;
-    int failed;
-    pthread_t thread;
-} worker_t;
+typedef load_thread_t worker_t;
 
 static void pack_search(msgpack_packer *pk, const void *arg)
 {
@@ -152,12 +146,6 @@ out:
     return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int main(int argc, char **argv)
 {
     bench_t b = {.repeat = 5, .limit = 10};
@@ -231,37 +219,12 @@ int main(int argc, char **argv)
     if (!b.socket)
         conns = 1;
 
-    worker_t *w = calloc(conns, sizeof *w);
-    double t0 = nx_now();
-    for (unsigned i = 0; i < conns; i++) {
-        w[i].b = &b;
-        w[i].index = i;
-        pthread_create(&w[i].thread, NULL, run, &w[i]);
-    }
-    size_t total = 0;
-    uint64_t hits = 0;
-    int failed = 0;
-    for (unsigned i = 0; i < conns; i++) {
-        pthread_join(w[i].thread, NULL);
-        total += w[i].n_lat;
-        hits += w[i].hits;
-        failed |= w[i].failed;
-    }
-    double secs = nx_now() - t0;
-    double *all = calloc(total ? total : 1, sizeof *all);
-    size_t k = 0;
-    for (unsigned i = 0; i < conns; i++) {
-        memcpy(all + k, w[i].lat, w[i].n_lat * sizeof *all);
-        k += w[i].n_lat;
-        free(w[i].lat);
-    }
-    qsort(all, total, sizeof *all, cmp_double);
+    load_result_t res;
+    load_run(conns, &b, run, &res);
     printf("mode=%s connections=%u queries=%zu hits=%llu p50_us=%.0f p99_us=%.0f qps=%.0f\n",
-           b.ping ? "ping" : b.socket ? "socket" : b.encode ? "inprocess+encode" : "inprocess", conns, total, (unsigned long long)hits,
-           total ? all[total / 2] : 0.0, total ? all[total * 99 / 100] : 0.0,
-           secs > 0 ? (double)total / secs : 0.0);
-    free(all);
-    free(w);
+           b.ping ? "ping" : b.socket ? "socket" : b.encode ? "inprocess+encode" : "inprocess",
+           conns, res.requests, (unsigned long long)res.hits, res.p50_us, res.p99_us, res.qps);
+    int failed = res.failed;
     nx_strv_free(&qs);
     newsidx_config_clear(&config);
     return failed ? 1 : 0;
