@@ -7,11 +7,9 @@
 #include "http.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct place {
     const char *name;
@@ -28,28 +26,7 @@ struct places {
  * beside the running program (a build tree). */
 static char *find_places(void)
 {
-    const char *env = getenv("NEWSIDX_PLACES");
-    if (env && *env)
-        return nx_strdup(env);
-    if (access(PKGDATADIR "/places.tsv", R_OK) == 0)
-        return nx_strdup(PKGDATADIR "/places.tsv");
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            const char *cands[] = {"%s/data/places.tsv", "%s/../data/places.tsv"};
-            for (size_t i = 0; i < NX_ARRAY_LEN(cands); i++) {
-                char *p = nx_printf(cands[i], exe);
-                if (p && access(p, R_OK) == 0)
-                    return p;
-                free(p);
-            }
-        }
-    }
-    return nx_strdup(PKGDATADIR "/places.tsv");
+    return nx_find_data_file("places.tsv", "NEWSIDX_PLACES");
 }
 
 static int by_name(const void *a, const void *b)

@@ -198,6 +198,11 @@ char *nx_default_socket_path(void);
 char *nx_default_config_path(void);
 /* mkdir -p with the given mode for directories it creates. */
 bool nx_mkdirs(const char *path, unsigned mode);
+/* A data file the build installs in PKGDATADIR (e.g. "gazetteer.tsv"):
+ * $env_var when set, else the installed one, else data/NAME beside the
+ * running program (a build tree, before "make install"), else the
+ * installed path even though it is not there (its error names it). */
+char *nx_find_data_file(const char *name, const char *env_var);
 
 #ifdef __cplusplus
 }

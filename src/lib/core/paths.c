@@ -1,10 +1,11 @@
 /* paths.c - the default database, socket and configuration paths
- * (newsidx(1) ENVIRONMENT, newsidxd(8)), and mkdir -p. */
+ * (newsidx(1) ENVIRONMENT, newsidxd(8)), the data files, and mkdir -p. */
 #include "config.h"
 
 #include "nx.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,4 +77,43 @@ bool nx_mkdirs(const char *path, unsigned mode)
     bool ok = mkdir(p, mode) == 0 || errno == EEXIST;
     free(p);
     return ok;
+}
+
+/* data/NAME beside the running program or one folder up (libtool puts
+ * uninstalled programs in .libs/), or NULL. */
+static char *data_file_of_build(const char *name)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    const char *cands[] = {"%s/data/%s", "%s/../data/%s"};
+    for (size_t i = 0; i < NX_ARRAY_LEN(cands); i++) {
+        char *p = nx_printf(cands[i], exe, name);
+        if (p && access(p, R_OK) == 0)
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+char *nx_find_data_file(const char *name, const char *env_var)
+{
+    const char *v = env(env_var);
+    if (v)
+        return nx_strdup(v);
+    char *installed = nx_printf("%s/%s", PKGDATADIR, name);
+    if (!installed || access(installed, R_OK) == 0)
+        return installed;
+    char *built = data_file_of_build(name);
+    if (built) {
+        free(installed);
+        return built;
+    }
+    return installed;
 }

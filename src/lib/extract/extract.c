@@ -6,10 +6,8 @@
 #include "places.h"
 #include "speakers.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct newsidx_extractor {
     nx_gazetteer_t *gaz;
@@ -22,29 +20,7 @@ static char *find_gazetteer(const char *given)
 {
     if (given && *given)
         return nx_strdup(given);
-    const char *env = getenv("NEWSIDX_GAZETTEER");
-    if (env && *env)
-        return nx_strdup(env);
-    if (access(PKGDATADIR "/gazetteer.tsv", R_OK) == 0)
-        return nx_strdup(PKGDATADIR "/gazetteer.tsv");
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            /* libtool puts uninstalled programs in .libs/ */
-            const char *cands[] = {"%s/data/gazetteer.tsv", "%s/../data/gazetteer.tsv"};
-            for (size_t i = 0; i < NX_ARRAY_LEN(cands); i++) {
-                char *p = nx_printf(cands[i], exe);
-                if (p && access(p, R_OK) == 0)
-                    return p;
-                free(p);
-            }
-        }
-    }
-    return nx_strdup(PKGDATADIR "/gazetteer.tsv");
+    return nx_find_data_file("gazetteer.tsv", "NEWSIDX_GAZETTEER");
 }
 
 newsidx_status_t newsidx_extractor_new(const char *gazetteer, newsidx_extractor_t **out,
