@@ -162,17 +162,9 @@ void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
                   r->n_speaker_tagged);
         if (r->has_kind_facets) {
             fprintf(fp, "\n%s  persons:%s", bold, off);
-            for (size_t i = 0; i < r->n_person_facets; i++) {
-                fputs(i ? ", " : " ", fp);
-                put_text(fp, r->person_facets[i].name);
-                fprintf(fp, " (%llu)", (unsigned long long)r->person_facets[i].count);
-            }
+            put_facet(fp, r->person_facets, r->n_person_facets, NULL, 0);
             fprintf(fp, "\n%s  organisations:%s", bold, off);
-            for (size_t i = 0; i < r->n_organisation_facets; i++) {
-                fputs(i ? ", " : " ", fp);
-                put_text(fp, r->organisation_facets[i].name);
-                fprintf(fp, " (%llu)", (unsigned long long)r->organisation_facets[i].count);
-            }
+            put_facet(fp, r->organisation_facets, r->n_organisation_facets, NULL, 0);
         }
         fprintf(fp, "\n%slocations:%s", bold, off);
         put_facet(fp, r->location_facets, r->n_location_facets, r->location_tagged,
