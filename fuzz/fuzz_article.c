@@ -9,6 +9,7 @@
  * (nx_places_find) over the gazetteer in data/, loaded once. */
 #include "config.h"
 
+#include "memfile.h"
 #include "nx.h"
 
 #include <stdint.h>
@@ -45,22 +46,14 @@ static void extract(newsidx_article_t *a)
 /* JSON Lines come from a file: the input, in memory. */
 static void jsonl(const uint8_t *data, size_t size)
 {
-    int fd = memfd_create("fuzz.jsonl", 0);
+    char path[64];
+    int fd = fuzz_memfile("fuzz.jsonl", data, size, path, sizeof path);
     if (fd < 0)
         return;
-    size_t off = 0;
-    while (off < size) {
-        ssize_t w = write(fd, data + off, size - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     newsidx_input_t *in = NULL;
     char *err = NULL;
     if (newsidx_input_open(path, NEWSIDX_FORMAT_JSONL, &in, &err) == NEWSIDX_OK) {
-        for (unsigned i = 0; i < 10000; i++) {
+        for (unsigned i = 0; i < FUZZ_MAX_ARTICLES; i++) {
             newsidx_article_t *a = NULL;
             newsidx_status_t st = newsidx_input_next(in, &a);
             if (st == NEWSIDX_END)

@@ -7,6 +7,7 @@
  * lines of plain text (fuzz_headers, FUZZ_FORMAT NEWSIDX_FORMAT_TEXT). */
 #include "config.h"
 
+#include "memfile.h"
 #include "nx.h"
 
 #include <stdint.h>
@@ -24,18 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    int fd = memfd_create("fuzz.input", 0);
+    char path[64];
+    int fd = fuzz_memfile("fuzz.input", data, size, path, sizeof path);
     if (fd < 0)
         return 0;
-    size_t off = 0;
-    while (off < size) {
-        ssize_t w = write(fd, data + off, size - off);
-        if (w <= 0)
-            break;
-        off += (size_t)w;
-    }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     /* Feeds: RSS and Atom share a reader; the input says which. */
     newsidx_format_t format = FUZZ_FORMAT;
     if (format == NEWSIDX_FORMAT_RSS && memmem(data, size, "2005/Atom", 9))
@@ -43,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     newsidx_input_t *in = NULL;
     char *err = NULL;
     if (newsidx_input_open(path, format, &in, &err) == NEWSIDX_OK) {
-        for (unsigned i = 0; i < 10000; i++) {
+        for (unsigned i = 0; i < FUZZ_MAX_ARTICLES; i++) {
             newsidx_article_t *a = NULL;
             newsidx_status_t st = newsidx_input_next(in, &a);
             if (st == NEWSIDX_END)
