@@ -39,6 +39,14 @@ def open_files(pid):
     return kinds
 
 
+def settled(client):
+    """Whether the daemon took no request in 0.3 s but the one stats
+    request asked here: the others it holds are not being served."""
+    before = client.call("stats")["requests"]
+    time.sleep(0.3)
+    return client.call("stats")["requests"] == before + 1
+
+
 def long_article(i):
     """An article of a few kilobytes, for large replies."""
     a = article(i)
@@ -437,11 +445,8 @@ class AbusiveClients(DaemonCase):
                 pass
             hogs.append(h)
         with d.client() as other:
-            def settled():
-                r1 = other.call("stats")["requests"]
-                time.sleep(0.3)
-                return other.call("stats")["requests"] == r1 + 1
-            wait_until(settled, 30, what="the daemon to stop taking the hogs' requests")
+            wait_until(lambda: settled(other), 30,
+                       what="the daemon to stop taking the hogs' requests")
             self.assertEqual(other.call("search", [{"q": "officials"}])["total"], 1)
             taken = other.call("stats")["requests"] - base
         self.assertLess(taken, 60, "replies piled up beyond max_output_total")
@@ -482,11 +487,8 @@ class AbusiveClients(DaemonCase):
 
         with d.client() as other:
             # The hog's replies pile up to max_output and stop there.
-            def settled():
-                r1 = other.call("stats")["requests"]
-                time.sleep(0.3)
-                return other.call("stats")["requests"] == r1 + 1
-            wait_until(settled, 30, what="the daemon to stop taking the hog's requests")
+            wait_until(lambda: settled(other), 30,
+                       what="the daemon to stop taking the hog's requests")
             started = time.monotonic()
             self.assertEqual(other.call("ping"), "pong")
             self.assertEqual(other.call("search", [{"q": "officials"}])["total"], 1)

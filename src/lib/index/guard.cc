@@ -77,6 +77,22 @@ std::string message_of(const std::exception_ptr &e) noexcept
     return m;
 }
 
+unsigned page_limit(const newsidx_search_t *req, const newsidx_config_t &config)
+{
+    if (req->count_only)
+        return 0;
+    unsigned limit = req->limit ? req->limit : config.default_limit;
+    if (limit > config.max_limit)
+        throw Failure(NEWSIDX_ERR_LIMIT, "limit " + std::to_string(limit) +
+                                             " is above the maximum of " +
+                                             std::to_string(config.max_limit));
+    if (req->offset > config.max_offset)
+        throw Failure(NEWSIDX_ERR_LIMIT, "offset " + std::to_string(req->offset) +
+                                             " is above the maximum of " +
+                                             std::to_string(config.max_offset));
+    return limit;
+}
+
 newsidx_status_t recover_read(newsidx_db_t *h, const std::exception_ptr &e, bool network,
                               int attempt, const ReadRules &rules) noexcept
 {

@@ -77,6 +77,12 @@ struct ReadRules {
     const char *hint;       /* ends the message when partial could be asked */
 };
 
+/* The page size a search asks for (0 for the count alone; the
+ * configuration's default when it names none); a Failure with
+ * NEWSIDX_ERR_LIMIT when it or the offset is above the configured
+ * maximum.  Searches of articles and of quotations alike. */
+unsigned page_limit(const newsidx_search_t *req, const newsidx_config_t &config);
+
 /* Times a read is run again after a commit overtook it. */
 const int MAX_REOPENS = 5;
 

@@ -2176,18 +2176,7 @@ struct Searcher {
     /* The page size asked for, within the configured bounds. */
     unsigned page_limit() const
     {
-        if (req->count_only)
-            return 0;
-        unsigned limit = req->limit ? req->limit : h->config.default_limit;
-        if (limit > h->config.max_limit)
-            throw Failure(NEWSIDX_ERR_LIMIT, "limit " + std::to_string(limit) +
-                                                 " is above the maximum of " +
-                                                 std::to_string(h->config.max_limit));
-        if (req->offset > h->config.max_offset)
-            throw Failure(NEWSIDX_ERR_LIMIT, "offset " + std::to_string(req->offset) +
-                                                 " is above the maximum of " +
-                                                 std::to_string(h->config.max_offset));
-        return limit;
+        return nx::page_limit(req, h->config);
     }
 
     /* The stems of the words that must match even in a relaxed answer,
