@@ -137,6 +137,23 @@ class Requests(SharedDaemonCase):
         self.assertEqual(self.c.call("search", [{"q": "harb*"}])["total"], 8)
 
 
+# clock_nanosleep, the system call of usleep(), by architecture.
+CLOCK_NANOSLEEP = {"x86_64": 230, "aarch64": 115}.get(os.uname().machine)
+
+
+def sleeping_in_a_search(pid):
+    """Whether a thread of the daemon is in the slow-hit hook's usleep(),
+    that is, in the middle of a search made slow on purpose."""
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/syscall" % (pid, tid)) as f:
+                if f.read().split()[0] == str(CLOCK_NANOSLEEP):
+                    return True
+        except (OSError, IndexError):
+            pass
+    return False
+
+
 class Stopping(DaemonCase):
     """Slow searches (made slow on purpose by the test-only hook
     NEWSIDX_TEST_SLOW_HIT) end when nobody waits for them."""
@@ -154,7 +171,7 @@ class Stopping(DaemonCase):
         self.addCleanup(c.close)
         for k in range(4):          # 4 x 50 hits x 0.2 s = 40 s of work
             c.send(k, "search", [{"q": "officials", "limit": 50}])
-        time.sleep(0.5)             # the first has started
+        wait_until(lambda: sleeping_in_a_search(d.pid), 10, what="the first search to start")
         started = time.monotonic()
         d.signal(signal.SIGTERM)
         rc = d.wait(30)
@@ -168,7 +185,7 @@ class Stopping(DaemonCase):
         d = self.slow_daemon()
         gone = d.client()
         gone.send(1, "search", [{"q": "officials", "limit": 50}])   # 10 s of hits
-        time.sleep(0.3)
+        wait_until(lambda: sleeping_in_a_search(d.pid), 10, what="the search to start")
         gone.close()
         started = time.monotonic()
         with d.client() as c:       # the same (only) thread serves it
