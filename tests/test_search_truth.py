@@ -344,6 +344,16 @@ class Syntax(unittest.TestCase):
         self.assertIn("no article of this index has a byline", run("byline:gupta").stderr)
         self.assertNotIn("notes", newsq("speaker:volcker"))
 
+    def test_field_followed_by_a_space(self):
+        # "speaker: volcker" was the words speaker and volcker (168
+        # articles, relaxed); "date: 1987-03" found nothing.
+        self.assertEqual(count("speaker: volcker"), count("speaker:volcker"))
+        self.assertEqual(count("date: 1987-03"), count("date:1987-03"))
+        self.assertEqual(count('title:  "oil prices"'), count('title:"oil prices"'))
+        self.assertIs(newsq("speaker: volcker")["relaxed"], False)
+        notes = " ".join(newsq("title:")["notes"])
+        self.assertIn("'title:' has nothing after it", notes)
+
     def test_field_names_in_any_case(self):
         self.assertEqual([h["id"] for h in newsq("Title:cocoa")["hits"]],
                          [h["id"] for h in newsq("title:cocoa")["hits"]])

@@ -265,6 +265,51 @@ std::string fuzzy(const std::string &word, Rewrite &rw)
     return "(" + word + " OR " + near + ")";
 }
 
+/* "speaker: volcker" is speaker:volcker: a known field followed by
+ * spaces takes the next word (outside quotes), where it was the word
+ * "speaker" and a plain "volcker", relaxed away ("date: 1987-03" found
+ * nothing).  A field with nothing after it is said to be searched as a
+ * word.  Linear: each byte is copied or skipped once. */
+std::string join_spaced_fields(const std::string &q, Rewrite &rw)
+{
+    std::string out;
+    bool in_quote = false;
+    size_t i = 0, n = q.size();
+    while (i < n) {
+        char c = q[i];
+        if (c == '"')
+            in_quote = !in_quote;
+        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
+                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
+        if (in_quote || !token_start || !isalpha(static_cast<unsigned char>(c))) {
+            out += c;
+            i++;
+            continue;
+        }
+        size_t e = i;
+        while (e < n && isalpha(static_cast<unsigned char>(q[e])))
+            e++;
+        out += q.substr(i, e - i);
+        if (e >= n || q[e] != ':' || (e + 1 < n && !isspace(static_cast<unsigned char>(q[e + 1]))) ||
+            !known_field(lower(q.substr(i, e - i)))) {
+            i = e;
+            continue;
+        }
+        out += ':';
+        size_t v = e + 1;
+        while (v < n && isspace(static_cast<unsigned char>(q[v])))
+            v++;
+        if (v == n || q[v] == ')') {
+            rw.warnings.insert("'" + q.substr(i, e + 1 - i) + "' has nothing after it: "
+                               "searched as the word '" + lower(q.substr(i, e - i)) + "'");
+            i = e + 1;
+            continue;
+        }
+        i = v;
+    }
+    return out;
+}
+
 /* Before QueryParser sees it:
  *  - field names in any case ("Title:") become the field; an unknown
  *    one is left as words, with a warning naming the known ones;
@@ -1698,7 +1743,7 @@ struct Searcher {
             Rewrite rw;
             rw.pairs = h->pairs && !quote_mode ? &stem : nullptr;
             rw.spelling = h->any_remote ? nullptr : &h->db;
-            std::string text = rewrite_query(q, rw);
+            std::string text = rewrite_query(join_spaced_fields(q, rw), rw);
             warnings.insert(rw.warnings.begin(), rw.warnings.end());
             empty_fields(rw.name_fields);
             Xapian::Query parsed = qp.parse_query(text, flags);
