@@ -431,6 +431,15 @@ class Suggestions(unittest.TestCase):
         self.assertEqual(newsq("speaker:volkcer").get("corrected"), "speaker:volcker")
         self.assertEqual(newsq("title:cofee").get("corrected"), "title:coffee")
 
+    def test_only_one_that_finds_more(self):
+        # The check of a suggestion searched all articles (an argument
+        # read before the query was parsed), so every one was taken.
+        for typed, proposal in (("location:tokyo zzz yen", "location:tokyo zzzz yen"),
+                                ("speeker:zzzzqq", "speaker:zzzzqq")):
+            self.assertEqual(count("--strict", proposal), 0)
+            self.assertNotIn("corrected", newsq(typed), typed)
+        self.assertEqual(newsq("volkcer").get("corrected"), "volcker")
+
     def test_only_when_few_hits(self):
         r = newsq("oil prices")
         self.assertGreater(r["total"], 50)

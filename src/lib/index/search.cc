@@ -2362,7 +2362,12 @@ struct Searcher {
         check();
         std::string d3;
         bool e3 = true;
-        Xapian::Query q2 = s2.finish(s2.parse(d3, e3), e3, s2.filters(), false);
+        /* Parsed before finish() reads e3: the order in which a call's
+         * arguments are evaluated is unspecified, and GCC read e3 first
+         * (true), so every suggestion was checked against all articles
+         * and taken ("speeker:zzzzqq" proposed "speaker:zzzzqq"). */
+        Xapian::Query parsed = s2.parse(d3, e3);
+        Xapian::Query q2 = s2.finish(parsed, e3, s2.filters(), false);
         Facets none;
         if (!e3 && s2.match(q2, false, 0, 1, none).get_matches_estimated() > strict_total)
             r->corrected = dup(corrected);
