@@ -4,6 +4,7 @@
 #include "utf8.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,18 @@ bool nx_utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* Eight ASCII bytes at a time, none of them NUL: most text is
+         * ASCII, and searches check each stored article they show. */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         if (p[i] == 0)
             return false;
         if (p[i] < 0x80) {
