@@ -444,6 +444,34 @@ static void filters_and_facets(void **state)
     newsidx_db_close(db);
 }
 
+/* Articles in a language the index did not have, added after a search
+ * through the same handle, are searched with their own stemmer: the
+ * handle keeps the index's languages for one revision only, and a
+ * reopened handle has another.  "Häuser" is "häuser" to the English
+ * stemmer and "haus" to the German one. */
+static void new_language_after_a_search(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    add(w, art("en", "Old houses", "The old houses of the city stand empty."));
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    newsidx_results_t *r = search(db, "houses");
+    assert_int_equal(r->total, 1);
+    newsidx_results_free(r);
+    newsidx_article_t *a = art("de", "Alte Häuser", "Die alten Häuser der Stadt stehen leer.");
+    a->language = nx_strdup("de");
+    add(w, a);
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    r = search(db, "Häuser");
+    assert_int_equal(r->total, 1);
+    assert_string_equal(r->hits[0].id, "de");
+    newsidx_results_free(r);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +485,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(query_errors_and_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(field_weights_rank_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),
+        cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

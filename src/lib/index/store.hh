@@ -211,6 +211,10 @@ struct newsidx_db {
     std::vector<std::string> staging;   /* staging databases searched too */
     std::shared_ptr<const nx::AliasTable> alias_table;  /* aliastable.cc */
     std::string alias_revision;         /* of the database it was read from */
+    /* The languages other than English of a single database's articles,
+     * and the revision they were read at (search.cc). */
+    std::vector<std::string> other_languages;
+    std::string languages_revision;
     /* Asked between the stages of a search: why to stop it, or NULL
      * (nx_db_set_cancel). */
     const char *(*cancel)(void *) = nullptr;
