@@ -48,37 +48,59 @@ static std::string exact_term(const char *prefix, const char *name)
     return t;
 }
 
+/* The lead ends at the first sentence's end after LEAD_MIN_WORDS words,
+ * and after LEAD_MAX_WORDS at the latest. */
+static const unsigned LEAD_MIN_WORDS = 8;
+static const unsigned LEAD_MAX_WORDS = 60;
+/* A word of at most this many characters ending in a full stop ("Mr.",
+ * "St.") is taken for an abbreviation, not a sentence's end. */
+static const size_t SHORT_ABBREVIATION = 3;
+
+const char *next_word(const char *p, const char **word)
+{
+    while (*p && isspace(static_cast<unsigned char>(*p)))
+        p++;
+    if (!*p) {
+        *word = nullptr;
+        return p;
+    }
+    *word = p;
+    while (*p && !isspace(static_cast<unsigned char>(*p)))
+        p++;
+    return p;
+}
+
+/* Whether the word [w, w+n) ends a sentence: a full stop, question or
+ * exclamation mark, perhaps before a closing quote or bracket, but not
+ * the full stop of an abbreviation such as "U.S." or "Mr.". */
+static bool ends_sentence(const char *w, size_t n)
+{
+    char last = w[n - 1];
+    if (last == '"' || last == '\'' || last == ')')
+        last = n > 1 ? w[n - 2] : last;
+    if (last == '!' || last == '?')
+        return true;
+    if (last != '.')
+        return false;
+    size_t dots = 0;
+    for (size_t i = 0; i + 1 < n; i++)
+        dots += w[i] == '.';
+    return dots == 0 && n > SHORT_ABBREVIATION;
+}
+
 /* The lead: the body's first sentence, where a news article says what
- * it is about.  It ends at a full stop, question or exclamation mark
- * after the eighth word (not one closing an abbreviation such as "U.S."
- * or "Mr."), and at the sixtieth word at the latest. */
+ * it is about (LEAD_MIN_WORDS, LEAD_MAX_WORDS). */
 std::string lead_of(const char *body)
 {
-    const char *p = body;
+    const char *p = body, *w;
     unsigned words = 0;
     while (*p) {
-        while (*p && isspace(static_cast<unsigned char>(*p)))
-            p++;
-        if (!*p)
+        p = next_word(p, &w);
+        if (!w)
             break;
-        const char *w = p;
-        while (*p && !isspace(static_cast<unsigned char>(*p)))
-            p++;
         words++;
-        size_t n = static_cast<size_t>(p - w);
-        char last = w[n - 1];
-        if (last == '"' || last == '\'' || last == ')')
-            last = n > 1 ? w[n - 2] : last;
-        bool stop = last == '.' || last == '!' || last == '?';
-        if (stop && last == '.') {
-            /* "U.S." and "Mr." are not the end of a sentence. */
-            size_t dots = 0;
-            for (size_t i = 0; i + 1 < n; i++)
-                dots += w[i] == '.';
-            if (dots > 0 || n <= 3)
-                stop = false;
-        }
-        if ((stop && words >= 8) || words >= 60)
+        bool stop = ends_sentence(w, static_cast<size_t>(p - w));
+        if ((stop && words >= LEAD_MIN_WORDS) || words >= LEAD_MAX_WORDS)
             break;
     }
     return std::string(body, static_cast<size_t>(p - body));

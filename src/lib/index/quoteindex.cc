@@ -26,17 +26,15 @@ namespace nx {
  * block never runs into the next one. */
 static std::string first_words(const char *text)
 {
-    const char *p = text;
+    const char *p = text, *w;
     unsigned words = 0;
     while (*p) {
-        while (*p && isspace(static_cast<unsigned char>(*p)))
-            p++;
-        if (!*p)
+        const char *end = next_word(p, &w);
+        if (!w || ++words > QUOTE_MAX_WORDS) {
+            p = w ? w : end;
             break;
-        if (++words > QUOTE_MAX_WORDS)
-            break;
-        while (*p && !isspace(static_cast<unsigned char>(*p)))
-            p++;
+        }
+        p = end;
     }
     return std::string(text, static_cast<size_t>(p - text));
 }

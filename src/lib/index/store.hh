@@ -141,6 +141,10 @@ bool is_older(const std::string &version, const std::string &time,
               const std::string &stored_version, const std::string &stored_time);
 /* The body's first sentence, which [weights] lead counts once more. */
 std::string lead_of(const char *body);
+/* The next word (a run of non-space bytes) at or after p: its start in
+ * *word and its end returned; at the end of the text *word is NULL and
+ * the end (after any spaces) is returned. */
+const char *next_word(const char *p, const char **word);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
 
 /* Stories (story.cc).  The title without version markers ("UPDATE 1-",
