@@ -346,7 +346,19 @@ class Reuters(PageCase):
         api = get_json(self.d, "/api/search?" + urllib.parse.urlencode(
             {"q": "coffee prices", "location": place, "facets": 1, "histogram": 1}))
         self.assertEqual([h["title"] for h in hits2], [h["title"] for h in api["hits"]])
-        self.assertIn("of %d" % api["total"], p.eval("document.getElementById('status').textContent").replace(",", ""))
+        status = p.eval("document.getElementById('status').textContent").replace(",", "")
+        self.assertIn("of %d" % api["total"], status)
+        self.assertEqual("about" in status, not api["total_exact"], status)
+        # A relaxed answer says how many articles have every word.
+        hits3 = self.search(p, "coffee prices zqxwvy")
+        api = get_json(self.d, "/api/search?" + urllib.parse.urlencode({"q": "coffee prices zqxwvy"}))
+        self.assertTrue(api["relaxed"], api)
+        self.assertEqual(api["total_strict"], 0)
+        self.assertTrue(hits3)
+        note = p.eval("document.querySelector('#status .note.relaxed').textContent")
+        self.assertTrue(note.startswith("No article has every word"), note)
+        self.assertTrue(all("partial" in h["meta"] for h in hits3), hits3)
+        hits3 = self.search(p, "coffee prices")
         # The second page.
         if api["more"]:
             p.click("#pager a[aria-label='Next page']")

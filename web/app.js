@@ -299,7 +299,7 @@ function drawResults(r) {
     setStatus(status, state.page > 1 ? "No more articles." : "No article matches.");
   } else {
     setStatus(status, first + "\u2013" + (first + r.hits.length - 1) + " of " +
-      (r.total_min === r.total_max ? "" : "about ") + r.total.toLocaleString("en") +
+      (r.total_exact === false ? "about " : "") + r.total.toLocaleString("en") +
       (r.total === 1 ? " article" : " articles"));
   }
   if (r.corrected) {
@@ -308,8 +308,12 @@ function drawResults(r) {
       onclick: (ev) => { ev.preventDefault(); go({ q: r.corrected }); },
     }, r.corrected), "?");
   }
-  if (r.relaxed) status.append(el("div", { className: "note" },
-    "Few articles have every word: articles with some of them follow, marked \u201cpartial\u201d."));
+  if (r.relaxed) {
+    const all = r.total_strict || 0;
+    status.append(el("div", { className: "note relaxed" },
+      (all === 0 ? "No article has" : all === 1 ? "1 article has" : all.toLocaleString("en") +
+        " articles have") + " every word: articles with some of them follow, marked \u201cpartial\u201d."));
+  }
   if (r.truncated) status.append(el("div", { className: "note" },
     "A limit cut this answer short: counts and facets cover part of the matches."));
   for (const n of r.notes || []) status.append(el("div", { className: "note" }, n));
