@@ -460,7 +460,7 @@ static void anpa_stream(void **state)
     assert_string_equal(g.a[1]->id, "anpa:2024-03-04:BC-Rail-Strike");
     assert_string_equal(g.a[1]->version, "2");
     assert_string_equal(g.a[1]->dateline, "CHICAGO");
-    assert_string_equal(g.a[2]->id, "anpa:2024-03-04:BC-Other/part-4");
+    assert_string_equal(g.a[2]->id, "anpa:2024-03-04:BC-Other/part-3");
     got_free(&g);
 }
 

@@ -93,7 +93,14 @@ static void version_of(const char *v, nx_wire_part_t *part, newsidx_article_t *a
     for (const char *p = v; *p && !ord; p++)
         if (isdigit((unsigned char)*p) && (p == v || !isdigit((unsigned char)p[-1])))
             ord = nx_wire_ordinal(p, strlen(p));
-    if (strcasestr(v, "take") || strcasestr(v, "add")) {
+    /* The Nth take is the story's Nth part; the Nth add follows the
+     * story's first part, so it is part N+1. */
+    if (strcasestr(v, "take")) {
+        part->continuation = true;
+        part->number = ord ? ord : 2;
+        return;
+    }
+    if (strcasestr(v, "add")) {
         part->continuation = true;
         part->number = ord ? ord + 1 : 2;
         return;
