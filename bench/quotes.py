@@ -21,12 +21,12 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from run import Daemon  # newsidxd on a socket of its own, as bench/run.py starts it
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(TOP, "..", "shared")
@@ -81,26 +81,6 @@ def nxbench(build, args):
     p = subprocess.run([os.path.join(build, "bench", "nxbench")] + args, capture_output=True,
                        text=True, env=ENV, check=True)
     return {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", p.stdout)}
-
-
-class Daemon:
-    def __init__(self, build, db, work):
-        self.sock = os.path.join(work, "quotes-bench.sock")
-        self.p = subprocess.Popen([os.path.join(build, "newsidxd"), "--foreground", "--db", db,
-                                   "--socket", self.sock], env=ENV, stderr=subprocess.DEVNULL)
-        for _ in range(400):
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(self.sock)
-                s.close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("newsidxd did not start")
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        self.p.wait(timeout=60)
 
 
 def median(xs):
