@@ -48,6 +48,31 @@ bool is_binary_op(const std::string &w)
     return w == "AND" || w == "OR" || w == "XOR" || w == "NEAR" || w == "ADJ";
 }
 
+/* Xapian's parser takes '*' only at the end of a word and drops it
+ * anywhere else without a word: "*il" would search "il".  w is a word of
+ * the query, at the 0-based byte start. */
+bool check_wildcard(const std::string &w, size_t start, SyntaxError &err)
+{
+    std::string core = w.substr(w.find_first_not_of("+-") == std::string::npos
+                                    ? w.size() : w.find_first_not_of("+-"));
+    size_t colon = core.find(':');
+    if (colon != std::string::npos)
+        core.erase(0, colon + 1);
+    size_t star = core.find('*');
+    if (star != std::string::npos && star + 1 != core.size()) {
+        err = {start + 1 + (w.size() - core.size()) + star,
+               "'*' can only end a word (harb*): '" + w + "' has a wildcard at its start "
+               "or inside, which is not supported"};
+        return false;
+    }
+    if (core == "*") {
+        err = {start + 1 + (w.size() - core.size()),
+               "'*' can only end a word (harb*), not stand alone"};
+        return false;
+    }
+    return true;
+}
+
 /* Finds the mistakes QueryParser would silently paper over or report
  * without a position: unbalanced parentheses and quotes, and binary
  * operators with a missing operand.  Counts the words on the way, those
@@ -110,25 +135,8 @@ bool check_syntax(const std::string &q, SyntaxError &err, size_t *words)
             i++;
         std::string w = q.substr(start, i - start);
         (*words)++;
-        /* Xapian's parser takes '*' only at the end of a word and drops
-         * it anywhere else without a word: "*il" would search "il". */
-        std::string core = w.substr(w.find_first_not_of("+-") == std::string::npos
-                                        ? w.size() : w.find_first_not_of("+-"));
-        size_t colon = core.find(':');
-        if (colon != std::string::npos)
-            core.erase(0, colon + 1);
-        size_t star = core.find('*');
-        if (star != std::string::npos && star + 1 != core.size()) {
-            err = {start + 1 + (w.size() - core.size()) + star,
-                   "'*' can only end a word (harb*): '" + w + "' has a wildcard at its start "
-                   "or inside, which is not supported"};
+        if (!check_wildcard(w, start, err))
             return false;
-        }
-        if (core == "*") {
-            err = {start + 1 + (w.size() - core.size()),
-                   "'*' can only end a word (harb*), not stand alone"};
-            return false;
-        }
         if (is_binary_op(w)) {
             if (expect_operand) {
                 err = {start + 1, "'" + w + "' needs something before it"};
@@ -311,6 +319,259 @@ std::string join_spaced_fields(const std::string &q, Rewrite &rw)
     return out;
 }
 
+/* The characters of a number after '^' or '~' ("^2", "~0.8"). */
+const char NUMBER_CHARS[] = "0123456789.";
+
+/* A letter, or a byte of a UTF-8 sequence (a letter of another script
+ * or with an accent: the high bit set). */
+bool is_word_byte(char c)
+{
+    return isalpha(static_cast<unsigned char>(c)) || (c & 0x80);
+}
+
+/* The fields of the query language as a warning lists them
+ * ("title:, dateline:, ..."). */
+std::string known_fields_list()
+{
+    std::string known;
+    for (const char *f : FIELDS)
+        known += std::string(known.empty() ? "" : ", ") + f + ":";
+    return known;
+}
+
+/* Where the token at a position ends (a space or a bracket), and the
+ * next '~' at or after it, kept from one token start to the next: after
+ * '+' and '-' every byte starts a token, and looking again from each
+ * made "-+-+-+..." quadratic (a 64 KiB one took 9 s, 51 s under ASan).
+ * Both answers depend on the position alone, and positions only grow,
+ * so each byte is looked at once. */
+class TokenScan {
+  public:
+    explicit TokenScan(const std::string &q) : q_(q) {}
+
+    size_t token_end(size_t i)
+    {
+        if (token_end_ <= i) {
+            token_end_ = i;
+            while (token_end_ < q_.size() && !isspace(static_cast<unsigned char>(q_[token_end_])) &&
+                   q_[token_end_] != ')' && q_[token_end_] != '(')
+                token_end_++;
+        }
+        return token_end_;
+    }
+
+    size_t next_tilde(size_t i)
+    {
+        if (!tilde_known_ || (tilde_ != std::string::npos && tilde_ < i)) {
+            tilde_ = q_.find('~', i);
+            tilde_known_ = true;
+        }
+        return tilde_;
+    }
+
+  private:
+    const std::string &q_;
+    size_t token_end_ = 0, tilde_ = 0;
+    bool tilde_known_ = false;
+};
+
+/* rewrite_query()'s walk over the text: where it is, whether inside
+ * quotes, and what it has written.  Each step either rewrites the form
+ * that starts at i_ and moves past it, or answers false and leaves the
+ * byte to be copied. */
+class QueryRewriter {
+  public:
+    QueryRewriter(const std::string &q, Rewrite &rw) : q_(q), n_(q.size()), rw_(rw), scan_(q) {}
+    std::string run();
+
+  private:
+    const std::string &q_;
+    const size_t n_;
+    Rewrite &rw_;
+    TokenScan scan_;
+    std::string out_;
+    size_t i_ = 0;
+    bool in_quote_ = false;
+
+    bool at_token_start() const
+    {
+        return i_ == 0 || isspace(static_cast<unsigned char>(q_[i_ - 1])) || q_[i_ - 1] == '(' ||
+               q_[i_ - 1] == '+' || q_[i_ - 1] == '-';
+    }
+    void copy_byte() { out_ += q_[i_++]; }
+    void quote_mark(bool token_start);
+    bool boost();
+    bool fuzzy_word(size_t e);
+    void field(const std::string &name, size_t len, size_t e);
+    void name_field(const std::string &name, size_t v, size_t e);
+};
+
+std::string QueryRewriter::run()
+{
+    while (i_ < n_) {
+        char c = q_[i_];
+        bool token_start = at_token_start();
+        if (c == '"') {
+            quote_mark(token_start);
+            continue;
+        }
+        if (!in_quote_ && c == '^' && i_ > 0 && !isspace(static_cast<unsigned char>(q_[i_ - 1])) &&
+            boost())
+            continue;
+        if (in_quote_ || !token_start) {
+            copy_byte();
+            continue;
+        }
+        if (c == '[')
+            throw Xapian::QueryParserError("at column " + std::to_string(i_ + 1) +
+                                           ": [a TO b] ranges are not supported; for dates "
+                                           "use date:FROM..TO");
+        size_t len = 0;
+        std::string name = field_at(q_, i_, &len);
+        size_t e = scan_.token_end(i_);
+        if (!name.empty())
+            field(name, len, e);
+        else if (!fuzzy_word(e))
+            copy_byte();
+    }
+    return out_;
+}
+
+/* A '"': "...."~N is refused; with pairs, a phrase of two stopwords
+ * standing as a token of its own becomes their pair term. */
+void QueryRewriter::quote_mark(bool token_start)
+{
+    size_t close = q_.find('"', i_ + 1);
+    if (!in_quote_ && close != std::string::npos && close + 1 < n_ && q_[close + 1] == '~')
+        throw Xapian::QueryParserError(
+            "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
+            "of each other) is not supported; write them with NEAR/N (oil NEAR/5 prices)");
+    if (!in_quote_ && token_start && rw_.pairs && close != std::string::npos) {
+        std::string term = pair_of_phrase(q_.substr(i_ + 1, close - i_ - 1), *rw_.pairs);
+        if (!term.empty()) {
+            out_ += "nxpair:nxq" + hex(term);
+            i_ = close + 1;
+            return;
+        }
+    }
+    in_quote_ = !in_quote_;
+    copy_byte();
+}
+
+/* word^2 at the '^': a boost of other query languages, which
+ * QueryParser would read as the word and a word "2"; left out, with a
+ * warning. */
+bool QueryRewriter::boost()
+{
+    size_t e = i_ + 1 + strspn(q_.c_str() + i_ + 1, NUMBER_CHARS);
+    if (e != n_ && !isspace(static_cast<unsigned char>(q_[e])) && q_[e] != ')')
+        return false;
+    size_t w = i_;
+    if (q_[i_ - 1] == '"' && i_ >= 2 && q_.rfind('"', i_ - 2) != std::string::npos)
+        w = q_.rfind('"', i_ - 2);    /* "a phrase"^2 */
+    while (w > 0 && !isspace(static_cast<unsigned char>(q_[w - 1])) && q_[w - 1] != '(')
+        w--;
+    rw_.warnings.insert("boosts (" + q_.substr(w, e - w) + ") are not supported: "
+                        "left out, every word weighs as the ranking says");
+    i_ = e;
+    return true;
+}
+
+/* word~ (or word~2, word~0.8: Lucene's edit distance or similarity, not
+ * ours) in the token from i_ to e: the word or the nearest word of the
+ * spelling table (fuzzy()). */
+bool QueryRewriter::fuzzy_word(size_t e)
+{
+    size_t t = scan_.next_tilde(i_);
+    if (t == std::string::npos || t >= e || t <= i_)
+        return false;
+    /* Letters up to the '~' and digits after it; the letters first,
+     * which stop at once unless i_ starts a run of them, so each byte is
+     * looked at once. */
+    size_t k = i_;
+    while (k < t && is_word_byte(q_[k]))
+        k++;
+    if (k != t || strspn(q_.c_str() + t + 1, NUMBER_CHARS) != e - t - 1)
+        return false;
+    if (e > t + 1)
+        rw_.warnings.insert("in " + q_.substr(i_, e - i_) + " the '" + q_.substr(t + 1, e - t - 1) +
+                            "' is not used: word~ finds the word and the nearest word of the "
+                            "spelling table");
+    out_ += fuzzy(q_.substr(i_, t - i_), rw_);
+    i_ = e;
+    return true;
+}
+
+/* A field name of len bytes (with its colon) at i_, its token ending at
+ * e: an unknown one stays words, date: becomes a range, and the name
+ * fields are encoded for NameProcessor. */
+void QueryRewriter::field(const std::string &name, size_t len, size_t e)
+{
+    if (!known_field(name)) {
+        rw_.warnings.insert("unknown field '" + q_.substr(i_, len) +
+                            "' (searched as words); the fields are " + known_fields_list());
+        out_ += q_.substr(i_, len);
+        i_ += len;
+        return;
+    }
+    size_t v = i_ + len;
+    if (name == "date") {
+        out_ += "date:" + date_as_range(q_.substr(v, e - v));
+        i_ = e;
+        return;
+    }
+    if (!is_name_field(name)) {
+        out_ += name + ":";
+        i_ = v;
+        return;
+    }
+    rw_.name_fields.insert(name);
+    name_field(name, v, e);
+}
+
+/* The value of a name field, from v to e: speaker:"Mark Rutte" ->
+ * speaker:nxq4d61..., speaker:rut* -> speaker:nxw727574, a boost left
+ * out with a warning. */
+void QueryRewriter::name_field(const std::string &name, size_t v, size_t e)
+{
+    std::string prefix = name + ":";
+    if (v < n_ && q_[v] == '"') {
+        size_t close = q_.find('"', v + 1);
+        if (close == std::string::npos)
+            close = n_;
+        if (close + 1 < n_ && q_[close + 1] == '~')
+            throw Xapian::QueryParserError(
+                "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
+                "of each other) is not supported in " + prefix + " names");
+        out_ += prefix + "nxq" + hex(q_.substr(v + 1, close - v - 1));
+        i_ = close < n_ ? close + 1 : n_;
+        return;
+    }
+    std::string value = q_.substr(v, e - v);
+    size_t caret = value.rfind('^');
+    if (caret != std::string::npos && caret > 0 &&
+        strspn(value.c_str() + caret + 1, NUMBER_CHARS) == value.size() - caret - 1) {
+        rw_.warnings.insert("boosts (" + q_.substr(i_, e - i_) + ") are not supported: "
+                            "left out, every word weighs as the ranking says");
+        value.erase(caret);
+    }
+    if (value.empty()) {
+        out_ += prefix;
+        i_ = v;
+        return;
+    }
+    if (value.back() == '*') {
+        value.pop_back();
+        out_ += prefix + "nxw" + hex(value);
+    } else {
+        /* Hex too: Xapian 1.4's QueryParser crashes on a loved field
+         * value with punctuation ("x +location:a-b"), and a plain token
+         * reaches the field processor whole. */
+        out_ += prefix + "nxq" + hex(value);
+    }
+    i_ = e;
+}
+
 /* Before QueryParser sees it:
  *  - field names in any case ("Title:") become the field; an unknown
  *    one is left as words, with a warning naming the known ones;
@@ -318,171 +579,17 @@ std::string join_spaced_fields(const std::string &q, Rewrite &rw)
  *    speaker:nxw727574 (see NameProcessor);
  *  - date:X without ".." becomes a range (date_as_range());
  *  - word~ becomes (word OR nearest), through the spelling table;
+ *  - word^2 loses its boost, with a warning;
  *  - [a TO b] is refused: it is not our range syntax;
  *  - with pairs (a format 2 database), "said it" -> nxpair:nxq58427361...,
  *    the same articles from one posting list instead of the positions
  *    of two words that nearly every article has.  Only a phrase
  *    standing as a token of its own: title:"said it" stays a title
- *    phrase. */
+ *    phrase.
+ * Linear in the length of q (TokenScan). */
 std::string rewrite_query(const std::string &q, Rewrite &rw)
 {
-    std::string out;
-    size_t i = 0, n = q.size();
-    bool in_quote = false;
-    /* Where the token at i ends (a space or a bracket) and the next '~'
-     * at or after i, kept from one token start to the next: after '+'
-     * and '-' every byte starts a token, and looking again from each
-     * made "-+-+-+..." quadratic (a 64 KiB one took 9 s, 51 s under
-     * ASan). */
-    size_t token_end = 0, tilde = 0;
-    bool tilde_known = false;
-    while (i < n) {
-        char c = q[i];
-        bool token_start = i == 0 || isspace(static_cast<unsigned char>(q[i - 1])) ||
-                           q[i - 1] == '(' || q[i - 1] == '+' || q[i - 1] == '-';
-        if (c == '"') {
-            size_t close = q.find('"', i + 1);
-            if (!in_quote && close != std::string::npos && close + 1 < n && q[close + 1] == '~')
-                throw Xapian::QueryParserError(
-                    "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
-                    "of each other) is not supported; write them with NEAR/N (oil NEAR/5 prices)");
-            if (!in_quote && token_start && rw.pairs && close != std::string::npos) {
-                std::string term = pair_of_phrase(q.substr(i + 1, close - i - 1), *rw.pairs);
-                if (!term.empty()) {
-                    out += "nxpair:nxq" + hex(term);
-                    i = close + 1;
-                    continue;
-                }
-            }
-            in_quote = !in_quote;
-            out += c;
-            i++;
-            continue;
-        }
-        if (!in_quote && c == '^' && i > 0 && !isspace(static_cast<unsigned char>(q[i - 1]))) {
-            /* word^2: a boost of other query languages, which
-             * QueryParser would read as the word and a word "2". */
-            size_t e = i + 1 + strspn(q.c_str() + i + 1, "0123456789.");
-            if (e == n || isspace(static_cast<unsigned char>(q[e])) || q[e] == ')') {
-                size_t w = i;
-                if (q[i - 1] == '"' && i >= 2 && q.rfind('"', i - 2) != std::string::npos)
-                    w = q.rfind('"', i - 2);    /* "a phrase"^2 */
-                while (w > 0 && !isspace(static_cast<unsigned char>(q[w - 1])) && q[w - 1] != '(')
-                    w--;
-                rw.warnings.insert("boosts (" + q.substr(w, e - w) + ") are not supported: "
-                                   "left out, every word weighs as the ranking says");
-                i = e;
-                continue;
-            }
-        }
-        if (in_quote || !token_start) {
-            out += c;
-            i++;
-            continue;
-        }
-        if (c == '[')
-            throw Xapian::QueryParserError("at column " + std::to_string(i + 1) +
-                                           ": [a TO b] ranges are not supported; for dates "
-                                           "use date:FROM..TO");
-        size_t len = 0;
-        std::string field = field_at(q, i, &len);
-        if (token_end <= i) {
-            token_end = i;
-            while (token_end < n && !isspace(static_cast<unsigned char>(q[token_end])) &&
-                   q[token_end] != ')' && q[token_end] != '(')
-                token_end++;
-        }
-        size_t e = token_end;
-        if (field.empty()) {
-            /* word~ (or word~2, word~0.8: Lucene's edit distance or
-             * similarity, not ours) */
-            if (!tilde_known || (tilde != std::string::npos && tilde < i)) {
-                tilde = q.find('~', i);
-                tilde_known = true;
-            }
-            size_t t = tilde;
-            if (t != std::string::npos && t < e && t > i) {
-                /* Letters up to the '~' and digits after it; the
-                 * letters first, which stop at once unless i starts a
-                 * run of them, so each byte is looked at once. */
-                size_t k = i;
-                while (k < t && (isalpha(static_cast<unsigned char>(q[k])) || (q[k] & 0x80)))
-                    k++;
-                bool word = k == t && strspn(q.c_str() + t + 1, "0123456789.") == e - t - 1;
-                if (word) {
-                    if (e > t + 1)
-                        rw.warnings.insert("in " + q.substr(i, e - i) + " the '" +
-                                           q.substr(t + 1, e - t - 1) + "' is not used: word~ "
-                                           "finds the word and the nearest word of the "
-                                           "spelling table");
-                    out += fuzzy(q.substr(i, t - i), rw);
-                    i = e;
-                    continue;
-                }
-            }
-            out += c;
-            i++;
-            continue;
-        }
-        if (!known_field(field)) {
-            std::string known;
-            for (const char *f : FIELDS)
-                known += std::string(known.empty() ? "" : ", ") + f + ":";
-            rw.warnings.insert("unknown field '" + q.substr(i, len) +
-                               "' (searched as words); the fields are " + known);
-            out += q.substr(i, len);
-            i += len;
-            continue;
-        }
-        size_t v = i + len;
-        if (field == "date") {
-            out += "date:" + date_as_range(q.substr(v, e - v));
-            i = e;
-            continue;
-        }
-        if (!is_name_field(field)) {
-            out += field + ":";
-            i = v;
-            continue;
-        }
-        std::string prefix = field + ":";
-        rw.name_fields.insert(field);
-        if (v < n && q[v] == '"') {
-            size_t close = q.find('"', v + 1);
-            if (close == std::string::npos)
-                close = n;
-            if (close + 1 < n && q[close + 1] == '~')
-                throw Xapian::QueryParserError(
-                    "at column " + std::to_string(close + 2) + ": \"...\"~N (words within N "
-                    "of each other) is not supported in " + prefix + " names");
-            out += prefix + "nxq" + hex(q.substr(v + 1, close - v - 1));
-            i = close < n ? close + 1 : n;
-            continue;
-        }
-        std::string value = q.substr(v, e - v);
-        size_t caret = value.rfind('^');
-        if (caret != std::string::npos && caret > 0 &&
-            strspn(value.c_str() + caret + 1, "0123456789.") == value.size() - caret - 1) {
-            rw.warnings.insert("boosts (" + q.substr(i, e - i) + ") are not supported: "
-                               "left out, every word weighs as the ranking says");
-            value.erase(caret);
-        }
-        if (value.empty()) {
-            out += prefix;
-            i = v;
-        } else if (value.back() == '*') {
-            value.pop_back();
-            out += prefix + "nxw" + hex(value);
-        } else {
-            /* Hex too: Xapian 1.4's QueryParser crashes on a loved field
-             * value with punctuation ("x +location:a-b"), and a plain
-             * token reaches the field processor whole. */
-            out += prefix + "nxq" + hex(value);
-        }
-        if (!value.empty())
-            i = e;
-    }
-    return out;
+    return QueryRewriter(q, rw).run();
 }
 
 /* Words of a name as the name TermGenerator indexes them. */
