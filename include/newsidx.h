@@ -121,6 +121,13 @@ typedef struct newsidx_alias {
     char *name;             /* the speaker's name, as in speakers */
 } newsidx_alias_t;
 
+/* A part of a story sent in pieces (the takes and adds of ANPA-1312 and
+ * IPTC 7901): the story's first part is number 1. */
+typedef struct newsidx_part {
+    unsigned number;
+    char *body;             /* the part's text, as in the article's body */
+} newsidx_part_t;
+
 /* An article as parsed, extracted, stored and fetched.  A plain record:
  * every string is NUL-terminated UTF-8 owned by the article, or NULL
  * when the field is absent; every list has its count beside it. */
@@ -163,6 +170,13 @@ typedef struct newsidx_article {
                                        legal suffix, and short forms a
                                        hand list knows ("Fed") */
     size_t n_aliases;
+    /* A story sent in parts (wire transmissions): the story's id, and
+     * the parts whose text this article's body holds, in order.  The
+     * writer joins a part arriving alone to its stored story (and a
+     * story to its parts stored before it).  NULL and 0 otherwise. */
+    char *story;
+    newsidx_part_t *parts;
+    size_t n_parts;
 } newsidx_article_t;
 
 /* An empty article, owned by the caller; NULL when out of memory. */

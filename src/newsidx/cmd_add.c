@@ -67,6 +67,8 @@ typedef struct import {
     uint64_t added, replaced, committed;      /* by the writer */
     uint64_t kept;              /* older versions of stored ids, not written */
     uint64_t duplicates;        /* the stored article again, exactly */
+    uint64_t joined;            /* stories joined with parts sent apart */
+    uint64_t absorbed;          /* parts indexed alone, now in their story */
     summary_t sum;              /* formats, skipped items, missing fields */
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
@@ -138,6 +140,9 @@ static bool commit(import_t *im)
     im->replaced += r;
     im->kept += k;
     im->duplicates += d;
+    uint64_t absorbed = 0;
+    im->joined += nx_writer_take_joined(im->w, &absorbed);
+    im->absorbed += absorbed;
     im->committed = im->added + im->replaced;
     im->commits++;
     im->batch_bytes = 0;
@@ -490,6 +495,7 @@ static bool open_local(import_t *im, bool shards)
         newsidx_extractor_free(im->x);
         return false;
     }
+    nx_writer_set_extractor(im->w, im->x);
     return true;
 }
 
@@ -552,6 +558,10 @@ static void report(const import_t *im, double secs, unsigned problems, bool quie
         fprintf(stderr, "%s: %llu exact duplicates: the same id and the same article as one "
                 "already indexed (not counted as replaced)\n", c->prog,
                 (unsigned long long)im->duplicates);
+    if (im->joined)
+        fprintf(stderr, "%s: %llu stories joined with their parts (takes, adds) sent apart; "
+                "%llu parts indexed alone before are now in their story\n", c->prog,
+                (unsigned long long)im->joined, (unsigned long long)im->absorbed);
 }
 
 int cmd_add(cli_t *c, int argc, char **argv)

@@ -280,6 +280,8 @@ int cmd_watch(cli_t *c, int argc, char **argv)
     if (st == NEWSIDX_OK)
         st = newsidx_writer_open(c->db_path, &c->config,
                                  NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &wa.w, &err);
+    if (st == NEWSIDX_OK)
+        nx_writer_set_extractor(wa.w, wa.x);
     int rc = EXIT_OK;
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));

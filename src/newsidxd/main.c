@@ -493,6 +493,8 @@ int main(int argc, char **argv)
         fail("%s", err ? err : newsidx_status_to_string(st));
         return shut_down(&srv, pidfile, err, rc);
     }
+    if (srv.w)
+        nx_writer_set_extractor(srv.w, srv.x);
     fd = activated_fd();
     if (fd < 0) {
         fd = server_bind(&srv, &err);

@@ -45,7 +45,62 @@ void newsidx_article_free(newsidx_article_t *a)
     free(a->speaker_kinds);
     nx_article_clear_quotes(a);
     nx_article_clear_aliases(a);
+    nx_article_clear_parts(a);
     free(a);
+}
+
+void nx_article_clear_parts(newsidx_article_t *a)
+{
+    for (size_t i = 0; i < a->n_parts; i++)
+        free(a->parts[i].body);
+    free(a->parts);
+    a->parts = NULL;
+    a->n_parts = 0;
+    free(a->story);
+    a->story = NULL;
+}
+
+char *nx_article_parts_body(const newsidx_article_t *a)
+{
+    nx_buf_t b;
+    nx_buf_init(&b);
+    for (size_t i = 0; i < a->n_parts; i++) {
+        if (!a->parts[i].body || !*a->parts[i].body)
+            continue;
+        if (b.len)
+            nx_buf_adds(&b, "\n\n");
+        nx_buf_adds(&b, a->parts[i].body);
+    }
+    if (b.oom || !b.len) {
+        nx_buf_free(&b);
+        return NULL;
+    }
+    return nx_buf_steal(&b);
+}
+
+bool nx_article_add_part(newsidx_article_t *a, unsigned number, const char *body)
+{
+    char *copy = nx_strdup(body ? body : "");
+    newsidx_part_t *v = copy ? realloc(a->parts, (a->n_parts + 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(copy);
+        return false;
+    }
+    size_t at = a->n_parts;
+    while (at > 0 && v[at - 1].number > number)
+        at--;
+    if (at > 0 && v[at - 1].number == number) {
+        /* the same part again: the later one stands */
+        a->parts = v;
+        free(v[at - 1].body);
+        v[at - 1].body = copy;
+        return true;
+    }
+    memmove(v + at + 1, v + at, (a->n_parts - at) * sizeof *v);
+    v[at] = (newsidx_part_t){number, copy};
+    a->parts = v;
+    a->n_parts++;
+    return true;
 }
 
 void nx_article_clear_aliases(newsidx_article_t *a)

@@ -33,6 +33,14 @@ static const nx_field_t quote_field_v[] = {
 static const nx_fields_t quote_fields = {quote_field_v, NX_ARRAY_LEN(quote_field_v),
                                          sizeof(newsidx_quote_t)};
 
+#define P(m) offsetof(newsidx_part_t, m)
+static const nx_field_t part_field_v[] = {
+    {"number", NX_T_UINT, NX_P_ALWAYS, ALL, NX_F_REQUIRED, P(number), 0, 0, NULL},
+    {"body", NX_T_STR, NX_P_STRING, ALL, 0, P(body), 0, 0, NULL},
+};
+static const nx_fields_t part_fields = {part_field_v, NX_ARRAY_LEN(part_field_v),
+                                        sizeof(newsidx_part_t)};
+
 #define L(m) offsetof(newsidx_alias_t, m)
 static const nx_field_t alias_field_v[] = {
     {"alias", NX_T_STR, NX_P_ALWAYS, ALL, NX_F_REQUIRED, L(alias), 0, 0, NULL},
@@ -69,7 +77,12 @@ static const nx_field_t article_field_v[] = {
      &quote_fields},
     {"aliases", NX_T_RECORDS, NX_P_OPTIONAL, EXTRACTED, 0, A(aliases), A(n_aliases), 0,
      &alias_fields},
+    {"story", NX_T_STR, NX_P_OPTIONAL, SENDER, 0, A(story), 0, 0, NULL},
     {"body", NX_T_STR, NX_P_ALWAYS, BODY, 0, A(body), 0, 0, NULL},
+    /* A story sent in parts: the text of each, for the writer to put a
+     * part arriving later in its place (after the body: a reader of
+     * the stored record without the body stops before them). */
+    {"parts", NX_T_RECORDS, NX_P_OPTIONAL, BODY, 0, A(parts), A(n_parts), 0, &part_fields},
 };
 const nx_fields_t nx_article_fields = {article_field_v, NX_ARRAY_LEN(article_field_v),
                                        sizeof(newsidx_article_t)};

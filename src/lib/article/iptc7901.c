@@ -39,6 +39,39 @@ static bool trailer_time(const char *t, size_t n, newsidx_article_t *a)
     return false;
 }
 
+/* "2ND TAKE", "1ST ADD", "TAKE 2", "ADD 1": a part of a story sent
+ * apart; the Nth take is part N, the Nth add part N+1 (as in ANPA). */
+static bool is_take(const char *l, size_t n, nx_wire_part_t *part)
+{
+    unsigned ord = nx_wire_ordinal(l, n);
+    const char *word = l;
+    size_t wl = n;
+    if (ord) {
+        const char *sp = memchr(l, ' ', n);
+        if (!sp)
+            return false;
+        word = sp + 1;
+        wl = n - (size_t)(word - l);
+    } else {
+        const char *sp = memchr(l, ' ', n);
+        if (!sp || sp + 1 >= l + n || !isdigit((unsigned char)sp[1]))
+            return false;
+        char *end;
+        unsigned long v = strtoul(sp + 1, &end, 10);
+        if (end != l + n || v == 0 || v > 999)
+            return false;
+        ord = (unsigned)v;
+        wl = (size_t)(sp - l);
+    }
+    bool take = wl == 4 && strncasecmp(word, "TAKE", 4) == 0;
+    bool add = wl == 3 && strncasecmp(word, "ADD", 3) == 0;
+    if (!take && !add)
+        return false;
+    part->continuation = true;
+    part->number = take ? ord : ord + 1;
+    return true;
+}
+
 /* Flags that stand before a headline. */
 static bool is_flag(const char *l, size_t n, unsigned *lead)
 {
@@ -66,7 +99,8 @@ static bool notes_begin(const char *l, size_t n)
     return n >= 2 && l[0] == '#' && (l[1] == ' ' || l[1] == '#');
 }
 
-static void text_of(const char *t, size_t n, newsidx_article_t *a, unsigned *lead)
+static void text_of(const char *t, size_t n, newsidx_article_t *a, unsigned *lead,
+                    nx_wire_part_t *part)
 {
     const char *p = t, *end = t + n, *l;
     size_t ll;
@@ -97,7 +131,7 @@ static void text_of(const char *t, size_t n, newsidx_article_t *a, unsigned *lea
                 nx_trim(&l, &ll);
             }
             if (ll == 0) {
-            } else if (is_flag(l, ll, lead)) {
+            } else if (is_flag(l, ll, lead) || is_take(l, ll, part)) {
             } else if (ll > 3 && ll < 100 && strncasecmp(l, "by ", 3) == 0) {
                 /* "By dpa correspondents": in the headline block any
                  * "By" line is the byline */
@@ -170,7 +204,7 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
         return NEWSIDX_ERR_NOMEM;
     }
     unsigned lead = 0;
-    text_of(stx + 1, (size_t)((etx ? etx : end) - stx - 1), a, &lead);
+    text_of(stx + 1, (size_t)((etx ? etx : end) - stx - 1), a, &lead, part);
     if (etx)
         trailer_time(etx + 1, (size_t)(end - etx - 1), a);
     nx_lift_dateline(a);

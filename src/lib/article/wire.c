@@ -4,9 +4,10 @@
  * a header, STX, the text, ETX, a trailer with the time sent, EOT.  The
  * stream is read one message at a time, each bounded by NX_MAX_RECORD.
  * A long story may come in takes or adds (continuations): those that
- * follow their story in the stream are joined to it; a newer lead or
- * write-through of a story has the story's id and a higher version, and
- * replaces it when indexed. */
+ * follow their story in the stream are joined to it; those alone are
+ * joined by the writer (article->story and ->parts say where they go);
+ * a newer lead or write-through of a story has the story's id and a
+ * higher version, and replaces it when indexed. */
 #include "config.h"
 
 #include "wire.h"
@@ -176,16 +177,30 @@ static bool next_message(wire_state_t *st, const char **p, size_t *n, unsigned l
     return true;
 }
 
-/* Joins a take or add to its story. */
+/* Joins a take or add to its story: its part in its place (by number),
+ * the body made again from the parts. */
 static void append_body(newsidx_article_t *story, newsidx_article_t *more)
 {
-    if (!more->body)
-        return;
-    char *b = nx_printf("%s\n\n%s", story->body ? story->body : "", more->body);
+    for (size_t i = 0; i < more->n_parts; i++)
+        if (!nx_article_add_part(story, more->parts[i].number, more->parts[i].body))
+            return;
+    char *b = nx_article_parts_body(story);
     if (b) {
         free(story->body);
         story->body = b;
     }
+}
+
+/* The story a message belongs to, and its part, kept on the article
+ * for the writer: a part arriving alone later is put in its place. */
+static bool mark_part(newsidx_article_t *a, const nx_wire_part_t *part)
+{
+    if (!part->story)
+        return true;
+    a->story = nx_strdup(part->story);
+    return a->story &&
+           nx_article_add_part(a, part->continuation ? (part->number ? part->number : 2) : 1,
+                               a->body);
 }
 
 /* Hands the held story out (finished), if any. */
@@ -257,6 +272,11 @@ static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_
         }
         if (s != NEWSIDX_OK)
             return s;
+        if (!mark_part(a, &part)) {
+            newsidx_article_free(a);
+            free(part.story);
+            return NEWSIDX_ERR_NOMEM;
+        }
         if (part.continuation && st->held && st->held_part.story &&
             strcmp(part.story, st->held_part.story) == 0) {
             append_body(st->held, a);

@@ -65,6 +65,14 @@ bool nx_article_set_when(newsidx_article_t *a, const char *s, size_t n);
 /* Frees the article's quotations and leaves it without any. */
 void nx_article_clear_quotes(newsidx_article_t *a);
 void nx_article_clear_aliases(newsidx_article_t *a);
+/* Frees the story id and the parts (a->story, a->parts). */
+void nx_article_clear_parts(newsidx_article_t *a);
+/* Adds a copy of a part's text in its place by number; a part of the
+ * same number is replaced.  False when out of memory. */
+bool nx_article_add_part(newsidx_article_t *a, unsigned number, const char *body);
+/* The parts' texts in order, a blank line between; NULL when none has
+ * text or out of memory. */
+char *nx_article_parts_body(const newsidx_article_t *a);
 
 /* Sets a field from [s, s+n), trimmed; an empty value clears it. */
 bool nx_article_set(char **field, const char *s, size_t n);
@@ -191,6 +199,13 @@ newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
  * newsidx_writer_compact() or _close() merges the parts. */
 bool nx_writer_bulk(newsidx_writer_t *w, unsigned n) NEWSIDX_NOEXCEPT;
 uint64_t nx_writer_take_replaced(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
+/* Stories sent in parts (takes.cc): the extractor the joined text of a
+ * story goes through (not owned; without one the writer loads the
+ * installed gazetteer when it first joins), and how many articles were
+ * joined with parts stored apart since the last call (*absorbed: how
+ * many parts stored alone before are now in their story). */
+void nx_writer_set_extractor(newsidx_writer_t *w, const newsidx_extractor_t *x) NEWSIDX_NOEXCEPT;
+uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed) NEWSIDX_NOEXCEPT;
 
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);

@@ -523,6 +523,7 @@ extern "C" nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_conf
         d->title_key = story_title_key(a->title);
         d->signature = story_signature(a->body);
         d->doc.add_value(SLOT_SIGNATURE, d->signature);
+        d->in_parts = a->story && a->n_parts;
         if (cfg->spelling)
             spelling_words(a, d->words);
         alias_links(a, d->aliases);

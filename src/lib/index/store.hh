@@ -178,6 +178,8 @@ struct nx_doc {
                                                                   table (alias, name) */
     std::string title_key;              /* story_title_key(), "" for none */
     std::string signature;              /* also in SLOT_SIGNATURE */
+    bool in_parts = false;              /* a story sent in parts, or one
+                                           of them (takes.cc) */
 };
 
 /* One try to reach a shard that was down: the database opened, or why

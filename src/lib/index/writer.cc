@@ -8,6 +8,7 @@
 
 #include "guard.hh"
 #include "quotes.hh"
+#include "takes.hh"
 
 #include <cerrno>
 #include <csignal>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -82,7 +84,11 @@ struct LaneItem {
     Xapian::Document doc;
     std::vector<std::string> words;
     std::vector<std::pair<std::string, std::string>> aliases;
+    bool remove = false;                /* delete idterm (a part joined to its story) */
 };
+
+/* Items a lane's queue holds at most. */
+const size_t LANE_QUEUE = 64;
 
 /* The thread writing one part during a bulk load, and its queue. */
 struct Lane {
@@ -136,6 +142,16 @@ struct newsidx_writer {
      * cannot be read here: the stories of the load so far, by title
      * key (its key and signature per article). */
     std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> stories;
+    /* Stories sent in parts (takes.cc): the extractor their joined text
+     * goes through (the program's, else one of our own), the records of
+     * such articles written during a bulk load (by idterm), and how many
+     * parts were joined to a stored story. */
+    const newsidx_extractor_t *extractor = nullptr;
+    newsidx_extractor_t *own_extractor = nullptr;
+    std::map<std::string, std::string> part_records;
+    uint64_t joined = 0, absorbed = 0;
+
+    ~newsidx_writer() { newsidx_extractor_free(own_extractor); }
 };
 
 /* Writing through a closed writer is the caller's mistake, said so. */
@@ -448,13 +464,127 @@ static void assign_story(newsidx_writer_t *w, nx_doc_t *d)
     d->doc.add_boolean_term(std::string(PREFIX_STORY) + key);
 }
 
+/* The stored records a story sent in parts is joined from: the
+ * database's (every part: a story and its parts hash apart), or during
+ * a bulk load, whose parts other threads write, the load's own. */
+class WriterParts : public PartsStore {
+  public:
+    explicit WriterParts(newsidx_writer_t *w) : w_(w) {}
+    bool record(const std::string &idterm, std::string &data) override
+    {
+        if (w_->bulk) {
+            auto it = w_->part_records.find(idterm);
+            if (it == w_->part_records.end())
+                return false;
+            data = it->second;
+            return true;
+        }
+        Part &p = part_for(w_, idterm.substr(1));
+        Xapian::PostingIterator pl = p.db.postlist_begin(idterm);
+        if (pl == p.db.postlist_end(idterm))
+            return false;
+        data = p.db.get_document(*pl).get_data();
+        return true;
+    }
+    void records_from(const std::string &prefix,
+                      std::vector<std::pair<std::string, std::string>> &out) override
+    {
+        if (w_->bulk) {
+            for (auto it = w_->part_records.lower_bound(prefix);
+                 it != w_->part_records.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+                 ++it)
+                out.emplace_back(it->first, it->second);
+            return;
+        }
+        for (auto &p : w_->parts)
+            for (auto t = p.db.allterms_begin(prefix); t != p.db.allterms_end(prefix); ++t) {
+                Xapian::PostingIterator pl = p.db.postlist_begin(*t);
+                if (pl != p.db.postlist_end(*t))
+                    out.emplace_back(*t, p.db.get_document(*pl).get_data());
+            }
+    }
+
+  private:
+    newsidx_writer_t *w_;
+};
+
+static const newsidx_extractor_t *extractor_of(newsidx_writer_t *w)
+{
+    if (w->extractor)
+        return w->extractor;
+    if (!w->own_extractor) {
+        char *err = nullptr;
+        newsidx_status_t st = newsidx_extractor_new(nullptr, &w->own_extractor, &err);
+        std::string why = err ? err : newsidx_status_to_string(st);
+        free(err);
+        if (st != NEWSIDX_OK)
+            throw Failure(st, "joining a story's parts: " + why);
+    }
+    return w->own_extractor;
+}
+
+/* A story sent in parts, joined with what is stored (takes.cc): the
+ * document to write instead of d, or nullptr; *joined the ids of parts
+ * stored alone that it takes in. */
+static nx_doc_t *join_stored_parts(newsidx_writer_t *w, const nx_doc_t *d,
+                                   std::vector<std::string> &joined)
+{
+    if (!d->in_parts)
+        return nullptr;
+    WriterParts store(w);
+    return join_parts(store, d, extractor_of(w), &w->config, joined);
+}
+
+/* During a bulk load: the parts a story took in are deleted by the
+ * lanes that wrote them; the story's record is kept for later parts. */
+static void bulk_parts(newsidx_writer_t *w, const nx_doc_t *d,
+                       const std::vector<std::string> &joined)
+{
+    for (auto &idterm : joined) {
+        w->part_records.erase(idterm);
+        Part &p = part_for(w, idterm.substr(1));
+        std::unique_lock<std::mutex> lk(p.lane->mu);
+        p.lane->done_cv.wait(lk, [&] { return p.lane->q.size() < LANE_QUEUE; });
+        LaneItem it;
+        it.idterm = idterm;
+        it.remove = true;
+        p.lane->q.push_back(std::move(it));
+        p.lane->work_cv.notify_one();
+    }
+    if (d->in_parts)
+        w->part_records[d->idterm] = d->doc.get_data();
+}
+
+extern "C" void nx_writer_set_extractor(newsidx_writer_t *w,
+                                        const newsidx_extractor_t *x) noexcept
+{
+    w->extractor = x;
+}
+
+extern "C" uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed) noexcept
+{
+    uint64_t n = w->joined;
+    *absorbed = w->absorbed;
+    w->joined = w->absorbed = 0;
+    return n;
+}
+
 extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                                               bool *replaced) noexcept
 {
     return guard(w->error, [&]() {
         check_open(w);
+        std::vector<std::string> joined;
+        std::unique_ptr<nx_doc_t, void (*)(nx_doc_t *)> whole(join_stored_parts(w, d, joined),
+                                                              nx_doc_free);
+        if (whole) {
+            d = whole.get();
+            w->joined++;
+            w->absorbed += joined.size();
+        }
         if (w->bulk) {
             assign_story(w, d);
+            bulk_parts(w, d, joined);
             return lane_add(w, d, replaced);
         }
         /* Test-only fault hook (doc/reliability.md): the article with
@@ -475,6 +605,11 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         begin_batch(p);
         assign_story(w, d);
         p.db.replace_document(d->idterm, d->doc);
+        for (auto &idterm : joined) {
+            Part &alone = part_for(w, idterm.substr(1));
+            begin_batch(alone);
+            alone.db.delete_document(idterm);
+        }
         if (replaced)
             *replaced = existed && !same;
         w->duplicates += existed && same;
@@ -533,8 +668,6 @@ static void remove_dir(const std::string &dir)
  * first.  Killed before that, the staging databases stay, committed;
  * readers search them too and the next writer merges them (store.hh). */
 
-static const size_t LANE_QUEUE = 64;
-
 static void lane_main(Part *p)
 {
     Lane &L = *p->lane;
@@ -549,8 +682,14 @@ static void lane_main(Part *p)
             lk.unlock();
             bool existed = false, newer = false, same = false;
             try {
-                newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
-                if (!newer) {
+                if (it.remove) {
+                    /* a part joined to its story: counted as neither */
+                    begin_batch(*p);
+                    p->db.delete_document(it.idterm);
+                } else {
+                    newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
+                }
+                if (!newer && !it.remove) {
                     begin_batch(*p);
                     p->db.replace_document(it.idterm, it.doc);
                     for (auto &word : it.words)

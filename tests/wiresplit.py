@@ -1,0 +1,53 @@
+"""Splits a real wire message (ANPA-1312 or IPTC 7901, one story) into
+its story and a take sent apart: the first paragraphs stay in the story,
+the rest goes into a message of its own marked as the story's 2nd take
+(ANPA: '2nd Take' in the version field of the header; IPTC 7901: the
+'2ND TAKE' flag of the headline block), with the same header, keyword
+and trailer."""
+import re
+
+SOH, STX, ETX = b"\x01", b"\x02", b"\x03"
+
+
+def _halves(text, para):
+    """The text's lines cut before the middle paragraph (para(line,
+    line before) says where one starts)."""
+    lines = text.split(b"\n")
+    starts = [i for i, line in enumerate(lines)
+              if i and para(line, lines[i - 1]) and not line.lstrip().startswith(b"#")]
+    cut = starts[len(starts) // 2]
+    return b"\n".join(lines[:cut]) + b"\n", b"\n".join(lines[cut:])
+
+
+def split_anpa(data):
+    """(story, take) of an ANPA-1312 message."""
+    stx, etx = data.index(STX), data.index(ETX)
+    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
+    head, tail = _halves(text, lambda line, before: line.startswith(b"\t"))
+    # The last header line: ... KEYWORD [VERSION] MM-DD WORDS
+    lines = header.split(b"\n")
+    n = max(i for i, line in enumerate(lines) if line.strip())
+    line = lines[n]
+    # fields are split by spaces and control characters; those before
+    # the keyword are single letters
+    words = re.sub(rb"[\x00-\x1f]", b" ", line).split()
+    date = [t for t in words if re.fullmatch(rb"\d\d-\d\d", t)][-1]
+    keyword = [t for t in words if len(t) > 1][0]
+    at = line.index(keyword) + len(keyword)
+    lines[n] = line[:at] + b" 2nd Take   " + line[line.index(date, at):]
+    take_header = b"\n".join(lines)
+    slug = b"^" + keyword + b", 2nd Take<\n"
+    return (header + STX + head + trailer,
+            take_header + STX + slug + tail + trailer)
+
+
+def split_7901(data):
+    """(story, take) of an IPTC 7901 message."""
+    stx, etx = data.index(STX), data.index(ETX)
+    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
+    nl = text.index(b"=")
+    headline = text[:text.index(b"\n", nl) + 1]
+    body = text[len(headline):]
+    head, tail = _halves(body, lambda line, before: line.strip() and not before.strip())
+    take = header + STX + b"2ND TAKE\n" + headline + tail + trailer
+    return header + STX + headline + head + trailer, take
