@@ -35,6 +35,125 @@ static method_t method_of(const msgpack_object *o)
     return M_UNKNOWN;
 }
 
+/* search and quotes: one parameter, the map nx_search_from_mp() reads; a
+ * search does not take "like" (that is similar). */
+static job_t *build_search(struct conn *c, method_t m, uint32_t msgid, const msgpack_object *p,
+                           uint32_t np, char **err)
+{
+    if (np != 1) {
+        nx_set_error(err, "%s takes one parameter, a map", m == M_SEARCH ? "search" : "quotes");
+        return NULL;
+    }
+    job_t *j = job_new(m == M_SEARCH ? JOB_SEARCH : JOB_QUOTES, c, msgid);
+    if (!j)
+        return NULL;
+    if (!nx_search_from_mp(&p[0], &j->search, err))
+        goto bad;
+    if (m == M_SEARCH && j->search.like) {
+        nx_set_error(err, "search does not take \"like\": use similar");
+        goto bad;
+    }
+    return j;
+bad:
+    job_free(j);
+    return NULL;
+}
+
+/* similar: an id, and a map of limit, offset and highlight options. */
+static job_t *build_similar(struct conn *c, uint32_t msgid, const msgpack_object *p, uint32_t np,
+                            char **err)
+{
+    if (np < 1 || np > 2) {
+        nx_set_error(err, "similar takes [id] or [id, {\"limit\", \"offset\"}]");
+        return NULL;
+    }
+    job_t *j = job_new(JOB_SEARCH, c, msgid);
+    if (!j)
+        return NULL;
+    if (np == 2 && p[1].type != MSGPACK_OBJECT_NIL) {
+        if (!nx_search_from_mp(&p[1], &j->search, err))
+            goto bad;
+        if (j->search.query || j->search.like) {
+            nx_set_error(err, "similar takes only limit, offset and highlight options");
+            goto bad;
+        }
+    }
+    j->search.like = nx_mp_text(&p[0], "id", err);
+    if (!j->search.like)
+        goto bad;
+    return j;
+bad:
+    job_free(j);
+    return NULL;
+}
+
+/* The articles of an add, each decoded; false with *err (unset when
+ * memory ran out) at the first that is wrong. */
+static bool read_articles(job_t *j, const msgpack_object_array *list, char **err)
+{
+    j->articles = calloc(list->size ? list->size : 1, sizeof *j->articles);
+    if (!j->articles)
+        return false;
+    for (uint32_t i = 0; i < list->size; i++) {
+        char *why = NULL;
+        newsidx_article_t *a = nx_article_from_mp(&list->ptr[i], &why);
+        if (!a) {
+            nx_set_error(err, "article %u: %s", i + 1, why ? why : "out of memory");
+            free(why);
+            return false;
+        }
+        j->articles[j->n_articles++] = a;
+    }
+    return true;
+}
+
+/* The ids of a delete; false with *err as read_articles(). */
+static bool read_ids(job_t *j, const msgpack_object_array *list, char **err)
+{
+    j->ids = calloc(list->size ? list->size : 1, sizeof *j->ids);
+    if (!j->ids)
+        return false;
+    for (uint32_t i = 0; i < list->size; i++) {
+        char *id = nx_mp_text(&list->ptr[i], "id", err);
+        if (!id)
+            return false;
+        j->ids[j->n_ids++] = id;
+    }
+    return true;
+}
+
+/* add and delete: refused (forbidden) by a read-only daemon and to a
+ * user who may not write; else one parameter, an array of article maps
+ * or of ids. */
+static job_t *build_write(const server_t *srv, struct conn *c, method_t m, uint32_t msgid,
+                          const msgpack_object *p, uint32_t np, nx_rpc_code_t *code, char **err)
+{
+    const char *name = m == M_ADD ? "add" : "delete";
+    if (srv->read_only) {
+        *code = NX_RPC_FORBIDDEN;
+        nx_set_error(err, "%s: this daemon is read-only (--read-only or [daemon] read_only)",
+                     name);
+        return NULL;
+    }
+    if (!conn_may_write(c)) {
+        *code = NX_RPC_FORBIDDEN;
+        nx_set_error(err, "%s is not allowed for this user (see [daemon] writers)", name);
+        return NULL;
+    }
+    if (np != 1 || p[0].type != MSGPACK_OBJECT_ARRAY) {
+        nx_set_error(err, "%s takes one parameter, an array of %s", name,
+                     m == M_ADD ? "article maps" : "ids");
+        return NULL;
+    }
+    const msgpack_object_array *list = &p[0].via.array;
+    job_t *j = job_new(m == M_ADD ? JOB_ADD : JOB_DELETE, c, msgid);
+    if (j && !(m == M_ADD ? read_articles(j, list, err) : read_ids(j, list, err))) {
+        job_free(j);
+        return NULL;
+    }
+    return j;
+}
+
 /* Builds the job for a request; NULL with *err (and *code) when the
  * request is wrong. */
 static job_t *build(const server_t *srv, struct conn *c, method_t m, uint32_t msgid,
@@ -42,61 +161,25 @@ static job_t *build(const server_t *srv, struct conn *c, method_t m, uint32_t ms
 {
     const msgpack_object *p = params->via.array.ptr;
     uint32_t np = params->via.array.size;
-    job_t *j = NULL;
     *code = NX_RPC_BAD_REQUEST;
     switch (m) {
     case M_SEARCH:
-        if (np != 1) {
-            nx_set_error(err, "search takes one parameter, a map");
-            return NULL;
-        }
-        j = job_new(JOB_SEARCH, c, msgid);
-        if (j && !nx_search_from_mp(&p[0], &j->search, err))
-            goto bad;
-        if (j && j->search.like) {
-            nx_set_error(err, "search does not take \"like\": use similar");
-            goto bad;
-        }
-        return j;
     case M_QUOTES:
-        if (np != 1) {
-            nx_set_error(err, "quotes takes one parameter, a map");
-            return NULL;
-        }
-        j = job_new(JOB_QUOTES, c, msgid);
-        if (j && !nx_search_from_mp(&p[0], &j->search, err))
-            goto bad;
-        return j;
-    case M_SIMILAR: {
-        if (np < 1 || np > 2) {
-            nx_set_error(err, "similar takes [id] or [id, {\"limit\", \"offset\"}]");
-            return NULL;
-        }
-        j = job_new(JOB_SEARCH, c, msgid);
-        if (!j)
-            return NULL;
-        if (np == 2 && p[1].type != MSGPACK_OBJECT_NIL) {
-            if (!nx_search_from_mp(&p[1], &j->search, err))
-                goto bad;
-            if (j->search.query || j->search.like) {
-                nx_set_error(err, "similar takes only limit, offset and highlight options");
-                goto bad;
-            }
-        }
-        j->search.like = nx_mp_text(&p[0], "id", err);
-        if (!j->search.like)
-            goto bad;
-        return j;
-    }
-    case M_GET:
+        return build_search(c, m, msgid, p, np, err);
+    case M_SIMILAR:
+        return build_similar(c, msgid, p, np, err);
+    case M_GET: {
         if (np != 1) {
             nx_set_error(err, "get takes one parameter, an id");
             return NULL;
         }
-        j = job_new(JOB_GET, c, msgid);
-        if (j && !(j->id = nx_mp_text(&p[0], "id", err)))
-            goto bad;
+        job_t *j = job_new(JOB_GET, c, msgid);
+        if (j && !(j->id = nx_mp_text(&p[0], "id", err))) {
+            job_free(j);
+            return NULL;
+        }
         return j;
+    }
     case M_STATS:
         if (np != 0) {
             nx_set_error(err, "stats takes no parameters");
@@ -104,61 +187,11 @@ static job_t *build(const server_t *srv, struct conn *c, method_t m, uint32_t ms
         }
         return job_new(JOB_STATS, c, msgid);
     case M_ADD:
-    case M_DELETE: {
-        if (srv->read_only) {
-            *code = NX_RPC_FORBIDDEN;
-            nx_set_error(err, "%s: this daemon is read-only (--read-only or [daemon] read_only)",
-                         m == M_ADD ? "add" : "delete");
-            return NULL;
-        }
-        if (!conn_may_write(c)) {
-            *code = NX_RPC_FORBIDDEN;
-            nx_set_error(err, "%s is not allowed for this user (see [daemon] writers)",
-                         m == M_ADD ? "add" : "delete");
-            return NULL;
-        }
-        if (np != 1 || p[0].type != MSGPACK_OBJECT_ARRAY) {
-            nx_set_error(err, "%s takes one parameter, an array of %s", m == M_ADD ? "add" : "delete",
-                         m == M_ADD ? "article maps" : "ids");
-            return NULL;
-        }
-        const msgpack_object_array *list = &p[0].via.array;
-        j = job_new(m == M_ADD ? JOB_ADD : JOB_DELETE, c, msgid);
-        if (!j)
-            return NULL;
-        if (m == M_ADD) {
-            j->articles = calloc(list->size ? list->size : 1, sizeof *j->articles);
-            if (!j->articles)
-                goto bad;
-            for (uint32_t i = 0; i < list->size; i++) {
-                char *why = NULL;
-                newsidx_article_t *a = nx_article_from_mp(&list->ptr[i], &why);
-                if (!a) {
-                    nx_set_error(err, "article %u: %s", i + 1, why ? why : "out of memory");
-                    free(why);
-                    goto bad;
-                }
-                j->articles[j->n_articles++] = a;
-            }
-        } else {
-            j->ids = calloc(list->size ? list->size : 1, sizeof *j->ids);
-            if (!j->ids)
-                goto bad;
-            for (uint32_t i = 0; i < list->size; i++) {
-                char *id = nx_mp_text(&list->ptr[i], "id", err);
-                if (!id)
-                    goto bad;
-                j->ids[j->n_ids++] = id;
-            }
-        }
-        return j;
-    }
+    case M_DELETE:
+        return build_write(srv, c, m, msgid, p, np, code, err);
     default:
         return NULL;
     }
-bad:
-    job_free(j);
-    return NULL;
 }
 
 void dispatch_frame(worker_t *w, struct conn *c, const char *p, size_t n)

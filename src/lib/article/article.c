@@ -282,18 +282,38 @@ static size_t year_after(const char *s, size_t n)
     return 0;
 }
 
-bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
+enum {
+    DATELINE_MAX_BYTES = 120,   /* a dateline is short */
+    PLACE_MAX_WORDS = 8,        /* "RIO DE JANEIRO": upper-case words */
+    PLACE_MAX_MIXED_WORDS = 4,  /* "Rio de Janeiro": capitalised words, a
+                                   region's too */
+    PLACE_MAX_REGIONS = 3,      /* ", State" or ", Country" after the place */
+    AGENCY_MAX_BYTES = 40,      /* "(Reuters)" */
+};
+
+/* A lower-case particle inside a name ("de ", "of "): its length with
+ * the space, or 0. */
+static size_t particle_len(const char *s)
+{
+    static const char *const particles[] = {"de ", "da ", "del ", "do ", "la ",
+                                            "le ", "of ", "upon ", "am ", "sur "};
+    for (size_t p = 0; p < NX_ARRAY_LEN(particles); p++)
+        if (strncmp(s, particles[p], strlen(particles[p])) == 0)
+            return strlen(particles[p]);
+    return 0;
+}
+
+/* The place a dateline starts with: upper-case words ("NEW YORK"), or
+ * up to four capitalised ones ("New York", "Rio de Janeiro"), separated
+ * by single spaces.  Its length without the spaces after it; 0 when
+ * there is none. */
+static size_t dateline_place_len(const char *s, size_t n)
 {
     size_t i = 0, total = 0;
-    memset(dl, 0, sizeof *dl);
-    if (n > 120)
-        n = 120;                        /* a dateline is short */
-    /* Place: upper-case words ("NEW YORK"), or up to four capitalised
-     * ones ("New York", "Rio de Janeiro"), separated by single spaces. */
     size_t l, k = caps_word(s, n, &l);
     bool upper = k && l >= 1 && (k == n || s[k] == ' ' || s[k] == ',' || s[k] == '(') &&
                  (l >= 2 || (k < n && s[k] == ' '));
-    for (unsigned words = 0; words < 8; words++) {
+    for (unsigned words = 0; words < PLACE_MAX_WORDS; words++) {
         if (upper) {
             k = caps_word(s + i, n - i, &l);
             if (!k || !l)
@@ -303,20 +323,15 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
             l = k;
             if (!k) {
                 /* a lower-case particle inside a name, then a capital */
-                static const char *const particles[] = {"de ", "da ", "del ", "do ", "la ",
-                                                        "le ", "of ", "upon ", "am ", "sur "};
-                size_t pl = 0;
-                for (size_t p = 0; p < NX_ARRAY_LEN(particles) && !pl; p++)
-                    if (strncmp(s + i, particles[p], strlen(particles[p])) == 0)
-                        pl = strlen(particles[p]);
+                size_t pl = particle_len(s + i);
                 if (!pl || words == 0 || !cap_word(s + i + pl, n - i - pl))
                     break;
                 i += pl;
                 k = cap_word(s + i, n - i);
                 l = k;
             }
-            if (words >= 4)
-                return false;
+            if (words >= PLACE_MAX_MIXED_WORDS)
+                return 0;
         }
         /* mixed-case words must be plain words, not "U.S.-backed" */
         i += k;
@@ -328,11 +343,16 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
     }
     while (i > 0 && s[i - 1] == ' ')
         i--;
-    if (total < 2)
-        return false;
-    dl->place_len = i;
-    /* ", State" or ", Country", then perhaps ", Feb 26" or " Feb 26". */
-    for (int part = 0; part < 3 && i + 2 < n && s[i] == ','; part++) {
+    return total < 2 ? 0 : i;
+}
+
+/* After the place at i: ", State" or ", Country", then perhaps ", Feb
+ * 26" (and ", 2014"), which ends them.  Sets dl->place_len past the
+ * regions, and dl->month and dl->day.  The position after them; 0 when
+ * a comma is followed by neither. */
+static size_t dateline_regions(const char *s, size_t n, size_t i, nx_dateline_t *dl)
+{
+    for (int part = 0; part < PLACE_MAX_REGIONS && i + 2 < n && s[i] == ','; part++) {
         size_t j = i + 1;
         while (j < n && s[j] == ' ')
             j++;
@@ -344,8 +364,8 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
         }
         size_t w = cap_word(s + j, n - j), words = 0;
         if (!w)
-            return false;
-        while (w && words < 4) {
+            return 0;
+        while (w && words < PLACE_MAX_MIXED_WORDS) {
             j += w;
             words++;
             if (j + 1 < n && s[j] == ' ' && cap_word(s + j + 1, n - j - 1) &&
@@ -359,6 +379,38 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
         i = j;
         dl->place_len = i;
     }
+    return i;
+}
+
+/* "(AP)", "(Reuters)" at i or after spaces: the position after it; i
+ * when there is none, 0 when it is not closed within AGENCY_MAX_BYTES. */
+static size_t agency_after(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && s[j] == ' ')
+        j++;
+    if (j >= n || s[j] != '(')
+        return i;
+    size_t close = j + 1;
+    while (close < n && s[close] != ')' && s[close] != '\n' && close - j < AGENCY_MAX_BYTES)
+        close++;
+    if (close >= n || s[close] != ')')
+        return 0;
+    return close + 1;
+}
+
+bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
+{
+    memset(dl, 0, sizeof *dl);
+    if (n > DATELINE_MAX_BYTES)
+        n = DATELINE_MAX_BYTES;
+    size_t i = dateline_place_len(s, n);
+    if (!i)
+        return false;
+    dl->place_len = i;
+    i = dateline_regions(s, n, i, dl);
+    if (!i)
+        return false;
     if (!dl->month && i + 1 < n && s[i] == ' ') {
         size_t md = month_day(s + i + 1, n - i - 1, &dl->month, &dl->day);
         if (md) {
@@ -366,18 +418,9 @@ bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
             i += year_after(s + i, n - i);
         }
     }
-    /* "(AP)", "(Reuters)" */
-    size_t j = i;
-    while (j < n && s[j] == ' ')
-        j++;
-    if (j < n && s[j] == '(') {
-        size_t close = j + 1;
-        while (close < n && s[close] != ')' && s[close] != '\n' && close - j < 40)
-            close++;
-        if (close >= n || s[close] != ')')
-            return false;
-        i = close + 1;
-    }
+    i = agency_after(s, n, i);
+    if (!i)
+        return false;
     while (i < n && s[i] == ' ')
         i++;
     size_t d = dash_len(s + i, n - i);
