@@ -394,6 +394,16 @@ class Daemon:
         raise AssertionError("no VmRSS for pid %d" % self.pid)
 
 
+def stop_and_remove(d, home, expect=0):
+    """A test class's end: its daemon d stopped (with status expect),
+    killed all the same if that fails, and its folder home removed."""
+    try:
+        d.stop(expect=expect)
+    finally:
+        d.kill()
+        shutil.rmtree(home, True)
+
+
 def add_articles(client, articles, batch=100, window=8):
     """Adds articles over one connection in batches, with up to `window`
     requests in flight; the ids the daemon acknowledged."""

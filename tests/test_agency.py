@@ -5,7 +5,6 @@ one language (lang, newsq --lang), over the socket, the HTTP API and
 newsq.  The articles are written here in the senders' formats."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -13,7 +12,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
-from daemon import NEWSIDX, NEWSQ, DaemonCase, environment  # noqa: E402
+from daemon import NEWSIDX, NEWSQ, DaemonCase, environment, stop_and_remove  # noqa: E402
 from httpd import get, get_json, start_http_daemon  # noqa: E402
 
 G2 = """<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="{guid}" version="1"
@@ -73,11 +72,7 @@ class Agency(DaemonCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.d.stop(expect=0)
-        finally:
-            cls.d.kill()
-            shutil.rmtree(cls.home, True)
+        stop_and_remove(cls.d, cls.home)
 
     def search(self, **params):
         with self.d.client() as c:

@@ -26,11 +26,12 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
+from corpus import have_reuters, reuters_jsonl  # noqa: E402
 
 BUILD = os.environ.get("BUILDDIR", ".")
 SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
 SHARED = os.path.join(SRC, "..", "shared")
-HAVE = os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578"))
+HAVE = have_reuters()
 EXPECTED = os.path.join(SRC, "tests", "answers.tsv")
 ARTICLES = 3000
 ENV = dict(os.environ)
@@ -45,16 +46,7 @@ def setUpModule():
         return
     tmp = tempfile.mkdtemp(prefix="newsidx-answers-")
     STATE["tmp"] = tmp
-    out = os.path.join(tmp, "reuters")
-    subprocess.run([sys.executable, os.path.join(SHARED, "bench", "reuters.py"),
-                    os.path.join(SHARED, "corpus", "reuters21578"), out],
-                   check=True, capture_output=True)
-    docs = os.path.join(tmp, "docs.jsonl")
-    with open(os.path.join(out, "docs.jsonl")) as f, open(docs, "w") as g:
-        for i, line in enumerate(f):
-            if i >= ARTICLES:
-                break
-            g.write(line)
+    docs = reuters_jsonl(tmp, ARTICLES)
     conf = os.path.join(tmp, "newsidx.conf")
     with open(conf, "w") as f:
         f.write("[index]\nthreads = 2\n")

@@ -26,11 +26,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
-from daemon import NEWSIDX, SRC, environment  # noqa: E402
-
-SHARED = os.path.join(SRC, "..", "shared")
-REUTERS = os.path.join(SHARED, "corpus", "reuters21578")
-CONVERT = os.path.join(SHARED, "bench", "reuters.py")
+from corpus import have_reuters, reuters_jsonl  # noqa: E402
+from daemon import NEWSIDX, environment  # noqa: E402
 
 KILLS = int(os.environ.get("NX_CRASH_KILLS", "3"))
 ARTICLES = int(os.environ.get("NX_CRASH_ARTICLES", "3000"))
@@ -49,20 +46,12 @@ class CrashDuringImport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="newsidx-crash.")
-        if not (os.path.isfile(CONVERT) and os.path.isdir(REUTERS)):
+        if not have_reuters():
             return
-        subprocess.run(["/usr/bin/python3", CONVERT, REUTERS, os.path.join(cls.tmp, "r")],
-                       check=True, stdout=subprocess.DEVNULL)
-        cls.input = os.path.join(cls.tmp, "input.jsonl")
-        cls.ids = []
-        with open(os.path.join(cls.tmp, "r", "docs.jsonl")) as src, \
-                open(cls.input, "w") as out:
-            for line in src:
-                if ARTICLES and len(cls.ids) >= ARTICLES:
-                    break
-                cls.ids.append(json.loads(line)["id"])
-                out.write(line)
-        shutil.rmtree(os.path.join(cls.tmp, "r"))
+        cls.input = reuters_jsonl(cls.tmp, ARTICLES or None)
+        with open(cls.input) as f:
+            cls.ids = [json.loads(line)["id"] for line in f]
+        shutil.rmtree(os.path.join(cls.tmp, "reuters"))
         cls.conf = os.path.join(cls.tmp, "small.conf")
         with open(cls.conf, "w") as f:
             f.write("[index]\nbatch_docs = %d\n" % BATCH)

@@ -9,7 +9,6 @@ tested on Reuters-21578 in test_reuters.sh: Xapian stops the counting
 only on a match that takes some milliseconds."""
 import json
 import os
-import shutil
 import string
 import subprocess
 import sys
@@ -18,7 +17,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
-from daemon import NEWSIDX, NEWSQ, Daemon, DaemonCase, article, environment  # noqa: E402
+from daemon import (NEWSIDX, NEWSQ, Daemon, DaemonCase, article, environment,  # noqa: E402
+                    stop_and_remove)
 
 N = 3000
 LIMITS = ("[search]\nmax_expansion = 50\nmax_offset = 500\nmax_limit = 100\n"
@@ -45,11 +45,7 @@ class ExpensiveQueries(DaemonCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            cls.d.stop()
-        finally:
-            cls.d.kill()
-            shutil.rmtree(cls.home, True)
+        stop_and_remove(cls.d, cls.home)
 
     # -- the three ways to ask --
 

@@ -15,7 +15,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
-from daemon import EXAMPLES, NEWSIDX, DaemonCase, environment, wait_until  # noqa: E402
+from daemon import (EXAMPLES, NEWSIDX, DaemonCase, environment, stop_and_remove,  # noqa: E402
+                    wait_until)
 from httpd import get, get_json, request, start_http_daemon  # noqa: E402
 
 
@@ -38,12 +39,7 @@ class Api(DaemonCase):
 
     @classmethod
     def tearDownClass(cls):
-        import shutil
-        try:
-            cls.d.stop(expect=0)
-        finally:
-            cls.d.kill()
-            shutil.rmtree(cls.home, True)
+        stop_and_remove(cls.d, cls.home)
 
     def socket_call(self, method, params):
         with self.d.client() as c:

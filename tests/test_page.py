@@ -11,7 +11,6 @@ Skipped, with the reason, when Chromium is not installed."""
 import datetime
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
 from cdp import CHROMIUM, Browser  # noqa: E402
-from daemon import EXAMPLES, NEWSIDX, SRC, environment  # noqa: E402
+from daemon import EXAMPLES, NEWSIDX, SRC, environment, stop_and_remove  # noqa: E402
 from httpd import get_json, start_http_daemon  # noqa: E402
 
 SHARED = os.path.join(SRC, "..", "shared")
@@ -82,10 +81,8 @@ class PageCase(unittest.TestCase):
     def tearDownClass(cls):
         try:
             cls.browser.close()
-            cls.d.stop(expect=0)
         finally:
-            cls.d.kill()
-            shutil.rmtree(cls.home, True)
+            stop_and_remove(cls.d, cls.home)
 
     def open(self, path="", width=1280, height=900, mobile=False):
         p = self.browser.page(width, height, mobile)

@@ -17,11 +17,10 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
+from corpus import have_reuters, reuters_jsonl  # noqa: E402
 
 BUILD = os.environ.get("BUILDDIR", ".")
-SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
-SHARED = os.path.join(SRC, "..", "shared")
-HAVE = os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578"))
+HAVE = have_reuters()
 ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
 ENV.pop("NEWSIDX_DB", None)
 ENV.pop("NEWSIDX_SOCKET", None)
@@ -34,11 +33,7 @@ def setUpModule():
         return
     tmp = tempfile.mkdtemp(prefix="newsidx-truth-")
     STATE["tmp"] = tmp
-    out = os.path.join(tmp, "reuters")
-    subprocess.run([sys.executable, os.path.join(SHARED, "bench", "reuters.py"),
-                    os.path.join(SHARED, "corpus", "reuters21578"), out],
-                   check=True, capture_output=True)
-    STATE["docs"] = os.path.join(out, "docs.jsonl")
+    STATE["docs"] = reuters_jsonl(tmp)
     db = os.path.join(tmp, "db")
     p = subprocess.run([os.path.join(BUILD, "newsidx"), "--db", db, "add", "--quiet",
                         STATE["docs"]], capture_output=True, text=True, env=ENV)

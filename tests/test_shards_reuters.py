@@ -18,6 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
+from corpus import have_reuters, reuters_jsonl  # noqa: E402
 
 BUILD = os.environ.get("BUILDDIR", ".")
 SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
@@ -25,8 +26,7 @@ SHARED = os.path.join(SRC, "..", "shared")
 ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
 ENV.pop("NEWSIDX_DB", None)
 ENV.pop("NEWSIDX_SOCKET", None)
-HAVE = (os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")) and
-        shutil.which("xapian-tcpsrv") is not None)
+HAVE = have_reuters() and shutil.which("xapian-tcpsrv") is not None
 NSHARDS = 3
 
 
@@ -75,10 +75,7 @@ class ThreeShards(unittest.TestCase):
 
     @classmethod
     def _prepare(cls):
-        out = os.path.join(cls.tmp, "reuters")
-        run(sys.executable, os.path.join(SHARED, "bench", "reuters.py"),
-            os.path.join(SHARED, "corpus", "reuters21578"), out)
-        cls.jsonl = os.path.join(out, "docs.jsonl")
+        cls.jsonl = reuters_jsonl(cls.tmp)
         cls.single = os.path.join(cls.tmp, "single")
         run(os.path.join(BUILD, "newsidx"), "--db", cls.single, "add", "--quiet", cls.jsonl)
         # The shards are written locally, then each is served read-only.
