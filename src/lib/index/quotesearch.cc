@@ -22,6 +22,7 @@
  * seen so far, and said so. */
 #include "config.h"
 
+#include "answers.hh"
 #include "guard.hh"
 #include "quotes.hh"
 
@@ -678,13 +679,7 @@ extern "C" newsidx_status_t newsidx_db_quotes(newsidx_db_t *h, const newsidx_sea
         }
         if (!h->shards.empty()) {
             std::unique_ptr<newsidx_quotes_t, void (*)(newsidx_quotes_t *)> g(r, newsidx_quotes_free);
-            std::vector<std::string> missing = nx_db_missing_shards(h);
-            r->missing_shards = static_cast<char **>(calloc(missing.size() + 1, sizeof(char *)));
-            if (!r->missing_shards)
-                throw std::bad_alloc();
-            for (auto &m : missing)
-                if (!(r->missing_shards[r->n_missing_shards++] = dup(m)))
-                    throw std::bad_alloc();
+            missing_shards_into(h, &r->missing_shards, &r->n_missing_shards);
             g.release();
         }
         *out = r;
@@ -692,22 +687,22 @@ extern "C" newsidx_status_t newsidx_db_quotes(newsidx_db_t *h, const newsidx_sea
     }, *out);
 }
 
+static void free_quote_hit(newsidx_quote_hit_t *q)
+{
+    free(q->speaker);
+    free(q->text);
+    free(q->id);
+    free(q->title);
+    free(q->date);
+    free(q->dateline);
+}
+
 extern "C" void newsidx_quotes_free(newsidx_quotes_t *r) noexcept
 {
     if (!r)
         return;
     free(r->query);
-    for (size_t i = 0; i < r->n_quotes; i++) {
-        newsidx_quote_hit_t *q = &r->quotes[i];
-        free(q->speaker);
-        free(q->text);
-        free(q->id);
-        free(q->title);
-        free(q->date);
-        free(q->dateline);
-    }
-    free(r->quotes);
-    nx_strv_free_array(r->missing_shards, r->n_missing_shards);
-    nx_strv_free_array(r->notes, r->n_notes);
+    free_hits(r->quotes, r->n_quotes, free_quote_hit);
+    free_shards_and_notes(r->missing_shards, r->n_missing_shards, r->notes, r->n_notes);
     free(r);
 }

@@ -13,6 +13,7 @@
  * stopwords, into the pair term of format 2 (see rewrite_query()). */
 #include "config.h"
 
+#include "answers.hh"
 #include "guard.hh"
 #include "quotes.hh"
 
@@ -2940,13 +2941,10 @@ static newsidx_status_t run_search(newsidx_db_t *h, const newsidx_search_t *req,
     s.deadline = deadline;
     newsidx_status_t st = s.run(out);
     if (st == NEWSIDX_OK && !h->shards.empty()) {
-        std::vector<std::string> missing = nx_db_missing_shards(h);
-        newsidx_results_t *r = *out;
-        r->missing_shards = static_cast<char **>(calloc(missing.size() + 1, sizeof(char *)));
-        if (!r->missing_shards)
-            throw std::bad_alloc();
-        for (auto &m : missing)
-            r->missing_shards[r->n_missing_shards++] = dup(m);
+        std::unique_ptr<newsidx_results_t, void (*)(newsidx_results_t *)> r(*out,
+                                                                           newsidx_results_free);
+        missing_shards_into(h, &r->missing_shards, &r->n_missing_shards);
+        r.release();
     }
     return st;
 }
@@ -2988,9 +2986,7 @@ extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
     if (!r)
         return;
     free(r->query);
-    for (size_t i = 0; i < r->n_hits; i++)
-        free_hit(&r->hits[i]);
-    free(r->hits);
+    free_hits(r->hits, r->n_hits, free_hit);
     for (size_t i = 0; i < r->n_speaker_facets; i++)
         free(r->speaker_facets[i].name);
     free(r->speaker_facets);
@@ -3015,8 +3011,7 @@ extern "C" void newsidx_results_free(newsidx_results_t *r) noexcept
         free(r->histogram[i].name);
     free(r->histogram);
     free(r->histogram_unit);
-    nx_strv_free_array(r->missing_shards, r->n_missing_shards);
-    nx_strv_free_array(r->notes, r->n_notes);
+    free_shards_and_notes(r->missing_shards, r->n_missing_shards, r->notes, r->n_notes);
     free(r);
 }
 
