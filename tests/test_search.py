@@ -256,5 +256,34 @@ class Reuters(unittest.TestCase):
             self.assertGreaterEqual(a["date"], b["date"], (a["id"], b["id"], a["score"]))
 
 
+class SpellingWords(unittest.TestCase):
+    """The words kept for spelling suggestions: letters of any script,
+    lower-cased (the ASCII ones are read byte by byte, the others
+    through Xapian's Unicode tables)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-spelling-")
+        cls.db = os.path.join(cls.tmp, "db")
+        path = os.path.join(cls.tmp, "a.jsonl")
+        body = ("Der Zürcher Stadtrat tagte in ZÜRICH über Øresundbrücke und Straßenbahn; "
+                "Αθήνα antwortete.")
+        with open(path, "w") as f:
+            for i in range(3):
+                f.write(json.dumps({"id": "s%d" % i, "title": "Überblick Zürich %d" % i,
+                                    "body": body}) + "\n")
+        add(cls.db, path)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_words_of_other_scripts_are_suggested(self):
+        for typed, word in (("zürrich", "zürich"), ("oresundbrücke", "øresundbrücke"),
+                            ("strassenbahn", "straßenbahn"), ("αθηνα", "αθήνα"),
+                            ("uberblick", "überblick")):
+            self.assertEqual(newsq(self.db, typed).get("corrected"), word, typed)
+
+
 if __name__ == "__main__":
     tap.main()

@@ -119,20 +119,52 @@ std::string story_title_key(const char *title)
     return t.empty() ? "" : hex64(fnv64(t));
 }
 
+/* The words of words_of(), lower-cased, each followed by a space, one
+ * after another in `low`; where each begins in `starts` (with the end
+ * last).  A shingle of words i..i+SHINGLE-1 is then the bytes from
+ * starts[i] to starts[i + SHINGLE]: hashed where they lie, without a
+ * string built for each word and each shingle (which cost 240,000
+ * instructions an article, a sixth of building its document). */
+static void spaced_words(const char *text, std::string &low, std::vector<size_t> &starts)
+{
+    low.clear();
+    starts.clear();
+    bool in_word = false;
+    for (const char *p = text; *p; p++) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        if (isalnum(c) || c >= 0x80) {
+            if (!in_word)
+                starts.push_back(low.size());
+            low += static_cast<char>(tolower(c));
+            in_word = true;
+        } else if (in_word) {
+            low += ' ';
+            in_word = false;
+        }
+    }
+    if (in_word)
+        low += ' ';
+    starts.push_back(low.size());
+}
+
 std::string story_signature(const char *body)
 {
-    std::vector<uint64_t> mins(STORY_HASHES, UINT64_MAX);
-    std::vector<std::string> w = words_of(body ? body : "");
-    size_t n = w.size() >= SHINGLE ? w.size() - SHINGLE + 1 : (w.empty() ? 0 : 1);
+    uint64_t mins[STORY_HASHES];
+    for (auto &m : mins)
+        m = UINT64_MAX;
+    static thread_local std::string low;
+    static thread_local std::vector<size_t> starts;
+    spaced_words(body ? body : "", low, starts);
+    size_t words = starts.size() - 1;
+    size_t n = words >= SHINGLE ? words - SHINGLE + 1 : (words ? 1 : 0);
     for (size_t i = 0; i < n; i++) {
-        std::string sh;
-        for (size_t k = i; k < i + SHINGLE && k < w.size(); k++)
-            sh += w[k] + " ";
-        uint64_t h = fnv64(sh);
+        size_t end = starts[std::min(i + SHINGLE, words)];
+        uint64_t h = nx_hash64(low.data() + starts[i], end - starts[i], NX_HASH64_INIT);
         for (size_t j = 0; j < STORY_HASHES; j++)
             mins[j] = std::min(mins[j], mix(h ^ (0x51afd7ed558ccd00ull + j)));
     }
     std::string sig;
+    sig.reserve(4 * STORY_HASHES);
     for (uint64_t m : mins)
         for (int b = 0; b < 4; b++)
             sig += static_cast<char>((m >> (8 * b)) & 0xff);
