@@ -210,6 +210,26 @@ static void organisations_are_not_places(void **state)
     free(p);
 }
 
+/* A firm noun before a name, or before the list the name ends: a firm
+ * named like a town (Dongfeng is a town in China, and a car maker). */
+static void firms_named_by_a_noun(void **state)
+{
+    (void)state;
+    char *p = places(NULL, NULL,
+                     "The Chinese-owned company has been negotiating with automakers Mahindra "
+                     "(India) and Dongfeng (China) to raise funds.");
+    REJECT(p, "Dongfeng");
+    assert_string_equal(p, "China|India");
+    free(p);
+    p = places(NULL, NULL, "Talks with China's carmaker Dongfeng went on.");
+    assert_string_equal(p, "China");
+    free(p);
+    /* the same town after a preposition is a place */
+    p = places(NULL, NULL, "Workers in Dongfeng, China, went on strike.");
+    assert_string_equal(p, "Dongfeng|China");
+    free(p);
+}
+
 static void city_comma_state(void **state)
 {
     (void)state;
@@ -563,6 +583,7 @@ int main(void)
         cmocka_unit_test(months_are_not_places),
         cmocka_unit_test(common_words_are_not_places),
         cmocka_unit_test(organisations_are_not_places),
+        cmocka_unit_test(firms_named_by_a_noun),
         cmocka_unit_test(city_comma_state),
         cmocka_unit_test(multi_word_names),
         cmocka_unit_test(names_broken_over_lines),

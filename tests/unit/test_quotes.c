@@ -182,6 +182,14 @@ static void organisations_speak(void **state)
     assert_string_equal(said.names.v[1], "Anna Berg");
     assert_int_equal(said.kinds[1], NEWSIDX_KIND_PERSON);
     nx_said_clear(&said);
+    /* a body named "X for Y": an organisation, the list of its complement included */
+    memset(&said, 0, sizeof said);
+    assert_true(nx_said_find(NULL, "Imports rose, the Commodity Board for Margarine, Fats and "
+                                   "Oils said.", &said));
+    assert_int_equal(said.names.n, 1);
+    assert_string_equal(said.names.v[0], "Commodity Board for Margarine, Fats and Oils");
+    assert_int_equal(said.kinds[0], NEWSIDX_KIND_ORGANISATION);
+    nx_said_clear(&said);
 }
 
 /* The seed article: every quotation of Hegseth, Rutte's two and Healey's

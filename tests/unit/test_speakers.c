@@ -262,6 +262,17 @@ static void organisation_names(void **state)
     /* a complement of two, and "the ministry" for it */
     expect(NULL, "The court said the Ministry of Climate and Green Growth had erred. The ministry "
                  "said it would study the ruling.", "Ministry of Climate and Green Growth");
+    /* a complement that is a list of words: one body, not three names */
+    expect(NULL, "Imports of fats and oils rose to 2.16 mln tonnes in 1986, the\nCommodity Board "
+                 "for Margarine, Fats and Oils said.", "Commodity Board for Margarine, Fats and Oils");
+    expect(NULL, "The Bureau of Alcohol, Tobacco, Firearms and Explosives said it would review the "
+                 "case.", "Bureau of Alcohol, Tobacco, Firearms and Explosives");
+    /* names coordinated after a body's complement stay apart */
+    expect(NULL, "The Office for Budget Responsibility, Ann Lee and Tom Ash said growth would slow.",
+           "Tom Ash|Ann Lee|Office for Budget Responsibility");
+    /* a body that opens its clause, followed by "of" another, is the subject */
+    expect(NULL, "Inflation is likely to rise, the Centre for Economic Research of the Federal "
+                 "Institute of Technology said.", "Centre for Economic Research");
     /* what an appositive calls a group */
     expect(NULL, "She was backed by Movimiento Puerto Vivo, a citizens" AP " group that formed "
                  "after the fires. The group said it would watch her.", "Movimiento Puerto Vivo");

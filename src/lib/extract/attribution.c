@@ -152,7 +152,9 @@ static bool is_pronoun(const doc_t *d, long i, uint8_t *sex)
 }
 
 /* A name in a place phrase after a person: "Stacy Lee of Columbia,
- * South Carolina": the person. */
+ * South Carolina": the person; a body that opens its clause and is
+ * followed by "of" is the subject too ("the Centre for Economic Research
+ * of the Federal Institute of Technology said"). */
 static long person_before_place(const doc_t *d, const run_t *r)
 {
     for (int guard = 0; guard < 3; guard++) {
@@ -162,7 +164,8 @@ static long person_before_place(const doc_t *d, const run_t *r)
         long p = run_ending(d, k - 1);
         if (p < 0 || d->r[p].kind == R_NONE)
             return -1;
-        if (d->r[p].kind != R_ORG && !after_prep(d, &d->r[p]))
+        if (!after_prep(d, &d->r[p]) &&
+            (d->r[p].kind != R_ORG || (tok_is(d, k, "of") && clause_initial(d, &d->r[p]))))
             return p;
         r = &d->r[p];           /* "of Liberty Church in Marion" */
     }

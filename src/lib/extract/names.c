@@ -10,7 +10,8 @@
 /* ------------------------------------------------------------------ */
 
 /* Whether run tokens a..b end with an organisation word, or hold one
- * followed by "of" ("Department of Justice"). */
+ * followed by "of" or "for" ("Department of Justice", "Office for
+ * National Statistics"). */
 static bool run_is_org(const doc_t *d, size_t a, size_t b)
 {
     /* "CEO of Acme Corp": an office, not the company */
@@ -24,7 +25,8 @@ static bool run_is_org(const doc_t *d, size_t a, size_t b)
     /* "Department of Justice", but not "Bank of America CEO Ann Lee" */
     bool of = false;
     for (size_t i = a; i < b; i++) {
-        if ((bits_of(d, i) & W_ORG) && (d->t[i].flags & F_CAP) && tok_is(d, (long)i + 1, "of"))
+        if ((bits_of(d, i) & W_ORG) && (d->t[i].flags & F_CAP) &&
+            (tok_is(d, (long)i + 1, "of") || tok_is(d, (long)i + 1, "for")))
             of = true;
         else if (of && (bits_of(d, i) & W_TITLE) && (d->t[i].flags & F_CAP))
             return false;
@@ -190,6 +192,37 @@ static size_t before_and(const doc_t *d, size_t i, size_t j)
     return (size_t)k;
 }
 
+/* "Commodity Board for Margarine, Fats and Oils", "Bureau of Alcohol,
+ * Tobacco, Firearms and Explosives": a complement that is a list of
+ * single words closed by "and" belongs to the office or body before it
+ * (names do not stand bare in such a list: "Board for Margarine, Smith
+ * and Jones" has a word of two names).  j is the complement's last
+ * word; returns the list's last word, or j when none follows. */
+static size_t complement_list(const doc_t *d, size_t j)
+{
+    size_t k = j + 1;
+    while (k + 1 < d->nt && d->t[k].kind == K_COMMA) {
+        size_t w = k + 1;
+        if (tok_is(d, (long)w, "and"))
+            break;              /* "A, B, and C" */
+        if (!proper(d, (long)w) || !same_zone(d, j, w) || (bits_of(d, w) & W_TITLE) ||
+            proper(d, (long)w + 1))
+            return j;
+        k = w + 1;
+    }
+    if (k == j + 1)
+        return j;
+    if (d->t[k].kind == K_COMMA)
+        k++;
+    bool and = tok_is(d, (long)k, "and") ||
+               (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
+    size_t last = k + 1;
+    if (!and || !proper(d, (long)last) || !same_zone(d, j, last) || (bits_of(d, last) & W_TITLE) ||
+        proper(d, (long)last + 1))
+        return j;
+    return last;
+}
+
 void sp_build_runs(doc_t *d)
 {
     for (size_t i = 0; i < d->nt && !d->oom; i++) {
@@ -227,6 +260,10 @@ void sp_build_runs(doc_t *d)
             if (complement && and && proper(d, (long)k + 1) && same_zone(d, j, k + 1) &&
                 !(d->t[k + 1].flags & F_START) && !(bits_of(d, k + 1) & W_TITLE)) {
                 j = k + 1;
+                continue;
+            }
+            if (complement && complement_list(d, j) != j) {
+                j = complement = complement_list(d, j);
                 continue;
             }
             if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {

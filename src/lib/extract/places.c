@@ -404,6 +404,18 @@ static const char *const firm_heads[] = {
     "airlines",
 };
 
+/* Nouns for firms that stand before a firm's name ("carmaker Dongfeng",
+ * "the airline Delta", "automakers Mahindra (India) and Dongfeng
+ * (China)"); a place's name never follows one.  Not "firm", an
+ * adjective of market reports ("firm Chicago wheat futures"). */
+static const char *const firm_nouns[] = {
+    "company", "companies", "firms", "automaker", "automakers", "carmaker",
+    "carmakers", "manufacturer", "manufacturers", "airline", "lender", "lenders",
+    "insurer", "insurers", "retailer", "retailers", "brand", "brands", "conglomerate",
+    "subsidiary", "brewer", "brewers", "chipmaker", "chipmakers", "drugmaker", "drugmakers",
+    "planemaker", "steelmaker", "startup",
+};
+
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
 static const char *const plural_kinds[] = {
     "counties", "parishes", "townships", "boroughs", "streets", "roads", "avenues",
@@ -447,7 +459,7 @@ enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
     L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_FIRM_VERB, L_FIRM_HEAD,
-    L_COUNT
+    L_FIRM_NOUN, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -466,6 +478,7 @@ static const struct {
     [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
     [L_OF_HEAD] = LIST(of_heads), [L_PERSON_NOUN] = LIST(person_nouns),
     [L_FIRM_VERB] = LIST(firm_verbs), [L_FIRM_HEAD] = LIST(firm_heads),
+    [L_FIRM_NOUN] = LIST(firm_nouns),
 };
 
 
@@ -1351,6 +1364,21 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
 }
 
+/* Whether the name at token i follows a firm noun, directly or as a
+ * later member of a list of names after one ("automakers Mahindra
+ * (India) and Dongfeng"; a parenthesis's words are not the list's). */
+static bool after_firm_noun(const doc_t *d, size_t i)
+{
+    if (i == 0 || TK(d, i)->sep == SEP_OTHER)
+        return false;
+    size_t p = i - 1, stop = i > 12 ? i - 12 : 0;
+    if (tok_is(d, p, "and") || tok_is(d, p, "or"))
+        while (p > stop && ((TK(d, p)->flags & T_CAP) || tok_is(d, p, "and") || tok_is(d, p, "or")))
+            p--;
+    return (TK(d, p)->flags & T_LOWER) && IN(d, p, L_FIRM_NOUN) &&
+           TK(d, p + 1)->sep == SEP_SPACE;
+}
+
 enum { REJECT, ACCEPT, WEAK };
 
 /* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
@@ -1435,6 +1463,8 @@ static int judge(const doc_t *d, const cand_t *c)
     if (a.next_speech && (surname || !intrinsic) && !located)
         return REJECT;
     if (a.next_firm_verb && !located && !(cls & (NX_PC_COUNTRY | NX_PC_DEMONYM)))
+        return REJECT;
+    if (!c->state && !(cls & NX_PC_COUNTRY) && after_firm_noun(d, i))
         return REJECT;
     /* "Michael Bay said": a surname that looks like a feature's word */
     if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))
