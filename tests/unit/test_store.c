@@ -472,6 +472,62 @@ static void new_language_after_a_search(void **state)
     newsidx_writer_destroy(w);
 }
 
+/* The stories a collapsed search counts, the same search three times
+ * through one handle: the first reads each match's story key from the
+ * values, and once the keys read are as many as half the articles the
+ * handle reads the table of the articles whose story has other
+ * versions and counts with it (search.cc, story_versions()).  Through
+ * new revisions: a story that gains a version, a new story, a version
+ * deleted. */
+static void stories_counted(newsidx_db_t *db, unsigned expected, unsigned hits)
+{
+    for (int i = 0; i < 3; i++) {
+        newsidx_search_t req = {.query = "harbour"};
+        newsidx_results_t *r = NULL;
+        assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
+        assert_int_equal(r->total, expected);
+        assert_true(r->total_exact);
+        assert_int_equal(r->n_hits, hits);
+        newsidx_results_free(r);
+    }
+}
+
+static void story_count_through_revisions(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "The harbour of the northern port was closed by the strike of the dockers today.",
+        "A storm kept every ship in the harbour while the wind blew through the night.",
+        "Fishermen said the harbour fees would rise again before the summer season begins.",
+        "The new harbour wall was finished a year late and well over its first budget.",
+    };
+    static const char *const titles[] = {"Port strike", "Storm at sea", "Harbour fees",
+                                         "Harbour wall"};
+    newsidx_writer_t *w = open_writer();
+    add(w, art("s1", titles[0], bodies[0]));
+    add(w, art("s1b", titles[0], bodies[0]));
+    add(w, art("s2", titles[1], bodies[1]));
+    add(w, art("s3", titles[2], bodies[2]));
+    add(w, art("s3b", titles[2], bodies[2]));
+    add(w, art("s3c", titles[2], bodies[2]));
+    add(w, art("plain", NULL, "No title: the harbour article of no story at all."));
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    stories_counted(db, 4, 4);
+    add(w, art("s2b", titles[1], bodies[1]));
+    add(w, art("s4", titles[3], bodies[3]));
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    stories_counted(db, 5, 5);
+    assert_int_equal(newsidx_writer_delete(w, "s1b"), NEWSIDX_OK);
+    assert_int_equal(newsidx_writer_delete(w, "s4"), NEWSIDX_OK);
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
+    stories_counted(db, 4, 4);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +542,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(field_weights_rank_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
+        cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

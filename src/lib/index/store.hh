@@ -221,6 +221,16 @@ struct newsidx_db {
      * and the revision they were read at (search.cc). */
     std::vector<std::string> other_languages;
     std::string languages_revision;
+    /* The articles of a single database whose story has other versions
+     * too (its G term is in more than one article), as (docid, a number
+     * of the story) by docid, read at stories_revision once the
+     * searches of that revision have read as many story keys from the
+     * values as half the articles (search.cc, count_stories()). */
+    std::vector<std::pair<Xapian::docid, uint32_t>> story_versions;
+    uint32_t stories_with_versions = 0;
+    bool story_versions_read = false;
+    std::string stories_revision;
+    uint64_t story_key_reads = 0;       /* at stories_revision, values read */
     /* Asked between the stages of a search: why to stop it, or NULL
      * (nx_db_set_cancel). */
     const char *(*cancel)(void *) = nullptr;
