@@ -151,7 +151,7 @@ int main(int argc, char **argv)
     bench_t b = {.repeat = 5, .limit = 10};
     unsigned conns = 1;
     const char *config_path = NULL;
-    newsidx_config_t config;
+    newsidx_config_t *config = NULL;
     static const struct option opts[] = {
         {"socket", required_argument, NULL, 's'},
         {"db", required_argument, NULL, 'd'},
@@ -185,21 +185,21 @@ int main(int argc, char **argv)
               stderr);
         return 2;
     }
-    newsidx_config_init(&config);
     if (config_path) {
         char *err = NULL;
-        if (newsidx_config_load(&config, config_path, &err) != NEWSIDX_OK) {
+        config = newsidx_config_new();
+        if (!config || newsidx_config_load(config, config_path, &err) != NEWSIDX_OK) {
             fprintf(stderr, "nxbench: %s\n", err ? err : config_path);
             free(err);
-            newsidx_config_clear(&config);
+            newsidx_config_free(config);
             return 1;
         }
-        b.config = &config;
+        b.config = config;
     }
     FILE *fp = fopen(argv[optind], "r");
     if (!fp) {
         perror(argv[optind]);
-        newsidx_config_clear(&config);
+        newsidx_config_free(config);
         return 1;
     }
     nx_strv_t qs = {0};
@@ -213,7 +213,7 @@ int main(int argc, char **argv)
     b.queries = qs.v;
     b.n_queries = qs.n;
     if (!b.n_queries) {
-        newsidx_config_clear(&config);
+        newsidx_config_free(config);
         return 1;
     }
     if (!b.socket)
@@ -226,6 +226,6 @@ int main(int argc, char **argv)
            conns, res.requests, (unsigned long long)res.hits, res.p50_us, res.p99_us, res.qps);
     int failed = res.failed;
     nx_strv_free(&qs);
-    newsidx_config_clear(&config);
+    newsidx_config_free(config);
     return failed ? 1 : 0;
 }

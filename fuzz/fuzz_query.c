@@ -61,14 +61,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fail("mkdtemp", dir);
     atexit(cleanup);
     char *path = nx_printf("%s/db", dir);
-    newsidx_config_t cfg;
-    newsidx_config_init(&cfg);
+    newsidx_config_t *cfg = newsidx_config_new();
+    if (!cfg)
+        fail("config", NULL);
     newsidx_extractor_t *x = NULL;
     newsidx_writer_t *w = NULL;
     char *err = NULL;
     if (newsidx_extractor_new(NULL, &x, &err) != NEWSIDX_OK)
         fail("gazetteer", err);
-    if (newsidx_writer_open(path, &cfg, NEWSIDX_WRITER_CREATE, &w, &err) != NEWSIDX_OK)
+    if (newsidx_writer_open(path, cfg, NEWSIDX_WRITER_CREATE, &w, &err) != NEWSIDX_OK)
         fail("writer", err);
     for (unsigned i = 0; i < 200; i++) {
         const char *text = articles[i % NX_ARRAY_LEN(articles)];
@@ -88,8 +89,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fail("commit", newsidx_writer_error(w));
     newsidx_writer_destroy(w);
     newsidx_extractor_free(x);
-    if (newsidx_db_open(path, &cfg, &db, &err) != NEWSIDX_OK)
+    if (newsidx_db_open(path, cfg, &db, &err) != NEWSIDX_OK)
         fail("open", err);
+    newsidx_config_free(cfg);
     free(path);
     return 0;
 }

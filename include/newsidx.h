@@ -295,86 +295,115 @@ void newsidx_extractor_free(newsidx_extractor_t *extractor) NEWSIDX_NOEXCEPT;
 /* Configuration                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Settings from newsidx.conf(5).  newsidx_config_init() fills the
- * defaults; newsidx_config_load() overlays a file.  Strings are owned by
- * the config and freed by newsidx_config_clear(). */
-typedef struct newsidx_config {
-    /* [index] */
-    unsigned batch_docs;        /* commit after this many changes */
-    uint64_t batch_bytes;       /* ... or this many bytes of text */
-    double batch_seconds;       /* ... or this many seconds */
-    unsigned threads;           /* indexing threads, 0 = one per core */
-    double lock_timeout;        /* seconds a writer waits for the lock */
-    bool spelling;              /* build spelling data for corrections */
-    int compact;                /* after a bulk load: 1 always, 0 never,
-                                   -1 when it added a tenth of the index */
-    /* [weights]: how much one occurrence of a word in each field counts
-     * in relevance, relative to body text (weight 1). */
-    unsigned weight_body;
-    unsigned weight_title;
-    unsigned weight_dateline;
-    unsigned weight_speaker;
-    unsigned weight_location;
-    unsigned weight_lead;       /* the body's first sentence, once more */
-    double bm25_k1, bm25_b;     /* BM25: term frequency saturation, length
-                                   normalisation */
-    /* [search] */
-    unsigned default_limit;
-    unsigned max_limit;
-    unsigned max_offset;
-    unsigned max_expansion;     /* terms a wildcard may expand to */
-    unsigned max_query_terms;
-    double time_limit;          /* seconds a match may take, 0 = none */
-    double max_search_time;     /* seconds a whole search may take, 0 = none */
-    unsigned snippet_length;    /* bytes */
-    unsigned relax_below;       /* a query of several words matching fewer
-                                   articles than this is relaxed; 0 = never */
-    unsigned exact_total;       /* matches counted exactly up to this many;
-                                   above it the total is an estimate */
-    /* [daemon] */
-    char *socket_group;         /* group for a 0660 socket, or NULL */
-    unsigned socket_mode;
-    unsigned max_connections;
-    double idle_timeout;
-    unsigned max_connections_per_user;  /* from one uid but the daemon's
-                                           own; 0 = max_connections / 4 */
-    double first_request_timeout;   /* idle before a first whole request */
-    uint64_t max_output_total;  /* replies buffered for all clients */
-    unsigned workers;           /* search threads, 0 = one per core */
-    uint64_t max_request;       /* bytes of one MessagePack-RPC frame */
-    unsigned max_depth;         /* nesting of one request */
-    uint64_t max_output;        /* replies buffered for one client */
-    double commit_interval;     /* the daemon gathers writes this long */
-    char **writers;             /* user and group names allowed to write;
-                                   "@name" is a group */
-    size_t n_writers;
-    char *pidfile;
-    bool read_only;             /* serve searches only, refuse writes */
-    char *gazetteer;
-    char *http;                 /* "ADDR:PORT" to serve the page and the
-                                   JSON API on, or NULL: no HTTP */
-    char *http_token_file;      /* a file holding the bearer token that
-                                   allows POST /api/articles, or NULL */
-    char *spool;                /* a directory whose new files the daemon
-                                   imports (newsidxd(8)), or NULL */
-    /* [shards]: the index as several databases searched as one.  Each is
-     * a local path or "host:port" of a xapian-tcpsrv; articles are
-     * placed by a hash of their id. */
-    char **shards;
-    size_t n_shards;
-    double shard_timeout;       /* seconds a remote shard may take */
-    bool partial;               /* answer without shards that are down */
-} newsidx_config_t;
+/* Settings from newsidx.conf(5): an opaque handle.  It starts with the
+ * defaults of newsidx.conf(5); newsidx_config_load() overlays a file,
+ * newsidx_config_set() one setting.  A config is only read by the
+ * functions it is given to (newsidx_db_open(), newsidx_writer_open()
+ * copy what they need): it may be freed or changed after them. */
+typedef struct newsidx_config newsidx_config_t;
 
-void newsidx_config_init(newsidx_config_t *config) NEWSIDX_NOEXCEPT;
+/* A config holding the defaults, owned by the caller (freed with
+ * newsidx_config_free()); NULL when out of memory. */
+newsidx_config_t *newsidx_config_new(void) NEWSIDX_NOEXCEPT;
+
+/* A copy of every setting of config, owned by the caller (freed with
+ * newsidx_config_free()); NULL when out of memory. */
+newsidx_config_t *newsidx_config_copy(const newsidx_config_t *config) NEWSIDX_NOEXCEPT;
+
+/* Frees the config and the strings it holds.  NULL is allowed. */
+void newsidx_config_free(newsidx_config_t *config) NEWSIDX_NOEXCEPT;
 
 /* Reads an INI file over the current values.  NEWSIDX_ERR_IO when it
  * cannot be read, NEWSIDX_ERR_INPUT with "FILE:LINE: what" in *errmsg
- * for an unknown key or a bad value. */
+ * (owned by the caller) for an unknown key or a bad value. */
 newsidx_status_t newsidx_config_load(newsidx_config_t *config,
                                      const char *path, char **errmsg) NEWSIDX_NOEXCEPT;
 
-void newsidx_config_clear(newsidx_config_t *config) NEWSIDX_NOEXCEPT;
+/* Sets one setting as the line "key = value" in [section] of a file
+ * would, through the same checks: NEWSIDX_ERR_ARG with the message a
+ * file would get after its "FILE:LINE: " in *errmsg (owned by the
+ * caller; errmsg may be NULL), and the config unchanged.  As in a
+ * file, [shards] shard adds one more shard, every other key replaces
+ * its value.  value NULL gives the key back its default (no shards for
+ * [shards] shard).  The strings are copied. */
+newsidx_status_t newsidx_config_set(newsidx_config_t *config, const char *section,
+                                    const char *key, const char *value,
+                                    char **errmsg) NEWSIDX_NOEXCEPT;
+
+/* Every setting, named by its section and key in newsidx.conf(5); the
+ * getter of its type reads it: u (newsidx_config_get_uint), d
+ * (_double), b (_bool), s (_string) or l (_list). */
+typedef enum newsidx_config_key {
+    /* [index] */
+    NEWSIDX_CONFIG_BATCH_DOCS = 0,      /* u: batch_docs */
+    NEWSIDX_CONFIG_BATCH_BYTES,         /* u: batch_bytes, in bytes */
+    NEWSIDX_CONFIG_BATCH_SECONDS,       /* d: batch_seconds */
+    NEWSIDX_CONFIG_THREADS,             /* u: threads, 0 = one per core */
+    NEWSIDX_CONFIG_GAZETTEER,           /* s: gazetteer, NULL: installed */
+    NEWSIDX_CONFIG_LOCK_TIMEOUT,        /* d: lock_timeout, seconds */
+    NEWSIDX_CONFIG_SPELLING,            /* b: spelling */
+    NEWSIDX_CONFIG_COMPACT,             /* s: compact: "auto", "always" or
+                                           "never" */
+    /* [weights] */
+    NEWSIDX_CONFIG_WEIGHT_BODY,         /* u: body */
+    NEWSIDX_CONFIG_WEIGHT_TITLE,        /* u: title */
+    NEWSIDX_CONFIG_WEIGHT_DATELINE,     /* u: dateline */
+    NEWSIDX_CONFIG_WEIGHT_SPEAKER,      /* u: speaker */
+    NEWSIDX_CONFIG_WEIGHT_LOCATION,     /* u: location */
+    NEWSIDX_CONFIG_WEIGHT_LEAD,         /* u: lead */
+    NEWSIDX_CONFIG_BM25_K1,             /* d: bm25_k1 */
+    NEWSIDX_CONFIG_BM25_B,              /* d: bm25_b */
+    /* [search] */
+    NEWSIDX_CONFIG_DEFAULT_LIMIT,       /* u: default_limit */
+    NEWSIDX_CONFIG_MAX_LIMIT,           /* u: max_limit */
+    NEWSIDX_CONFIG_MAX_OFFSET,          /* u: max_offset */
+    NEWSIDX_CONFIG_MAX_EXPANSION,       /* u: max_expansion */
+    NEWSIDX_CONFIG_MAX_QUERY_TERMS,     /* u: max_query_terms */
+    NEWSIDX_CONFIG_TIME_LIMIT,          /* d: time_limit, 0 = none */
+    NEWSIDX_CONFIG_MAX_SEARCH_TIME,     /* d: max_search_time, 0 = none */
+    NEWSIDX_CONFIG_SNIPPET_LENGTH,      /* u: snippet_length, bytes */
+    NEWSIDX_CONFIG_RELAX_BELOW,         /* u: relax_below, 0 = never */
+    NEWSIDX_CONFIG_EXACT_TOTAL,         /* u: exact_total */
+    /* [daemon] */
+    NEWSIDX_CONFIG_SOCKET_MODE,         /* u: socket_mode (0660) */
+    NEWSIDX_CONFIG_SOCKET_GROUP,        /* s: socket_group, or NULL */
+    NEWSIDX_CONFIG_MAX_CONNECTIONS,     /* u: max_connections */
+    NEWSIDX_CONFIG_IDLE_TIMEOUT,        /* d: idle_timeout */
+    NEWSIDX_CONFIG_MAX_CONNECTIONS_PER_USER, /* u: 0 = max_connections / 4 */
+    NEWSIDX_CONFIG_FIRST_REQUEST_TIMEOUT,    /* d: first_request_timeout */
+    NEWSIDX_CONFIG_MAX_OUTPUT_TOTAL,    /* u: max_output_total, bytes */
+    NEWSIDX_CONFIG_WORKERS,             /* u: workers, 0 = one per core */
+    NEWSIDX_CONFIG_MAX_REQUEST,         /* u: max_request, bytes */
+    NEWSIDX_CONFIG_MAX_DEPTH,           /* u: max_depth */
+    NEWSIDX_CONFIG_MAX_OUTPUT,          /* u: max_output, bytes */
+    NEWSIDX_CONFIG_COMMIT_INTERVAL,     /* d: commit_interval */
+    NEWSIDX_CONFIG_WRITERS,             /* l: writers ("@name": a group) */
+    NEWSIDX_CONFIG_PIDFILE,             /* s: pidfile, or NULL */
+    NEWSIDX_CONFIG_READ_ONLY,           /* b: read_only */
+    NEWSIDX_CONFIG_HTTP,                /* s: http, "ADDR:PORT" or NULL */
+    NEWSIDX_CONFIG_HTTP_TOKEN_FILE,     /* s: http_token_file, or NULL */
+    NEWSIDX_CONFIG_SPOOL,               /* s: spool, or NULL */
+    /* [shards] */
+    NEWSIDX_CONFIG_SHARDS,              /* l: every shard line, in order */
+    NEWSIDX_CONFIG_SHARD_TIMEOUT,       /* d: timeout */
+    NEWSIDX_CONFIG_PARTIAL,             /* b: partial */
+    NEWSIDX_CONFIG_KEY_LAST
+} newsidx_config_key_t;
+
+/* The value of a key of the getter's type (0, false or NULL for a key
+ * of another type).  Strings and lists are borrowed from the config
+ * until it is changed or freed; newsidx_config_get_list() returns the
+ * number of items and points *items at them. */
+uint64_t newsidx_config_get_uint(const newsidx_config_t *config,
+                                 newsidx_config_key_t key) NEWSIDX_NOEXCEPT;
+double newsidx_config_get_double(const newsidx_config_t *config,
+                                 newsidx_config_key_t key) NEWSIDX_NOEXCEPT;
+bool newsidx_config_get_bool(const newsidx_config_t *config,
+                             newsidx_config_key_t key) NEWSIDX_NOEXCEPT;
+const char *newsidx_config_get_string(const newsidx_config_t *config,
+                                      newsidx_config_key_t key) NEWSIDX_NOEXCEPT;
+size_t newsidx_config_get_list(const newsidx_config_t *config, newsidx_config_key_t key,
+                               const char *const **items) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Reading: search, fetch, statistics                                  */

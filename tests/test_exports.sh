@@ -8,7 +8,7 @@ LIB="$BUILDDIR/.libs/libnewsidx.so"
 HEADER="$SRCDIR/include/newsidx.h"
 ok "the shared library was built" test -f "$LIB"
 
-# Defined dynamic symbols, without their version ("name@@NEWSIDX_0");
+# Defined dynamic symbols, without their version ("name@@NEWSIDX_1");
 # the version node itself is an absolute symbol of its own.
 nm -D --defined-only "$LIB" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' |
     sort -u >"$TMP/exported"
@@ -22,8 +22,15 @@ is "every exported function is declared in newsidx.h" \
 is "every function newsidx.h declares is exported" \
     "$(comm -13 "$TMP/exported" "$TMP/declared")" ""
 like "the header declares the API (a sanity check of the scan)" "$(wc -l <"$TMP/declared")" \
-    '^[3-9][0-9]$'
-is "one version node" "$(cat "$TMP/nodes")" "NEWSIDX_0"
+    '^([3-9][0-9]|1[0-9][0-9])$'
+# The soname's number and the version node follow current - age of
+# the interface version (HACKING, "Versions").
+lt=$(sed -n 's/^NEWSIDX_LT_VERSION = //p' "$BUILDDIR/Makefile")
+major=$(( ${lt%%:*} - ${lt##*:} ))
+is "one version node, NEWSIDX_<current - age> of $lt" "$(cat "$TMP/nodes")" "NEWSIDX_$major"
+soname=$(objdump -p "$LIB" | awk '$1 == "SONAME" { print $2 }')
+like "the soname is libnewsidx.so.$major" "$soname" \
+    "^libnewsidx\.so\.$major\$"
 
 # A program of someone else's: only what pkg-config says, the installed
 # paths pointed at the build tree.
@@ -47,22 +54,21 @@ int main(int argc, char **argv)
     newsidx_writer_t *w = NULL;
     newsidx_db_t *db = NULL;
     newsidx_results_t *r = NULL;
-    newsidx_config_t cfg;
+    newsidx_config_t *cfg = newsidx_config_new();
     char *err = NULL;
-    newsidx_config_init(&cfg);
     if (newsidx_article_parse(text, strlen(text), NEWSIDX_FORMAT_TEXT, "x", &a, &err) ||
-        newsidx_writer_open(argv[1], &cfg, NEWSIDX_WRITER_CREATE, &w, &err) ||
+        newsidx_writer_open(argv[1], cfg, NEWSIDX_WRITER_CREATE, &w, &err) ||
         newsidx_writer_add(w, a, NULL) || newsidx_writer_destroy(w)) {
         fprintf(stderr, "writing: %s\n", err ? err : "?");
         return 1;
     }
     /* an error inside the library (a Xapian exception caught there) */
-    if (newsidx_db_open(argc > 2 ? argv[2] : "/nonexistent", &cfg, &db, &err) !=
+    if (newsidx_db_open(argc > 2 ? argv[2] : "/nonexistent", cfg, &db, &err) !=
         NEWSIDX_ERR_NO_DATABASE)
         return 2;
     free(err);
     newsidx_search_t req = {.query = "ministers"};
-    if (newsidx_db_open(argv[1], &cfg, &db, &err) || newsidx_db_search(db, &req, &r))
+    if (newsidx_db_open(argv[1], cfg, &db, &err) || newsidx_db_search(db, &req, &r))
         return 3;
     printf("%s %s %llu %s\n", strcmp(newsidx_version(), NEWSIDX_VERSION) ? "other" : "same",
            newsidx_status_to_string(NEWSIDX_ERR_NOT_FOUND), (unsigned long long)r->total,
@@ -70,7 +76,7 @@ int main(int argc, char **argv)
     newsidx_results_free(r);
     newsidx_db_close(db);
     newsidx_article_free(a);
-    newsidx_config_clear(&cfg);
+    newsidx_config_free(cfg);
     return 0;
 }
 C

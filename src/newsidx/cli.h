@@ -24,7 +24,7 @@ typedef struct cli {
     char *socket_path;       /* --socket, or the default */
     bool db_forced;          /* --db given: never use the daemon */
     bool socket_forced;      /* --socket given: only the daemon */
-    newsidx_config_t config;
+    newsidx_config_t *config;
     struct progress *progress;  /* cleared before messages */
 } cli_t;
 
@@ -43,6 +43,12 @@ int cmd_watch(cli_t *c, int argc, char **argv);
  * given), else NULL; with --socket, says that none answers. */
 struct nx_client *cli_connect_daemon(cli_t *c);
 
+/* How many [shards] the configuration lists. */
+size_t cli_shard_count(const cli_t *c);
+/* [index] gazetteer, or NULL: the installed one. */
+const char *cli_gazetteer(const cli_t *c);
+/* [index] compact: "auto", "always" or "never". */
+const char *cli_compact(const cli_t *c);
 /* The database path to open, or NULL for the shards of the config (when
  * it lists some and --db was not given). */
 const char *cli_db_path(const cli_t *c);

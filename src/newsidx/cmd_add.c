@@ -159,7 +159,7 @@ static void prepare(void *arg, void *ctx)
     if (newsidx_extract(im->x, it->a) != NEWSIDX_OK) {
         it->err = nx_strdup("out of memory extracting speakers and locations");
     } else {
-        it->doc = nx_doc_build(it->a, &im->c->config, &it->err);
+        it->doc = nx_doc_build(it->a, im->c->config, &it->err);
     }
     it->id = nx_strdup(it->a->id);
     it->body_len = strlen(it->a->body);
@@ -185,7 +185,7 @@ static void deliver_local(import_t *im, newsidx_article_t *a, const char *path)
  * full. */
 static void write_item(import_t *im, item_t *it)
 {
-    const newsidx_config_t *cfg = &im->c->config;
+    const newsidx_config_t *cfg = im->c->config;
     if (it->err || !it->doc) {
         cli_error(im->c, "%s: article %s: %s", it->path, it->id ? it->id : "?",
                   it->err ? it->err : "out of memory");
@@ -208,8 +208,10 @@ static void write_item(import_t *im, item_t *it)
         im->added++;
     set_last_id(im, it->id);
     im->batch_bytes += it->body_len;
-    if (newsidx_writer_pending(im->w) >= cfg->batch_docs || im->batch_bytes >= cfg->batch_bytes ||
-        nx_now() - im->batch_started >= cfg->batch_seconds)
+    double seconds = nx_now() - im->batch_started;
+    if (newsidx_writer_pending(im->w) >= newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_BATCH_DOCS) ||
+        im->batch_bytes >= newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_BATCH_BYTES) ||
+        seconds >= newsidx_config_get_double(cfg, NEWSIDX_CONFIG_BATCH_SECONDS))
         commit(im);
 }
 
@@ -377,7 +379,7 @@ static void *reader_main(void *arg)
 /* Local mode: the reader thread feeds the pipeline; this thread writes. */
 static void run_local(import_t *im)
 {
-    unsigned threads = im->c->config.threads;
+    unsigned threads = (unsigned)newsidx_config_get_uint(im->c->config, NEWSIDX_CONFIG_THREADS);
     if (!threads) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         threads = cores > 0 ? (unsigned)cores : 1;
@@ -385,7 +387,7 @@ static void run_local(import_t *im)
     /* Into an empty database, Xapian's writing itself runs in parallel
      * (nx_writer_bulk()); the parts are merged by the compaction that
      * compact = never turns off. */
-    if (threads > 1 && im->c->config.compact != 0)
+    if (threads > 1 && strcmp(cli_compact(im->c), "never") != 0)
         nx_writer_bulk(im->w, threads < MAX_BULK_PARTS ? threads : MAX_BULK_PARTS);
     im->pl = pipeline_new(threads, PIPELINE_ITEMS, prepare, im);
     pthread_t reader;
@@ -462,12 +464,12 @@ static int parse_add_options(cli_t *c, int argc, char **argv, add_args_t *a)
     }
     /* Writing into shards is asked for explicitly: an article placed in
      * the wrong database is hard to find again. */
-    if (a->shards && (c->db_forced || !c->config.n_shards)) {
+    if (a->shards && (c->db_forced || !cli_shard_count(c))) {
         cli_error(c, "add --shards: %s", c->db_forced ? "give --shards or --db, not both"
                                                       : "the configuration lists no [shards]");
         return EXIT_USAGE;
     }
-    if (!a->shards && !c->db_forced && c->config.n_shards) {
+    if (!a->shards && !c->db_forced && cli_shard_count(c)) {
         cli_error(c, "the configuration lists shards: add --shards to write into them, or --db "
                      "for one database");
         return EXIT_USAGE;
@@ -481,13 +483,13 @@ static bool open_local(import_t *im, bool shards)
 {
     cli_t *c = im->c;
     char *err = NULL;
-    newsidx_status_t st = newsidx_extractor_new(c->config.gazetteer, &im->x, &err);
+    newsidx_status_t st = newsidx_extractor_new(cli_gazetteer(c), &im->x, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);
         return false;
     }
-    st = newsidx_writer_open(shards ? NULL : c->db_path, &c->config,
+    st = newsidx_writer_open(shards ? NULL : c->db_path, c->config,
                              NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &im->w, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
@@ -520,8 +522,8 @@ static void finish_local(import_t *im)
      * Reuters-21578) and gives the space back. */
     uint64_t docs = nx_writer_doccount(im->w), loaded = im->added + im->replaced;
     if (!im->failed && im->commits > 1 &&
-        (c->config.compact == 1 ||
-         (c->config.compact < 0 && loaded * COMPACT_SHARE >= docs))) {
+        (strcmp(cli_compact(c), "always") == 0 ||
+         (strcmp(cli_compact(c), "auto") == 0 && loaded * COMPACT_SHARE >= docs))) {
         if (newsidx_writer_compact(im->w) != NEWSIDX_OK)
             cli_warn(c, "compacting the database failed (it is intact, only larger): %s",
                      newsidx_writer_error(im->w));
@@ -577,7 +579,7 @@ int cmd_add(cli_t *c, int argc, char **argv)
 
     import_t im = {.c = c, .progress_fd = args.progress_fd};
     nx_buf_init(&im.items);
-    im.max_request = (size_t)c->config.max_request;
+    im.max_request = (size_t)newsidx_config_get_uint(c->config, NEWSIDX_CONFIG_MAX_REQUEST);
     if (!c->db_forced) {
         /* A daemon owns the database (or the shards): send it the
          * articles. */

@@ -39,7 +39,7 @@ int cmd_extract(cli_t *c, int argc, char **argv)
     }
     newsidx_extractor_t *x = NULL;
     char *err = NULL;
-    if (newsidx_extractor_new(c->config.gazetteer, &x, &err) != NEWSIDX_OK) {
+    if (newsidx_extractor_new(cli_gazetteer(c), &x, &err) != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : "cannot load the gazetteer");
         free(err);
         return EXIT_FAIL;

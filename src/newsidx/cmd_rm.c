@@ -62,7 +62,8 @@ int cmd_rm(cli_t *c, int argc, char **argv)
         return rm_daemon(c, cl, argv + optind, argc - optind);
     newsidx_writer_t *w = NULL;
     char *err = NULL;
-    newsidx_status_t st = newsidx_writer_open(cli_db_path(c), &c->config, NEWSIDX_WRITER_WAIT, &w, &err);
+    newsidx_status_t st =
+        newsidx_writer_open(cli_db_path(c), c->config, NEWSIDX_WRITER_WAIT, &w, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);

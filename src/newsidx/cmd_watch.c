@@ -122,7 +122,7 @@ static bool commit(watch_t *wa)
  * is full); false when stopped in the middle of it. */
 static bool import_file(watch_t *wa, nx_spool_file_t *f)
 {
-    const newsidx_config_t *cfg = &wa->c->config;
+    uint64_t batch_docs = newsidx_config_get_uint(wa->c->config, NEWSIDX_CONFIG_BATCH_DOCS);
     newsidx_article_t *a;
     const char *warning;
     while (!stopping && nx_spool_file_next(f, &a, &warning) == NEWSIDX_OK) {
@@ -139,7 +139,7 @@ static bool import_file(watch_t *wa, nx_spool_file_t *f)
         newsidx_article_free(a);
         if (!wa->first_pending)
             wa->first_pending = nx_now();
-        if (newsidx_writer_pending(wa->w) >= cfg->batch_docs)
+        if (newsidx_writer_pending(wa->w) >= batch_docs)
             commit(wa);
     }
     return !f->in;
@@ -256,7 +256,7 @@ int cmd_watch(cli_t *c, int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *dir = argv[optind];
-    if (!c->db_forced && c->config.n_shards) {
+    if (!c->db_forced && cli_shard_count(c)) {
         cli_error(c, "watch: the configuration lists shards; give --db for one database");
         return EXIT_USAGE;
     }
@@ -276,9 +276,9 @@ int cmd_watch(cli_t *c, int argc, char **argv)
     char *err = NULL;
     newsidx_status_t st = nx_spool_open(dir, &wa.sp, &err);
     if (st == NEWSIDX_OK)
-        st = newsidx_extractor_new(c->config.gazetteer, &wa.x, &err);
+        st = newsidx_extractor_new(cli_gazetteer(c), &wa.x, &err);
     if (st == NEWSIDX_OK)
-        st = newsidx_writer_open(c->db_path, &c->config,
+        st = newsidx_writer_open(c->db_path, c->config,
                                  NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &wa.w, &err);
     if (st == NEWSIDX_OK)
         nx_writer_set_extractor(wa.w, wa.x);

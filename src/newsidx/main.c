@@ -109,16 +109,31 @@ bool cli_db_option(cli_t *c, int argc, char **argv)
     return true;
 }
 
+size_t cli_shard_count(const cli_t *c)
+{
+    return newsidx_config_get_list(c->config, NEWSIDX_CONFIG_SHARDS, NULL);
+}
+
+const char *cli_gazetteer(const cli_t *c)
+{
+    return newsidx_config_get_string(c->config, NEWSIDX_CONFIG_GAZETTEER);
+}
+
+const char *cli_compact(const cli_t *c)
+{
+    return newsidx_config_get_string(c->config, NEWSIDX_CONFIG_COMPACT);
+}
+
 const char *cli_db_path(const cli_t *c)
 {
-    return !c->db_forced && c->config.n_shards ? NULL : c->db_path;
+    return !c->db_forced && cli_shard_count(c) ? NULL : c->db_path;
 }
 
 newsidx_db_t *cli_open_db(cli_t *c)
 {
     newsidx_db_t *db = NULL;
     char *err = NULL;
-    newsidx_status_t st = newsidx_db_open(cli_db_path(c), &c->config, &db, &err);
+    newsidx_status_t st = newsidx_db_open(cli_db_path(c), c->config, &db, &err);
     if (st != NEWSIDX_OK) {
         cli_error(c, "%s", err ? err : newsidx_status_to_string(st));
         free(err);
@@ -163,14 +178,18 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    newsidx_config_init(&c.config);
+    if (!(c.config = newsidx_config_new())) {
+        cli_error(&c, "out of memory");
+        return EXIT_FAIL;
+    }
     char *cfg = config_path ? nx_strdup(config_path) : nx_default_config_path();
     if (cfg) {
         char *err = NULL;
-        if (newsidx_config_load(&c.config, cfg, &err) != NEWSIDX_OK) {
+        if (newsidx_config_load(c.config, cfg, &err) != NEWSIDX_OK) {
             cli_error(&c, "%s", err);
             free(err);
             free(cfg);
+            newsidx_config_free(c.config);
             return EXIT_USAGE;
         }
         free(cfg);
@@ -196,7 +215,7 @@ int main(int argc, char **argv)
         usage(stderr);
         rc = EXIT_USAGE;
     }
-    newsidx_config_clear(&c.config);
+    newsidx_config_free(c.config);
     free(c.db_path);
     free(c.socket_path);
     return rc;

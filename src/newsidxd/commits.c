@@ -141,7 +141,7 @@ static job_t *next_write(server_t *srv, in_order_t *o, double deadline)
 static void *writer_main(void *arg)
 {
     server_t *srv = arg;
-    newsidx_config_t cfg;
+    settings_t cfg;
     server_config_snapshot(srv, &cfg);
     unsigned gen = atomic_load(&srv->config_gen);
     in_order_t order = {NULL, 0};
@@ -150,7 +150,12 @@ static void *writer_main(void *arg)
         if (atomic_load(&srv->config_gen) != gen) {
             gen = atomic_load(&srv->config_gen);
             server_config_snapshot(srv, &cfg);
-            nx_writer_set_config(srv->w, &cfg);
+            newsidx_config_t *c = server_config_copy(srv);
+            if (c)
+                nx_writer_set_config(srv->w, c);
+            else
+                nxd_log(LOG_ERR, "out of memory: the writer keeps its settings");
+            newsidx_config_free(c);
         }
         job_t *batch[MAX_BATCH_JOBS];
         nx_buf_t replies[MAX_BATCH_JOBS];

@@ -126,8 +126,10 @@ static int activated_fd(void)
 
 static void resolve_writers(server_t *srv)
 {
-    for (size_t i = 0; i < srv->config.n_writers; i++) {
-        const char *name = srv->config.writers[i];
+    const char *const *writers;
+    size_t n_writers = newsidx_config_get_list(srv->start_config, NEWSIDX_CONFIG_WRITERS, &writers);
+    for (size_t i = 0; i < n_writers; i++) {
+        const char *name = writers[i];
         if (name[0] == '@') {
             struct group *g = getgrnam(name + 1);
             if (!g) {
@@ -166,6 +168,18 @@ static void make_absolute(char **path)
         free(*path);
         *path = p;
     }
+}
+
+/* A path of the start config made absolute (as make_absolute()). */
+static void make_setting_absolute(newsidx_config_t *c, newsidx_config_key_t key,
+                                  const char *section, const char *name)
+{
+    const char *value = newsidx_config_get_string(c, key);
+    char *path = value ? nx_strdup(value) : NULL;
+    make_absolute(&path);
+    if (path && path[0] == '/' && strcmp(path, value) != 0)
+        newsidx_config_set(c, section, name, path, NULL);
+    free(path);
 }
 
 static char *default_pidfile(const char *socket_path)
@@ -296,11 +310,13 @@ static int parse_options(int argc, char **argv, server_t *srv, daemon_args_t *a)
  * default database) and the socket, every path made absolute. */
 static void settle_paths(server_t *srv)
 {
-    if (!srv->db_path && srv->config.n_shards) {
+    const char *const *shards;
+    size_t n_shards = newsidx_config_get_list(srv->start_config, NEWSIDX_CONFIG_SHARDS, &shards);
+    if (!srv->db_path && n_shards) {
         /* The shards of the configuration, kept as they are at start:
          * their order places articles, so a reload does not change it. */
-        srv->shards = nx_strv_copy_array(srv->config.shards, srv->config.n_shards);
-        srv->n_shards = srv->config.n_shards;
+        srv->shards = nx_strv_copy_array((char *const *)shards, n_shards);
+        srv->n_shards = n_shards;
     } else if (!srv->db_path) {
         srv->db_path = nx_default_db_path();
     }
@@ -315,10 +331,11 @@ static void settle_paths(server_t *srv)
             make_absolute(&srv->shards[i]);
     make_absolute(&srv->socket_path);
     make_absolute(&srv->config_path);
-    make_absolute(&srv->config.pidfile);
-    make_absolute(&srv->config.gazetteer);
-    make_absolute(&srv->config.http_token_file);
-    make_absolute(&srv->config.spool);
+    make_setting_absolute(srv->start_config, NEWSIDX_CONFIG_PIDFILE, "daemon", "pidfile");
+    make_setting_absolute(srv->start_config, NEWSIDX_CONFIG_GAZETTEER, "index", "gazetteer");
+    make_setting_absolute(srv->start_config, NEWSIDX_CONFIG_HTTP_TOKEN_FILE, "daemon",
+                          "http_token_file");
+    make_setting_absolute(srv->start_config, NEWSIDX_CONFIG_SPOOL, "daemon", "spool");
 }
 
 /* The writer, or for a read-only daemon a look at the database; false
@@ -330,7 +347,7 @@ static bool open_index(server_t *srv, char **err)
      * serve one index, and shards served read-only by xapian-tcpsrv
      * can be searched. */
     if (!srv->read_only) {
-        st = newsidx_writer_open(srv->db_path, &srv->config,
+        st = newsidx_writer_open(srv->db_path, srv->config,
                                  NEWSIDX_WRITER_CREATE | NEWSIDX_WRITER_WAIT, &srv->w, err);
         if (st != NEWSIDX_OK) {
             fail("%s%s", *err ? *err : newsidx_status_to_string(st),
@@ -339,7 +356,7 @@ static bool open_index(server_t *srv, char **err)
         }
     } else if (srv->db_path) {
         newsidx_db_t *probe = NULL;
-        st = newsidx_db_open(srv->db_path, &srv->config, &probe, err);
+        st = newsidx_db_open(srv->db_path, srv->config, &probe, err);
         if (st != NEWSIDX_OK) {
             fail("%s", *err ? *err : newsidx_status_to_string(st));
             return false;
@@ -353,8 +370,9 @@ static bool open_index(server_t *srv, char **err)
  * threads start, each of which serves it; false once it said why not. */
 static bool start_http(server_t *srv, const char *http, char **err)
 {
-    if (srv->config.http_token_file &&
-        !(srv->http_token = http_token_load(srv->config.http_token_file, err))) {
+    const char *token_file =
+        newsidx_config_get_string(srv->start_config, NEWSIDX_CONFIG_HTTP_TOKEN_FILE);
+    if (token_file && !(srv->http_token = http_token_load(token_file, err))) {
         fail("%s", *err);
         return false;
     }
@@ -387,7 +405,8 @@ static bool start_threads(server_t *srv, char **err)
     }
     /* The spool after the writer, to which its additions go, and before
      * the workers, which read it for stats. */
-    if (srv->config.spool && !spool_start(srv, err)) {
+    if (newsidx_config_get_string(srv->start_config, NEWSIDX_CONFIG_SPOOL) &&
+        !spool_start(srv, err)) {
         fail("%s", *err ? *err : "cannot start the spool");
         server_stop_threads(srv);
         return false;
@@ -433,8 +452,35 @@ static int shut_down(server_t *srv, char *pidfile, char *err, int rc)
     nx_strv_free_array(srv->shards, srv->n_shards);
     free(srv->socket_path);
     free(srv->config_path);
-    newsidx_config_clear(&srv->config);
+    newsidx_config_free(srv->config);
+    newsidx_config_free(srv->start_config);
     return rc;
+}
+
+/* The configuration file into srv->start_config (and a copy as the
+ * running config), the daemon's paths settled: 0, else the exit status
+ * after saying why (*err is the caller's to free). */
+static int load_settings(server_t *srv, const daemon_args_t *args, char **err)
+{
+    srv->start_config = newsidx_config_new();
+    if (!srv->start_config) {
+        fprintf(stderr, "newsidxd: out of memory\n");
+        return 1;
+    }
+    if (srv->config_path &&
+        newsidx_config_load(srv->start_config, srv->config_path, err) != NEWSIDX_OK) {
+        fprintf(stderr, "newsidxd: %s\n", *err);
+        return 2;
+    }
+    /* Fixed for the daemon's life: a reload cannot open a writer. */
+    srv->read_only = args->read_only ||
+                     newsidx_config_get_bool(srv->start_config, NEWSIDX_CONFIG_READ_ONLY);
+    settle_paths(srv);
+    if (!(srv->config = newsidx_config_copy(srv->start_config))) {
+        fprintf(stderr, "newsidxd: out of memory\n");
+        return 1;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -451,16 +497,11 @@ int main(int argc, char **argv)
         return rc;
     rc = 1;
     nxd_log_open(LOG_TO_STDERR);
-    newsidx_config_init(&srv.config);
     srv.config_path = args.config_path ? nx_strdup(args.config_path) : nx_default_config_path();
-    if (srv.config_path &&
-        newsidx_config_load(&srv.config, srv.config_path, &err) != NEWSIDX_OK) {
-        fprintf(stderr, "newsidxd: %s\n", err);
-        return shut_down(&srv, pidfile, err, 2);
-    }
-    /* Fixed for the daemon's life: a reload cannot open a writer. */
-    srv.read_only = args.read_only || srv.config.read_only;
-    settle_paths(&srv);
+    rc = load_settings(&srv, &args, &err);
+    if (rc != 0)
+        return shut_down(&srv, pidfile, err, rc);
+    rc = 1;
     signal(SIGPIPE, SIG_IGN);
 
     if (!args.foreground) {
@@ -479,16 +520,20 @@ int main(int argc, char **argv)
     }
     resolve_writers(&srv);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    srv.n_workers = srv.config.workers ? srv.config.workers : (unsigned)(cores > 0 ? cores : 1);
+    srv.n_workers = (unsigned)newsidx_config_get_uint(srv.start_config, NEWSIDX_CONFIG_WORKERS);
+    if (!srv.n_workers)
+        srv.n_workers = (unsigned)(cores > 0 ? cores : 1);
 
-    if (srv.read_only && srv.config.spool) {
-        fail("[daemon] spool needs a writer: a read-only daemon cannot import %s",
-             srv.config.spool);
+    const char *spool = newsidx_config_get_string(srv.start_config, NEWSIDX_CONFIG_SPOOL);
+    if (srv.read_only && spool) {
+        fail("[daemon] spool needs a writer: a read-only daemon cannot import %s", spool);
         return shut_down(&srv, pidfile, err, rc);
     }
     if (!open_index(&srv, &err))
         return shut_down(&srv, pidfile, err, rc);
-    st = newsidx_extractor_new(srv.config.gazetteer, &srv.x, &err);
+    st = newsidx_extractor_new(newsidx_config_get_string(srv.start_config,
+                                                         NEWSIDX_CONFIG_GAZETTEER),
+                               &srv.x, &err);
     if (st != NEWSIDX_OK) {
         fail("%s", err ? err : newsidx_status_to_string(st));
         return shut_down(&srv, pidfile, err, rc);
@@ -503,12 +548,14 @@ int main(int argc, char **argv)
             return shut_down(&srv, pidfile, err, rc);
         }
     }
-    const char *http = args.http ? args.http : srv.config.http;
+    const char *http =
+        args.http ? args.http : newsidx_config_get_string(srv.start_config, NEWSIDX_CONFIG_HTTP);
     if (http && *http && !start_http(&srv, http, &err)) {
         close(fd);
         return shut_down(&srv, pidfile, err, rc);
     }
-    pidfile = srv.config.pidfile ? nx_strdup(srv.config.pidfile) : default_pidfile(srv.socket_path);
+    const char *pid_setting = newsidx_config_get_string(srv.start_config, NEWSIDX_CONFIG_PIDFILE);
+    pidfile = pid_setting ? nx_strdup(pid_setting) : default_pidfile(srv.socket_path);
     if (pidfile && !write_pidfile(pidfile, &err)) {
         free(pidfile);
         pidfile = NULL;         /* not ours: left where it is */

@@ -165,8 +165,25 @@ bool users_may_write(struct server *srv, uid_t uid, gid_t gid);
 
 /* ---- the server (server.c) ---- */
 
+/* The numbers of the running configuration a thread uses, taken from
+ * it at start and after each SIGHUP (server_config_snapshot()). */
+typedef struct settings {
+    uint64_t max_request;       /* [daemon] max_request, bytes */
+    uint64_t max_output;
+    uint64_t max_output_total;
+    unsigned max_depth;
+    unsigned max_connections;
+    double idle_timeout;
+    double first_request_timeout;
+    double commit_interval;
+} settings_t;
+
 typedef struct server {
-    newsidx_config_t config;    /* owned by the main thread; copies in threads */
+    newsidx_config_t *config;   /* the running settings: replaced by the
+                                   main thread on SIGHUP (config_mu) */
+    newsidx_config_t *start_config; /* as read at start, its paths made
+                                   absolute: the settings only a restart
+                                   changes are read here */
     char *config_path;
     char *db_path;              /* NULL: the shards below */
     char **shards;              /* [shards] as read at start */
@@ -215,8 +232,11 @@ int server_run(server_t *srv, int listen_fd);
 void server_stop_threads(server_t *srv);
 /* Binds the socket (not socket activation); -1 and *err on failure. */
 int server_bind(server_t *srv, char **err);
-/* A copy of the numbers of the config for a thread (strings left out). */
-void server_config_snapshot(server_t *srv, newsidx_config_t *out);
+/* The numbers of the running config, for a thread. */
+void server_config_snapshot(server_t *srv, settings_t *out);
+/* A copy of the running config for a thread, owned by the caller
+ * (newsidx_config_free()); NULL when out of memory. */
+newsidx_config_t *server_config_copy(server_t *srv);
 
 /* ---- worker threads (workers.c) ---- */
 
@@ -243,7 +263,7 @@ typedef struct worker {
     unsigned inflight;          /* jobs of its connections not answered */
     bool stopping;
     double stop_deadline;
-    newsidx_config_t cfg;       /* numbers only, refreshed after SIGHUP */
+    settings_t cfg;             /* refreshed after SIGHUP */
     unsigned gen;
     nx_mp_limits_t limits;
     newsidx_db_t *db;

@@ -36,10 +36,13 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
         cred.uid = (uid_t)-1;
     /* One user (but the daemon's own, who could stop it anyway) may hold
      * only part of the connections. */
-    unsigned per_user = srv->config.max_connections_per_user
-                            ? srv->config.max_connections_per_user
-                            : (srv->config.max_connections + 3) / 4;
-    bool over = srv->stopping || atomic_load(&srv->n_conns) >= srv->config.max_connections;
+    unsigned max_conns =
+        (unsigned)newsidx_config_get_uint(srv->config, NEWSIDX_CONFIG_MAX_CONNECTIONS);
+    unsigned per_user =
+        (unsigned)newsidx_config_get_uint(srv->config, NEWSIDX_CONFIG_MAX_CONNECTIONS_PER_USER);
+    if (!per_user)
+        per_user = (max_conns + 3) / 4;
+    bool over = srv->stopping || atomic_load(&srv->n_conns) >= max_conns;
     if (over || !users_take(srv->users, cred.uid, cred.uid == geteuid() ? UINT_MAX : per_user)) {
         /* Refused cleanly: closed at once (a user over its share is
          * told why first), and counted. */
@@ -119,8 +122,13 @@ static bool same_text(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+/* Whether the list of key is the same in both configs. */
+static bool same_list(const newsidx_config_t *x, const newsidx_config_t *y,
+                      newsidx_config_key_t key)
 {
+    const char *const *a, *const *b;
+    size_t na = newsidx_config_get_list(x, key, &a);
+    size_t nb = newsidx_config_get_list(y, key, &b);
     if (na != nb)
         return false;
     for (size_t i = 0; i < na; i++)
@@ -129,10 +137,12 @@ static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
     return true;
 }
 
-/* Settings read only at start: a new value in the file is kept aside,
- * the running one stays in cfg, and their names are listed in *names
- * (", "-separated) for the log.  False when there are none. */
-static bool keep_start_settings(const newsidx_config_t *old, newsidx_config_t *cfg, nx_buf_t *names)
+/* Settings read only at start (from srv->start_config, which stays):
+ * the names of those whose value in cfg differs from the running one
+ * are listed in *names (", "-separated) for the log.  False when there
+ * are none. */
+static bool start_settings_changed(const newsidx_config_t *old, const newsidx_config_t *cfg,
+                                   nx_buf_t *names)
 {
 #define KEEP(changed, name)                                                          \
     do {                                                                             \
@@ -141,67 +151,59 @@ static bool keep_start_settings(const newsidx_config_t *old, newsidx_config_t *c
             nx_buf_adds(names, name);                                                \
         }                                                                            \
     } while (0)
-    KEEP(old->workers != cfg->workers, "workers");
-    cfg->workers = old->workers;
-    KEEP(old->read_only != cfg->read_only, "read_only");
-    cfg->read_only = old->read_only;
-    KEEP(old->socket_mode != cfg->socket_mode, "socket_mode");
-    cfg->socket_mode = old->socket_mode;
-    KEEP(!same_text(old->socket_group, cfg->socket_group), "socket_group");
-    KEEP(!same_text(old->pidfile, cfg->pidfile), "pidfile");
-    KEEP(!same_text(old->gazetteer, cfg->gazetteer), "gazetteer");
-    KEEP(!same_list(old->writers, old->n_writers, cfg->writers, cfg->n_writers), "writers");
-    KEEP(!same_list(old->shards, old->n_shards, cfg->shards, cfg->n_shards), "shards");
+#define UINT(key) newsidx_config_get_uint(old, key) != newsidx_config_get_uint(cfg, key)
+#define TEXT(key) \
+    !same_text(newsidx_config_get_string(old, key), newsidx_config_get_string(cfg, key))
+    KEEP(UINT(NEWSIDX_CONFIG_WORKERS), "workers");
+    KEEP(newsidx_config_get_bool(old, NEWSIDX_CONFIG_READ_ONLY) !=
+             newsidx_config_get_bool(cfg, NEWSIDX_CONFIG_READ_ONLY), "read_only");
+    KEEP(UINT(NEWSIDX_CONFIG_SOCKET_MODE), "socket_mode");
+    KEEP(TEXT(NEWSIDX_CONFIG_SOCKET_GROUP), "socket_group");
+    KEEP(TEXT(NEWSIDX_CONFIG_PIDFILE), "pidfile");
+    KEEP(TEXT(NEWSIDX_CONFIG_GAZETTEER), "gazetteer");
+    KEEP(!same_list(old, cfg, NEWSIDX_CONFIG_WRITERS), "writers");
+    KEEP(!same_list(old, cfg, NEWSIDX_CONFIG_SHARDS), "shards");
+#undef TEXT
+#undef UINT
 #undef KEEP
     return names->len > 0;
 }
 
 static void reload(server_t *srv)
 {
-    newsidx_config_t cfg;
-    newsidx_config_init(&cfg);
+    newsidx_config_t *cfg = newsidx_config_new();
+    if (!cfg) {
+        nxd_log(LOG_ERR, "SIGHUP: out of memory; keeping the current settings");
+        return;
+    }
     if (srv->config_path) {
         char *err = NULL;
-        if (newsidx_config_load(&cfg, srv->config_path, &err) != NEWSIDX_OK) {
+        if (newsidx_config_load(cfg, srv->config_path, &err) != NEWSIDX_OK) {
             nxd_log(LOG_ERR, "SIGHUP: %s; keeping the current settings", err);
             free(err);
-            newsidx_config_clear(&cfg);
+            newsidx_config_free(cfg);
             return;
         }
     }
     /* The spool folder is watched from the start: a new one needs a
      * restart (a relative path, made absolute at start, is not
      * compared). */
-    const char *spool = srv->config.spool;
-    if (!spool != !cfg.spool || (spool && cfg.spool[0] == '/' && strcmp(spool, cfg.spool) != 0))
+    const char *spool = newsidx_config_get_string(srv->start_config, NEWSIDX_CONFIG_SPOOL);
+    const char *new_spool = newsidx_config_get_string(cfg, NEWSIDX_CONFIG_SPOOL);
+    if (!spool != !new_spool ||
+        (spool && new_spool[0] == '/' && strcmp(spool, new_spool) != 0))
         nxd_log(LOG_WARNING, "SIGHUP: [daemon] spool only changes with a restart; still "
                 "watching %s", spool ? spool : "no spool folder");
-    free(cfg.spool);
-    cfg.spool = spool ? nx_strdup(spool) : NULL;
     nx_buf_t restart;
     nx_buf_init(&restart);
-    bool kept = keep_start_settings(&srv->config, &cfg, &restart);
-    /* The strings read only at start stay those of the running daemon
-     * (the pid file to remove at exit, for one). */
+    bool kept = start_settings_changed(srv->start_config, cfg, &restart);
+    /* What is read only at start stays in srv->start_config (the pid
+     * file to remove at exit, for one); the new numbers apply. */
     pthread_mutex_lock(&srv->config_mu);
-    newsidx_config_t old = srv->config;
+    newsidx_config_t *old = srv->config;
     srv->config = cfg;
-    srv->config.socket_group = old.socket_group;
-    srv->config.pidfile = old.pidfile;
-    srv->config.gazetteer = old.gazetteer;
-    srv->config.writers = old.writers;
-    srv->config.n_writers = old.n_writers;
-    srv->config.shards = old.shards;
-    srv->config.n_shards = old.n_shards;
     pthread_mutex_unlock(&srv->config_mu);
-    old.socket_group = cfg.socket_group;
-    old.pidfile = cfg.pidfile;
-    old.gazetteer = cfg.gazetteer;
-    old.writers = cfg.writers;
-    old.n_writers = cfg.n_writers;
-    old.shards = cfg.shards;
-    old.n_shards = cfg.n_shards;
-    newsidx_config_clear(&old);
+    newsidx_config_free(old);
     atomic_fetch_add(&srv->config_gen, 1);
     if (kept)
         nxd_log(LOG_WARNING, "SIGHUP: settings reloaded from %s, but %.*s only change with a "
@@ -223,17 +225,28 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
         begin_stop(srv, sig == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-void server_config_snapshot(server_t *srv, newsidx_config_t *out)
+void server_config_snapshot(server_t *srv, settings_t *out)
 {
     pthread_mutex_lock(&srv->config_mu);
-    *out = srv->config;
+    const newsidx_config_t *c = srv->config;
+    out->max_request = newsidx_config_get_uint(c, NEWSIDX_CONFIG_MAX_REQUEST);
+    out->max_output = newsidx_config_get_uint(c, NEWSIDX_CONFIG_MAX_OUTPUT);
+    out->max_output_total = newsidx_config_get_uint(c, NEWSIDX_CONFIG_MAX_OUTPUT_TOTAL);
+    out->max_depth = (unsigned)newsidx_config_get_uint(c, NEWSIDX_CONFIG_MAX_DEPTH);
+    out->max_connections = (unsigned)newsidx_config_get_uint(c, NEWSIDX_CONFIG_MAX_CONNECTIONS);
+    out->idle_timeout = newsidx_config_get_double(c, NEWSIDX_CONFIG_IDLE_TIMEOUT);
+    out->first_request_timeout =
+        newsidx_config_get_double(c, NEWSIDX_CONFIG_FIRST_REQUEST_TIMEOUT);
+    out->commit_interval = newsidx_config_get_double(c, NEWSIDX_CONFIG_COMMIT_INTERVAL);
     pthread_mutex_unlock(&srv->config_mu);
-    out->socket_group = out->pidfile = out->gazetteer = NULL;
-    out->http = out->http_token_file = out->spool = NULL;
-    out->writers = NULL;
-    out->n_writers = 0;
-    out->shards = NULL;
-    out->n_shards = 0;
+}
+
+newsidx_config_t *server_config_copy(server_t *srv)
+{
+    pthread_mutex_lock(&srv->config_mu);
+    newsidx_config_t *c = newsidx_config_copy(srv->config);
+    pthread_mutex_unlock(&srv->config_mu);
+    return c;
 }
 
 /* ------------------------------------------------------------------ */
@@ -328,8 +341,10 @@ int server_bind(server_t *srv, char **err)
         nx_set_error(err, "socket: %s", strerror(errno));
         return -1;
     }
-    unsigned mode = srv->config.socket_mode;
-    if (srv->config.socket_group && mode == 0600)
+    unsigned mode =
+        (unsigned)newsidx_config_get_uint(srv->start_config, NEWSIDX_CONFIG_SOCKET_MODE);
+    const char *group = newsidx_config_get_string(srv->start_config, NEWSIDX_CONFIG_SOCKET_GROUP);
+    if (group && mode == 0600)
         mode = 0660;
     /* Created with the right mode from the start: no window in which
      * another user could connect. */
@@ -341,10 +356,10 @@ int server_bind(server_t *srv, char **err)
         close(fd);
         return -1;
     }
-    if (srv->config.socket_group) {
-        struct group *g = getgrnam(srv->config.socket_group);
+    if (group) {
+        struct group *g = getgrnam(group);
         if (!g || chown(path, (uid_t)-1, g->gr_gid) != 0) {
-            nx_set_error(err, "socket group %s: %s", srv->config.socket_group,
+            nx_set_error(err, "socket group %s: %s", group,
                          g ? strerror(errno) : "no such group");
             close(fd);
             unlink(path);

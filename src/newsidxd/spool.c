@@ -314,8 +314,8 @@ bool spool_start(server_t *srv, char **err)
     s->files_end = &s->files;
     s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     pthread_mutex_init(&s->mu, NULL);
-    newsidx_status_t st = s->wake_fd >= 0 ? nx_spool_open(srv->config.spool, &s->sp, err)
-                                          : NEWSIDX_ERR_IO;
+    const char *dir = newsidx_config_get_string(srv->start_config, NEWSIDX_CONFIG_SPOOL);
+    newsidx_status_t st = s->wake_fd >= 0 ? nx_spool_open(dir, &s->sp, err) : NEWSIDX_ERR_IO;
     if (s->wake_fd < 0)
         nx_set_error(err, "eventfd: %s", strerror(errno));
     s->watching = true;

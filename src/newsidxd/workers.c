@@ -124,8 +124,29 @@ void worker_refresh(worker_t *w)
     w->limits.max_bytes = w->cfg.max_request;
     w->limits.max_depth = w->cfg.max_depth;
     w->limits.max_objects = 262144;
-    if (w->db)
-        nx_db_set_config(w->db, &w->cfg);
+    if (w->db) {
+        newsidx_config_t *c = server_config_copy(srv);
+        if (c)
+            nx_db_set_config(w->db, c);
+        else
+            nxd_log(LOG_ERR, "out of memory: the new settings wait for the next SIGHUP");
+        newsidx_config_free(c);
+    }
+}
+
+/* The running config with the shards of the start (their paths made
+ * absolute), to open the database with; NULL when out of memory. */
+static newsidx_config_t *open_config(server_t *srv)
+{
+    newsidx_config_t *c = server_config_copy(srv);
+    bool ok = c && newsidx_config_set(c, "shards", "shard", NULL, NULL) == NEWSIDX_OK;
+    for (size_t i = 0; ok && i < srv->n_shards; i++)
+        ok = newsidx_config_set(c, "shards", "shard", srv->shards[i], NULL) == NEWSIDX_OK;
+    if (!ok) {
+        newsidx_config_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 /* The thread's database, opened on first use and reopened when a commit
@@ -135,10 +156,10 @@ static newsidx_db_t *worker_db(worker_t *w, job_t *j)
     server_t *srv = w->srv;
     if (!w->db) {
         char *err = NULL;
-        newsidx_config_t cfg = w->cfg;
-        cfg.shards = srv->shards;
-        cfg.n_shards = srv->n_shards;
-        newsidx_status_t st = newsidx_db_open(srv->db_path, &cfg, &w->db, &err);
+        newsidx_config_t *cfg = open_config(srv);
+        newsidx_status_t st = cfg ? newsidx_db_open(srv->db_path, cfg, &w->db, &err)
+                                  : NEWSIDX_ERR_NOMEM;
+        newsidx_config_free(cfg);
         if (st != NEWSIDX_OK) {
             job_fail(j, NX_RPC_UNAVAILABLE, "%s", err ? err : "cannot open the database");
             free(err);

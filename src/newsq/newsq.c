@@ -175,6 +175,12 @@ static newsidx_status_t quotes_from_daemon(const char *socket_path, const newsid
     return st;
 }
 
+/* Whether the configuration lists [shards] (searched without --db). */
+static bool has_shards(const newsidx_config_t *cfg)
+{
+    return newsidx_config_get_list(cfg, NEWSIDX_CONFIG_SHARDS, NULL) > 0;
+}
+
 /* newsq --quotes: quotations instead of articles. */
 static int run_quotes(const char *db_path, const char *socket_path, const newsidx_config_t *cfg,
                       const newsidx_search_t *req, bool json, bool color)
@@ -187,7 +193,7 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
     if (!db_path)
         st = quotes_from_daemon(socket_path, req, &r, &err);
     if (st == NEWSIDX_ERR_UNAVAILABLE && !err) {
-        path = db_path ? nx_strdup(db_path) : cfg->n_shards ? NULL : nx_default_db_path();
+        path = db_path ? nx_strdup(db_path) : has_shards(cfg) ? NULL : nx_default_db_path();
         st = newsidx_db_open(path, cfg, &db, &err);
         if (st == NEWSIDX_OK) {
             st = newsidx_db_quotes(db, req, &r);
@@ -407,7 +413,7 @@ static bool run_search(const args_t *a, const newsidx_config_t *cfg, answer_t *a
         return false;
     if (ans->st != NEWSIDX_ERR_UNAVAILABLE || ans->r || ans->err)
         return true;
-    ans->path = a->db_path ? nx_strdup(a->db_path) : cfg->n_shards ? NULL : nx_default_db_path();
+    ans->path = a->db_path ? nx_strdup(a->db_path) : has_shards(cfg) ? NULL : nx_default_db_path();
     ans->st = newsidx_db_open(ans->path, cfg, &ans->db, &ans->err);
     if (ans->st != NEWSIDX_OK) {
         fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
@@ -494,20 +500,22 @@ int main(int argc, char **argv)
     }
     a.req.query = query;
 
-    newsidx_config_t cfg;
-    newsidx_config_init(&cfg);
-    if (!load_config(&cfg, a.config_path)) {
+    newsidx_config_t *cfg = newsidx_config_new();
+    if (!cfg || !load_config(cfg, a.config_path)) {
+        if (!cfg)
+            fprintf(stderr, "newsq: out of memory\n");
+        newsidx_config_free(cfg);
         free(query);
-        return EXIT_USAGE;
+        return cfg ? EXIT_USAGE : EXIT_FAIL;
     }
     /* The page size of the user's configuration, sent to the daemon
      * too: direct and daemon searches answer alike. */
     if (!a.limit_given && !a.req.count_only)
-        a.req.limit = cfg.default_limit;
+        a.req.limit = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_DEFAULT_LIMIT);
     /* relax_below = 0 in the user's configuration keeps every query
      * strict, through the daemon too (whose own configuration may say
      * otherwise). */
-    if (cfg.relax_below == 0 && !a.quotes)
+    if (newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_RELAX_BELOW) == 0 && !a.quotes)
         a.req.strict = true;
     if (a.req.count_only)
         a.req.limit = 0;
@@ -518,14 +526,14 @@ int main(int argc, char **argv)
     }
 
     if (a.quotes) {
-        rc = quotes_main(&a, &cfg, color);
+        rc = quotes_main(&a, cfg, color);
     } else {
         answer_t ans = {0};
-        rc = run_search(&a, &cfg, &ans) ? print_answer(&a, &ans, query, color) : EXIT_FAIL;
+        rc = run_search(&a, cfg, &ans) ? print_answer(&a, &ans, query, color) : EXIT_FAIL;
         answer_clear(&ans);
     }
     free(query);
-    newsidx_config_clear(&cfg);
+    newsidx_config_free(cfg);
     if (fflush(stdout) != 0)
         rc = EXIT_FAIL;
     return rc;

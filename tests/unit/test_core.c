@@ -44,9 +44,9 @@ static void version(void **state)
     assert_string_equal(numbers, PACKAGE_VERSION);
 }
 
-/* Loads text as a config file over the defaults: the status, and the
- * message in *err (NULL for none). */
-static newsidx_status_t load(newsidx_config_t *cfg, const char *text, char **err)
+/* Loads text as a config file over the defaults into a new *cfg: the
+ * status, and the message in *err (NULL for none). */
+static newsidx_status_t load(newsidx_config_t **cfg, const char *text, char **err)
 {
     char path[] = "/tmp/nx-conf-XXXXXX";
     int fd = mkstemp(path);
@@ -55,17 +55,23 @@ static newsidx_status_t load(newsidx_config_t *cfg, const char *text, char **err
     assert_non_null(fp);
     fputs(text, fp);
     fclose(fp);
-    newsidx_config_init(cfg);
-    newsidx_status_t st = newsidx_config_load(cfg, path, err);
+    *cfg = newsidx_config_new();
+    assert_non_null(*cfg);
+    newsidx_status_t st = newsidx_config_load(*cfg, path, err);
     unlink(path);
     return st;
 }
+
+#define U(c, key) newsidx_config_get_uint(c, NEWSIDX_CONFIG_##key)
+#define D(c, key) newsidx_config_get_double(c, NEWSIDX_CONFIG_##key)
+#define B(c, key) newsidx_config_get_bool(c, NEWSIDX_CONFIG_##key)
+#define S(c, key) newsidx_config_get_string(c, NEWSIDX_CONFIG_##key)
 
 /* Each kind of setting is read as newsidx.conf(5) says. */
 static void config_kinds(void **state)
 {
     (void)state;
-    newsidx_config_t c;
+    newsidx_config_t *c;
     char *err = NULL;
     assert_int_equal(load(&c,
                           "[index]\nbatch_docs = 500\nbatch_bytes = 2M\nbatch_seconds = 500ms\n"
@@ -77,55 +83,155 @@ static void config_kinds(void **state)
                           &err),
                      NEWSIDX_OK);
     assert_null(err);
-    assert_int_equal(c.batch_docs, 500);
-    assert_true(c.batch_bytes == 2u << 20);
-    assert_true(c.batch_seconds == 0.5);
-    assert_false(c.spelling);
-    assert_int_equal(c.compact, 0);
-    assert_string_equal(c.gazetteer, "/g.tsv");
-    assert_true(c.bm25_b == 0.25);
-    assert_int_equal(c.socket_mode, 0640);
-    assert_true(c.read_only);
-    assert_int_equal(c.n_writers, 3);
-    assert_string_equal(c.writers[2], "carl");
-    assert_true(c.idle_timeout == 120);
-    assert_int_equal(c.n_shards, 2);
-    assert_string_equal(c.shards[1], "h:1 h:2");
-    assert_true(c.partial);
-    newsidx_config_clear(&c);
+    assert_int_equal(U(c, BATCH_DOCS), 500);
+    assert_true(U(c, BATCH_BYTES) == 2u << 20);
+    assert_true(D(c, BATCH_SECONDS) == 0.5);
+    assert_false(B(c, SPELLING));
+    assert_string_equal(S(c, COMPACT), "never");
+    assert_string_equal(S(c, GAZETTEER), "/g.tsv");
+    assert_true(D(c, BM25_B) == 0.25);
+    assert_int_equal(U(c, SOCKET_MODE), 0640);
+    assert_true(B(c, READ_ONLY));
+    const char *const *items;
+    assert_int_equal(newsidx_config_get_list(c, NEWSIDX_CONFIG_WRITERS, &items), 3);
+    assert_string_equal(items[2], "carl");
+    assert_true(D(c, IDLE_TIMEOUT) == 120);
+    assert_int_equal(newsidx_config_get_list(c, NEWSIDX_CONFIG_SHARDS, &items), 2);
+    assert_string_equal(items[1], "h:1 h:2");
+    assert_true(B(c, PARTIAL));
+    newsidx_config_free(c);
     assert_int_equal(load(&c, "[index]\ncompact = always\n", &err), NEWSIDX_OK);
-    assert_int_equal(c.compact, 1);
-    newsidx_config_clear(&c);
+    assert_string_equal(S(c, COMPACT), "always");
+    newsidx_config_free(c);
     assert_int_equal(load(&c, "[index]\ncompact = auto\n", &err), NEWSIDX_OK);
-    assert_int_equal(c.compact, -1);
-    newsidx_config_clear(&c);
+    assert_string_equal(S(c, COMPACT), "auto");
+    newsidx_config_free(c);
 }
+
+static const struct {
+    const char *text, *message;
+} bad_settings[] = {
+    {"[index]\nbatch_doc = 5\n", "unknown setting 'batch_doc' in section [index]"},
+    {"[index]\nspelling = maybe\n", "spelling wants true or false, not 'maybe'"},
+    {"[index]\ncompact = often\n", "compact wants auto, always or never, not 'often'"},
+    {"[index]\nbatch_docs = -5\n", "bad value '-5' for batch_docs"},
+    {"[index]\nbatch_bytes = 5X\n", "bad value '5X' for batch_bytes"},
+    {"[weights]\nbm25_b = 2\n", "bm25_b = 2 is out of range (0 to 1)"},
+    {"[daemon]\nsocket_mode = 0999\n", "bad value '0999' for socket_mode"},
+};
 
 /* Nothing wrong is ignored: each error names the setting. */
 static void config_errors(void **state)
 {
     (void)state;
-    static const struct {
-        const char *text, *message;
-    } bad[] = {
-        {"[index]\nbatch_doc = 5\n", "unknown setting 'batch_doc' in section [index]"},
-        {"[index]\nspelling = maybe\n", "spelling wants true or false, not 'maybe'"},
-        {"[index]\ncompact = often\n", "compact wants auto, always or never, not 'often'"},
-        {"[index]\nbatch_docs = -5\n", "bad value '-5' for batch_docs"},
-        {"[index]\nbatch_bytes = 5X\n", "bad value '5X' for batch_bytes"},
-        {"[weights]\nbm25_b = 2\n", "bm25_b = 2 is out of range (0 to 1)"},
-        {"[daemon]\nsocket_mode = 0999\n", "bad value '0999' for socket_mode"},
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        newsidx_config_t c;
+    for (size_t i = 0; i < sizeof bad_settings / sizeof bad_settings[0]; i++) {
+        newsidx_config_t *c;
         char *err = NULL;
-        assert_int_not_equal(load(&c, bad[i].text, &err), NEWSIDX_OK);
+        assert_int_not_equal(load(&c, bad_settings[i].text, &err), NEWSIDX_OK);
         assert_non_null(err);
-        if (!strstr(err, bad[i].message))
-            fail_msg("'%s' does not say '%s'", err, bad[i].message);
+        if (!strstr(err, bad_settings[i].message))
+            fail_msg("'%s' does not say '%s'", err, bad_settings[i].message);
         free(err);
-        newsidx_config_clear(&c);
+        newsidx_config_free(c);
     }
+}
+
+/* newsidx_config_set() takes the path a file's line takes: the same
+ * values, the same messages (without FILE:LINE), nothing changed by a
+ * refused value; NULL gives the default back. */
+static void config_set(void **state)
+{
+    (void)state;
+    newsidx_config_t *c = newsidx_config_new();
+    assert_non_null(c);
+    char *err = NULL;
+    for (size_t i = 0; i < sizeof bad_settings / sizeof bad_settings[0]; i++) {
+        char section[16], key[32], value[16];
+        assert_int_equal(sscanf(bad_settings[i].text, "[%15[^]]]\n%31s = %15s", section, key,
+                                value), 3);
+        assert_int_equal(newsidx_config_set(c, section, key, value, &err), NEWSIDX_ERR_ARG);
+        assert_non_null(err);
+        assert_string_equal(err, bad_settings[i].message);
+        free(err);
+    }
+    assert_int_equal(U(c, BATCH_DOCS), 2000);
+    assert_true(B(c, SPELLING));
+    assert_true(D(c, BM25_B) == 0.5);
+    assert_int_equal(newsidx_config_set(c, "Index", "Batch_Docs", "500", &err), NEWSIDX_OK);
+    assert_null(err);
+    assert_int_equal(newsidx_config_set(c, "daemon", "idle_timeout", "500ms", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "daemon", "pidfile", "/run/x.pid", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "shards", "shard", "/a", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "shards", "shard", "h:1", NULL), NEWSIDX_OK);
+    assert_int_equal(U(c, BATCH_DOCS), 500);
+    assert_true(D(c, IDLE_TIMEOUT) == 0.5);
+    assert_string_equal(S(c, PIDFILE), "/run/x.pid");
+    const char *const *shards;
+    assert_int_equal(newsidx_config_get_list(c, NEWSIDX_CONFIG_SHARDS, &shards), 2);
+    assert_string_equal(shards[1], "h:1");
+
+    /* A copy is a config of its own. */
+    newsidx_config_t *copy = newsidx_config_copy(c);
+    assert_non_null(copy);
+    assert_int_equal(newsidx_config_set(c, "index", "batch_docs", NULL, NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "daemon", "pidfile", NULL, NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "shards", "shard", NULL, NULL), NEWSIDX_OK);
+    assert_int_equal(U(c, BATCH_DOCS), 2000);
+    assert_null(S(c, PIDFILE));
+    assert_int_equal(newsidx_config_get_list(c, NEWSIDX_CONFIG_SHARDS, &shards), 0);
+    assert_int_equal(U(copy, BATCH_DOCS), 500);
+    assert_string_equal(S(copy, PIDFILE), "/run/x.pid");
+    assert_int_equal(newsidx_config_get_list(copy, NEWSIDX_CONFIG_SHARDS, &shards), 2);
+    assert_string_equal(shards[0], "/a");
+    assert_int_equal(newsidx_config_set(c, "index", "batch_doc", NULL, &err), NEWSIDX_ERR_ARG);
+    assert_string_equal(err, "unknown setting 'batch_doc' in section [index]");
+    free(err);
+    newsidx_config_free(copy);
+    newsidx_config_free(c);
+}
+
+/* Every key reads through the getter of its type, and through no other. */
+static void config_getters(void **state)
+{
+    (void)state;
+    newsidx_config_t *c = newsidx_config_new();
+    assert_non_null(c);
+    assert_int_equal(newsidx_config_set(c, "daemon", "writers", "ann", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "shards", "shard", "/a", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "index", "gazetteer", "/g", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_config_set(c, "daemon", "read_only", "yes", NULL), NEWSIDX_OK);
+    /* Nothing left at a zero default: */
+    static const char *const zeros[][3] = {
+        {"index", "threads", "2"},       {"daemon", "workers", "2"},
+        {"daemon", "max_connections_per_user", "3"}, {"shards", "partial", "on"},
+        {"daemon", "socket_group", "g"}, {"daemon", "pidfile", "p"},
+        {"daemon", "http", "h:1"},       {"daemon", "http_token_file", "t"},
+        {"daemon", "spool", "s"},
+    };
+    for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++)
+        assert_int_equal(newsidx_config_set(c, zeros[i][0], zeros[i][1], zeros[i][2], NULL),
+                         NEWSIDX_OK);
+    assert_int_equal(U(c, MAX_OUTPUT), 16u << 20);
+    assert_true(D(c, COMMIT_INTERVAL) == 0.05);
+    assert_int_equal(U(c, COMMIT_INTERVAL), 0);
+    assert_true(D(c, MAX_OUTPUT) == 0);
+    assert_false(B(c, GAZETTEER));
+    assert_null(S(c, READ_ONLY));
+    assert_int_equal(newsidx_config_get_list(c, NEWSIDX_CONFIG_GAZETTEER, NULL), 0);
+    unsigned typed = 0;
+    for (int k = 0; k < NEWSIDX_CONFIG_KEY_LAST; k++) {
+        newsidx_config_key_t key = (newsidx_config_key_t)k;
+        unsigned kinds = (newsidx_config_get_uint(c, key) != 0) +
+                         (newsidx_config_get_double(c, key) != 0) +
+                         newsidx_config_get_bool(c, key) +
+                         (newsidx_config_get_string(c, key) != NULL) +
+                         (newsidx_config_get_list(c, key, NULL) != 0);
+        if (kinds > 1)
+            fail_msg("key %d reads through %u getters", k, kinds);
+        typed += kinds;
+    }
+    assert_int_equal(typed, NEWSIDX_CONFIG_KEY_LAST);
+    newsidx_config_free(c);
 }
 
 int main(void)
@@ -135,6 +241,8 @@ int main(void)
         cmocka_unit_test(version),
         cmocka_unit_test(config_kinds),
         cmocka_unit_test(config_errors),
+        cmocka_unit_test(config_set),
+        cmocka_unit_test(config_getters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

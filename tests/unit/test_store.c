@@ -17,7 +17,7 @@
 
 static char dir[] = "/tmp/nx-store-XXXXXX";
 static char path[64];
-static newsidx_config_t cfg;
+static newsidx_config_t *cfg;
 
 static int setup(void **state)
 {
@@ -26,14 +26,17 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof path, "%s/db", dir);
-    newsidx_config_init(&cfg);
-    cfg.lock_timeout = 0;
+    cfg = newsidx_config_new();
+    if (!cfg || newsidx_config_set(cfg, "index", "lock_timeout", "0", NULL) != NEWSIDX_OK)
+        return -1;
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
+    newsidx_config_free(cfg);
+    cfg = NULL;
     char *cmd = nx_printf("rm -rf '%s'", dir);
     int rc = system(cmd);
     free(cmd);
@@ -60,7 +63,7 @@ static newsidx_writer_t *open_writer(void)
 {
     newsidx_writer_t *w = NULL;
     char *err = NULL;
-    newsidx_status_t st = newsidx_writer_open(path, &cfg, NEWSIDX_WRITER_CREATE, &w, &err);
+    newsidx_status_t st = newsidx_writer_open(path, cfg, NEWSIDX_WRITER_CREATE, &w, &err);
     if (st != NEWSIDX_OK)
         fprintf(stderr, "writer: %s\n", err);
     assert_int_equal(st, NEWSIDX_OK);
@@ -72,7 +75,7 @@ static newsidx_db_t *open_reader(void)
 {
     newsidx_db_t *db = NULL;
     char *err = NULL;
-    assert_int_equal(newsidx_db_open(path, &cfg, &db, &err), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_open(path, cfg, &db, &err), NEWSIDX_OK);
     free(err);
     return db;
 }
@@ -101,11 +104,11 @@ static void missing_database(void **state)
     (void)state;
     newsidx_db_t *db = NULL;
     char *err = NULL;
-    assert_int_equal(newsidx_db_open(path, &cfg, &db, &err), NEWSIDX_ERR_NO_DATABASE);
+    assert_int_equal(newsidx_db_open(path, cfg, &db, &err), NEWSIDX_ERR_NO_DATABASE);
     assert_non_null(strstr(err, "no database"));
     free(err);
     newsidx_writer_t *w = NULL;
-    assert_int_equal(newsidx_writer_open(path, &cfg, 0, &w, &err), NEWSIDX_ERR_NO_DATABASE);
+    assert_int_equal(newsidx_writer_open(path, cfg, 0, &w, &err), NEWSIDX_ERR_NO_DATABASE);
     free(err);
 }
 
@@ -220,7 +223,7 @@ static void second_writer_is_locked_out(void **state)
     newsidx_writer_t *w = open_writer();
     newsidx_writer_t *w2 = NULL;
     char *err = NULL;
-    assert_int_equal(newsidx_writer_open(path, &cfg, NEWSIDX_WRITER_WAIT, &w2, &err),
+    assert_int_equal(newsidx_writer_open(path, cfg, NEWSIDX_WRITER_WAIT, &w2, &err),
                      NEWSIDX_ERR_LOCKED);
     assert_null(w2);
     assert_non_null(strstr(err, "locked by"));
@@ -332,10 +335,10 @@ static void query_errors_and_limits(void **state)
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
     assert_non_null(strstr(newsidx_db_error(db), "date:"));
     req.query = "anything";
-    req.limit = cfg.max_limit + 1;
+    req.limit = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_LIMIT) + 1;
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
     req.limit = 0;
-    req.offset = cfg.max_offset + 1;
+    req.offset = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_OFFSET) + 1;
     assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
     req.offset = 0;
     req.query = "";

@@ -74,7 +74,7 @@ void copy_numbers(newsidx_config_t *dst, const newsidx_config_t *src)
     if (src)
         *dst = *src;
     else
-        newsidx_config_init(dst);
+        nx_config_init(dst);
     /* Strings belong to the caller's config: do not keep them. */
     dst->socket_group = nullptr;
     dst->pidfile = nullptr;

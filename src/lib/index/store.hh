@@ -7,6 +7,7 @@
 #define NX_STORE_HH
 
 #include "nx.h"
+#include "settings.h"
 
 #include <xapian.h>
 
