@@ -117,6 +117,30 @@ static void continued_quotations(void **state)
            "Omar Brandt=We are ready,\n");
 }
 
+/* Cues the quotation marks need to see: a participle right after a
+ * name ("with Sen. Ann Lee calling it a “...”"), an inverted cue of
+ * manner ("“...,” mused Stu Poe"). */
+static void participles_and_inverted_cues(void **state)
+{
+    (void)state;
+    expect("Both men issued a statement, Ann Lee saying she was " LQ "very encouraged" RQ
+           " and Tom Ash calling it a " LQ "great meeting." RQ,
+           "Ann Lee=very encouraged\nTom Ash=great meeting.\n");
+    expect("The plan drew criticism, with Sen. Rob Kemp calling it a " LQ "Chinese menu." RQ,
+           "Rob Kemp=Chinese menu.\n");
+    /* a possessive is no subject, nor a name after another preposition */
+    expect("The video of Ann Lee saying " LQ "never" RQ " went viral.", "");
+    expect(LQ "Imagine that on a stage," RQ " mused radio host Stu Poe.",
+           "Stu Poe=Imagine that on a stage,\n");
+}
+
+/* A no-break space inside a name is a space in the speaker's name. */
+static void no_break_space_in_names(void **state)
+{
+    (void)state;
+    expect(LQ "Not to mention the rest," RQ " said Stu\xc2\xa0Poe.", "Stu Poe=Not to mention the rest,\n");
+}
+
 static void pronouns(void **state)
 {
     (void)state;
@@ -291,6 +315,8 @@ int main(void)
         cmocka_unit_test(no_speaker_no_quotation),
         cmocka_unit_test(offsets_count_characters),
         cmocka_unit_test(organisations_speak),
+        cmocka_unit_test(participles_and_inverted_cues),
+        cmocka_unit_test(no_break_space_in_names),
         cmocka_unit_test(aliases_of_names),
         cmocka_unit_test(seed_article),
     };

@@ -689,6 +689,32 @@ static bool agent_after(doc_t *d, long k)
     return false;
 }
 
+/* "with Sen. Ann Lee calling it a “...”", "Lee saying he was
+ * “encouraged”": a participle of speech right after a name, followed
+ * by a quotation within its clause, has the name for its subject (not
+ * a possessive, "Lee's warning", nor a name after another preposition
+ * than "with", "a video of Lee saying").  Whether it found one. */
+static bool named_participle(doc_t *d, long v)
+{
+    long ri = run_ending(d, v - 1);
+    if (ri < 0 || d->r[ri].kind == R_NONE || (d->t[v - 1].flags & (F_POSS | F_QUOTED)))
+        return false;
+    const run_t *r = &d->r[ri];
+    if (after_prep(d, r) && !tok_is(d, before_run(d, r), "with"))
+        return false;
+    for (long k = v + 1; k < (long)d->nt && k <= v + 8; k++) {
+        const tok_t *t = &d->t[k];
+        if (t->para != d->t[v].para || (t->kind == K_END && !(t->flags & F_QUOTED)) ||
+            t->kind == K_SEMI || t->kind == K_COLON)
+            return false;
+        if (t->kind == K_QOPEN) {
+            attribute_run(d, ri);
+            return true;
+        }
+    }
+    return false;
+}
+
 void sp_find_attributions(doc_t *d)
 {
     for (long v = 0; v < (long)d->nt && !d->oom; v++) {
@@ -750,6 +776,11 @@ void sp_find_attributions(doc_t *d)
                     clause_subject(d, v);
                 continue;
             }
+            /* "with Sen. Ann Lee calling it a “...”", "Lee saying he was
+             * “encouraged”": a name right before the participle that
+             * introduces a quotation is its subject */
+            if (named_participle(d, v))
+                continue;
             /* "is saying", "has been arguing"; else a noun: "a warning" */
             if (!(tok_is(d, v - 1, "is") || tok_is(d, v - 1, "are") || tok_is(d, v - 1, "was") ||
                   tok_is(d, v - 1, "were") || tok_is(d, v - 1, "been") || tok_is(d, v - 1, "be")))

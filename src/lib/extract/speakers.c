@@ -27,6 +27,15 @@
 /* Output                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The length in bytes of the white space at p (a no-break space
+ * included: "Stu\u00a0Burguiere" is "Stu Burguiere"), 0 if none. */
+static size_t space_at(const char *p, const char *end)
+{
+    if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+        return 1;
+    return end - p >= 2 && (unsigned char)p[0] == 0xc2 && (unsigned char)p[1] == 0xa0 ? 2 : 0;
+}
+
 /* Appends the text of tokens a..z as written, spaces collapsed. */
 static void add_words(const doc_t *d, nx_buf_t *b, size_t a, size_t z)
 {
@@ -34,9 +43,10 @@ static void add_words(const doc_t *d, nx_buf_t *b, size_t a, size_t z)
         nx_buf_addc(b, ' ');
     const char *p = d->s + d->t[a].off, *end = d->s + d->t[z].off + d->t[z].len;
     while (p < end) {
-        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-            while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
-                p++;
+        size_t n = space_at(p, end);
+        if (n) {
+            while (p < end && (n = space_at(p, end)) > 0)
+                p += n;
             nx_buf_addc(b, ' ');
             continue;
         }

@@ -157,7 +157,8 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
                "continued replied recalled warned argued insisted stated declared "
                "observed remarked conceded acknowledged countered tweeted quipped "
-               "answered responded cautioned"},
+               "answered responded cautioned mused joked concluded urged charged "
+               "shouted yelled complained admitted predicted suggested vowed wondered"},
     {W_PART, "saying adding noting arguing telling writing tweeting warning asking "
              "explaining insisting claiming stressing suggesting calling citing pointing "
              "referring describing accusing criticizing criticising praising urging "
