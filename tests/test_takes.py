@@ -176,5 +176,81 @@ class Takes(DaemonCase):
         self.assertEqual(d.stats()["documents"], 2)
 
 
+class WriteThrus(DaemonCase):
+    """A write-through sent after midnight GMT has the next day in its id
+    (ANPA-1312 ids hold the day the trailer gives): it must still replace
+    the story it updates, in either order; a first version of the next
+    day under the same slug (a daily story) must not."""
+    EXTRA = b"This paragraph was added by the write-through."
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(WIRE, "anpa-1312", "anpa-1.tst"), "rb") as f:
+            self.story = f.read()           # sent 11-13-13 1509GMT, version 0
+        self.sid = "anpa:2013-11-13:BC-LT--Argentina-CancerB"
+        self.next_sid = "anpa:2013-11-14:BC-LT--Argentina-CancerB"
+
+    def file(self, name, data):
+        path = os.path.join(self.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def version(self, version, sent):
+        return self.file("v-%s-%s" % (version.decode(), sent.decode().replace(" ", "-")),
+                         wiresplit.version_anpa(self.story, version, sent, self.EXTRA))
+
+    def imports(self, *paths):
+        db = os.path.join(self.tmp, "db-%d" % len(os.listdir(self.tmp)))
+        out = ""
+        for path in paths:
+            p = run([NEWSIDX, "--db", db, "add", path])
+            self.assertEqual(p.returncode, 0, p.stderr)
+            out += p.stderr
+        return db, out
+
+    def ids(self, db):
+        p = run([NEWSQ, "--db", db, "--json", "--all-versions", "Argentina"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return sorted(h["id"] for h in json.loads(p.stdout)["hits"])
+
+    def body(self, db, ident):
+        p = run([NEWSIDX, "--db", db, "get", "--json", ident])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        a = json.loads(p.stdout)
+        return a["version"], a["body"]
+
+    def test_a_write_through_after_midnight_replaces_its_story(self):
+        story = self.file("story.tst", self.story)
+        thru = self.version(b"1stLd-Writethru", b"11-14-13 0030")
+        db, out = self.imports(story, thru)
+        self.assertEqual(self.ids(db), [self.sid])
+        version, body = self.body(db, self.sid)
+        self.assertEqual(version, "1")
+        self.assertTrue(body.endswith(self.EXTRA.decode()), body[-200:])
+        self.assertIn("1 wire versions sent across midnight GMT took the id of the story "
+                      "they update", out)
+
+    def test_a_story_arriving_after_its_write_through_is_not_written_over_it(self):
+        story = self.file("story.tst", self.story)
+        thru = self.version(b"1stLd-Writethru", b"11-14-13 0030")
+        db, out = self.imports(thru, story)
+        self.assertEqual(self.ids(db), [self.next_sid])
+        version, body = self.body(db, self.next_sid)
+        self.assertEqual(version, "1")
+        self.assertTrue(body.endswith(self.EXTRA.decode()))
+        self.assertIn("1 articles not written: the index holds a newer version", out)
+
+    def test_the_next_days_first_version_and_a_late_write_through_stand_apart(self):
+        story = self.file("story.tst", self.story)
+        daily = self.version(b"", b"11-14-13 0030")
+        db, _ = self.imports(story, daily)
+        self.assertEqual(self.ids(db), [self.sid, self.next_sid])
+        # sent more than a day after the story
+        late = self.version(b"1stLd-Writethru", b"11-14-13 1600")
+        db, _ = self.imports(story, late)
+        self.assertEqual(self.ids(db), [self.sid, self.next_sid])
+
+
 if __name__ == "__main__":
     tap.main()

@@ -51,3 +51,25 @@ def split_7901(data):
     head, tail = _halves(body, lambda line, before: line.strip() and not before.strip())
     take = header + STX + b"2ND TAKE\n" + headline + tail + trailer
     return header + STX + headline + head + trailer, take
+
+
+def version_anpa(data, version, sent, extra):
+    """Another version of an ANPA-1312 message: the version field (say
+    '1stLd-Writethru'), the filing date in the header and the trailer's
+    moment set from sent ('MM-DD-YY HHMM'), a paragraph added at the
+    end of the text."""
+    stx, etx = data.index(STX), data.index(ETX)
+    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
+    lines = header.split(b"\n")
+    n = max(i for i, line in enumerate(lines) if line.strip())
+    line = lines[n]
+    words = re.sub(rb"[\x00-\x1f]", b" ", line).split()
+    date = [t for t in words if re.fullmatch(rb"\d\d-\d\d", t)][-1]
+    keyword = [t for t in words if len(t) > 1][0]
+    at = line.index(keyword) + len(keyword)
+    rest = line[line.index(date, at) + len(date):]
+    lines[n] = line[:at] + b" " + version + b"   " + sent[:5] + rest
+    trailer = re.sub(rb"\d\d-\d\d-\d\d \d{4}GMT", sent + b"GMT", trailer, count=1)
+    cr = b"\r" if text.endswith(b"\r\n") or b"\r\n" in text else b""
+    text = text.rstrip(b" \t\r\n") + cr + b"\n\t   " + extra + cr + b"\n"
+    return b"\n".join(lines) + STX + text + trailer

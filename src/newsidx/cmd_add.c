@@ -69,6 +69,7 @@ typedef struct import {
     uint64_t duplicates;        /* the stored article again, exactly */
     uint64_t joined;            /* stories joined with parts sent apart */
     uint64_t absorbed;          /* parts indexed alone, now in their story */
+    uint64_t other_day;         /* versions given their story's id of another day */
     summary_t sum;              /* formats, skipped items, missing fields */
     unsigned commits;
     uint64_t bytes_done;        /* of finished files */
@@ -140,9 +141,10 @@ static bool commit(import_t *im)
     im->replaced += r;
     im->kept += k;
     im->duplicates += d;
-    uint64_t absorbed = 0;
-    im->joined += nx_writer_take_joined(im->w, &absorbed);
+    uint64_t absorbed = 0, other_day = 0;
+    im->joined += nx_writer_take_joined(im->w, &absorbed, &other_day);
     im->absorbed += absorbed;
+    im->other_day += other_day;
     im->committed = im->added + im->replaced;
     im->commits++;
     im->batch_bytes = 0;
@@ -564,6 +566,10 @@ static void report(const import_t *im, double secs, unsigned problems, bool quie
         fprintf(stderr, "%s: %llu stories joined with their parts (takes, adds) sent apart; "
                 "%llu parts indexed alone before are now in their story\n", c->prog,
                 (unsigned long long)im->joined, (unsigned long long)im->absorbed);
+    if (im->other_day)
+        fprintf(stderr, "%s: %llu wire versions sent across midnight GMT took the id of the "
+                "story they update (sent the day before or after)\n", c->prog,
+                (unsigned long long)im->other_day);
 }
 
 int cmd_add(cli_t *c, int argc, char **argv)

@@ -203,9 +203,12 @@ uint64_t nx_writer_take_replaced(newsidx_writer_t *w) NEWSIDX_NOEXCEPT;
  * story goes through (not owned; without one the writer loads the
  * installed gazetteer when it first joins), and how many articles were
  * joined with parts stored apart since the last call (*absorbed: how
- * many parts stored alone before are now in their story). */
+ * many parts stored alone before are now in their story; *other_day:
+ * how many versions took the id of their story sent the day before or
+ * after, across midnight GMT). */
 void nx_writer_set_extractor(newsidx_writer_t *w, const newsidx_extractor_t *x) NEWSIDX_NOEXCEPT;
-uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed) NEWSIDX_NOEXCEPT;
+uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed,
+                               uint64_t *other_day) NEWSIDX_NOEXCEPT;
 
 /* ---- default paths (paths.c) ---- */
 char *nx_default_db_path(void);

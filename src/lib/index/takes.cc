@@ -15,12 +15,25 @@
  *     takes them in and has them removed; the same version of a story
  *     given again keeps the parts its stored copy had.
  * A newer version of the story (a write-through) is a whole new text:
- * the parts of the older one are not kept. */
+ * the parts of the older one are not kept.
+ *
+ * A wire story's id holds the day it was sent (ANPA-1312 and IPTC 7901
+ * have no other date): a write-through of yesterday's story sent after
+ * midnight GMT has another id than the story it updates.  So a new
+ * version (version above 0) that finds no story under its id looks for
+ * the story of the same keyword sent the day before; when that one is
+ * an older version sent at most a day before, the new version takes
+ * its id and replaces it.  (A daily story under one slug, such as a
+ * market report, is not replaced by today's first version: that is
+ * version 0.)  The other way round, a story arriving after the newer
+ * version sent the next day takes that one's id, and is not written
+ * over it. */
 #include "config.h"
 
 #include "takes.hh"
 
 #include <cstring>
+#include <ctime>
 #include <new>
 
 namespace nx {
@@ -91,11 +104,84 @@ nx_doc_t *rebuild(newsidx_article_t *a, const newsidx_extractor_t *x,
     return d;
 }
 
+/* "anpa:2013-11-14:BC-X" -> "anpa:2013-11-13:BC-X" (days -1): the id of
+ * the story of the same keyword sent days later; "" when the id holds no
+ * day (":YYYY-MM-DD:"). */
+std::string other_day_id(const std::string &id, int days)
+{
+    for (size_t i = id.find(':'); i != std::string::npos; i = id.find(':', i + 1)) {
+        int y, m, d;
+        char sep;
+        if (id.size() < i + 12 || id[i + 11] != ':' ||
+            sscanf(id.c_str() + i + 1, "%4d-%2d-%2d%c", &y, &m, &d, &sep) != 4 || sep != ':')
+            continue;
+        struct tm tm = {};
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d + days;
+        tm.tm_hour = 12;
+        time_t t = timegm(&tm);
+        struct tm prev;
+        if (t == (time_t)-1 || !gmtime_r(&t, &prev))
+            return "";
+        char day[40];
+        snprintf(day, sizeof day, "%04d-%02d-%02d", prev.tm_year + 1900, prev.tm_mon + 1,
+                 prev.tm_mday);
+        return id.substr(0, i + 1) + day + id.substr(i + 11);
+    }
+    return "";
+}
+
+/* Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ"; -1 when unreadable. */
+time_t moment(const char *when)
+{
+    struct tm tm = {};
+    if (!when || sscanf(when, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                        &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return (time_t)-1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
+bool positive_version(const char *v)
+{
+    return v && *v && strspn(v, "0123456789") == strlen(v) && strspn(v, "0") != strlen(v);
+}
+
+/* The id of the version of a's story stored under the id of the day
+ * before or after (see the head of the file), or "": the older one
+ * sent the day before, the newer one sent the day after, at most a day
+ * apart. */
+std::string other_day_version(PartsStore &store, const newsidx_article_t *a)
+{
+    for (int days : {-1, 1}) {
+        std::string other = other_day_id(a->story, days), data;
+        if (other.empty() || !store.record(std::string(PREFIX_ID) + other, data))
+            continue;
+        Article old = unpack(data);
+        if (!old)
+            continue;
+        const char *earlier = days < 0 ? old->version : a->version;
+        const char *later = days < 0 ? a->version : old->version;
+        if (!positive_version(later) || !is_older(earlier ? earlier : "", "", later, ""))
+            continue;
+        time_t first = moment(days < 0 ? old->time : a->time);
+        time_t then = moment(days < 0 ? a->time : old->time);
+        if (first != (time_t)-1 && then != (time_t)-1 && then >= first &&
+            then - first <= 24 * 3600)
+            return other;
+    }
+    return "";
+}
+
 }  // namespace
 
 nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extractor_t *x,
-                     const newsidx_config_t *cfg, std::vector<std::string> &joined)
+                     const newsidx_config_t *cfg, std::vector<std::string> &joined,
+                     bool *other_day_id)
 {
+    *other_day_id = false;
     Article mine = unpack(d->doc.get_data());
     if (!mine || !mine->story || !mine->n_parts)
         return nullptr;
@@ -119,13 +205,26 @@ nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extract
         std::vector<std::pair<std::string, std::string>> alone;
         store.records_from(story_term + "/part-", alone);
         Article old(nullptr, newsidx_article_free);
+        std::string other_day;
         if (store.record(story_term, data))
             old = unpack(data);
+        else
+            other_day = other_day_version(store, mine.get());
         bool keep_old = old && same_text(old->version, mine->version) &&
                         more_parts(old.get(), mine.get());
-        if (alone.empty() && !keep_old)
+        if (alone.empty() && !keep_old && other_day.empty())
             return nullptr;
         out = std::move(mine);
+        if (!other_day.empty()) {
+            /* one id for the story's versions: the first stored */
+            *other_day_id = true;
+            free(out->id);
+            free(out->story);
+            out->id = nx_strdup(other_day.c_str());
+            out->story = nx_strdup(other_day.c_str());
+            if (!out->id || !out->story)
+                throw std::bad_alloc();
+        }
         if (keep_old)
             add_parts(out.get(), old.get(), false);
         for (auto &r : alone) {

@@ -27,9 +27,12 @@ public:
  * a stored story, or a story with parts stored alone: the story joined
  * and extracted again; nullptr when d is written as it is.  joined gets
  * the idterms of parts stored alone that the story now holds: the
- * writer removes them. */
+ * writer removes them.  *other_day_id: the story took the id of its
+ * version sent the day before or after (a write-through across
+ * midnight GMT). */
 nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extractor_t *x,
-                     const newsidx_config_t *cfg, std::vector<std::string> &joined);
+                     const newsidx_config_t *cfg, std::vector<std::string> &joined,
+                     bool *other_day_id);
 
 }  // namespace nx
 

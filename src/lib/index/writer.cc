@@ -149,7 +149,7 @@ struct newsidx_writer {
     const newsidx_extractor_t *extractor = nullptr;
     newsidx_extractor_t *own_extractor = nullptr;
     std::map<std::string, std::string> part_records;
-    uint64_t joined = 0, absorbed = 0;
+    uint64_t joined = 0, absorbed = 0, other_day = 0;
 
     ~newsidx_writer() { newsidx_extractor_free(own_extractor); }
 };
@@ -532,7 +532,14 @@ static nx_doc_t *join_stored_parts(newsidx_writer_t *w, const nx_doc_t *d,
     if (!d->in_parts)
         return nullptr;
     WriterParts store(w);
-    return join_parts(store, d, extractor_of(w), &w->config, joined);
+    bool other_day = false;
+    nx_doc_t *whole = join_parts(store, d, extractor_of(w), &w->config, joined, &other_day);
+    if (whole) {
+        w->joined += !other_day;
+        w->other_day += other_day;
+        w->absorbed += joined.size();
+    }
+    return whole;
 }
 
 /* During a bulk load: the parts a story took in are deleted by the
@@ -561,11 +568,13 @@ extern "C" void nx_writer_set_extractor(newsidx_writer_t *w,
     w->extractor = x;
 }
 
-extern "C" uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed) noexcept
+extern "C" uint64_t nx_writer_take_joined(newsidx_writer_t *w, uint64_t *absorbed,
+                                          uint64_t *other_day) noexcept
 {
     uint64_t n = w->joined;
     *absorbed = w->absorbed;
-    w->joined = w->absorbed = 0;
+    *other_day = w->other_day;
+    w->joined = w->absorbed = w->other_day = 0;
     return n;
 }
 
@@ -577,11 +586,8 @@ extern "C" newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
         std::vector<std::string> joined;
         std::unique_ptr<nx_doc_t, void (*)(nx_doc_t *)> whole(join_stored_parts(w, d, joined),
                                                               nx_doc_free);
-        if (whole) {
+        if (whole)
             d = whole.get();
-            w->joined++;
-            w->absorbed += joined.size();
-        }
         if (w->bulk) {
             assign_story(w, d);
             bulk_parts(w, d, joined);
