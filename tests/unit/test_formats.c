@@ -538,6 +538,44 @@ static void hostile_xml(void **state)
     got_free(&g);
 }
 
+/* A Markdown document is not an article: passed over with its reason,
+ * unless the format is given; news text with a '#' line or a '|' is
+ * still an article. */
+static void markdown(void **state)
+{
+    (void)state;
+    got_t g;
+    const char *readme = "# Sample feeds\n\nFiles for parser tests.\n\n"
+                         "| folder | format |\n|---|---|\n| rss/ | RSS 2.0 |\n\n"
+                         "## Sources\n\n- [IPTC](https://iptc.org/)\n";
+    read_text(readme, &g);
+    assert_int_equal(g.n, 0);
+    assert_int_equal(g.n_errors, 0);
+    assert_string_equal(g.skipped, "not an article: Markdown=1");
+    got_free(&g);
+    /* --format text reads it as an article */
+    read_bytes(readme, strlen(readme), NEWSIDX_FORMAT_TEXT, &g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.skipped, "");
+    got_free(&g);
+    const char *fenced = "Build notes\n\n```\nmake check\n```\n\n"
+                         "- [HACKING](HACKING)\n- [README](README)\n";
+    read_text(fenced, &g);
+    assert_int_equal(g.n, 0);
+    assert_string_equal(g.skipped, "not an article: Markdown=1");
+    got_free(&g);
+    /* News: a hashtag line, a '#1' ranking, a '|' in a quotation. */
+    const char *news = "Team tops the table\n\n"
+                       "LONDON (Reuters) - The club is #1 again after Sunday's win.\n\n"
+                       "# not a heading: one line alone\n\n"
+                       "\"Win | lose, we go on,\" the coach said.\n";
+    read_text(news, &g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.skipped, "");
+    assert_string_equal(g.a[0]->title, "Team tops the table");
+    got_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +588,7 @@ int main(void)
         cmocka_unit_test(anpa_stream),
         cmocka_unit_test(iptc7901_lead),
         cmocka_unit_test(hostile_xml),
+        cmocka_unit_test(markdown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

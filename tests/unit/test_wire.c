@@ -297,18 +297,39 @@ static void every_file_listed(void **state)
     assert_int_equal(missing, 0);
 }
 
+/* The corpus's README.md, beside the samples, is passed over as a
+ * Markdown document, not imported as a text article. */
+static void readme_passed_over(void **state)
+{
+    (void)state;
+    char path[2200];
+    snprintf(path, sizeof path, "%s/README.md", wire_dir);
+    newsidx_input_t *in = NULL;
+    assert_int_equal(newsidx_input_open(path, NEWSIDX_FORMAT_AUTO, &in, NULL), NEWSIDX_OK);
+    newsidx_article_t *a = NULL;
+    assert_int_equal(newsidx_input_next(in, &a), NEWSIDX_END);
+    assert_null(a);
+    const newsidx_skip_t *sk;
+    assert_int_equal(newsidx_input_skipped(in, &sk), 1);
+    assert_string_equal(sk[0].reason, "not an article: Markdown");
+    assert_int_equal(sk[0].count, 1);
+    newsidx_input_close(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(corpus_as_expected),
         cmocka_unit_test(every_file_listed),
+        cmocka_unit_test(readme_passed_over),
     };
     /* Without ../shared both are left out, and said so: cmocka's skip()
      * prints "not ok # SKIP", which the TAP driver counts as failed. */
     const char *src = getenv("SRCDIR");
     snprintf(wire_dir, sizeof wire_dir, "%s/../shared/corpus/wire", src ? src : "..");
     if (!have_corpus()) {
-        printf("# no %s: corpus_as_expected and every_file_listed left out\n", wire_dir);
+        printf("# no %s: corpus_as_expected, every_file_listed and readme_passed_over left "
+               "out\n", wire_dir);
         cmocka_set_skip_filter("*");
     }
     return cmocka_run_group_tests(tests, load, unload);

@@ -5,7 +5,9 @@
  * decides: control characters that open a wire transmission, the root
  * element of an XML document (by its local name: a namespace prefix is
  * whatever the sender chose), a JSON document or JSON Lines, and
- * otherwise text, headered when its first line is a known header. */
+ * otherwise text, headered when its first line is a known header.
+ * Text that is a Markdown document is not an article at all
+ * (nx_is_markdown()). */
 #include "config.h"
 
 #include "nx.h"
@@ -172,4 +174,85 @@ newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name)
     if (nx_starts_with_header(s + i, n - i))
         return NEWSIDX_FORMAT_HEADERS;
     return NEWSIDX_FORMAT_TEXT;
+}
+
+/* ------------------------------------------------------------------ */
+/* Markdown documents                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The blocks of CommonMark that news text does not have. */
+enum md_kind { MD_HEADING, MD_FENCE, MD_TABLE, MD_LINKS, MD_KINDS };
+
+/* "# Title" to "###### Title": an ATX heading (a '#' then a space). */
+static bool md_heading(const char *l, size_t n)
+{
+    size_t k = 0;
+    while (k < n && k < 7 && l[k] == '#')
+        k++;
+    return k >= 1 && k <= 6 && k < n && (l[k] == ' ' || l[k] == '\t') && k + 1 < n;
+}
+
+static bool md_fence(const char *l, size_t n)
+{
+    return n >= 3 && (memcmp(l, "```", 3) == 0 || memcmp(l, "~~~", 3) == 0);
+}
+
+/* A table's delimiter row: "|---|:--:|", "--- | ---". */
+static bool md_table_delimiter(const char *l, size_t n)
+{
+    size_t dashes = 0, bars = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == '-')
+            dashes++;
+        else if (l[i] == '|')
+            bars++;
+        else if (l[i] != ':' && l[i] != ' ' && l[i] != '\t')
+            return false;
+    }
+    return dashes >= 3 && bars >= 1;
+}
+
+/* "- [name](url)", "* <https://...>": an item of a list of links. */
+static bool md_link_item(const char *l, size_t n)
+{
+    if (n < 3 || (l[0] != '-' && l[0] != '*' && l[0] != '+') || l[1] != ' ')
+        return false;
+    const char *close = memmem(l, n, "](", 2);
+    return (close && memchr(l, '[', (size_t)(close - l))) || memmem(l, n, "<http", 5);
+}
+
+bool nx_is_markdown(const char *s, size_t n)
+{
+    unsigned count[MD_KINDS] = {0};
+    bool first = true, opens_with_heading = false, table_row_before = false;
+    for (size_t i = 0; i < n;) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - s) : n;
+        const char *l = s + i;
+        size_t ll = e - i;
+        i = e + 1;
+        while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
+            ll--;
+        size_t indent = 0;
+        while (indent < ll && indent < 3 && l[indent] == ' ')
+            indent++;
+        l += indent;
+        ll -= indent;
+        if (ll == 0)
+            continue;
+        bool heading = md_heading(l, ll);
+        if (first)
+            opens_with_heading = heading;
+        first = false;
+        count[MD_HEADING] += heading;
+        count[MD_FENCE] += md_fence(l, ll);
+        count[MD_TABLE] += table_row_before && md_table_delimiter(l, ll);
+        count[MD_LINKS] += md_link_item(l, ll);
+        table_row_before = l[0] == '|' || memchr(l, '|', ll) != NULL;
+    }
+    unsigned kinds = 0;
+    for (int k = 0; k < MD_KINDS; k++)
+        kinds += count[k] > 0;
+    return kinds >= 2 ||
+           (opens_with_heading && (count[MD_HEADING] >= 2 || count[MD_LINKS] >= 2));
 }

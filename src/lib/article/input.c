@@ -433,8 +433,17 @@ newsidx_status_t newsidx_input_next(newsidx_input_t *in, newsidx_article_t **out
         return NEWSIDX_END;
     if (in->format == NEWSIDX_FORMAT_AUTO) {
         fill(in);
-        in->format = nx_detect_format(in->chunk + in->chunk_pos, in->chunk_len - in->chunk_pos,
-                                      in->name);
+        const char *head = in->chunk + in->chunk_pos;
+        size_t hn = in->chunk_len - in->chunk_pos;
+        in->format = nx_detect_format(head, hn, in->name);
+        /* A README or a list of links beside the articles of a folder:
+         * passed over and counted, unless --format says it is text. */
+        if ((in->format == NEWSIDX_FORMAT_TEXT || in->format == NEWSIDX_FORMAT_HEADERS) &&
+            nx_is_markdown(head, hn)) {
+            in->done = true;
+            nx_input_skip(in, "not an article: Markdown");
+            return NEWSIDX_END;
+        }
     }
     if (in->lines || in->format == NEWSIDX_FORMAT_JSONL) {
         in->lines = true;

@@ -119,6 +119,12 @@ uint64_t nx_input_untitled(const newsidx_input_t *in);
 
 /* Detects the format of a file from its first bytes (detect.c). */
 newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
+/* Whether text read as plain text is a Markdown document (a README, a
+ * list of links), not an article: two kinds of Markdown blocks at least
+ * (ATX headings, fenced code, tables with their delimiter row, lists of
+ * links), or a document opening with a heading and holding another
+ * heading or a list of links (detect.c). */
+bool nx_is_markdown(const char *s, size_t n);
 
 /* ---- text helpers (text.c) ---- */
 
