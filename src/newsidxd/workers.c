@@ -19,6 +19,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+/* Bytes reserved for a reply: an answer of ten hits with snippets,
+ * speakers and locations packs to about 6 KiB (Reuters-21578). */
+#define REPLY_ROOM 16384
+
 /* Starts the reply to a request the database answered with st: true
  * with an ok reply begun in *pk for the result to follow, false with
  * the error reply done. */
@@ -29,6 +33,9 @@ static bool start_reply(newsidx_db_t *db, job_t *j, newsidx_status_t st, msgpack
         job_fail(j, nx_rpc_code_of(st), "%s", e ? e : newsidx_status_to_string(st));
         return false;
     }
+    /* Room for a page of hits with their snippets at once: grown from
+     * nothing, the buffer was copied eight times an answer. */
+    nx_buf_reserve(&j->out, REPLY_ROOM);
     nx_mp_packer_init(pk, &j->out);
     nx_rpc_pack_response_ok(pk, j->msgid);
     return true;

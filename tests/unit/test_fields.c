@@ -517,6 +517,61 @@ static newsidx_results_t *results_through_mp(const newsidx_results_t *r)
     return b;
 }
 
+/* The MessagePack of a string of n bytes 'x' at out: its length. */
+static size_t str_bytes(unsigned char *out, size_t n)
+{
+    size_t h = 0;
+    if (n < 32) {
+        out[h++] = (unsigned char)(0xa0 | n);
+    } else if (n < 256) {
+        out[h++] = 0xd9;
+        out[h++] = (unsigned char)n;
+    } else {
+        out[h++] = 0xda;
+        out[h++] = (unsigned char)(n >> 8);
+        out[h++] = (unsigned char)n;
+    }
+    memset(out + h, 'x', n);
+    return h + n;
+}
+
+/* Two strings packed one after the other, of every length up to 300
+ * and 70 bytes, into a buffer grown from nothing and into one with
+ * room reserved: the packer copies a piece straight in when it fits
+ * before the buffer's last byte and grows the buffer otherwise, and
+ * every boundary is crossed.  The bytes are MessagePack's, the buffer
+ * NUL-terminated. */
+static void packing_across_the_buffer_end(void **state)
+{
+    (void)state;
+    char text[301];
+    unsigned char want[800];
+    memset(text, 'x', 300);
+    for (size_t reserve = 0; reserve <= 64; reserve += 64)
+        for (size_t first = 0; first <= 70; first++)
+            for (size_t second = 0; second <= 300; second += 3) {
+                nx_buf_t buf;
+                nx_buf_init(&buf);
+                if (reserve)
+                    assert_true(nx_buf_reserve(&buf, reserve));
+                msgpack_packer pk;
+                nx_mp_packer_init(&pk, &buf);
+                text[first] = '\0';
+                nx_mp_pack_str(&pk, text);
+                text[first] = 'x';
+                text[second] = '\0';
+                nx_mp_pack_str(&pk, text);
+                text[second] = 'x';
+                size_t n = str_bytes(want, first);
+                n += str_bytes(want + n, second);
+                assert_false(buf.oom);
+                assert_int_equal(buf.len, n);
+                assert_memory_equal(buf.data, want, n);
+                assert_int_equal(buf.data[buf.len], '\0');
+                nx_buf_free(&buf);
+            }
+}
+
 static void results_round_trip(void **state)
 {
     (void)state;
@@ -587,6 +642,7 @@ int main(void)
         cmocka_unit_test(json_lines_bad_fields),
         cmocka_unit_test(extracted_fields_checked),
         cmocka_unit_test(time_forms),
+        cmocka_unit_test(packing_across_the_buffer_end),
         cmocka_unit_test(results_round_trip),
         cmocka_unit_test(results_json_shape),
     };
