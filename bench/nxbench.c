@@ -87,12 +87,20 @@ static void *run(void *arg)
         w->failed = 1;
         return NULL;
     }
-    w->lat = calloc(b->repeat * b->n_queries, sizeof *w->lat);
+    /* One request, its query changed before each search (not timed). */
+    newsidx_search_t *req = newsidx_search_new();
+    if (req)
+        newsidx_search_set_page(req, 0, b->limit);
+    w->lat = req ? calloc(b->repeat * b->n_queries, sizeof *w->lat) : NULL;
     for (unsigned r = 0; r < b->repeat && w->lat; r++) {
         for (size_t i = 0; i < b->n_queries; i++) {
             /* Connections start at different queries. */
             const char *q = b->queries[(i + w->index * 7) % b->n_queries];
-            newsidx_search_t req = {.query = q, .limit = b->limit};
+            if (newsidx_search_set_query(req, q) != NEWSIDX_OK) {
+                fprintf(stderr, "nxbench: out of memory\n");
+                w->failed = 1;
+                goto out;
+            }
             double t0 = nx_now();
             if (cl && b->ping) {
                 const msgpack_object *res;
@@ -103,7 +111,7 @@ static void *run(void *arg)
                 }
             } else if (cl) {
                 const msgpack_object *res;
-                if (nx_client_call(cl, b->quotes ? "quotes" : "search", pack_search, &req, &res,
+                if (nx_client_call(cl, b->quotes ? "quotes" : "search", pack_search, req, &res,
                                    &err) != NEWSIDX_OK) {
                     fprintf(stderr, "nxbench: %s: %s\n", q, err);
                     w->failed = 1;
@@ -113,7 +121,7 @@ static void *run(void *arg)
                 w->hits += hits && hits->type == MSGPACK_OBJECT_ARRAY ? hits->via.array.size : 0;
             } else if (b->quotes) {
                 newsidx_quotes_t *res = NULL;
-                if (newsidx_db_quotes(db, &req, &res) != NEWSIDX_OK) {
+                if (newsidx_db_quotes(db, req, &res) != NEWSIDX_OK) {
                     fprintf(stderr, "nxbench: %s: %s\n", q, newsidx_db_error(db));
                     w->failed = 1;
                     goto out;
@@ -122,12 +130,12 @@ static void *run(void *arg)
                 newsidx_quotes_free(res);
             } else {
                 newsidx_results_t *res = NULL;
-                if (newsidx_db_search(db, &req, &res) != NEWSIDX_OK) {
+                if (newsidx_db_search(db, req, &res) != NEWSIDX_OK) {
                     fprintf(stderr, "nxbench: %s: %s\n", q, newsidx_db_error(db));
                     w->failed = 1;
                     goto out;
                 }
-                w->hits += res->n_hits;
+                w->hits += newsidx_results_count(res);
                 if (b->encode && !encode(res)) {
                     fprintf(stderr, "nxbench: %s: cannot pack the answer\n", q);
                     w->failed = 1;
@@ -140,6 +148,9 @@ static void *run(void *arg)
         }
     }
 out:
+    if (!w->lat)
+        w->failed = 1;          /* out of memory */
+    newsidx_search_free(req);
     free(err);
     nx_client_close(cl);
     newsidx_db_close(db);

@@ -101,32 +101,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 3)
         return 0;
     unsigned flags = data[0];
-    newsidx_search_t req;
-    memset(&req, 0, sizeof req);
-    req.offset = data[1];
-    req.limit = data[2] % 50;
+    newsidx_search_t *req = newsidx_search_new();
     char *text = nx_strndup((const char *)data + 3, size - 3);   /* up to a NUL */
-    if (!text)
+    if (!req || !text ||
+        (flags & 0x80 ? newsidx_search_set_like(req, text) : newsidx_search_set_query(req, text)) ||
+        newsidx_search_set_dates(req, flags & 8 ? "2025-03-01" : NULL,
+                                 flags & 16 ? "2025-03-31" : NULL) ||
+        newsidx_search_set_speaker(req, flags & 32 ? "Mark Rutte" : NULL) ||
+        newsidx_search_set_location(req, flags & 64 ? "Brussels" : NULL)) {
+        newsidx_search_free(req);
+        free(text);
         return 0;
-    if (flags & 0x80)
-        req.like = text;
-    else
-        req.query = text;
-    req.facets = flags & 1;
-    req.explain = flags & 2;
-    req.sort = (flags & 4) ? NEWSIDX_SORT_DATE : NEWSIDX_SORT_RELEVANCE;
-    if (flags & 8)
-        req.since = "2025-03-01";
-    if (flags & 16)
-        req.until = "2025-03-31";
-    if (flags & 32)
-        req.speaker = "Mark Rutte";
-    if (flags & 64)
-        req.location = "Brussels";
+    }
+    newsidx_search_set_page(req, data[1], data[2] % 50);
+    newsidx_search_set_flags(req, (flags & 1 ? NEWSIDX_SEARCH_FACETS : 0u) |
+                                      (flags & 2 ? NEWSIDX_SEARCH_EXPLAIN : 0u));
+    newsidx_search_set_sort(req, (flags & 4) ? NEWSIDX_SORT_DATE : NEWSIDX_SORT_RELEVANCE);
     newsidx_results_t *r = NULL;
-    newsidx_status_t st = newsidx_db_search(db, &req, &r);
+    newsidx_status_t st = newsidx_db_search(db, req, &r);
     if (st == NEWSIDX_OK) {
-        if (!r || r->n_hits > 50)
+        if (!r || newsidx_results_count(r) > 50)
             abort();
         newsidx_results_free(r);
     } else if (r || st == NEWSIDX_ERR_INTERNAL || st == NEWSIDX_ERR_CORRUPT ||
@@ -135,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 newsidx_db_error(db));
         abort();                /* an internal error is a bug */
     }
+    newsidx_search_free(req);
     free(text);
     return 0;
 }

@@ -17,10 +17,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void decode_param(const msgpack_object *p)
 {
-    newsidx_search_t req;
+    newsidx_search_t *req;
     char *err = NULL;
     if (nx_search_from_mp(p, &req, &err))
-        nx_search_clear(&req);
+        newsidx_search_free(req);
     free(err);
     err = NULL;
     newsidx_article_t *a = nx_article_from_mp(p, &err);

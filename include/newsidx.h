@@ -15,6 +15,11 @@
  *  - "Owned by the caller" means the caller frees it with the named
  *    function.  "Borrowed" means it stays valid until the named event and
  *    must not be freed.
+ *  - Handles (newsidx_db_t, newsidx_config_t, newsidx_search_t,
+ *    newsidx_results_t...) are opaque: made by a function here, read
+ *    and changed through accessors, freed by the function named beside
+ *    the one that made them.  The structs whose fields are shown
+ *    (articles, hits, facets, stats) are plain records.
  *  - Handles are not thread-safe: use one per thread.  The exception is
  *    newsidx_extractor_t, which is read-only after creation and may be
  *    shared between threads.
@@ -456,41 +461,101 @@ newsidx_status_t newsidx_db_foreach(newsidx_db_t *db,
                                     int (*fn)(const newsidx_article_t *article, void *arg),
                                     void *arg) NEWSIDX_NOEXCEPT;
 
+/* A search request: an opaque handle, made by newsidx_search_new() with
+ * nothing set (the whole index, by relevance, the configured page
+ * size) and given to newsidx_db_search() or newsidx_db_quotes(), which
+ * only read it: one request may be run again, changed, or freed after.
+ * Each setter copies the strings it is given (NULL: not given) and
+ * returns NEWSIDX_ERR_NOMEM, the request unchanged, when it cannot;
+ * each getter returns what was set, strings borrowed from the request
+ * until that setting changes or the request is freed. */
+typedef struct newsidx_search newsidx_search_t;
+
+/* Owned by the caller, freed with newsidx_search_free(); NULL when out
+ * of memory. */
+newsidx_search_t *newsidx_search_new(void) NEWSIDX_NOEXCEPT;
+
+/* Frees the request and its strings.  NULL is allowed. */
+void newsidx_search_free(newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* The query, in the query syntax of newsq(1). */
+newsidx_status_t newsidx_search_set_query(newsidx_search_t *request,
+                                          const char *query) NEWSIDX_NOEXCEPT;
+const char *newsidx_search_get_query(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* The id of an article to find articles similar to (instead of a
+ * query). */
+newsidx_status_t newsidx_search_set_like(newsidx_search_t *request,
+                                         const char *id) NEWSIDX_NOEXCEPT;
+const char *newsidx_search_get_like(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* The page: the hits from offset (0: the first), at most limit of them
+ * (0: [search] default_limit). */
+void newsidx_search_set_page(newsidx_search_t *request, unsigned offset,
+                             unsigned limit) NEWSIDX_NOEXCEPT;
+void newsidx_search_get_page(const newsidx_search_t *request, unsigned *offset,
+                             unsigned *limit) NEWSIDX_NOEXCEPT;
+
 typedef enum newsidx_sort {
     NEWSIDX_SORT_RELEVANCE = 0,
     NEWSIDX_SORT_DATE          /* newest first */
 } newsidx_sort_t;
 
-/* A search request.  Zero-initialise it, then set what you need; NULL
- * strings and zero numbers mean "not given". */
-typedef struct newsidx_search {
-    const char *query;       /* query syntax of newsq(1) */
-    const char *like;        /* id of an article to find similar ones to */
-    unsigned offset;
-    unsigned limit;          /* 0 = the configured default */
-    newsidx_sort_t sort;
-    const char *since;       /* YYYY-MM-DD, inclusive */
-    const char *until;       /* YYYY-MM-DD, inclusive */
-    const char *speaker;     /* exact speaker filter (case-insensitive) */
-    const char *location;    /* exact location filter (case-insensitive) */
-    const char *lang;        /* articles in this language alone ("de"), the
-                                query stemmed for it, as lang:de */
-    bool facets;
-    bool explain;
-    const char *hl_open;     /* snippet highlight, default "<em>" */
-    const char *hl_close;    /* default "</em>" */
-    bool partial;            /* answer from the shards that answer, naming
-                                the others (also [shards] partial) */
-    bool histogram;          /* count the whole match set by date (a
-                                timeline): results' histogram */
-    bool count_only;         /* the totals alone, no hits (limit ignored) */
-    bool strict;             /* never relax: every word must match */
-    bool all_versions;       /* every version of a story, not the newest
-                                alone */
-    bool facet_kinds;        /* with facets: speakers also counted apart by
-                                kind (results' person_facets and
-                                organisation_facets) */
-} newsidx_search_t;
+void newsidx_search_set_sort(newsidx_search_t *request, newsidx_sort_t sort) NEWSIDX_NOEXCEPT;
+newsidx_sort_t newsidx_search_get_sort(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* Articles dated from since to until, "YYYY-MM-DD", both inclusive;
+ * either may be NULL (no bound). */
+newsidx_status_t newsidx_search_set_dates(newsidx_search_t *request, const char *since,
+                                          const char *until) NEWSIDX_NOEXCEPT;
+void newsidx_search_get_dates(const newsidx_search_t *request, const char **since,
+                              const char **until) NEWSIDX_NOEXCEPT;
+
+/* Articles with this speaker, or this location, alone (the exact name,
+ * case-insensitive). */
+newsidx_status_t newsidx_search_set_speaker(newsidx_search_t *request,
+                                            const char *speaker) NEWSIDX_NOEXCEPT;
+const char *newsidx_search_get_speaker(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+newsidx_status_t newsidx_search_set_location(newsidx_search_t *request,
+                                             const char *location) NEWSIDX_NOEXCEPT;
+const char *newsidx_search_get_location(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* Articles in this language alone ("de"), the query stemmed for it, as
+ * lang:de. */
+newsidx_status_t newsidx_search_set_lang(newsidx_search_t *request,
+                                         const char *lang) NEWSIDX_NOEXCEPT;
+const char *newsidx_search_get_lang(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
+
+/* What marks the matching words of snippets: open before each, close
+ * after; NULL for "<em>" and "</em>" (both are used only when both are
+ * set). */
+newsidx_status_t newsidx_search_set_highlight(newsidx_search_t *request, const char *open,
+                                              const char *close) NEWSIDX_NOEXCEPT;
+void newsidx_search_get_highlight(const newsidx_search_t *request, const char **open,
+                                  const char **close) NEWSIDX_NOEXCEPT;
+
+/* What else a search does, or-ed into one word of flags (none by
+ * default). */
+enum {
+    NEWSIDX_SEARCH_FACETS = 1 << 0,      /* count speakers, locations and
+                                            subjects over the match set */
+    NEWSIDX_SEARCH_EXPLAIN = 1 << 1,     /* each hit's weight by field */
+    NEWSIDX_SEARCH_PARTIAL = 1 << 2,     /* answer from the shards that
+                                            answer, naming the others (also
+                                            [shards] partial) */
+    NEWSIDX_SEARCH_HISTOGRAM = 1 << 3,   /* count the whole match set by
+                                            date (a timeline) */
+    NEWSIDX_SEARCH_COUNT_ONLY = 1 << 4,  /* the totals alone, no hits (the
+                                            limit is ignored) */
+    NEWSIDX_SEARCH_STRICT = 1 << 5,      /* never relax: every word must
+                                            match */
+    NEWSIDX_SEARCH_ALL_VERSIONS = 1 << 6,/* every version of a story, not
+                                            the newest alone */
+    NEWSIDX_SEARCH_FACET_KINDS = 1 << 7  /* with facets: speakers also
+                                            counted apart by kind */
+};
+void newsidx_search_set_flags(newsidx_search_t *request, unsigned flags) NEWSIDX_NOEXCEPT;
+unsigned newsidx_search_get_flags(const newsidx_search_t *request) NEWSIDX_NOEXCEPT;
 
 typedef struct newsidx_explain {
     char *field;             /* "body", "title", "speaker", ... */
@@ -508,7 +573,8 @@ typedef struct newsidx_hit {
                                        persons */
     char **locations;
     size_t n_locations;
-    char *snippet;           /* HTML-escaped, matches between hl_open/close */
+    char *snippet;           /* HTML-escaped, matches between the
+                                highlight markers */
     newsidx_explain_t *explain;
     size_t n_explain;
     bool partial;            /* in a relaxed answer: lacks some words */
@@ -525,76 +591,105 @@ typedef struct newsidx_facet {
     uint64_t count;
 } newsidx_facet_t;
 
-/* The answer to a search; owned by the caller, freed with
- * newsidx_results_free(). */
-typedef struct newsidx_results {
-    char *query;
-    uint64_t total;          /* size of the whole match set: exact when
-                                total_exact, else an estimate */
-    uint64_t total_min;      /* bounds of that estimate */
-    uint64_t total_max;
-    bool total_exact;        /* total is a count, not an estimate */
-    bool more;               /* matches beyond this page exist */
-    newsidx_hit_t *hits;
-    size_t n_hits;
-    bool has_facets;
-    newsidx_facet_t *speaker_facets;
-    size_t n_speaker_facets;
-    newsidx_facet_t *location_facets;
-    size_t n_location_facets;
-    newsidx_facet_t *subject_facets;    /* the subjects senders gave */
-    size_t n_subject_facets;
-    /* The names of speaker_facets and location_facets that the sender
-     * tagged and extraction did not find, in some of the articles
-     * counted: count says in how many (not counted over remote shards). */
-    newsidx_facet_t *speaker_tagged;
-    size_t n_speaker_tagged;
-    newsidx_facet_t *location_tagged;
-    size_t n_location_tagged;
-    /* With request->facet_kinds: the speakers facet split by kind. */
-    bool has_kind_facets;
-    newsidx_facet_t *person_facets;
-    size_t n_person_facets;
-    newsidx_facet_t *organisation_facets;
-    size_t n_organisation_facets;
-    char *corrected;         /* a spelling suggestion, or NULL */
-    bool relaxed;            /* a relaxed form of the query answered:
-                                not every word had to match */
-    uint64_t total_strict;   /* of total, the articles with every word
-                                (counted as total is): total unless
-                                relaxed */
-    bool truncated;          /* a limit cut the match short */
-    char **missing_shards;   /* shards left out of a partial answer */
-    size_t n_missing_shards;
-    char **notes;            /* what differs from a full answer, and why */
-    size_t n_notes;
-    /* With request->histogram: the whole match set counted by date, in
-     * buckets of one unit from the first dated match to the last (empty
-     * buckets included).  The unit follows the span: "day" up to 92
-     * days, "week" up to two years, "month" up to 40 years, else
-     * "year".  Each bucket's name is its first day, "YYYY-MM-DD" (a
-     * Monday for weeks), its count the matches dated from then to the
-     * day before the next bucket.  undated counts the matches without a
-     * date. */
-    bool has_histogram;
-    char *histogram_unit;        /* "day", "week", "month" or "year" */
-    newsidx_facet_t *histogram;
-    size_t n_histogram;
-    uint64_t undated;
-} newsidx_results_t;
+/* The answer to a search: an opaque handle, owned by the caller and
+ * freed with newsidx_results_free().  What the accessors return (hits,
+ * facets, strings) is borrowed from the results until they are freed;
+ * a hit and a facet are plain records to read, not to change. */
+typedef struct newsidx_results newsidx_results_t;
 
 newsidx_status_t newsidx_db_search(newsidx_db_t *db,
                                    const newsidx_search_t *request,
                                    newsidx_results_t **results) NEWSIDX_NOEXCEPT;
 
+/* Frees the results and everything borrowed from them.  NULL is
+ * allowed. */
 void newsidx_results_free(newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* The query as searched. */
+const char *newsidx_results_query(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* The size of the whole match set: a count when
+ * newsidx_results_total_exact(), else an estimate between
+ * newsidx_results_total_min() and newsidx_results_total_max(). */
+uint64_t newsidx_results_total(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+uint64_t newsidx_results_total_min(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+uint64_t newsidx_results_total_max(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+bool newsidx_results_total_exact(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* A relaxed form of the query answered: not every word had to match
+ * (the hits that lack some say partial). */
+bool newsidx_results_relaxed(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* Of the total, the articles with every word (counted as the total
+ * is): the total unless relaxed. */
+uint64_t newsidx_results_total_strict(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* Matches beyond this page exist. */
+bool newsidx_results_more(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* A limit cut the match short. */
+bool newsidx_results_truncated(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* A spelling suggestion for the query, or NULL. */
+const char *newsidx_results_corrected(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+
+/* The hits of the page: how many, and hit i (NULL when i is not below
+ * the count). */
+size_t newsidx_results_count(const newsidx_results_t *results) NEWSIDX_NOEXCEPT;
+const newsidx_hit_t *newsidx_results_hit(const newsidx_results_t *results,
+                                         size_t i) NEWSIDX_NOEXCEPT;
+
+/* What the facets count over the whole match set. */
+typedef enum newsidx_facet_kind {
+    NEWSIDX_FACET_SPEAKERS = 0,
+    NEWSIDX_FACET_LOCATIONS,
+    NEWSIDX_FACET_SUBJECTS,          /* the subjects senders gave */
+    /* The names of the speakers and locations facets that the sender
+     * tagged and extraction did not find, in some of the articles
+     * counted: count says in how many (not counted over remote
+     * shards). */
+    NEWSIDX_FACET_SPEAKERS_TAGGED,
+    NEWSIDX_FACET_LOCATIONS_TAGGED,
+    /* With NEWSIDX_SEARCH_FACET_KINDS: the speakers facet split by kind. */
+    NEWSIDX_FACET_PERSONS,
+    NEWSIDX_FACET_ORGANISATIONS,
+    NEWSIDX_FACET_KIND_LAST
+} newsidx_facet_kind_t;
+
+/* The facet of that kind: true with *facets and *n (either may be
+ * NULL) when it was counted (NEWSIDX_SEARCH_FACETS, and for persons and
+ * organisations NEWSIDX_SEARCH_FACET_KINDS), false with none. */
+bool newsidx_results_facets(const newsidx_results_t *results, newsidx_facet_kind_t kind,
+                            const newsidx_facet_t **facets, size_t *n) NEWSIDX_NOEXCEPT;
+
+/* With NEWSIDX_SEARCH_HISTOGRAM (else false, and nothing set): the
+ * whole match set counted by date, in *n buckets of one unit from the
+ * first dated match to the last (empty buckets included).  The *unit
+ * follows the span: "day" up to 92 days, "week" up to two years,
+ * "month" up to 40 years, else "year".  Each bucket's name is its first
+ * day, "YYYY-MM-DD" (a Monday for weeks), its count the matches dated
+ * from then to the day before the next bucket.  *undated counts the
+ * matches without a date.  Any pointer may be NULL. */
+bool newsidx_results_histogram(const newsidx_results_t *results, const char **unit,
+                               const newsidx_facet_t **buckets, size_t *n,
+                               uint64_t *undated) NEWSIDX_NOEXCEPT;
+
+/* The shards left out of a partial answer: how many, their names in
+ * *names (may be NULL). */
+size_t newsidx_results_missing_shards(const newsidx_results_t *results,
+                                      const char *const **names) NEWSIDX_NOEXCEPT;
+
+/* What differs from a full answer, and why: how many notes, in *notes
+ * (may be NULL). */
+size_t newsidx_results_notes(const newsidx_results_t *results,
+                             const char *const **notes) NEWSIDX_NOEXCEPT;
 
 /* Who said what: quotations, rather than articles, that match a query.
  *
- * The request is a newsidx_search_t: query, offset, limit, sort, since,
- * until, speaker, location, hl_open/hl_close, partial and count_only
- * mean what they mean for a search; like, facets, explain, histogram,
- * strict and all_versions are refused (NEWSIDX_ERR_ARG).  Plain words,
+ * The request is a newsidx_search_t: its query, page, sort, dates,
+ * speaker, location, highlight and the flags NEWSIDX_SEARCH_PARTIAL and
+ * NEWSIDX_SEARCH_COUNT_ONLY mean what they mean for a search; like and
+ * the other flags are refused (NEWSIDX_ERR_ARG).  Plain words,
  * phrases and quote: are searched inside quotations (in quotation marks;
  * reported speech is not listed), speaker: and speaker are the
  * quotation's speaker: "speaker:rutte ukraine" lists what Rutte said
@@ -605,7 +700,7 @@ typedef struct newsidx_quote_hit {
                                 one name the alias table gives it */
     newsidx_kind_t kind;     /* of the speaker */
     char *text;              /* the quotation, HTML-escaped, the matching
-                                words between hl_open and hl_close */
+                                words between the highlight markers */
     unsigned rank;           /* 1-based, counting from offset 0 */
     double score;
     size_t start, end;       /* where it stands in the article's body, in

@@ -57,6 +57,8 @@ int main(int argc, char **argv)
     newsidx_config_t *cfg = newsidx_config_new();
     char *err = NULL;
     if (newsidx_article_parse(text, strlen(text), NEWSIDX_FORMAT_TEXT, "x", &a, &err) ||
+        !(a->speakers = malloc(sizeof *a->speakers)) ||
+        !(a->speakers[a->n_speakers++] = strcpy(malloc(11), "Mark Rutte")) ||
         newsidx_writer_open(argv[1], cfg, NEWSIDX_WRITER_CREATE, &w, &err) ||
         newsidx_writer_add(w, a, NULL) || newsidx_writer_destroy(w)) {
         fprintf(stderr, "writing: %s\n", err ? err : "?");
@@ -67,12 +69,14 @@ int main(int argc, char **argv)
         NEWSIDX_ERR_NO_DATABASE)
         return 2;
     free(err);
-    newsidx_search_t req = {.query = "ministers"};
-    if (newsidx_db_open(argv[1], cfg, &db, &err) || newsidx_db_search(db, &req, &r))
+    newsidx_search_t *req = newsidx_search_new();
+    if (!req || newsidx_search_set_query(req, "ministers") ||
+        newsidx_db_open(argv[1], cfg, &db, &err) || newsidx_db_search(db, req, &r))
         return 3;
+    newsidx_search_free(req);
     printf("%s %s %llu %s\n", strcmp(newsidx_version(), NEWSIDX_VERSION) ? "other" : "same",
-           newsidx_status_to_string(NEWSIDX_ERR_NOT_FOUND), (unsigned long long)r->total,
-           r->hits[0].dateline);
+           newsidx_status_to_string(NEWSIDX_ERR_NOT_FOUND),
+           (unsigned long long)newsidx_results_total(r), newsidx_results_hit(r, 0)->dateline);
     newsidx_results_free(r);
     newsidx_db_close(db);
     newsidx_article_free(a);
@@ -87,6 +91,21 @@ ok "a C program builds against it" $CC_ ${SAN_FLAGS:-} -std=c99 -Wall -Werror \
 out=$(LD_LIBRARY_PATH="$BUILDDIR/.libs" "$TMP/user" "$TMP/db" 2>&1)
 is "and writes, fails and searches through it, at the headers' version" "$out" \
     "same not found 1 BRUSSELS"
+
+# examples/search.c, the example of the API, builds the same way and
+# finds the article with its speaker counted.
+# shellcheck disable=SC2086
+ok "examples/search.c builds against it" $CC_ ${SAN_FLAGS:-} -std=c99 -Wall -Werror \
+    -o "$TMP/search" "$SRCDIR/examples/search.c" $flags
+out=$(LD_LIBRARY_PATH="$BUILDDIR/.libs" "$TMP/search" "$TMP/db" "ministers" 2>&1)
+like "and finds the article, its word marked" "$out" '^1\. .*$'
+like "with [ ] as the highlight it set" "$out" '\[Ministers\]'
+like "and the speakers facet it asked for" "$out" '^speaker Mark Rutte \(1\)$'
+like "and the total" "$out" '^1 match$'
+printf '[search]\nsnippet_length = 5\n' >"$TMP/bad.conf"
+out=$(LD_LIBRARY_PATH="$BUILDDIR/.libs" "$TMP/search" "$TMP/db" "$TMP/bad.conf" "x" 2>&1)
+like "a bad setting in its file is refused with the file's line" "$out" \
+    'bad\.conf:2: snippet_length = 5 is out of range'
 
 cat >"$TMP/inside.c" <<'C'
 #include <stdbool.h>

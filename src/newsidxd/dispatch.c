@@ -49,7 +49,7 @@ static job_t *build_search(struct conn *c, method_t m, uint32_t msgid, const msg
         return NULL;
     if (!nx_search_from_mp(&p[0], &j->search, err))
         goto bad;
-    if (m == M_SEARCH && j->search.like) {
+    if (m == M_SEARCH && newsidx_search_get_like(j->search)) {
         nx_set_error(err, "search does not take \"like\": use similar");
         goto bad;
     }
@@ -73,13 +73,12 @@ static job_t *build_similar(struct conn *c, uint32_t msgid, const msgpack_object
     if (np == 2 && p[1].type != MSGPACK_OBJECT_NIL) {
         if (!nx_search_from_mp(&p[1], &j->search, err))
             goto bad;
-        if (j->search.query || j->search.like) {
+        if (newsidx_search_get_query(j->search) || newsidx_search_get_like(j->search)) {
             nx_set_error(err, "similar takes only limit, offset and highlight options");
             goto bad;
         }
     }
-    j->search.like = nx_mp_text(&p[0], "id", err);
-    if (!j->search.like)
+    if (!job_set_like(j, nx_mp_text(&p[0], "id", err), err))
         goto bad;
     return j;
 bad:

@@ -259,8 +259,8 @@ fail:
     return false;
 }
 
-/* The search request of a query string, into *s; false with *err. */
-static bool search_params(const char *query, newsidx_search_t *s, char **err)
+/* The search request of a query string, into a new *s; false with *err. */
+static bool search_params(const char *query, newsidx_search_t **s, char **err)
 {
     nx_buf_t b;
     nx_buf_init(&b);
@@ -303,13 +303,25 @@ static void api_search(struct http_worker *hw, struct evhttp_request *req, const
     if (!j)
         return;
     if (!search_params(query, &j->search, &err) ||
-        (j->search.like && (nx_set_error(&err, "search does not take \"like\": use /api/similar/ID"), true))) {
+        (newsidx_search_get_like(j->search) &&
+         (nx_set_error(&err, "search does not take \"like\": use /api/similar/ID"), true))) {
         http_send_error(hw, req, NX_RPC_BAD_REQUEST, err);
         free(err);
         job_free(j);
         return;
     }
     http_queue_job(hw, req, j);
+}
+
+/* Whether the request says which articles to find (a query, an id, a
+ * filter). */
+static bool selects(const newsidx_search_t *s)
+{
+    const char *since, *until;
+    newsidx_search_get_dates(s, &since, &until);
+    return newsidx_search_get_query(s) || newsidx_search_get_like(s) || since || until ||
+           newsidx_search_get_speaker(s) || newsidx_search_get_location(s) ||
+           newsidx_search_get_lang(s);
 }
 
 static void api_similar(struct http_worker *hw, struct evhttp_request *req, const char *rest,
@@ -320,10 +332,9 @@ static void api_similar(struct http_worker *hw, struct evhttp_request *req, cons
     if (!j)
         return;
     if (!search_params(query, &j->search, &err) ||
-        ((j->search.query || j->search.like || j->search.since || j->search.until ||
-          j->search.speaker || j->search.location || j->search.lang) &&
+        (selects(j->search) &&
          (nx_set_error(&err, "similar takes only limit and offset"), true)) ||
-        !(j->search.like = path_id(rest, &err))) {
+        !job_set_like(j, path_id(rest, &err), &err)) {
         http_send_error(hw, req, NX_RPC_BAD_REQUEST, err);
         free(err);
         job_free(j);

@@ -66,7 +66,7 @@ typedef struct job {
     uint64_t seq;               /* add, delete: order received (commits.c) */
     double started;
     /* request */
-    newsidx_search_t search;
+    newsidx_search_t *search;   /* search, quotes: owned by the job */
     char *id;
     newsidx_article_t **articles;
     size_t n_articles;
@@ -80,6 +80,10 @@ typedef struct job {
 
 job_t *job_new(job_kind_t kind, struct conn *conn, uint32_t msgid);
 void job_free(job_t *j);
+/* similar: the article id (malloc'ed, taken over; NULL when finding it
+ * failed, with *err set) into the job's search, made if it has none;
+ * false with *err. */
+bool job_set_like(job_t *j, char *id, char **err);
 /* Encodes an error reply into j->out. */
 void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

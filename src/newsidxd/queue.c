@@ -23,11 +23,24 @@ job_t *job_new(job_kind_t kind, struct conn *conn, uint32_t msgid)
     return j;
 }
 
+bool job_set_like(job_t *j, char *id, char **err)
+{
+    if (!id)
+        return false;
+    if (!j->search)
+        j->search = newsidx_search_new();
+    bool ok = j->search && newsidx_search_set_like(j->search, id) == NEWSIDX_OK;
+    free(id);
+    if (!ok)
+        nx_set_error(err, "out of memory");
+    return ok;
+}
+
 void job_free(job_t *j)
 {
     if (!j)
         return;
-    nx_search_clear(&j->search);
+    newsidx_search_free(j->search);
     free(j->http);
     free(j->id);
     for (size_t i = 0; i < j->n_articles; i++)

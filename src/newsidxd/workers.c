@@ -45,7 +45,7 @@ static void run_search(newsidx_db_t *db, job_t *j)
 {
     newsidx_results_t *r = NULL;
     msgpack_packer pk;
-    if (start_reply(db, j, newsidx_db_search(db, &j->search, &r), &pk)) {
+    if (start_reply(db, j, newsidx_db_search(db, j->search, &r), &pk)) {
         nx_mp_pack_results(&pk, r);
         newsidx_results_free(r);
     }
@@ -56,7 +56,7 @@ static void run_quotes(server_t *srv, newsidx_db_t *db, job_t *j)
     newsidx_quotes_t *r = NULL;
     msgpack_packer pk;
     stats_quotes(&srv->stats);
-    if (start_reply(db, j, newsidx_db_quotes(db, &j->search, &r), &pk)) {
+    if (start_reply(db, j, newsidx_db_quotes(db, j->search, &r), &pk)) {
         nx_mp_pack_quotes(&pk, r);
         newsidx_quotes_free(r);
     }

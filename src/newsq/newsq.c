@@ -72,13 +72,16 @@ static void query_error(const char *query, const char *msg)
  * the query alone may match plenty. */
 static void no_match(const char *query, const newsidx_search_t *req)
 {
+    const char *since, *until;
+    newsidx_search_get_dates(req, &since, &until);
     fputs("newsq: no articles match", stderr);
     if (*query)
         fprintf(stderr, " '%s'", query);
     const char *sep = *query ? " with" : "";
     const struct { const char *opt, *value; } filters[] = {
-        {"--since", req->since}, {"--until", req->until},
-        {"--speaker", req->speaker}, {"--location", req->location},
+        {"--since", since}, {"--until", until},
+        {"--speaker", newsidx_search_get_speaker(req)},
+        {"--location", newsidx_search_get_location(req)},
     };
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
         if (filters[i].value) {
@@ -94,14 +97,40 @@ static void pack_search(msgpack_packer *pk, const void *arg)
     nx_mp_pack_search(pk, arg);
 }
 
+/* similar's parameters: the id, and a request of the page and the
+ * highlight alone. */
+typedef struct similar_params {
+    const char *id;
+    newsidx_search_t *options;
+} similar_params_t;
+
 static void pack_similar(msgpack_packer *pk, const void *arg)
 {
-    const newsidx_search_t *req = arg;
-    newsidx_search_t opts = {.limit = req->limit, .offset = req->offset,
-                             .hl_open = req->hl_open, .hl_close = req->hl_close};
+    const similar_params_t *p = arg;
     msgpack_pack_array(pk, 2);
-    nx_mp_pack_str(pk, req->like);
-    nx_mp_pack_search(pk, &opts);
+    nx_mp_pack_str(pk, p->id);
+    nx_mp_pack_search(pk, p->options);
+}
+
+/* similar through the daemon. */
+static newsidx_status_t ask_similar(nx_client_t *cl, const newsidx_search_t *req,
+                                    const msgpack_object **res, char **err)
+{
+    similar_params_t p = {newsidx_search_get_like(req), newsidx_search_new()};
+    unsigned offset, limit;
+    const char *open, *close;
+    newsidx_search_get_page(req, &offset, &limit);
+    newsidx_search_get_highlight(req, &open, &close);
+    newsidx_status_t st = p.options ? newsidx_search_set_highlight(p.options, open, close)
+                                    : NEWSIDX_ERR_NOMEM;
+    if (st == NEWSIDX_OK) {
+        newsidx_search_set_page(p.options, offset, limit);
+        st = nx_client_call(cl, "similar", pack_similar, &p, res, err);
+    } else {
+        nx_set_error(err, "out of memory");
+    }
+    newsidx_search_free(p.options);
+    return st;
 }
 
 /* Whether the daemon refused a query for having no words and no filter
@@ -118,8 +147,9 @@ static newsidx_status_t ask_daemon(nx_client_t *cl, const newsidx_search_t *req,
                                    newsidx_results_t **out, char **err)
 {
     const msgpack_object *res;
-    newsidx_status_t st = req->like ? nx_client_call(cl, "similar", pack_similar, req, &res, err)
-                                    : nx_client_call(cl, "search", pack_search, req, &res, err);
+    newsidx_status_t st = newsidx_search_get_like(req)
+                              ? ask_similar(cl, req, &res, err)
+                              : nx_client_call(cl, "search", pack_search, req, &res, err);
     /* The protocol has one bad_request for the library's ERR_ARG and
      * ERR_QUERY.  The request built here is well-formed, so what the
      * daemon refuses is the query or a date given: a query error, shown
@@ -203,7 +233,7 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
         }
     }
     if (st == NEWSIDX_ERR_QUERY) {
-        query_error(req->query, err);
+        query_error(newsidx_search_get_query(req), err);
         rc = EXIT_USAGE;
     } else if (st != NEWSIDX_OK) {
         fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
@@ -212,13 +242,13 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
         json_t *j = nx_quotes_to_json(r);
         nx_print_json(stdout, j);
         json_decref(j);
-    } else if (req->count_only) {
+    } else if (newsidx_search_get_flags(req) & NEWSIDX_SEARCH_COUNT_ONLY) {
         printf("%llu\n", (unsigned long long)r->total);
         if (!r->total_exact)
             fprintf(stderr, "newsq: the count is an estimate\n");
         rc = r->total ? EXIT_OK : EXIT_NONE;
     } else if (r->n_quotes == 0) {
-        fprintf(stderr, "newsq: no quotations match '%s'\n", req->query);
+        fprintf(stderr, "newsq: no quotations match '%s'\n", newsidx_search_get_query(req));
         nx_print_quotes_notes(stderr, r);
         rc = EXIT_NONE;
     } else {
@@ -235,7 +265,11 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
 typedef struct args {
     const char *db_path, *socket_path, *config_path;
     bool json, limit_given, quotes;
-    newsidx_search_t req;       /* query set apart, by query_of() */
+    /* the search asked for: the query is set apart, by query_of() */
+    const char *like, *since, *until, *speaker, *location, *lang;
+    unsigned offset, limit, flags;
+    newsidx_sort_t sort;
+    newsidx_search_t *req;      /* all of it, made by make_request() */
 } args_t;
 
 /* The options into a: -1 to go on, else the exit status. */
@@ -276,46 +310,46 @@ static int parse_options(int argc, char **argv, args_t *a)
         case 'c': a->config_path = optarg; break;
         case 'j': a->json = true; break;
         case 'n':
-            if (!parse_uint(optarg, &a->req.limit)) {
+            if (!parse_uint(optarg, &a->limit)) {
                 fprintf(stderr, "newsq: --limit wants a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             a->limit_given = true;
             /* --limit 0: no hits, the count alone (as --count) */
-            if (a->req.limit == 0)
-                a->req.count_only = true;
+            if (a->limit == 0)
+                a->flags |= NEWSIDX_SEARCH_COUNT_ONLY;
             break;
         case 'o':
-            if (!parse_uint(optarg, &a->req.offset)) {
+            if (!parse_uint(optarg, &a->offset)) {
                 fprintf(stderr, "newsq: --offset wants a number, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;
         case 's':
             if (strcmp(optarg, "relevance") == 0)
-                a->req.sort = NEWSIDX_SORT_RELEVANCE;
+                a->sort = NEWSIDX_SORT_RELEVANCE;
             else if (strcmp(optarg, "date") == 0)
-                a->req.sort = NEWSIDX_SORT_DATE;
+                a->sort = NEWSIDX_SORT_DATE;
             else {
                 fprintf(stderr, "newsq: --sort is relevance or date, not '%s'\n", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'a': a->req.since = optarg; break;
-        case 'b': a->req.until = optarg; break;
-        case 'p': a->req.speaker = optarg; break;
-        case 'l': a->req.location = optarg; break;
-        case 'g': a->req.lang = optarg; break;
-        case 'f': a->req.facets = true; break;
-        case 'e': a->req.explain = true; break;
-        case 'L': a->req.like = optarg; break;
-        case 'P': a->req.partial = true; break;
-        case 'H': a->req.histogram = true; break;
-        case 'C': a->req.count_only = true; break;
-        case 'T': a->req.strict = true; break;
-        case 'A': a->req.all_versions = true; break;
+        case 'a': a->since = optarg; break;
+        case 'b': a->until = optarg; break;
+        case 'p': a->speaker = optarg; break;
+        case 'l': a->location = optarg; break;
+        case 'g': a->lang = optarg; break;
+        case 'f': a->flags |= NEWSIDX_SEARCH_FACETS; break;
+        case 'e': a->flags |= NEWSIDX_SEARCH_EXPLAIN; break;
+        case 'L': a->like = optarg; break;
+        case 'P': a->flags |= NEWSIDX_SEARCH_PARTIAL; break;
+        case 'H': a->flags |= NEWSIDX_SEARCH_HISTOGRAM; break;
+        case 'C': a->flags |= NEWSIDX_SEARCH_COUNT_ONLY; break;
+        case 'T': a->flags |= NEWSIDX_SEARCH_STRICT; break;
+        case 'A': a->flags |= NEWSIDX_SEARCH_ALL_VERSIONS; break;
         case 'Q': a->quotes = true; break;
-        case 'K': a->req.facets = a->req.facet_kinds = true; break;
+        case 'K': a->flags |= NEWSIDX_SEARCH_FACETS | NEWSIDX_SEARCH_FACET_KINDS; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
@@ -388,7 +422,7 @@ static bool search_daemon(const args_t *a, answer_t *ans)
     ans->st = nx_client_connect(sock, DAEMON_TIMEOUT_SECONDS, &cl, &ans->err);
     free(sock);
     if (ans->st == NEWSIDX_OK) {
-        ans->st = ask_daemon(cl, &a->req, &ans->r, &ans->err);
+        ans->st = ask_daemon(cl, a->req, &ans->r, &ans->err);
         nx_client_close(cl);
         return true;
     }
@@ -419,7 +453,7 @@ static bool run_search(const args_t *a, const newsidx_config_t *cfg, answer_t *a
         fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
         return false;
     }
-    ans->st = newsidx_db_search(ans->db, &a->req, &ans->r);
+    ans->st = newsidx_db_search(ans->db, a->req, &ans->r);
     if (ans->st != NEWSIDX_OK)
         ans->err = nx_strdup(newsidx_db_error(ans->db) ? newsidx_db_error(ans->db)
                                                        : newsidx_status_to_string(ans->st));
@@ -439,26 +473,29 @@ static int print_answer(const args_t *a, const answer_t *ans, const char *query,
                                                                           : EXIT_FAIL;
     }
     const newsidx_results_t *r = ans->r;
+    uint64_t total = newsidx_results_total(r);
+    bool exact = newsidx_results_total_exact(r);
     if (a->json) {
         json_t *j = nx_results_to_json(r);
         nx_print_json(stdout, j);
         json_decref(j);
-    } else if (a->req.count_only) {
+    } else if (a->flags & NEWSIDX_SEARCH_COUNT_ONLY) {
         /* The number alone on stdout; what the query's words did (an
          * unknown field, a suggestion) on stderr. */
-        printf("%llu\n", (unsigned long long)r->total);
-        if (!r->total_exact)
+        printf("%llu\n", (unsigned long long)total);
+        if (!exact)
             fprintf(stderr, "newsq: the count is an estimate: %s\n",
-                    r->truncated ? "a limit cut it short" : "counting stopped early");
+                    newsidx_results_truncated(r) ? "a limit cut it short"
+                                                 : "counting stopped early");
         nx_print_results_notes(stderr, r);
-        return r->total ? EXIT_OK : EXIT_NONE;
-    } else if (r->n_hits == 0 && r->total > 0) {
+        return total ? EXIT_OK : EXIT_NONE;
+    } else if (newsidx_results_count(r) == 0 && total > 0) {
         fprintf(stderr, "newsq: %s%llu article%s, none from --offset %u on\n",
-                r->total_exact ? "" : "about ", (unsigned long long)r->total,
-                r->total == 1 ? " matches" : "s match", a->req.offset);
+                exact ? "" : "about ", (unsigned long long)total,
+                total == 1 ? " matches" : "s match", a->offset);
         return EXIT_NONE;
-    } else if (r->n_hits == 0) {
-        no_match(query, &a->req);
+    } else if (newsidx_results_count(r) == 0) {
+        no_match(query, a->req);
         nx_print_results_notes(stderr, r);
         return EXIT_NONE;
     } else {
@@ -470,14 +507,35 @@ static int print_answer(const args_t *a, const answer_t *ans, const char *query,
 /* newsq --quotes, after its options are checked. */
 static int quotes_main(const args_t *a, const newsidx_config_t *cfg, bool color)
 {
-    const newsidx_search_t *req = &a->req;
-    if (req->like || req->facets || req->explain || req->histogram || req->strict ||
-        req->all_versions) {
+    const unsigned refused = NEWSIDX_SEARCH_FACETS | NEWSIDX_SEARCH_EXPLAIN |
+                             NEWSIDX_SEARCH_HISTOGRAM | NEWSIDX_SEARCH_STRICT |
+                             NEWSIDX_SEARCH_ALL_VERSIONS;
+    if (a->like || (a->flags & refused)) {
         fprintf(stderr, "newsq: --quotes takes no --like, --facets, --explain, "
                         "--histogram, --strict or --all-versions\n");
         return EXIT_USAGE;
     }
-    return run_quotes(a->db_path, a->socket_path, cfg, req, a->json, color);
+    return run_quotes(a->db_path, a->socket_path, cfg, a->req, a->json, color);
+}
+
+/* The search of the options and the query into a->req; false when out
+ * of memory. */
+static bool make_request(args_t *a, const char *query, const char *hl_open,
+                         const char *hl_close)
+{
+    newsidx_search_t *r = a->req = newsidx_search_new();
+    if (!r || newsidx_search_set_query(r, query) || newsidx_search_set_like(r, a->like) ||
+        newsidx_search_set_dates(r, a->since, a->until) ||
+        newsidx_search_set_speaker(r, a->speaker) ||
+        newsidx_search_set_location(r, a->location) || newsidx_search_set_lang(r, a->lang) ||
+        newsidx_search_set_highlight(r, hl_open, hl_close)) {
+        fprintf(stderr, "newsq: out of memory\n");
+        return false;
+    }
+    newsidx_search_set_page(r, a->offset, a->limit);
+    newsidx_search_set_sort(r, a->sort);
+    newsidx_search_set_flags(r, a->flags);
+    return true;
 }
 
 int main(int argc, char **argv)
@@ -487,18 +545,16 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     char *query = query_of(argc, argv);
-    if (a.req.like && *query) {
+    if (a.like && *query) {
         fprintf(stderr, "newsq: give --like ID or a query, not both\n");
         free(query);
         return EXIT_USAGE;
     }
-    if (!a.req.like && !*query && !a.req.speaker && !a.req.location && !a.req.lang &&
-        !a.req.since && !a.req.until) {
+    if (!a.like && !*query && !a.speaker && !a.location && !a.lang && !a.since && !a.until) {
         usage(stderr);
         free(query);
         return EXIT_USAGE;
     }
-    a.req.query = query;
 
     newsidx_config_t *cfg = newsidx_config_new();
     if (!cfg || !load_config(cfg, a.config_path)) {
@@ -510,28 +566,27 @@ int main(int argc, char **argv)
     }
     /* The page size of the user's configuration, sent to the daemon
      * too: direct and daemon searches answer alike. */
-    if (!a.limit_given && !a.req.count_only)
-        a.req.limit = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_DEFAULT_LIMIT);
+    if (!a.limit_given && !(a.flags & NEWSIDX_SEARCH_COUNT_ONLY))
+        a.limit = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_DEFAULT_LIMIT);
     /* relax_below = 0 in the user's configuration keeps every query
      * strict, through the daemon too (whose own configuration may say
      * otherwise). */
     if (newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_RELAX_BELOW) == 0 && !a.quotes)
-        a.req.strict = true;
-    if (a.req.count_only)
-        a.req.limit = 0;
+        a.flags |= NEWSIDX_SEARCH_STRICT;
+    if (a.flags & NEWSIDX_SEARCH_COUNT_ONLY)
+        a.limit = 0;
     bool color = !a.json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    if (!a.json) {
-        a.req.hl_open = nx_text_hl_open();
-        a.req.hl_close = nx_text_hl_close();
-    }
-
-    if (a.quotes) {
+    if (!make_request(&a, query, a.json ? NULL : nx_text_hl_open(),
+                      a.json ? NULL : nx_text_hl_close())) {
+        rc = EXIT_FAIL;
+    } else if (a.quotes) {
         rc = quotes_main(&a, cfg, color);
     } else {
         answer_t ans = {0};
         rc = run_search(&a, cfg, &ans) ? print_answer(&a, &ans, query, color) : EXIT_FAIL;
         answer_clear(&ans);
     }
+    newsidx_search_free(a.req);
     free(query);
     newsidx_config_free(cfg);
     if (fflush(stdout) != 0)

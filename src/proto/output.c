@@ -122,104 +122,139 @@ static void put_facet(FILE *fp, const newsidx_facet_t *f, size_t n, const newsid
     }
 }
 
+/* One hit: its rank, date, dateline and title, speakers, snippet, id
+ * and score, and the weights of --explain. */
+static void put_hit(FILE *fp, const newsidx_hit_t *h, bool color)
+{
+    const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
+               *off = color ? "\033[0m" : "";
+    fprintf(fp, "%s%u.%s ", bold, h->rank, off);
+    put_text(fp, h->date ? h->date : "----------");
+    fputs("  ", fp);
+    put_text(fp, h->dateline);
+    fputs(h->dateline ? "  " : "", fp);
+    fputs(bold, fp);
+    put_text(fp, h->title ? h->title : "(no title)");
+    fprintf(fp, "%s%s", off, h->partial ? "  (not every word)" : "");
+    if (h->versions > 1)
+        fprintf(fp, "  (+%u version%s)", h->versions - 1, h->versions > 2 ? "s" : "");
+    fputc('\n', fp);
+    if (h->n_speakers) {
+        fprintf(fp, "   %sspeakers:%s ", dim, off);
+        put_list(fp, h->speakers, h->n_speakers);
+        fputc('\n', fp);
+    }
+    if (h->snippet && *h->snippet) {
+        fputs("   ", fp);
+        put_snippet(fp, h->snippet, color);
+        fputc('\n', fp);
+    }
+    fprintf(fp, "   %sid ", dim);
+    put_text(fp, h->id);
+    fprintf(fp, "  score %.2f%s\n", h->score, off);
+    for (size_t k = 0; k < h->n_explain; k++)
+        fprintf(fp, "   %s%-10s %8.3f%s\n", dim, h->explain[k].field, h->explain[k].weight, off);
+    fputc('\n', fp);
+}
+
+/* "\n" and the heading, then facet kind (the names of tagged marked);
+ * nothing when it was not counted, or is empty and optional. */
+static void put_facet_of(FILE *fp, const newsidx_results_t *r, const char *heading,
+                         newsidx_facet_kind_t kind, newsidx_facet_kind_t tagged, bool optional,
+                         const char *bold, const char *off)
+{
+    const newsidx_facet_t *f = NULL, *t = NULL;
+    size_t n = 0, n_tagged = 0;
+    if (!newsidx_results_facets(r, kind, &f, &n) || (optional && !n))
+        return;
+    if (tagged != NEWSIDX_FACET_KIND_LAST)
+        newsidx_results_facets(r, tagged, &t, &n_tagged);
+    fprintf(fp, "%s%s%s:%s", kind == NEWSIDX_FACET_SPEAKERS ? "" : "\n", bold, heading, off);
+    put_facet(fp, f, n, t, n_tagged);
+}
+
+static void put_facets(FILE *fp, const newsidx_results_t *r, const char *bold, const char *off)
+{
+    const newsidx_facet_kind_t none = NEWSIDX_FACET_KIND_LAST;
+    if (!newsidx_results_facets(r, NEWSIDX_FACET_SPEAKERS, NULL, NULL))
+        return;
+    put_facet_of(fp, r, "speakers", NEWSIDX_FACET_SPEAKERS, NEWSIDX_FACET_SPEAKERS_TAGGED, false,
+                 bold, off);
+    put_facet_of(fp, r, "  persons", NEWSIDX_FACET_PERSONS, none, false, bold, off);
+    put_facet_of(fp, r, "  organisations", NEWSIDX_FACET_ORGANISATIONS, none, false, bold, off);
+    put_facet_of(fp, r, "locations", NEWSIDX_FACET_LOCATIONS, NEWSIDX_FACET_LOCATIONS_TAGGED,
+                 false, bold, off);
+    put_facet_of(fp, r, "subjects", NEWSIDX_FACET_SUBJECTS, none, true, bold, off);
+    fputs("\n\n", fp);
+}
+
+static void put_histogram(FILE *fp, const newsidx_results_t *r, const char *bold, const char *off)
+{
+    const char *unit;
+    const newsidx_facet_t *b;
+    size_t n;
+    uint64_t undated;
+    if (!newsidx_results_histogram(r, &unit, &b, &n, &undated))
+        return;
+    fprintf(fp, "%sby %s:%s", bold, unit ? unit : "day", off);
+    for (size_t i = 0; i < n; i++)
+        if (b[i].count)
+            fprintf(fp, " %s (%llu)", b[i].name, (unsigned long long)b[i].count);
+    if (undated)
+        fprintf(fp, " undated (%llu)", (unsigned long long)undated);
+    fputs("\n\n", fp);
+}
+
 void nx_print_results_text(FILE *fp, const newsidx_results_t *r, bool color)
 {
     const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
                *off = color ? "\033[0m" : "";
-    for (size_t i = 0; i < r->n_hits; i++) {
-        const newsidx_hit_t *h = &r->hits[i];
-        fprintf(fp, "%s%u.%s ", bold, h->rank, off);
-        put_text(fp, h->date ? h->date : "----------");
-        fputs("  ", fp);
-        put_text(fp, h->dateline);
-        fputs(h->dateline ? "  " : "", fp);
-        fputs(bold, fp);
-        put_text(fp, h->title ? h->title : "(no title)");
-        fprintf(fp, "%s%s", off, h->partial ? "  (not every word)" : "");
-        if (h->versions > 1)
-            fprintf(fp, "  (+%u version%s)", h->versions - 1, h->versions > 2 ? "s" : "");
-        fputc('\n', fp);
-        if (h->n_speakers) {
-            fprintf(fp, "   %sspeakers:%s ", dim, off);
-            put_list(fp, h->speakers, h->n_speakers);
-            fputc('\n', fp);
-        }
-        if (h->snippet && *h->snippet) {
-            fputs("   ", fp);
-            put_snippet(fp, h->snippet, color);
-            fputc('\n', fp);
-        }
-        fprintf(fp, "   %sid ", dim);
-        put_text(fp, h->id);
-        fprintf(fp, "  score %.2f%s\n", h->score, off);
-        for (size_t k = 0; k < h->n_explain; k++)
-            fprintf(fp, "   %s%-10s %8.3f%s\n", dim, h->explain[k].field, h->explain[k].weight, off);
-        fputc('\n', fp);
-    }
-    if (r->has_facets) {
-        fprintf(fp, "%sspeakers:%s", bold, off);
-        put_facet(fp, r->speaker_facets, r->n_speaker_facets, r->speaker_tagged,
-                  r->n_speaker_tagged);
-        if (r->has_kind_facets) {
-            fprintf(fp, "\n%s  persons:%s", bold, off);
-            put_facet(fp, r->person_facets, r->n_person_facets, NULL, 0);
-            fprintf(fp, "\n%s  organisations:%s", bold, off);
-            put_facet(fp, r->organisation_facets, r->n_organisation_facets, NULL, 0);
-        }
-        fprintf(fp, "\n%slocations:%s", bold, off);
-        put_facet(fp, r->location_facets, r->n_location_facets, r->location_tagged,
-                  r->n_location_tagged);
-        if (r->n_subject_facets) {
-            fprintf(fp, "\n%ssubjects:%s", bold, off);
-            put_facet(fp, r->subject_facets, r->n_subject_facets, NULL, 0);
-        }
-        fputs("\n\n", fp);
-    }
-    if (r->has_histogram) {
-        fprintf(fp, "%sby %s:%s", bold, r->histogram_unit ? r->histogram_unit : "day", off);
-        for (size_t i = 0; i < r->n_histogram; i++)
-            if (r->histogram[i].count)
-                fprintf(fp, " %s (%llu)", r->histogram[i].name,
-                        (unsigned long long)r->histogram[i].count);
-        if (r->undated)
-            fprintf(fp, " undated (%llu)", (unsigned long long)r->undated);
-        fputs("\n\n", fp);
-    }
+    size_t n = newsidx_results_count(r);
+    for (size_t i = 0; i < n; i++)
+        put_hit(fp, newsidx_results_hit(r, i), color);
+    put_facets(fp, r, bold, off);
+    put_histogram(fp, r, bold, off);
     nx_print_results_notes(fp, r);
-    unsigned long long first = r->n_hits ? r->hits[0].rank : 0;
-    fprintf(fp, "%s%llu-%llu of %s%llu%s%s\n", dim, first,
-            r->n_hits ? first + r->n_hits - 1 : 0, r->total_exact ? "" : "about ",
-            (unsigned long long)r->total, r->more ? " (more with --offset)" : "", off);
+    unsigned long long first = n ? newsidx_results_hit(r, 0)->rank : 0;
+    fprintf(fp, "%s%llu-%llu of %s%llu%s%s\n", dim, first, n ? first + n - 1 : 0,
+            newsidx_results_total_exact(r) ? "" : "about ",
+            (unsigned long long)newsidx_results_total(r),
+            newsidx_results_more(r) ? " (more with --offset)" : "", off);
 }
 
 void nx_print_results_notes(FILE *fp, const newsidx_results_t *r)
 {
-    if (r->corrected) {
+    const char *corrected = newsidx_results_corrected(r);
+    if (corrected) {
         fputs("Did you mean: ", fp);
-        put_text(fp, r->corrected);
+        put_text(fp, corrected);
         fputc('\n', fp);
     }
-    for (size_t i = 0; i < r->n_missing_shards; i++) {
+    const char *const *v;
+    size_t n = newsidx_results_missing_shards(r, &v);
+    for (size_t i = 0; i < n; i++) {
         fputs("(shard ", fp);
-        put_text(fp, r->missing_shards[i]);
+        put_text(fp, v[i]);
         fputs(" did not answer: its articles are missing)\n", fp);
     }
-    for (size_t i = 0; i < r->n_notes; i++) {
+    n = newsidx_results_notes(r, &v);
+    for (size_t i = 0; i < n; i++) {
         fputc('(', fp);
-        put_text(fp, r->notes[i]);
+        put_text(fp, v[i]);
         fputs(")\n", fp);
     }
-    if (r->relaxed) {
+    if (newsidx_results_relaxed(r)) {
         /* How many the strict query found: the rest are the partial hits. */
-        if (r->total_strict == 0)
+        uint64_t strict = newsidx_results_total_strict(r);
+        if (strict == 0)
             fputs("(no article has every word", fp);
         else
-            fprintf(fp, "(%s%llu article%s every word", r->total_exact ? "" : "about ",
-                    (unsigned long long)r->total_strict,
-                    r->total_strict == 1 ? " has" : "s have");
+            fprintf(fp, "(%s%llu article%s every word",
+                    newsidx_results_total_exact(r) ? "" : "about ", (unsigned long long)strict,
+                    strict == 1 ? " has" : "s have");
         fputs("; articles with some of the words follow, marked \"not every word\")\n", fp);
     }
-    if (r->truncated)
+    if (newsidx_results_truncated(r))
         fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
                     "max_expansion, and only the most frequent were searched; or counting "
                     "the matches for facets took longer than [search] time_limit)\n");

@@ -11,20 +11,6 @@
 /* Requests                                                             */
 /* ------------------------------------------------------------------ */
 
-void nx_search_clear(newsidx_search_t *req)
-{
-    free((char *)req->query);
-    free((char *)req->like);
-    free((char *)req->since);
-    free((char *)req->until);
-    free((char *)req->speaker);
-    free((char *)req->location);
-    free((char *)req->lang);
-    free((char *)req->hl_open);
-    free((char *)req->hl_close);
-    memset(req, 0, sizeof *req);
-}
-
 static bool opt_text(const msgpack_object *map, const char *key, const char **out, char **err)
 {
     const msgpack_object *v = nx_mp_get(map, key);
@@ -67,23 +53,23 @@ static bool opt_bool(const msgpack_object *map, const char *key, bool *out, char
     return true;
 }
 
-/* "limit": 0 asks for the count alone (no hits); absent, the default. */
-static bool opt_limit(const msgpack_object *map, newsidx_search_t *req, char **err)
+/* The texts of a search request, as decoded (malloc'ed, NULL: absent). */
+typedef struct {
+    const char *query, *like, *since, *until, *speaker, *location, *lang, *sort, *hl_open,
+        *hl_close;
+} texts_t;
+
+static void texts_free(texts_t *t)
 {
-    const msgpack_object *v = nx_mp_get(map, "limit");
-    if (!opt_uint(map, "limit", &req->limit, err))
-        return false;
-    req->count_only = v && v->type != MSGPACK_OBJECT_NIL && req->limit == 0;
-    return true;
+    const char *all[] = {t->query, t->like, t->since, t->until, t->speaker,
+                         t->location, t->lang, t->sort, t->hl_open, t->hl_close};
+    for (size_t i = 0; i < NX_ARRAY_LEN(all); i++)
+        free((char *)all[i]);
 }
 
-bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err)
+/* Every key of map is a known parameter, given once. */
+static bool known_keys(const msgpack_object *map, char **err)
 {
-    memset(req, 0, sizeof *req);
-    if (!map || map->type != MSGPACK_OBJECT_MAP) {
-        nx_set_error(err, "search params must be [map]");
-        return false;
-    }
     static const char *const known[] = {"q", "limit", "offset", "sort", "since", "until",
                                         "speaker", "location", "facets", "explain",
                                         "highlight", "like", "partial", "histogram", "strict",
@@ -104,49 +90,102 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **
         if (!first)
             return false;
     }
-    const char *sort = NULL;
-    if (!opt_text(map, "q", &req->query, err) || !opt_text(map, "like", &req->like, err) ||
-        !opt_text(map, "since", &req->since, err) || !opt_text(map, "until", &req->until, err) ||
-        !opt_text(map, "speaker", &req->speaker, err) ||
-        !opt_text(map, "location", &req->location, err) ||
-        !opt_text(map, "lang", &req->lang, err) ||
-        !opt_limit(map, req, err) || !opt_uint(map, "offset", &req->offset, err) ||
-        !opt_bool(map, "facets", &req->facets, err) || !opt_bool(map, "explain", &req->explain, err) ||
-        !opt_bool(map, "partial", &req->partial, err) ||
-        !opt_bool(map, "histogram", &req->histogram, err) ||
-        !opt_bool(map, "strict", &req->strict, err) ||
-        !opt_bool(map, "all_versions", &req->all_versions, err) ||
-        !opt_bool(map, "facet_kinds", &req->facet_kinds, err) ||
-        !opt_text(map, "sort", &sort, err))
-        goto bad;
-    if (sort) {
-        if (strcmp(sort, "relevance") == 0)
-            req->sort = NEWSIDX_SORT_RELEVANCE;
-        else if (strcmp(sort, "date") == 0)
-            req->sort = NEWSIDX_SORT_DATE;
-        else {
-            nx_set_error(err, "\"sort\" must be \"relevance\" or \"date\"");
-            free((char *)sort);
-            goto bad;
-        }
-        free((char *)sort);
-    }
-    const msgpack_object *hl = nx_mp_get(map, "highlight");
-    if (hl && hl->type != MSGPACK_OBJECT_NIL) {
-        if (hl->type != MSGPACK_OBJECT_ARRAY || hl->via.array.size != 2) {
-            nx_set_error(err, "\"highlight\" must be [open, close]");
-            goto bad;
-        }
-        req->hl_open = nx_mp_text(&hl->via.array.ptr[0], "highlight open", err);
-        req->hl_close = req->hl_open ? nx_mp_text(&hl->via.array.ptr[1], "highlight close", err)
-                                     : NULL;
-        if (!req->hl_close)
-            goto bad;
+    return true;
+}
+
+/* The flags of the boolean parameters into *flags. */
+static bool opt_flags(const msgpack_object *map, unsigned *flags, char **err)
+{
+    static const struct { const char *key; unsigned flag; } names[] = {
+        {"facets", NEWSIDX_SEARCH_FACETS},       {"explain", NEWSIDX_SEARCH_EXPLAIN},
+        {"partial", NEWSIDX_SEARCH_PARTIAL},     {"histogram", NEWSIDX_SEARCH_HISTOGRAM},
+        {"strict", NEWSIDX_SEARCH_STRICT},       {"all_versions", NEWSIDX_SEARCH_ALL_VERSIONS},
+        {"facet_kinds", NEWSIDX_SEARCH_FACET_KINDS},
+    };
+    for (size_t i = 0; i < NX_ARRAY_LEN(names); i++) {
+        bool on = false;
+        if (!opt_bool(map, names[i].key, &on, err))
+            return false;
+        *flags |= on ? names[i].flag : 0;
     }
     return true;
-bad:
-    nx_search_clear(req);
-    return false;
+}
+
+/* "highlight": [open, close]. */
+static bool opt_highlight(const msgpack_object *map, texts_t *t, char **err)
+{
+    const msgpack_object *hl = nx_mp_get(map, "highlight");
+    if (!hl || hl->type == MSGPACK_OBJECT_NIL)
+        return true;
+    if (hl->type != MSGPACK_OBJECT_ARRAY || hl->via.array.size != 2) {
+        nx_set_error(err, "\"highlight\" must be [open, close]");
+        return false;
+    }
+    t->hl_open = nx_mp_text(&hl->via.array.ptr[0], "highlight open", err);
+    t->hl_close = t->hl_open ? nx_mp_text(&hl->via.array.ptr[1], "highlight close", err) : NULL;
+    return t->hl_close != NULL;
+}
+
+/* "sort": "relevance" or "date". */
+static bool parse_sort(const char *name, newsidx_sort_t *sort, char **err)
+{
+    if (name && strcmp(name, "date") == 0) {
+        *sort = NEWSIDX_SORT_DATE;
+    } else if (name && strcmp(name, "relevance") != 0) {
+        nx_set_error(err, "\"sort\" must be \"relevance\" or \"date\"");
+        return false;
+    }
+    return true;
+}
+
+/* The decoded parameters into a new request, in *req. */
+static bool make_request(const texts_t *t, unsigned offset, unsigned limit, newsidx_sort_t sort,
+                         unsigned flags, newsidx_search_t **req, char **err)
+{
+    newsidx_search_t *r = newsidx_search_new();
+    if (!r || newsidx_search_set_query(r, t->query) || newsidx_search_set_like(r, t->like) ||
+        newsidx_search_set_dates(r, t->since, t->until) ||
+        newsidx_search_set_speaker(r, t->speaker) ||
+        newsidx_search_set_location(r, t->location) || newsidx_search_set_lang(r, t->lang) ||
+        newsidx_search_set_highlight(r, t->hl_open, t->hl_close)) {
+        newsidx_search_free(r);
+        nx_set_error(err, "out of memory");
+        return false;
+    }
+    newsidx_search_set_page(r, offset, limit);
+    newsidx_search_set_sort(r, sort);
+    newsidx_search_set_flags(r, flags);
+    *req = r;
+    return true;
+}
+
+bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t **req, char **err)
+{
+    *req = NULL;
+    if (!map || map->type != MSGPACK_OBJECT_MAP) {
+        nx_set_error(err, "search params must be [map]");
+        return false;
+    }
+    if (!known_keys(map, err))
+        return false;
+    texts_t t = {0};
+    unsigned offset = 0, limit = 0, flags = 0;
+    newsidx_sort_t sort = NEWSIDX_SORT_RELEVANCE;
+    /* "limit": 0 asks for the count alone (no hits); absent, the default. */
+    const msgpack_object *lim = nx_mp_get(map, "limit");
+    bool ok = opt_text(map, "q", &t.query, err) && opt_text(map, "like", &t.like, err) &&
+              opt_text(map, "since", &t.since, err) && opt_text(map, "until", &t.until, err) &&
+              opt_text(map, "speaker", &t.speaker, err) &&
+              opt_text(map, "location", &t.location, err) &&
+              opt_text(map, "lang", &t.lang, err) && opt_uint(map, "limit", &limit, err) &&
+              opt_uint(map, "offset", &offset, err) && opt_flags(map, &flags, err) &&
+              opt_text(map, "sort", &t.sort, err) && parse_sort(t.sort, &sort, err) &&
+              opt_highlight(map, &t, err);
+    if (ok && lim && lim->type != MSGPACK_OBJECT_NIL && limit == 0)
+        flags |= NEWSIDX_SEARCH_COUNT_ONLY;
+    ok = ok && make_request(&t, offset, limit, sort, flags, req, err);
+    texts_free(&t);
+    return ok;
 }
 
 newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err)

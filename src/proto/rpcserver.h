@@ -10,10 +10,9 @@
 extern "C" {
 #endif
 
-/* A search request decoded from its params map (and freed with
- * nx_search_clear()): strings are owned copies. */
-bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t *req, char **err);
-void nx_search_clear(newsidx_search_t *req);
+/* A search request decoded from its params map into a new *req, owned
+ * by the caller (newsidx_search_free()); false with *err and *req NULL. */
+bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t **req, char **err);
 
 /* An article from an article map of add (JSON Lines field names, the
  * fields of an input record); finished (checked, titled, given an id)

@@ -234,6 +234,60 @@ static void config_getters(void **state)
     newsidx_config_free(c);
 }
 
+/* A search request keeps copies of what it is given, and gives it back. */
+static void search_request(void **state)
+{
+    (void)state;
+    newsidx_search_t *r = newsidx_search_new();
+    assert_non_null(r);
+    unsigned offset = 9, limit = 9;
+    const char *a = "x", *b = "x";
+    newsidx_search_get_page(r, &offset, &limit);
+    newsidx_search_get_dates(r, &a, &b);
+    assert_true(offset == 0 && limit == 0 && !a && !b);
+    assert_null(newsidx_search_get_query(r));
+    assert_int_equal(newsidx_search_get_flags(r), 0);
+    assert_int_equal(newsidx_search_get_sort(r), NEWSIDX_SORT_RELEVANCE);
+    char query[] = "rutte";
+    assert_int_equal(newsidx_search_set_query(r, query), NEWSIDX_OK);
+    query[0] = 'R';
+    assert_string_equal(newsidx_search_get_query(r), "rutte");
+    assert_int_equal(newsidx_search_set_dates(r, "2025-01-01", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_highlight(r, "[", "]"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_speaker(r, "Ana"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_location(r, "Lima"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_lang(r, "de"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_like(r, "id-1"), NEWSIDX_OK);
+    newsidx_search_set_page(r, 20, 5);
+    newsidx_search_set_sort(r, NEWSIDX_SORT_DATE);
+    unsigned all = NEWSIDX_SEARCH_FACETS | NEWSIDX_SEARCH_EXPLAIN | NEWSIDX_SEARCH_PARTIAL |
+                   NEWSIDX_SEARCH_HISTOGRAM | NEWSIDX_SEARCH_COUNT_ONLY | NEWSIDX_SEARCH_STRICT |
+                   NEWSIDX_SEARCH_ALL_VERSIONS | NEWSIDX_SEARCH_FACET_KINDS;
+    for (unsigned flag = 1; flag <= NEWSIDX_SEARCH_FACET_KINDS; flag <<= 1) {
+        newsidx_search_set_flags(r, flag);
+        assert_int_equal(newsidx_search_get_flags(r), flag);
+    }
+    newsidx_search_set_flags(r, all | (1u << 20));      /* unknown bits are not kept */
+    assert_int_equal(newsidx_search_get_flags(r), all);
+    newsidx_search_get_page(r, &offset, &limit);
+    assert_true(offset == 20 && limit == 5);
+    newsidx_search_get_dates(r, &a, &b);
+    assert_string_equal(a, "2025-01-01");
+    assert_null(b);
+    newsidx_search_get_highlight(r, &a, &b);
+    assert_string_equal(a, "[");
+    assert_string_equal(b, "]");
+    assert_string_equal(newsidx_search_get_speaker(r), "Ana");
+    assert_string_equal(newsidx_search_get_location(r), "Lima");
+    assert_string_equal(newsidx_search_get_lang(r), "de");
+    assert_string_equal(newsidx_search_get_like(r), "id-1");
+    assert_int_equal(newsidx_search_get_sort(r), NEWSIDX_SORT_DATE);
+    assert_int_equal(newsidx_search_set_like(r, NULL), NEWSIDX_OK);
+    assert_null(newsidx_search_get_like(r));
+    newsidx_search_free(r);
+    newsidx_search_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +297,7 @@ int main(void)
         cmocka_unit_test(config_errors),
         cmocka_unit_test(config_set),
         cmocka_unit_test(config_getters),
+        cmocka_unit_test(search_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

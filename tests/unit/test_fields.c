@@ -12,6 +12,7 @@
 
 #include "nx.h"
 #include "mpack.h"
+#include "results.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -90,9 +90,13 @@ static void add(newsidx_writer_t *w, newsidx_article_t *a)
  * a text, and would be one story. */
 static newsidx_results_t *search(newsidx_db_t *db, const char *q)
 {
-    newsidx_search_t req = {.query = q, .all_versions = true};
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, q), NEWSIDX_OK);
+    newsidx_search_set_flags(req, NEWSIDX_SEARCH_ALL_VERSIONS);
     newsidx_results_t *r = NULL;
-    newsidx_status_t st = newsidx_db_search(db, &req, &r);
+    newsidx_status_t st = newsidx_db_search(db, req, &r);
+    newsidx_search_free(req);
     if (st != NEWSIDX_OK)
         fprintf(stderr, "search %s: %s\n", q, newsidx_db_error(db));
     assert_int_equal(st, NEWSIDX_OK);
@@ -264,7 +268,7 @@ static void reader_survives_commits(void **state)
         write_tides(w, "n", SURVIVE_FIRST, round);
     write_tides(w, "added", SURVIVE_ADDED, 0);
     newsidx_results_t *r = search(db, "tides");
-    assert_int_equal(r->total, SURVIVE_FIRST + SURVIVE_ADDED);
+    assert_int_equal(newsidx_results_total(r), SURVIVE_FIRST + SURVIVE_ADDED);
     newsidx_results_free(r);
     newsidx_db_close(db);
     newsidx_writer_destroy(w);
@@ -328,25 +332,30 @@ static void query_errors_and_limits(void **state)
     newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
     newsidx_results_t *r = NULL;
-    newsidx_search_t req = {.query = "anything \"at all"};
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "anything \"at all"), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_QUERY);
     assert_non_null(strstr(newsidx_db_error(db), "column 10"));
-    req.query = "date:sometime..never";
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    assert_int_equal(newsidx_search_set_query(req, "date:sometime..never"), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_QUERY);
     assert_non_null(strstr(newsidx_db_error(db), "date:"));
-    req.query = "anything";
-    req.limit = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_LIMIT) + 1;
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
-    req.limit = 0;
-    req.offset = (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_OFFSET) + 1;
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_LIMIT);
-    req.offset = 0;
-    req.query = "";
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_ARG);
-    req.since = "2025-13-40";
-    req.query = "anything";
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_ERR_QUERY);
+    assert_int_equal(newsidx_search_set_query(req, "anything"), NEWSIDX_OK);
+    newsidx_search_set_page(req, 0,
+                            (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_LIMIT) + 1);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_LIMIT);
+    newsidx_search_set_page(req,
+                            (unsigned)newsidx_config_get_uint(cfg, NEWSIDX_CONFIG_MAX_OFFSET) + 1,
+                            0);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_LIMIT);
+    newsidx_search_set_page(req, 0, 0);
+    assert_int_equal(newsidx_search_set_query(req, ""), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_ARG);
+    assert_int_equal(newsidx_search_set_dates(req, "2025-13-40", NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_query(req, "anything"), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_ERR_QUERY);
     assert_null(r);
+    newsidx_search_free(req);
     newsidx_db_close(db);
 }
 
@@ -371,34 +380,34 @@ static void field_weights_rank_pairs(void **state)
     newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
     newsidx_results_t *r = search(db, "rutte");
-    assert_int_equal(r->n_hits, 4);
-    assert_string_equal(r->hits[0].id, "speaker");
-    assert_true(r->hits[0].score > r->hits[1].score);
+    assert_int_equal(newsidx_results_count(r), 4);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "speaker");
+    assert_true(newsidx_results_hit(r, 0)->score > newsidx_results_hit(r, 1)->score);
     newsidx_results_free(r);
     r = search(db, "lisbon");
-    assert_string_equal(r->hits[0].id, "location");
-    assert_true(r->hits[0].score > r->hits[1].score);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "location");
+    assert_true(newsidx_results_hit(r, 0)->score > newsidx_results_hit(r, 1)->score);
     newsidx_results_free(r);
     r = search(db, "harbour");
-    assert_string_equal(r->hits[0].id, "title");
-    assert_true(r->hits[0].score > r->hits[1].score);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "title");
+    assert_true(newsidx_results_hit(r, 0)->score > newsidx_results_hit(r, 1)->score);
     newsidx_results_free(r);
     /* Field queries: partial names, unstemmed, phrases, wildcards. */
     r = search(db, "speaker:rutte");
-    assert_int_equal(r->total, 1);
+    assert_int_equal(newsidx_results_total(r), 1);
     newsidx_results_free(r);
     r = search(db, "speaker:\"mark rutte\"");
-    assert_int_equal(r->total, 1);
+    assert_int_equal(newsidx_results_total(r), 1);
     newsidx_results_free(r);
     r = search(db, "speaker:\"rutte mark\"");
-    assert_int_equal(r->total, 0);
+    assert_int_equal(newsidx_results_total(r), 0);
     newsidx_results_free(r);
     r = search(db, "speaker:rut*");
-    assert_int_equal(r->total, 1);
+    assert_int_equal(newsidx_results_total(r), 1);
     newsidx_results_free(r);
     r = search(db, "location:lisbon");
-    assert_int_equal(r->total, 1);
-    assert_string_equal(r->hits[0].id, "location");
+    assert_int_equal(newsidx_results_total(r), 1);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "location");
     newsidx_results_free(r);
     newsidx_db_close(db);
 }
@@ -419,31 +428,46 @@ static void filters_and_facets(void **state)
     }
     newsidx_writer_destroy(w);
     newsidx_db_t *db = open_reader();
-    newsidx_search_t req = {.query = "election", .facets = true};
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "election"), NEWSIDX_OK);
+    newsidx_search_set_flags(req, NEWSIDX_SEARCH_FACETS);
     newsidx_results_t *r = NULL;
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
-    assert_true(r->has_facets);
-    assert_int_equal(r->n_speaker_facets, 2);
-    assert_string_equal(r->speaker_facets[0].name, "Ana Ruiz");
-    assert_int_equal(r->speaker_facets[0].count, 2);
-    assert_string_equal(r->location_facets[0].name, "Lima");
-    assert_int_equal(r->location_facets[0].count, 2);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+    const newsidx_facet_t *f;
+    size_t n;
+    assert_true(newsidx_results_facets(r, NEWSIDX_FACET_SPEAKERS, &f, &n));
+    assert_int_equal(n, 2);
+    assert_string_equal(f[0].name, "Ana Ruiz");
+    assert_int_equal(f[0].count, 2);
+    assert_true(newsidx_results_facets(r, NEWSIDX_FACET_LOCATIONS, &f, &n));
+    assert_string_equal(f[0].name, "Lima");
+    assert_int_equal(f[0].count, 2);
+    /* not asked for: not counted */
+    assert_false(newsidx_results_facets(r, NEWSIDX_FACET_PERSONS, &f, &n));
+    assert_true(f == NULL && n == 0);
+    assert_false(newsidx_results_histogram(r, NULL, NULL, NULL, NULL));
+    assert_null(newsidx_results_hit(r, newsidx_results_count(r)));
     newsidx_results_free(r);
-    req.speaker = "ana ruiz";           /* exact, case-insensitive */
-    req.location = "LIMA";
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
-    assert_int_equal(r->total, 1);
-    assert_string_equal(r->hits[0].id, "f0");
+    /* exact, case-insensitive */
+    assert_int_equal(newsidx_search_set_speaker(req, "ana ruiz"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_location(req, "LIMA"), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+    assert_int_equal(newsidx_results_total(r), 1);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "f0");
     newsidx_results_free(r);
-    req.speaker = "ruiz";               /* a surname matches the full name */
-    req.location = NULL;
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
-    assert_int_equal(r->total, 2);
+    /* a surname matches the full name */
+    assert_int_equal(newsidx_search_set_speaker(req, "ruiz"), NEWSIDX_OK);
+    assert_int_equal(newsidx_search_set_location(req, NULL), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+    assert_int_equal(newsidx_results_total(r), 2);
     newsidx_results_free(r);
-    req.speaker = "ruiz ana";           /* but words in the name's order */
-    assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
-    assert_int_equal(r->total, 0);
+    /* but words in the name's order */
+    assert_int_equal(newsidx_search_set_speaker(req, "ruiz ana"), NEWSIDX_OK);
+    assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+    assert_int_equal(newsidx_results_total(r), 0);
     newsidx_results_free(r);
+    newsidx_search_free(req);
     newsidx_db_close(db);
 }
 
@@ -460,7 +484,7 @@ static void new_language_after_a_search(void **state)
     assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
     newsidx_db_t *db = open_reader();
     newsidx_results_t *r = search(db, "houses");
-    assert_int_equal(r->total, 1);
+    assert_int_equal(newsidx_results_total(r), 1);
     newsidx_results_free(r);
     newsidx_article_t *a = art("de", "Alte Häuser", "Die alten Häuser der Stadt stehen leer.");
     a->language = nx_strdup("de");
@@ -468,8 +492,8 @@ static void new_language_after_a_search(void **state)
     assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
     assert_int_equal(newsidx_db_reopen(db), NEWSIDX_OK);
     r = search(db, "Häuser");
-    assert_int_equal(r->total, 1);
-    assert_string_equal(r->hits[0].id, "de");
+    assert_int_equal(newsidx_results_total(r), 1);
+    assert_string_equal(newsidx_results_hit(r, 0)->id, "de");
     newsidx_results_free(r);
     newsidx_db_close(db);
     newsidx_writer_destroy(w);
@@ -484,15 +508,18 @@ static void new_language_after_a_search(void **state)
  * deleted. */
 static void stories_counted(newsidx_db_t *db, unsigned expected, unsigned hits)
 {
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "harbour"), NEWSIDX_OK);
     for (int i = 0; i < 3; i++) {
-        newsidx_search_t req = {.query = "harbour"};
         newsidx_results_t *r = NULL;
-        assert_int_equal(newsidx_db_search(db, &req, &r), NEWSIDX_OK);
-        assert_int_equal(r->total, expected);
-        assert_true(r->total_exact);
-        assert_int_equal(r->n_hits, hits);
+        assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+        assert_int_equal(newsidx_results_total(r), expected);
+        assert_true(newsidx_results_total_exact(r));
+        assert_int_equal(newsidx_results_count(r), hits);
         newsidx_results_free(r);
     }
+    newsidx_search_free(req);
 }
 
 static void story_count_through_revisions(void **state)

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "fields.h"
+#include "results.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "fields.h"
+#include "results.h"
 
 #include <jansson.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
 
 #include "mpack.h"
 #include "fields.h"
+#include "results.h"
 #include "utf8.h"
 
 #include <stdlib.h>

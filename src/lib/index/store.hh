@@ -7,6 +7,8 @@
 #define NX_STORE_HH
 
 #include "nx.h"
+#include "request.h"
+#include "results.h"
 #include "settings.h"
 
 #include <xapian.h>
