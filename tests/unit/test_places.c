@@ -230,6 +230,24 @@ static void firms_named_by_a_noun(void **state)
     free(p);
 }
 
+/* Reuters marks companies with angle brackets: a name inside them, or
+ * before a ticker in them, is a company's. */
+static void companies_in_angle_brackets(void **state)
+{
+    (void)state;
+    char *p = places(NULL, NULL,
+                     "Delta <DAL> rose 1/2 to 56-7/8. The bank sold its card unit to <Banco "
+                     "de\nSantander> of Spain.");
+    REJECT(p, "Delta");
+    REJECT(p, "Santander");
+    assert_string_equal(p, "Spain");
+    free(p);
+    /* a place beside a bracket is still one */
+    p = places(NULL, NULL, "Exxon <XON> said its plant in Baytown, Texas, was shut.");
+    assert_string_equal(p, "Baytown|Texas");
+    free(p);
+}
+
 static void city_comma_state(void **state)
 {
     (void)state;
@@ -584,6 +602,7 @@ int main(void)
         cmocka_unit_test(common_words_are_not_places),
         cmocka_unit_test(organisations_are_not_places),
         cmocka_unit_test(firms_named_by_a_noun),
+        cmocka_unit_test(companies_in_angle_brackets),
         cmocka_unit_test(city_comma_state),
         cmocka_unit_test(multi_word_names),
         cmocka_unit_test(names_broken_over_lines),

@@ -1379,6 +1379,39 @@ static bool after_firm_noun(const doc_t *d, size_t i)
            TK(d, p + 1)->sep == SEP_SPACE;
 }
 
+/* Angle brackets mark a company in Reuters copy: its name inside them
+ * ("<Banco de Santander>"), or its ticker after the name ("Delta <DAL>
+ * rose", "DELTA AIR <DAL> BEGINS"): tokens i..j-1 are in either. */
+static bool company_bracket(const doc_t *d, size_t i, size_t j)
+{
+    const char *s = d->s, *a = s + TK(d, i)->off;
+    const char *z = s + TK(d, j - 1)->off + TK(d, j - 1)->len, *p = z;
+    for (int words = 0;; words++) {
+        while (*p == ' ' || *p == '\n')
+            p++;
+        if (words == 3 || !(*p >= 'A' && *p <= 'Z'))
+            break;
+        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '.')
+            p++;            /* a word of the name: "Air Lines" */
+    }
+    if (*p == '<') {
+        const char *q = p + 1;
+        while ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '.')
+            q++;
+        if (*q == '>' && q > p + 1)
+            return true;
+    }
+    const char *b = a;
+    while (b > s && a - b < 60 && b[-1] != '<' && b[-1] != '>')
+        b--;
+    if (b == s || b[-1] != '<')
+        return false;
+    for (p = z; *p && p - z < 60; p++)
+        if (*p == '>' || *p == '<')
+            return *p == '>';
+    return false;
+}
+
 enum { REJECT, ACCEPT, WEAK };
 
 /* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
@@ -1443,6 +1476,8 @@ static int judge(const doc_t *d, const cand_t *c)
                                            (wset_has(&d->fullnamed, h) && !located)
                                      : is_surname(d, h) || wset_has(&d->given, h));
 
+    if (company_bracket(d, i, j))
+        return REJECT;
     if (caps) {
         /* Capitals carry no information here: only names that are
          * places wherever they stand, or a preposition's object, and
@@ -1466,6 +1501,7 @@ static int judge(const doc_t *d, const cand_t *c)
         return REJECT;
     if (!c->state && !(cls & NX_PC_COUNTRY) && after_firm_noun(d, i))
         return REJECT;
+
     /* "Michael Bay said": a surname that looks like a feature's word */
     if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))
         return REJECT;
