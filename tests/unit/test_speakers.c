@@ -284,6 +284,9 @@ static void odd_input_does_not_crash(void **state)
     expect(NULL, "", "");
     expect(NULL, "Ruth Ames said so to Acme and", "Ruth Ames");
     expect(NULL, "Talks with Moody's and", "");
+    /* a body's complement list cut off at the end of the text */
+    expect(NULL, "Talks with the Board for Margarine, Fats", "");
+    expect(NULL, "Talks with the Board for Margarine, Fats,", "");
     expect("", "", "");
     expect(NULL, "\xe2\x80\x9c\xe2\x80\x9c\xe2\x80\x9d said said , , :: \" ' ( ) " DASH, "");
     expect(NULL, LQ "Unclosed quote from Ann Lee said", "");

@@ -212,7 +212,7 @@ static size_t complement_list(const doc_t *d, size_t j)
     }
     if (k == j + 1)
         return j;
-    if (d->t[k].kind == K_COMMA)
+    if (k < d->nt && d->t[k].kind == K_COMMA)
         k++;
     bool and = tok_is(d, (long)k, "and") ||
                (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
