@@ -558,6 +558,42 @@ static void story_count_through_revisions(void **state)
     newsidx_writer_destroy(w);
 }
 
+/* The ASCII tokenizer (tokenizer.cc) makes the terms, positions and
+ * wdfs TermGenerator makes: fixed cases of each of its rules, then
+ * random texts over the characters those rules look at. */
+static void expect_same_terms(const char *text, size_t len, bool stemmed, unsigned wdf)
+{
+    char *diff = nx_tokenizer_check(text, len, stemmed, wdf);
+    if (diff)
+        fail_msg("text '%.*s' (%s):\n%s", (int)len, text, stemmed ? "stemmed" : "as written",
+                 diff);
+}
+
+static void tokenizer_matches_termgenerator(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "The U.S. said it was 1,000.5 mln dlrs, AT&T's C++ and C# or C+++ code.",
+        "P.T.O U.N.C.L.E. U.Sa M&S a.b.c. X.Y A. B x+y x++ a#b don't '' '' 12,3,4 5.a 6.",
+        "rock'n'roll o'neill 1;2 1;a a;1 _under_score_ 3.14159 .5 5. end+ end++++ Mr.Smith",
+        "A", "", "....", "AB.CD.EF", "U.S", "U.S.A.B", "we're... ok&", "x&&y", "x''y", "1,,2",
+        "an extraordinarilylongwordthatgoesonandonandonandonandonandonandonandonandonandon word",
+        "Tabs\there\nand\r\nnew lines; caf\xc3\xa9 au lait",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int stemmed = 0; stemmed < 2; stemmed++)
+            expect_same_terms(cases[i], strlen(cases[i]), stemmed, 1 + (unsigned)stemmed * 2);
+    static const char alphabet[] = "aZ9._,;'&+#- \tAeU.S1,0xyqC+";
+    unsigned seed = 18;
+    char text[96];
+    for (int n = 0; n < 4000; n++) {
+        size_t len = (size_t)(rand_r(&seed) % (int)sizeof text);
+        for (size_t k = 0; k < len; k++)
+            text[k] = alphabet[rand_r(&seed) % (int)(sizeof alphabet - 1)];
+        expect_same_terms(text, len, n % 2, (unsigned)(n % 3));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
         cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
+        cmocka_unit_test(tokenizer_matches_termgenerator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,6 +194,11 @@ typedef struct nx_doc nx_doc_t;
 nx_doc_t *nx_doc_build(const newsidx_article_t *a, const newsidx_config_t *cfg,
                        char **err) NEWSIDX_NOEXCEPT;
 void nx_doc_free(nx_doc_t *d) NEWSIDX_NOEXCEPT;
+/* Tests: the terms index_words() makes of a text against TermGenerator's
+ * (stemmed as the text, or as written as names); NULL when the same,
+ * else the two (to free). */
+char *nx_tokenizer_check(const char *text, size_t len, bool stemmed,
+                         unsigned wdf) NEWSIDX_NOEXCEPT;
 newsidx_status_t nx_writer_add_doc(newsidx_writer_t *w, nx_doc_t *d,
                                    bool *replaced) NEWSIDX_NOEXCEPT;
 /* Turns an empty local database's writer into a bulk loader writing n

@@ -308,16 +308,17 @@ static std::string time_value(const char *time)
 /* Names as a field: words unstemmed with positions, the exact name as a
  * boolean term, and the first FACET_SLOTS in slots of their own. */
 static void index_names(Xapian::Document &doc, Xapian::TermGenerator &names,
-                        Xapian::TermGenerator &tg, const std::vector<std::string> &v,
+                        Xapian::TermGenerator &tg, const Xapian::Stem *stem,
+                        const std::vector<std::string> &v,
                         const char *prefix, const char *exact, unsigned weight,
                         Xapian::valueno slot0, Xapian::valueno all)
 {
     std::string list;
     for (size_t i = 0; i < v.size(); i++) {
-        names.index_text(v[i], 1, prefix);
+        index_words(names, doc, nullptr, v[i].data(), v[i].size(), 1, prefix);
         names.increase_termpos(FIELD_GAP);
         if (weight) {
-            tg.index_text(v[i], weight);
+            index_words(tg, doc, stem, v[i].data(), v[i].size(), weight, "");
             tg.increase_termpos(FIELD_GAP);
         }
         doc.add_boolean_term(exact_term(exact, v[i].c_str()));
@@ -335,11 +336,11 @@ static void index_sender(Xapian::Document &doc, Xapian::TermGenerator &names,
                          const newsidx_article_t *a)
 {
     if (a->byline) {
-        names.index_text(a->byline, 1, PREFIX_BYLINE);
+        index_words(names, doc, nullptr, a->byline, strlen(a->byline), 1, PREFIX_BYLINE);
         names.increase_termpos(FIELD_GAP);
     }
     if (a->url) {
-        names.index_text(a->url, 1, PREFIX_URL);
+        index_words(names, doc, nullptr, a->url, strlen(a->url), 1, PREFIX_URL);
         names.increase_termpos(FIELD_GAP);
     }
     std::string lang = language_of(a->language);
@@ -383,7 +384,8 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
                                 Xapian::TermGenerator &tg, Xapian::TermGenerator &names)
 {
     Xapian::Document doc;
-    tg.set_stemmer(stemmer_for(a->language));
+    const Xapian::Stem *stem = &stemmer_for(a->language);
+    tg.set_stemmer(*stem);
     tg.set_document(doc);
     tg.set_termpos(0);
     names.set_document(doc);
@@ -392,17 +394,19 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     doc.add_boolean_term(std::string(PREFIX_ID) + a->id);
 
     if (a->title) {
-        tg.index_text(a->title, 1, PREFIX_TITLE);
+        size_t n = strlen(a->title);
+        index_words(tg, doc, stem, a->title, n, 1, PREFIX_TITLE);
         tg.increase_termpos(FIELD_GAP);
         if (cfg->weight_title)
-            tg.index_text(a->title, cfg->weight_title);
+            index_words(tg, doc, stem, a->title, n, cfg->weight_title, "");
         tg.increase_termpos(FIELD_GAP);
     }
     if (a->dateline) {
-        tg.index_text(a->dateline, 1, PREFIX_DATELINE);
+        size_t n = strlen(a->dateline);
+        index_words(tg, doc, stem, a->dateline, n, 1, PREFIX_DATELINE);
         tg.increase_termpos(FIELD_GAP);
         if (cfg->weight_dateline)
-            tg.index_text(a->dateline, cfg->weight_dateline);
+            index_words(tg, doc, stem, a->dateline, n, cfg->weight_dateline, "");
         tg.increase_termpos(FIELD_GAP);
     }
     /* The lead's words count [weights] lead more than the rest of the
@@ -411,12 +415,9 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
      * for one tokenisation instead of two.  The lead ends between two
      * words, so the two parts make the body's terms. */
     size_t lead = cfg->weight_lead ? lead_of(a->body).size() : 0;
-    if (lead) {
-        tg.index_text(Xapian::Utf8Iterator(a->body, lead), cfg->weight_body + cfg->weight_lead);
-        tg.index_text(a->body + lead, cfg->weight_body);
-    } else {
-        tg.index_text(a->body, cfg->weight_body);
-    }
+    size_t body_len = strlen(a->body);
+    index_words(tg, doc, stem, a->body, lead, cfg->weight_body + cfg->weight_lead, "");
+    index_words(tg, doc, stem, a->body + lead, body_len - lead, cfg->weight_body, "");
     tg.increase_termpos(FIELD_GAP);
 
     /* The people and places the sender tagged count as speakers and
@@ -424,20 +425,20 @@ Xapian::Document build_document(const newsidx_article_t *a, const newsidx_config
     size_t found_speakers = 0, found_locations = 0;
     std::vector<std::string> speakers = merged(a->speakers, a->n_speakers, a->agency_persons,
                                                a->n_agency_persons, &found_speakers);
-    index_names(doc, names, tg, speakers, PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT,
+    index_names(doc, names, tg, stem, speakers, PREFIX_SPEAKER, PREFIX_SPEAKER_EXACT,
                 cfg->weight_speaker, SLOT_SPEAKER0, SLOT_SPEAKERS);
     if (!speakers.empty())
         doc.add_value(SLOT_SPEAKER_KINDS, speaker_kinds(a, speakers));
     std::vector<std::string> locations = merged(a->locations, a->n_locations, a->agency_places,
                                                 a->n_agency_places, &found_locations);
-    index_names(doc, names, tg, locations, PREFIX_LOCATION, PREFIX_LOCATION_EXACT,
+    index_names(doc, names, tg, stem, locations, PREFIX_LOCATION, PREFIX_LOCATION_EXACT,
                 cfg->weight_location, SLOT_LOCATION0, SLOT_LOCATIONS);
     /* Where the sender's names begin, so that facets can say which
      * names only the sender gave. */
     if (speakers.size() > found_speakers || locations.size() > found_locations)
         doc.add_value(SLOT_FOUND,
                       std::to_string(found_speakers) + "\x1f" + std::to_string(found_locations));
-    index_names(doc, names, tg, merged(a->subjects, a->n_subjects, nullptr, 0), PREFIX_SUBJECT,
+    index_names(doc, names, tg, stem, merged(a->subjects, a->n_subjects, nullptr, 0), PREFIX_SUBJECT,
                 PREFIX_SUBJECT_EXACT, 0, SLOT_SUBJECT0, SLOT_SUBJECTS);
     index_sender(doc, names, a);
     add_quote_terms(doc, a, tg, names);

@@ -149,6 +149,11 @@ std::string lead_of(const char *body);
  * the end (after any spaces) is returned. */
 const char *next_word(const char *p, const char **word);
 void setup_termgenerators(Xapian::TermGenerator &tg, Xapian::TermGenerator &names);
+/* The words of text [text, text+len) into doc as tg.index_text() would
+ * add them (tg's document and term position), stemmed by stem or, given
+ * nullptr, as written (tokenizer.cc). */
+void index_words(Xapian::TermGenerator &tg, Xapian::Document &doc, const Xapian::Stem *stem,
+                 const char *text, size_t len, Xapian::termcount wdf, const std::string &prefix);
 
 /* Stories (story.cc).  The title without version markers ("UPDATE 1-",
  * "CORRECTED-", "(RPT)"), lower case, words only; its key (16 hex
