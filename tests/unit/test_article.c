@@ -52,6 +52,46 @@ static void reuters_dateline(void **state)
     newsidx_article_free(a);
 }
 
+/* Punctuation around a dateline is no part of it, in every format: the
+ * Reuters-21578 DATELINE field "****RIO DE JANEIRO", the same opening
+ * a text, a header's "-- LONDON --"; a full stop of "D.C." stays. */
+static void dateline_noise(void **state)
+{
+    (void)state;
+    newsidx_article_t *a = parse("****SANTO DOMINGO, March 4 - The Dominican Republic sold "
+                                 "sugar.", NEWSIDX_FORMAT_TEXT);
+    assert_non_null(a);
+    assert_string_equal(a->dateline, "SANTO DOMINGO");
+    assert_string_equal(a->body, "The Dominican Republic sold sugar.");
+    newsidx_article_free(a);
+    a = parse("Dateline: -- LONDON --\n\nShares rose.", NEWSIDX_FORMAT_HEADERS);
+    assert_non_null(a);
+    assert_string_equal(a->dateline, "LONDON");
+    newsidx_article_free(a);
+    a = parse("Dateline: Washington, D.C. \xe2\x80\x94\n\nThe Senate met.",
+              NEWSIDX_FORMAT_HEADERS);
+    assert_non_null(a);
+    assert_string_equal(a->dateline, "Washington, D.C.");
+    newsidx_article_free(a);
+    /* the sender's own field (JSON Lines, the daemon's add) */
+    const char *fields[][2] = {{"****RIO DE JANEIRO", "RIO DE JANEIRO"},
+                               {"  ##PARIS## ", "PARIS"},
+                               {"ST. LOUIS -", "ST. LOUIS"},
+                               {"****", NULL}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        a = newsidx_article_new();
+        a->body = strdup("Text.");
+        a->dateline = strdup(fields[i][0]);
+        char *err = NULL;
+        assert_true(nx_article_finish(a, &err));
+        if (fields[i][1])
+            assert_string_equal(a->dateline, fields[i][1]);
+        else
+            assert_null(a->dateline);
+        newsidx_article_free(a);
+    }
+}
+
 static void dateline_with_state_and_agency(void **state)
 {
     (void)state;
@@ -434,6 +474,7 @@ int main(void)
         cmocka_unit_test(header_block_styles),
         cmocka_unit_test(header_block_not_prose),
         cmocka_unit_test(datetime_forms),
+        cmocka_unit_test(dateline_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

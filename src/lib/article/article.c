@@ -289,6 +289,7 @@ enum {
                                    region's too */
     PLACE_MAX_REGIONS = 3,      /* ", State" or ", Country" after the place */
     AGENCY_MAX_BYTES = 40,      /* "(Reuters)" */
+    DATELINE_NOISE_MAX = 8,     /* "****" before a place */
 };
 
 /* A lower-case particle inside a name ("de ", "of "): its length with
@@ -399,14 +400,27 @@ static size_t agency_after(const char *s, size_t n, size_t i)
     return close + 1;
 }
 
+/* Marks some archives put before a dateline ("****RIO DE JANEIRO" in
+ * Reuters-21578): their length, at most DATELINE_NOISE_MAX bytes. */
+static size_t dateline_noise(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && k < DATELINE_NOISE_MAX && strchr("*#=~+_|>", s[k]) && s[k])
+        k++;
+    return k;
+}
+
 bool nx_dateline_scan(const char *s, size_t n, nx_dateline_t *dl)
 {
     memset(dl, 0, sizeof *dl);
     if (n > DATELINE_MAX_BYTES)
         n = DATELINE_MAX_BYTES;
-    size_t i = dateline_place_len(s, n);
+    /* the noise stays in the place; nx_article_finish() cleans it */
+    size_t noise = dateline_noise(s, n);
+    size_t i = dateline_place_len(s + noise, n - noise);
     if (!i)
         return false;
+    i += noise;
     dl->place_len = i;
     i = dateline_regions(s, n, i, dl);
     if (!i)
@@ -614,6 +628,36 @@ static bool dateline_place(newsidx_article_t *a)
     return ok;
 }
 
+/* Punctuation around a dateline that is no part of a place, in every
+ * format: "****RIO DE JANEIRO" (Reuters-21578's own field), "-- LONDON
+ * --", "PARIS -", "BERLIN —".  A full stop ("Washington, D.C.") and
+ * brackets stay. */
+static bool dateline_clean(newsidx_article_t *a)
+{
+    const char *s = a->dateline;
+    size_t n = strlen(s);
+    for (;;) {
+        nx_trim(&s, &n);
+        if (n && strchr("*#=~+_|<>-.,:;/\\!?@", s[0]) && s[0]) {
+            s++, n--;
+        } else if (n && strchr("*#=~+_|<>-,:;/\\@", s[n - 1]) && s[n - 1]) {
+            n--;
+        } else if (n >= 3 && (memcmp(s + n - 3, "\xe2\x80\x94", 3) == 0 ||
+                              memcmp(s + n - 3, "\xe2\x80\x93", 3) == 0)) {
+            n -= 3;             /* an em or en dash */
+        } else {
+            break;
+        }
+    }
+    if (s == a->dateline && n == strlen(s))
+        return true;
+    char *v = a->dateline;
+    a->dateline = NULL;
+    bool ok = n == 0 || nx_article_set(&a->dateline, s, n);
+    free(v);
+    return ok;
+}
+
 /* Trims a list's items in place and drops the empty ones. */
 static void trim_list(char **v, size_t *n)
 {
@@ -711,6 +755,10 @@ bool nx_article_finish(newsidx_article_t *a, char **err)
             nx_article_set(&a->dateline, v, strlen(v));
             free(v);
         }
+    }
+    if (a->dateline && !dateline_clean(a)) {
+        nx_set_error(err, "out of memory");
+        return false;
     }
     if (!a->title && !(a->title = nx_title_from_lead(a->body))) {
         nx_set_error(err, "out of memory");
