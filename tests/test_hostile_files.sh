@@ -23,6 +23,11 @@ good "$IN/a-good.txt" alphaword
 head -c 1048576 "$BUILDDIR/newsidx" >"$IN/b-program.txt"
 head -c 4096 /dev/urandom >"$IN/b-random.txt"
 printf 'Title: Fine start\n\nthen a NUL \000 in the body\n' >"$IN/b-nul.txt"
+# Random bytes whose first byte opens another format: SOH (IPTC 7901),
+# SYN (ANPA-1312), '<' (XML), '{' (JSON).  Each is binary, said once.
+for lead in soh:'\001' syn:'\026' lt:'<' brace:'{'; do
+    { printf "${lead#*:}"; head -c 4096 /dev/urandom; } >"$IN/b-random-${lead%%:*}.txt"
+done
 
 # A single line of 100 MB: as a text file, and as a JSON Lines record
 # between two good ones.
@@ -82,6 +87,10 @@ is "add exits 1: some records were rejected" "$rc" 1
 like "a program is reported as binary" "$out" 'b-program\.txt:1: binary data'
 like "random bytes are reported as binary" "$out" 'b-random\.txt:1: binary data'
 like "a NUL in an article is reported as binary" "$out" 'b-nul\.txt:1: binary data'
+for kind in soh syn lt brace; do
+    is "random bytes opening with $kind: one error, binary data" \
+        "$(grep -c "b-random-$kind\.txt" "$TMP/out")/$(grep -c "b-random-$kind\.txt:1: binary data" "$TMP/out")" 1/1
+done
 like "a 100 MB text file is reported as too large" "$out" 'c-hugeline\.txt: larger than 16 MiB'
 like "a 100 MB JSON line is reported with its line" "$out" 'c-hugeline\.jsonl:2: line longer than 16 MiB, skipped'
 like "invalid UTF-8 in a text file is repaired with a warning" "$out" \

@@ -152,6 +152,11 @@ newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name)
     if (n >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbb &&
         (unsigned char)s[2] == 0xbf)
         i = 3;
+    /* None of the formats has NUL bytes: such a file is binary whatever
+     * its first byte looks like (random bytes opening with SOH are no
+     * wire message), and the text reader says so once. */
+    if (memchr(s + i, '\0', n - i))
+        return NEWSIDX_FORMAT_TEXT;
     /* A wire transmission opens with SYN SYN SOH (ANPA-1312) or SOH
      * (IPTC 7901); ANPA's header has a unit separator or DC1/DC3 before
      * its STX, 7901's is a line of text. */
