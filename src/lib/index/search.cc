@@ -1163,8 +1163,10 @@ Xapian::Query highlight_query(const Xapian::Query &q,
  * them on words that cannot be marked.  The English stemmer changes a
  * word's ending only (and drops a leading apostrophe), never its first
  * letter, so a word whose first byte begins none of the stems to mark
- * is not stemmed: it is passed back as it is, which is no term to mark
- * either.  The same marks and the same window. */
+ * is not stemmed: it is passed back empty, and "Z" alone is no term to
+ * mark (highlight_query() makes none), as the word itself was not: the
+ * same marks and the same window, without a copy of the word and the
+ * hashing of it. */
 class MarkStem : public Xapian::StemImplementation {
     Xapian::Stem stem;
     std::string firsts;         /* first bytes of the stems to mark */
@@ -1175,7 +1177,7 @@ class MarkStem : public Xapian::StemImplementation {
     std::string operator()(const std::string &word) override
     {
         if (!word.empty() && word[0] != '\'' && firsts.find(word[0]) == std::string::npos)
-            return word;
+            return std::string();
         return stem(word);
     }
 
