@@ -259,4 +259,16 @@ ok "nothing else is left beside the new database" \
     sh -c "! ls -d '$NEWDB'.creating-* 2>/dev/null"
 ok "the new database is a glass database from the start" test -f "$NEWDB/iamglass"
 
+# A folder imported with its own index inside ("newsidx --db news/db add
+# news"): the database's tables are no articles, the folder is passed
+# over with a warning, and the articles beside it are read as usual.
+INSIDE="$TMP/inside"
+mkdir -p "$INSIDE"
+cp -R "$EXAMPLES"/. "$INSIDE"/
+"$NEWSIDX" --db "$INSIDE/db" add --quiet "$INSIDE" >/dev/null 2>&1
+out=$("$NEWSIDX" --db "$INSIDE/db" add "$INSIDE" 2>&1)
+is "importing the folder that holds the index again: exit 0" "$?" 0
+like "its database is named and passed over" "$out" "inside/db: a Xapian database, not articles: skipped"
+unlike "none of its tables is read as an article" "$out" 'glass|flintlock'
+
 done_testing

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static bool push_source(sources_t *s, const char *path, uint64_t size)
 {
@@ -40,6 +41,22 @@ static int cmp_names(const FTSENT **a, const FTSENT **b)
     return strcmp((*a)->fts_name, (*b)->fts_name);
 }
 
+/* A Xapian database (an index, or the one being written, when a user
+ * imports the folder that holds it) has one of these files: its tables
+ * are no articles. */
+static bool is_database(const char *dir)
+{
+    static const char *const marks[] = {"iamglass", "iamchert", "flintlock"};
+    for (size_t i = 0; i < NX_ARRAY_LEN(marks); i++) {
+        char *path = nx_printf("%s/%s", dir, marks[i]);
+        bool found = path && access(path, F_OK) == 0;
+        free(path);
+        if (found)
+            return true;
+    }
+    return false;
+}
+
 /* Files under a directory, in name order, following symbolic links
  * (fts reports a link that loops back as FTS_DC, which we skip);
  * hidden files and directories are left out.  Returns problems found. */
@@ -57,8 +74,12 @@ static unsigned walk(cli_t *c, const char *dir, sources_t *out)
         bool hidden = e->fts_level > 0 && e->fts_name[0] == '.';
         switch (e->fts_info) {
         case FTS_D:
-            if (hidden)
+            if (hidden) {
                 fts_set(fts, e, FTS_SKIP);
+            } else if (is_database(e->fts_path)) {
+                cli_warn(c, "%s: a Xapian database, not articles: skipped", e->fts_path);
+                fts_set(fts, e, FTS_SKIP);
+            }
             break;
         case FTS_F:
             if (!hidden && !push_source(out, e->fts_path, (uint64_t)e->fts_statp->st_size)) {
