@@ -129,6 +129,106 @@ static bool is_apostrophe(const char *s, size_t n, size_t i, size_t *len)
     return false;
 }
 
+enum {
+    LEFT_SINGLE_QUOTE = 0x2018,
+    LEFT_DOUBLE_QUOTE = 0x201c,
+    NO_BREAK_SPACE = 0xa0,
+    ABBREV_SEGMENT_MAX = 2      /* letters between inside periods: "U.S", "W.Va" */
+};
+
+/* The character at s[i], not part of a word: its length, and whether a
+ * sentence starts after it (*sent set) and what it makes of the
+ * separator before the next word (*sep). */
+static size_t separator(const char *s, size_t n, size_t i, bool *sent, uint8_t *sep)
+{
+    unsigned char c = (unsigned char)s[i];
+    size_t l = 1;
+    if (c >= 0x80) {
+        uint32_t cp = decode(s, n, i, &l);
+        if (cp == LEFT_DOUBLE_QUOTE || cp == LEFT_SINGLE_QUOTE)   /* opening quotes */
+            *sent = true;
+        if (cp != NO_BREAK_SPACE)
+            *sep = SEP_OTHER;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+        /* keeps sep */
+    } else if (c == '\n') {
+        if (i + 1 < n && s[i + 1] == '\n')
+            *sent = true, *sep = SEP_OTHER;
+    } else if (c == '-' && *sep == SEP_SPACE && i > 0 && s[i - 1] != ' ') {
+        *sep = SEP_HYPHEN;
+    } else if (c == ',' && *sep == SEP_SPACE) {
+        *sep = SEP_COMMA;
+    } else {
+        if (c == '.' || c == '!' || c == '?' || c == ':' || c == '"' || c == ';')
+            *sent = true;
+        *sep = SEP_OTHER;
+    }
+    return l;
+}
+
+/* A word from s[i]: letters and digits, with inside periods for "U.S",
+ * "W.Va" and inside apostrophes for "O'Hare".  Where it ends (before a
+ * possessive 's, T_POSS), and its T_CAP or T_LOWER, T_INTDOT, T_POSS
+ * and T_ALLCAPS in *flags. */
+static size_t word_end(const char *s, size_t n, size_t i, uint16_t *flags)
+{
+    size_t seg = 0, letters = 0, uppers = 0;
+    bool first = true;
+    *flags = 0;
+    while (i < n) {
+        size_t l = 1;
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80 && (((unsigned)c | 0x20u) - 'a' < 26u || (unsigned)c - '0' < 10u)) {
+            /* the common case, ASCII, without decoding */
+            if (c >= 'A') {
+                letters++;
+                uppers += c <= 'Z';
+                if (first)
+                    *flags |= c <= 'Z' ? T_CAP : T_LOWER;
+            }
+            first = false;
+            seg++;
+            i++;
+            continue;
+        }
+        uint32_t cp = c < 0x80 ? c : decode(s, n, i, &l);
+        if (cp_letter(cp)) {
+            letters++;
+            if (cp_upper(cp))
+                uppers++;
+            if (first)
+                *flags |= cp_upper(cp) ? T_CAP : T_LOWER;
+            first = false;
+            seg++;
+            i += l;
+            continue;
+        }
+        size_t al;
+        if (c == '.' && seg <= ABBREV_SEGMENT_MAX && i + 1 < n && is_word_byte_start(s, n, i + 1) &&
+            !(s[i + 1] >= '0' && s[i + 1] <= '9')) {
+            *flags |= T_INTDOT;
+            seg = 0;
+            i++;
+            continue;
+        }
+        if (is_apostrophe(s, n, i, &al) && i + al < n && is_word_byte_start(s, n, i + al)) {
+            /* "Ukraine's": the possessive is not part of the name. */
+            if ((s[i + al] == 's' || s[i + al] == 'S') &&
+                (i + al + 1 >= n || !is_word_byte_start(s, n, i + al + 1))) {
+                *flags |= T_POSS;
+                break;
+            }
+            seg++;
+            i += al;
+            continue;
+        }
+        break;
+    }
+    if (letters >= 2 && uppers == letters)
+        *flags |= T_ALLCAPS;
+    return i;
+}
+
 /* Splits [s, s+n) into words, noting what separates them and where
  * sentences start. */
 static void tokenise(const char *s, size_t n, toks_t *out)
@@ -138,90 +238,12 @@ static void tokenise(const char *s, size_t n, toks_t *out)
     uint8_t sep = SEP_OTHER;
     while (i < n) {
         if (!is_word_byte_start(s, n, i)) {
-            unsigned char c = (unsigned char)s[i];
-            size_t l = 1;
-            if (c >= 0x80) {
-                uint32_t cp = decode(s, n, i, &l);
-                if (cp == 0x201c || cp == 0x2018)          /* opening quotes */
-                    sent = true;
-                if (cp != 0xa0)
-                    sep = SEP_OTHER;
-            } else if (c == ' ' || c == '\t' || c == '\r') {
-                /* keeps sep */
-            } else if (c == '\n') {
-                if (i + 1 < n && s[i + 1] == '\n')
-                    sent = true, sep = SEP_OTHER;
-            } else if (c == '-' && sep == SEP_SPACE && i > 0 && s[i - 1] != ' ') {
-                sep = SEP_HYPHEN;
-            } else if (c == ',' && sep == SEP_SPACE) {
-                sep = SEP_COMMA;
-            } else {
-                if (c == '.' || c == '!' || c == '?' || c == ':' || c == '"' || c == ';')
-                    sent = true;
-                sep = SEP_OTHER;
-            }
-            i += l;
+            i += separator(s, n, i, &sent, &sep);
             continue;
         }
-        /* A word: letters and digits, with inside periods for "U.S",
-         * "W.Va" and inside apostrophes for "O'Hare". */
-        size_t b = i, seg = 0;
-        uint16_t flags = 0;
-        size_t letters = 0, uppers = 0;
-        bool first = true;
-        while (i < n) {
-            size_t l = 1;
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x80 && (((unsigned)c | 0x20u) - 'a' < 26u || (unsigned)c - '0' < 10u)) {
-                /* the common case, ASCII, without decoding */
-                if (c >= 'A') {
-                    letters++;
-                    uppers += c <= 'Z';
-                    if (first)
-                        flags |= c <= 'Z' ? T_CAP : T_LOWER;
-                }
-                first = false;
-                seg++;
-                i++;
-                continue;
-            }
-            uint32_t cp = c < 0x80 ? c : decode(s, n, i, &l);
-            if (cp_letter(cp)) {
-                if (cp_letter(cp)) {
-                    letters++;
-                    if (cp_upper(cp))
-                        uppers++;
-                    if (first)
-                        flags |= cp_upper(cp) ? T_CAP : T_LOWER;
-                }
-                first = false;
-                seg++;
-                i += l;
-                continue;
-            }
-            size_t al;
-            if (c == '.' && seg <= 2 && i + 1 < n && is_word_byte_start(s, n, i + 1) &&
-                !(s[i + 1] >= '0' && s[i + 1] <= '9')) {
-                flags |= T_INTDOT;
-                seg = 0;
-                i++;
-                continue;
-            }
-            if (is_apostrophe(s, n, i, &al) && i + al < n && is_word_byte_start(s, n, i + al)) {
-                /* "Ukraine's": the possessive is not part of the name. */
-                if ((s[i + al] == 's' || s[i + al] == 'S') &&
-                    (i + al + 1 >= n || !is_word_byte_start(s, n, i + al + 1))) {
-                    flags |= T_POSS;
-                    break;
-                }
-                seg++;
-                i += al;
-                continue;
-            }
-            break;
-        }
-        if (letters >= 2 && uppers == letters)
-            flags |= T_ALLCAPS;
+        size_t b = i;
+        uint16_t flags;
+        i = word_end(s, n, i, &flags);
         const wentry_t *w = nx_word_lookup(s + b, i - b);
         tok_t t = {.off = (uint32_t)b, .len = (uint32_t)(i - b), .flags = flags,
                    .sep = sep, .h = word_hash(s + b, i - b), .words = w ? w->bits : 0};
@@ -1240,52 +1262,71 @@ static bool amp_before(const doc_t *d, size_t k)
     return b > a && memchr(a, '&', (size_t)(b - a)) && (p->flags & T_CAP) && (t->flags & T_CAP);
 }
 
-static void look_around(const doc_t *d, const cand_t *c, around_t *a)
+/* Whether a place of the gazetteer is the United States (the name its
+ * demonyms "American", "African American" lead to). */
+static bool is_united_states(const doc_t *d, const nx_place_t *pl)
 {
-    size_t i = c->i, j = c->j, n = d->t.n;
-    const tok_t *t = TK(d, i);
-    memset(a, 0, sizeof *a);
-    if (i > 0 && t->sep == SEP_SPACE) {
-        size_t p = i - 1;
-        bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
-        if (lowerish && IN(d, p, L_PREP)) {
-            a->prev_prep = true;
-            a->prev_in = !tok_is(d, p, "to") && !tok_is(d, p, "from") && !tok_is(d, p, "at") &&
-                         !tok_is(d, p, "between") && !tok_is(d, p, "visit") &&
-                         !tok_is(d, p, "visited") && !tok_is(d, p, "visiting");
-        }
-        if (lowerish && tok_is(d, p, "the"))
-            a->prev_the = true;
-        if (name_word(d, p) && !IN(d, p, L_MODIFIER))
-            a->prev_cap = true;
-        /* "Southern California", but "Southern University" */
-        if (IN(d, p, L_MODIFIER) && (TK(d, p)->flags & T_CAP) && c->kind == K_GAZ &&
-            !(c->pl->classes & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)) &&
-            c->pl->pop < STRONG_POP)
-            a->prev_cap = true;
-        if (tok_is(d, p, "of") && TK(d, p)->flags & T_LOWER) {
-            /* Who or what is "of" the place. */
-            size_t q = p - (p > 0);
-            const tok_t *w = TK(d, q);
-            if (p == 0 || TK(d, p)->sep != SEP_SPACE || q == p) {
-                a->of_person = TK(d, p)->sep == SEP_COMMA;
-            } else if (w->flags & T_LOWER) {
-                a->prev_prep = true;                  /* "residents of" */
-            } else if (w->flags & T_CAP) {
-                bool two = q > 0 && TK(d, q)->sep == SEP_SPACE && name_word(d, q - 1);
-                if (IN(d, q, L_SEAT))
-                    a->prev_prep = true;              /* "City of Canton" */
-                else if (IN(d, q, L_FIRM_HEAD))
-                    a->firm_of = true;                /* "Royal Bank of Scotland" */
-                else if (IN(d, q, L_FIRM) || (two && !IN(d, q, L_BODY) && !IN(d, q, L_INSTITUTION)))
-                    a->of_person = true;              /* "Jane Doe of", "Cox Inc. of" */
-                else
-                    a->of_body = true;                /* "Chamber of", "Federation of" */
-            } else {
-                a->of_person = true;                  /* "Troop 208 of" */
-            }
-        }
+    static const char us[] = "United States";
+    size_t nn;
+    const char *nm = nx_place_name(d->g, pl, &nn);
+    return nn == sizeof us - 1 && memcmp(nm, us, sizeof us - 1) == 0;
+}
+
+/* "of" at token p before the candidate: who or what is "of" the place. */
+static void look_at_of(const doc_t *d, size_t p, around_t *a)
+{
+    size_t q = p - (p > 0);
+    const tok_t *w = TK(d, q);
+    if (p == 0 || TK(d, p)->sep != SEP_SPACE || q == p) {
+        a->of_person = TK(d, p)->sep == SEP_COMMA;
+    } else if (w->flags & T_LOWER) {
+        a->prev_prep = true;                  /* "residents of" */
+    } else if (w->flags & T_CAP) {
+        bool two = q > 0 && TK(d, q)->sep == SEP_SPACE && name_word(d, q - 1);
+        if (IN(d, q, L_SEAT))
+            a->prev_prep = true;              /* "City of Canton" */
+        else if (IN(d, q, L_FIRM_HEAD))
+            a->firm_of = true;                /* "Royal Bank of Scotland" */
+        else if (IN(d, q, L_FIRM) || (two && !IN(d, q, L_BODY) && !IN(d, q, L_INSTITUTION)))
+            a->of_person = true;              /* "Jane Doe of", "Cox Inc. of" */
+        else
+            a->of_body = true;                /* "Chamber of", "Federation of" */
+    } else {
+        a->of_person = true;                  /* "Troop 208 of" */
     }
+}
+
+/* The word before the candidate, a space apart: a preposition, "the",
+ * a capitalised word, "of". */
+static void look_before(const doc_t *d, const cand_t *c, around_t *a)
+{
+    size_t p = c->i - 1;
+    bool lowerish = (TK(d, p)->flags & T_LOWER) || !name_word(d, p);
+    if (lowerish && IN(d, p, L_PREP)) {
+        a->prev_prep = true;
+        a->prev_in = !tok_is(d, p, "to") && !tok_is(d, p, "from") && !tok_is(d, p, "at") &&
+                     !tok_is(d, p, "between") && !tok_is(d, p, "visit") &&
+                     !tok_is(d, p, "visited") && !tok_is(d, p, "visiting");
+    }
+    if (lowerish && tok_is(d, p, "the"))
+        a->prev_the = true;
+    if (name_word(d, p) && !IN(d, p, L_MODIFIER))
+        a->prev_cap = true;
+    /* "Southern California", but "Southern University" */
+    if (IN(d, p, L_MODIFIER) && (TK(d, p)->flags & T_CAP) && c->kind == K_GAZ &&
+        !(c->pl->classes & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)) &&
+        c->pl->pop < STRONG_POP)
+        a->prev_cap = true;
+    if (tok_is(d, p, "of") && TK(d, p)->flags & T_LOWER)
+        look_at_of(d, p, a);
+}
+
+/* A capitalised word right before the candidate: a demonym, the first
+ * half of a double name, a plural's possessive. */
+static void look_at_capital_before(const doc_t *d, const cand_t *c, around_t *a)
+{
+    size_t i = c->i;
+    const tok_t *t = TK(d, i);
     if (i > 0 && (t->sep == SEP_HYPHEN || t->sep == SEP_SPACE) && (TK(d, i - 1)->flags & T_CAP)) {
         match_t m;
         bool place = longest(d, i - 1, false, &m) && m.end == i;
@@ -1303,41 +1344,51 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
         if (!(longest(d, i - 1, false, &m) && m.end == i))
             a->prev_cap = true;
     }
-    if (j < n && joined(d, j)) {
-        const tok_t *u = TK(d, j);
-        if ((u->flags & T_CAP) && !(u->flags & T_CAPSREGION)) {
-            a->next_cap = u->sep == SEP_SPACE;
-            /* "Jordan Peterson said", "Mary Z. Connaughton" */
-            if (is_surname(d, tok_hash(d, j)) ||
-                (j + 1 < n && joined(d, j + 1) && SPEECH(d, j + 1)) ||
-                (u->len == 1 && (u->flags & T_DOT)))
-                a->person_after = a->next_cap;
-            a->next_body = IN(d, j, L_BODY) || TITLE(d, j);
-            a->next_title = TITLE(d, j);
-            a->next_institution = IN(d, j, L_INSTITUTION);
-            a->next_street = IN(d, j, L_STREET);
-            match_t m;
-            if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM)) {
-                size_t nn;
-                const char *nm = nx_place_name(d->g, m.pl, &nn);
-                /* "African American": a heritage, not two places */
-                a->next_demonym = nn == 13 && memcmp(nm, "United States", 13) == 0;
-            }
-        } else if (u->sep == SEP_HYPHEN && number(d, j)) {
-            a->next_number = true;              /* "US-24": a road */
-        } else if (u->flags & T_LOWER) {
-            a->next_people = IN(d, j, L_PEOPLE);
-            a->next_local = a->next_people || IN(d, j, L_BODIES);
-            a->next_speech = u->sep == SEP_SPACE &&
-                             (SPEECH(d, j) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
-            a->next_firm_verb = u->sep == SEP_SPACE && IN(d, j, L_FIRM_VERB);
-            a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
-        }
+}
+
+/* The word after the candidate, joined to it: what a capitalised one
+ * names (a person, a body, a street, a heritage), a road's number, what
+ * a lower-case one does. */
+static void look_after(const doc_t *d, const cand_t *c, around_t *a)
+{
+    size_t j = c->j, n = d->t.n;
+    const tok_t *u = TK(d, j);
+    if ((u->flags & T_CAP) && !(u->flags & T_CAPSREGION)) {
+        a->next_cap = u->sep == SEP_SPACE;
+        /* "Jordan Peterson said", "Mary Z. Connaughton" */
+        if (is_surname(d, tok_hash(d, j)) || (j + 1 < n && joined(d, j + 1) && SPEECH(d, j + 1)) ||
+            (u->len == 1 && (u->flags & T_DOT)))
+            a->person_after = a->next_cap;
+        a->next_body = IN(d, j, L_BODY) || TITLE(d, j);
+        a->next_title = TITLE(d, j);
+        a->next_institution = IN(d, j, L_INSTITUTION);
+        a->next_street = IN(d, j, L_STREET);
+        match_t m;
+        /* "African American": a heritage, not two places */
+        if (longest(d, j, false, &m) && (m.pl->classes & NX_PC_DEMONYM))
+            a->next_demonym = is_united_states(d, m.pl);
+    } else if (u->sep == SEP_HYPHEN && number(d, j)) {
+        a->next_number = true;              /* "US-24": a road */
+    } else if (u->flags & T_LOWER) {
+        a->next_people = IN(d, j, L_PEOPLE);
+        a->next_local = a->next_people || IN(d, j, L_BODIES);
+        a->next_speech = u->sep == SEP_SPACE &&
+                         (SPEECH(d, j) || tok_is(d, j, "who") || IN(d, j, L_PERSON_NOUN));
+        a->next_firm_verb = u->sep == SEP_SPACE && IN(d, j, L_FIRM_VERB);
+        a->next_verb = u->sep == SEP_SPACE && IN(d, j, L_AFTER_HEAD);
     }
-    if (j >= n || !joined(d, j))
-        a->next_verb = true;            /* "the Police." */
-    /* "Toyota Motor Corp", "Kidder, Peabody and Co" */
-    for (size_t k = j; k < n && k < j + 6; k++) {
+}
+
+/* How many words after a candidate may still belong to a firm's name
+ * ("Toyota Motor Corp", "Kidder, Peabody and Co"). */
+enum { FIRM_WORDS_AHEAD = 6 };
+
+/* Whether the candidate stands in a firm's name, or in a body's
+ * ("Sakura Research Institute"). */
+static void look_for_firm(const doc_t *d, const cand_t *c, around_t *a)
+{
+    size_t i = c->i, j = c->j, n = d->t.n;
+    for (size_t k = j; k < n && k < j + FIRM_WORDS_AHEAD; k++) {
         const tok_t *u = TK(d, k);
         bool and = (u->flags & T_LOWER) && (tok_is(d, k, "and") || tok_is(d, k, "of"));
         if ((u->sep != SEP_SPACE && u->sep != SEP_COMMA && u->sep != SEP_HYPHEN) ||
@@ -1356,6 +1407,20 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
     if (amp_before(d, i) || amp_before(d, j))
         a->in_firm = true;
+}
+
+static void look_around(const doc_t *d, const cand_t *c, around_t *a)
+{
+    size_t i = c->i, j = c->j, n = d->t.n;
+    memset(a, 0, sizeof *a);
+    if (i > 0 && TK(d, i)->sep == SEP_SPACE)
+        look_before(d, c, a);
+    look_at_capital_before(d, c, a);
+    if (j < n && joined(d, j))
+        look_after(d, c, a);
+    if (j >= n || !joined(d, j))
+        a->next_verb = true;            /* "the Police." */
+    look_for_firm(d, c, a);
     /* "Long-Term Credit Bank", "Allen-Bradley": a double name */
     if (j < n && TK(d, j)->sep == SEP_HYPHEN && (TK(d, j)->flags & T_CAP)) {
         match_t m;
@@ -1414,7 +1479,6 @@ static bool company_bracket(const doc_t *d, size_t i, size_t j)
 
 enum { REJECT, ACCEPT, WEAK };
 
-/* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
 /* "Wall Street" is the markets in the news, and "Main Street" beside
  * it the rest of the economy: idioms, not streets. */
 static bool street_idiom(const doc_t *d, size_t i, size_t j)
@@ -1426,33 +1490,49 @@ static bool street_idiom(const doc_t *d, size_t i, size_t j)
     return tok_is(d, i, "main") && strstr(d->s, "Wall Street") != NULL;
 }
 
-static int judge(const doc_t *d, const cand_t *c)
+/* What judge() weighs besides the words around a candidate. */
+typedef struct facts {
+    uint32_t cls, pop;      /* of a place of the gazetteer; 0 for others */
+    bool intrinsic;         /* a country, state, region or demonym, or a
+                               large capital: a place wherever it stands */
+    bool single;            /* a name of one word */
+    bool located;           /* where a place stands: after a preposition,
+                               before a state, the dateline's */
+    bool surely;            /* where no person's name stands: "in X",
+                               "X, Ga." */
+    bool surname;           /* the word is known as a person's name here */
+    uint64_t h;             /* the word's hash, for a single word */
+} facts_t;
+
+/* A month or a day, "St. Patrick's Day", "St. John's Church", "Wall
+ * Street": never a place, whatever stands around it. */
+static bool never_a_place(const doc_t *d, const cand_t *c)
 {
     size_t i = c->i, j = c->j;
     const tok_t *t = TK(d, i);
-    uint32_t cls = c->kind == K_GAZ ? c->pl->classes : 0;
-    uint32_t pop = c->kind == K_GAZ ? c->pl->pop : 0;
-    /* Capitals of small territories share common names (Douglas,
-     * Stanley, Victoria): they count as towns. */
-    bool intrinsic = (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_DEMONYM)) != 0 ||
-                     ((cls & NX_PC_CAPITAL) && pop >= STRONG_POP);
-    bool single = j - i == 1;
-    bool caps = (t->flags & T_CAPSREGION) != 0;
-
-    if (single && (nx_month_from_name(ttext(d, i), t->len) || IN(d, i, L_DAY)))
-        return REJECT;
+    if (j - i == 1 && (nx_month_from_name(ttext(d, i), t->len) || IN(d, i, L_DAY)))
+        return true;
     /* "St. Patrick's Day", "St. John's Church": a feast or a parish, and
      * no other "X's Day" is a place either. */
     if (TK(d, j - 1)->flags & T_POSS) {
         if (j < d->t.n && tok_is(d, j, "day"))
-            return REJECT;
+            return true;
         if (tok_is(d, i, "st") || tok_is(d, i, "saint"))
-            return REJECT;
+            return true;
     }
-    if (street_idiom(d, i, j))
-        return REJECT;
-    around_t a;
-    look_around(d, c, &a);
+    return street_idiom(d, i, j);
+}
+
+static facts_t facts_of(const doc_t *d, const cand_t *c, const around_t *a)
+{
+    size_t i = c->i, j = c->j;
+    facts_t f = {.cls = c->kind == K_GAZ ? c->pl->classes : 0,
+                 .pop = c->kind == K_GAZ ? c->pl->pop : 0,
+                 .single = j - i == 1};
+    /* Capitals of small territories share common names (Douglas,
+     * Stanley, Victoria): they count as towns. */
+    f.intrinsic = (f.cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION | NX_PC_DEMONYM)) != 0 ||
+                  ((f.cls & NX_PC_CAPITAL) && f.pop >= STRONG_POP);
     bool dateline = false;
     if (d->dl_key && d->dl_key[0]) {
         char key[KEY_CAP];
@@ -1460,100 +1540,126 @@ static int judge(const doc_t *d, const cand_t *c)
         build_key(d, i, j, key, &kn);
         dateline = strcmp(key, d->dl_key) == 0;
     }
-    /* a country's or state's name after a bank's is the bank's name
-     * ("Royal Bank of Scotland"); a town's is where the bank is */
-    if (a.firm_of && (cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)))
-        return REJECT;
-    bool located = a.prev_prep || c->state || dateline || a.of_person || a.firm_of;
-    /* Context that a person's name cannot have: "in X", "X, Ga." */
-    bool surely = a.prev_in || c->state || dateline;
-    uint64_t h = single ? tok_hash(d, i) : 0;
+    f.located = a->prev_prep || c->state || dateline || a->of_person || a->firm_of;
+    f.surely = a->prev_in || c->state || dateline;
+    f.h = f.single ? tok_hash(d, i) : 0;
     /* Countries, states and cities are often a word in a longer name
      * ("S.E. Paris", "Minnesota House"): only a title or a speech verb
      * makes one a person's name. */
-    bool famous = intrinsic || pop >= STRONG_POP;
-    bool surname = single && (famous ? wset_has(&d->speakers, h) ||
-                                           (wset_has(&d->fullnamed, h) && !located)
-                                     : is_surname(d, h) || wset_has(&d->given, h));
+    bool famous = f.intrinsic || f.pop >= STRONG_POP;
+    f.surname = f.single && (famous ? wset_has(&d->speakers, f.h) ||
+                                          (wset_has(&d->fullnamed, f.h) && !f.located)
+                                    : is_surname(d, f.h) || wset_has(&d->given, f.h));
+    return f;
+}
 
-    if (company_bracket(d, i, j))
+/* Whether the words around the candidate make it part of a person's or
+ * a firm's name, or of a double name. */
+static bool part_of_a_name(const doc_t *d, const cand_t *c, const around_t *a, const facts_t *f)
+{
+    if (a->prev_cap || a->person_after || (a->next_street && !c->state) || a->in_firm ||
+        a->next_hyphen_name || (a->in_body && !f->intrinsic && c->kind == K_GAZ))
+        return true;
+    /* A person's name stays one after "in" with 's ("in Obama's word"). */
+    if (f->single && f->surname && (!f->surely || (TK(d, c->i)->flags & T_POSS)) &&
+        !(f->cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
+        return true;
+    if (a->next_speech && (f->surname || !f->intrinsic) && !f->located)
+        return true;
+    if (a->next_firm_verb && !f->located && !(f->cls & (NX_PC_COUNTRY | NX_PC_DEMONYM)))
+        return true;
+    if (!c->state && !(f->cls & NX_PC_COUNTRY) && after_firm_noun(d, c->i))
+        return true;
+    /* "Michael Bay said": a surname that looks like a feature's word */
+    return (c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, c->j - 1));
+}
+
+/* A demonym: "American Red Cross" names a body; "Russian President" a
+ * place's officer; "African American" a heritage. */
+static int judge_demonym(const doc_t *d, const cand_t *c, const around_t *a)
+{
+    bool american = is_united_states(d, c->pl);
+    if (a->next_demonym || (a->prev_demonym && american) ||
+        (a->next_cap && !a->next_body && !a->next_institution))
         return REJECT;
-    if (caps) {
+    return (a->prev_demonym && TK(d, c->i)->sep == SEP_SPACE) ? REJECT : ACCEPT;
+}
+
+/* A place of the gazetteer, no demonym, that no name around it took:
+ * accepted when it is a place wherever it stands, a town when the text
+ * agrees. */
+static int judge_gazetteer(const doc_t *d, const cand_t *c, const around_t *a, const facts_t *f)
+{
+    const tok_t *t = TK(d, c->i);
+    /* "the Police said", but "the Richmond area" */
+    if (a->prev_the && !(f->cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a->next_verb && !c->state)
+        return REJECT;
+    /* Before a capitalised word that names no public body, a place is
+     * part of a name: an event's or a paper's after a determiner ("the
+     * Moscow Times"), else more likely a person's ("Chad Walker"). */
+    bool named = a->next_cap && !c->state &&
+                 !(a->next_body || (a->next_institution && (f->intrinsic || f->pop >= STRONG_POP)));
+    if (named && !(a->prev_the || a->prev_prep) && !(f->cls & NX_PC_ACRONYM))
+        return REJECT;
+    if (f->intrinsic && !(f->single && (f->cls & NX_PC_STATE) && !(f->cls & NX_PC_COUNTRY) &&
+                          wset_has(&d->lower, f->h)))
+        return ACCEPT;
+    /* A town: the text has to agree. */
+    if ((named || a->of_body) && f->pop < STRONG_POP && !c->state)
+        return REJECT;
+    /* "Columbus Police", but "Justice Department", "Commerce Secretary" */
+    if (a->next_body && !f->located && f->pop < BODY_POP)
+        return REJECT;
+    /* "McDonald's", "Hope's Wings": a small town's name with 's is
+     * more often a person's or a firm's. */
+    if ((TK(d, c->j - 1)->flags & T_POSS) && f->pop < STRONG_POP && !f->surely)
+        return REJECT;
+    if (f->single && wset_has(&d->lower, f->h) && !f->located)
+        return REJECT;
+    if (f->located || a->next_people)
+        return ACCEPT;
+    /* A sentence's first word: "Newark police", not "University
+     * officials". */
+    if (t->flags & T_SENT)
+        return f->pop >= STRONG_POP ? WEAK : REJECT;
+    if (a->next_local)
+        return ACCEPT;
+    return (f->pop >= MID_POP || (f->cls & (NX_PC_SEAT | NX_PC_SUBDIV))) ? WEAK : REJECT;
+}
+
+/* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
+static int judge(const doc_t *d, const cand_t *c)
+{
+    if (never_a_place(d, c))
+        return REJECT;
+    around_t a;
+    look_around(d, c, &a);
+    facts_t f = facts_of(d, c, &a);
+    /* a country's or state's name after a bank's is the bank's name
+     * ("Royal Bank of Scotland"); a town's is where the bank is */
+    if (a.firm_of && (f.cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)))
+        return REJECT;
+    if (company_bracket(d, c->i, c->j))
+        return REJECT;
+    if (TK(d, c->i)->flags & T_CAPSREGION) {
         /* Capitals carry no information here: only names that are
          * places wherever they stand, or a preposition's object, and
          * not in a firm's name ("UNITED JERSEY BANKS INC"). */
         if (a.in_firm)
             return REJECT;
-        bool sure = intrinsic || c->kind == K_AREA ||
-                    (a.prev_in && c->kind == K_GAZ && pop >= STRONG_POP);
+        bool sure = f.intrinsic || c->kind == K_AREA ||
+                    (a.prev_in && c->kind == K_GAZ && f.pop >= STRONG_POP);
         return sure ? ACCEPT : REJECT;
     }
-    if (a.prev_cap || a.person_after || (a.next_street && !c->state) || a.in_firm ||
-        a.next_hyphen_name || (a.in_body && !intrinsic && c->kind == K_GAZ))
-        return REJECT;
-    /* A person's name stays one after "in" with 's ("in Obama's word"). */
-    if (single && surname && (!surely || (t->flags & T_POSS)) &&
-        !(cls & (NX_PC_ACRONYM | NX_PC_REGION | NX_PC_DEMONYM)))
-        return REJECT;
-    if (a.next_speech && (surname || !intrinsic) && !located)
-        return REJECT;
-    if (a.next_firm_verb && !located && !(cls & (NX_PC_COUNTRY | NX_PC_DEMONYM)))
-        return REJECT;
-    if (!c->state && !(cls & NX_PC_COUNTRY) && after_firm_noun(d, i))
-        return REJECT;
-
-    /* "Michael Bay said": a surname that looks like a feature's word */
-    if ((c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, j - 1)))
+    if (part_of_a_name(d, c, &a, &f))
         return REJECT;
     if (c->kind != K_GAZ)
-        return (c->kind != K_VOUCHED || c->state || located) ? ACCEPT : REJECT;
+        return (c->kind != K_VOUCHED || c->state || f.located) ? ACCEPT : REJECT;
     if (a.next_number)
         return REJECT;
-    if (cls & NX_PC_DEMONYM) {
-        /* "American Red Cross" names a body; "Russian President" a
-         * place's officer; "African American" a heritage. */
-        size_t cn;
-        const char *canon = nx_place_name(d->g, c->pl, &cn);
-        bool american = cn == 13 && memcmp(canon, "United States", 13) == 0;
-        if (a.next_demonym || (a.prev_demonym && american) ||
-            (a.next_cap && !a.next_body && !a.next_institution))
-            return REJECT;
-        return (a.prev_demonym && t->sep == SEP_SPACE) ? REJECT : ACCEPT;
-    }
-    /* "the Police said", but "the Richmond area" */
-    if (a.prev_the && !(cls & (NX_PC_COUNTRY | NX_PC_REGION)) && a.next_verb && !c->state)
-        return REJECT;
-    /* Before a capitalised word that names no public body, a place is
-     * part of a name: an event's or a paper's after a determiner ("the
-     * Moscow Times"), else more likely a person's ("Chad Walker"). */
-    bool named = a.next_cap && !c->state &&
-                 !(a.next_body || (a.next_institution && (intrinsic || pop >= STRONG_POP)));
-    if (named && !(a.prev_the || a.prev_prep) && !(cls & NX_PC_ACRONYM))
-        return REJECT;
-    if (intrinsic && !(single && (cls & NX_PC_STATE) && !(cls & NX_PC_COUNTRY) &&
-                       wset_has(&d->lower, h)))
-        return ACCEPT;
-    /* A town: the text has to agree. */
-    if ((named || a.of_body) && pop < STRONG_POP && !c->state)
-        return REJECT;
-    /* "Columbus Police", but "Justice Department", "Commerce Secretary" */
-    if (a.next_body && !located && pop < BODY_POP)
-        return REJECT;
-    /* "McDonald's", "Hope's Wings": a small town's name with 's is
-     * more often a person's or a firm's. */
-    if ((TK(d, j - 1)->flags & T_POSS) && pop < STRONG_POP && !surely)
-        return REJECT;
-    if (single && wset_has(&d->lower, h) && !located)
-        return REJECT;
-    if (located || a.next_people)
-        return ACCEPT;
-    /* A sentence's first word: "Newark police", not "University
-     * officials". */
-    if (t->flags & T_SENT)
-        return pop >= STRONG_POP ? WEAK : REJECT;
-    if (a.next_local)
-        return ACCEPT;
-    return (pop >= MID_POP || (cls & (NX_PC_SEAT | NX_PC_SUBDIV))) ? WEAK : REJECT;
+    if (f.cls & NX_PC_DEMONYM)
+        return judge_demonym(d, c, &a);
+    return judge_gazetteer(d, c, &a, &f);
 }
 
 
