@@ -17,7 +17,6 @@ the latency of searches of quotations (the quotes method) at scale.
    round: figures taken above 2 are noisy, and say so.
 """
 import argparse
-import json
 import os
 import re
 import shutil
@@ -26,7 +25,9 @@ import sys
 import tempfile
 import time
 
-from run import Daemon  # newsidxd on a socket of its own, as bench/run.py starts it
+# newsidxd on a socket of its own, and the corpus repeated up to a size,
+# as bench/run.py makes them
+from run import Daemon, replicate
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(TOP, "..", "shared")
@@ -61,20 +62,6 @@ def corpus(out):
                         os.path.join(SHARED, "corpus", "reuters21578"), src],
                        check=True, stdout=subprocess.DEVNULL)
     return os.path.join(src, "docs.jsonl")
-
-
-def replicate(jsonl, n, out):
-    path = os.path.join(out, "scale-%d.jsonl" % n)
-    if os.path.exists(path):
-        return path
-    docs = [json.loads(l) for l in open(jsonl)]
-    with open(path, "w") as g:
-        for i in range(n):
-            d = dict(docs[i % len(docs)])
-            d["id"] = "%s-r%d" % (d["id"], i // len(docs))
-            d.pop("places", None)
-            g.write(json.dumps(d) + "\n")
-    return path
 
 
 def nxbench(build, args):
