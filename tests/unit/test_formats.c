@@ -538,6 +538,44 @@ static void hostile_xml(void **state)
     got_free(&g);
 }
 
+/* The places a NewsML-G2 item is tagged with: concepts typed geoArea
+ * or poi, or coded in a geographic scheme; never a desk typed as a
+ * place (no geographic equivalent, no broader area) nor an address. */
+static void g2_places(void **state)
+{
+    (void)state;
+    const char *doc =
+        "<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"urn:x:p\" "
+        "version=\"1\"><itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta><contentMeta>"
+        "<headline>Quay works</headline>"
+        "<subject type=\"cpnat:geoArea\" qcode=\"xc:33\"><name>Frankreich</name>"
+        "<sameAs qcode=\"iso3166-1a2:FR\"/></subject>"
+        "<subject type=\"cpnat:geoArea\" qcode=\"xc:900\"><name>Weltnachrichten</name>"
+        "<sameAs qcode=\"xdesk:7\"/><sameAs qcode=\"wikidata:Q1\"/></subject>"
+        "<subject type=\"cpnat:geoArea\" qcode=\"xa:12\"><name>Bretagne</name>"
+        "<sameAs qcode=\"wikidata:Q12130\"/><broader qcode=\"xc:33\"/></subject>"
+        "<subject type=\"cpnat:geoArea\"><name>Normandie</name></subject>"
+        "<subject qcode=\"geonames:2988507\"><name>Paris</name></subject>"
+        "<subject type=\"cpnat:poi\"><name>Port de Brest, 1 Quai Malbert, 29200 Brest</name>"
+        "</subject>"
+        "<subject type=\"cpnat:poi\"><name>12 Rue de Siam, 29200 Brest</name></subject>"
+        "<subject type=\"cpnat:abstract\" qcode=\"medtop:1\"><name>Transport</name></subject>"
+        "</contentMeta><contentSet><inlineData contenttype=\"text/plain\">Works began."
+        "</inlineData></contentSet></newsItem>\n";
+    got_t g;
+    read_bytes(doc, strlen(doc), NEWSIDX_FORMAT_AUTO, &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 1);
+    const newsidx_article_t *a = g.a[0];
+    const char *want[] = {"Frankreich", "Bretagne", "Normandie", "Paris", "Port de Brest"};
+    assert_int_equal(a->n_agency_places, NX_ARRAY_LEN(want));
+    for (size_t i = 0; i < NX_ARRAY_LEN(want); i++)
+        assert_string_equal(a->agency_places[i], want[i]);
+    assert_int_equal(a->n_subjects, 1);
+    assert_string_equal(a->subjects[0], "Transport");
+    got_free(&g);
+}
+
 /* A Markdown document is not an article: passed over with its reason,
  * unless the format is given; news text with a '#' line or a '|' is
  * still an article. */
@@ -589,6 +627,7 @@ int main(void)
         cmocka_unit_test(iptc7901_lead),
         cmocka_unit_test(hostile_xml),
         cmocka_unit_test(markdown),
+        cmocka_unit_test(g2_places),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,6 +158,10 @@ static const char *field_of(const newsidx_article_t *a, const char *field, char 
         join(buf, cap, a->subjects, a->n_subjects);
         return a->n_subjects ? buf : NULL;
     }
+    if (!strcmp(field, "agency_places")) {
+        join(buf, cap, a->agency_places, a->n_agency_places);
+        return a->n_agency_places ? buf : NULL;
+    }
     return NULL;
 }
 

@@ -123,6 +123,68 @@ static char *headline_of(const xmlNode *cm)
     return nx_xml_line(best);
 }
 
+/* Schemes whose codes are places whatever the sender: ISO 3166
+ * countries and subdivisions, GeoNames, the Getty TGN, UN/LOCODE. */
+static bool geo_scheme(const char *qcode)
+{
+    static const char *const schemes[] = {"iso3166", "geonames", "tgn", "unlocode"};
+    for (size_t i = 0; qcode && i < NX_ARRAY_LEN(schemes); i++)
+        if (strncasecmp(qcode, schemes[i], strlen(schemes[i])) == 0)
+            return true;
+    return false;
+}
+
+static bool qcode_is(const xmlNode *n, bool (*test)(const char *))
+{
+    char *q = nx_xml_attr(n, "qcode");
+    bool yes = test(q);
+    free(q);
+    return yes;
+}
+
+/* Whether a subject is a place: its concept type says so (cpnat:geoArea,
+ * cpnat:poi) or its qcode is in a geographic scheme.  A geoArea whose
+ * equivalents (sameAs) are all outside geographic schemes, that lies in
+ * no broader area, is a desk or a service, not a place (dpa's
+ * "International": dpacountry:196, sameAs dpageosbj:63 and a Wikidata
+ * item, no country code). */
+static bool is_place(const xmlNode *s, const char *type)
+{
+    bool typed = strcasecmp(type, "geoArea") == 0 || strcasecmp(type, "poi") == 0;
+    if (!typed)
+        return !*type && qcode_is(s, geo_scheme);
+    bool same_as = false;
+    for (const xmlNode *x = nx_xml_child(s, nx_ns_g2, "sameAs"); x;
+         x = nx_xml_next(x, nx_ns_g2, "sameAs")) {
+        if (qcode_is(x, geo_scheme))
+            return true;
+        same_as = true;
+    }
+    return !same_as || nx_xml_child(s, nx_ns_g2, "broader") != NULL;
+}
+
+static bool has_digit(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return true;
+    return false;
+}
+
+/* A place's name, never a street address: "Tottenham Hotspur Stadium,
+ * High Road 782, N17 , Vereinigtes Königreich" is the stadium; "782 High
+ * Rd, London N17" nothing.  Takes name. */
+static char *place_name(char *name)
+{
+    const char *comma = name ? strchr(name, ',') : NULL;
+    if (!comma || !has_digit(comma, strlen(comma)))
+        return name;
+    size_t head = (size_t)(comma - name);
+    char *out = has_digit(name, head) ? NULL : nx_strndup(name, head);
+    free(name);
+    return out;
+}
+
 static void subjects(const xmlNode *cm, newsidx_article_t *a)
 {
     for (const xmlNode *s = nx_xml_child(cm, nx_ns_g2, "subject"); s;
@@ -142,8 +204,10 @@ static void subjects(const xmlNode *cm, newsidx_article_t *a)
             nx_list_add(&a->agency_persons, &a->n_agency_persons, name);
         else if (strcasecmp(t, "organisation") == 0 || strcasecmp(t, "organization") == 0)
             nx_list_add(&a->agency_orgs, &a->n_agency_orgs, name);
+        else if (is_place(s, t))
+            nx_list_add(&a->agency_places, &a->n_agency_places, place_name(name));
         else if (strcasecmp(t, "geoArea") == 0 || strcasecmp(t, "poi") == 0)
-            nx_list_add(&a->agency_places, &a->n_agency_places, name);
+            free(name);         /* a desk or service typed as a place */
         else
             nx_list_add(&a->subjects, &a->n_subjects, name);
         free(type);
@@ -229,7 +293,8 @@ static void meta_of(const xmlNode *item, newsidx_article_t *a)
     subjects(cm, a);
     const xmlNode *loc = nx_xml_child(cm, nx_ns_g2, "located");
     if (loc)
-        nx_list_add(&a->agency_places, &a->n_agency_places, name_of(loc, a->language));
+        nx_list_add(&a->agency_places, &a->n_agency_places,
+                    place_name(name_of(loc, a->language)));
 }
 
 static bool g2_root(const xmlNode *root)
