@@ -126,7 +126,7 @@ static void *run(void *arg)
                     w->failed = 1;
                     goto out;
                 }
-                w->hits += res->n_quotes;
+                w->hits += newsidx_quotes_count(res);
                 newsidx_quotes_free(res);
             } else {
                 newsidx_results_t *res = NULL;

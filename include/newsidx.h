@@ -16,7 +16,7 @@
  *    function.  "Borrowed" means it stays valid until the named event and
  *    must not be freed.
  *  - Handles (newsidx_db_t, newsidx_config_t, newsidx_search_t,
- *    newsidx_results_t...) are opaque: made by a function here, read
+ *    newsidx_results_t, newsidx_quotes_t...) are opaque: made by a function here, read
  *    and changed through accessors, freed by the function named beside
  *    the one that made them.  The structs whose fields are shown
  *    (articles, hits, facets, stats) are plain records.
@@ -708,26 +708,44 @@ typedef struct newsidx_quote_hit {
     char *id, *title, *date, *dateline;   /* of the article */
 } newsidx_quote_hit_t;
 
-/* The answer; owned by the caller, freed with newsidx_quotes_free(). */
-typedef struct newsidx_quotes {
-    char *query;
-    uint64_t total;          /* quotations that match: a count when
-                                total_exact, else an estimate */
-    bool total_exact;
-    bool more;               /* matches beyond this page exist */
-    newsidx_quote_hit_t *quotes;
-    size_t n_quotes;
-    bool truncated;          /* a limit cut the answer short */
-    char **missing_shards;   /* shards left out of a partial answer */
-    size_t n_missing_shards;
-    char **notes;            /* what differs from a full answer, and why */
-    size_t n_notes;
-} newsidx_quotes_t;
+/* The answer: an opaque handle, owned by the caller and freed with
+ * newsidx_quotes_free(); what its accessors return is borrowed from it
+ * until then, as for newsidx_results_t. */
+typedef struct newsidx_quotes newsidx_quotes_t;
 
 newsidx_status_t newsidx_db_quotes(newsidx_db_t *db, const newsidx_search_t *request,
                                    newsidx_quotes_t **quotes) NEWSIDX_NOEXCEPT;
 
+/* NULL is allowed. */
 void newsidx_quotes_free(newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+
+/* The query as searched. */
+const char *newsidx_quotes_query(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+
+/* The quotations that match: a count when newsidx_quotes_total_exact(),
+ * else an estimate. */
+uint64_t newsidx_quotes_total(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+bool newsidx_quotes_total_exact(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+
+/* Matches beyond this page exist. */
+bool newsidx_quotes_more(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+
+/* A limit cut the answer short. */
+bool newsidx_quotes_truncated(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+
+/* The quotations of the page: how many, and quotation i (NULL when i is
+ * not below the count). */
+size_t newsidx_quotes_count(const newsidx_quotes_t *quotes) NEWSIDX_NOEXCEPT;
+const newsidx_quote_hit_t *newsidx_quotes_hit(const newsidx_quotes_t *quotes,
+                                              size_t i) NEWSIDX_NOEXCEPT;
+
+/* The shards left out of a partial answer, and what differs from a full
+ * answer and why, as newsidx_results_missing_shards() and
+ * newsidx_results_notes(). */
+size_t newsidx_quotes_missing_shards(const newsidx_quotes_t *quotes,
+                                     const char *const **names) NEWSIDX_NOEXCEPT;
+size_t newsidx_quotes_notes(const newsidx_quotes_t *quotes,
+                            const char *const **notes) NEWSIDX_NOEXCEPT;
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */

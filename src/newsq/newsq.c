@@ -243,11 +243,11 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
         nx_print_json(stdout, j);
         json_decref(j);
     } else if (newsidx_search_get_flags(req) & NEWSIDX_SEARCH_COUNT_ONLY) {
-        printf("%llu\n", (unsigned long long)r->total);
-        if (!r->total_exact)
+        printf("%llu\n", (unsigned long long)newsidx_quotes_total(r));
+        if (!newsidx_quotes_total_exact(r))
             fprintf(stderr, "newsq: the count is an estimate\n");
-        rc = r->total ? EXIT_OK : EXIT_NONE;
-    } else if (r->n_quotes == 0) {
+        rc = newsidx_quotes_total(r) ? EXIT_OK : EXIT_NONE;
+    } else if (newsidx_quotes_count(r) == 0) {
         fprintf(stderr, "newsq: no quotations match '%s'\n", newsidx_search_get_query(req));
         nx_print_quotes_notes(stderr, r);
         rc = EXIT_NONE;

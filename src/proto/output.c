@@ -293,8 +293,9 @@ void nx_print_quotes_text(FILE *fp, const newsidx_quotes_t *r, bool color)
 {
     const char *bold = color ? "\033[1m" : "", *dim = color ? "\033[2m" : "",
                *off = color ? "\033[0m" : "";
-    for (size_t i = 0; i < r->n_quotes; i++) {
-        const newsidx_quote_hit_t *q = &r->quotes[i];
+    size_t n = newsidx_quotes_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const newsidx_quote_hit_t *q = newsidx_quotes_hit(r, i);
         fprintf(fp, "%s%u. %s%s%s  %s%s%s\n", bold, q->rank, q->speaker ? q->speaker : "?", off,
                 q->kind == NEWSIDX_KIND_ORGANISATION ? " (organisation)" : "",
                 q->date ? q->date : "----------", q->dateline ? "  " : "",
@@ -306,20 +307,23 @@ void nx_print_quotes_text(FILE *fp, const newsidx_quotes_t *r, bool color)
         fprintf(fp, "   %sid %s  score %.2f%s\n\n", dim, q->id, q->score, off);
     }
     nx_print_quotes_notes(fp, r);
-    unsigned long long first = r->n_quotes ? r->quotes[0].rank : 0;
-    fprintf(fp, "%s%llu-%llu of %s%llu quotation%s%s%s\n", dim, first,
-            r->n_quotes ? first + r->n_quotes - 1 : 0, r->total_exact ? "" : "about ",
-            (unsigned long long)r->total, r->total == 1 ? "" : "s",
-            r->more ? " (more with --offset)" : "", off);
+    unsigned long long first = n ? newsidx_quotes_hit(r, 0)->rank : 0;
+    uint64_t total = newsidx_quotes_total(r);
+    fprintf(fp, "%s%llu-%llu of %s%llu quotation%s%s%s\n", dim, first, n ? first + n - 1 : 0,
+            newsidx_quotes_total_exact(r) ? "" : "about ", (unsigned long long)total,
+            total == 1 ? "" : "s", newsidx_quotes_more(r) ? " (more with --offset)" : "", off);
 }
 
 void nx_print_quotes_notes(FILE *fp, const newsidx_quotes_t *r)
 {
-    for (size_t i = 0; i < r->n_missing_shards; i++)
-        fprintf(fp, "(shard %s did not answer: its articles are missing)\n", r->missing_shards[i]);
-    for (size_t i = 0; i < r->n_notes; i++)
-        fprintf(fp, "(%s)\n", r->notes[i]);
-    if (r->truncated)
+    const char *const *v;
+    size_t n = newsidx_quotes_missing_shards(r, &v);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "(shard %s did not answer: its articles are missing)\n", v[i]);
+    n = newsidx_quotes_notes(r, &v);
+    for (size_t i = 0; i < n; i++)
+        fprintf(fp, "(%s)\n", v[i]);
+    if (newsidx_quotes_truncated(r))
         fprintf(fp, "(truncated by a limit: a wildcard matched more words than [search] "
                     "max_expansion, and only the most frequent were searched)\n");
 }

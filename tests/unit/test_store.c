@@ -594,6 +594,45 @@ static void tokenizer_matches_termgenerator(void **state)
     }
 }
 
+/* newsidx_db_quotes(): a quotation given with its article is found by
+ * its words and read back through the answer's accessors. */
+static void quotes_answer(void **state)
+{
+    (void)state;
+    static const char body[] = "\"The harbour stays closed until Monday,\" said Ana Ruiz.";
+    newsidx_article_t *a = art("q1", "Harbour", body);
+    set_list(&a->speakers, &a->n_speakers, "Ana Ruiz");
+    a->quotes = calloc(1, sizeof *a->quotes);
+    assert_non_null(a->quotes);
+    a->quotes[0] = (newsidx_quote_t){nx_strdup("Ana Ruiz"),
+                                     nx_strdup("The harbour stays closed until Monday,"), 1, 39,
+                                     false};
+    a->n_quotes = 1;
+    newsidx_writer_t *w = open_writer();
+    add(w, a);
+    newsidx_writer_destroy(w);
+    newsidx_db_t *db = open_reader();
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "monday"), NEWSIDX_OK);
+    newsidx_quotes_t *q = NULL;
+    assert_int_equal(newsidx_db_quotes(db, req, &q), NEWSIDX_OK);
+    assert_int_equal(newsidx_quotes_count(q), 1);
+    assert_int_equal(newsidx_quotes_total(q), 1);
+    assert_true(newsidx_quotes_total_exact(q));
+    assert_false(newsidx_quotes_more(q));
+    assert_false(newsidx_quotes_truncated(q));
+    assert_int_equal(newsidx_quotes_missing_shards(q, NULL), 0);
+    const newsidx_quote_hit_t *h = newsidx_quotes_hit(q, 0);
+    assert_string_equal(h->speaker, "Ana Ruiz");
+    assert_string_equal(h->id, "q1");
+    assert_non_null(strstr(h->text, "Monday"));
+    assert_null(newsidx_quotes_hit(q, 1));
+    newsidx_quotes_free(q);
+    newsidx_search_free(req);
+    newsidx_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -610,6 +649,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
         cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
         cmocka_unit_test(tokenizer_matches_termgenerator),
+        cmocka_unit_test_setup_teardown(quotes_answer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

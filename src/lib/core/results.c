@@ -1,5 +1,5 @@
-/* results.c - the accessors of the results handle (newsidx_results_t);
- * search.cc makes and frees it. */
+/* results.c - the accessors of the answers' handles: newsidx_results_t
+ * (search.cc makes and frees it) and newsidx_quotes_t (quotesearch.cc). */
 #include "config.h"
 
 #include "nx.h"
@@ -119,4 +119,53 @@ size_t newsidx_results_notes(const newsidx_results_t *r, const char *const **not
     if (notes)
         *notes = (const char *const *)r->notes;
     return r->n_notes;
+}
+
+const char *newsidx_quotes_query(const newsidx_quotes_t *q)
+{
+    return q->query;
+}
+
+uint64_t newsidx_quotes_total(const newsidx_quotes_t *q)
+{
+    return q->total;
+}
+
+bool newsidx_quotes_total_exact(const newsidx_quotes_t *q)
+{
+    return q->total_exact;
+}
+
+bool newsidx_quotes_more(const newsidx_quotes_t *q)
+{
+    return q->more;
+}
+
+bool newsidx_quotes_truncated(const newsidx_quotes_t *q)
+{
+    return q->truncated;
+}
+
+size_t newsidx_quotes_count(const newsidx_quotes_t *q)
+{
+    return q->n_quotes;
+}
+
+const newsidx_quote_hit_t *newsidx_quotes_hit(const newsidx_quotes_t *q, size_t i)
+{
+    return i < q->n_quotes ? &q->quotes[i] : NULL;
+}
+
+size_t newsidx_quotes_missing_shards(const newsidx_quotes_t *q, const char *const **names)
+{
+    if (names)
+        *names = (const char *const *)q->missing_shards;
+    return q->n_missing_shards;
+}
+
+size_t newsidx_quotes_notes(const newsidx_quotes_t *q, const char *const **notes)
+{
+    if (notes)
+        *notes = (const char *const *)q->notes;
+    return q->n_notes;
 }

@@ -1,6 +1,6 @@
-/* results.h - the results handle's insides, for the library alone:
- * programs see newsidx_results_t as opaque and read it with
- * newsidx_results_*().  Only files of src/lib include this. */
+/* results.h - the insides of the answers' handles, for the library
+ * alone: programs see newsidx_results_t and newsidx_quotes_t as opaque
+ * and read them with newsidx_results_*() and newsidx_quotes_*().  Only files of src/lib include this. */
 #ifndef NX_RESULTS_H
 #define NX_RESULTS_H
 
@@ -66,6 +66,23 @@ struct newsidx_results {
     newsidx_facet_t *histogram;
     size_t n_histogram;
     uint64_t undated;
+};
+
+/* The answer of newsidx_db_quotes(), every member owned by it and freed
+ * by newsidx_quotes_free(). */
+struct newsidx_quotes {
+    char *query;
+    uint64_t total;          /* quotations that match: a count when
+                                total_exact, else an estimate */
+    bool total_exact;
+    bool more;               /* matches beyond this page exist */
+    newsidx_quote_hit_t *quotes;
+    size_t n_quotes;
+    bool truncated;          /* a limit cut the answer short */
+    char **missing_shards;   /* shards left out of a partial answer */
+    size_t n_missing_shards;
+    char **notes;            /* what differs from a full answer, and why */
+    size_t n_notes;
 };
 
 #ifdef __cplusplus
