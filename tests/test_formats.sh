@@ -220,4 +220,17 @@ out=$("$NEWSIDX" --db "$TMP/hostile-db" stats --json 2>&1)
 is "nothing was imported from them" "$(json_get "$out" 'd["documents"]')" 0
 rm -f "$H/huge.xml"
 
+# A WordPress site's UTF-8 encoded twice ("companyâ€™s"): repaired, and
+# the summary says how many items were.
+mkdir -p "$TMP/twice"
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>' \
+    '<item><guid>tw-1</guid><title>Debt</title><description>The companyâ€™s debt fell.</description></item>' \
+    '</channel></rss>' >"$TMP/twice/feed.xml"
+out=$("$NEWSIDX" --db "$TMP/twice-db" add "$TMP/twice" 2>&1)
+like "the summary counts the items repaired" "$out" \
+    '1 feed items had their text encoded twice as UTF-8 .*: repaired'
+is "the text is repaired" \
+    "$(json_get "$("$NEWSIDX" --db "$TMP/twice-db" get --json tw-1)" 'd["body"]')" \
+    "The company’s debt fell."
+
 done_testing

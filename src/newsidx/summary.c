@@ -43,6 +43,7 @@ void summary_input(summary_t *s, const newsidx_input_t *in)
         s->skipped += skips[i].count;
     }
     s->untitled += nx_input_untitled(in);
+    s->repaired += nx_input_repaired(in);
 }
 
 /* 2789 -> "2,789". */
@@ -98,6 +99,10 @@ static void print_missing(const cli_t *c, const summary_t *s)
     if (s->not_english)
         fprintf(stderr, "%s: %s articles not in English: speakers and locations are found in "
                 "English text only\n", c->prog, grouped(s->not_english, a));
+    if (s->repaired)
+        fprintf(stderr, "%s: %s feed items had their text encoded twice as UTF-8 "
+                "(\"company\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s\" for \"company\xe2\x80\x99s\"): "
+                "repaired\n", c->prog, grouped(s->repaired, a));
 }
 
 void summary_print(const cli_t *c, const summary_t *s, bool verbose)

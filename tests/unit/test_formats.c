@@ -29,6 +29,7 @@ typedef struct got {
     size_t n_warnings;
     char skipped[1024];
     newsidx_format_t format;
+    uint64_t repaired;          /* feed items with UTF-8 encoded twice */
 } got_t;
 
 static void got_free(got_t *g)
@@ -66,6 +67,7 @@ static void read_file(const char *path, newsidx_format_t format, got_t *g)
             break;
     }
     g->format = newsidx_input_format(in);
+    g->repaired = nx_input_repaired(in);
     const newsidx_skip_t *sk;
     size_t ns = newsidx_input_skipped(in, &sk);
     for (size_t i = 0; i < ns; i++) {
@@ -422,6 +424,38 @@ static void wordpress(void **state)
     got_free(&g);
 }
 
+/* Feed text whose UTF-8 was read as Windows-1252 or Latin-1 and encoded
+ * again is repaired when the whole field decodes so, and counted; a
+ * field that does not (bytes lost, real Latin-1 text) is kept as sent. */
+static void double_utf8(void **state)
+{
+    (void)state;
+    const char *rss =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n"
+        /* "Café’s" through Windows-1252: C3 A9 -> Ã©, E2 80 99 -> â€™ */
+        "<item><guid>a</guid><title>Caf\xc3\x83\xc2\xa9 reopens</title><description>"
+        "The company\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s caf\xc3\x83\xc2\xa9 opened."
+        "</description></item>\n"
+        /* through Latin-1: E2 80 99 -> U+00E2 U+0080 U+0099 */
+        "<item><guid>b</guid><title>Debt</title><description>The company\xc3\xa2\xc2\x80"
+        "\xc2\x99s debt fell.</description></item>\n"
+        /* a lone "â" whose other bytes were lost, and real accents: as sent */
+        "<item><guid>c</guid><title>Assets</title><description>The company\xc3\xa2s assets, "
+        "the caf\xc3\xa9 cr\xc3\xa8me.</description></item>\n"
+        "</channel></rss>\n";
+    got_t g;
+    read_text(rss, &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.a[0]->title, "Caf\xc3\xa9 reopens");
+    assert_string_equal(g.a[0]->body, "The company\xe2\x80\x99s caf\xc3\xa9 opened.");
+    assert_string_equal(g.a[1]->body, "The company\xe2\x80\x99s debt fell.");
+    assert_string_equal(g.a[2]->body, "The company\xc3\xa2s assets, the caf\xc3\xa9 "
+                                      "cr\xc3\xa8me.");
+    assert_int_equal(g.repaired, 2);
+    got_free(&g);
+}
+
 /* An ANPA stream: a story and its second take, a write-through of
  * another story, and a take whose story is not in the stream. */
 static void anpa_stream(void **state)
@@ -628,6 +662,7 @@ int main(void)
         cmocka_unit_test(hostile_xml),
         cmocka_unit_test(markdown),
         cmocka_unit_test(g2_places),
+        cmocka_unit_test(double_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

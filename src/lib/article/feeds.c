@@ -11,6 +11,7 @@
  * articles, and name authors by login (the export lists their names). */
 #include "config.h"
 
+#include "utf8.h"
 #include "xml.h"
 
 #include <stdlib.h>
@@ -114,6 +115,58 @@ static char *html_of(const xmlNode *n, bool wordpress)
     return s;
 }
 
+/* The byte Windows-1252, else Latin-1, has for cp; -1 when none. */
+static int cp1252_byte(uint32_t cp)
+{
+    if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff))
+        return (int)cp;
+    for (uint32_t b = 0x80; b < 0xa0; b++)
+        if (nx_cp1252_c1(b) == cp && cp != 0x20)
+            return (int)b;
+    return cp < 0xa0 ? (int)cp : -1;
+}
+
+/* A field whose UTF-8 was read as Windows-1252 (or Latin-1) and encoded
+ * again ("company\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s" for
+ * "company\xe2\x80\x99s"), as some WordPress sites send: decoded once
+ * more when the whole field decodes so to valid UTF-8 with a character
+ * of more than one byte; kept as sent otherwise (a lone "\xc3\xa2" whose
+ * other bytes were lost, real Latin-1 text).  True when repaired. */
+static bool undo_double_utf8(char **field)
+{
+    if (!*field)
+        return false;
+    const char *s = *field, *end = s + strlen(s);
+    char *out = malloc((size_t)(end - s) + 1);
+    size_t k = 0;
+    bool multi = false;
+    while (out && s < end) {
+        int b = cp1252_byte(nx_utf8_next(&s, end));
+        if (b < 0) {
+            free(out);
+            return false;
+        }
+        out[k++] = (char)b;
+        multi |= b >= 0x80;
+    }
+    if (!out || !multi || !nx_utf8_valid(out, k)) {
+        free(out);
+        return false;
+    }
+    out[k] = '\0';
+    free(*field);
+    *field = out;
+    return true;
+}
+
+/* Each text field of a feed item repaired as one; the item counted. */
+static void repair_item(nx_xml_ctx_t *ctx, newsidx_article_t *a)
+{
+    bool t = undo_double_utf8(&a->title), b = undo_double_utf8(&a->body);
+    bool y = undo_double_utf8(&a->byline);
+    ctx->in->repaired += t || b || y;
+}
+
 static newsidx_status_t rss_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_article_t **out,
                                  const char **skip)
 {
@@ -167,6 +220,7 @@ static newsidx_status_t rss_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_artic
                           : "no text (feed item without content or description)";
         return NEWSIDX_END;
     }
+    repair_item(ctx, a);
     *out = a;
     return NEWSIDX_OK;
 }
@@ -290,6 +344,7 @@ static newsidx_status_t atom_read(nx_xml_ctx_t *ctx, xmlNode *entry, newsidx_art
         *skip = "no text (Atom entry without content or summary)";
         return NEWSIDX_END;
     }
+    repair_item(ctx, a);
     *out = a;
     return NEWSIDX_OK;
 }

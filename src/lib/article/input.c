@@ -170,6 +170,11 @@ void nx_input_warn(newsidx_input_t *in, unsigned long line, const char *fmt, ...
     va_end(ap);
 }
 
+uint64_t nx_input_repaired(const newsidx_input_t *in)
+{
+    return in->repaired;
+}
+
 uint64_t nx_input_untitled(const newsidx_input_t *in)
 {
     return in->untitled;

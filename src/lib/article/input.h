@@ -35,6 +35,7 @@ struct newsidx_input {
     nx_item_reader_t reader;         /* multi-article formats, once chosen */
     newsidx_skip_t *skips;      /* items passed over, by reason (owned) */
     uint64_t untitled;          /* articles titled from their lead */
+    uint64_t repaired;          /* feed items whose UTF-8 was encoded twice */
     size_t n_skips;
 };
 

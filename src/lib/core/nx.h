@@ -116,6 +116,8 @@ bool nx_extracts_language(const char *language);
 
 /* Articles of an input whose title was made from their lead. */
 uint64_t nx_input_untitled(const newsidx_input_t *in);
+/* Feed items whose text was UTF-8 encoded twice, repaired (feeds.c). */
+uint64_t nx_input_repaired(const newsidx_input_t *in);
 
 /* Detects the format of a file from its first bytes (detect.c). */
 newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
