@@ -329,6 +329,14 @@ static void settle_paths(server_t *srv)
     for (size_t i = 0; i < srv->n_shards; i++)
         if (strchr(srv->shards[i], '/') || !strchr(srv->shards[i], ':'))
             make_absolute(&srv->shards[i]);
+    /* The writer opens the shards of the configuration: the same
+     * absolute paths (relative ones were opened from / once detached,
+     * and writes went into new databases there). */
+    if (srv->n_shards) {
+        newsidx_config_set(srv->start_config, "shards", "shard", NULL, NULL);
+        for (size_t i = 0; i < srv->n_shards; i++)
+            newsidx_config_set(srv->start_config, "shards", "shard", srv->shards[i], NULL);
+    }
     make_absolute(&srv->socket_path);
     make_absolute(&srv->config_path);
     make_setting_absolute(srv->start_config, NEWSIDX_CONFIG_PIDFILE, "daemon", "pidfile");
