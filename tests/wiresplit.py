@@ -19,21 +19,32 @@ def _halves(text, para):
     return b"\n".join(lines[:cut]) + b"\n", b"\n".join(lines[cut:])
 
 
-def split_anpa(data):
-    """(story, take) of an ANPA-1312 message."""
+def _parts(data):
+    """(header, text, trailer) of a message: before STX, between STX and
+    ETX, from ETX on."""
     stx, etx = data.index(STX), data.index(ETX)
-    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
-    head, tail = _halves(text, lambda line, before: line.startswith(b"\t"))
-    # The last header line: ... KEYWORD [VERSION] MM-DD WORDS
+    return data[:stx], data[stx + 1:etx], data[etx:]
+
+
+def _keyword_line(header):
+    """Where the last ANPA header line (... KEYWORD [VERSION] MM-DD
+    WORDS) names its keyword: (lines, n, date, keyword, at), at the end
+    of the keyword in lines[n].  Fields are split by spaces and control
+    characters; those before the keyword are single letters."""
     lines = header.split(b"\n")
     n = max(i for i, line in enumerate(lines) if line.strip())
-    line = lines[n]
-    # fields are split by spaces and control characters; those before
-    # the keyword are single letters
-    words = re.sub(rb"[\x00-\x1f]", b" ", line).split()
+    words = re.sub(rb"[\x00-\x1f]", b" ", lines[n]).split()
     date = [t for t in words if re.fullmatch(rb"\d\d-\d\d", t)][-1]
     keyword = [t for t in words if len(t) > 1][0]
-    at = line.index(keyword) + len(keyword)
+    return lines, n, date, keyword, lines[n].index(keyword) + len(keyword)
+
+
+def split_anpa(data):
+    """(story, take) of an ANPA-1312 message."""
+    header, text, trailer = _parts(data)
+    head, tail = _halves(text, lambda line, before: line.startswith(b"\t"))
+    lines, n, date, keyword, at = _keyword_line(header)
+    line = lines[n]
     lines[n] = line[:at] + b" 2nd Take   " + line[line.index(date, at):]
     take_header = b"\n".join(lines)
     slug = b"^" + keyword + b", 2nd Take<\n"
@@ -43,8 +54,7 @@ def split_anpa(data):
 
 def split_7901(data):
     """(story, take) of an IPTC 7901 message."""
-    stx, etx = data.index(STX), data.index(ETX)
-    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
+    header, text, trailer = _parts(data)
     nl = text.index(b"=")
     headline = text[:text.index(b"\n", nl) + 1]
     body = text[len(headline):]
@@ -58,15 +68,9 @@ def version_anpa(data, version, sent, extra):
     '1stLd-Writethru'), the filing date in the header and the trailer's
     moment set from sent ('MM-DD-YY HHMM'), a paragraph added at the
     end of the text."""
-    stx, etx = data.index(STX), data.index(ETX)
-    header, text, trailer = data[:stx], data[stx + 1:etx], data[etx:]
-    lines = header.split(b"\n")
-    n = max(i for i, line in enumerate(lines) if line.strip())
+    header, text, trailer = _parts(data)
+    lines, n, date, keyword, at = _keyword_line(header)
     line = lines[n]
-    words = re.sub(rb"[\x00-\x1f]", b" ", line).split()
-    date = [t for t in words if re.fullmatch(rb"\d\d-\d\d", t)][-1]
-    keyword = [t for t in words if len(t) > 1][0]
-    at = line.index(keyword) + len(keyword)
     rest = line[line.index(date, at) + len(date):]
     lines[n] = line[:at] + b" " + version + b"   " + sent[:5] + rest
     trailer = re.sub(rb"\d\d-\d\d-\d\d \d{4}GMT", sent + b"GMT", trailer, count=1)
