@@ -1,6 +1,7 @@
 /* answers.hh - what the answer of a search (search.cc) and that of a
- * search of quotations (quotesearch.cc) share: one way to free their
- * hits, and the names of the shards left out of them; private to
+ * search of quotations (quotesearch.cc) share: the article's heading
+ * moved into a hit, one way to free their hits, and the names of the
+ * shards left out of them; private to
  * src/lib/index. */
 #ifndef NX_ANSWERS_HH
 #define NX_ANSWERS_HH
@@ -13,6 +14,18 @@
 #include <vector>
 
 namespace nx {
+
+/* Moves what every hit shows of its article (id, title, date,
+ * dateline) from the unpacked article a into hit, which owns it from
+ * then on: a is left without it. */
+template <typename Hit> void take_heading(Hit *hit, newsidx_article_t *a)
+{
+    hit->id = a->id;
+    hit->title = a->title;
+    hit->date = a->date;
+    hit->dateline = a->dateline;
+    a->id = a->title = a->date = a->dateline = nullptr;
+}
 
 /* Frees each of the n hits with free_one, then the array. */
 template <typename Hit> void free_hits(Hit *hits, size_t n, void (*free_one)(Hit *))

@@ -588,11 +588,7 @@ struct QuoteSearch {
         out->score = f.score;
         out->start = q->start;
         out->end = q->end;
-        out->id = a->id;
-        out->title = a->title;
-        out->date = a->date;
-        out->dateline = a->dateline;
-        a->id = a->title = a->date = a->dateline = nullptr;
+        take_heading(out, a.get());
         if (!out->text || !out->speaker)
             throw std::bad_alloc();
     }

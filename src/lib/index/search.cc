@@ -2874,10 +2874,7 @@ struct Searcher {
         if (req->explain)
             explain_into(hit, a.get(), c);
         hit->snippet = dup(snippet_of(a->body ? a->body : "", mset, c));
-        hit->id = a->id;
-        hit->title = a->title;
-        hit->date = a->date;
-        hit->dateline = a->dateline;
+        take_heading(hit, a.get());
         hit->speakers = a->speakers;
         hit->n_speakers = a->n_speakers;
         hit->speaker_kinds = a->speaker_kinds;
@@ -2890,7 +2887,6 @@ struct Searcher {
         hit->subjects = a->subjects;
         hit->n_subjects = a->n_subjects;
         hit->versions = versions;
-        a->id = a->title = a->date = a->dateline = nullptr;
         a->byline = a->url = a->language = nullptr;
         a->speakers = a->locations = a->subjects = nullptr;
         a->n_speakers = a->n_locations = a->n_subjects = 0;
