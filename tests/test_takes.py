@@ -251,6 +251,36 @@ class WriteThrus(DaemonCase):
         db, _ = self.imports(story, late)
         self.assertEqual(self.ids(db), [self.sid, self.next_sid])
 
+    def documents(self, db):
+        p = run([NEWSIDX, "--db", db, "stats"])
+        line = [x for x in p.stdout.splitlines() if x.startswith("documents:")][0]
+        return int(line.split()[1])
+
+    def take_sent(self, sent):
+        story, take = wiresplit.split_anpa(self.story)
+        # the take's last paragraph: a line opening with a tab
+        last = [x for x in take.split(b"\n") if x.startswith(b"\t") and
+                len(x.strip()) > 20 and b"\x03" not in x][-1].strip().decode()
+        return (self.file("story.tst", story),
+                self.file("take-%s" % sent.decode().replace(" ", "-"),
+                          wiresplit.resent_anpa(take, sent)), last)
+
+    def test_a_take_sent_after_midnight_joins_its_story_in_either_order(self):
+        story, take, last = self.take_sent(b"11-14-13 0030")
+        for order in ((story, take), (take, story)):
+            db, _ = self.imports(*order)
+            self.assertEqual(self.documents(db), 1, order)
+            version, body = self.body(db, self.sid)
+            self.assertIn(last, body)
+
+    def test_a_take_sent_more_than_a_day_later_stays_alone(self):
+        story, take, last = self.take_sent(b"11-14-13 1600")
+        for order in ((story, take), (take, story)):
+            db, _ = self.imports(*order)
+            self.assertEqual(self.documents(db), 2, order)
+            version, body = self.body(db, self.sid)
+            self.assertNotIn(last, body)
+
 
 if __name__ == "__main__":
     tap.main()

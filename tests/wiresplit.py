@@ -77,3 +77,15 @@ def version_anpa(data, version, sent, extra):
     cr = b"\r" if text.endswith(b"\r\n") or b"\r\n" in text else b""
     text = text.rstrip(b" \t\r\n") + cr + b"\n\t   " + extra + cr + b"\n"
     return b"\n".join(lines) + STX + text + trailer
+
+
+def resent_anpa(data, sent):
+    """The ANPA-1312 message as sent at sent ('MM-DD-YY HHMM'): the
+    filing date in its header and the trailer's moment."""
+    header, text, trailer = _parts(data)
+    lines, n, date, keyword, at = _keyword_line(header)
+    line = lines[n]
+    d = line.index(date, at)
+    lines[n] = line[:d] + sent[:5] + line[d + len(date):]
+    trailer = re.sub(rb"\d\d-\d\d-\d\d \d{4}GMT", sent + b"GMT", trailer, count=1)
+    return b"\n".join(lines) + STX + text + trailer

@@ -175,6 +175,50 @@ std::string other_day_version(PartsStore &store, const newsidx_article_t *a)
     return "";
 }
 
+/* Whether later was sent after first, at most a day after (both known). */
+bool within_a_day(const newsidx_article_t *first, const newsidx_article_t *later)
+{
+    time_t t0 = moment(first->time), t1 = moment(later->time);
+    return t0 != (time_t)-1 && t1 != (time_t)-1 && t1 >= t0 && t1 - t0 <= 24 * 3600;
+}
+
+/* The stored story a part alone belongs to, into *out: the one under its
+ * story's id, else the same keyword's story of the day before when the
+ * part was sent at most a day after it (a take of yesterday's story sent
+ * after midnight GMT has the next day in its id).  The story's id term,
+ * or "" when neither is stored. */
+std::string stored_story_of(PartsStore &store, const newsidx_article_t *part, Article &out)
+{
+    std::string data, term = std::string(PREFIX_ID) + part->story;
+    if (store.record(term, data) && (out = unpack(data)))
+        return term;
+    std::string before = other_day_id(part->story, -1);
+    if (before.empty())
+        return "";
+    term = std::string(PREFIX_ID) + before;
+    if (store.record(term, data) && (out = unpack(data)) && within_a_day(out.get(), part))
+        return term;
+    out.reset();
+    return "";
+}
+
+/* The parts stored alone under the next day's id of story a, sent at
+ * most a day after it (the other order of stored_story_of()). */
+void next_day_parts(PartsStore &store, const newsidx_article_t *a,
+                    std::vector<std::pair<std::string, std::string>> &alone)
+{
+    std::string next = other_day_id(a->story, 1);
+    if (next.empty())
+        return;
+    std::vector<std::pair<std::string, std::string>> found;
+    store.records_from(std::string(PREFIX_ID) + next + "/part-", found);
+    for (auto &r : found) {
+        Article part = unpack(r.second);
+        if (part && within_a_day(a, part.get()))
+            alone.push_back(r);
+    }
+}
+
 }  // namespace
 
 nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extractor_t *x,
@@ -190,11 +234,11 @@ nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extract
     Article out(nullptr, newsidx_article_free);
     if (d->idterm != story_term) {
         /* A part alone: joined when its story is stored. */
-        if (!store.record(story_term, data) || !(out = unpack(data)))
+        if (stored_story_of(store, mine.get(), out).empty())
             return nullptr;
         if (!out->n_parts && !nx_article_add_part(out.get(), 1, out->body))
             throw std::bad_alloc();     /* a story stored before parts were kept */
-        if (!out->story && !(out->story = nx_strdup(mine->story)))
+        if (!out->story && !(out->story = nx_strdup(out->id)))
             throw std::bad_alloc();
         add_parts(out.get(), mine.get(), true);
         if (store.record(d->idterm, data))
@@ -204,6 +248,7 @@ nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extract
          * stored copy when this is the same version again. */
         std::vector<std::pair<std::string, std::string>> alone;
         store.records_from(story_term + "/part-", alone);
+        next_day_parts(store, mine.get(), alone);
         Article old(nullptr, newsidx_article_free);
         std::string other_day;
         if (store.record(story_term, data))
@@ -229,7 +274,9 @@ nx_doc_t *join_parts(PartsStore &store, const nx_doc_t *d, const newsidx_extract
             add_parts(out.get(), old.get(), false);
         for (auto &r : alone) {
             Article part = unpack(r.second);
-            if (part && part->story && strcmp(part->story, out->story) == 0)
+            if (part && part->story &&
+                (strcmp(part->story, out->story) == 0 ||
+                 nx::other_day_id(part->story, -1) == out->story))
                 add_parts(out.get(), part.get(), false);
             joined.push_back(r.first);
         }
