@@ -21,7 +21,8 @@ N = 64          # generated articles: every city with every topic once
 HIT_KEYS = {"id", "rank", "score", "date", "dateline", "title", "speakers", "locations",
             "snippet", "partial", "versions", "byline", "url", "language", "subjects"}
 STATS_KEYS = {"documents", "revision", "format", "path", "workers", "pending_writes", "uptime",
-              "requests", "quotes", "errors", "latency_us", "connections", "pid"}
+              "requests", "quotes", "errors", "latency_us", "connections", "pid",
+              "wire_parts"}
 
 
 def plain(ident, words, **fields):

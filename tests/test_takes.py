@@ -173,7 +173,11 @@ class Takes(DaemonCase):
                 got = c.call("get", [want2["id"]])
             return {k: got.get(k) for k in SHOWN} == want2
         wait_until(joined, 15.0, what="the spool's take to be joined")
-        self.assertEqual(d.stats()["documents"], 2)
+        stats = d.stats()
+        self.assertEqual(stats["documents"], 2)
+        # both stories joined, the first one's take stored alone before
+        self.assertEqual(stats["wire_parts"], {"joined": 2, "absorbed": 1,
+                                               "across_midnight": 0})
 
 
 class WriteThrus(DaemonCase):

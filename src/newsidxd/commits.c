@@ -117,6 +117,19 @@ static job_t *take_held(in_order_t *o)
     return j;
 }
 
+/* What the writer joined of wire stories sent in parts since the last
+ * commit, added to the daemon's counts when that commit held. */
+static void count_wire_joins(server_t *srv, bool committed)
+{
+    uint64_t absorbed = 0, other_day = 0;
+    uint64_t joined = nx_writer_take_joined(srv->w, &absorbed, &other_day);
+    if (!committed)
+        return;
+    atomic_fetch_add(&srv->wire_joined, joined);
+    atomic_fetch_add(&srv->wire_absorbed, absorbed);
+    atomic_fetch_add(&srv->wire_other_day, other_day);
+}
+
 /* The next write in order, waiting until deadline (for ever if < 0).
  * NULL when the deadline passes, or once the queue is closed and empty. */
 static job_t *next_write(server_t *srv, in_order_t *o, double deadline)
@@ -173,6 +186,7 @@ static void *writer_main(void *arg)
         apply_batch(srv->w, batch, replies, n);
         newsidx_status_t st = newsidx_writer_pending(srv->w) ? newsidx_writer_commit(srv->w)
                                                               : NEWSIDX_OK;
+        count_wire_joins(srv, st == NEWSIDX_OK);
         if (st != NEWSIDX_OK)
             nxd_log(LOG_ERR, "commit failed: %s", newsidx_writer_error(srv->w));
         else

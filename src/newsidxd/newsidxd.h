@@ -216,6 +216,11 @@ typedef struct server {
     newsidx_extractor_t *x;     /* shared read-only */
     atomic_uint config_gen;     /* bumped on SIGHUP; threads re-read */
     atomic_uint commit_gen;     /* bumped by the writer after each commit */
+    /* Wire stories sent in parts, since start (doc/formats.md): stories
+     * joined with parts sent apart, parts stored alone before that are
+     * now in their story, versions and parts matched across midnight
+     * GMT.  Counted by the writer thread after each commit. */
+    _Atomic uint64_t wire_joined, wire_absorbed, wire_other_day;
     pthread_mutex_t config_mu;  /* guards config for the threads */
     uid_t *writer_uids;
     size_t n_writer_uids;

@@ -85,7 +85,7 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     stats_add(&sum, &srv->stats);
     for (unsigned i = 0; i < srv->n_started; i++)
         stats_add(&sum, &srv->workers[i].stats);
-    msgpack_pack_map(&pk, 6 + (srv->http_fd >= 0) + (srv->spool != NULL) +
+    msgpack_pack_map(&pk, 7 + (srv->http_fd >= 0) + (srv->spool != NULL) +
                               stats_pack(&sum, NULL, true, 0));
     nx_mp_pack_str(&pk, "documents");
     msgpack_pack_uint64(&pk, s.documents);
@@ -99,6 +99,14 @@ static void run_stats(server_t *srv, newsidx_db_t *db, job_t *j)
     msgpack_pack_unsigned_int(&pk, srv->n_workers);
     nx_mp_pack_str(&pk, "pending_writes");
     msgpack_pack_uint64(&pk, srv->writer_started ? queue_len(&srv->write_q) : 0);
+    nx_mp_pack_str(&pk, "wire_parts");
+    msgpack_pack_map(&pk, 3);
+    nx_mp_pack_str(&pk, "joined");
+    msgpack_pack_uint64(&pk, atomic_load(&srv->wire_joined));
+    nx_mp_pack_str(&pk, "absorbed");
+    msgpack_pack_uint64(&pk, atomic_load(&srv->wire_absorbed));
+    nx_mp_pack_str(&pk, "across_midnight");
+    msgpack_pack_uint64(&pk, atomic_load(&srv->wire_other_day));
     stats_pack(&sum, &pk, false, atomic_load(&srv->n_conns));
     if (srv->http_fd >= 0)
         http_stats_pack(srv, &pk);
