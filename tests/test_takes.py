@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
@@ -32,6 +33,7 @@ def run(argv):
     return p
 
 
+@unittest.skipUnless(os.path.isdir(WIRE), "no ../shared/corpus/wire")
 class Takes(DaemonCase):
 
     def setUp(self):
@@ -180,6 +182,7 @@ class Takes(DaemonCase):
                                                "across_midnight": 0})
 
 
+@unittest.skipUnless(os.path.isdir(WIRE), "no ../shared/corpus/wire")
 class WriteThrus(DaemonCase):
     """A write-through sent after midnight GMT has the next day in its id
     (ANPA-1312 ids hold the day the trailer gives): it must still replace
