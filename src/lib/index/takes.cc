@@ -149,6 +149,13 @@ bool positive_version(const char *v)
     return v && *v && strspn(v, "0123456789") == strlen(v) && strspn(v, "0") != strlen(v);
 }
 
+/* Whether later was sent after first, at most a day after (both known). */
+bool within_a_day(const newsidx_article_t *first, const newsidx_article_t *later)
+{
+    time_t t0 = moment(first->time), t1 = moment(later->time);
+    return t0 != (time_t)-1 && t1 != (time_t)-1 && t1 >= t0 && t1 - t0 <= 24 * 3600;
+}
+
 /* The id of the version of a's story stored under the id of the day
  * before or after (see the head of the file), or "": the older one
  * sent the day before, the newer one sent the day after, at most a day
@@ -166,20 +173,10 @@ std::string other_day_version(PartsStore &store, const newsidx_article_t *a)
         const char *later = days < 0 ? a->version : old->version;
         if (!positive_version(later) || !is_older(earlier ? earlier : "", "", later, ""))
             continue;
-        time_t first = moment(days < 0 ? old->time : a->time);
-        time_t then = moment(days < 0 ? a->time : old->time);
-        if (first != (time_t)-1 && then != (time_t)-1 && then >= first &&
-            then - first <= 24 * 3600)
+        if (days < 0 ? within_a_day(old.get(), a) : within_a_day(a, old.get()))
             return other;
     }
     return "";
-}
-
-/* Whether later was sent after first, at most a day after (both known). */
-bool within_a_day(const newsidx_article_t *first, const newsidx_article_t *later)
-{
-    time_t t0 = moment(first->time), t1 = moment(later->time);
-    return t0 != (time_t)-1 && t1 != (time_t)-1 && t1 >= t0 && t1 - t0 <= 24 * 3600;
 }
 
 /* The stored story a part alone belongs to, into *out: the one under its
