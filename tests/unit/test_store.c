@@ -558,6 +558,67 @@ static void story_count_through_revisions(void **state)
     newsidx_writer_destroy(w);
 }
 
+/* Equal weights are ordered newest first, and a story is one hit (its
+ * newest version), whichever way the page is ranked: the first search
+ * through a handle lets Xapian collapse and sort; once the handle has
+ * read the table of the articles whose story has other versions, the
+ * page is ranked by weight alone and ordered and collapsed by
+ * search.cc (rank_apart()).  Six stories of one text under titles of
+ * as many words, so that every weight is equal, added in an order that
+ * is not their dates'; a page cut inside the equal weights too. */
+static void expect_page(newsidx_db_t *db, unsigned offset, unsigned limit,
+                        const char *const *ids, unsigned n)
+{
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "harbour"), NEWSIDX_OK);
+    newsidx_search_set_page(req, offset, limit);
+    for (int round = 0; round < 3; round++) {
+        newsidx_results_t *r = NULL;
+        assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+        assert_int_equal(newsidx_results_total(r), 6);
+        assert_true(newsidx_results_total_exact(r));
+        assert_int_equal(newsidx_results_count(r), n);
+        for (unsigned i = 0; i < n; i++) {
+            const newsidx_hit_t *hit = newsidx_results_hit(r, i);
+            if (strcmp(hit->id, ids[i]) != 0)
+                fail_msg("round %d, page %u+%u, hit %u: %s, not %s", round, offset, limit, i,
+                         hit->id, ids[i]);
+            assert_int_equal(hit->versions, strcmp(ids[i], "f2") == 0 ? 2 : 1);
+            assert_true(hit->score == newsidx_results_hit(r, 0)->score);
+        }
+        newsidx_results_free(r);
+    }
+    newsidx_search_free(req);
+}
+
+static void equal_weights_newest_first(void **state)
+{
+    (void)state;
+    static const struct { const char *id, *title, *date; } notes[] = {
+        {"a", "Note one", "1987-01-03"},   {"b", "Note two", "1987-01-05"},
+        {"c", "Note three", "1987-01-01"}, {"d", "Note four", "1987-01-04"},
+        {"e", "Note five", "1987-01-02"},  {"f1", "Note six", "1987-01-06"},
+        {"f2", "Note six", "1987-01-07"},
+    };
+    newsidx_writer_t *w = open_writer();
+    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+        newsidx_article_t *a = art(notes[i].id, notes[i].title,
+                                   "The harbour pilots stopped work again on the river today.");
+        a->date = nx_strdup(notes[i].date);
+        add(w, a);
+    }
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    static const char *const newest_first[] = {"f2", "b", "d", "a", "e", "c"};
+    expect_page(db, 0, 10, newest_first, 6);
+    expect_page(db, 0, 2, newest_first, 2);
+    expect_page(db, 2, 2, newest_first + 2, 2);
+    expect_page(db, 4, 10, newest_first + 4, 2);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
 /* The ASCII tokenizer (tokenizer.cc) makes the terms, positions and
  * wdfs TermGenerator makes: fixed cases of each of its rules, then
  * random texts over the characters those rules look at. */
@@ -648,6 +709,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(filters_and_facets, setup, teardown),
         cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
         cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
+        cmocka_unit_test_setup_teardown(equal_weights_newest_first, setup, teardown),
         cmocka_unit_test(tokenizer_matches_termgenerator),
         cmocka_unit_test_setup_teardown(quotes_answer, setup, teardown),
     };
