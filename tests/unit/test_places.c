@@ -560,6 +560,74 @@ static void brands_are_not_places(void **state)
     free(p);
 }
 
+/* A place's name before a word for a thing made or flown is the
+ * thing's: a rocket, a shuttle, a car; a plant's noun after it makes it
+ * the place again. */
+static void products_are_not_places(void **state)
+{
+    (void)state;
+    char *p = places(NULL, "Satellite launched",
+                     "An unmanned Delta rocket carrying a weather satellite lifted off from "
+                     "Cape Canaveral, Fla., on Thursday. The 116-foot Delta was the first of "
+                     "six launches this year; the Columbia shuttle flies next, and a Russian "
+                     "rocket in May.");
+    REJECT(p, "Delta");
+    REJECT(p, "Columbia");
+    assert_string_equal(p, "Cape Canaveral|Florida|Russia");
+    free(p);
+    p = places(NULL, NULL,
+               "Workers at the Leeds tank factory struck. Sales of its Mustang cars rose, "
+               "and the Oldsmobile Delta 88 models sold out.");
+    assert_string_equal(p, "Leeds");
+    free(p);
+}
+
+/* A town's name that the article gives a firm (before "Air Lines Inc",
+ * in Reuters' brackets) is the firm's where it stands alone too, but
+ * not where only a place stands, and not a state few countries share. */
+static void firms_named_elsewhere(void **state)
+{
+    (void)state;
+    char *p = places(NULL, NULL,
+                     "Delta Air Lines Inc said it began building a terminal in Atlanta. The "
+                     "terminal will be connected to Delta's existing one, a Delta spokesman "
+                     "said. Ronald Allen, Delta's president, said the work would take a year.");
+    assert_string_equal(p, "Atlanta");
+    free(p);
+    p = places(NULL, NULL,
+               "The bank severed its ties with <Delta Motor Corp> in 1984 and later "
+               "foreclosed on Delta's assets.");
+    assert_string_equal(p, "");
+    free(p);
+    p = places(NULL, NULL,
+               "The Peach Bottom plant at Delta, Pa., was shut. Delta Air Lines Inc said "
+               "its flights ran.");
+    assert_string_equal(p, "Delta|Pennsylvania");
+    free(p);
+    p = places(NULL, NULL,
+               "Texas Air Corp said it would buy the airline, and a Texas judge approved "
+               "the sale. The London International Financial Futures Exchange will link "
+               "with traders in Sydney, Chicago and London.");
+    EXPECT(p, "Texas");
+    EXPECT(p, "London");
+    free(p);
+}
+
+/* A region named after a country is a place of its own, not the
+ * country. */
+static void regions_built_on_countries(void **state)
+{
+    (void)state;
+    char *p = places(NULL, NULL,
+                     "Militants attacked oil platforms in the Niger Delta on Monday, and "
+                     "drought hit the Horn of Africa.");
+    assert_string_equal(p, "Niger Delta|Horn of Africa");
+    free(p);
+    p = places(NULL, NULL, "Troops left Niger on Monday for the Congo Basin.");
+    assert_string_equal(p, "Niger|Congo Basin");
+    free(p);
+}
+
 /* Idioms and abbreviations: the markets, the rest of the economy, a
  * ticker, a weekday. */
 static void idioms_tickers_and_days(void **state)
@@ -614,6 +682,9 @@ int main(void)
         cmocka_unit_test(party_labels_and_hometowns),
         cmocka_unit_test(firms_and_bodies),
         cmocka_unit_test(brands_are_not_places),
+        cmocka_unit_test(products_are_not_places),
+        cmocka_unit_test(firms_named_elsewhere),
+        cmocka_unit_test(regions_built_on_countries),
         cmocka_unit_test(idioms_tickers_and_days),
         cmocka_unit_test(dateline_of_two_places),
         cmocka_unit_test(towns_of_other_countries),

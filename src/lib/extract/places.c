@@ -438,6 +438,26 @@ static const char *const firm_nouns[] = {
     "planemaker", "steelmaker", "startup",
 };
 
+/* Things made and flown that take a place's name ("Delta rocket",
+ * "Columbia shuttle", "Tomahawk missile", "Mustang cars"): a name right
+ * before one is the thing's, unless a word for where things are made
+ * follows (site_nouns). */
+static const char *const product_nouns[] = {
+    "rocket", "rockets", "missile", "missiles", "shuttle", "shuttles", "launcher", "booster",
+    "boosters", "satellite", "satellites", "spacecraft", "jet", "jets", "jetliner",
+    "jetliners", "airliner", "airliners", "aircraft", "helicopter", "helicopters", "bomber",
+    "bombers", "submarine", "submarines", "tank", "tanks", "car", "cars", "sedan", "sedans",
+    "truck", "trucks", "vehicle", "vehicles", "model", "models", "engine", "engines", "rifle",
+    "rifles",
+};
+
+/* Where things are made or sold: "the Leeds tank factory", "Ozark car
+ * dealership" name a place's plant, not a product. */
+static const char *const site_nouns[] = {
+    "plant", "plants", "factory", "factories", "works", "dealership", "dealerships",
+    "dealer", "dealers", "yard", "yards", "assembly", "site", "depot",
+};
+
 /* Plural kind words after a list of names: "Walton and Oconee counties". */
 static const char *const plural_kinds[] = {
     "counties", "parishes", "townships", "boroughs", "streets", "roads", "avenues",
@@ -463,7 +483,7 @@ static const char *const feature_words[] = {
     "river", "creek", "lake", "bay", "harbor", "harbour", "canal", "falls", "mountains",
     "mountain", "valley", "island", "islands", "peninsula", "forest", "wilderness",
     "canyon", "desert", "swamp", "glacier", "reservoir", "strait", "sound", "sea", "ocean",
-    "estuary",
+    "estuary", "delta", "basin", "plateau", "highlands", "lowlands",
 };
 
 /* Words before a name that make it a feature: "Lake Lanier". */
@@ -481,7 +501,7 @@ enum {
     L_FUNCTION, L_PREP, L_MODIFIER, L_SEAT, L_PEOPLE, L_BODIES, L_DAY,
     L_STREET, L_BODY, L_INSTITUTION, L_AREA, L_AFTER_HEAD, L_FEATURE, L_FEATURE_HEAD,
     L_ROAD_HEAD, L_PLURAL_KIND, L_FIRM, L_OF_HEAD, L_PERSON_NOUN, L_FIRM_VERB, L_FIRM_HEAD,
-    L_FIRM_NOUN, L_COUNT
+    L_FIRM_NOUN, L_PRODUCT, L_SITE, L_COUNT
 };
 
 #define LIST(name) {name, NX_ARRAY_LEN(name)}
@@ -500,7 +520,8 @@ static const struct {
     [L_PLURAL_KIND] = LIST(plural_kinds), [L_FIRM] = LIST(firm_words),
     [L_OF_HEAD] = LIST(of_heads), [L_PERSON_NOUN] = LIST(person_nouns),
     [L_FIRM_VERB] = LIST(firm_verbs), [L_FIRM_HEAD] = LIST(firm_heads),
-    [L_FIRM_NOUN] = LIST(firm_nouns),
+    [L_FIRM_NOUN] = LIST(firm_nouns), [L_PRODUCT] = LIST(product_nouns),
+    [L_SITE] = LIST(site_nouns),
 };
 
 
@@ -602,6 +623,8 @@ typedef struct doc {
     wset_t alone;          /* capitalised words standing alone */
     wset_t given;          /* first words of people's names */
     wset_t fullnamed;      /* surnames after a given name that is no place */
+    wset_t branded;        /* places' names the article gives a firm or a
+                              product: "Delta Air Lines", "Delta rocket" */
     nx_strv_t *out;
     struct pending *pend;  /* accepted names, in text order */
     size_t n_pend, cap_pend;
@@ -842,6 +865,13 @@ static const nx_place_t *state_after(const doc_t *d, size_t j, size_t *end)
     }
     if (m.end < d->t.n && TK(d, m.end)->sep == SEP_SPACE && name_word(d, m.end) &&
         !(TK(d, m.end)->flags & T_CAPSREGION))
+        return NULL;
+    /* "Ronald Allen, Delta's president": a firm's officer, not a town */
+    if (TK(d, m.end - 1)->flags & T_POSS)
+        return NULL;
+    /* "binding for Delta, Delta said": the same name again, speaking */
+    if (m.end == j + 1 && tok_hash(d, j) == tok_hash(d, j - 1) && m.end < d->t.n &&
+        TK(d, m.end)->sep == SEP_SPACE && SPEECH(d, m.end))
         return NULL;
     *end = m.end;
     return m.pl;
@@ -1429,6 +1459,12 @@ static void look_around(const doc_t *d, const cand_t *c, around_t *a)
     }
 }
 
+/* How far back from a name a list of names after a firm noun may begin,
+ * in words: a few names of one to three words, their countries in
+ * brackets, and the "and" before the last ("carmakers Tata (India),
+ * Mahindra (India) and Dongfeng (China)" is 9). */
+enum { FIRM_LIST_WORDS = 12 };
+
 /* Whether the name at token i follows a firm noun, directly or as a
  * later member of a list of names after one ("automakers Mahindra
  * (India) and Dongfeng"; a parenthesis's words are not the list's). */
@@ -1436,7 +1472,7 @@ static bool after_firm_noun(const doc_t *d, size_t i)
 {
     if (i == 0 || TK(d, i)->sep == SEP_OTHER)
         return false;
-    size_t p = i - 1, stop = i > 12 ? i - 12 : 0;
+    size_t p = i - 1, stop = i > FIRM_LIST_WORDS ? i - FIRM_LIST_WORDS : 0;
     if (tok_is(d, p, "and") || tok_is(d, p, "or"))
         while (p > stop && ((TK(d, p)->flags & T_CAP) || tok_is(d, p, "and") || tok_is(d, p, "or")))
             p--;
@@ -1475,6 +1511,60 @@ static bool company_bracket(const doc_t *d, size_t i, size_t j)
         if (*p == '>' || *p == '<')
             return *p == '>';
     return false;
+}
+
+/* Whether the words from token j on make the name before them a
+ * product's: a product noun ("Delta rocket", "Columbia shuttle"), after
+ * a model's number or not ("Delta 88 models"), but not one before a
+ * word for a plant ("the Leeds tank factory"). */
+static bool product_after(const doc_t *d, size_t j)
+{
+    size_t n = d->t.n;
+    if (j + 1 < n && TK(d, j)->sep == SEP_SPACE && number(d, j))
+        j++;
+    if (j >= n || TK(d, j)->sep != SEP_SPACE || !(TK(d, j)->flags & (T_LOWER | T_CAPSREGION)) ||
+        !IN(d, j, L_PRODUCT))
+        return false;
+    return !(j + 1 < n && TK(d, j + 1)->sep == SEP_SPACE && IN(d, j + 1, L_SITE));
+}
+
+/* Collects the places' names of one word that the article gives a firm
+ * or a product where it first names it ("Delta Air Lines Inc", "<Delta
+ * Motor Corp>", "Delta <DAL>", "a Delta rocket"): brand_named() reads
+ * the same word alone elsewhere as theirs ("Delta's assets", "the
+ * 116-foot Delta"). */
+static void mark_brands(doc_t *d)
+{
+    size_t n = d->t.n;
+    if (!wset_init(&d->branded, n / 4 + 1)) {
+        d->oom = true;
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        match_t m;
+        const tok_t *t = TK(d, k);
+        /* the first word of a name: not Texas in "United Texas Petroleum" */
+        bool inside = joined(d, k) && !(t->flags & T_SENT) && name_word(d, k - 1) &&
+                      !(TK(d, k - 1)->flags & T_CAPSREGION);
+        if (!(t->flags & T_CAP) || inside || !longest(d, k, false, &m) || m.end != k + 1)
+            continue;
+        if (company_bracket(d, k, k + 1)) {
+            wset_add(&d->branded, tok_hash(d, k));
+            continue;
+        }
+        /* In a headline of capitals ("ACQUIRE CALGARY COURIER COMPANY")
+         * where a name starts is not seen: only brackets count there. */
+        if (t->flags & T_CAPSREGION)
+            continue;
+        cand_t c = {.i = k, .j = k + 1, .pl = m.pl, .kind = K_GAZ};
+        around_t a;
+        memset(&a, 0, sizeof a);
+        look_for_firm(d, &c, &a);
+        if (a.in_firm || product_after(d, k + 1))
+            wset_add(&d->branded, tok_hash(d, k));
+    }
+    if (d->branded.oom)
+        d->oom = true;
 }
 
 enum { REJECT, ACCEPT, WEAK };
@@ -1570,6 +1660,11 @@ static bool part_of_a_name(const doc_t *d, const cand_t *c, const around_t *a, c
         return true;
     if (!c->state && !(f->cls & NX_PC_COUNTRY) && after_firm_noun(d, c->i))
         return true;
+    /* "a Delta rocket", "the Columbia shuttle": a thing's name; "a
+     * Soviet rocket", "U.S. missiles" say whose */
+    if (!c->state && !(f->cls & (NX_PC_COUNTRY | NX_PC_REGION | NX_PC_DEMONYM)) &&
+        product_after(d, c->j))
+        return true;
     /* "Michael Bay said": a surname that looks like a feature's word */
     return (c->kind == K_FEATURE || c->kind == K_STREET) && is_surname(d, tok_hash(d, c->j - 1));
 }
@@ -1627,6 +1722,81 @@ static int judge_gazetteer(const doc_t *d, const cand_t *c, const around_t *a, c
     return (f->pop >= MID_POP || (f->cls & (NX_PC_SEAT | NX_PC_SUBDIV))) ? WEAK : REJECT;
 }
 
+/* Whether a known place's name that no firm or product takes runs
+ * from token b to token e: a country, a state, a large town ("Matthews
+ * and Wright" is a firm, "Chicago and London" two places). */
+static bool unbranded_place(const doc_t *d, size_t b, size_t e)
+{
+    match_t m;
+    uint32_t known = NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION;
+    return name_word(d, b) && longest(d, b, false, &m) && m.end == e &&
+           ((m.pl->classes & known) || m.pl->pop >= STRONG_POP) &&
+           !(e == b + 1 && wset_has(&d->branded, tok_hash(d, b)));
+}
+
+/* Whether the name at token i is listed with another place's that no
+ * firm takes: "Chicago and London", "Utah, Pennsylvania and Texas". */
+static bool listed_with_a_place(const doc_t *d, size_t i)
+{
+    size_t p = i;
+    /* not ", and": that joins clauses ("near Pittsburgh, and Worthington is") */
+    if (p >= 2 && TK(d, p)->sep == SEP_SPACE && TK(d, p - 1)->sep == SEP_SPACE &&
+        (tok_is(d, p - 1, "and") || tok_is(d, p - 1, "or")))
+        p--;
+    if (p != i || (p >= 1 && TK(d, p)->sep == SEP_COMMA)) {
+        size_t b = p - 1;
+        while (b > 0 && b + 3 > p && joined(d, b) && name_word(d, b - 1))
+            b--;
+        if (unbranded_place(d, b, p))
+            return true;
+    }
+    size_t n = d->t.n, e = i + 3;
+    if (i + 2 >= n || TK(d, i + 1)->sep != SEP_SPACE || !tok_is(d, i + 1, "and") ||
+        TK(d, i + 2)->sep != SEP_SPACE)
+        return false;
+    while (e < n && e < i + 5 && TK(d, e)->sep == SEP_SPACE && name_word(d, e))
+        e++;
+    for (; e > i + 2; e--)
+        if (unbranded_place(d, i + 2, e))
+            return true;
+    return false;
+}
+
+/* A state's name shared by places of more countries than this says
+ * little about which it is ("Delta": towns in Canada, the US and Mexico,
+ * a state of Nigeria); "Texas", "Ontario" (towns of the US and Canada)
+ * and "California" say more. */
+enum { FEW_COUNTRIES = 3 };
+
+/* Places that a firm named after them does not hide: countries,
+ * regions, demonyms ("Japan Air Lines ... Japan said"), large
+ * capitals ("Bank of Tokyo ... Tokyo traders") and states whose name
+ * few countries share ("Texas Air Corp ... Texas banks"). */
+static bool outlives_its_firms(const doc_t *d, const cand_t *c, const facts_t *f)
+{
+    if (f->cls & (NX_PC_COUNTRY | NX_PC_REGION | NX_PC_DEMONYM | NX_PC_ACRONYM))
+        return true;
+    if ((f->cls & NX_PC_CAPITAL) && f->pop >= STRONG_POP)
+        return true;
+    if (!(f->cls & NX_PC_STATE))
+        return false;
+    size_t countries;
+    nx_place_countries(d->g, c->pl, &countries);
+    return countries <= FEW_COUNTRIES;
+}
+
+/* A name of one word that the article gives a firm or a product
+ * elsewhere (mark_brands) is theirs here too, unless it stands where
+ * only a place does ("in Delta", "Delta, Pa.", the dateline, "Chicago
+ * and Delta"), or is a place no firm hides. */
+static bool brand_named(const doc_t *d, const cand_t *c, const facts_t *f)
+{
+    if (!f->single || c->kind != K_GAZ || !wset_has(&d->branded, f->h) ||
+        outlives_its_firms(d, c, f))
+        return false;
+    return !f->surely && !listed_with_a_place(d, c->i);
+}
+
 /* REJECT, ACCEPT, or WEAK: a town accepted on its looks alone. */
 static int judge(const doc_t *d, const cand_t *c)
 {
@@ -1639,7 +1809,7 @@ static int judge(const doc_t *d, const cand_t *c)
      * ("Royal Bank of Scotland"); a town's is where the bank is */
     if (a.firm_of && (f.cls & (NX_PC_COUNTRY | NX_PC_STATE | NX_PC_REGION)))
         return REJECT;
-    if (company_bracket(d, c->i, c->j))
+    if (company_bracket(d, c->i, c->j) || brand_named(d, c, &f))
         return REJECT;
     if (TK(d, c->i)->flags & T_CAPSREGION) {
         /* Capitals carry no information here: only names that are
@@ -1982,6 +2152,8 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
         mark_caps_regions(&d.t);
         survey(&d);
         if (!d.oom)
+            mark_brands(&d);
+        if (!d.oom)
             scan(&d);
         flush(&d);
     }
@@ -1993,6 +2165,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     free(d.alone.v);
     free(d.given.v);
     free(d.fullnamed.v);
+    free(d.branded.v);
     free(d.pend);
     nx_buf_free(&b);
     return ok;
