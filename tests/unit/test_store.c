@@ -619,6 +619,57 @@ static void equal_weights_newest_first(void **state)
     newsidx_writer_destroy(w);
 }
 
+/* A snippet is the lead (the body's first snippet_length bytes) when
+ * the lead marks every word the query marks, though a later window
+ * holds the word more often; when the lead lacks one of the words, the
+ * window Xapian finds in the whole body, which marks it. */
+static const char *snippet_of_hit(newsidx_results_t *r, const char *id)
+{
+    for (size_t i = 0; i < newsidx_results_count(r); i++)
+        if (strcmp(newsidx_results_hit(r, i)->id, id) == 0)
+            return newsidx_results_hit(r, i)->snippet;
+    fail_msg("no hit %s", id);
+    return NULL;
+}
+
+static void lead_snippet_marks_every_word(void **state)
+{
+    (void)state;
+    static const char filler[] =
+        "The shares of the company closed higher on the exchange after the report, and "
+        "dealers said demand from investors in Europe and Asia was steady through the week. "
+        "The shares of the company closed higher on the exchange after the report, and "
+        "dealers said demand from investors in Europe and Asia was steady through the week. ";
+    char body[1024];
+    newsidx_writer_t *w = open_writer();
+    snprintf(body, sizeof body, "%s%s%s%s",
+             "Gold output at the Kiena mine rose in the quarter, the company said. ",
+             filler + 165, "Analysts expect gold and more gold, gold everywhere in gold country. ",
+             filler);
+    add(w, art("lead", "Mine output", body));
+    snprintf(body, sizeof body, "%s%s%s",
+             "Silver output at the Kiena mine rose in the quarter, the company said. ", filler,
+             "Gold was found there too.");
+    add(w, art("later", "Mine report", body));
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+
+    newsidx_results_t *r = search(db, "gold");
+    const char *s = snippet_of_hit(r, "lead");
+    if (strncmp(s, "<em>Gold</em> output at the Kiena mine", 38) != 0 ||
+        strstr(s, "everywhere") || strcmp(s + strlen(s) - 3, "\xe2\x80\xa6") != 0)
+        fail_msg("not the lead, marked and cut: %s", s);
+    newsidx_results_free(r);
+
+    r = search(db, "silver gold");
+    s = snippet_of_hit(r, "later");
+    if (!strstr(s, "<em>Gold</em> was found"))
+        fail_msg("the word the lead lacks is not shown: %s", s);
+    newsidx_results_free(r);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
 /* The ASCII tokenizer (tokenizer.cc) makes the terms, positions and
  * wdfs TermGenerator makes: fixed cases of each of its rules, then
  * random texts over the characters those rules look at. */
@@ -710,6 +761,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(new_language_after_a_search, setup, teardown),
         cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(equal_weights_newest_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(lead_snippet_marks_every_word, setup, teardown),
         cmocka_unit_test(tokenizer_matches_termgenerator),
         cmocka_unit_test_setup_teardown(quotes_answer, setup, teardown),
     };
