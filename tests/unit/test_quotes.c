@@ -87,6 +87,24 @@ static void cue_before_the_quotation(void **state)
     /* a partial quotation inside reported speech is the speaker's words */
     expect("Nora Diaz said the council must drop the " LQ "foolish plan" RQ " at once.",
            "Nora Diaz=foolish plan\n");
+    /* a cue that also names, after a title with a complement in small
+     * letters */
+    expect("Radio Vice President for news and talk Dave Gorab called the show "
+           LQ "the news show of record." RQ,
+           "Dave Gorab=the news show of record.\n");
+}
+
+/* A name and a colon before a quotation in the middle of a paragraph,
+ * after a dash or an ellipsis, speaks it. */
+static void name_and_colon_mid_paragraph(void **state)
+{
+    (void)state;
+    expect("Soon after the vote he tweeted about it ... Ann Lee: " LQ "Thanks for the support." RQ,
+           "Ann Lee=Thanks for the support.\n");
+    expect("Soon after the vote he tweeted about it \xe2\x80\xa6 Ann Lee: " LQ "Thanks." RQ,
+           "Ann Lee=Thanks.\n");
+    /* not the one asked */
+    expect("Reporters asked Ann Lee: " LQ "Will you run?" RQ, "");
 }
 
 static void marks_of_other_languages(void **state)
@@ -132,6 +150,26 @@ static void participles_and_inverted_cues(void **state)
     expect("The video of Ann Lee saying " LQ "never" RQ " went viral.", "");
     expect(LQ "Imagine that on a stage," RQ " mused radio host Stu Poe.",
            "Stu Poe=Imagine that on a stage,\n");
+    /* a pronoun in a participle's clause is the sentence's subject, not
+     * the nearest name: Erin Vale, not Tom Ash */
+    expect("Tom Ash said the plan would work.\n\n"
+           "Erin Vale, the activist, endorsed Tom Ash" "\xe2\x80\x99" "s approach on Saturday, "
+           "saying she believed " LQ "we must help the people first." RQ,
+           "Erin Vale=we must help the people first.\n");
+}
+
+/* A live blog's heading in title case over its entry, a single line
+ * break apart, is no part of the name opening the entry; a firm's name
+ * wrapped over two lines stays whole. */
+static void headings_of_live_blogs(void **state)
+{
+    (void)state;
+    expect("9:23PM Rubio Says Dropping The Bill Was A Sign Of Leadership\n"
+           "Marco Rubio defended himself on Saturday.\n"
+           LQ "Leadership is about solving the problem," RQ " he said.",
+           "Marco Rubio=Leadership is about solving the problem,\n");
+    expect("Healthcare Services Of America\nInc said: " LQ "We will write off the loans." RQ,
+           "Healthcare Services Of America Inc=We will write off the loans.\n");
 }
 
 /* A no-break space inside a name is a space in the speaker's name. */
@@ -308,6 +346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cue_after_the_quotation),
         cmocka_unit_test(cue_before_the_quotation),
+        cmocka_unit_test(name_and_colon_mid_paragraph),
         cmocka_unit_test(marks_of_other_languages),
         cmocka_unit_test(continued_quotations),
         cmocka_unit_test(pronouns),
@@ -316,6 +355,7 @@ int main(void)
         cmocka_unit_test(offsets_count_characters),
         cmocka_unit_test(organisations_speak),
         cmocka_unit_test(participles_and_inverted_cues),
+        cmocka_unit_test(headings_of_live_blogs),
         cmocka_unit_test(no_break_space_in_names),
         cmocka_unit_test(aliases_of_names),
         cmocka_unit_test(seed_article),

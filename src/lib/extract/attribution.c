@@ -53,6 +53,23 @@ static bool after_prep(const doc_t *d, const run_t *r)
     return is_word(d, k) && (bits_of(d, (size_t)k) & W_PREP) && !(d->t[k].flags & F_PROPER);
 }
 
+/* Whether the lower-case word at token k ends a title's complement:
+ * "Vice President for news and talk Dave Gorab", "director of
+ * communications Jen Psaki". */
+static bool ends_title_complement(const doc_t *d, long k)
+{
+    for (long m = k; m > 0 && m > k - 6; m--) {
+        if (!is_word(d, m) || !(d->t[m].flags & F_LOWER))
+            return false;
+        if (tok_is(d, m, "for") || tok_is(d, m, "of"))
+            return m < k && is_word(d, m - 1) && (bits_of(d, (size_t)(m - 1)) & W_TITLE);
+        if (!tok_is(d, m, "and") &&
+            (bits_of(d, (size_t)m) & (W_CUE | W_PREP | W_DET | W_AUX | W_FUNC | W_GENERIC)))
+            return false;
+    }
+    return false;
+}
+
 /* Whether run r can open a clause: nothing but punctuation, a
  * conjunction, a determiner or a lower-case title stands before it
  * ("GOP frontrunner Donald Trump"), not a verb or noun it would be the
@@ -73,6 +90,8 @@ static bool clause_initial(const doc_t *d, const run_t *r)
                          tok_is(d, k, "either") || tok_is(d, k, "neither")))
         return false;
     if (b & (W_CONJ | W_TITLE | W_DET | W_AUX))
+        return true;
+    if ((t->flags & F_LOWER) && ends_title_complement(d, k))
         return true;
     return !(t->flags & F_LOWER) && !(t->flags & F_PROPER);
 }
@@ -627,8 +646,20 @@ static void colon_subject(doc_t *d, long c)
     }
 }
 
+/* Whether token k is an ellipsis ("..." or "…"): like a dash, it
+ * leaves what went before ("he tweeted about ... Ann Lee: “...”"). */
+static bool ellipsis(const doc_t *d, long k)
+{
+    if (k < 0 || d->t[k].kind != K_OTHER)
+        return false;
+    const char *p = d->s + d->t[k].off;
+    return *p == '.' || (d->t[k].len == 3 && memcmp(p, "\xe2\x80\xa6", 3) == 0);
+}
+
 /* A name before a colon: "Sen. Ann Lee: “...”", a transcript's "ANN LEE:"
- * opening a paragraph, a headline's "Ann Lee: Time to Act". */
+ * opening a paragraph, a headline's "Ann Lee: Time to Act", a name
+ * after a dash or an ellipsis in the middle of a paragraph ("he
+ * tweeted about ... Ann Lee: “...”"). */
 static void colon_quote(doc_t *d, long c)
 {
     long ri = run_ending(d, c - 1);
@@ -644,6 +675,8 @@ static void colon_quote(doc_t *d, long c)
     bool head = d->t[r->a].flags & F_HEAD;
     bool para_first = r->a == 0 || d->t[r->a - 1].para != d->t[r->a].para;
     uint8_t pk = r->a > 0 ? d->t[r->a - 1].kind : K_END;
+    if (ellipsis(d, (long)r->a - 1))
+        pk = K_DASH;
     bool label = false;
     if (head) {
         /* a headline may capitalise words the name does not include */

@@ -242,6 +242,33 @@ static bool sentence_between(const doc_t *d, size_t a, size_t b)
     return false;
 }
 
+/* The subject of the participle of speech whose clause holds the
+ * pronoun at token i: "Ann Lee ... endorsed Tom Ash's plan, saying she
+ * believed “...”" (she is Ann Lee, the sentence's subject, not the
+ * nearest name), when it can be that pronoun; else -1. */
+static int32_t participle_subject(const doc_t *d, const int32_t *by_cue, size_t i, uint8_t sex)
+{
+    for (size_t k = i; k-- > 0 && k + CUE_BEFORE > i;) {
+        const tok_t *t = &d->t[k];
+        if (t->para != d->t[i].para || ends_sentence(t) || (t->flags & (F_HEAD | F_QUOTED)) ||
+            t->kind == K_QOPEN || t->kind == K_QCLOSE)
+            break;
+        bool part = is_word(d, (long)k) && (bits_of(d, k) & W_PART);
+        /* another cue with its own subject between: "Lee wrote ... Ash
+         * said ..., though he contended" */
+        if (!part && by_cue[k] >= 0 && d->a[by_cue[k]].anchor < i &&
+            d->a[by_cue[k]].how != A_PRONOUN)
+            return -1;
+        if (!part)
+            continue;
+        int32_t a = by_cue[k];
+        if (a < 0 || d->a[a].ent < 0 || !sp_person_fits(d, d->a[a].ent, sex))
+            return -1;
+        return d->a[a].ent;
+    }
+    return -1;
+}
+
 /* "“A,” she said, “B.”": one quotation in two pieces around its
  * attribution, when no sentence ends between them ("“A,” she said. “B.”"
  * are two quotations). */
@@ -295,11 +322,15 @@ void sp_find_quotes(doc_t *d)
             q->attr = continued(d, qi);
     }
     join_pieces(d, direct);
-    /* pronouns that introduce words stand for the nearest speaker */
+    /* pronouns that introduce words stand for the subject of the
+     * participle whose clause they are in, else the nearest speaker */
     for (size_t qi = 0; qi < direct; qi++) {
         attr_t *a = d->q[qi].attr >= 0 ? &d->a[d->q[qi].attr] : NULL;
-        if (a && a->ent < 0 && a->how == A_PRONOUN)
-            a->ent = sp_nearest_person(d, a->anchor, a->sex);
+        if (a && a->ent < 0 && a->how == A_PRONOUN) {
+            a->ent = participle_subject(d, by_cue, a->anchor, a->sex);
+            if (a->ent < 0)
+                a->ent = sp_nearest_person(d, a->anchor, a->sex);
+        }
     }
     for (size_t i = 0; i < d->na && !d->oom; i++)
         if (by_cue[d->a[i].cue] == (int32_t)i && d->a[i].ent >= 0)

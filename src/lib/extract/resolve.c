@@ -219,3 +219,12 @@ int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex)
     }
     return -1;
 }
+
+bool sp_person_fits(const doc_t *d, int32_t e, uint8_t sex)
+{
+    e = sp_final_entity(d, e);
+    if (e < 0 || d->e[e].kind == R_ORG)
+        return false;
+    uint8_t es = sex_of_entity(&d->e[e]);
+    return !(sex && es && es != sex);
+}

@@ -253,6 +253,9 @@ void sp_resolve(doc_t *d);                  /* resolve.c */
 /* The person a pronoun at token i stands for when it introduces words:
  * the nearest fitting person named before it, or -1. */
 int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex);
+/* Whether entity e can be a pronoun of that sex (0: either): a person,
+ * or a name not known to be an organisation, not of the other sex. */
+bool sp_person_fits(const doc_t *d, int32_t e, uint8_t sex);
 /* The full name a short form stands for by the hand list ("Fed":
  * "Federal Reserve"), or NULL (aliases.c). */
 const char *sp_hand_alias(const char *name);

@@ -130,8 +130,55 @@ typedef struct tk_state {
     bool dq, sq;                /* inside a double, a single quotation */
     bool low9;                  /* the open quotation began with „ */
     bool any;                   /* a token was read */
+    bool heading;               /* the line just ended is a heading */
     uint32_t para;
 } tk_state_t;
+
+/* How far back a line is read to tell whether it is a heading, in bytes. */
+enum { HEADING_MAX = 400 };
+
+/* Whether the line that ends at byte e is a heading written in title
+ * case, as live blogs and lists put one over each entry with a single
+ * line break ("Rubio Says Abandoning Reform Was A Sign Of Leadership" /
+ * "Marco Rubio defended himself ..."): every word that starts with a
+ * letter capitalised, two function words of two letters or more among
+ * them written "Of", "Was" (a firm's name has one at most: "Healthcare
+ * Services Of America", "The First Boston"; a ticker's "TO" is no word),
+ * and no stop at its end.  Its last name must not run into the next
+ * line's first (a paragraph break stops names). */
+static bool heading_line(const char *s, size_t e)
+{
+    size_t b = e;
+    while (b > 0 && s[b - 1] != '\n' && e - b < HEADING_MAX)
+        b--;
+    if (b > 0 && s[b - 1] != '\n')
+        return false;
+    size_t z = e;
+    while (z > b && (s[z - 1] == ' ' || s[z - 1] == '\t' || s[z - 1] == '\r'))
+        z--;
+    if (z == b || strchr(".!?:;,", s[z - 1]))
+        return false;
+    int words = 0, function = 0;
+    size_t first = 0;
+    bool inword = false;
+    for (size_t i = b, l; i <= z; i += l) {
+        uint32_t c = i < z ? decode(s, z, i, &l) : (l = 1, ' ');
+        bool part = cp_letter(c) || is_digit(c) || c == '\'' || c == 0x2019;
+        if (part && !inword) {
+            if (cp_letter(c) && !cp_upper(c))
+                return false;
+            first = i;
+        } else if (!part && inword && cp_letter((unsigned char)s[first])) {
+            const wentry_t *w = nx_word_lookup(s + first, i - first);
+            bool titled = i - first >= 2 && s[first + 1] >= 'a' && s[first + 1] <= 'z';
+            if (words > 0 && titled && w && (w->bits & (W_FUNC | W_PREP | W_DET | W_AUX | W_CONJ)))
+                function++;
+            words++;
+        }
+        inword = part;
+    }
+    return words >= 3 && function >= 2;
+}
 
 /* A word at st->i (its first character c). */
 static void take_word(doc_t *d, tk_state_t *st, uint32_t c, uint16_t q)
@@ -317,6 +364,8 @@ void sp_tokenize(doc_t *d)
         size_t l;
         uint32_t c = decode(s, n, st.i, &l);
         if (c == '\n' || c == 0x2028 || c == 0x2029) {
+            if (st.nl == 0 && st.any)
+                st.heading = heading_line(s, st.i);
             st.nl++;
             st.i += l;
             continue;
@@ -325,12 +374,13 @@ void sp_tokenize(doc_t *d)
             st.i += l;
             continue;
         }
-        if (st.nl >= 2 && st.any) {
+        if ((st.nl >= 2 || (st.nl == 1 && st.heading)) && st.any) {
             st.para++;
             st.start = true;
             st.dq = st.sq = false;
         }
         st.nl = 0;
+        st.heading = false;
         st.any = true;
         uint16_t q = (st.dq || st.sq) ? F_QUOTED : 0;
         if (cp_letter(c))
