@@ -190,6 +190,14 @@ static void pronouns(void **state)
            "Karl Holm=cannot wait another year.\n");
     /* nobody named before it: no speaker, no quotation */
     expect(LQ "We lost a day," RQ " she said.", "");
+    /* the subject of the nearest one's sentence, not its object */
+    expect(LQ "The water is safe," RQ " Tom Ash said.\n\n"
+           LQ "We failed," RQ " Karl Holm said on Friday.\n\n"
+           LQ "We need help," RQ " Ms. Ann Vale said.\n\n"
+           "In his statement, Karl Holm went further in trying to hold Tom Ash accountable.\n\n"
+           LQ "There are no excuses," RQ " he said.",
+           "Tom Ash=The water is safe,\nKarl Holm=We failed,\nAnn Vale=We need help,\n"
+           "Karl Holm=There are no excuses,\n");
 }
 
 static void reported_speech(void **state)

@@ -192,16 +192,40 @@ void sp_resolve(doc_t *d)
     free(order);
 }
 
+/* Whether run r stands as a subject: the subject of a cue ("said Ann
+ * Lee", "broker Ann Lee said"), first in its sentence, or after
+ * punctuation, a conjunction, a title or "the"; not the object of a
+ * verb or a preposition ("to hold Snyder accountable"). */
+static bool subject_place(const doc_t *d, const run_t *r)
+{
+    for (size_t k = 0; k < d->na; k++)
+        if (d->a[k].anchor >= r->a && d->a[k].anchor <= r->b)
+            return true;
+    size_t a = r->a;
+    if (a == 0 || (d->t[a].flags & F_START))
+        return true;
+    const tok_t *p = &d->t[a - 1];
+    if (p->kind != K_WORD)
+        return p->kind != K_OTHER;
+    const wentry_t *w = p->w;
+    return !(p->flags & F_LOWER) || (w && (w->bits & (W_CONJ | W_TITLE))) || tok_is(d, (long)a - 1, "the");
+}
+
 /* Walks back from token i through this paragraph and the two before it
  * (outside quotations) to the nearest speaker who can be meant: a person
  * named as the subject of a cue elsewhere, of the pronoun's sex or of
- * none known. */
+ * none known.  The subject of the nearest one's sentence comes before
+ * it when the nearest is not a subject ("In his statement, Sanders went
+ * further in trying to hold Snyder accountable. / “...,” he said" is
+ * Sanders's). */
 int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex)
 {
     uint32_t para = d->t[i].para;
+    int32_t nearest = -1;
     for (size_t k = i; k-- > 0;) {
         const tok_t *t = &d->t[k];
-        if (t->para + 2 < para)
+        bool stop = t->kind == K_END && !(t->flags & F_QUOTED);
+        if (t->para + 2 < para || (nearest >= 0 && (stop || t->para != d->t[k + 1].para)))
             break;
         if (t->kind != K_WORD || t->run < 0 || (t->flags & (F_QUOTED | F_HEAD)))
             continue;
@@ -212,12 +236,14 @@ int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex)
             continue;
         const entity_t *x = &d->e[e];
         uint8_t es = sex_of_entity(x);
-        if (x->kind == R_ORG || (sex && es && es != sex))
+        if (x->kind == R_ORG || (sex && es && es != sex) || !x->said)
             continue;
-        if (x->said)
+        if (subject_place(d, r))
             return e;
+        if (nearest < 0)
+            nearest = e;
     }
-    return -1;
+    return nearest;
 }
 
 bool sp_person_fits(const doc_t *d, int32_t e, uint8_t sex)
