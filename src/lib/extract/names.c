@@ -45,6 +45,48 @@ static uint8_t sex_of(const wentry_t *w)
     return 0;
 }
 
+/* The sex a gendered word of the article tells (an honorific, a role
+ * noun such as "spokeswoman" or "actress", a kinship noun such as
+ * "wife"), but not a pronoun ("his" before a name is someone else's)
+ * nor an office in "-man", which papers give women too ("Martha
+ * Hesse, chairman of the Federal Energy Regulatory Commission"). */
+static uint8_t sex_of_noun(const doc_t *d, long i)
+{
+    if (!is_word(d, i) || (bits_of(d, (size_t)i) & (W_HE | W_SHE)))
+        return 0;
+    const tok_t *t = &d->t[i];
+    if ((bits_of(d, (size_t)i) & W_TITLE) && ends_with(d, i, "man") && !ends_with(d, i, "woman"))
+        return 0;
+    return sex_of(t->w);
+}
+
+/* The sex an appositive after run r tells: "Ann Lee, a spokeswoman
+ * for", "Tom Ash, 52, the husband of", "Ann Lee, his wife": after the
+ * comma an age, a determiner and up to three words in small letters
+ * before the gendered noun, none of them a conjunction or a pronoun
+ * that opens a clause ("Ann Lee, whose father"). */
+static uint8_t sex_of_appositive(const doc_t *d, const run_t *r)
+{
+    long k = (long)r->b + 1;
+    if (k >= (long)d->nt || d->t[k].kind != K_COMMA || !same_zone(d, r->b, (size_t)k))
+        return 0;
+    k++;
+    if (k < (long)d->nt && d->t[k].kind == K_NUM && k + 1 < (long)d->nt &&
+        d->t[k + 1].kind == K_COMMA)
+        k += 2;
+    if (!lower_of(d, k, W_DET))
+        return sex_of_noun(d, k);
+    for (long end = k + 4; ++k <= end && is_word(d, k) && (d->t[k].flags & F_LOWER) &&
+                           same_zone(d, r->b, (size_t)k);) {
+        uint8_t sex = sex_of_noun(d, k);
+        if (sex)
+            return sex;
+        if (bits_of(d, (size_t)k) & (W_CONJ | W_PREP | W_FUNC))
+            return 0;
+    }
+    return 0;
+}
+
 /* Splits a run into its title part and the name it holds. */
 static void analyse_run(doc_t *d, run_t *r)
 {
@@ -61,6 +103,12 @@ static void analyse_run(doc_t *d, run_t *r)
         r->title = d->t[k].w;
         r->person = true;
     }
+    /* "spokeswoman Haley Morris", "actress Meryl Streep", "his wife
+     * Hillary"; else an appositive after the name */
+    if (is_word(d, (long)a - 1) && (d->t[a - 1].flags & F_LOWER) && same_zone(d, a - 1, a))
+        r->sex = sex_of_noun(d, (long)a - 1);
+    if (!r->sex)
+        r->sex = sex_of_appositive(d, r);
     /* "the Department", "Corp", "S": no name by themselves */
     if (a == b && ((bits_of(d, a) & W_KIND) || d->t[a].len == 1)) {
         r->kind = R_NONE;
@@ -81,7 +129,8 @@ static void analyse_run(doc_t *d, run_t *r)
     if (t >= 0) {
         r->title = d->t[t].w;
         r->person = true;
-        r->sex = sex_of(d->t[t].w);
+        if (sex_of(d->t[t].w))
+            r->sex = sex_of(d->t[t].w);
         size_t start = (size_t)t + 1, last_conn = 0;
         for (size_t i = start; i <= b; i++)
             if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the"))

@@ -330,6 +330,7 @@ void sp_find_quotes(doc_t *d)
             a->ent = participle_subject(d, by_cue, a->anchor, a->sex);
             if (a->ent < 0)
                 a->ent = sp_nearest_person(d, a->anchor, a->sex);
+            sp_learn_sex(d, a->ent, a->sex);
         }
     }
     for (size_t i = 0; i < d->na && !d->oom; i++)

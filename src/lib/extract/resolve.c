@@ -254,3 +254,15 @@ bool sp_person_fits(const doc_t *d, int32_t e, uint8_t sex)
     uint8_t es = sex_of_entity(&d->e[e]);
     return !(sex && es && es != sex);
 }
+
+/* A pronoun of that sex given to person e tells e's sex when nothing
+ * else in the article did, so that a later pronoun of the other sex
+ * passes over e ("“...,” she said" given to Ann Lee, then "he said"
+ * not). */
+void sp_learn_sex(doc_t *d, int32_t e, uint8_t sex)
+{
+    e = sp_final_entity(d, e);
+    if (e < 0 || !sex || sex_of_entity(&d->e[e]))
+        return;
+    d->e[e].sex = sex;
+}

@@ -256,6 +256,9 @@ int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex);
 /* Whether entity e can be a pronoun of that sex (0: either): a person,
  * or a name not known to be an organisation, not of the other sex. */
 bool sp_person_fits(const doc_t *d, int32_t e, uint8_t sex);
+/* Records that a pronoun of that sex (1 male, 2 female) was given to
+ * entity e, when e's sex was not known. */
+void sp_learn_sex(doc_t *d, int32_t e, uint8_t sex);
 /* The full name a short form stands for by the hand list ("Fed":
  * "Federal Reserve"), or NULL (aliases.c). */
 const char *sp_hand_alias(const char *name);

@@ -83,10 +83,15 @@ static const struct nx_word_list nx_word_lists[] = {
      "former acting interim outgoing incoming retired senior"},
     {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
                  "sheriff cardinal chief pope coach host counsel"},
+    /* honorifics, and role and kinship nouns that tell the sex */
     {W_MALE, "mr sir king prince lord father congressman chairman spokesman "
-             "councilman alderman he him his"},
+             "councilman alderman "
+             "husband widower son brother grandfather uncle nephew boyfriend "
+             "duke baron emperor he him his"},
     {W_FEMALE, "mrs ms miss dame queen princess lady congresswoman chairwoman "
-               "spokeswoman councilwoman she her hers"},
+               "spokeswoman councilwoman assemblywoman businesswoman selectwoman "
+               "anchorwoman actress wife widow daughter sister mother grandmother "
+               "aunt niece girlfriend duchess baroness empress madam she her hers"},
     {W_ORG,
      /* companies */
      "co corp inc ltd llc plc ag sa nv company corporation group holdings partners "
