@@ -642,11 +642,126 @@ static void equal_weights_newest_first_by_time(void **state)
     assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
     newsidx_db_t *db = open_reader();
     /* Story f stands where its newest time puts it, and shows f1: the
-     * version shown is the newest by day, then the best ranked, then
-     * the smallest id (newest_version()). */
+     * version shown is the newest by day, then time (newest_version()). */
     static const char *const newest_first[] = {"f1", "b", "d", "a", "e", "c"};
     expect_page(db, 0, 10, newest_first, 6);
     expect_page(db, 2, 2, newest_first + 2, 2);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
+/* The version of a story a search shows is its newest: of one day, the
+ * latest time, else the highest version number (as numbers: 10 after
+ * 9), though an older version ranks higher for the query and has the
+ * smaller id.  Story a: a take at 10:00 and a write-through at 14:00,
+ * added in that order; story b: no times, versions 10 and 9, the newer
+ * added first. */
+static const char *shown_version(newsidx_db_t *db, char story, unsigned *versions,
+                                 size_t n_stories)
+{
+    newsidx_search_t *req = newsidx_search_new();
+    assert_non_null(req);
+    assert_int_equal(newsidx_search_set_query(req, "harbour"), NEWSIDX_OK);
+    static char id[64];
+    for (int round = 0; round < 3; round++) {
+        newsidx_results_t *r = NULL;
+        assert_int_equal(newsidx_db_search(db, req, &r), NEWSIDX_OK);
+        assert_int_equal(newsidx_results_count(r), n_stories);
+        const newsidx_hit_t *hit = NULL;
+        for (size_t i = 0; i < n_stories && !hit; i++)
+            if (newsidx_results_hit(r, i)->id[0] == story)
+                hit = newsidx_results_hit(r, i);
+        assert_non_null(hit);
+        if (round > 0 && (strcmp(id, hit->id) != 0 || *versions != hit->versions))
+            fail_msg("round %d: %s (%u versions), not %s (%u)", round, hit->id, hit->versions,
+                     id, *versions);
+        snprintf(id, sizeof id, "%s", hit->id);
+        *versions = hit->versions;
+        newsidx_results_free(r);
+    }
+    newsidx_search_free(req);
+    return id;
+}
+
+static void newest_version_by_time_then_version(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "The harbour pilots stopped work again on the river today, and ships waited at "
+        "anchor off the coast while the port authority met the union to talk about pay "
+        "and the hours of the night shifts, officials of both sides said.";
+    static const struct { const char *id, *title, *time, *version, *more; } notes[] = {
+        {"a1", "Pilots strike", "1987-01-03T10:00:00Z", NULL, " Harbour harbour harbour."},
+        {"a2", "Pilots strike", "1987-01-03T14:00:00Z", NULL, ""},
+        {"b2", "Dockers vote", NULL, "10", ""},
+        {"b1", "Dockers vote", NULL, "9", " Harbour harbour harbour."},
+    };
+    newsidx_writer_t *w = open_writer();
+    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+        char body[512];
+        snprintf(body, sizeof body, "%s%s", text, notes[i].more);
+        newsidx_article_t *a = art(notes[i].id, notes[i].title, body);
+        a->date = nx_strdup("1987-01-03");
+        if (notes[i].time)
+            a->time = nx_strdup(notes[i].time);
+        if (notes[i].version)
+            a->version = nx_strdup(notes[i].version);
+        add(w, a);
+    }
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    /* Every version: of each story the older ranks first. */
+    newsidx_results_t *r = search(db, "harbour");
+    assert_int_equal(newsidx_results_count(r), 4);
+    for (const char *story = "ab"; *story; story++) {
+        const newsidx_hit_t *first = NULL, *second = NULL;
+        for (size_t i = 0; i < 4; i++) {
+            const newsidx_hit_t *hit = newsidx_results_hit(r, i);
+            if (hit->id[0] == *story)
+                *(first ? &second : &first) = hit;
+        }
+        assert_int_equal(first->id[1], '1');
+        assert_true(first->score > second->score);
+    }
+    newsidx_results_free(r);
+    unsigned versions = 0;
+    assert_string_equal(shown_version(db, 'a', &versions, 2), "a2");
+    assert_int_equal(versions, 2);
+    assert_string_equal(shown_version(db, 'b', &versions, 2), "b2");
+    assert_int_equal(versions, 2);
+    newsidx_db_close(db);
+    newsidx_writer_destroy(w);
+}
+
+/* More versions of one day than newest_version() reads at first (32),
+ * the newest ranked last: the newest still. */
+static void newest_of_many_versions_of_a_day(void **state)
+{
+    (void)state;
+    newsidx_writer_t *w = open_writer();
+    for (int i = 0; i < 40; i++) {
+        char id[16], time[32];
+        snprintf(id, sizeof id, "c%02d", i);
+        snprintf(time, sizeof time, "1987-01-03T%02d:%02d:00Z", 8 + i / 10, i % 10);
+        newsidx_article_t *a = art(id, "Pilots strike",
+                                   i == 39 ? "The harbour pilots stopped work again on the river "
+                                             "today, and ships waited at anchor off the coast."
+                                           : "The harbour pilots stopped work again on the river "
+                                             "today, and ships waited at anchor off the coast. "
+                                             "Harbour.");
+        a->date = nx_strdup("1987-01-03");
+        a->time = nx_strdup(time);
+        add(w, a);
+    }
+    assert_int_equal(newsidx_writer_commit(w), NEWSIDX_OK);
+    newsidx_db_t *db = open_reader();
+    newsidx_results_t *r = search(db, "harbour");
+    assert_int_equal(newsidx_results_count(r), 10);
+    assert_true(newsidx_results_total(r) == 40);
+    newsidx_results_free(r);
+    unsigned versions = 0;
+    assert_string_equal(shown_version(db, 'c', &versions, 1), "c39");
+    assert_int_equal(versions, 40);
     newsidx_db_close(db);
     newsidx_writer_destroy(w);
 }
@@ -794,6 +909,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(story_count_through_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(equal_weights_newest_first, setup, teardown),
         cmocka_unit_test_setup_teardown(equal_weights_newest_first_by_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(newest_version_by_time_then_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(newest_of_many_versions_of_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(lead_snippet_marks_every_word, setup, teardown),
         cmocka_unit_test(tokenizer_matches_termgenerator),
         cmocka_unit_test_setup_teardown(quotes_answer, setup, teardown),

@@ -3008,10 +3008,45 @@ struct Searcher {
                (to < body.size() ? "\xe2\x80\xa6" : "");
     }
 
-    /* The newest of a story's versions that match `query`: the latest
-     * date; of one day, the best ranked, then the smallest id.  Never
+    /* Whether version a of a story is newer than version b of the same
+     * day: the later time (slot 3, UTC YYYYMMDDHHMMSS; a time is later
+     * than none, as in the ranking's order of equal weights), then the
+     * higher version number (slot 5, compared as numbers, as the writer
+     * does); then the better ranked, then the smallest id.  Nothing of
      * the order documents were added in, which differs between one
      * database and the same articles over shards. */
+    struct Version {
+        Xapian::Document doc;
+        double weight;
+        std::string time, version, id;
+    };
+
+    static Version version_of(const Xapian::MSetIterator &v)
+    {
+        Xapian::Document d = v.get_document();
+        Xapian::TermIterator t = d.termlist_begin();
+        t.skip_to(PREFIX_ID);
+        std::string id = t != d.termlist_end() ? *t : std::string();
+        return {d, v.get_weight(), d.get_value(SLOT_TIME), d.get_value(SLOT_VERSION), id};
+    }
+
+    static bool newer(const Version &a, const Version &b)
+    {
+        if (a.time != b.time)
+            return a.time > b.time;
+        if (is_older(b.version, "", a.version, ""))
+            return true;
+        if (is_older(a.version, "", b.version, ""))
+            return false;
+        if (a.weight != b.weight)
+            return a.weight > b.weight;
+        return a.id < b.id;
+    }
+
+    /* The newest of a story's versions that match `query`: those of the
+     * latest date (slot 0), of them the newest by newer().  The day is
+     * sorted on by Xapian (a value, which remote shards sort on too); the
+     * rest is read from the versions of that day. */
     Xapian::Document newest_version(const Page::Item &hit, const Xapian::Query &query,
                                     unsigned &count)
     {
@@ -3031,29 +3066,24 @@ struct Searcher {
         enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
         /* Counted here: over remote shards Xapian passes no collapse
          * counts back. */
-        Xapian::MSet versions = enq.get_mset(0, 32, 1000);
+        const Xapian::doccount check = 1000;
+        Xapian::MSet versions = enq.get_mset(0, 32, check);
         count = std::max(1u, static_cast<unsigned>(versions.get_matches_estimated()));
         if (versions.empty())
             return it.get_document();
-        auto id_of = [](const Xapian::Document &d) {
-            Xapian::TermIterator t = d.termlist_begin();
-            t.skip_to(PREFIX_ID);
-            return t != d.termlist_end() ? *t : std::string();
-        };
-        Xapian::MSetIterator best = versions.begin();
-        std::string day = best.get_document().get_value(SLOT_DATE), best_id;
+        std::string day = versions.begin().get_document().get_value(SLOT_DATE);
+        /* More than 32 versions of the newest day: all of that day. */
+        if (versions.size() == 32 && versions.back().get_document().get_value(SLOT_DATE) == day)
+            versions = enq.get_mset(0, check, check);
+        Version best = version_of(versions.begin());
         for (auto v = versions.begin(); v != versions.end(); ++v) {
-            Xapian::Document d = v.get_document();
-            if (d.get_value(SLOT_DATE) != day)
+            if (v.get_document().get_value(SLOT_DATE) != day)
                 break;
-            std::string id = id_of(d);
-            if (v == versions.begin() || v.get_weight() > best.get_weight() ||
-                (v.get_weight() == best.get_weight() && id < best_id)) {
-                best = v;
-                best_id = id;
-            }
+            Version other = version_of(v);
+            if (newer(other, best))
+                best = other;
         }
-        return best.get_document();
+        return best.doc;
     }
 
     /* One hit from its document; the stored article's strings move into
