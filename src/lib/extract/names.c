@@ -54,10 +54,9 @@ static uint8_t sex_of_noun(const doc_t *d, long i)
 {
     if (!is_word(d, i) || (bits_of(d, (size_t)i) & (W_HE | W_SHE)))
         return 0;
-    const tok_t *t = &d->t[i];
     if ((bits_of(d, (size_t)i) & W_TITLE) && ends_with(d, i, "man") && !ends_with(d, i, "woman"))
         return 0;
-    return sex_of(t->w);
+    return sex_of(d->t[i].w);
 }
 
 /* The sex an appositive after run r tells: "Ann Lee, a spokeswoman
@@ -129,8 +128,9 @@ static void analyse_run(doc_t *d, run_t *r)
     if (t >= 0) {
         r->title = d->t[t].w;
         r->person = true;
-        if (sex_of(d->t[t].w))
-            r->sex = sex_of(d->t[t].w);
+        uint8_t title_sex = sex_of(d->t[t].w);
+        if (title_sex)
+            r->sex = title_sex;
         size_t start = (size_t)t + 1, last_conn = 0;
         for (size_t i = start; i <= b; i++)
             if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the"))

@@ -232,11 +232,7 @@ int32_t sp_nearest_person(const doc_t *d, size_t i, uint8_t sex)
         const run_t *r = &d->r[t->run];
         k = r->a;
         int32_t e = sp_final_entity(d, r->ent);
-        if (e < 0)
-            continue;
-        const entity_t *x = &d->e[e];
-        uint8_t es = sex_of_entity(x);
-        if (x->kind == R_ORG || (sex && es && es != sex) || !x->said)
+        if (e < 0 || !d->e[e].said || !sp_person_fits(d, r->ent, sex))
             continue;
         if (subject_place(d, r))
             return e;
