@@ -63,6 +63,13 @@ def environment(**extra):
     return env
 
 
+def free_port():
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(predicate, timeout, interval=0.02, what="a condition"):
     """Polls predicate until it returns something true; its value, or an
     AssertionError after timeout seconds."""

@@ -13,14 +13,7 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon import Daemon, wait_until  # noqa: E402
-
-
-def free_port():
-    """A loopback port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from daemon import Daemon, free_port, wait_until  # noqa: E402
 
 
 def http_config(port, extra=""):

@@ -4,15 +4,14 @@ against what the articles themselves say, not against stored results."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
+from tcpsrv import TcpServer, free_port  # noqa: E402
 
 BUILD = os.environ.get("BUILDDIR", ".")
 SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
@@ -33,16 +32,6 @@ def add(db, path, env=ENV):
                        capture_output=True, text=True, env=env)
     if p.returncode != 0:
         raise AssertionError("newsidx add: %s" % p.stderr)
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("nothing listens on port %d" % port)
 
 
 def get(db, i):
@@ -284,14 +273,8 @@ class OneDaysVersions(unittest.TestCase):
         try:
             lines = []
             for path in self.shards:
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", 0))
-                    port = s.getsockname()[1]
-                servers.append(subprocess.Popen(
-                    ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port",
-                     str(port), path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True))
-                wait_port(port)
+                port = free_port()
+                servers.append(TcpServer(path, port))
                 lines.append("shard = 127.0.0.1:%d\n" % port)
             with open(conf, "w") as f:
                 f.write("[shards]\n" + "".join(lines) + "timeout = 2s\n")
@@ -299,7 +282,6 @@ class OneDaysVersions(unittest.TestCase):
         finally:
             for server in servers:
                 server.kill()
-                server.wait()
 
 
 @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")),

@@ -6,9 +6,7 @@ it is back.  Needs Debian's xapian-tools."""
 import fcntl
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,43 +16,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
 from daemon import EXAMPLES, NEWSIDX, NEWSIDXD, Daemon, DaemonCase, RpcError, article, \
     environment, wait_until  # noqa: E402
+from tcpsrv import HAVE_TCPSRV, TcpServer, free_port  # noqa: E402
 
-HAVE_TCPSRV = shutil.which("xapian-tcpsrv") is not None
 F_SETPIPE_SZ = 1031     # fcntl.F_SETPIPE_SZ, named in Python 3.10 and later
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-class Server:
-    """A xapian-tcpsrv in a session of its own: killing its process group
-    kills the children serving open connections too, as a crash of the
-    host would."""
-
-    def __init__(self, path, port, writable=False):
-        argv = ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", str(port)]
-        self.proc = subprocess.Popen(argv + (["--writable"] if writable else []) + [path],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_until(lambda: listening(port), 10, what="xapian-tcpsrv on port %d" % port)
-
-    def kill(self):
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(10)
 
 
 class ShardDaemon(Daemon):
@@ -72,7 +36,7 @@ class RemoteShardDies(DaemonCase):
         remote = os.path.join(self.tmp, "remote")
         os.mkdir(remote)
         self.rport, wport = free_port(), free_port()
-        self.servers = [Server(remote, wport, writable=True)]
+        self.servers = [TcpServer(remote, wport, writable=True)]
         self.reader = self.start_reader(remote)
         self.addCleanup(lambda: [s.kill() for s in self.servers])
         self.conf = os.path.join(self.tmp, "shards.conf")
@@ -85,7 +49,7 @@ class RemoteShardDies(DaemonCase):
         self.remote = remote
 
     def start_reader(self, remote):
-        s = Server(remote, self.rport)
+        s = TcpServer(remote, self.rport)
         self.servers = getattr(self, "servers", []) + [s]
         return s
 

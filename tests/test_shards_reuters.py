@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tap  # noqa: E402
 from corpus import have_reuters, reuters_jsonl  # noqa: E402
+from tcpsrv import HAVE_TCPSRV, TcpServer, free_port  # noqa: E402
 
 BUILD = os.environ.get("BUILDDIR", ".")
 SRC = os.environ.get("SRCDIR", os.path.join(os.path.dirname(__file__), ".."))
@@ -26,24 +26,8 @@ SHARED = os.path.join(SRC, "..", "shared")
 ENV = dict(os.environ, NEWSIDX_CONFIG="/dev/null")
 ENV.pop("NEWSIDX_DB", None)
 ENV.pop("NEWSIDX_SOCKET", None)
-HAVE = have_reuters() and shutil.which("xapian-tcpsrv") is not None
+HAVE = have_reuters() and HAVE_TCPSRV
 NSHARDS = 3
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("nothing listens on port %d" % port)
 
 
 def run(*args, check=True):
@@ -97,25 +81,13 @@ class ThreeShards(unittest.TestCase):
 
     @classmethod
     def start(cls, i):
-        # xapian-tcpsrv signals its process group when it stops: a
-        # session of its own for each.
-        cls.servers[i] = subprocess.Popen(
-            ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port",
-             str(cls.ports[i]), cls.paths[i]],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_port(cls.ports[i])
+        cls.servers[i] = TcpServer(cls.paths[i], cls.ports[i])
 
     @classmethod
     def stop(cls, i):
-        p = cls.servers.pop(i, None)
-        if p:
-            # xapian-tcpsrv can hang in its SIGTERM handler: then killed.
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        server = cls.servers.pop(i, None)
+        if server:
+            server.stop()
 
     @classmethod
     def tearDownClass(cls):
