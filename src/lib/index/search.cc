@@ -2386,16 +2386,21 @@ struct Searcher {
         return spies.story_keys->seen < check && !spies.maybe_cut;
     }
 
-    /* The key the ranking orders equal weights by, newest first: the
-     * day, and where the index has times the moment (as match() sorts). */
-    static std::string when_key(const Xapian::Document &doc, bool times)
+    /* The key of an article's moment, its day and then its time, that
+     * sorts newest first where the index has times (match() and
+     * rank_apart()); null where it has none or a shard is remote
+     * (Xapian 1.4's remote backend takes no KeyMaker): the day's value
+     * is then the key, a lookup where the key maker costs a document and
+     * two (28% of a match's instructions over Reuters-21578, which has
+     * no times), in the same order. */
+    std::unique_ptr<Xapian::MultiValueKeyMaker> when_key() const
     {
-        if (!times)
-            return doc.get_value(SLOT_DATE);
-        Xapian::MultiValueKeyMaker key;
-        key.add_value(SLOT_DATE);
-        key.add_value(SLOT_TIME);
-        return key(doc);
+        if (h->any_remote || h->db.get_value_freq(SLOT_TIME) == 0)
+            return nullptr;
+        std::unique_ptr<Xapian::MultiValueKeyMaker> by_time(new Xapian::MultiValueKeyMaker());
+        by_time->add_value(SLOT_DATE);
+        by_time->add_value(SLOT_TIME);
+        return by_time;
     }
 
     /* The page of a match whose stories were counted apart, ranked by
@@ -2453,14 +2458,17 @@ struct Searcher {
         }
         /* Equal weights: newest first, then by document number (the
          * order Xapian gave them in). */
-        bool times = h->db.get_value_freq(SLOT_TIME) > 0;
+        std::unique_ptr<Xapian::MultiValueKeyMaker> when = when_key();
         for (size_t i = 0; i < ranked.size();) {
             size_t j = i + 1;
             while (j < ranked.size() && ranked[j].weight == ranked[i].weight)
                 j++;
             if (j - i > 1) {
                 for (size_t k = i; k < j; k++)
-                    ranked[k].when = when_key(m[ranked[k].index].get_document(), times);
+                {
+                    Xapian::Document doc = m[ranked[k].index].get_document();
+                    ranked[k].when = when ? (*when)(doc) : doc.get_value(SLOT_DATE);
+                }
                 std::stable_sort(ranked.begin() + i, ranked.begin() + j,
                                  [](const Ranked &a, const Ranked &b) { return a.when > b.when; });
             }
@@ -2500,26 +2508,18 @@ struct Searcher {
          * ties: by day, then by the moment within it where the sender gave
          * one.  Xapian 1.4's remote backend takes no KeyMaker: over
          * remote shards, by day only (the answer says so). */
-        /* Where no article has a time the key is the day's value, and
-         * the value costs a lookup where the key maker costs a document
-         * and two (the match computes one for each candidate, up to
-         * exact_total of them: 28% of the match's instructions over
-         * Reuters-21578, which has no times).  The same order. */
         bool by_date = req->sort == NEWSIDX_SORT_DATE || empty;
-        if (h->any_remote || h->db.get_value_freq(SLOT_TIME) == 0) {
-            if (by_date)
-                enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
-            else
-                enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
-        } else {
-            auto *by_time = new Xapian::MultiValueKeyMaker();
-            by_time->add_value(SLOT_DATE);
-            by_time->add_value(SLOT_TIME);
-            Xapian::KeyMaker *when = by_time->release();
+        if (std::unique_ptr<Xapian::MultiValueKeyMaker> by_time = when_key()) {
+            /* Released: the Enquire owns it. */
+            Xapian::KeyMaker *when = by_time.release()->release();
             if (by_date)
                 enq.set_sort_by_key_then_relevance(when, true);
             else
                 enq.set_sort_by_relevance_then_key(when, true);
+        } else if (by_date) {
+            enq.set_sort_by_value_then_relevance(SLOT_DATE, true);
+        } else {
+            enq.set_sort_by_relevance_then_value(SLOT_DATE, true);
         }
         double limit_s = match_time_limit();
         if (limit_s > 0)
