@@ -47,6 +47,9 @@ like "skipped items with their reason" "$out" '1 items passed over, not articles
 like "articles without a date are counted" "$out" 'without a date 2, without a dateline 2'
 unlike "no warning when most articles have a date" "$out" 'have no date'
 like "an article not in English is counted" "$out" '1 articles not in English'
+out=$("$NEWSIDX" extract --json "$IN/feed.xml" 2>&1 >/dev/null); rc=$?
+is "extract: a feed with an item passed over" "$rc" 0
+like "extract says the item it passed over, and why" "$out" 'feed.xml: passed over 1 item: no text \(feed item'
 
 q() { "$NEWSQ" --db "$DB" --json "$@"; }
 is "byline: finds the sender's byline" "$(json_get "$(q 'byline:faria')" 'd["hits"][0]["id"]')" urn:nw:ferry

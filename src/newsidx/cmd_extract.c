@@ -1,6 +1,8 @@
 /* cmd_extract.c - newsidx extract: parse and extract, touch no database. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include "cli.h"
 #include "output.h"
 
@@ -8,6 +10,18 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Items a reader passed over (pictures, packages, advisories, entries
+ * without text: newsidx_input_skipped()) print nothing, so they are said
+ * on standard error, as newsidx add's summary says them. */
+static void warn_passed_over(const cli_t *c, const char *path, const newsidx_input_t *in)
+{
+    const newsidx_skip_t *skips;
+    size_t n = newsidx_input_skipped(in, &skips);
+    for (size_t i = 0; i < n; i++)
+        cli_warn(c, "%s: passed over %" PRIu64 " item%s: %s", path,
+                 skips[i].count, skips[i].count == 1 ? "" : "s", skips[i].reason);
+}
 
 int cmd_extract(cli_t *c, int argc, char **argv)
 {
@@ -94,6 +108,7 @@ int cmd_extract(cli_t *c, int argc, char **argv)
             }
             newsidx_article_free(a);
         }
+        warn_passed_over(c, srcs.v[i].path, in);
         newsidx_input_close(in);
     }
     newsidx_extractor_free(x);
