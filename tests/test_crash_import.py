@@ -183,7 +183,16 @@ class CrashDuringImport(unittest.TestCase):
             except subprocess.TimeoutExpired:
                 pass
             p.send_signal(signal.SIGKILL)
-            self.assertEqual(p.wait(60), -signal.SIGKILL)
+            status = p.wait(60)
+            if status == 0:
+                # The import was already exiting (its last commit made,
+                # the process in exit()) when the signal came: a whole
+                # import, not a kill; it must be complete.  Again.
+                self.assertEqual(self.documents(db), len(self.ids))
+                note("kill at %.2f s of %.2f came as the import exited: again"
+                     % (at, whole))
+                continue
+            self.assertEqual(status, -signal.SIGKILL)
             kills += 1
 
             committed, shown = self.reported(log)
