@@ -461,6 +461,40 @@ class Methods(SharedDaemonCase):
             self.assertEqual((via.returncode, via.stdout, via.stderr),
                              (direct.returncode, direct.stdout, direct.stderr), args)
 
+    def test_newsq_json_errors_are_json_on_stdout(self):
+        # A program reading --json gets one object saying what went wrong,
+        # with the protocol's code, through the daemon and directly; the
+        # exit status and the message on stderr stay.
+        cases = [
+            (['harbour "unclosed'], "bad_request", "never closed"),
+            (["(harbour"], "bad_request", "never closed"),
+            (["date:2025-13-01", "harbour"], "bad_request", "no month 13"),
+            (["--since", "2025-99-01", "officials"], "bad_request", "--since"),
+            (["--limit", "x", "officials"], "bad_request", "--limit wants a number"),
+            (["officials", "--sort", "size"], "bad_request", "--sort is relevance or date"),
+            (["--no-such-option", "officials"], "bad_request", "--no-such-option"),
+            (["officials", "--limit"], "bad_request", "'--limit' wants a value"),
+            (["--limit", "1001", "officials"], "too_large", "1001"),
+            (["--like", "no-such-id"], "not_found", "no-such-id"),
+            (["--quotes", "--facets", "officials"], "bad_request", "--quotes takes no"),
+        ]
+        for args, code, words in cases:
+            for where in (["--socket", self.d.sock], ["--db", self.d.db]):
+                r = self.run_tool([NEWSQ] + where + ["--json"] + args)
+                self.assertEqual(r.returncode, 3 if code == "not_found" else 2,
+                                 (where, args, r.stderr))
+                err = json.loads(r.stdout)["error"]
+                self.assertEqual(err["code"], code, (where, args))
+                self.assertIn(words, err["message"], (where, args))
+                self.assertIn("newsq: " + err["message"], r.stderr, (where, args))
+        gone = self.run_tool([NEWSQ, "--socket", os.path.join(self.tmp, "gone.sock"), "--json",
+                              "x"])
+        self.assertEqual(gone.returncode, 3)
+        self.assertEqual(json.loads(gone.stdout)["error"]["code"], "unavailable")
+        # Without --json, errors stay off stdout.
+        plain = self.run_tool([NEWSQ, "--db", self.d.db, '"unclosed'])
+        self.assertEqual((plain.returncode, plain.stdout), (2, ""))
+
     def test_newsq_json_is_the_same_through_the_daemon(self):
         cases = [
             ["officials", "--limit", "5"],

@@ -7,10 +7,12 @@
 #include "client.h"
 #include "nx.h"
 #include "output.h"
+#include "rpc.h"
 
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,15 +52,50 @@ static bool parse_uint(const char *s, unsigned *out)
     return true;
 }
 
+/* Whether errors are also told on stdout as JSON (--json).  Set once,
+ * when the options have been read. */
+static bool json_errors;
+
+/* An error: "newsq: MESSAGE" on stderr and, under --json, one object
+ * {"error": {"code": ..., "message": ...}} on stdout, the form of the
+ * daemon's protocol and HTTP API, so that a program reading the JSON
+ * learns why there is no answer instead of reading nothing. */
+static void report(nx_rpc_code_t code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void report(nx_rpc_code_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    fprintf(stderr, "newsq: %s\n", msg ? msg : "out of memory");
+    if (json_errors) {
+        json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", nx_rpc_code_name(code),
+                              "message", msg ? msg : "out of memory");
+        if (j)
+            nx_print_json(stdout, j);
+        json_decref(j);
+    }
+    free(msg);
+}
+
+/* A failed search or open: its status as the protocol's code. */
+static void report_status(newsidx_status_t st, const char *err)
+{
+    report(nx_rpc_code_of(st), "%s", err ? err : newsidx_status_to_string(st));
+}
+
 /* Prints a query error; when it names a column, points at it.  A
  * date of --since/--until is an option's error, not the query's. */
 static void query_error(const char *query, const char *msg)
 {
     if (strncmp(msg, "--", 2) == 0) {
-        fprintf(stderr, "newsq: %s\n", msg);
+        report(NX_RPC_BAD_REQUEST, "%s", msg);
         return;
     }
-    fprintf(stderr, "newsq: query syntax error %s\n", msg);
+    report(NX_RPC_BAD_REQUEST, "query syntax error %s", msg);
     static const char column[] = "at column ";
     const char *col = strstr(msg, column);
     if (query && col) {
@@ -236,7 +273,7 @@ static int run_quotes(const char *db_path, const char *socket_path, const newsid
         query_error(newsidx_search_get_query(req), err);
         rc = EXIT_USAGE;
     } else if (st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n", err ? err : newsidx_status_to_string(st));
+        report_status(st, err);
         rc = st == NEWSIDX_ERR_ARG || st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE : EXIT_FAIL;
     } else if (json) {
         json_t *j = nx_quotes_to_json(r);
@@ -270,71 +307,99 @@ typedef struct args {
     unsigned offset, limit, flags;
     newsidx_sort_t sort;
     newsidx_search_t *req;      /* all of it, made by make_request() */
+    /* The first option refused: told once every option is read, since
+     * a --json after it decides how. */
+    char refused[256];
+    bool usage_wrong;           /* an unknown option or a missing value */
 } args_t;
+
+/* Keeps the first refusal of an option. */
+static void refuse(args_t *a, const char *fmt, const char *value)
+{
+    if (!a->refused[0])
+        snprintf(a->refused, sizeof a->refused, fmt, value);
+}
+
+/* An option with a value to check: --limit, --offset, --sort. */
+static void value_option(args_t *a, int o, const char *value)
+{
+    switch (o) {
+    case 'n':
+        if (!parse_uint(value, &a->limit)) {
+            refuse(a, "--limit wants a number, not '%s'", value);
+            break;
+        }
+        a->limit_given = true;
+        /* --limit 0: no hits, the count alone (as --count) */
+        if (a->limit == 0)
+            a->flags |= NEWSIDX_SEARCH_COUNT_ONLY;
+        break;
+    case 'o':
+        if (!parse_uint(value, &a->offset))
+            refuse(a, "--offset wants a number, not '%s'", value);
+        break;
+    case 's':
+        if (strcmp(value, "relevance") == 0)
+            a->sort = NEWSIDX_SORT_RELEVANCE;
+        else if (strcmp(value, "date") == 0)
+            a->sort = NEWSIDX_SORT_DATE;
+        else
+            refuse(a, "--sort is relevance or date, not '%s'", value);
+        break;
+    }
+}
+
+/* What getopt_long() could not take (it is silenced, to say it once in
+ * the form --json asks for): the option unknown or its value missing. */
+static void getopt_refusal(args_t *a, int o, char **argv)
+{
+    char opt[3] = {'-', (char)optopt, '\0'};
+    const char *arg = argv[optind - 1];
+    const char *name = strncmp(arg, "--", 2) == 0 || !optopt ? arg : opt;
+    a->usage_wrong = true;
+    refuse(a, o == ':' ? "option '%s' wants a value" : "unknown option '%s'", name);
+}
+
+static const struct option long_options[] = {
+    {"socket", required_argument, NULL, 'S'},
+    {"db", required_argument, NULL, 'd'},
+    {"config", required_argument, NULL, 'c'},
+    {"json", no_argument, NULL, 'j'},
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, 'o'},
+    {"sort", required_argument, NULL, 's'},
+    {"since", required_argument, NULL, 'a'},
+    {"until", required_argument, NULL, 'b'},
+    {"speaker", required_argument, NULL, 'p'},
+    {"location", required_argument, NULL, 'l'},
+    {"lang", required_argument, NULL, 'g'},
+    {"facets", no_argument, NULL, 'f'},
+    {"explain", no_argument, NULL, 'e'},
+    {"like", required_argument, NULL, 'L'},
+    {"partial", no_argument, NULL, 'P'},
+    {"histogram", no_argument, NULL, 'H'},
+    {"count", no_argument, NULL, 'C'},
+    {"strict", no_argument, NULL, 'T'},
+    {"all-versions", no_argument, NULL, 'A'},
+    {"quotes", no_argument, NULL, 'Q'},
+    {"facets-by-kind", no_argument, NULL, 'K'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
 /* The options into a: -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, args_t *a)
 {
-    static const struct option opts[] = {
-        {"socket", required_argument, NULL, 'S'},
-        {"db", required_argument, NULL, 'd'},
-        {"config", required_argument, NULL, 'c'},
-        {"json", no_argument, NULL, 'j'},
-        {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, 'o'},
-        {"sort", required_argument, NULL, 's'},
-        {"since", required_argument, NULL, 'a'},
-        {"until", required_argument, NULL, 'b'},
-        {"speaker", required_argument, NULL, 'p'},
-        {"location", required_argument, NULL, 'l'},
-        {"lang", required_argument, NULL, 'g'},
-        {"facets", no_argument, NULL, 'f'},
-        {"explain", no_argument, NULL, 'e'},
-        {"like", required_argument, NULL, 'L'},
-        {"partial", no_argument, NULL, 'P'},
-        {"histogram", no_argument, NULL, 'H'},
-        {"count", no_argument, NULL, 'C'},
-        {"strict", no_argument, NULL, 'T'},
-        {"all-versions", no_argument, NULL, 'A'},
-        {"quotes", no_argument, NULL, 'Q'},
-        {"facets-by-kind", no_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
     int o;
-    while ((o = getopt_long(argc, argv, "jn:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":jn:h", long_options, NULL)) != -1) {
         switch (o) {
         case 'S': a->socket_path = optarg; break;
         case 'd': a->db_path = optarg; break;
         case 'c': a->config_path = optarg; break;
         case 'j': a->json = true; break;
-        case 'n':
-            if (!parse_uint(optarg, &a->limit)) {
-                fprintf(stderr, "newsq: --limit wants a number, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            a->limit_given = true;
-            /* --limit 0: no hits, the count alone (as --count) */
-            if (a->limit == 0)
-                a->flags |= NEWSIDX_SEARCH_COUNT_ONLY;
-            break;
-        case 'o':
-            if (!parse_uint(optarg, &a->offset)) {
-                fprintf(stderr, "newsq: --offset wants a number, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 's':
-            if (strcmp(optarg, "relevance") == 0)
-                a->sort = NEWSIDX_SORT_RELEVANCE;
-            else if (strcmp(optarg, "date") == 0)
-                a->sort = NEWSIDX_SORT_DATE;
-            else {
-                fprintf(stderr, "newsq: --sort is relevance or date, not '%s'\n", optarg);
-                return EXIT_USAGE;
-            }
-            break;
+        case 'n': case 'o': case 's': value_option(a, o, optarg); break;
         case 'a': a->since = optarg; break;
         case 'b': a->until = optarg; break;
         case 'p': a->speaker = optarg; break;
@@ -352,11 +417,16 @@ static int parse_options(int argc, char **argv, args_t *a)
         case 'K': a->flags |= NEWSIDX_SEARCH_FACETS | NEWSIDX_SEARCH_FACET_KINDS; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': puts("newsq " NEWSIDX_VERSION); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: getopt_refusal(a, o, argv); break;
         }
     }
-    if (a->db_path && a->socket_path) {
-        fprintf(stderr, "newsq: give --db or --socket, not both\n");
+    json_errors = a->json;
+    if (!a->refused[0] && a->db_path && a->socket_path)
+        refuse(a, "%s", "give --db or --socket, not both");
+    if (a->refused[0]) {
+        report(NX_RPC_BAD_REQUEST, "%s", a->refused);
+        if (a->usage_wrong)
+            usage(stderr);
         return EXIT_USAGE;
     }
     return -1;
@@ -385,7 +455,7 @@ static bool load_config(newsidx_config_t *cfg, const char *config_path)
     char *err = NULL;
     bool ok = newsidx_config_load(cfg, cfgpath, &err) == NEWSIDX_OK;
     if (!ok) {
-        fprintf(stderr, "newsq: %s\n", err);
+        report(NX_RPC_BAD_REQUEST, "%s", err);
         free(err);
     }
     free(cfgpath);
@@ -428,7 +498,8 @@ static bool search_daemon(const args_t *a, answer_t *ans)
     }
     if (a->socket_path || ans->st == NEWSIDX_ERR_ARG) {
         /* never searched around silently */
-        fprintf(stderr, "newsq: %s\n", ans->err);
+        report(ans->st == NEWSIDX_ERR_ARG ? NX_RPC_BAD_REQUEST : NX_RPC_UNAVAILABLE, "%s",
+               ans->err);
         return false;
     }
     free(ans->err);
@@ -450,7 +521,7 @@ static bool run_search(const args_t *a, const newsidx_config_t *cfg, answer_t *a
     ans->path = a->db_path ? nx_strdup(a->db_path) : has_shards(cfg) ? NULL : nx_default_db_path();
     ans->st = newsidx_db_open(ans->path, cfg, &ans->db, &ans->err);
     if (ans->st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
+        report_status(ans->st, ans->err);
         return false;
     }
     ans->st = newsidx_db_search(ans->db, a->req, &ans->r);
@@ -468,7 +539,7 @@ static int print_answer(const args_t *a, const answer_t *ans, const char *query,
         return EXIT_USAGE;
     }
     if (ans->st != NEWSIDX_OK) {
-        fprintf(stderr, "newsq: %s\n", ans->err ? ans->err : newsidx_status_to_string(ans->st));
+        report_status(ans->st, ans->err);
         return ans->st == NEWSIDX_ERR_ARG || ans->st == NEWSIDX_ERR_LIMIT ? EXIT_USAGE
                                                                           : EXIT_FAIL;
     }
@@ -511,8 +582,8 @@ static int quotes_main(const args_t *a, const newsidx_config_t *cfg, bool color)
                              NEWSIDX_SEARCH_HISTOGRAM | NEWSIDX_SEARCH_STRICT |
                              NEWSIDX_SEARCH_ALL_VERSIONS;
     if (a->like || (a->flags & refused)) {
-        fprintf(stderr, "newsq: --quotes takes no --like, --facets, --explain, "
-                        "--histogram, --strict or --all-versions\n");
+        report(NX_RPC_BAD_REQUEST, "--quotes takes no --like, --facets, --explain, "
+                                   "--histogram, --strict or --all-versions");
         return EXIT_USAGE;
     }
     return run_quotes(a->db_path, a->socket_path, cfg, a->req, a->json, color);
@@ -529,7 +600,7 @@ static bool make_request(args_t *a, const char *query, const char *hl_open,
         newsidx_search_set_speaker(r, a->speaker) ||
         newsidx_search_set_location(r, a->location) || newsidx_search_set_lang(r, a->lang) ||
         newsidx_search_set_highlight(r, hl_open, hl_close)) {
-        fprintf(stderr, "newsq: out of memory\n");
+        report(NX_RPC_INTERNAL, "out of memory");
         return false;
     }
     newsidx_search_set_page(r, a->offset, a->limit);
@@ -546,11 +617,12 @@ int main(int argc, char **argv)
         return rc;
     char *query = query_of(argc, argv);
     if (a.like && *query) {
-        fprintf(stderr, "newsq: give --like ID or a query, not both\n");
+        report(NX_RPC_BAD_REQUEST, "give --like ID or a query, not both");
         free(query);
         return EXIT_USAGE;
     }
     if (!a.like && !*query && !a.speaker && !a.location && !a.lang && !a.since && !a.until) {
+        report(NX_RPC_BAD_REQUEST, "no query: give words, a filter or --like ID");
         usage(stderr);
         free(query);
         return EXIT_USAGE;
@@ -559,7 +631,7 @@ int main(int argc, char **argv)
     newsidx_config_t *cfg = newsidx_config_new();
     if (!cfg || !load_config(cfg, a.config_path)) {
         if (!cfg)
-            fprintf(stderr, "newsq: out of memory\n");
+            report(NX_RPC_INTERNAL, "out of memory");
         newsidx_config_free(cfg);
         free(query);
         return cfg ? EXIT_USAGE : EXIT_FAIL;
