@@ -130,6 +130,11 @@ static void continued_quotations(void **state)
     /* interrupted by its attribution: one quotation, its pieces joined */
     expect(LQ "We are ready," RQ " Omar Brandt said, " LQ "and the trucks leave at dawn." RQ,
            "Omar Brandt=We are ready, and the trucks leave at dawn.\n");
+    /* two pieces of one sentence that the writer's words part, not the
+     * attribution: one quotation, the gap marked */
+    expect("Ada Roy added that the pact is a " LQ "framework for sharing" RQ " that allows "
+           LQ "enormous flexibility" RQ " for countries.",
+           "Ada Roy=framework for sharing \xe2\x80\xa6 enormous flexibility\n");
     /* another speaker between them: not continued */
     expect(LQ "We are ready," RQ " Omar Brandt said. Ada Roy disagreed. " LQ "Not yet." RQ,
            "Omar Brandt=We are ready,\n");

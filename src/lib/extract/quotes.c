@@ -58,6 +58,7 @@ static bool add_span(doc_t *d, size_t open, size_t close, size_t start, size_t e
     q->attr = -1;
     q->next = -1;
     q->piece = false;
+    q->elided = false;
     q->indirect = indirect;
     return true;
 }
@@ -271,7 +272,10 @@ static int32_t participle_subject(const doc_t *d, const int32_t *by_cue, size_t 
 
 /* "“A,” she said, “B.”": one quotation in two pieces around its
  * attribution, when no sentence ends between them ("“A,” she said. “B.”"
- * are two quotations). */
+ * are two quotations).  Pieces that the attribution does not part ("She
+ * called it a “A” that allows “B”") are one quotation too, as one
+ * attribution's content, but the words between them are the writer's:
+ * the piece after the gap is marked elided. */
 static void join_pieces(doc_t *d, size_t n)
 {
     size_t head = 0, tail = 0;
@@ -279,8 +283,10 @@ static void join_pieces(doc_t *d, size_t n)
         quote_span_t *p = &d->q[tail], *q = &d->q[i];
         if (q->attr >= 0 && q->attr == p->attr && d->t[p->close].para == d->t[q->open].para &&
             !sentence_between(d, p->close, q->open)) {
+            uint32_t cue = d->a[q->attr].cue;
             p->next = (int32_t)i;
             q->piece = true;
+            q->elided = !(cue > p->close && cue < q->open);
             d->q[head].until = q->until;
         } else {
             head = i;

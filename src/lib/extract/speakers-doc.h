@@ -138,6 +138,9 @@ typedef struct quote_span {
     int32_t next;           /* the piece that continues it after its own
                                attribution ("“...,” she said, “...”"), -1 */
     bool piece;             /* continues an earlier span: not output alone */
+    bool elided;            /* a piece after words of the writer's, not
+                               after its attribution: "a “...” that
+                               allows “...”" */
     bool indirect;          /* reported speech, no quotation marks */
 } quote_span_t;
 

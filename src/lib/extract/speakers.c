@@ -219,7 +219,8 @@ static int quote_cmp(const void *x, const void *y)
     return a->start < b->start ? -1 : a->start > b->start;
 }
 
-/* The words of quotation q: its pieces joined by a space. */
+/* The words of quotation q: its pieces joined by a space, or by an
+ * ellipsis where words that are not the attribution part them. */
 static char *quote_text(const doc_t *d, const quote_span_t *q)
 {
     nx_buf_t b;
@@ -229,7 +230,7 @@ static char *quote_text(const doc_t *d, const quote_span_t *q)
         if (q->next < 0)
             break;
         q = &d->q[q->next];
-        nx_buf_addc(&b, ' ');
+        nx_buf_adds(&b, q->elided ? " \xe2\x80\xa6 " : " ");
     }
     if (b.oom) {
         nx_buf_free(&b);
