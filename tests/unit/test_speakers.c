@@ -222,6 +222,41 @@ static void names_with_particles(void **state)
            "Estrela do Tejo");
 }
 
+/* Titles and the fields of an office are not names, nor parts of one:
+ * "Trade and Industry Minister", "Minister of Mines and Energy" */
+static void fields_of_an_office(void **state)
+{
+    (void)state;
+    expect(NULL, "Inflation will be one pct, Trade and Industry Minister Lee Hsien Loong told "
+                 "Parliament.", "Lee Hsien Loong");
+    expect(NULL, LQ "Our customers," RQ " Agriculture, Livestock and Fisheries Under-Secretary "
+                 "Miguel Braceras said.", "Miguel Braceras");
+    expect(NULL, "Demand will rise, Indonesian Minister of Mines and Energy Subroto told Reuters.",
+           "Subroto");
+    expect(NULL, "Earlier, Venezuelan Energy and Mines Minister Arturo Hernandez Grisanti said his "
+                 "country would help.", "Arturo Hernandez Grisanti");
+    /* a name before "and" stays a name of its own */
+    expect(NULL, "Lena Obst and Defense Secretary Ash Carter said the plan would work.",
+           "Ash Carter|Lena Obst");
+    /* "All-Stars", "All-Pro": what the person is, not a part of the name */
+    expect(NULL, "The Heat, playing without All-Stars Dwyane Wade and Chris Bosh, won. Wade said "
+                 "he will have an MRI.", "Dwyane Wade");
+}
+
+/* "al-Chalabi", "al-Sabah": a particle joined by a hyphen is part of the
+ * name, which is then not cut to its given name */
+static void hyphenated_particles(void **state)
+{
+    (void)state;
+    expect(NULL, "Prices fell, OPEC acting Secretary General Fadhil al-Chalabi said. But he said "
+                 "he expects no rise.", "Fadhil al-Chalabi");
+    expect(NULL, "Sheikh Ali al-Khalifa al-Sabah was quoted by the daily al-Qabas as saying it was "
+                 "baseless. Sheikh Ali has said before that Kuwait could produce more.",
+           "Ali al-Khalifa al-Sabah");
+    /* a word with a hyphen after a word that is no particle is no name */
+    expect(NULL, "Mexico, a non-OPEC producer, said output would rise.", "Mexico");
+}
+
 static void compound_titles(void **state)
 {
     (void)state;
@@ -383,6 +418,8 @@ int main(void)
         cmocka_unit_test(reported_speech_verbs),
         cmocka_unit_test(wire_copy_conventions),
         cmocka_unit_test(names_with_particles),
+        cmocka_unit_test(fields_of_an_office),
+        cmocka_unit_test(hyphenated_particles),
         cmocka_unit_test(compound_titles),
         cmocka_unit_test(relatives_and_colons),
         cmocka_unit_test(organisation_names),

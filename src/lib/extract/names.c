@@ -20,7 +20,8 @@ static bool run_is_org(const doc_t *d, size_t a, size_t b)
         return false;
     if (bits_of(d, b) & (W_ORG | W_CORP))
         return true;
-    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD) && !d->t[b].w)
+    if (a == b && (d->t[b].flags & F_ACRO) && !(d->t[b].flags & F_PERIOD) &&
+        !(bits_of(d, b) & ~(uint32_t)W_BRANCH))
         return true;
     /* "Department of Justice", but not "Bank of America CEO Ann Lee" */
     bool of = false;
@@ -86,6 +87,28 @@ static uint8_t sex_of_appositive(const doc_t *d, const run_t *r)
     return 0;
 }
 
+/* The word class of the part of hyphenated word i before its first
+ * hyphen ("All" of "All-Stars", "al" of "al-Chalabi"), 0 if none. */
+static uint32_t hyphen_prefix_bits(const doc_t *d, size_t i)
+{
+    const char *w = d->s + d->t[i].off;
+    const char *dash = memchr(w, '-', d->t[i].len);
+    if (!dash || dash == w || dash + 1 >= w + d->t[i].len)
+        return 0;
+    const wentry_t *e = nx_word_lookup(w, (size_t)(dash - w));
+    return e ? e->bits : 0;
+}
+
+/* "al-Chalabi" in "Fadhil al-Chalabi", "bin-Talal": a particle joined
+ * by a hyphen to a capitalised part, which names as "De Smet" does. */
+static bool particle_word(const doc_t *d, long i)
+{
+    if (!is_word(d, i) || !(d->t[i].flags & F_LOWER) || !(hyphen_prefix_bits(d, (size_t)i) & W_PARTICLE))
+        return false;
+    const char *dash = memchr(d->s + d->t[i].off, '-', d->t[i].len);
+    return dash[1] >= 'A' && dash[1] <= 'Z';
+}
+
 /* Splits a run into its title part and the name it holds. */
 static void analyse_run(doc_t *d, run_t *r)
 {
@@ -133,8 +156,9 @@ static void analyse_run(doc_t *d, run_t *r)
             r->sex = title_sex;
         size_t start = (size_t)t + 1, last_conn = 0;
         for (size_t i = start; i <= b; i++)
-            if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the"))
-                last_conn = i;
+            if (tok_is(d, (long)i, "of") || tok_is(d, (long)i, "for") || tok_is(d, (long)i, "the") ||
+                tok_is(d, (long)i, "and"))
+                last_conn = i;      /* "Minister of Mines and Energy Subroto" */
         if (last_conn) {
             /* "Secretary of State for Defence John Healey": after the
              * complement, a given name and a surname. */
@@ -155,6 +179,10 @@ static void analyse_run(doc_t *d, run_t *r)
     } else {
         /* "Republican Ted Cruz": a party or people as a modifier */
         while (r->na < b && (bits_of(d, r->na) & W_GROUP))
+            r->na++;
+        /* "All-Stars Dwyane Wade", "All-Pro": a compound of a function
+         * word describes the person named after it */
+        while (r->na + 1 < b && (hyphen_prefix_bits(d, r->na) & W_FUNC))
             r->na++;
         /* "President", "Vice President", "OSCE Envoy": an office; but
          * "Steve King" is a name */
@@ -241,6 +269,37 @@ static size_t before_and(const doc_t *d, size_t i, size_t j)
     return (size_t)k;
 }
 
+/* "Trade and Industry Minister Lee Hsien Loong", "Agriculture,
+ * Livestock and Fisheries Under-Secretary": the fields of one office,
+ * listed before its title, are not names of their own.  j is a field's
+ * word; returns the last field's word when a title follows the list,
+ * else j. */
+static size_t branch_list(const doc_t *d, size_t j)
+{
+    size_t k = j + 1, last = j;
+    for (;;) {
+        bool comma = k < d->nt && d->t[k].kind == K_COMMA;
+        bool and = tok_is(d, (long)k, "and") ||
+                   (k < d->nt && d->t[k].kind == K_OTHER && d->s[d->t[k].off] == '&');
+        if (!comma && !and)
+            return j;
+        size_t m = k + 1;
+        if (comma && tok_is(d, (long)m, "and")) {
+            and = true;
+            m++;
+        }
+        size_t z = m;
+        while (proper(d, (long)z) && (bits_of(d, z) & W_BRANCH) && same_zone(d, j, z))
+            z++;
+        if (z == m)
+            return j;
+        last = z - 1;
+        if (and)
+            return proper(d, (long)z) && (bits_of(d, z) & W_TITLE) && same_zone(d, j, z) ? last : j;
+        k = z;
+    }
+}
+
 /* "Commodity Board for Margarine, Fats and Oils", "Bureau of Alcohol,
  * Tobacco, Firearms and Explosives": a complement that is a list of
  * single words closed by "and" belongs to the office or body before it
@@ -311,6 +370,14 @@ void sp_build_runs(doc_t *d)
                 j = k + 1;
                 continue;
             }
+            if ((bits_of(d, j) & W_BRANCH) && !complement && branch_list(d, j) != j) {
+                j = branch_list(d, j);
+                continue;
+            }
+            if (particle_word(d, (long)k) && same_zone(d, j, k)) {
+                j = k;
+                continue;
+            }
             if (complement && complement_list(d, j) != j) {
                 j = complement = complement_list(d, j);
                 continue;
@@ -378,7 +445,7 @@ static void run_key(const doc_t *d, const run_t *r, uint64_t *key, uint64_t *fir
     *first = word_key(d, na);
     size_t words = 0;
     for (size_t i = na; i <= nb; i++)
-        words += d->t[i].kind == K_WORD && !(d->t[i].flags & F_LOWER);
+        words += d->t[i].kind == K_WORD && (!(d->t[i].flags & F_LOWER) || particle_word(d, (long)i));
     *nwords = (uint32_t)words;
 }
 

@@ -157,6 +157,13 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_DATA, "poll polls estimates estimate data figures statistics numbers consensus"},
     {W_DEPT, "operations marketing sales finance engineering research strategy "
              "communications technology production"},
+    {W_BRANCH, "energy mines mining minerals trade industry industries commerce finance "
+               "economy economic foreign affairs home interior defence defense justice "
+               "labour labor employment health welfare social agriculture livestock "
+               "fisheries food forestry transport transportation communications posts "
+               "telecommunications information education culture tourism environment "
+               "petroleum oil resources natural planning development housing public works "
+               "treasury budget science technology research water power"},
     {W_SPEECH, "said says told added asked wrote explained noted stated argued testified "
                "announced replied recalled insisted tweeted"},
     {W_INVERT, "said says added adds asked asks wrote writes explained noted notes "
@@ -209,7 +216,7 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_SHE, "she her hers herself"},
     {W_THEY, "they them their we us our i"},
     {W_PARTICLE, "de da do di del della der den van von le la du al el bin ibn dos das"},
-    {W_PREFIX, "co ex"},
+    {W_PREFIX, "co ex under"},
     {W_SUFFIX, "jr sr ii iii iv"},
 };
 

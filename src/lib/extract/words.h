@@ -48,6 +48,7 @@ enum {
     W_SPEECH = 1u << 27,   /* verbs of speech proper: a name before one speaks */
     W_DATA = 1u << 28,     /* sources of figures, not speakers: "Reuters Poll" */
     W_DEPT = 1u << 29,     /* departments after an office: "VP Operations" */
+    W_BRANCH = 1u << 30,   /* what a ministry covers: "Trade and Industry Minister" */
 };
 
 #define WORD_MAX 24             /* longer words are in no class */
