@@ -135,6 +135,16 @@ static void continued_quotations(void **state)
     expect("Ada Roy added that the pact is a " LQ "framework for sharing" RQ " that allows "
            LQ "enormous flexibility" RQ " for countries.",
            "Ada Roy=framework for sharing \xe2\x80\xa6 enormous flexibility\n");
+    /* a block quotation: a paragraph of quotation after one ending with
+     * its cue and a colon */
+    expect("Later Rob Kemp called them on it:\n\n" LQ "The questions were unfair." RQ "\n\n"
+           "Rob Kemp continued:\n\n" LQ "Nobody asked about the budget." RQ,
+           "Rob Kemp=The questions were unfair.\nRob Kemp=Nobody asked about the budget.\n");
+    expect("As Ann Lee of the Daily Courier observed, the winner was the stage itself:\n\n"
+           LQ "The network was the clear winner." RQ,
+           "Ann Lee=The network was the clear winner.\n");
+    /* a colon that ends a paragraph without a cue gives nobody */
+    expect("The results were these:\n\n" LQ "Yes" RQ " won.", "");
     /* another speaker between them: not continued */
     expect(LQ "We are ready," RQ " Omar Brandt said. Ada Roy disagreed. " LQ "Not yet." RQ,
            "Omar Brandt=We are ready,\n");

@@ -132,18 +132,32 @@ static int32_t cue_after(const doc_t *d, const int32_t *by_cue, size_t close)
     return -1;
 }
 
-/* The attribution of the nearest cue before the quotation in its
- * sentence: "Rutte said: “...”", "Lee said the “goal” is ...". */
-static int32_t cue_before(const doc_t *d, const int32_t *by_cue, size_t open)
+/* The attribution of the nearest cue before token end in its sentence
+ * and paragraph: "Rutte said: “...”", "Lee said the “goal” is ...". */
+static int32_t cue_before(const doc_t *d, const int32_t *by_cue, size_t end)
 {
-    for (size_t k = open; k-- > 0 && k + CUE_BEFORE > open;) {
+    for (size_t k = end; k-- > 0 && k + CUE_BEFORE > end;) {
         const tok_t *t = &d->t[k];
-        if (t->para != d->t[open].para || ends_sentence(t) || (t->flags & F_HEAD))
+        if (t->para != d->t[end - 1].para || ends_sentence(t) || (t->flags & F_HEAD))
             break;
         if (usable(d, by_cue[k]))
             return by_cue[k];
     }
     return -1;
+}
+
+/* A quotation opening its paragraph right after a paragraph that ends
+ * with a colon ("Cruz continued:", "Breitbart News responded:", "as Ann
+ * Lee observed, the winner was the stage itself:"): a block quotation,
+ * the words of that sentence's cue. */
+static int32_t colon_block(const doc_t *d, const int32_t *by_cue, size_t open)
+{
+    if (open == 0 || d->t[open - 1].para + 1 != d->t[open].para)
+        return -1;
+    const tok_t *c = &d->t[open - 1];
+    if (c->kind != K_COLON || (c->flags & (F_QUOTED | F_HEAD)))
+        return -1;
+    return cue_before(d, by_cue, open);
 }
 
 /* Whether a quotation ends as one whose cue follows: "“...,” she said". */
@@ -319,12 +333,14 @@ void sp_find_quotes(doc_t *d)
     for (size_t qi = 0; qi < direct; qi++) {
         quote_span_t *q = &d->q[qi];
         int32_t after = cue_after(d, by_cue, q->close);
-        int32_t before = cue_before(d, by_cue, q->open);
+        int32_t before = q->open > 0 && d->t[q->open - 1].para == d->t[q->open].para
+                             ? cue_before(d, by_cue, q->open)
+                             : -1;
         if (after >= 0 && (before < 0 || wants_cue_after(d, q)))
             q->attr = after;
         else if (before >= 0)
             q->attr = before;
-        else
+        else if ((q->attr = colon_block(d, by_cue, q->open)) < 0)
             q->attr = continued(d, qi);
     }
     join_pieces(d, direct);
