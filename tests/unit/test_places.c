@@ -92,6 +92,30 @@ static void dateline_first_and_canonical(void **state)
     free(p);
 }
 
+/* A line of figures names players and their teams' places: "Name,
+ * Place, figure;".  The names are no places, even those a town shares
+ * or that stand before a state; the places after them are read. */
+static void lines_of_figures(void **state)
+{
+    (void)state;
+    char *p = places(NULL, "Baseball's top ten",
+                     "Home Runs\n\nYelich, Milwaukee, 31; Alonso, New York, 28; Ozuna, St. Louis, 62;\n"
+                     "Strasburg, Washington, 9-4; Greinke, Arizona, 9-3; JGray, Colorado, 9-5.\n");
+    EXPECT(p, "Milwaukee");
+    EXPECT(p, "New York");
+    EXPECT(p, "Arizona");
+    REJECT(p, "Alonso");
+    REJECT(p, "Ozuna");
+    REJECT(p, "Strasburg");
+    REJECT(p, "Greinke");
+    REJECT(p, "JGray");
+    free(p);
+    /* an address's zip code after the state is no figure of a list */
+    p = places(NULL, NULL, "Write to the office at Box 9, Strasburg, Va., 22657, by Friday.");
+    EXPECT(p, "Strasburg");
+    free(p);
+}
+
 static void accents_kept(void **state)
 {
     (void)state;
@@ -662,6 +686,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dateline_first_and_canonical),
         cmocka_unit_test(accents_kept),
+        cmocka_unit_test(lines_of_figures),
         cmocka_unit_test(dateline_in_body),
         cmocka_unit_test(us_aliases),
         cmocka_unit_test(paris_in_and_person),

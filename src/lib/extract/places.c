@@ -1944,6 +1944,39 @@ static bool party_home(const doc_t *d, size_t i)
            (p->len == 3 && strncmp(w, "DFL", 3) == 0);
 }
 
+/* "Yelich, Milwaukee, 31; Alonso, New York, 28", "Strasburg, Washington,
+ * 9-4": a line of figures, each a name, the place of a team or a home,
+ * and a number.  The first name is a player's or a candidate's, whatever
+ * town or layout ("X, State") it shares; the place after it is read on
+ * its own. */
+static bool figure_line_name(const doc_t *d, const cand_t *c)
+{
+    size_t n = d->t.n, k = c->j;
+    if (k >= n || TK(d, k)->sep != SEP_COMMA || !name_word(d, k))
+        return false;
+    for (size_t first = k++; k < n && k < first + MAX_WORDS && joined(d, k); k++)
+        if (!(TK(d, k)->flags & T_CAP))
+            return false;
+    if (k >= n || TK(d, k)->sep != SEP_COMMA)
+        return false;
+    const char *w = ttext(d, k);
+    if (!(w[0] >= '0' && w[0] <= '9'))
+        return false;
+    /* an item of a list: a semicolon or a paragraph's start before the
+     * name, a semicolon or the line's end after the figure (not the zip
+     * code of "Springfield, Ill., 62701, is") */
+    const char *b = ttext(d, c->i);
+    while (b > d->s && (b[-1] == ' ' || b[-1] == '\t'))
+        b--;
+    if (b > d->s && b[-1] != ';' && b[-1] != '\n')
+        return false;
+    while ((*w >= '0' && *w <= '9') || *w == '-' || *w == '.')
+        w++;
+    while (*w == ' ' || *w == '\t')
+        w++;
+    return *w == ';' || *w == '\n' || *w == '\0';
+}
+
 /* An accepted name waits for the end of the article: a town accepted
  * on its looks alone (weak) is kept only if it can be in a country the
  * article is surely about ("Obama" is a town in Japan). */
@@ -2054,6 +2087,10 @@ static void scan(doc_t *d)
                 continue;
             c.j = v;
             c.kind = K_VOUCHED;
+        }
+        if (figure_line_name(d, &c)) {
+            i = c.j - 1;
+            continue;
         }
         c.state = state_after(d, c.j, &c.state_end);
         int verdict = judge(d, &c);
