@@ -23,7 +23,7 @@ static void decode_param(const msgpack_object *p)
         newsidx_search_free(req);
     free(err);
     err = NULL;
-    newsidx_article_t *a = nx_article_from_mp(p, &err);
+    newsidx_article_t *a = nx_article_from_mp(p, &err, NULL);
     newsidx_article_free(a);
     free(err);
     err = NULL;
@@ -33,7 +33,7 @@ static void decode_param(const msgpack_object *p)
     if (p->type == MSGPACK_OBJECT_ARRAY) {
         for (uint32_t i = 0; i < p->via.array.size; i++) {
             err = NULL;
-            a = nx_article_from_mp(&p->via.array.ptr[i], &err);
+            a = nx_article_from_mp(&p->via.array.ptr[i], &err, NULL);
             newsidx_article_free(a);
             free(err);
             err = NULL;

@@ -222,8 +222,10 @@ const char *newsidx_format_to_string(newsidx_format_t format) NEWSIDX_NOEXCEPT;
 
 /* Parses one wire-text or headered article held in memory (JSON Lines
  * are read through newsidx_input_t).  name is used in messages only.
- * On success *article is owned by the caller.  On NEWSIDX_ERR_INPUT,
- * *errmsg (if errmsg is not NULL) receives a malloc'ed message. */
+ * On success *article is owned by the caller, and *errmsg (if errmsg is
+ * not NULL) is NULL or a malloc'ed warning, a line for each date left
+ * out of the article as one that cannot be right (doc/formats.md).  On
+ * NEWSIDX_ERR_INPUT, *errmsg receives a malloc'ed message. */
 newsidx_status_t newsidx_article_parse(const char *buf, size_t len,
                                        newsidx_format_t format,
                                        const char *name,
@@ -244,9 +246,10 @@ newsidx_status_t newsidx_input_open(const char *path, newsidx_format_t format,
 newsidx_status_t newsidx_input_next(newsidx_input_t *input,
                                     newsidx_article_t **article) NEWSIDX_NOEXCEPT;
 
-/* The message of the last failure, or a warning about the article just
- * returned (e.g. repaired encoding), else NULL.  Borrowed until the next
- * call on the input. */
+/* The message of the last failure, or the warnings about the article
+ * just returned (repaired encoding, a date left out as one that cannot
+ * be right), one a line, each "FILE:LINE: what"; else NULL.  Borrowed
+ * until the next call on the input. */
 const char *newsidx_input_error(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 const char *newsidx_input_warning(const newsidx_input_t *input) NEWSIDX_NOEXCEPT;
 

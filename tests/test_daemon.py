@@ -206,8 +206,27 @@ class Methods(SharedDaemonCase):
         cli = self.run_tool([NEWSIDX, "--socket", self.d.sock, "get", "--json", "meta-1"])
         self.assertEqual(cli.returncode, 0, cli.stderr)
         self.assertEqual(json.loads(cli.stdout), g)
-        self.assertEqual(self.c.error_of("add", [[plain("meta-2", "x", time="9:30")]]),
-                         "bad_request")
+        # A date or time that cannot be right is left out, never the
+        # article, and the reply says which and why.
+        r = self.c.call("add", [[plain("meta-2", "x", time="9:30"),
+                                 plain("meta-3", "y", date="3013-07-07"),
+                                 plain("meta-4", "z", date="2013-02-29")]])
+        self.assertEqual((r["added"], r["ids"]), (3, ["meta-2", "meta-3", "meta-4"]))
+        self.assertEqual(len(r["warnings"]), 3, r)
+        self.assertIn("article 1 (meta-2): time '9:30': it is not a date", r["warnings"][0])
+        self.assertIn("article 2 (meta-3): date '3013-07-07': it is more than two days after "
+                      "the day it was read", r["warnings"][1])
+        self.assertIn("article 3 (meta-4): date '2013-02-29': 2013 is not a leap year",
+                      r["warnings"][2])
+        for i in ("meta-2", "meta-3", "meta-4"):
+            g = self.c.call("get", [i])
+            self.assertNotIn("time", g, i)
+            if i == "meta-2":
+                self.assertEqual(g["date"], "2024-06-01", "its good date is kept")
+            else:
+                self.assertIsNone(g["date"], i)
+        self.assertNotIn("warnings", self.c.call("add", [[plain("meta-5", "w")]]),
+                         "no warnings, no key")
 
     def test_add_replace_and_generated_ids(self):
         r = self.c.call("add", [[plain("rep-1", "quinces"), plain("rep-2", "medlars")]])
@@ -238,7 +257,7 @@ class Methods(SharedDaemonCase):
         self.assertEqual(error["code"], "bad_request")
         self.assertIn("article 2:", error["message"])
         self.assertEqual(self.c.error_of("get", ["bad-4"]), "not_found")
-        for bad in ([{"body": "x", "date": "not a date"}], [["not", "a", "map"]],
+        for bad in ([{"body": "x", "date": 20250212}], [["not", "a", "map"]],
                     [{"body": 17}], "articles"):
             self.assertEqual(self.c.error_of("add", [bad]), "bad_request", bad)
         self.assertEqual(self.c.error_of("get", ["bad-1"]), "not_found", "nothing was written")

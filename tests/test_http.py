@@ -304,6 +304,16 @@ class Writes(DaemonCase):
         got = get_json(d, "/api/search?q=zqwrite1x")
         self.assertEqual([h["id"] for h in got["hits"]], ["w-1"])
         self.assertIn("Rotterdam", got["hits"][0]["locations"])
+        # A date that cannot be right: the article without it, and why.
+        late = [{"id": "w-2", "date": "3013-07-07", "body": "The zqwrite2x crane was idle."}]
+        st, _, resp = request(d, "POST", "/api/articles", body=json.dumps(late).encode(),
+                              headers=auth)
+        self.assertEqual(st, 200, resp)
+        r = json.loads(resp)
+        self.assertEqual(r["ids"], ["w-2"])
+        self.assertIn("article 1 (w-2): date '3013-07-07': it is more than two days after",
+                      r["warnings"][0])
+        self.assertIsNone(get_json(d, "/api/search?q=zqwrite2x")["hits"][0]["date"])
 
     def test_sigterm_with_http_clients(self):
         d = start_http_daemon(self.tmp)

@@ -90,6 +90,7 @@ typedef struct summary {
     uint64_t skipped;
     uint64_t no_date, no_dateline, untitled, summaries, not_english;
     uint64_t repaired;          /* feed items with UTF-8 encoded twice */
+    uint64_t bad_dates;         /* articles with a date left out */
 } summary_t;
 void summary_article(summary_t *s, newsidx_format_t f, const newsidx_article_t *a);
 /* After each input: its skipped items and titles made from the lead. */

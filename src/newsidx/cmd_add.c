@@ -265,6 +265,15 @@ static bool daemon_receive(import_t *im)
         set_last_id(im, last);
         free(last);
     }
+    /* What the daemon left out (a date that cannot be right). */
+    const msgpack_object *warnings = nx_mp_get(res, "warnings");
+    for (uint32_t i = 0; warnings && warnings->type == MSGPACK_OBJECT_ARRAY &&
+                         i < warnings->via.array.size; i++) {
+        char *w = nx_mp_text(&warnings->via.array.ptr[i], "warning", NULL);
+        if (w)
+            cli_warn(im->c, "daemon: %s", w);
+        free(w);
+    }
     im->committed = im->added + im->replaced;
     report_commit(im);
     return true;

@@ -59,17 +59,25 @@ void cli_error(const cli_t *c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A warning of several lines (an input's about one article) is a
+ * warning on each. */
 void cli_warn(const cli_t *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    char *text = nx_vprintf(fmt, ap);
+    va_end(ap);
     cli_lock();
     progress_clear(c->progress);
-    fprintf(stderr, "%s: warning: ", c->prog);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    const char *p = text ? text : "out of memory";
+    do {
+        const char *nl = strchr(p, '\n');
+        int n = nl ? (int)(nl - p) : (int)strlen(p);
+        fprintf(stderr, "%s: warning: %.*s\n", c->prog, n, p);
+        p = nl ? nl + 1 : NULL;
+    } while (p);
     cli_unlock();
-    va_end(ap);
+    free(text);
 }
 
 nx_client_t *cli_connect_daemon(cli_t *c)

@@ -44,6 +44,7 @@ void summary_input(summary_t *s, const newsidx_input_t *in)
     }
     s->untitled += nx_input_untitled(in);
     s->repaired += nx_input_repaired(in);
+    s->bad_dates += nx_input_bad_dates(in);
 }
 
 /* 2789 -> "2,789". */
@@ -99,6 +100,10 @@ static void print_missing(const cli_t *c, const summary_t *s)
     if (s->not_english)
         fprintf(stderr, "%s: %s articles not in English: speakers and locations are found in "
                 "English text only\n", c->prog, grouped(s->not_english, a));
+    if (s->bad_dates)
+        fprintf(stderr, "%s: %s articles gave a date that cannot be right (impossible, before "
+                "any news, or more than two days ahead; named above): that date left out\n",
+                c->prog, grouped(s->bad_dates, a));
     if (s->repaired)
         fprintf(stderr, "%s: %s feed items had their text encoded twice as UTF-8 "
                 "(\"company\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s\" for \"company\xe2\x80\x99s\"): "

@@ -35,7 +35,7 @@ static bool apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     msgpack_packer pk;
     nx_mp_packer_init(&pk, ok);
     nx_rpc_pack_response_ok(&pk, j->msgid);
-    msgpack_pack_map(&pk, 3);
+    msgpack_pack_map(&pk, j->warnings.n ? 4 : 3);
     nx_mp_pack_str(&pk, "added");
     msgpack_pack_unsigned_int(&pk, added);
     nx_mp_pack_str(&pk, "replaced");
@@ -44,6 +44,12 @@ static bool apply_add(newsidx_writer_t *w, job_t *j, nx_buf_t *ok)
     msgpack_pack_array(&pk, j->n_articles);
     for (size_t i = 0; i < j->n_articles; i++)
         nx_mp_pack_str(&pk, j->articles[i]->id);
+    if (j->warnings.n) {
+        nx_mp_pack_str(&pk, "warnings");
+        msgpack_pack_array(&pk, j->warnings.n);
+        for (size_t i = 0; i < j->warnings.n; i++)
+            nx_mp_pack_str(&pk, j->warnings.v[i]);
+    }
     return true;
 }
 

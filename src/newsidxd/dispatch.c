@@ -95,13 +95,16 @@ static bool read_articles(job_t *j, const msgpack_object_array *list, char **err
         return false;
     for (uint32_t i = 0; i < list->size; i++) {
         char *why = NULL;
-        newsidx_article_t *a = nx_article_from_mp(&list->ptr[i], &why);
+        nx_strv_t notes = {0};
+        newsidx_article_t *a = nx_article_from_mp(&list->ptr[i], &why, &notes);
         if (!a) {
             nx_set_error(err, "article %u: %s", i + 1, why ? why : "out of memory");
             free(why);
+            nx_strv_free(&notes);
             return false;
         }
         j->articles[j->n_articles++] = a;
+        job_warn(j, i + 1, a, &notes);
     }
     return true;
 }

@@ -96,14 +96,18 @@ static bool articles_of(const char *body, size_t len, job_t *j, char **err)
         json_t *o = one ? doc : json_array_get(doc, i);
         newsidx_article_t *a = newsidx_article_new();
         char *why = NULL;
-        if (!a || !nx_article_from_json(o, a, NX_FIELDS_INPUT, &why) || !nx_article_finish(a, &why)) {
+        nx_strv_t notes = {0};
+        if (!a || !nx_article_from_json(o, a, NX_FIELDS_INPUT, &why) ||
+            !nx_article_finish(a, &why, &notes)) {
             nx_set_error(err, "article %zu: %s", i + 1, why ? why : "out of memory");
             free(why);
+            nx_strv_free(&notes);
             newsidx_article_free(a);
             ok = false;
             break;
         }
         j->articles[j->n_articles++] = a;
+        job_warn(j, i + 1, a, &notes);
     }
     json_decref(doc);
     return ok;

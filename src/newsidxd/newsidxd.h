@@ -70,6 +70,7 @@ typedef struct job {
     char *id;
     newsidx_article_t **articles;
     size_t n_articles;
+    nx_strv_t warnings;         /* add: what was left out of them */
     char **ids;
     size_t n_ids;
     bool extracted;             /* add: speakers and locations found */
@@ -85,6 +86,9 @@ void job_free(job_t *j);
  * false with *err. */
 bool job_set_like(job_t *j, char *id, char **err);
 /* Encodes an error reply into j->out. */
+/* Keeps the notes on the article numbered number (from 1) of an add
+ * (a date left out) for its reply's "warnings"; frees them. */
+void job_warn(job_t *j, size_t number, const newsidx_article_t *a, nx_strv_t *notes);
 void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

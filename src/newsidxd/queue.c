@@ -46,9 +46,17 @@ void job_free(job_t *j)
     for (size_t i = 0; i < j->n_articles; i++)
         newsidx_article_free(j->articles[i]);
     free(j->articles);
+    nx_strv_free(&j->warnings);
     nx_strv_free_array(j->ids, j->n_ids);
     nx_buf_free(&j->out);
     free(j);
+}
+
+void job_warn(job_t *j, size_t number, const newsidx_article_t *a, nx_strv_t *notes)
+{
+    for (size_t i = 0; i < notes->n; i++)
+        nx_strv_take(&j->warnings, nx_printf("article %zu (%s): %s", number, a->id, notes->v[i]));
+    nx_strv_free(notes);
 }
 
 void job_fail(job_t *j, nx_rpc_code_t code, const char *fmt, ...)

@@ -193,8 +193,12 @@ static void read_some(spool_t *s)
         const char *warning = NULL;
         if (nx_spool_file_next(sf->f, &a, &warning) != NEWSIDX_OK)
             break;
-        if (warning)
-            nxd_log(LOG_WARNING, "spool: %s", warning);
+        for (const char *w = warning; w && *w;) {
+            const char *nl = strchr(w, '\n');
+            int len = nl ? (int)(nl - w) : (int)strlen(w);
+            nxd_log(LOG_WARNING, "spool: %.*s", len, w);
+            w = nl ? nl + 1 : NULL;
+        }
         if (newsidx_extract(s->srv->x, a) != NEWSIDX_OK && !sf->f->write_error)
             sf->f->write_error = nx_strdup("out of memory extracting speakers and locations");
         bytes += a->body ? strlen(a->body) : 0;

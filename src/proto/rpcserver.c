@@ -188,14 +188,14 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t **req, char *
     return ok;
 }
 
-newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err)
+newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err, nx_strv_t *notes)
 {
     newsidx_article_t *a = newsidx_article_new();
     if (!a) {
         nx_set_error(err, "out of memory");
         return NULL;
     }
-    if (!nx_mp_read_article(map, a, NX_FIELDS_INPUT, err) || !nx_article_finish(a, err)) {
+    if (!nx_mp_read_article(map, a, NX_FIELDS_INPUT, err) || !nx_article_finish(a, err, notes)) {
         newsidx_article_free(a);
         return NULL;
     }

@@ -17,7 +17,7 @@ bool nx_search_from_mp(const msgpack_object *map, newsidx_search_t **req, char *
 /* An article from an article map of add (JSON Lines field names, the
  * fields of an input record); finished (checked, titled, given an id)
  * as nx_article_finish() does. */
-newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err);
+newsidx_article_t *nx_article_from_mp(const msgpack_object *map, char **err, nx_strv_t *notes);
 
 /* [1, msgid, nil, ...]: the caller packs the result next. */
 void nx_rpc_pack_response_ok(msgpack_packer *pk, uint32_t msgid);

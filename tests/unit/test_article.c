@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static newsidx_article_t *parse(const char *text, newsidx_format_t f)
@@ -83,7 +84,7 @@ static void dateline_noise(void **state)
         a->body = strdup("Text.");
         a->dateline = strdup(fields[i][0]);
         char *err = NULL;
-        assert_true(nx_article_finish(a, &err));
+        assert_true(nx_article_finish(a, &err, NULL));
         if (fields[i][1])
             assert_string_equal(a->dateline, fields[i][1]);
         else
@@ -178,16 +179,78 @@ static void empty_body_rejected(void **state)
     free(err);
 }
 
-static void bad_date_rejected(void **state)
+/* A date that cannot be right is left out, never the article, and the
+ * message says which and why. */
+static void bad_date_left_out(void **state)
 {
     (void)state;
-    newsidx_article_t *a = NULL;
-    char *err = NULL;
-    const char *t = "date 2025-02-30 BRUSSELS \xe2\x80\x94 Text.";
-    assert_int_equal(newsidx_article_parse(t, strlen(t), NEWSIDX_FORMAT_TEXT, "f", &a, &err),
-                     NEWSIDX_ERR_INPUT);
-    assert_non_null(strstr(err, "2025-02-30"));
-    free(err);
+    static const char *const texts[][2] = {
+        {"date 2025-02-30 BRUSSELS \xe2\x80\x94 Text.", "February 2025 has 28 days"},
+        {"Date: 2013-02-29\nTitle: Leap\n\nText.", "2013 is not a leap year"},
+        {"Date: Tue, 12 Jun 3007 12:03:00 +0000\n\nText.", "two days after"},
+        {"Date: 2007-06-12T25:03:00Z\n\nText.", "there is no hour 25"},
+        {"date 1215-06-15 RUNNYMEDE \xe2\x80\x94 Text.", "before any news"},
+        {"Date: soon\n\nText.", "'soon': it is not a date"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        newsidx_article_t *a = NULL;
+        char *err = NULL;
+        const char *t = texts[i][0];
+        assert_int_equal(newsidx_article_parse(t, strlen(t), NEWSIDX_FORMAT_AUTO, "f", &a, &err),
+                         NEWSIDX_OK);
+        assert_null(a->date);
+        assert_null(a->time);
+        assert_string_equal(a->body, "Text.");
+        assert_non_null(err);
+        if (!strstr(err, texts[i][1]) || strncmp(err, "f: date '", 9) != 0)
+            fail_msg("\"%s\" does not say \"%s\"", err, texts[i][1]);
+        free(err);
+        newsidx_article_free(a);
+    }
+}
+
+/* The one rule for dates, against a fixed clock (2026-12-05 10:00 UTC). */
+static void dates_judged(void **state)
+{
+    (void)state;
+    const time_t now = 1796464800;
+    static const struct {
+        const char *when;
+        nx_when_t verdict;
+        const char *why;
+    } cases[] = {
+        {"Sun, 07 Jul 3013 15:06:01 +0000", NX_WHEN_BAD, "more than two days after"},
+        {"2026-12-10", NX_WHEN_BAD, "(2026-12-05 UTC)"},
+        {"2026-12-07T09:00:00Z", NX_WHEN_OK, NULL},
+        {"2026-12-07T23:00:00-05:00", NX_WHEN_BAD, "two days"},
+        {"2026-12-06", NX_WHEN_OK, NULL},
+        {"2013-02-29", NX_WHEN_BAD, "2013 is not a leap year: February 2013 has 28 days"},
+        {"2012-02-29", NX_WHEN_OK, NULL},
+        {"29 Feb 1900", NX_WHEN_BAD, "1900 is not a leap year"},
+        {"2000-02-29T12:00:00Z", NX_WHEN_OK, NULL},
+        {"2025-04-31", NX_WHEN_BAD, "April 2025 has 30 days"},
+        {"2025-13-01", NX_WHEN_BAD, "there is no month 13"},
+        {"2025-01-00", NX_WHEN_BAD, "there is no day 0"},
+        {"2025-02-12T25:10:00Z", NX_WHEN_BAD, "there is no hour 25"},
+        {"Tue Jun 12, 2007 25:03 EDT", NX_WHEN_BAD, "there is no hour 25"},
+        {"20131020T196151+1100", NX_WHEN_BAD, "there is no minute 61"},
+        {"2025-02-12 10:30:61", NX_WHEN_BAD, "there is no second 61"},
+        {"2016-12-31T23:59:60Z", NX_WHEN_OK, NULL},
+        {"1215-06-15", NX_WHEN_BAD, "before any news"},
+        {"0001-01-01T00:00:00Z", NX_WHEN_BAD, "before any news"},
+        {"1600-01-01", NX_WHEN_OK, NULL},
+        {"soon", NX_WHEN_NONE, "not a date"},
+        {"2025-02-12 and more", NX_WHEN_NONE, "not a date"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nx_datetime_t dt;
+        char why[NX_WHY_LEN] = "";
+        nx_when_t v = nx_when_read(cases[i].when, strlen(cases[i].when), now, &dt, why,
+                                   sizeof why);
+        if (v != cases[i].verdict || (cases[i].why && !strstr(why, cases[i].why)))
+            fail_msg("%s: verdict %d (%s), want %d (%s)", cases[i].when, (int)v, why,
+                     (int)cases[i].verdict, cases[i].why ? cases[i].why : "");
+    }
 }
 
 static void date_forms(void **state)
@@ -396,14 +459,18 @@ static void header_block_not_prose(void **state)
     assert_non_null(a);
     assert_true(strncmp(a->body, "Note: this is", 13) == 0);
     newsidx_article_free(a);
-    /* a header block with a bad date is an error naming it */
+    /* a header block with a bad date: the article without it, and a
+     * message naming it */
     newsidx_article_t *b = NULL;
     char *err = NULL;
     const char *t = "-- Date: someday soon\n-- A title\n\nBODY - text.";
     assert_int_equal(newsidx_article_parse(t, strlen(t), NEWSIDX_FORMAT_TEXT, "f", &b, &err),
-                     NEWSIDX_ERR_INPUT);
-    assert_non_null(strstr(err, "someday soon"));
+                     NEWSIDX_OK);
+    assert_non_null(strstr(err, "'someday soon': it is not a date"));
+    assert_null(b->date);
+    assert_string_equal(b->title, "A title");
     free(err);
+    newsidx_article_free(b);
 }
 
 static void datetime_forms(void **state)
@@ -463,7 +530,8 @@ int main(void)
         cmocka_unit_test(headers_format),
         cmocka_unit_test(headers_bad_line),
         cmocka_unit_test(empty_body_rejected),
-        cmocka_unit_test(bad_date_rejected),
+        cmocka_unit_test(bad_date_left_out),
+        cmocka_unit_test(dates_judged),
         cmocka_unit_test(date_forms),
         cmocka_unit_test(id_stable_across_rewrapping),
         cmocka_unit_test(utf8_validation),

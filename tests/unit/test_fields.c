@@ -289,19 +289,48 @@ static void json_shape_of_a_full_article(void **state)
 
 /* ---- reading input ---- */
 
-static newsidx_article_t *read_input(const char *text, char **err)
+static newsidx_article_t *read_input_notes(const char *text, char **err, nx_strv_t *notes)
 {
     json_error_t jerr;
     json_t *j = json_loads(text, JSON_ALLOW_NUL, &jerr);
     assert_non_null(j);
     newsidx_article_t *a = newsidx_article_new();
-    bool ok = nx_article_from_json(j, a, NX_FIELDS_INPUT, err) && nx_article_finish(a, err);
+    bool ok = nx_article_from_json(j, a, NX_FIELDS_INPUT, err) &&
+              nx_article_finish(a, err, notes);
     json_decref(j);
     if (!ok) {
         newsidx_article_free(a);
         return NULL;
     }
     return a;
+}
+
+static newsidx_article_t *read_input(const char *text, char **err)
+{
+    nx_strv_t notes = {0};
+    newsidx_article_t *a = read_input_notes(text, err, &notes);
+    assert_int_equal(notes.n, 0);
+    nx_strv_free(&notes);
+    return a;
+}
+
+/* The article is kept, without the date or time, and the note says why. */
+static void expect_left_out(const char *text, const char *message)
+{
+    char *err = NULL;
+    nx_strv_t notes = {0};
+    newsidx_article_t *a = read_input_notes(text, &err, &notes);
+    assert_non_null(a);
+    assert_null(err);
+    assert_int_equal(notes.n, 1);
+    if (!strstr(notes.v[0], message) || !strstr(notes.v[0], "left out"))
+        fail_msg("\"%s\" does not say \"%s\"", notes.v[0], message);
+    if (strncmp(notes.v[0], "time ", 5) == 0)
+        assert_null(a->time);
+    else
+        assert_null(a->date);
+    nx_strv_free(&notes);
+    newsidx_article_free(a);
 }
 
 static void json_lines_new_fields(void **state)
@@ -341,9 +370,14 @@ static void expect_refused(const char *text, const char *message)
 static void json_lines_bad_fields(void **state)
 {
     (void)state;
-    expect_refused("{\"body\": \"x\", \"time\": \"2025-02-12T09:30:00\"}",
-                   "time '2025-02-12T09:30:00' is not an ISO 8601 time with a zone");
-    expect_refused("{\"body\": \"x\", \"time\": \"2025-02-30T09:30Z\"}", "time '2025-02-30");
+    expect_left_out("{\"body\": \"x\", \"time\": \"2025-02-12T09:30:00\"}",
+                    "time '2025-02-12T09:30:00': a time needs its zone");
+    expect_left_out("{\"body\": \"x\", \"time\": \"2025-02-30T09:30Z\"}",
+                    "time '2025-02-30T09:30Z': February 2025 has 28 days");
+    expect_left_out("{\"body\": \"x\", \"date\": \"3013-07-07\"}",
+                    "date '3013-07-07': it is more than two days after");
+    expect_left_out("{\"body\": \"x\", \"date\": \"not a date\"}",
+                    "date 'not a date': it is not a date");
     expect_refused("{\"body\": \"x\", \"subjects\": \"Sport\"}",
                    "field \"subjects\" must be a list of strings");
     expect_refused("{\"body\": \"x\", \"subjects\": [\"a\", 2]}",

@@ -97,6 +97,7 @@ typedef struct file_read {
     size_t n;
     char skipped[1024];
     char format[32];
+    char warnings[4096];        /* every warning, a line each */
     int errors;
 } file_read_t;
 
@@ -112,6 +113,11 @@ static void read_one(const char *file, file_read_t *fr)
         newsidx_status_t st = newsidx_input_next(in, &a);
         if (st == NEWSIDX_END)
             break;
+        const char *w = newsidx_input_warning(in);
+        if (w) {
+            size_t l = strlen(fr->warnings);
+            snprintf(fr->warnings + l, sizeof fr->warnings - l, "%s\n", w);
+        }
         if (st != NEWSIDX_OK) {
             fprintf(stderr, "%s\n", newsidx_input_error(in));
             fr->errors++;
@@ -176,6 +182,12 @@ static bool check(const row_t *r, const file_read_t *fr)
             snprintf(buf, sizeof buf, "%s", fr->skipped);
         else if (!strcmp(r->field, "format"))
             snprintf(buf, sizeof buf, "%s", fr->format);
+        else if (!strcmp(r->field, "warning_has")) {
+            if (strstr(fr->warnings, r->value))
+                return true;
+            fprintf(stderr, "%s: no warning says '%s': '%s'\n", r->file, r->value, fr->warnings);
+            return false;
+        }
         got = buf;
     } else if ((size_t)r->n > fr->n) {
         fprintf(stderr, "%s: no article %d\n", r->file, r->n);
@@ -248,9 +260,16 @@ static void corpus_as_expected(void **state)
         read_one(rows[i].file, &fr);
         files++;
         size_t j = i;
+        bool warned = false;
         for (; j < n_rows && !strcmp(rows[j].file, rows[i].file); j++) {
             failures += !check(&rows[j], &fr);
+            warned |= !strcmp(rows[j].field, "warning_has");
             checked++;
+        }
+        /* Every warning is expected: nothing silent, nothing spurious. */
+        if (!warned && fr.warnings[0]) {
+            fprintf(stderr, "%s: unexpected warnings: %s", rows[i].file, fr.warnings);
+            failures++;
         }
         for (size_t k = 0; k < fr.n; k++) {
             failures += !clean(fr.a[k], rows[i].file);

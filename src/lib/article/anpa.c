@@ -69,7 +69,8 @@ static void parse_header(const char *h, size_t n, header_t *hd)
 }
 
 /* "AP-WF-11-13-13 1509GMT": the moment the message was sent. */
-static bool trailer_time(const char *t, size_t n, newsidx_article_t *a)
+static bool trailer_time(newsidx_input_t *in, unsigned long line, const char *t, size_t n,
+                         newsidx_article_t *a)
 {
     for (size_t i = 0; i + 18 <= n; i++) {
         int mo, d, y, hm;
@@ -80,7 +81,7 @@ static bool trailer_time(const char *t, size_t n, newsidx_article_t *a)
             char iso[64];
             snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:00Z", y < 70 ? 2000 + y : 1900 + y,
                      mo, d, hm / 100 % 100, hm % 100);
-            return nx_set_moment(a, iso);
+            return nx_input_moment(in, line, a, "the trailer's time", iso);
         }
     }
     return false;
@@ -193,8 +194,6 @@ newsidx_status_t nx_anpa_message(newsidx_input_t *in, const char *p, size_t n,
                                  unsigned long line, newsidx_article_t **out,
                                  nx_wire_part_t *part, const char **skip)
 {
-    (void)in;
-    (void)line;
     const char *end = p + n;
     const char *stx = memchr(p, STX, n);
     if (!stx) {
@@ -213,7 +212,7 @@ newsidx_status_t nx_anpa_message(newsidx_input_t *in, const char *p, size_t n,
         return NEWSIDX_ERR_NOMEM;
     text_of(stx + 1, (size_t)(text_end - stx - 1), &hd, a);
     if (etx)
-        trailer_time(etx + 1, (size_t)(end - etx - 1), a);
+        trailer_time(in, nx_wire_line_of(p, etx, line), etx + 1, (size_t)(end - etx - 1), a);
     nx_lift_dateline(a);
     version_of(hd.version, part, a);
     char day[16];

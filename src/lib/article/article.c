@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 newsidx_article_t *newsidx_article_new(void)
 {
@@ -555,32 +556,6 @@ static bool valid_id(const char *id, char **err)
     return true;
 }
 
-/* A date given with a time and zone ("Wed, 12 Feb 2025 10:00:00 +0000")
- * also gives the moment, and a moment in another form with its zone
- * (RFC 2822, ISO 8601 basic) becomes UTC's "YYYY-MM-DDTHH:MM:SSZ" here;
- * one without a zone stays as given, for normalise_dates() to refuse. */
-static void finish_moment(newsidx_article_t *a)
-{
-    nx_datetime_t dt;
-    char utc[21];
-    if (a->time && nx_datetime_parse(a->time, strlen(a->time), &dt) &&
-        nx_datetime_utc(&dt, utc)) {
-        char *t = nx_strdup(utc);
-        if (t) {
-            free(a->time);
-            a->time = t;
-        }
-        if (!a->date) {
-            char d[11];
-            nx_datetime_date(&dt, d);
-            a->date = nx_strdup(d);
-        }
-    }
-    if (a->date && !a->time && nx_datetime_parse(a->date, strlen(a->date), &dt) &&
-        nx_datetime_utc(&dt, utc))
-        a->time = nx_strdup(utc);
-}
-
 /* "en-US", "EN", "eng" -> "en": the primary subtag, lower case, ISO
  * 639-1 where the sender wrote a three-letter code we know. */
 static bool finish_language(newsidx_article_t *a, char **err)
@@ -699,36 +674,76 @@ static bool trim_fields(newsidx_article_t *a)
     return true;
 }
 
-/* The date as YYYY-MM-DD and the time as UTC YYYY-MM-DDTHH:MM:SSZ. */
-static bool normalise_dates(newsidx_article_t *a, char **err)
+/* One of the sender's moments read by the one rule (nx_when_read): a
+ * date in a looser form ("2025-02-12 (approx.)") gives its day.  false
+ * with why when it cannot be the article's. */
+static bool read_when(const char *s, bool want_zone, time_t now, nx_datetime_t *dt,
+                      char why[NX_WHY_LEN])
 {
-    char d[11], t[NX_TIME_LEN + 1];
-    if (a->date) {
-        if (!nx_date_normalise(a->date, d)) {
-            nx_set_error(err, "date '%.40s' is not a date (want YYYY-MM-DD)", a->date);
-            return false;
-        }
-        free(a->date);
-        if (!(a->date = nx_strdup(d)))
-            goto nomem;
+    nx_when_t w = nx_when_read(s, strlen(s), now, dt, why, NX_WHY_LEN);
+    char day[11];
+    if (w == NX_WHEN_NONE && !want_zone && nx_date_normalise(s, day))
+        w = nx_when_read(day, 10, now, dt, why, NX_WHY_LEN);
+    if (w == NX_WHEN_OK && want_zone && !(dt->has_time && dt->has_zone)) {
+        snprintf(why, NX_WHY_LEN, "a time needs its zone (want e.g. 2025-02-12T09:30:00+01:00)");
+        return false;
     }
-    if (a->time) {
-        if (!nx_time_normalise(a->time, t)) {
-            nx_set_error(err, "time '%.40s' is not an ISO 8601 time with a zone "
-                         "(want e.g. 2025-02-12T09:30:00+01:00)", a->time);
-            return false;
-        }
-        free(a->time);
-        if (!(a->time = nx_strdup(t)))
-            goto nomem;
-    }
-    return true;
-nomem:
-    nx_set_error(err, "out of memory");
-    return false;
+    if (w == NX_WHEN_NONE)
+        snprintf(why, NX_WHY_LEN, "it is not a date%s",
+                 want_zone ? " (want e.g. 2025-02-12T09:30:00+01:00)" : " (want YYYY-MM-DD)");
+    return w == NX_WHEN_OK;
 }
 
-bool nx_article_finish(newsidx_article_t *a, char **err)
+/* Drops a moment that cannot be right, with a note; false when out of
+ * memory. */
+static bool leave_out(char **field, const char *name, const char *why, nx_strv_t *notes)
+{
+    char *note = nx_printf("%s '%.80s': %s; left out", name, *field, why);
+    free(*field);
+    *field = NULL;
+    if (!notes) {
+        free(note);                     /* a caller that only checks */
+        return true;
+    }
+    return note && nx_strv_take(notes, note);
+}
+
+/* The date as YYYY-MM-DD (the day as written) and the time as UTC
+ * YYYY-MM-DDTHH:MM:SSZ, from any form a sender writes; a date with a
+ * time and zone gives the time, a time without a date the date. */
+static bool finish_dates(newsidx_article_t *a, nx_strv_t *notes)
+{
+    time_t now = time(NULL);
+    nx_datetime_t dt;
+    char why[NX_WHY_LEN], day[11], utc[21];
+    if (a->time) {
+        if (!read_when(a->time, true, now, &dt, why)) {
+            if (!leave_out(&a->time, "time", why, notes))
+                return false;
+        } else {
+            nx_datetime_utc(&dt, utc);
+            nx_datetime_date(&dt, day);
+            free(a->time);
+            if (!(a->time = nx_strdup(utc)) || (!a->date && !(a->date = nx_strdup(day))))
+                return false;
+        }
+    }
+    if (a->date && !read_when(a->date, false, now, &dt, why)) {
+        if (!leave_out(&a->date, "date", why, notes))
+            return false;
+    } else if (a->date) {
+        nx_datetime_date(&dt, day);
+        free(a->date);
+        if (!(a->date = nx_strdup(day)))
+            return false;
+        if (!a->time && nx_datetime_utc(&dt, utc) && !(a->time = nx_strdup(utc)))
+            return false;
+    }
+    /* The sender's date left out, its time kept: the time's day. */
+    return a->date || !a->time || (a->date = nx_strndup(a->time, 10)) != NULL;
+}
+
+bool nx_article_finish(newsidx_article_t *a, char **err, nx_strv_t *notes)
 {
     if (!trim_fields(a)) {
         nx_set_error(err, "out of memory");
@@ -738,8 +753,11 @@ bool nx_article_finish(newsidx_article_t *a, char **err)
         nx_set_error(err, "article has no body");
         return false;
     }
-    finish_moment(a);
-    if (!finish_language(a, err) || !normalise_dates(a, err))
+    if (!finish_dates(a, notes)) {
+        nx_set_error(err, "out of memory");
+        return false;
+    }
+    if (!finish_language(a, err))
         return false;
     if (a->dateline && !strchr(a->dateline, '\n') && !dateline_place(a)) {
         nx_set_error(err, "out of memory");
@@ -820,12 +838,8 @@ bool nx_parse_text(const char *s, size_t n, newsidx_article_t *a, char **err)
         size_t tl = k - j < sizeof tok - 1 ? k - j : sizeof tok - 1;
         memcpy(tok, s + j, tl);
         tok[tl] = '\0';
-        char d[11];
-        if (!nx_date_normalise(tok, d)) {
-            nx_set_error(err, "'date %s' is not a date (want date YYYY-MM-DD)", tok);
-            return false;
-        }
-        if (!nx_article_set(&a->date, d, 10))
+        /* Judged with the other dates (nx_article_finish). */
+        if (!nx_article_set(&a->date, tok, tl))
             goto oom;
         i = skip_ws(s, n, k);
     }

@@ -187,11 +187,8 @@ static newsidx_status_t rss_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_artic
         const char *const *ns;
         const char *local;
     } dates[] = {{nx_ns_rss, "pubDate"}, {nx_ns_dc, "date"}, {nx_ns_wordpress, "post_date_gmt"}};
-    for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++) {
-        char *d = nx_xml_child_line(item, dates[i].ns, dates[i].local);
-        nx_set_moment(a, d);
-        free(d);
-    }
+    for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++)
+        nx_xml_moment(ctx->in, a, nx_xml_child(item, dates[i].ns, dates[i].local), NULL);
     const xmlNode *full = nx_xml_child(item, nx_ns_content, "encoded");
     a->body = html_of(full, wordpress);
     if (!a->body) {
@@ -319,11 +316,8 @@ static newsidx_status_t atom_read(nx_xml_ctx_t *ctx, xmlNode *entry, newsidx_art
     nx_set_id(a, id ? id : a->url);
     free(id);
     static const char *const dates[] = {"updated", "published"};
-    for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++) {
-        char *d = nx_xml_child_line(entry, nx_ns_atom, dates[i]);
-        nx_set_moment(a, d);
-        free(d);
-    }
+    for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++)
+        nx_xml_moment(ctx->in, a, nx_xml_child(entry, nx_ns_atom, dates[i]), NULL);
     a->body = atom_text(nx_xml_child(entry, nx_ns_atom, "content"), false);
     if (!a->body) {
         a->body = atom_text(nx_xml_child(entry, nx_ns_atom, "summary"), false);

@@ -186,7 +186,7 @@ static header_t classify(const char *l, size_t n)
 /* Stores a header's value; false only when out of memory.  A second
  * value for a field already set is ignored (a story's first date is
  * its date; later lines are updates). */
-static bool store(newsidx_article_t *a, const header_t *h, bool *bad_date)
+static bool store(newsidx_article_t *a, const header_t *h)
 {
     char **slot = NULL;
     switch (h->field) {
@@ -199,18 +199,8 @@ static bool store(newsidx_article_t *a, const header_t *h, bool *bad_date)
     case F_DATE:
         if (a->date || h->len == 0)
             return true;
-        if (nx_article_set_when(a, h->value, h->len))
-            return a->date != NULL;
-        /* A looser reading ("2025-02-12 (approx.)"): the day alone. */
-        {
-            char d[11], copy[64];
-            size_t n = h->len < sizeof copy - 1 ? h->len : sizeof copy - 1;
-            memcpy(copy, h->value, n);
-            copy[n] = '\0';
-            if (nx_date_normalise(copy, d))
-                return nx_article_set(&a->date, d, 10);
-        }
-        *bad_date = true;
+        /* Judged with the other dates (nx_article_finish): one that
+         * cannot be right is left out with a warning. */
         return nx_article_set(&a->date, h->value, h->len);
     default:
         return true;
@@ -267,16 +257,11 @@ size_t nx_header_block(const char *s, size_t n, newsidx_article_t *a, char **err
         rest++;
     if (rest >= n)
         return 0;                       /* nothing after it: not a header block */
-    bool bad_date = false;
     for (size_t k = 0; k < count; k++) {
-        if (!store(a, &lines[k], &bad_date)) {
+        if (!store(a, &lines[k])) {
             nx_set_error(err, "out of memory");
             return (size_t)-1;
         }
-    }
-    if (bad_date) {
-        nx_set_error(err, "date '%.40s' is not a date", a->date);
-        return (size_t)-1;
     }
     return rest;
 }
@@ -300,14 +285,8 @@ bool nx_parse_headers(const char *s, size_t n, newsidx_article_t *a, char **err)
                          "before the body", line);
             return false;
         }
-        bool bad_date = false;
-        if (!store(a, &h, &bad_date)) {
+        if (!store(a, &h)) {
             nx_set_error(err, "out of memory");
-            return false;
-        }
-        if (bad_date) {
-            nx_set_error(err, "line %u: Date '%.40s' is not a date (want YYYY-MM-DD)", line,
-                         a->date);
             return false;
         }
         i = le < n ? le + 1 : n;

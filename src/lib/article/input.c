@@ -90,6 +90,7 @@ void newsidx_input_close(newsidx_input_t *in)
     for (size_t i = 0; i < in->n_skips; i++)
         free((char *)in->skips[i].reason);
     free(in->skips);
+    nx_notes_free(&in->notes);
     free(in->name);
     free(in->error);
     free(in->warning);
@@ -162,12 +163,23 @@ void nx_input_error(newsidx_input_t *in, unsigned long line, const char *fmt, ..
     va_end(ap);
 }
 
+/* Warnings about one article add up, a line each. */
 void nx_input_warn(newsidx_input_t *in, unsigned long line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    char *before = in->warning;
+    in->warning = NULL;
     vset(&in->warning, in, line, fmt, ap);
     va_end(ap);
+    if (before && in->warning) {
+        char *both = nx_printf("%s\n%s", before, in->warning);
+        if (both) {
+            free(in->warning);
+            in->warning = both;
+        }
+    }
+    free(before);
 }
 
 uint64_t nx_input_repaired(const newsidx_input_t *in)
@@ -180,17 +192,43 @@ uint64_t nx_input_untitled(const newsidx_input_t *in)
     return in->untitled;
 }
 
+uint64_t nx_input_bad_dates(const newsidx_input_t *in)
+{
+    return in->bad_dates;
+}
+
+/* The notes on an article's dates (the reader's, on their own lines,
+ * then nx_article_finish()'s), each a warning naming the article. */
+static void warn_dates(newsidx_input_t *in, unsigned long line, const newsidx_article_t *a,
+                       const nx_strv_t *finished)
+{
+    const nx_notes_t *nt = &in->notes;
+    for (size_t i = 0; i < nt->text.n; i++)
+        nx_input_warn(in, nt->lines[i] ? nt->lines[i] : line, "item %s: %s; left out", a->id,
+                      nt->text.v[i]);
+    for (size_t i = 0; i < finished->n; i++)
+        nx_input_warn(in, line, "item %s: %s", a->id, finished->v[i]);
+    if (nt->text.n || finished->n)
+        in->bad_dates++;
+    nx_input_drop_notes(in);
+}
+
 newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
                                  newsidx_article_t **out)
 {
     char *err = NULL;
     bool untitled = !a->title;
-    if (!nx_article_finish(a, &err)) {
+    nx_strv_t notes = {0};
+    if (!nx_article_finish(a, &err, &notes)) {
         nx_input_error(in, line, "%s", err ? err : "out of memory");
         free(err);
+        nx_strv_free(&notes);
+        nx_input_drop_notes(in);
         newsidx_article_free(a);
         return NEWSIDX_ERR_INPUT;
     }
+    warn_dates(in, line, a, &notes);
+    nx_strv_free(&notes);
     in->untitled += untitled;
     *out = a;
     return NEWSIDX_OK;
@@ -347,7 +385,8 @@ static newsidx_status_t next_jsonl(newsidx_input_t *in, newsidx_article_t **out)
 }
 
 static newsidx_status_t parse_one(newsidx_format_t format, const char *text, size_t len,
-                                  newsidx_article_t **out, char **err, bool *untitled)
+                                  newsidx_article_t **out, char **err, bool *untitled,
+                                  nx_strv_t *notes)
 {
     newsidx_article_t *a = newsidx_article_new();
     if (!a)
@@ -355,7 +394,7 @@ static newsidx_status_t parse_one(newsidx_format_t format, const char *text, siz
     bool ok = format == NEWSIDX_FORMAT_HEADERS ? nx_parse_headers(text, len, a, err)
                                                : nx_parse_text(text, len, a, err);
     *untitled = ok && !a->title;
-    if (!ok || !nx_article_finish(a, err)) {
+    if (!ok || !nx_article_finish(a, err, notes)) {
         newsidx_article_free(a);
         return NEWSIDX_ERR_INPUT;
     }
@@ -389,10 +428,14 @@ static newsidx_status_t next_whole(newsidx_input_t *in, newsidx_article_t **out)
     }
     char *err = NULL;
     bool untitled = false;
-    st = parse_one(in->format, text, len, out, &err, &untitled);
+    nx_strv_t notes = {0};
+    st = parse_one(in->format, text, len, out, &err, &untitled, &notes);
     free(text);
     if (st == NEWSIDX_OK && untitled)
         in->untitled++;
+    if (st == NEWSIDX_OK)
+        warn_dates(in, 1, *out, &notes);
+    nx_strv_free(&notes);
     if (st == NEWSIDX_ERR_INPUT) {
         /* Header errors carry their own "line N: "; others are about
          * the article as a whole. */
@@ -493,10 +536,19 @@ newsidx_status_t newsidx_article_parse(const char *buf, size_t len, newsidx_form
         return NEWSIDX_ERR_NOMEM;
     char *err = NULL;
     bool untitled;
-    newsidx_status_t st = parse_one(format, text, tl, out, &err, &untitled);
+    nx_strv_t notes = {0};
+    newsidx_status_t st = parse_one(format, text, tl, out, &err, &untitled, &notes);
     free(text);
     if (st == NEWSIDX_ERR_INPUT)
         nx_set_error(errmsg, "%s: %s", name ? name : "input", err ? err : "unreadable");
+    /* On success, what was left out of the article is the message. */
+    for (size_t i = 0; st == NEWSIDX_OK && errmsg && i < notes.n; i++) {
+        char *m = nx_printf("%s%s%s: %s", *errmsg ? *errmsg : "", *errmsg ? "\n" : "",
+                            name ? name : "input", notes.v[i]);
+        free(*errmsg);
+        *errmsg = m;
+    }
+    nx_strv_free(&notes);
     free(err);
     return st;
 }

@@ -8,6 +8,15 @@
 
 #include <stdio.h>
 
+/* Notes on an item's dates, each with the line it is about. */
+typedef struct nx_notes {
+    nx_strv_t text;
+    unsigned long *lines;
+} nx_notes_t;
+/* Moves the notes of from to the end of to; from is left empty. */
+void nx_notes_move(nx_notes_t *to, nx_notes_t *from);
+void nx_notes_free(nx_notes_t *n);
+
 /* A reader of one format over one input.  next() returns what
  * newsidx_input_next() returns; free() releases the state. */
 typedef struct nx_reader {
@@ -36,7 +45,11 @@ struct newsidx_input {
     newsidx_skip_t *skips;      /* items passed over, by reason (owned) */
     uint64_t untitled;          /* articles titled from their lead */
     uint64_t repaired;          /* feed items whose UTF-8 was encoded twice */
+    uint64_t bad_dates;         /* articles with a date left out */
     size_t n_skips;
+    /* What the item being read said about its dates (nx_input_moment),
+     * told with its id when it is finished (nx_input_finish). */
+    nx_notes_t notes;
 };
 
 /* Reads up to n bytes of the input (what detection looked at first). */
@@ -67,8 +80,16 @@ void nx_list_add(char ***v, size_t *n, char *name);
 /* The body's leading dateline, if any, moves to a->dateline (when it
  * has none) and out of the body; a leading "By ..." line likewise. */
 void nx_lift_dateline(newsidx_article_t *a);
-/* Sets the date and time from a moment; false when unreadable. */
-bool nx_set_moment(newsidx_article_t *a, const char *when);
+/* Sets the date and time from a sender's moment, given in its field
+ * (named in messages) on that line of the input, when it is a date by
+ * the one rule (nx_when_read); otherwise notes why for the warning of
+ * the item, and returns false (a reader may then try another field). */
+bool nx_input_moment(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
+                     const char *field, const char *when);
+/* Forgets the notes of an item that is not returned (skipped, refused);
+ * a reader holding an item while it reads the next (wire.c) keeps them
+ * aside with nx_notes_move() and gives them back before finishing it. */
+void nx_input_drop_notes(newsidx_input_t *in);
 /* Uses id as the article's id, a hash of it when too long for one. */
 void nx_set_id(newsidx_article_t *a, const char *id);
 /* Plain text as paragraphs: blank lines between them, wrapped lines

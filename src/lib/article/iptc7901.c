@@ -22,7 +22,8 @@
 #include <strings.h>
 
 /* "131137 GMT Nov 13": day 13, 11:37 GMT, November 2013. */
-static bool trailer_time(const char *t, size_t n, newsidx_article_t *a)
+static bool trailer_time(newsidx_input_t *in, unsigned long line, const char *t, size_t n,
+                         newsidx_article_t *a)
 {
     for (size_t i = 0; i + 14 <= n; i++) {
         int dhm, y;
@@ -33,7 +34,7 @@ static bool trailer_time(const char *t, size_t n, newsidx_article_t *a)
             char iso[64];
             snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:00Z", y < 70 ? 2000 + y : 1900 + y,
                      nx_month_from_name(mon, 3), dhm / 10000, dhm / 100 % 100, dhm % 100);
-            return nx_set_moment(a, iso);
+            return nx_input_moment(in, line, a, "the trailer's time", iso);
         }
     }
     return false;
@@ -165,8 +166,6 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
                                      unsigned long line, newsidx_article_t **out,
                                      nx_wire_part_t *part, const char **skip)
 {
-    (void)in;
-    (void)line;
     const char *end = p + n;
     while (p < end && *p == SOH)
         p++;
@@ -206,7 +205,7 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
     unsigned lead = 0;
     text_of(stx + 1, (size_t)((etx ? etx : end) - stx - 1), a, &lead, part);
     if (etx)
-        trailer_time(etx + 1, (size_t)(end - etx - 1), a);
+        trailer_time(in, nx_wire_line_of(p, etx, line), etx + 1, (size_t)(end - etx - 1), a);
     nx_lift_dateline(a);
     a->version = nx_printf("%u", lead);
     char *kw = keyword.len ? nx_wire_text(keyword.data, keyword.len) : NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 void nx_set_once(char **field, const char *s)
 {
@@ -71,11 +72,56 @@ char *nx_strip_by(char *byline)
     return out;
 }
 
-bool nx_set_moment(newsidx_article_t *a, const char *when)
+bool nx_input_moment(newsidx_input_t *in, unsigned long line, newsidx_article_t *a,
+                     const char *field, const char *when)
 {
-    if (!when)
+    if (!when || !*when)
         return false;
-    return nx_article_set_when(a, when, strlen(when));
+    nx_datetime_t dt;
+    char why[NX_WHY_LEN];
+    if (nx_when_read(when, strlen(when), time(NULL), &dt, why, sizeof why) == NX_WHEN_OK) {
+        char day[11], utc[21];
+        nx_datetime_date(&dt, day);
+        free(a->date);
+        a->date = nx_strdup(day);
+        free(a->time);
+        a->time = nx_datetime_utc(&dt, utc) ? nx_strdup(utc) : NULL;
+        return a->date != NULL;
+    }
+    nx_notes_t *nt = &in->notes;
+    unsigned long *lines = realloc(nt->lines, (nt->text.n + 1) * sizeof *lines);
+    if (!lines)
+        return false;
+    nt->lines = lines;
+    lines[nt->text.n] = line;
+    nx_strv_take(&nt->text, nx_printf("%s '%.80s': %s", field, when, why));
+    return false;
+}
+
+void nx_notes_free(nx_notes_t *n)
+{
+    nx_strv_free(&n->text);
+    free(n->lines);
+    n->lines = NULL;
+}
+
+void nx_notes_move(nx_notes_t *to, nx_notes_t *from)
+{
+    size_t n = to->text.n + from->text.n;
+    unsigned long *lines = from->text.n ? realloc(to->lines, (n ? n : 1) * sizeof *lines) : NULL;
+    for (size_t i = 0; lines && i < from->text.n; i++) {
+        lines[to->text.n] = from->lines[i];
+        if (!nx_strv_push(&to->text, from->text.v[i]))
+            break;
+    }
+    if (lines)
+        to->lines = lines;
+    nx_notes_free(from);
+}
+
+void nx_input_drop_notes(newsidx_input_t *in)
+{
+    nx_notes_free(&in->notes);
 }
 
 void nx_set_id(newsidx_article_t *a, const char *id)

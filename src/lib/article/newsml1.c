@@ -67,7 +67,7 @@ static void text_of(nx_xml_ctx_t *ctx, const xmlNode *ci, newsidx_article_t *a)
     free(mime);
 }
 
-static void identify(const xmlNode *item, newsidx_article_t *a)
+static void identify(newsidx_input_t *in, const xmlNode *item, newsidx_article_t *a)
 {
     const xmlNode *id = nx_xml_find(item, nx_ns_newsml1, "NewsIdentifier");
     char *prov = nx_xml_child_line(id, nx_ns_newsml1, "ProviderId");
@@ -85,13 +85,10 @@ static void identify(const xmlNode *item, newsidx_article_t *a)
     a->version = nx_xml_child_line(id, nx_ns_newsml1, "RevisionId");
     const xmlNode *nm = nx_xml_child(item, nx_ns_newsml1, "NewsManagement");
     static const char *const times[] = {"ThisRevisionCreated", "FirstCreated"};
-    for (size_t i = 0; i < NX_ARRAY_LEN(times) && !a->date; i++) {
-        char *t = nx_xml_child_line(nm, nx_ns_newsml1, times[i]);
-        nx_set_moment(a, t);
-        free(t);
-    }
+    for (size_t i = 0; i < NX_ARRAY_LEN(times) && !a->date; i++)
+        nx_xml_moment(in, a, nx_xml_child(nm, nx_ns_newsml1, times[i]), NULL);
     if (!a->date)
-        nx_set_moment(a, date);
+        nx_xml_moment(in, a, nx_xml_child(id, nx_ns_newsml1, "DateId"), NULL);
     free(prov);
     free(date);
     free(nid);
@@ -161,7 +158,7 @@ static newsidx_status_t newsml1_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_a
     newsidx_article_t *a = newsidx_article_new();
     if (!a)
         return NEWSIDX_ERR_NOMEM;
-    identify(item, a);
+    identify(ctx->in, item, a);
     describe(item, a);
     text_of(ctx, ci, a);
     nx_lift_dateline(a);

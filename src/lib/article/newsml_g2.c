@@ -264,7 +264,7 @@ static char *place_dateline(const xmlNode *cm)
     return d;
 }
 
-static void meta_of(const xmlNode *item, newsidx_article_t *a)
+static void meta_of(newsidx_input_t *in, const xmlNode *item, newsidx_article_t *a)
 {
     const xmlNode *im = nx_xml_child(item, nx_ns_g2, "itemMeta");
     const xmlNode *cm = nx_xml_child(item, nx_ns_g2, "contentMeta");
@@ -273,17 +273,11 @@ static void meta_of(const xmlNode *item, newsidx_article_t *a)
     free(guid);
     a->version = nx_xml_attr(item, "version");
     static const char *const times[] = {"versionCreated", "firstCreated"};
-    for (size_t i = 0; i < NX_ARRAY_LEN(times) && !a->date; i++) {
-        char *t = nx_xml_child_line(im, nx_ns_g2, times[i]);
-        nx_set_moment(a, t);
-        free(t);
-    }
+    for (size_t i = 0; i < NX_ARRAY_LEN(times) && !a->date; i++)
+        nx_xml_moment(in, a, nx_xml_child(im, nx_ns_g2, times[i]), NULL);
     static const char *const content_times[] = {"contentModified", "contentCreated"};
-    for (size_t i = 0; i < NX_ARRAY_LEN(content_times) && !a->date; i++) {
-        char *t = nx_xml_child_line(cm, nx_ns_g2, content_times[i]);
-        nx_set_moment(a, t);
-        free(t);
-    }
+    for (size_t i = 0; i < NX_ARRAY_LEN(content_times) && !a->date; i++)
+        nx_xml_moment(in, a, nx_xml_child(cm, nx_ns_g2, content_times[i]), NULL);
     a->language = nx_xml_attr(nx_xml_child(cm, nx_ns_g2, "language"), "tag");
     if (!a->language)
         a->language = nx_xml_lang(item);
@@ -335,7 +329,7 @@ static newsidx_status_t g2_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_articl
     } else if (fragment) {
         content_of(ctx, item, a);
     } else {
-        meta_of(item, a);
+        meta_of(ctx->in, item, a);
         content_of(ctx, nx_xml_child(item, nx_ns_g2, "contentSet"), a);
     }
     if (!a->language && ctx->language)

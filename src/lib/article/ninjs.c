@@ -114,14 +114,16 @@ static void names(json_t *list, char ***v, size_t *n)
     }
 }
 
-static void metadata(json_t *item, newsidx_article_t *a)
+/* Messages name the item's line (JSON has no line per field). */
+static void metadata(newsidx_input_t *in, unsigned long line, json_t *item,
+                     newsidx_article_t *a)
 {
     const char *id = str(item, "guid");
     nx_set_id(a, id ? id : str(item, "uri"));
     a->version = text_of(json_object_get(item, "version"));
     static const char *const times[] = {"versioncreated", "firstcreated", "contentcreated"};
     for (size_t i = 0; i < NX_ARRAY_LEN(times) && !a->date; i++)
-        nx_set_moment(a, str(item, times[i]));
+        nx_input_moment(in, line, a, times[i], str(item, times[i]));
     const char *h = str(item, "headline");
     json_t *hl = main_entry(json_object_get(item, "headlines"));
     if (h)
@@ -177,7 +179,8 @@ newsidx_status_t nx_ninjs_item(newsidx_input_t *in, unsigned long line, json_t *
     newsidx_article_t *a = newsidx_article_new();
     if (!a)
         return NEWSIDX_ERR_NOMEM;
-    metadata(item, a);
+    nx_input_drop_notes(in);
+    metadata(in, line, item, a);
     body_of(item, a);
     nx_lift_dateline(a);
     nx_set_once(&a->dateline, str(item, "located"));
@@ -185,6 +188,7 @@ newsidx_status_t nx_ninjs_item(newsidx_input_t *in, unsigned long line, json_t *
         nx_list_add(&a->agency_places, &a->n_agency_places, nx_strdup(str(item, "located")));
     if (!a->body) {
         newsidx_article_free(a);
+        nx_input_drop_notes(in);
         nx_input_skip(in, "no text (ninjs item without body or description)");
         return NEWSIDX_END;
     }

@@ -125,7 +125,8 @@ void nx_nitf_fill(nx_xml_ctx_t *ctx, const xmlNode *nitf, newsidx_article_t *a)
 }
 
 /* head/docdata and the rest of head: id, dates, subjects, places. */
-static void nitf_head(const xmlNode *head, newsidx_article_t *a, bool *canceled)
+static void nitf_head(newsidx_input_t *in, const xmlNode *head, newsidx_article_t *a,
+                      bool *canceled)
 {
     const xmlNode *dd = nx_xml_child(head, nx_ns_nitf, "docdata");
     if (dd) {
@@ -136,22 +137,16 @@ static void nitf_head(const xmlNode *head, newsidx_article_t *a, bool *canceled)
         nx_set_id(a, id);
         free(id);
         static const char *const dates[] = {"date.release", "date.issue"};
-        for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++) {
-            char *norm = nx_xml_attr(nx_xml_child(dd, nx_ns_nitf, dates[i]), "norm");
-            nx_set_moment(a, norm);
-            free(norm);
-        }
+        for (size_t i = 0; i < NX_ARRAY_LEN(dates) && !a->date; i++)
+            nx_xml_moment(in, a, nx_xml_child(dd, nx_ns_nitf, dates[i]), "norm");
         const xmlNode *ev = nx_xml_child(dd, nx_ns_nitf, "evloc");
         nx_list_add(&a->agency_places, &a->n_agency_places, nx_xml_attr(ev, "city"));
         const xmlNode *ic = nx_xml_child(dd, nx_ns_nitf, "identified-content");
         if (ic)
             tagged(ic, a, 0);
     }
-    if (!a->date) {
-        char *pub = nx_xml_attr(nx_xml_child(head, nx_ns_nitf, "pubdata"), "date.publication");
-        nx_set_moment(a, pub);
-        free(pub);
-    }
+    if (!a->date)
+        nx_xml_moment(in, a, nx_xml_child(head, nx_ns_nitf, "pubdata"), "date.publication");
     for (const xmlNode *t = nx_xml_child(head, nx_ns_nitf, "tobject"); t;
          t = nx_xml_next(t, nx_ns_nitf, "tobject")) {
         for (const xmlNode *s = nx_xml_child(t, nx_ns_nitf, "tobject.subject"); s;
@@ -182,7 +177,7 @@ static newsidx_status_t nitf_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_arti
         return NEWSIDX_ERR_NOMEM;
     bool canceled = false;
     const xmlNode *head = nx_xml_child(item, nx_ns_nitf, "head");
-    nitf_head(head, a, &canceled);
+    nitf_head(ctx->in, head, a, &canceled);
     nx_nitf_fill(ctx, item, a);
     nx_take_once(&a->title, nx_xml_child_line(head, nx_ns_nitf, "title"));
     nx_lift_dateline(a);

@@ -22,6 +22,13 @@
 /* Helpers for the message parsers                                     */
 /* ------------------------------------------------------------------ */
 
+unsigned long nx_wire_line_of(const char *p, const char *at, unsigned long line)
+{
+    for (; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
 bool nx_wire_line(const char **p, const char *end, const char **l, size_t *ll)
 {
     if (*p >= end)
@@ -120,6 +127,7 @@ typedef struct wire_state {
     newsidx_article_t *held;    /* a story waiting for its takes */
     nx_wire_part_t held_part;
     unsigned long held_line;
+    nx_notes_t held_notes;      /* on the held story's dates */
 } wire_state_t;
 
 /* Reads up to the next EOT (or the end): one or more messages. */
@@ -210,6 +218,7 @@ static newsidx_status_t release(newsidx_input_t *in, wire_state_t *st, newsidx_a
     st->held = NULL;
     free(st->held_part.story);
     st->held_part.story = NULL;
+    nx_notes_move(&in->notes, &st->held_notes);
     if (!a)
         return NEWSIDX_END;
     return nx_input_finish(in, st->held_line, a, out);
@@ -265,20 +274,28 @@ static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_
         newsidx_article_t *a = NULL;
         nx_wire_part_t part = {0};
         const char *skip = NULL;
+        nx_input_drop_notes(in);
         newsidx_status_t s = st->parse(in, m, n, line, &a, &part, &skip);
+        nx_notes_t notes = {0};
+        nx_notes_move(&notes, &in->notes);      /* this message's, kept aside */
         if (s == NEWSIDX_END) {
+            nx_notes_free(&notes);
             nx_input_skip(in, skip ? skip : "not a story");
             continue;
         }
+        if (s != NEWSIDX_OK)
+            nx_notes_free(&notes);
         if (s != NEWSIDX_OK)
             return s;
         if (!mark_part(a, &part)) {
             newsidx_article_free(a);
             free(part.story);
+            nx_notes_free(&notes);
             return NEWSIDX_ERR_NOMEM;
         }
         if (part.continuation && st->held && st->held_part.story &&
             strcmp(part.story, st->held_part.story) == 0) {
+            nx_notes_move(&st->held_notes, &notes);
             append_body(st->held, a);
             newsidx_article_free(a);
             free(part.story);
@@ -293,8 +310,11 @@ static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_
         st->held = a;
         st->held_part = part;
         st->held_line = line;
+        nx_notes_move(&in->notes, &st->held_notes);
+        nx_notes_move(&st->held_notes, &notes);
         if (prev)
             return nx_input_finish(in, prev_line, prev, out);
+        nx_input_drop_notes(in);
     }
 }
 
@@ -306,6 +326,7 @@ static void wire_free(void *p)
     nx_buf_free(&st->rec);
     newsidx_article_free(st->held);
     free(st->held_part.story);
+    nx_notes_free(&st->held_notes);
     free(st);
 }
 

@@ -33,6 +33,8 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
 /* Helpers (wire.c). */
 /* A line of [*p, end): its text without CR, and *p past its LF. */
 bool nx_wire_line(const char **p, const char *end, const char **l, size_t *ll);
+/* The line number of at, in a message [p, ...) that starts on line. */
+unsigned long nx_wire_line_of(const char *p, const char *at, unsigned long line);
 /* Cleaned text (Windows-1252 bytes repaired, controls removed) of
  * [s, s+n), trimmed; NULL when empty. */
 char *nx_wire_text(const char *s, size_t n);

@@ -339,6 +339,20 @@ char *nx_xml_child_line(const xmlNode *n, const char *const *ns, const char *loc
     return nx_xml_line(nx_xml_child(n, ns, local));
 }
 
+bool nx_xml_moment(newsidx_input_t *in, newsidx_article_t *a, const xmlNode *n,
+                   const char *attr)
+{
+    if (!n)
+        return false;
+    char *when = attr ? nx_xml_attr(n, attr) : nx_xml_line(n);
+    char *field = nx_printf("%s%s%s", (const char *)n->name, attr ? "@" : "", attr ? attr : "");
+    long line = xmlGetLineNo(n);
+    bool ok = field && nx_input_moment(in, line > 0 ? (unsigned long)line : 0, a, field, when);
+    free(field);
+    free(when);
+    return ok;
+}
+
 char *nx_xml_attr(const xmlNode *n, const char *name)
 {
     if (!n)
@@ -553,6 +567,7 @@ static newsidx_status_t read_item(xml_state_t *st, newsidx_article_t **out)
     const char *skip = NULL;
     free(st->ctx.error);
     st->ctx.error = NULL;
+    nx_input_drop_notes(st->in);
     newsidx_status_t s = st->fmt->item(&st->ctx, item, &a, &skip);
     int ret = xmlTextReaderNext(st->r);
     st->positioned = ret;
@@ -560,6 +575,7 @@ static newsidx_status_t read_item(xml_state_t *st, newsidx_article_t **out)
         st->done = true;
     if (s == NEWSIDX_END) {
         newsidx_article_free(a);
+        nx_input_drop_notes(st->in);
         nx_input_skip(st->in, skip ? skip : "not an article");
         return NEWSIDX_END;
     }

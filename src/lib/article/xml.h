@@ -38,6 +38,12 @@ char *nx_xml_body(const xmlNode *n);
 char *nx_html_body(const char *html, size_t n);
 /* A WordPress post: HTML whose newlines are line and paragraph breaks. */
 char *nx_wordpress_body(const char *html, size_t n);
+/* The moment in an element's text (attr NULL) or in one of its
+ * attributes as the article's date and time, by the one rule for dates
+ * (nx_input_moment; messages name the element, its attribute and its
+ * line); false when n is NULL or holds none that can be right. */
+bool nx_xml_moment(newsidx_input_t *in, newsidx_article_t *a, const xmlNode *n,
+                   const char *attr);
 /* The text of a child element, on one line. */
 char *nx_xml_child_line(const xmlNode *n, const char *const *ns, const char *local);
 

@@ -24,6 +24,10 @@ typedef struct cursor {
     const char *p, *end;
 } cursor_t;
 
+/* Fields are read as written, out of range or not ("2013-02-29",
+ * "25:10"): nx_datetime_fault() then says what is wrong, so that a
+ * sender's impossible date is reported rather than taken for no date. */
+
 static void skip_space(cursor_t *c)
 {
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
@@ -202,14 +206,10 @@ static bool clock_time(cursor_t *c, nx_datetime_t *dt)
     } else {
         *c = before_ampm;
     }
-    if (h > 23 || m > 59 || s > 60) {
-        *c = save;
-        return false;
-    }
     dt->has_time = true;
     dt->hour = h;
     dt->minute = m;
-    dt->second = s > 59 ? 59 : s;
+    dt->second = s;
     return true;
 }
 
@@ -276,12 +276,6 @@ static bool iso_basic(cursor_t *c, nx_datetime_t *dt)
     dt->hour = hms / 10000;
     dt->minute = hms / 100 % 100;
     dt->second = hms % 100;
-    if (dt->hour > 23 || dt->minute > 59 || dt->second > 60) {
-        *c = save;
-        return false;
-    }
-    if (dt->second > 59)
-        dt->second = 59;
     dt->has_time = true;
     if (eat(c, '.')) {
         int frac;
@@ -380,7 +374,8 @@ static bool textual(cursor_t *c, nx_datetime_t *dt)
     return time_and_zone(c, dt);
 }
 
-bool nx_datetime_parse(const char *s, size_t n, nx_datetime_t *dt)
+/* Any date form, its fields as written (not checked). */
+static bool parse_fields(const char *s, size_t n, nx_datetime_t *dt)
 {
     memset(dt, 0, sizeof *dt);
     cursor_t c = {s, s + n};
@@ -394,11 +389,111 @@ bool nx_datetime_parse(const char *s, size_t n, nx_datetime_t *dt)
     if (!ok)
         return false;
     skip_space(&c);
-    if (c.p != c.end || !nx_date_valid(dt->year, dt->month, dt->day)) {
+    if (c.p != c.end) {
         memset(dt, 0, sizeof *dt);
         return false;
     }
     return true;
+}
+
+static const char *const month_names[12] = {
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+};
+
+static bool leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* What makes the fields no moment of the calendar, or NULL. */
+static const char *calendar_fault(const nx_datetime_t *dt, char *why, size_t len)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (dt->month < 1 || dt->month > 12) {
+        snprintf(why, len, "there is no month %d", dt->month);
+    } else if (dt->day < 1) {
+        snprintf(why, len, "there is no day %d", dt->day);
+    } else if (dt->day > mdays[dt->month - 1] + (dt->month == 2 && leap_year(dt->year))) {
+        if (dt->month == 2 && dt->day == 29)
+            snprintf(why, len, "%d is not a leap year: February %d has 28 days", dt->year,
+                     dt->year);
+        else
+            snprintf(why, len, "%s %d has %d days", month_names[dt->month - 1], dt->year,
+                     mdays[dt->month - 1] + (dt->month == 2 && leap_year(dt->year)));
+    } else if (dt->has_time && (dt->hour > 24 || (dt->hour == 24 && (dt->minute || dt->second)))) {
+        snprintf(why, len, "there is no hour %d", dt->hour);
+    } else if (dt->has_time && dt->minute > 59) {
+        snprintf(why, len, "there is no minute %d", dt->minute);
+    } else if (dt->has_time && dt->second > 60) {
+        snprintf(why, len, "there is no second %d", dt->second);
+    } else {
+        return NULL;
+    }
+    return why;
+}
+
+bool nx_datetime_parse(const char *s, size_t n, nx_datetime_t *dt)
+{
+    char why[NX_WHY_LEN];
+    if (!parse_fields(s, n, dt))
+        return false;
+    if (calendar_fault(dt, why, sizeof why) || !nx_date_valid(dt->year, dt->month, dt->day)) {
+        memset(dt, 0, sizeof *dt);
+        return false;
+    }
+    if (dt->second > 59)
+        dt->second = 59;                /* a leap second */
+    return true;
+}
+
+/* The moment in seconds since 1970 (UTC; a time without a zone read as
+ * UTC, a day without a time at its start). */
+static time_t moment_of(const nx_datetime_t *dt)
+{
+    struct tm tm = {
+        .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
+        .tm_hour = dt->has_time ? dt->hour : 0, .tm_min = dt->has_time ? dt->minute : 0,
+        .tm_sec = dt->has_time ? dt->second : 0,
+    };
+    return timegm(&tm) - (dt->has_zone ? (time_t)dt->offset * 60 : 0);
+}
+
+const char *nx_datetime_fault(const nx_datetime_t *dt, time_t now, char *why, size_t len)
+{
+    if (calendar_fault(dt, why, len))
+        return why;
+    if (dt->year < NX_EARLIEST_YEAR) {
+        snprintf(why, len, "%04d is before any news (the earliest year taken is %d)", dt->year,
+                 NX_EARLIEST_YEAR);
+        return why;
+    }
+    if (moment_of(dt) > now + NX_FUTURE_SLACK) {
+        struct tm t;
+        char today[11] = "";
+        if (gmtime_r(&now, &t))
+            strftime(today, sizeof today, "%Y-%m-%d", &t);
+        snprintf(why, len, "it is more than two days after the day it was read (%s UTC)",
+                 today);
+        return why;
+    }
+    return NULL;
+}
+
+nx_when_t nx_when_read(const char *s, size_t n, time_t now, nx_datetime_t *dt, char *why,
+                       size_t len)
+{
+    if (!parse_fields(s, n, dt)) {
+        snprintf(why, len, "it is not a date");
+        return NX_WHEN_NONE;
+    }
+    if (nx_datetime_fault(dt, now, why, len)) {
+        memset(dt, 0, sizeof *dt);
+        return NX_WHEN_BAD;
+    }
+    if (dt->second > 59)
+        dt->second = 59;
+    return NX_WHEN_OK;
 }
 
 void nx_datetime_date(const nx_datetime_t *dt, char out[11])

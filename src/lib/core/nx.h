@@ -60,6 +60,26 @@ bool nx_datetime_utc(const nx_datetime_t *dt, char out[21]);
  * a time and zone) from [s, s+n); false when it is not a date. */
 bool nx_article_set_when(newsidx_article_t *a, const char *s, size_t n);
 
+/* The one rule for a sender's date (doc/formats.md, "Dates that cannot
+ * be right"): a moment of the calendar (no 29 February 2013, no hour
+ * 25), not before NX_EARLIEST_YEAR, and not more than NX_FUTURE_SLACK
+ * seconds after now, the reader's clock (a day's zones and a late
+ * clock fit in it; an embargo is not a date of publication). */
+#define NX_EARLIEST_YEAR 1600
+#define NX_FUTURE_SLACK (2 * 86400)
+#define NX_WHY_LEN 128
+/* NULL when dt may be an article's moment; else why not, in why. */
+const char *nx_datetime_fault(const nx_datetime_t *dt, time_t now, char *why, size_t len);
+typedef enum nx_when {
+    NX_WHEN_OK,                 /* *dt is the moment */
+    NX_WHEN_NONE,               /* not a date in any form read */
+    NX_WHEN_BAD                 /* a date, but one that cannot be right */
+} nx_when_t;
+/* Reads [s, s+n) as nx_datetime_parse() does and judges it by the rule;
+ * why (NX_WHY_LEN) says what is wrong unless NX_WHEN_OK. */
+nx_when_t nx_when_read(const char *s, size_t n, time_t now, nx_datetime_t *dt, char *why,
+                       size_t len);
+
 /* ---- articles (article.c) ---- */
 
 /* Frees the article's quotations and leaves it without any. */
@@ -80,8 +100,10 @@ bool nx_article_set(char **field, const char *s, size_t n);
 /* Checks and completes a parsed article: trims fields, requires a body,
  * derives a title from the lead when there is none, and gives it an id
  * (its own, else its URL, else a hash of its text).  false with *err
- * set when the article cannot be used. */
-bool nx_article_finish(newsidx_article_t *a, char **err);
+ * set when the article cannot be used.  A date or time that cannot be
+ * right (nx_when_read) is left out, never the article: notes gets a
+ * line saying which and why, for the caller to pass on. */
+bool nx_article_finish(newsidx_article_t *a, char **err, nx_strv_t *notes);
 
 /* A dateline at the start of s: its place part ("BRUSSELS",
  * "KANSAS CITY, Mo."), the length of the whole dateline up to and
@@ -118,6 +140,9 @@ bool nx_extracts_language(const char *language);
 uint64_t nx_input_untitled(const newsidx_input_t *in);
 /* Feed items whose text was UTF-8 encoded twice, repaired (feeds.c). */
 uint64_t nx_input_repaired(const newsidx_input_t *in);
+/* Articles of an input with a date left out as one that cannot be
+ * right (nx_when_read): each was named in a warning. */
+uint64_t nx_input_bad_dates(const newsidx_input_t *in);
 
 /* Detects the format of a file from its first bytes (detect.c). */
 newsidx_format_t nx_detect_format(const char *s, size_t n, const char *name);
