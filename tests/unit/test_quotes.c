@@ -135,6 +135,15 @@ static void continued_quotations(void **state)
     expect("Ada Roy added that the pact is a " LQ "framework for sharing" RQ " that allows "
            LQ "enormous flexibility" RQ " for countries.",
            "Ada Roy=framework for sharing \xe2\x80\xa6 enormous flexibility\n");
+    /* a quotation that ends its sentence with a full stop: the sentence
+     * after it is its own, on the same line or the next */
+    expect(LQ "We need them," RQ " Tom Ash said. " LQ "I would bring them back." RQ
+           " Tom Ash was outdoing Ted Roe, who said he would use them sparingly.",
+           "Tom Ash=We need them,\nTom Ash=I would bring them back.\n");
+    expect(LQ "It is hard," RQ " Ann Lee said. " LQ "We must choose." RQ "\n"
+           "Rob Kemp said he supports an exception.",
+           "Ann Lee=It is hard,\nAnn Lee=We must choose.\n");
+    expect(LQ "We are done." RQ " Ann Lee said.", "Ann Lee=We are done.\n");
     /* a block quotation: a paragraph of quotation after one ending with
      * its cue and a colon */
     expect("Later Rob Kemp called them on it:\n\n" LQ "The questions were unfair." RQ "\n\n"

@@ -117,15 +117,34 @@ static bool ends_sentence(const tok_t *t)
     return t->kind == K_END && !(t->flags & F_QUOTED);
 }
 
-/* The attribution of a cue right after the quotation: "“...,” Lee said". */
+/* Whether the quotation closing at token close ends its sentence with a
+ * full stop ("“... done.”"). */
+static bool full_stop_before(const doc_t *d, size_t close)
+{
+    return close > 0 && d->t[close - 1].kind == K_END && d->s[d->t[close - 1].off] == '.';
+}
+
+/* The attribution of a cue right after the quotation: "“...,” Lee said".
+ * After a quotation that ends its sentence with a full stop, only a cue
+ * whose subject or verb comes first ("“We are done.” Lee said"), on the
+ * same line: not a sentence of its own ("“...” Trump was out-doing Ted
+ * Cruz, who said", a live blog's next line "Rubio said he ..."). */
 static int32_t cue_after(const doc_t *d, const int32_t *by_cue, size_t close)
 {
+    bool stop = full_stop_before(d, close);
+    if (stop && close + 1 < d->nt &&
+        memchr(d->s + d->t[close].off, '\n', d->t[close + 1].off - d->t[close].off))
+        return -1;
     for (size_t k = close + 1; k < d->nt && k <= close + CUE_AFTER; k++) {
         const tok_t *t = &d->t[k];
         if (t->para != d->t[close].para || t->kind == K_QOPEN || t->kind == K_COLON)
             break;
-        if (usable(d, by_cue[k]))
+        if (usable(d, by_cue[k])) {
+            const attr_t *a = &d->a[by_cue[k]];
+            if (stop && a->anchor > close + 3 && a->cue > close + 3)
+                return -1;
             return by_cue[k];
+        }
         if (ends_sentence(t) || t->kind == K_SEMI)
             break;
     }
