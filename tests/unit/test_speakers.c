@@ -257,6 +257,70 @@ static void hyphenated_particles(void **state)
     expect(NULL, "Mexico, a non-OPEC producer, said output would rise.", "Mexico");
 }
 
+/* The aliases an article gives, as "alias>name" lines. */
+static char *aliases_of(const char *body)
+{
+    nx_said_t said = {0};
+    assert_true(nx_said_find(NULL, body, &said));
+    size_t len = 1;
+    for (size_t i = 0; i < said.n_aliases; i++)
+        len += strlen(said.aliases[i].alias) + strlen(said.aliases[i].name) + 2;
+    char *s = calloc(1, len);
+    assert_non_null(s);
+    for (size_t i = 0; i < said.n_aliases; i++) {
+        strcat(s, said.aliases[i].alias);
+        strcat(s, ">");
+        strcat(s, said.aliases[i].name);
+        strcat(s, "\n");
+    }
+    nx_said_clear(&said);
+    return s;
+}
+
+static void expect_aliases(const char *body, const char *want)
+{
+    char *got = aliases_of(body);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* One person or body under one name: a name's last words ("Santos
+ * Alvite" of "Fernando Santos Alvite"), a first surname alone
+ * ("Santos"), an acronym of the full name ("IEA") */
+static void short_forms_of_one_speaker(void **state)
+{
+    (void)state;
+    const char *santos = "Ecuador's deputy energy minister Fernando Santos Alvite arrived here. "
+                         "Santos Alvite said Ecuador would import crude. Santos said the pipeline "
+                         "would be repaired.";
+    expect(NULL, santos, "Fernando Santos Alvite");
+    expect_aliases(santos, "Santos Alvite>Fernando Santos Alvite\n");
+    /* two people of one surname stay two */
+    expect(NULL, "Orlando dos Santos said the port was closed. Fernando Santos Alvite said it "
+                 "was open.", "Orlando dos Santos|Fernando Santos Alvite");
+    const char *iea = "Stocks fell, the International Energy Agency (IEA) said. The IEA said "
+                      "demand would rise.";
+    expect(NULL, iea, "International Energy Agency");
+    expect_aliases(iea, "IEA>International Energy Agency\n");
+    expect(NULL, "Growth will slow, the Economist Intelligence Unit (EIU ) said. The EIU said "
+                 "trade would grow.", "Economist Intelligence Unit");
+    expect(NULL, "Output rose, the Ministry of International Trade and Industry said. MITI said "
+                 "exports fell.", "Ministry of International Trade and Industry");
+    /* the acronym alone speaks: its name stays, its alias joins them */
+    const char *alone = "Members of the International Energy Agency (IEA) met. The IEA said "
+                        "stocks fell.";
+    expect(NULL, alone, "IEA");
+    expect_aliases(alone, "IEA>International Energy Agency\n");
+    /* an acronym glued after the name it stands for */
+    expect(NULL, "The official Saudi Press Agency SPA said the king had arrived.",
+           "Saudi Press Agency");
+    expect(NULL, "Banca Nazionale del Lavoro BNL said profit rose.", "Banca Nazionale del Lavoro");
+    /* an acronym that spells two names stands for neither */
+    expect(NULL, "The Energy Information Administration said stocks fell. The Economic "
+                 "Intelligence Agency said prices rose. The EIA said more later.",
+           "Energy Information Administration|Economic Intelligence Agency|EIA");
+}
+
 static void compound_titles(void **state)
 {
     (void)state;
@@ -420,6 +484,7 @@ int main(void)
         cmocka_unit_test(names_with_particles),
         cmocka_unit_test(fields_of_an_office),
         cmocka_unit_test(hyphenated_particles),
+        cmocka_unit_test(short_forms_of_one_speaker),
         cmocka_unit_test(compound_titles),
         cmocka_unit_test(relatives_and_colons),
         cmocka_unit_test(organisation_names),

@@ -269,6 +269,33 @@ static size_t before_and(const doc_t *d, size_t i, size_t j)
     return (size_t)k;
 }
 
+/* Whether the letters of acronym token k are the initials of the
+ * capitalised words of tokens a..b: "IEA" of "International Energy
+ * Agency", "MITI" of "Ministry of International Trade and Industry". */
+static bool spells_initials(const doc_t *d, size_t k, size_t a, size_t b)
+{
+    const char *acro = d->s + d->t[k].off;
+    size_t n = d->t[k].len, at = 0;
+    if (tok_is(d, (long)a, "the"))
+        a++;
+    for (size_t i = a; i <= b; i++) {
+        if (d->t[i].kind != K_WORD || (d->t[i].flags & F_LOWER))
+            continue;
+        char c = d->s[d->t[i].off];
+        if (at >= n || (acro[at] | 32) != (c | 32))
+            return false;
+        at++;
+    }
+    return at == n && at >= 2;
+}
+
+/* Whether token k is an acronym of capitals alone ("IEA", not "U.S."). */
+static bool acronym(const doc_t *d, size_t k)
+{
+    return is_word(d, (long)k) && (d->t[k].flags & F_ACRO) && !(d->t[k].flags & F_PERIOD) &&
+           !(d->t[k].flags & F_POSS) && d->t[k].len >= 2 && d->t[k].len <= 8;
+}
+
 /* "Trade and Industry Minister Lee Hsien Loong", "Agriculture,
  * Livestock and Fisheries Under-Secretary": the fields of one office,
  * listed before its title, are not names of their own.  j is a field's
@@ -382,6 +409,9 @@ void sp_build_runs(doc_t *d)
                 j = complement = complement_list(d, j);
                 continue;
             }
+            /* "Saudi Press Agency SPA said": the acronym is a name of its own */
+            if (acronym(d, k) && spells_initials(d, k, i, j))
+                break;
             if (proper(d, (long)k) && same_zone(d, j, k) && !(d->t[k].flags & F_START)) {
                 j = k;
                 continue;
@@ -462,6 +492,7 @@ static int32_t new_entity(doc_t *d, size_t run, uint64_t key, uint64_t first, ui
     e->kind = d->r[run].kind;
     e->first_tok = e->last_tok = d->r[run].a;
     e->alias = -1;
+    e->full = -1;
     hslot_t *h = sp_htab_slot(d, &d->ents, key);
     if (!h)
         return -1;
@@ -537,22 +568,112 @@ static void alias_short_names(doc_t *d)
     }
 }
 
+/* Whether tokens a..b can be the given names before a surname: words
+ * the article never writes in small letters, neither acronyms nor words
+ * of a class ("Rival", "Using", "DJ", "Houston-based" are not), outside
+ * the headline; initials pass ("Morris J."). */
+static bool given_names(const doc_t *d, size_t a, size_t b)
+{
+    for (size_t i = a; i <= b; i++) {
+        const tok_t *t = &d->t[i];
+        if (t->flags & F_INITIAL)
+            continue;
+        if (t->kind != K_WORD || !(t->flags & F_CAP) || (t->flags & (F_ACRO | F_HEAD | F_PERIOD | F_START)) ||
+            t->w || memchr(d->s + t->off, '-', t->len))
+            return false;
+        const hslot_t *h = sp_htab_find(&d->forms, word_key(d, i));
+        if (h && h->lower)
+            return false;
+    }
+    return true;
+}
+
+/* "Santos" alone for "Fernando Santos Alvite": a word inside the name
+ * of three words or more of someone the article gives a title (a first
+ * surname, used alone as Spanish and Portuguese news do) stands for
+ * that person when no other name of the article holds it and nobody
+ * has it for a surname. */
+static void alias_inner_words(doc_t *d)
+{
+    const uint64_t inner = UINT64_C(0x3c6ef372fe94f82b);
+    bool any = false;
+    for (size_t i = 0; i < d->ne; i++) {
+        const entity_t *e = &d->e[i];
+        const run_t *r = &d->r[e->best];
+        if (e->kind == R_ORG || e->head_tok || e->nwords < 3 || !(e->title || r->person) ||
+            !given_names(d, r->na, r->na))
+            continue;
+        size_t sur = (bits_of(d, r->nb) & W_SUFFIX) ? r->nb - 1 : r->nb;
+        for (size_t k = r->na + 1; k < sur; k++) {
+            if (!proper(d, (long)k) || (d->t[k].flags & F_INITIAL))
+                continue;
+            hslot_t *h = sp_htab_slot(d, &d->ents, (word_key(d, k) ^ inner) | 1);
+            if (!h)
+                return;
+            h->ent = h->ent == -1 || h->ent == (int32_t)i ? (int32_t)i : -2;
+            any = true;
+        }
+    }
+    for (size_t i = 0; i < d->ne && any; i++) {
+        entity_t *e = &d->e[i];
+        const run_t *r = &d->r[e->best];
+        if (e->kind == R_ORG || e->head_tok || e->alias >= 0 || e->nwords != 1 || r->na != r->nb)
+            continue;
+        const hslot_t *h = sp_htab_find(&d->ents, (word_key(d, r->na) ^ inner) | 1);
+        if (h && h->ent >= 0 && h->ent != (int32_t)i)
+            e->alias = h->ent;
+    }
+}
+
+/* "IEA" for "International Energy Agency": an acronym that spells the
+ * initials of exactly one organisation the article names in full stands
+ * for it (e->full): when both speak they are one speaker under the full
+ * name, and the acronym goes out as an alias of the full name. */
+static void alias_acronyms(doc_t *d)
+{
+    for (size_t i = 0; i < d->ne; i++) {
+        entity_t *e = &d->e[i];
+        const run_t *r = &d->r[e->best];
+        if (e->kind != R_ORG || e->head_tok || e->alias >= 0 || e->full >= 0 || r->na != r->nb ||
+            !acronym(d, r->na))
+            continue;
+        int32_t found = -1;
+        for (size_t k = 0; k < d->ne && found != -2; k++) {
+            const entity_t *f = &d->e[k];
+            const run_t *fr = &d->r[f->best];
+            if (k == i || f->kind == R_PERSON || f->person || f->head_tok || f->alias >= 0 || fr->na == fr->nb ||
+                !spells_initials(d, r->na, fr->na, fr->nb))
+                continue;
+            found = found == -1 ? (int32_t)k : -2;
+        }
+        if (found >= 0)
+            e->full = found;
+    }
+}
+
 int32_t sp_final_entity(const doc_t *d, int32_t e)
 {
     return e >= 0 && d->e[e].alias >= 0 ? d->e[e].alias : e;
 }
 
-/* Whether the name of run s is the end of run l's, from a particle on:
- * "De Smet" of "Wim De Smet", "van der Berg" of "Anna van der Berg". */
-static bool particle_tail(doc_t *d, const run_t *s, const run_t *l)
+/* Whether the name of run s, of two words or more, is the end of run
+ * l's: "De Smet" of "Wim De Smet", "van der Berg" of "Anna van der
+ * Berg", "Santos Alvite" of "Fernando Santos Alvite" (a given name and
+ * two surnames, the second dropped later as often as the first). */
+static bool name_tail(doc_t *d, const run_t *s, const run_t *l)
 {
     size_t ns = s->nb - s->na, nl = l->nb - l->na;
-    if (ns >= nl || !(bits_of(d, s->na) & W_PARTICLE))
+    if (ns >= nl || ns == 0)
         return false;
     for (size_t k = 0; k <= ns; k++)
         if (word_key(d, s->nb - k) != word_key(d, l->nb - k))
             return false;
-    return true;
+    /* at most two given names: "Aung San Suu Kyi", not a heading's
+     * "America Ferrera Sent Donald Trump" */
+    size_t given = 0;
+    for (size_t k = l->na; k < l->nb - ns; k++)
+        given += !(d->t[k].flags & F_INITIAL);
+    return (bits_of(d, s->na) & W_PARTICLE) || (given <= 2 && given_names(d, l->na, l->nb - ns - 1));
 }
 
 /* Groups runs into entities: a lone surname joins the person last
@@ -589,7 +710,7 @@ static void link_run(doc_t *d, size_t i)
             if (x->kind == R_ORG)
                 continue;
             if (nw <= 1 || x->nwords <= 1 || x->first == first ||
-                particle_tail(d, r, &d->r[x->best]) || particle_tail(d, &d->r[x->best], r)) {
+                name_tail(d, r, &d->r[x->best]) || name_tail(d, &d->r[x->best], r)) {
                 if (best < 0 || x->last_tok > d->e[best].last_tok)
                     best = e;
             }
@@ -650,6 +771,10 @@ void sp_link_entities(doc_t *d)
                 link_run(d, i);
     if (!d->oom)
         alias_short_names(d);
+    if (!d->oom)
+        alias_inner_words(d);
+    if (!d->oom)
+        alias_acronyms(d);
 }
 
 /* "Puerto Vivo, a citizens’ group that formed ...": a name that an
@@ -712,6 +837,7 @@ int32_t sp_entity_for_compound(doc_t *d, size_t run, size_t head)
     e->next = -1;
     e->first_tok = e->last_tok = (uint32_t)head;
     e->alias = -1;
+    e->full = -1;
     h->ent = (int32_t)d->ne;
     return (int32_t)d->ne++;
 }

@@ -69,6 +69,7 @@ typedef struct entity {
     uint64_t key, first;    /* surname (or whole org name), first word */
     int32_t next;           /* next entity with the same key */
     int32_t alias;          /* the person a lone given name stands for, or -1 */
+    int32_t full;           /* the organisation an acronym spells, or -1 */
     uint32_t mentions;
     uint32_t places;        /* mentions after "in", "at", "from": a place? */
     uint32_t first_tok, last_tok;   /* first and latest mention */

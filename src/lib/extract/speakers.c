@@ -54,6 +54,19 @@ static void add_words(const doc_t *d, nx_buf_t *b, size_t a, size_t z)
     }
 }
 
+/* The name of entity e as output: its fullest form, without a leading
+ * "the" for an organisation. */
+static void entity_name(const doc_t *d, const entity_t *e, nx_buf_t *b)
+{
+    const run_t *r = &d->r[e->best];
+    size_t na = r->na;
+    if (e->kind == R_ORG && tok_is(d, (long)na, "the") && na < r->nb)
+        na++;
+    add_words(d, b, na, r->nb);
+    if (e->head_tok)
+        add_words(d, b, e->head_tok, e->head_tok);
+}
+
 /* Whether an entity names somebody: not a group, a generic noun or a
  * lone place-like word only used after a colon. */
 static bool named(const doc_t *d, const entity_t *e, bool weak)
@@ -122,6 +135,20 @@ static bool emit_aliases(const doc_t *d, nx_said_t *out)
         else
             ok = add_alias(out, b.data, out->names.v[e->name]);
     }
+    /* "IEA" beside "International Energy Agency", whichever went out */
+    nx_buf_t full;
+    nx_buf_init(&full);
+    for (size_t i = 0; i < d->ne && ok; i++) {
+        const entity_t *e = &d->e[i];
+        if (e->full < 0 || (e->name < 0 && d->e[e->full].name < 0))
+            continue;
+        nx_buf_reset(&b);
+        add_words(d, &b, d->r[e->best].na, d->r[e->best].nb);
+        nx_buf_reset(&full);
+        entity_name(d, &d->e[e->full], &full);
+        ok = !b.oom && !full.oom && add_alias(out, b.data, full.data);
+    }
+    nx_buf_free(&full);
     for (size_t i = 0; i < out->names.n && ok; i++) {
         const char *name = out->names.v[i];
         size_t k = sp_without_suffix(name);
@@ -133,6 +160,40 @@ static bool emit_aliases(const doc_t *d, nx_said_t *out)
     }
     nx_buf_free(&b);
     return ok;
+}
+
+/* Whether the run at token i follows a run of entity e with nothing
+ * between: "Kenya News Agency KNA said". */
+static bool glued_to(const doc_t *d, size_t i, int32_t e)
+{
+    if (d->t[i].run < 0)
+        return false;
+    long p = (long)d->r[d->t[i].run].a - 1;
+    return p >= 0 && d->t[p].run >= 0 && sp_final_entity(d, d->r[d->t[p].run].ent) == e;
+}
+
+/* An acronym and the organisation it spells ("IEA", "International
+ * Energy Agency") that both speak, or that stand together ("Kenya News
+ * Agency KNA said"), are one speaker, under the full name.  When the
+ * acronym alone speaks it keeps its name: the alias it gives joins the
+ * two in the index. */
+static void merge_acronyms(doc_t *d)
+{
+    for (size_t i = 0; i < d->na; i++) {
+        attr_t *a = &d->a[i];
+        if (a->ent < 0 || d->e[a->ent].full < 0)
+            continue;
+        int32_t full = d->e[a->ent].full;
+        if (glued_to(d, a->anchor, full)) {
+            a->ent = full;
+            continue;
+        }
+        for (size_t k = 0; k < d->na; k++)
+            if (d->a[k].ent == full) {
+                a->ent = full;
+                break;
+            }
+    }
 }
 
 /* Outputs each entity an attribution names, once, under its fullest
@@ -155,14 +216,8 @@ static bool emit(doc_t *d, nx_said_t *out)
         if (e->out || !named(d, e, a->weak))
             continue;
         e->out = true;
-        const run_t *r = &d->r[e->best];
-        size_t na = r->na;
-        if (e->kind == R_ORG && tok_is(d, (long)na, "the") && na < r->nb)
-            na++;
         nx_buf_reset(&b);
-        add_words(d, &b, na, r->nb);
-        if (e->head_tok)
-            add_words(d, &b, e->head_tok, e->head_tok);
+        entity_name(d, e, &b);
         if (b.oom) {
             ok = false;
             break;
@@ -335,6 +390,8 @@ bool nx_said_find(const char *title, const char *body, nx_said_t *out)
         sp_resolve(&d);
     if (!d.oom)
         sp_find_quotes(&d);
+    if (!d.oom)
+        merge_acronyms(&d);
     bool ok = !d.oom && emit(&d, out) && emit_quotes(&d, out) && emit_aliases(&d, out);
     free(d.t);
     free(d.r);

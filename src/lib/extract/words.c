@@ -95,7 +95,7 @@ static const struct nx_word_list nx_word_lists[] = {
     {W_ORG,
      /* companies */
      "co corp inc ltd llc plc ag sa nv company corporation group holdings partners "
-     "brothers bros enterprises industries systems technologies communications "
+     "associates brothers bros enterprises industries systems technologies communications "
      "international financial capital securities trust investments insurance bank "
      "exchange fund motors airlines airways petroleum electric steel chemical chemicals "
      "pharmaceuticals resources media entertainment studios labs laboratories foods "
@@ -111,13 +111,13 @@ static const struct nx_word_list nx_word_lists[] = {
      /* associations */
      "party union association federation league alliance coalition foundation "
      "institute institution university college center centre observatory church "
-     "club team organization organisation pac"},
+     "club team organization organisation pac unit"},
     {W_CORP, "co corp inc ltd llc plc ag sa nv company corporation bancorp "
              "bancshares"},
     {W_KIND,
      /* kinds of organisation, no name by themselves ("the Bank said") */
      "company corporation co corp inc ltd llc plc group holdings partners industries "
-     "systems bank exchange fund network service services ministry department dept "
+     "associates systems bank exchange fund network service services ministry department dept "
      "agency bureau office authority commission committee council board court port party "
      "union association federation league alliance coalition foundation institute "
      "university college center centre church club team organization organisation"},
