@@ -648,6 +648,64 @@ static void markdown(void **state)
     got_free(&g);
 }
 
+/* A contentSet's children are alternatives of one content: the fullest
+ * text is taken, not the first (a teaser); text only by reference is
+ * passed over with its own reason. */
+static void g2_alternatives(void **state)
+{
+    (void)state;
+    got_t g;
+    read_text("<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"alt-1\">"
+              "<itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta>"
+              "<contentMeta><headline>Alternatives</headline></contentMeta><contentSet>"
+              "<remoteContent href=\"http://example.com/a.pdf\" contenttype=\"application/pdf\"/>"
+              "<inlineXML contenttype=\"application/xhtml+xml\" rendition=\"rnd:teaser\">"
+              "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p>Teaser only.</p></body>"
+              "</html></inlineXML>"
+              "<inlineData contenttype=\"text/plain\">The whole text.\n\nAnd more of it.</inlineData>"
+              "</contentSet></newsItem>", &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.a[0]->body, "The whole text.\n\nAnd more of it.");
+    got_free(&g);
+    read_text("<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\" guid=\"alt-2\">"
+              "<itemMeta><itemClass qcode=\"ninat:text\"/></itemMeta><contentSet>"
+              "<remoteContent href=\"http://example.com/story.html\" contenttype=\"text/html\"/>"
+              "</contentSet></newsItem>", &g);
+    assert_int_equal(g.n, 0);
+    assert_true(has(g.skipped, "text only at a remote address (NewsML-G2 remoteContent, "
+                               "never fetched)"));
+    got_free(&g);
+}
+
+/* What senders append that is not the story leaves the body of agency
+ * formats: rules, end marks, copyright lines, the editors' initials. */
+static void boilerplate(void **state)
+{
+    (void)state;
+    got_t g;
+    read_text("<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+              "<channel><title>T</title><item><title>Rates</title><guid>b-1</guid>"
+              "<content:encoded><![CDATA[<p>LONDON - Rates held.</p><p>___</p>"
+              "<p>Reporting by Ann Lee</p><p>MORE</p><p>* * *</p>"
+              "<p>Copyright 2024 The Associated Press. All rights reserved.</p>"
+              "<p>(c) Copyright Example News 2024. Click For Restrictions</p>"
+              "<p>\xc2\xa9 Example 2024</p><p>-30-</p><p>END</p>"
+              "<p>dpa wsz jln npr</p>]]></content:encoded></item>"
+              "<item><title>Kept</title><guid>b-2</guid>"
+              "<content:encoded><![CDATA[<p>The end of the affair.</p><p>More to come</p>"
+              "<p>Bla bla test</p>]]></content:encoded></item>"
+              "<item><title>Initials</title><guid>b-3</guid>"
+              "<content:encoded><![CDATA[<p>The court ruled.</p><p>hh/ph/ts/hd</p>]]>"
+              "</content:encoded></item></channel></rss>", &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.a[0]->body, "Rates held.\n\nReporting by Ann Lee");
+    assert_string_equal(g.a[1]->body, "The end of the affair.\n\nMore to come\n\nBla bla test");
+    assert_string_equal(g.a[2]->body, "The court ruled.");
+    got_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -663,6 +721,8 @@ int main(void)
         cmocka_unit_test(markdown),
         cmocka_unit_test(g2_places),
         cmocka_unit_test(double_utf8),
+        cmocka_unit_test(g2_alternatives),
+        cmocka_unit_test(boilerplate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,6 +203,8 @@ static bool check(const row_t *r, const file_read_t *fr)
             ok = bl >= vl && strcmp(body + bl - vl, r->value) == 0;
         else if (!strcmp(r->field, "body_has"))
             ok = strstr(body, r->value) != NULL;
+        else if (!strcmp(r->field, "body_lacks"))
+            ok = strstr(body, r->value) == NULL;
         else {
             got = field_of(a, r->field, buf, sizeof buf);
             goto compare;

@@ -213,6 +213,7 @@ newsidx_status_t nx_anpa_message(newsidx_input_t *in, const char *p, size_t n,
     text_of(stx + 1, (size_t)(text_end - stx - 1), &hd, a);
     if (etx)
         trailer_time(in, nx_wire_line_of(p, etx, line), etx + 1, (size_t)(end - etx - 1), a);
+    nx_drop_boilerplate(a);
     nx_lift_dateline(a);
     version_of(hd.version, part, a);
     char day[16];

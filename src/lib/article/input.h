@@ -95,6 +95,12 @@ void nx_set_id(newsidx_article_t *a, const char *id);
 /* Plain text as paragraphs: blank lines between them, wrapped lines
  * joined; NULL when there is no text. */
 char *nx_text_paragraphs(const char *s);
+/* What senders add to a story that is not the story leaves its body:
+ * paragraphs that are rules ("___", "* * *") or wire end marks ("END",
+ * "MORE", "-30-"), copyright and rights lines, and the editors'
+ * initials closing it ("hh/ph/ts/hd", "dpa wsz jln npr").  Agency
+ * formats only (nx_input_finish; the wire readers per message). */
+void nx_drop_boilerplate(newsidx_article_t *a);
 /* "By Jane Doe" -> "Jane Doe". */
 char *nx_strip_by(char *byline);
 

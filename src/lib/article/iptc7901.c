@@ -206,6 +206,7 @@ newsidx_status_t nx_iptc7901_message(newsidx_input_t *in, const char *p, size_t 
     text_of(stx + 1, (size_t)((etx ? etx : end) - stx - 1), a, &lead, part);
     if (etx)
         trailer_time(in, nx_wire_line_of(p, etx, line), etx + 1, (size_t)(end - etx - 1), a);
+    nx_drop_boilerplate(a);
     nx_lift_dateline(a);
     a->version = nx_printf("%u", lead);
     char *kw = keyword.len ? nx_wire_text(keyword.data, keyword.len) : NULL;

@@ -207,3 +207,114 @@ char *nx_text_paragraphs(const char *s)
     }
     return nx_buf_steal(&b);
 }
+
+/* ---- what senders append to a story that is not the story ---- */
+
+static bool only_chars(const char *p, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(set, p[i]))
+            return false;
+    return true;
+}
+
+/* A rule ("___", "* * * *", "-30-") or an end mark of wire copy
+ * ("END", "MORE", "(MORE)", "ENDS", "NNNN"). */
+static bool is_mark(const char *p, size_t n)
+{
+    static const char *const marks[] = {"END", "MORE", "(MORE)", "-MORE-", "(END)", "-END-",
+                                        "ENDS", "ENDIT", "NNNN", "XXX", "-0-", "-30-", "- 30 -",
+                                        "# # #", "###", NULL};
+    for (size_t i = 0; marks[i]; i++)
+        if (strlen(marks[i]) == n && strncasecmp(p, marks[i], n) == 0)
+            return true;
+    size_t rule = 0;
+    for (size_t i = 0; i < n; i++)
+        rule += p[i] != ' ';
+    return rule >= 3 && only_chars(p, n, "_-*=~#. ");
+}
+
+/* A copyright or rights line ("(c) Copyright Thomson Reuters 2014",
+ * "Copyright 2024 The Associated Press. All rights reserved.  This
+ * material may not be published ..."). */
+static bool is_rights(const char *p, size_t n)
+{
+    if (n > 400)
+        return false;
+    char line[401];
+    memcpy(line, p, n);
+    line[n] = '\0';
+    return strncasecmp(line, "(c)", 3) == 0 || strncmp(line, "\xc2\xa9", 2) == 0 ||
+           strncasecmp(line, "copyright", 9) == 0 || strcasestr(line, "all rights reserved") ||
+           strncasecmp(line, "this material may not be published", 34) == 0;
+}
+
+/* The editors' initials that close a story ("hh/ph/ts/hd" at AFP, "dpa
+ * wsz jln npr", "AAP RTV ar"): a few short tokens (after a first, the
+ * agency's, of up to six letters: initials, at most three in lower
+ * case, four in capitals), the last in lower case, no punctuation, no
+ * common word. */
+static bool is_signoff(const char *p, size_t n)
+{
+    static const char *const words[] = {"the", "end", "and", "of", "to", "in", "is", "it",
+                                        "he", "she", "we", "by", "on", "at", "for", "so", "no",
+                                        "yes", "all", "not", "a", "an", "or", "but", NULL};
+    if (n > 40 || !only_chars(p, n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ /"))
+        return false;
+    size_t tokens = 0, i = 0;
+    bool last_lower = false;
+    while (i < n) {
+        while (i < n && (p[i] == ' ' || p[i] == '/'))
+            i++;
+        size_t s = i;
+        bool lower = true;
+        for (; i < n && p[i] != ' ' && p[i] != '/'; i++)
+            lower &= p[i] >= 'a' && p[i] <= 'z';
+        size_t len = i - s;
+        if (!len)
+            break;
+        if (len > (tokens ? 4 : 6) || (lower && tokens && len > 3))
+            return false;
+        for (size_t w = 0; words[w]; w++)
+            if (strlen(words[w]) == len && strncasecmp(p + s, words[w], len) == 0)
+                return false;
+        tokens++;
+        last_lower = lower;
+    }
+    return tokens >= 2 && last_lower;
+}
+
+void nx_drop_boilerplate(newsidx_article_t *a)
+{
+    if (!a->body)
+        return;
+    nx_buf_t b;
+    nx_buf_init(&b);
+    const char *p = a->body;
+    bool dropped = false;
+    while (*p) {
+        const char *end = strstr(p, "\n\n");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *t = p;
+        size_t tn = n;
+        nx_trim(&t, &tn);
+        const char *next = end ? end + 2 : p + n;
+        while (*next == '\n')
+            next++;
+        bool last = *next == '\0';
+        if (tn && (is_mark(t, tn) || is_rights(t, tn) || (last && b.len && is_signoff(t, tn)))) {
+            dropped = true;
+        } else if (tn) {
+            if (b.len)
+                nx_buf_adds(&b, "\n\n");
+            nx_buf_add(&b, t, tn);
+        }
+        p = next;
+    }
+    if (dropped && !b.oom && b.len) {
+        free(a->body);
+        a->body = nx_buf_steal(&b);
+    } else {
+        nx_buf_free(&b);
+    }
+}

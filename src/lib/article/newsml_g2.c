@@ -240,15 +240,44 @@ static void inline_data(const xmlNode *id, newsidx_article_t *a)
     free(type);
 }
 
-/* The first rendition of a contentSet that holds text. */
+/* One rendition of the content into a: whether it is one with text. */
+static bool rendition(nx_xml_ctx_t *ctx, const xmlNode *c, newsidx_article_t *a)
+{
+    if (nx_xml_is(c, nx_ns_g2, "inlineXML"))
+        inline_xml(ctx, c, a);
+    else if (nx_xml_is(c, nx_ns_g2, "inlineData"))
+        inline_data(c, a);
+    else
+        return false;
+    return a->body != NULL;
+}
+
+/* The children of a contentSet are alternatives of one content
+ * (NewsML-G2 specification, "Content"): plain text and XHTML, a teaser
+ * and the whole text.  The fullest text is the article's. */
 static void content_of(nx_xml_ctx_t *ctx, const xmlNode *cs, newsidx_article_t *a)
 {
-    for (const xmlNode *c = cs ? cs->children : NULL; c && !a->body; c = c->next) {
-        if (nx_xml_is(c, nx_ns_g2, "inlineXML"))
-            inline_xml(ctx, c, a);
-        else if (nx_xml_is(c, nx_ns_g2, "inlineData"))
-            inline_data(c, a);
+    const xmlNode *best = NULL;
+    size_t best_len = 0;
+    for (const xmlNode *c = cs ? cs->children : NULL; c; c = c->next) {
+        newsidx_article_t *trial = newsidx_article_new();
+        if (trial && rendition(ctx, c, trial) && strlen(trial->body) > best_len) {
+            best = c;
+            best_len = strlen(trial->body);
+        }
+        newsidx_article_free(trial);
     }
+    if (best)
+        rendition(ctx, best, a);
+}
+
+/* Why an item has no text here: it is elsewhere, or nowhere. */
+static const char *no_text_reason(const xmlNode *item)
+{
+    const xmlNode *cs = nx_xml_child(item, nx_ns_g2, "contentSet");
+    if (nx_xml_child(cs, nx_ns_g2, "remoteContent"))
+        return "text only at a remote address (NewsML-G2 remoteContent, never fetched)";
+    return "no text (NewsML-G2 item without inlineXML or inlineData)";
 }
 
 /* A dateline element that holds a time ("2014-07-17 00:24:11
@@ -341,7 +370,7 @@ static newsidx_status_t g2_read(nx_xml_ctx_t *ctx, xmlNode *item, newsidx_articl
     }
     if (!a->body) {
         newsidx_article_free(a);
-        *skip = "no text (NewsML-G2 item without inlineXML or inlineData)";
+        *skip = no_text_reason(item);
         return NEWSIDX_END;
     }
     *out = a;
