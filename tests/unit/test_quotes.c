@@ -212,6 +212,16 @@ static void pronouns(void **state)
            "Engineers from Kiel Works had warned in 2019.\n\n"
            "He said the city " LQ "cannot wait another year." RQ,
            "Karl Holm=cannot wait another year.\n");
+    /* the subject of a verb nearest before it in its paragraph, even one
+     * who speaks nowhere else, not the nearest speaker before that */
+    expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
+           "Compare the case of Sant Singh Chatwal. Chatwal was clearly trying to buy "
+           "influence; indeed, he had publicly stated of politicians, " LQ "They are always for you." RQ,
+           "Ben Brafman=The case is unusual,\nSant Singh Chatwal=They are always for you.\n");
+    /* not a name in a place phrase: "in Ames, Iowa, he said" */
+    expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
+           "As he spoke on Friday in Ames, Iowa, he said " LQ "We will appeal." RQ,
+           "Ben Brafman=The case is unusual,\nBen Brafman=We will appeal.\n");
     /* nobody named before it: no speaker, no quotation */
     expect(LQ "We lost a day," RQ " she said.", "");
     /* the subject of the nearest one's sentence, not its object */

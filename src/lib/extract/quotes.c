@@ -303,6 +303,53 @@ static int32_t participle_subject(const doc_t *d, const int32_t *by_cue, size_t 
     return -1;
 }
 
+/* Whether run r stands where a subject does: first in its sentence, or
+ * after punctuation or a conjunction ("And oh yes, Carly Fiorina: ..."),
+ * not after a verb or a preposition whose object it would be. */
+static bool subject_position(const doc_t *d, const run_t *r)
+{
+    size_t a = r->a;
+    if (a == 0 || (d->t[a].flags & F_START))
+        return true;
+    const tok_t *p = &d->t[a - 1];
+    if (p->kind != K_WORD)
+        return p->kind == K_COMMA || p->kind == K_END || p->kind == K_SEMI || p->kind == K_DASH ||
+               p->kind == K_COLON;
+    return (p->flags & F_START) && p->w && (p->w->bits & W_CONJ);
+}
+
+/* The person a pronoun at token i stands for when the name nearest
+ * before it in its paragraph, outside quotations, is a person's in the
+ * place of a subject who can be that pronoun ("Chatwal was trying to buy
+ * influence; indeed, he had stated, “...”", "Megyn was incredulous.
+ * “Only you,” she said"), even one who speaks nowhere else; else -1. */
+static int32_t paragraph_subject(const doc_t *d, size_t i, uint8_t sex)
+{
+    for (size_t k = i; k-- > 0 && k + CUE_BEFORE > i;) {
+        const tok_t *t = &d->t[k];
+        if (t->para != d->t[i].para || (t->flags & F_HEAD))
+            break;
+        if (t->kind != K_WORD || t->run < 0 || (t->flags & F_QUOTED))
+            continue;
+        const run_t *r = &d->r[t->run];
+        k = r->a;
+        int32_t e = sp_final_entity(d, r->ent);
+        if (e < 0 || d->e[e].kind == R_ORG)
+            continue;
+        const entity_t *x = &d->e[e];
+        /* the subject of a verb: "Chatwal was", not "in Washington,
+         * Iowa, he stuck" */
+        bool verb = lower_of(d, (long)r->b + 1, ~0u) || (is_word(d, (long)r->b + 1) &&
+                    (d->t[r->b + 1].flags & F_LOWER) && !d->t[r->b + 1].w);
+        if (!sp_person_fits(d, e, sex) || !x->person ||
+            !subject_position(d, r) || (d->t[r->b].flags & F_POSS) || !verb ||
+            lower_of(d, (long)r->b + 1, W_PREP | W_CONJ))
+            return -1;
+        return e;
+    }
+    return -1;
+}
+
 /* "“A,” she said, “B.”": one quotation in two pieces around its
  * attribution, when no sentence ends between them ("“A,” she said. “B.”"
  * are two quotations).  Pieces that the attribution does not part ("She
@@ -369,6 +416,8 @@ void sp_find_quotes(doc_t *d)
         attr_t *a = d->q[qi].attr >= 0 ? &d->a[d->q[qi].attr] : NULL;
         if (a && a->ent < 0 && a->how == A_PRONOUN) {
             a->ent = participle_subject(d, by_cue, a->anchor, a->sex);
+            if (a->ent < 0)
+                a->ent = paragraph_subject(d, a->anchor, a->sex);
             if (a->ent < 0)
                 a->ent = sp_nearest_person(d, a->anchor, a->sex);
             sp_learn_sex(d, a->ent, a->sex);
