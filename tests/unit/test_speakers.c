@@ -321,6 +321,34 @@ static void short_forms_of_one_speaker(void **state)
            "Energy Information Administration|Economic Intelligence Agency|EIA");
 }
 
+/* A country or a capital that speaks is a body (its government), not a
+ * person; a person named like a town stays a person. */
+static void governments_are_bodies(void **state)
+{
+    (void)state;
+    const char *src = getenv("SRCDIR");
+    char *path = nx_printf("%s/data/gazetteer.tsv", src && *src ? src : ".");
+    newsidx_extractor_t *x = NULL;
+    char *err = NULL;
+    assert_int_equal(newsidx_extractor_new(path, &x, &err), NEWSIDX_OK);
+    newsidx_article_t *a = newsidx_article_new();
+    assert_non_null(a);
+    a->body = nx_strdup("Ecuador said on Friday that it would suspend interest payments. Ecuador "
+                        "has 8 billion dlrs of debt, Finance Minister Ana Paz said, and "
+                        "Washington urged banks to wait.");
+    assert_int_equal(newsidx_extract(x, a), NEWSIDX_OK);
+    assert_int_equal(a->n_speakers, 3);
+    assert_string_equal(a->speakers[0], "Ecuador");
+    assert_int_equal(a->speaker_kinds[0], NEWSIDX_KIND_ORGANISATION);
+    assert_string_equal(a->speakers[1], "Ana Paz");
+    assert_int_equal(a->speaker_kinds[1], NEWSIDX_KIND_PERSON);
+    assert_string_equal(a->speakers[2], "Washington");
+    assert_int_equal(a->speaker_kinds[2], NEWSIDX_KIND_ORGANISATION);
+    newsidx_article_free(a);
+    newsidx_extractor_free(x);
+    free(path);
+}
+
 static void compound_titles(void **state)
 {
     (void)state;
@@ -485,6 +513,7 @@ int main(void)
         cmocka_unit_test(fields_of_an_office),
         cmocka_unit_test(hyphenated_particles),
         cmocka_unit_test(short_forms_of_one_speaker),
+        cmocka_unit_test(governments_are_bodies),
         cmocka_unit_test(compound_titles),
         cmocka_unit_test(relatives_and_colons),
         cmocka_unit_test(organisation_names),

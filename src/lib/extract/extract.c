@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "nx.h"
+#include "gazetteer.h"
 #include "places.h"
 #include "speakers.h"
 
@@ -68,6 +69,34 @@ bool nx_extracts_language(const char *language)
     return !language || !*language || strcmp(language, "en") == 0;
 }
 
+/* A country, a state or a national capital that speaks ("Ecuador said",
+ * "Washington has vowed") is its government: a body, not a person.  A
+ * speaker is taken for one when the gazetteer files its whole name as a
+ * country or a capital, or as a state that the article also has among
+ * its places (states share names with people: "Mary", "Georgia"), and
+ * the article shows no person by that name (no title, no given name:
+ * "Jordan" alone, not "Michael Jordan" nor "Mr. Jordan"). */
+static void governments_speak(const nx_gazetteer_t *g, nx_said_t *said, const nx_strv_t *places)
+{
+    for (size_t i = 0; i < said->names.n; i++) {
+        const char *name = said->names.v[i];
+        if (said->kinds[i] != NEWSIDX_KIND_PERSON || said->persons[i])
+            continue;
+        uint16_t classes = NX_PC_COUNTRY | NX_PC_CAPITAL;
+        for (size_t k = 0; k < places->n; k++)
+            if (strcmp(places->v[k], name) == 0)
+                classes |= NX_PC_STATE;
+        char key[256];
+        size_t n = nx_place_key(name, strlen(name), key, sizeof key);
+        const nx_place_t *p = n ? nx_gazetteer_lookup(g, key, n, NULL) : NULL;
+        for (; p; p = nx_gazetteer_next(g, p))
+            if (p->classes & classes) {
+                said->kinds[i] = NEWSIDX_KIND_ORGANISATION;
+                break;
+            }
+    }
+}
+
 newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t *a)
 {
     nx_said_t said = {0};
@@ -92,6 +121,7 @@ newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t
         nx_strv_free(&lo);
         return NEWSIDX_ERR_NOMEM;
     }
+    governments_speak(x->gaz, &said, &lo);
     nx_strv_free_array(a->speakers, a->n_speakers);
     nx_strv_free_array(a->locations, a->n_locations);
     free(a->speaker_kinds);
@@ -100,6 +130,8 @@ newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t
     a->speakers = said.names.v;
     a->n_speakers = said.names.n;
     a->speaker_kinds = said.kinds;
+    free(said.persons);
+    said.persons = NULL;
     a->quotes = said.quotes;
     a->n_quotes = said.n_quotes;
     a->aliases = said.aliases;

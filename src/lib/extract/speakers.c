@@ -252,6 +252,13 @@ static bool emit(doc_t *d, nx_said_t *out)
         }
         out->kinds = k;
         k[out->names.n] = e->kind == R_ORG || full ? NEWSIDX_KIND_ORGANISATION : NEWSIDX_KIND_PERSON;
+        bool *pv = realloc(out->persons, (out->names.n + 1) * sizeof *pv);
+        if (!pv) {
+            ok = false;
+            break;
+        }
+        out->persons = pv;
+        pv[out->names.n] = e->kind == R_PERSON || e->person || e->sex;
         ok = nx_strv_push(&out->names, b.data);
     }
     nx_buf_free(&b);
@@ -408,6 +415,7 @@ void nx_said_clear(nx_said_t *s)
 {
     nx_strv_free(&s->names);
     free(s->kinds);
+    free(s->persons);
     for (size_t i = 0; i < s->n_quotes; i++) {
         free(s->quotes[i].speaker);
         free(s->quotes[i].text);

@@ -23,6 +23,8 @@ bool nx_speakers_find(const char *title, const char *body, nx_strv_t *out);
 typedef struct nx_said {
     nx_strv_t names;
     newsidx_kind_t *kinds;      /* names.n kinds */
+    bool *persons;              /* names.n: the article shows a person
+                                   (a title, a given name, a sex) */
     newsidx_quote_t *quotes;
     size_t n_quotes;
     newsidx_alias_t *aliases;   /* other forms of names, each pair once */
