@@ -706,6 +706,30 @@ static void boilerplate(void **state)
     got_free(&g);
 }
 
+/* An AP keyword sent as the headline is no headline: the title comes
+ * from the lead, and a first paragraph repeating the slug goes. */
+static void slug_as_headline(void **state)
+{
+    (void)state;
+    got_t g;
+    read_text("<nitf><head><docdata><doc-id id-string=\"s-1\"/></docdata></head><body>"
+              "<body.head><hedline><hl1>BC-BBN--Top Ten</hl1></hedline></body.head>"
+              "<body.content><hl2>BC-BBN--Top Ten</hl2><p>BASEBALL'S TOP TEN</p>"
+              "<p>McNeil leads the league.</p></body.content></body></nitf>", &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.a[0]->title, "BASEBALL'S TOP TEN");
+    assert_string_equal(g.a[0]->body, "BASEBALL'S TOP TEN\n\nMcNeil leads the league.");
+    got_free(&g);
+    /* a headline with a dash in it is a headline */
+    read_text("<nitf><head><docdata><doc-id id-string=\"s-2\"/></docdata></head><body>"
+              "<body.head><hedline><hl1>UK-EU talks resume</hl1></hedline></body.head>"
+              "<body.content><p>Talks resumed.</p></body.content></body></nitf>", &g);
+    assert_int_equal(g.n, 1);
+    assert_string_equal(g.a[0]->title, "UK-EU talks resume");
+    got_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +747,7 @@ int main(void)
         cmocka_unit_test(double_utf8),
         cmocka_unit_test(g2_alternatives),
         cmocka_unit_test(boilerplate),
+        cmocka_unit_test(slug_as_headline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,12 +217,14 @@ newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsid
                                  newsidx_article_t **out)
 {
     char *err = NULL;
-    bool untitled = !a->title;
     nx_strv_t notes = {0};
     /* Agency formats; ours keep what they are given, and wire stories
      * sent in parts are cleaned message by message. */
-    if (in->format >= NEWSIDX_FORMAT_NITF && !a->story)
+    if (in->format >= NEWSIDX_FORMAT_NITF && !a->story) {
+        nx_drop_slug_title(a);
         nx_drop_boilerplate(a);
+    }
+    bool untitled = !a->title;
     if (!nx_article_finish(a, &err, &notes)) {
         nx_input_error(in, line, "%s", err ? err : "out of memory");
         free(err);

@@ -101,6 +101,10 @@ char *nx_text_paragraphs(const char *s);
  * initials closing it ("hh/ph/ts/hd", "dpa wsz jln npr").  Agency
  * formats only (nx_input_finish; the wire readers per message). */
 void nx_drop_boilerplate(newsidx_article_t *a);
+/* A title that is a wire slug ("BC-BBN--Top Ten", an AP keyword sent as
+ * the headline) is no headline: it goes, with a first paragraph that
+ * only repeats it, and the title is made from the lead. */
+void nx_drop_slug_title(newsidx_article_t *a);
 /* "By Jane Doe" -> "Jane Doe". */
 char *nx_strip_by(char *byline);
 

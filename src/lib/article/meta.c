@@ -208,6 +208,45 @@ char *nx_text_paragraphs(const char *s)
     return nx_buf_steal(&b);
 }
 
+/* ---- a wire slug given as the headline ---- */
+
+/* An AP/ANPA keyword (slug line): "BC-BBN--Top Ten", "AM-US--Storm",
+ * "BC-Port-Cranes": a cycle or category code, a dash, the keyword. */
+static bool is_slugline(const char *s)
+{
+    size_t code = 0;
+    while (code < 4 && s[code] >= 'A' && s[code] <= 'Z')
+        code++;
+    if (code < 2 || s[code] != '-' || strchr(s, ' ') == s + code + 1)
+        return false;
+    if (!strncmp(s, "BC-", 3) || !strncmp(s, "AM-", 3) || !strncmp(s, "PM-", 3))
+        return s[3] && s[3] != ' ';
+    const char *sub = s + code + 1;
+    size_t n = 0;
+    while (n < 6 && ((sub[n] >= 'A' && sub[n] <= 'Z') || (sub[n] >= 'a' && sub[n] <= 'z')))
+        n++;
+    return n >= 2 && sub[n] == '-' && sub[n + 1] == '-' && sub[n + 2] && sub[n + 2] != ' ';
+}
+
+void nx_drop_slug_title(newsidx_article_t *a)
+{
+    if (!a->title || !is_slugline(a->title))
+        return;
+    size_t n = strlen(a->title);
+    if (a->body && !strncmp(a->body, a->title, n) && (!a->body[n] || a->body[n] == '\n')) {
+        const char *rest = a->body + n;
+        while (*rest == '\n')
+            rest++;
+        char *body = *rest ? nx_strdup(rest) : NULL;
+        if (body) {
+            free(a->body);
+            a->body = body;
+        }
+    }
+    free(a->title);
+    a->title = NULL;
+}
+
 /* ---- what senders append to a story that is not the story ---- */
 
 static bool only_chars(const char *p, size_t n, const char *set)
