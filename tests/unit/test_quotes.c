@@ -152,6 +152,10 @@ static void continued_quotations(void **state)
     expect("As Ann Lee of the Daily Courier observed, the winner was the stage itself:\n\n"
            LQ "The network was the clear winner." RQ,
            "Ann Lee=The network was the clear winner.\n");
+    /* the subject after an opening subordinate clause, not the clause's */
+    expect("George Wallace was governor for years. When Wallace died in 1998, President "
+           "Bill Clinton released the following statement:\n\n" LQ "We offer our condolences." RQ,
+           "Bill Clinton=We offer our condolences.\n");
     /* a colon that ends a paragraph without a cue gives nobody */
     expect("The results were these:\n\n" LQ "Yes" RQ " won.", "");
     /* another speaker between them: not continued */
@@ -218,6 +222,11 @@ static void pronouns(void **state)
            "Compare the case of Sant Singh Chatwal. Chatwal was clearly trying to buy "
            "influence; indeed, he had publicly stated of politicians, " LQ "They are always for you." RQ,
            "Ben Brafman=The case is unusual,\nSant Singh Chatwal=They are always for you.\n");
+    /* a parenthesis between the subject and its verb */
+    expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
+           "Gov. Sam Wallace (a Democrat) was the symbol of it. In a 1963 speech, he declared:\n\n"
+           LQ "We sound the drum." RQ,
+           "Ben Brafman=The case is unusual,\nSam Wallace=We sound the drum.\n");
     /* not a name in a place phrase: "in Ames, Iowa, he said" */
     expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
            "As he spoke on Friday in Ames, Iowa, he said " LQ "We will appeal." RQ,

@@ -561,6 +561,26 @@ static bool subject_inverted(doc_t *d, long v)
     return subject_after(d, k, true);
 }
 
+/* A clause that opens the sentence at token k with a subordinating
+ * conjunction ("When Wallace died in 1998, President Clinton released
+ * ...:") has its own subject: the token after its comma, if one comes
+ * before token v; else k. */
+static long past_subordinate_clause(const doc_t *d, long k, long v)
+{
+    static const char *const subordinators[] = {
+        "when", "after", "while", "if", "because", "since", "although", "though",
+        "before", "until", "unless", "once", "whenever", "whereas"};
+    bool sub = false;
+    for (size_t i = 0; i < sizeof subordinators / sizeof *subordinators && !sub; i++)
+        sub = tok_is(d, k, subordinators[i]);
+    if (!sub)
+        return k;
+    for (long m = k + 1; m < v; m++)
+        if (d->t[m].kind == K_COMMA)
+            return m + 1;
+    return k;
+}
+
 /* The subject of a clause's second verb ("..., saying", "... and
  * says"): the first name that can open the clause, if one does, before
  * a verb ("In Iowa, Ann Lee stepped up her attacks, saying"). */
@@ -573,6 +593,7 @@ static void clause_subject(doc_t *d, long v)
         return;
     if (blocks_scan(&d->t[k]))
         k++;
+    k = past_subordinate_clause(d, k, v);
     long ri = -1;
     bool the = false;
     for (; k < v; k++) {

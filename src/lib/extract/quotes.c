@@ -337,13 +337,18 @@ static int32_t paragraph_subject(const doc_t *d, size_t i, uint8_t sex)
         if (e < 0 || d->e[e].kind == R_ORG)
             continue;
         const entity_t *x = &d->e[e];
-        /* the subject of a verb: "Chatwal was", not "in Washington,
-         * Iowa, he stuck" */
-        bool verb = lower_of(d, (long)r->b + 1, ~0u) || (is_word(d, (long)r->b + 1) &&
-                    (d->t[r->b + 1].flags & F_LOWER) && !d->t[r->b + 1].w);
+        /* the subject of a verb: "Chatwal was", "Wallace (a Democrat)
+         * was", not "in Washington, Iowa, he stuck" */
+        long after = (long)r->b + 1;
+        if (after < (long)d->nt && d->t[after].kind == K_LPAR)
+            while (after < (long)d->nt && after < (long)r->b + 12 && d->t[after].kind != K_RPAR)
+                after++;
+        if (after < (long)d->nt && d->t[after].kind == K_RPAR)
+            after++;
+        bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER);
         if (!sp_person_fits(d, e, sex) || !x->person ||
             !subject_position(d, r) || (d->t[r->b].flags & F_POSS) || !verb ||
-            lower_of(d, (long)r->b + 1, W_PREP | W_CONJ))
+            lower_of(d, after, W_PREP | W_CONJ))
             return -1;
         return e;
     }
