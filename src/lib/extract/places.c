@@ -631,6 +631,8 @@ typedef struct doc {
     char cc[64][2];        /* countries the article is surely about */
     size_t n_cc;
     const char *dl_key;    /* the dateline place's key */
+    struct match *found;   /* longest()'s answer at each token, once
+                              asked (end SIZE_MAX: not yet) */
     bool oom;
 } doc_t;
 
@@ -812,8 +814,23 @@ typedef struct match {
     const nx_place_t *pl;
 } match_t;
 
-/* The longest gazetteer name starting at token i. */
+static bool lookup_longest(const doc_t *d, size_t i, bool want_abbrev, match_t *m);
+
+/* The longest gazetteer name starting at token i.  Without
+ * abbreviations, the answer at each token is kept: mark_brands(), scan()
+ * and judge() ask for the same tokens. */
 static bool longest(const doc_t *d, size_t i, bool want_abbrev, match_t *m)
+{
+    if (want_abbrev || !d->found)
+        return lookup_longest(d, i, want_abbrev, m);
+    match_t *f = &d->found[i];
+    if (f->end == SIZE_MAX)
+        lookup_longest(d, i, false, f);
+    *m = *f;
+    return m->pl != NULL;
+}
+
+static bool lookup_longest(const doc_t *d, size_t i, bool want_abbrev, match_t *m)
 {
     char key[KEY_CAP];
     size_t o = 0;
@@ -2187,7 +2204,13 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     tokenise(b.data, b.len, &d.t);
     if (!d.t.oom) {
         mark_caps_regions(&d.t);
-        survey(&d);
+        d.found = malloc((d.t.n + 1) * sizeof *d.found);
+        if (!d.found)
+            d.oom = true;
+        for (size_t k = 0; d.found && k <= d.t.n; k++)
+            d.found[k].end = SIZE_MAX;
+        if (!d.oom)
+            survey(&d);
         if (!d.oom)
             mark_brands(&d);
         if (!d.oom)
@@ -2203,6 +2226,7 @@ bool nx_places_find(const nx_gazetteer_t *g, const char *dateline, const char *t
     free(d.given.v);
     free(d.fullnamed.v);
     free(d.branded.v);
+    free(d.found);
     free(d.pend);
     nx_buf_free(&b);
     return ok;
