@@ -243,6 +243,19 @@ static void fields_of_an_office(void **state)
                  "he will have an MRI.", "Dwyane Wade");
 }
 
+/* A body's name is whole: "People's Daily" (a common noun's possessive
+ * opening it), "Chamber of Mines" (a chamber is a body) */
+static void whole_names_of_bodies(void **state)
+{
+    (void)state;
+    expect(NULL, "The People" AP "s Daily said a serious drought is spreading.", "People" AP "s Daily");
+    expect(NULL, "Profits rose 6.5 pct, the Chamber of Mines said.", "Chamber of Mines");
+    expect(NULL, "Exports will fall, the Mauritius Chamber of Agriculture said.",
+           "Mauritius Chamber of Agriculture");
+    /* a country's possessive stays apart: "Japan's Finance Ministry" */
+    expect(NULL, "Japan" AP "s Finance Ministry said the yen was too strong.", "Finance Ministry");
+}
+
 /* "al-Chalabi", "al-Sabah": a particle joined by a hyphen is part of the
  * name, which is then not cut to its given name */
 static void hyphenated_particles(void **state)
@@ -512,6 +525,7 @@ int main(void)
         cmocka_unit_test(names_with_particles),
         cmocka_unit_test(fields_of_an_office),
         cmocka_unit_test(hyphenated_particles),
+        cmocka_unit_test(whole_names_of_bodies),
         cmocka_unit_test(short_forms_of_one_speaker),
         cmocka_unit_test(governments_are_bodies),
         cmocka_unit_test(compound_titles),

@@ -375,7 +375,9 @@ void sp_build_runs(doc_t *d)
              * company's name */
             if (d->t[j].flags & F_POSS) {
                 /* and a plural one inside any organisation's: "Farmers’ Alliance" */
-                if (reaches(d, k, plural_possessive(d, j) ? W_ORG | W_CORP : W_CORP) &&
+                /* and a common noun's: "People's Daily", "People's Bank" */
+                bool org = plural_possessive(d, j) || (bits_of(d, j) & W_GENERIC);
+                if (reaches(d, k, org ? W_ORG | W_CORP : W_CORP) &&
                     same_zone(d, j, k)) {
                     j = k;
                     continue;

@@ -107,7 +107,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "government administration campaign cabinet ministry department dept agency "
      "bureau office service services authority commission committee council board "
      "secretariat court police senate house congress parliament assembly kremlin "
-     "pentagon reserve nations port "
+     "pentagon reserve nations port chamber "
      /* associations */
      "party union association federation league alliance coalition foundation "
      "institute institution university college center centre observatory church "
@@ -119,6 +119,7 @@ static const struct nx_word_list nx_word_lists[] = {
      "company corporation co corp inc ltd llc plc group holdings partners industries "
      "associates systems bank exchange fund network service services ministry department dept "
      "agency bureau office authority commission committee council board court port party "
+     "chamber "
      "union association federation league alliance coalition foundation institute "
      "university college center centre church club team organization organisation"},
     {W_ORGHEAD, "campaign administration government"},
