@@ -284,6 +284,53 @@ class OneDaysVersions(unittest.TestCase):
                 server.kill()
 
 
+BODY = ("The harbour authority said on Monday that the new crane would double the port's "
+        "capacity for containers by the end of the year, and that dredging of the channel "
+        "would start in the spring once the permits were granted.")
+
+
+class StoryFacets(unittest.TestCase):
+    """Facets count what the total counts: stories, when the answer shows
+    one hit per story (an update and the story it updates are one), and
+    articles with --all-versions."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-facets-")
+        cls.db = os.path.join(cls.tmp, "db")
+        arts = [
+            dict(id="crane-1", date="2025-03-03", title="PORT TO DOUBLE CAPACITY", body=BODY,
+                 agency_persons=["Jane Roe"]),
+            dict(id="crane-2", date="2025-03-03", title="UPDATE 1-PORT TO DOUBLE CAPACITY",
+                 body=BODY + " The work will cost 40 million euros.",
+                 agency_persons=["Jane Roe"]),
+            dict(id="other", date="2025-03-04", title="HARBOUR STRIKE ENDS",
+                 body="Dockers at the harbour went back to work on Tuesday after a strike "
+                      "over pay, their union said.", agency_persons=["Jane Roe"]),
+        ]
+        path = os.path.join(cls.tmp, "a.jsonl")
+        with open(path, "w") as f:
+            for a in arts:
+                f.write(json.dumps(a) + "\n")
+        add(cls.db, path)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_facets_count_stories_as_the_total_does(self):
+        r = newsq(self.db, "--facets", "harbour")
+        self.assertEqual(r["total"], 2)
+        self.assertEqual(sorted(h["versions"] for h in r["hits"]), [1, 2])
+        self.assertIn(["Jane Roe", 2], r["facets"]["speakers"])
+        self.assertIn(["Jane Roe", 2], r["facets"]["speakers_tagged"])
+
+    def test_with_all_versions_both_count_articles(self):
+        r = newsq(self.db, "--facets", "--all-versions", "harbour")
+        self.assertEqual(r["total"], 3)
+        self.assertIn(["Jane Roe", 3], r["facets"]["speakers"])
+
+
 @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")),
                      "no ../shared/corpus/reuters21578")
 class Reuters(unittest.TestCase):

@@ -701,6 +701,21 @@ class ListCountSpy : public Xapian::MatchSpy {
     /* Which count of SLOT_FOUND says where the sender's names begin in
      * this slot's list (0 speakers, 1 locations); -1: no such names. */
     int found_part;
+    /* When the match shows one hit per story, its total counts stories,
+     * and a name is counted once per story too (the first of its
+     * versions seen gives the kind and whether the sender alone named
+     * it): "Subroto (11)" beside "9 stories" counted 11 articles, the
+     * versions of 7 stories, and read as a disagreement.  The pairs
+     * (story key, name) already counted; an article without a story key
+     * is a story of its own. */
+    bool by_story;
+    std::unordered_set<std::string> story_names;
+
+    /* Whether the name was already counted for this story. */
+    bool counted_in_story(const std::string &story, const std::string &name)
+    {
+        return !story.empty() && !story_names.insert(story + '\x1f' + name).second;
+    }
 
     /* How many names of this slot's list extraction found; the rest
      * only the sender gave. */
@@ -720,8 +735,8 @@ class ListCountSpy : public Xapian::MatchSpy {
     Xapian::doccount seen = 0;
 
     explicit ListCountSpy(Xapian::valueno s, std::shared_ptr<const AliasTable> table = nullptr,
-                          int found = -1)
-        : slot(s), aliases(table), found_part(found) {}
+                          int found = -1, bool per_story = false)
+        : slot(s), aliases(table), found_part(found), by_story(per_story) {}
 
     void operator()(const Xapian::Document &doc, double) override
     {
@@ -729,6 +744,7 @@ class ListCountSpy : public Xapian::MatchSpy {
         std::string v = doc.get_value(slot);
         std::string kinds = aliases ? doc.get_value(SLOT_SPEAKER_KINDS) : "";
         size_t found = found_of(doc);
+        std::string story = by_story ? doc.get_value(SLOT_STORY) : "";
         std::vector<std::string> names;
         size_t start = 0, i = 0;
         while (start < v.size()) {
@@ -739,7 +755,8 @@ class ListCountSpy : public Xapian::MatchSpy {
                 std::string name = v.substr(start, end - start);
                 if (aliases)
                     name = aliases->name_of(name);
-                if (std::find(names.begin(), names.end(), name) == names.end()) {
+                if (std::find(names.begin(), names.end(), name) == names.end() &&
+                    !counted_in_story(story, name)) {
                     names.push_back(name);
                     counts[name]++;
                     if (aliases)
@@ -754,7 +771,7 @@ class ListCountSpy : public Xapian::MatchSpy {
     }
     Xapian::MatchSpy *clone() const override
     {
-        return new ListCountSpy(slot, aliases, found_part);
+        return new ListCountSpy(slot, aliases, found_part, by_story);
     }
     std::string name() const override { return "newsidx.ListCountSpy"; }
 };
@@ -864,13 +881,14 @@ struct Facets {
         enq.add_matchspy(dates.get());
     }
 
-    void attach(Xapian::Enquire &enq, bool remote,
-                std::shared_ptr<const AliasTable> aliases = nullptr)
+    /* by_story: each name once per story (the match collapses on them). */
+    void attach(Xapian::Enquire &enq, bool remote, std::shared_ptr<const AliasTable> aliases,
+                bool by_story)
     {
         if (!remote) {
-            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS, aliases, 0));
-            lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS, nullptr, 1));
-            lists.emplace_back(new ListCountSpy(SLOT_SUBJECTS));
+            lists.emplace_back(new ListCountSpy(SLOT_SPEAKERS, aliases, 0, by_story));
+            lists.emplace_back(new ListCountSpy(SLOT_LOCATIONS, nullptr, 1, by_story));
+            lists.emplace_back(new ListCountSpy(SLOT_SUBJECTS, nullptr, -1, by_story));
             for (auto &l : lists)
                 enq.add_matchspy(l.get());
             return;
@@ -2571,7 +2589,7 @@ struct Searcher {
         if (!req->all_versions)
             spies.attach_stories(enq);
         if (req->facets)
-            spies.attach(enq, h->any_remote, aliases_of(h));
+            spies.attach(enq, h->any_remote, aliases_of(h), !req->all_versions);
         if (req->histogram)
             spies.attach_dates(enq);
         spies.check = check;
@@ -3162,7 +3180,8 @@ struct Searcher {
         }
         if (h->any_remote)
             note(r, "facets over remote shards count the first eight speakers, locations "
-                    "and subjects of each article, and do not say which the sender tagged");
+                    "and subjects of each article, every version of a story, and do not say "
+                    "which the sender tagged");
         fill_facets(counts[0], &r->speaker_facets, &r->n_speaker_facets, 20);
         fill_facets(counts[1], &r->location_facets, &r->n_location_facets, 20);
         fill_facets(counts[2], &r->subject_facets, &r->n_subject_facets, 20);
