@@ -395,6 +395,8 @@ typedef enum newsidx_config_key {
     NEWSIDX_CONFIG_SHARDS,              /* l: every shard line, in order */
     NEWSIDX_CONFIG_SHARD_TIMEOUT,       /* d: timeout */
     NEWSIDX_CONFIG_PARTIAL,             /* b: partial */
+    /* [index], added later (the numbers above stay) */
+    NEWSIDX_CONFIG_STORY_WINDOW,        /* u: story_window, days, 0 = any */
     NEWSIDX_CONFIG_KEY_LAST
 } newsidx_config_key_t;
 

@@ -616,6 +616,33 @@ class Commands(DaemonCase):
         self.assertIn("nobody-here.sock", r.stderr)
 
 
+class StoriesThroughTheDaemon(DaemonCase):
+    """The daemon's writer decides stories as newsidx does: weekly
+    reports under one title apart, a version within [index] story_window
+    days joined, whatever order the articles come in."""
+
+    def test_weekly_reports_apart_in_any_order(self):
+        d = self.daemon("[index]\nstory_window = 2\n")
+        body = ("The Bundesbank left its credit policies unchanged after today's regular "
+                "meeting of its council, a spokesman said in answer to enquiries. The West "
+                "German discount rate remains at 3.0 pct, and the Lombard rate at 5.0 pct.")
+        title = "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED"
+        arts = [dict(id="w3", date="1987-04-02", title=title, body=body),
+                dict(id="w1", date="1987-03-05", title=title, body=body),
+                dict(id="w3u", date="1987-04-04", title="UPDATE 1-" + title, body=body),
+                dict(id="w2", date="1987-03-19", title=title, body=body)]
+        for a in arts:
+            path = os.path.join(self.tmp, a["id"] + ".jsonl")
+            with open(path, "w") as f:
+                f.write(json.dumps(a) + "\n")
+            r = self.run_tool([NEWSIDX, "--socket", d.sock, "add", "--quiet", path])
+            self.assertEqual(r.returncode, 0, r.stderr)
+        q = self.run_tool([NEWSQ, "--socket", d.sock, "--json", "bundesbank"])
+        hits = json.loads(q.stdout)["hits"]
+        self.assertEqual(sorted((h["id"], h["versions"]) for h in hits),
+                         [("w1", 1), ("w2", 1), ("w3u", 2)])
+
+
 class WriteOrder(DaemonCase):
     """Writes pipelined on a connection take effect in the order sent, as
     they do with newsidx add --db: a later version of an article wins, and

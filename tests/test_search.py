@@ -331,6 +331,134 @@ class StoryFacets(unittest.TestCase):
         self.assertIn(["Jane Roe", 3], r["facets"]["speakers"])
 
 
+WEEKLY = ("The Bundesbank left its credit policies unchanged after today's regular "
+          "meeting of its council, a spokesman said in answer to enquiries. The West German "
+          "discount rate remains at 3.0 pct, and the Lombard emergency financing rate at 5.0 "
+          "pct. The council meets again in two weeks, the spokesman added.")
+RESENT = ("Saudi Arabia has dropped its condition that Brazil secure international bank "
+          "guarantees before it would ship it oil, the state oil company Petrobras said in a "
+          "statement. Petrobras said the Saudis will accept Banco do Brasil credit guarantees "
+          "for the cargoes it buys this year.")
+
+
+def story(i, date, title, body):
+    return dict(id=i, date=date, title=title, body=body) if date else \
+        dict(id=i, title=title, body=body)
+
+
+class StoryWindow(unittest.TestCase):
+    """Versions of a story come within days ([index] story_window, 3):
+    weekly reports under one title and much the same text are stories of
+    their own, whatever order the articles are added in, in a bulk load
+    or one by one."""
+    ARTS = [
+        story("w1", "1987-03-05", "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY),
+        story("w2", "1987-03-19", "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY),
+        story("w3", "1987-04-02", "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY),
+        story("w3u", "1987-04-02", "UPDATE 1-BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED",
+              WEEKLY + " Money market dealers had expected no change."),
+        story("r1", "1987-03-13", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", RESENT),
+        story("r2", "1987-03-16", "SAUDIS DROP CONDITION FOR OIL SALE TO BRAZIL", RESENT),
+    ]
+    # (versions, the id of a story of one article)
+    EXPECTED = {"bundesbank": [(1, "w1"), (1, "w2"), (2, "")],
+                "petrobras": [(2, "")]}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="newsidx-window-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def write(self, name, arts):
+        path = os.path.join(self.tmp, name + ".jsonl")
+        with open(path, "w") as f:
+            for a in arts:
+                f.write(json.dumps(a) + "\n")
+        return path
+
+    def load(self, name, arts, one_by_one, env=ENV):
+        """A database of arts: one bulk load, or one import each."""
+        db = os.path.join(self.tmp, name)
+        if one_by_one:
+            for i, a in enumerate(arts):
+                add(db, self.write("%s-%d" % (name, i), [a]), env=env)
+        else:
+            add(db, self.write(name, arts), env=env)
+        return db
+
+    def stories(self, db, query, env=ENV):
+        hits = newsq(db, "--limit", "50", query, env=env)["hits"]
+        return sorted((h["versions"], h["id"] if h["versions"] == 1 else "") for h in hits)
+
+    def test_weekly_reports_apart_versions_together(self):
+        orders = {"bulk": (self.ARTS, False), "in-order": (self.ARTS, True),
+                  "reversed": (self.ARTS[::-1], True),
+                  "bulk-reversed": (self.ARTS[::-1], False)}
+        for name, (arts, one_by_one) in orders.items():
+            db = self.load(name, arts, one_by_one)
+            for query, want in self.EXPECTED.items():
+                self.assertEqual(self.stories(db, query), want, (name, query))
+
+    def test_an_article_between_two_joins_them(self):
+        # 03-05 and 03-09 are too far apart; 03-07 is within three days
+        # of each: one story of three, whichever comes last.
+        a = story("a", "1987-03-05", "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY)
+        b = dict(a, id="b", date="1987-03-09")
+        c = dict(a, id="c", date="1987-03-07")
+        for one_by_one in (True, False):
+            db = self.load("chain-%d" % one_by_one, [a, b], one_by_one)
+            self.assertEqual(self.stories(db, "bundesbank"), [(1, "a"), (1, "b")])
+            add(db, self.write("chain-c-%d" % one_by_one, [c]))
+            self.assertEqual(self.stories(db, "bundesbank"), [(3, "")], one_by_one)
+        db = self.load("chain-bulk", [a, b, c], False)
+        self.assertEqual(self.stories(db, "bundesbank"), [(3, "")])
+
+    def test_an_article_given_again_is_judged_again(self):
+        db = self.load("again", self.ARTS, False)
+        moved = dict(self.ARTS[1], date="1987-03-31")
+        add(db, self.write("again-w2", [moved]))
+        self.assertEqual(self.stories(db, "bundesbank"), [(1, "w1"), (3, "")])
+        # and within one bulk load, the later of an id's two records counts
+        db = self.load("again-bulk", self.ARTS[:1] + [self.ARTS[1], moved] + self.ARTS[2:], False)
+        self.assertEqual(self.stories(db, "bundesbank"), [(1, "w1"), (3, "")])
+
+    def test_window_zero_is_the_text_alone(self):
+        conf = os.path.join(self.tmp, "w0.conf")
+        with open(conf, "w") as f:
+            f.write("[index]\nstory_window = 0\n")
+        env0 = dict(ENV, NEWSIDX_CONFIG=conf)
+        db = self.load("w0", self.ARTS, False, env=env0)
+        self.assertEqual(self.stories(db, "bundesbank"), [(4, "")])
+        # Added to again under the default window, the title's stories
+        # are decided again: an index made before the window mends.
+        add(db, self.write("w0-again", [self.ARTS[0]]))
+        self.assertEqual(self.stories(db, "bundesbank"), self.EXPECTED["bundesbank"])
+
+    def test_undated_articles_join_undated_ones_only(self):
+        u1 = story("u1", None, "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY)
+        u2 = dict(u1, id="u2")
+        d1 = story("d1", "1987-03-05", "BUNDESBANK LEAVES CREDIT POLICIES UNCHANGED", WEEKLY)
+        for one_by_one in (True, False):
+            db = self.load("undated-%d" % one_by_one, [u1, d1, u2], one_by_one)
+            got = newsq(db, "--limit", "50", "bundesbank")["hits"]
+            self.assertEqual(sorted(h["versions"] for h in got), [1, 2], one_by_one)
+            self.assertEqual([h["id"] for h in got if h["versions"] == 1], ["d1"])
+
+    def test_the_window_is_a_checked_setting(self):
+        conf = os.path.join(self.tmp, "bad.conf")
+        with open(conf, "w") as f:
+            f.write("[index]\nstory_window = 4000\n")
+        p = subprocess.run([os.path.join(BUILD, "newsidx"), "--config", conf, "--db",
+                            os.path.join(self.tmp, "bad"), "add", "--quiet",
+                            self.write("bad", self.ARTS[:1])],
+                           capture_output=True, text=True, env=ENV)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("story_window = 4000 is out of range (0 to 3650)", p.stderr)
+
+
 @unittest.skipUnless(os.path.isdir(os.path.join(SHARED, "corpus", "reuters21578")),
                      "no ../shared/corpus/reuters21578")
 class Reuters(unittest.TestCase):

@@ -118,6 +118,8 @@ static const struct {
     {"[index]\nbatch_bytes = 5X\n", "bad value '5X' for batch_bytes"},
     {"[weights]\nbm25_b = 2\n", "bm25_b = 2 is out of range (0 to 1)"},
     {"[daemon]\nsocket_mode = 0999\n", "bad value '0999' for socket_mode"},
+    {"[index]\nstory_window = 3651\n", "story_window = 3651 is out of range (0 to 3650)"},
+    {"[index]\nstory_window = 2d\n", "bad value '2d' for story_window"},
 };
 
 /* Nothing wrong is ignored: each error names the setting. */
@@ -155,6 +157,7 @@ static void config_set(void **state)
         free(err);
     }
     assert_int_equal(U(c, BATCH_DOCS), 2000);
+    assert_int_equal(U(c, STORY_WINDOW), 3);
     assert_true(B(c, SPELLING));
     assert_true(D(c, BM25_B) == 0.5);
     assert_int_equal(newsidx_config_set(c, "Index", "Batch_Docs", "500", &err), NEWSIDX_OK);

@@ -28,6 +28,7 @@ void nx_config_init(newsidx_config_t *c)
     c->spelling = true;
     c->compact = -1;
     c->batch_docs = 2000;
+    c->story_window = 3;
     c->weight_body = 1;
     c->weight_title = 3;
     c->weight_dateline = 1;
@@ -92,6 +93,7 @@ static const struct key {
     K(LOCK_TIMEOUT, "index", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
     K(SPELLING, "index", "spelling", K_BOOL, spelling, 0, 1),
     K(COMPACT, "index", "compact", K_COMPACT, compact, 0, 0),
+    K(STORY_WINDOW, "index", "story_window", K_UINT, story_window, 0, 3650),
     K(WEIGHT_BODY, "weights", "body", K_UINT, weight_body, 1, 100),
     K(WEIGHT_TITLE, "weights", "title", K_UINT, weight_title, 0, 100),
     K(WEIGHT_DATELINE, "weights", "dateline", K_UINT, weight_dateline, 0, 100),

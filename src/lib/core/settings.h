@@ -23,6 +23,8 @@ struct newsidx_config {
     bool spelling;              /* build spelling data for corrections */
     int compact;                /* after a bulk load: 1 always, 0 never,
                                    -1 when it added a tenth of the index */
+    unsigned story_window;      /* days between versions of one story,
+                                   0 = any */
     /* [weights]: how much one occurrence of a word in each field counts
      * in relevance, relative to body text (weight 1). */
     unsigned weight_body;

@@ -169,6 +169,26 @@ std::string story_title_key(const char *title);
 std::string story_signature(const char *body);
 double story_similarity(const std::string &a, const std::string &b);
 std::string story_new_key(const std::string &title_key, const std::string &idterm);
+/* Stories are decided over the articles of one title key together (at
+ * most STORY_GROUP of them): each article as the writer knows it, with
+ * its date as a day number (story_day(): days since 1970, STORY_NO_DAY
+ * without a date) and its stored key ("" for one not yet written).
+ * story_keys() gives each its story's key: versions are articles with
+ * similar bodies whose dates are at most `window` days apart ([index]
+ * story_window; 0: any), joined in chains, so that the stories are the
+ * same whatever order the articles came in; a story's key is
+ * story_new_key() of its earliest article (then the smallest id). */
+const size_t STORY_GROUP = 256;
+const long STORY_NO_DAY = -1000000000L;
+struct StoryMember {
+    std::string idterm;
+    long day = STORY_NO_DAY;
+    std::string signature;
+    std::string key;
+};
+long story_day(const std::string &date_value);
+std::vector<std::string> story_keys(const std::string &title_key,
+                                    const std::vector<StoryMember> &members, unsigned window);
 
 }  // namespace nx
 

@@ -7,19 +7,24 @@
  * titles are the same once such markers are stripped, and most of
  * their bodies is shared: the Jaccard similarity of their sets of
  * four-word shingles, estimated by MinHash signatures computed when the
- * document is built, is at least a half.  An article given again under
- * its own id and title keeps the story it had.
+ * document is built, is at least a half; and their dates are at most
+ * [index] story_window days apart.  Without the window, reports that
+ * come back every week under one title and much the same text (a
+ * central bank's weekly decision) were one story of months; versions
+ * come within hours, or a weekend.
  *
- * The writer decides the story key as it adds the document (see
- * nx_story_assign() in writer.cc): the key of an earlier article with
- * the same title key and a similar signature, else a new key.  The key
- * is stored as a value (the collapse key of searches) and as a term
- * (to find the story's articles); the signature as a value. */
+ * The writer decides the story keys as it adds a document (see
+ * assign_story() in writer.cc), over all the articles of its title key
+ * at once (story_keys()), so that the order of the imports does not
+ * matter.  The key is stored as a value (the collapse key of searches)
+ * and as a term (to find the title key's articles); the signature as a
+ * value. */
 #include "config.h"
 
 #include "store.hh"
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 namespace nx {
@@ -184,6 +189,78 @@ double story_similarity(const std::string &a, const std::string &b)
 std::string story_new_key(const std::string &title_key, const std::string &idterm)
 {
     return title_key + hex64(fnv64(idterm));
+}
+
+long story_day(const std::string &date)
+{
+    /* "YYYYMMDD" (SLOT_DATE) to days since 1970-01-01, by the civil
+     * calendar's days-from-civil formula: the difference of two such
+     * numbers is the number of days between the dates. */
+    if (date.size() != 8 || date.find_first_not_of("0123456789") != std::string::npos)
+        return STORY_NO_DAY;
+    long y = std::stol(date.substr(0, 4)), m = std::stol(date.substr(4, 2));
+    long d = std::stol(date.substr(6, 2));
+    y -= m <= 2;
+    long era = y / 400, yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Whether two articles of one title key are versions of one story: most
+ * of their bodies shared, and dated within the window of each other
+ * (window 0: any dates).  Two undated articles are judged by their text
+ * alone; an undated one never joins a dated one, whose window it cannot
+ * be placed in. */
+static bool same_story(const StoryMember &a, const StoryMember &b, unsigned window)
+{
+    if (story_similarity(a.signature, b.signature) < STORY_SIMILAR)
+        return false;
+    if (window == 0)
+        return true;
+    if (a.day == STORY_NO_DAY || b.day == STORY_NO_DAY)
+        return a.day == b.day;
+    return std::labs(a.day - b.day) <= static_cast<long>(window);
+}
+
+/* The first article of a story: the earliest dated, then the smallest
+ * id term; its id makes the story's key. */
+static bool earlier(const StoryMember &a, const StoryMember &b)
+{
+    if (a.day != b.day)
+        return b.day == STORY_NO_DAY || (a.day != STORY_NO_DAY && a.day < b.day);
+    return a.idterm < b.idterm;
+}
+
+std::vector<std::string> story_keys(const std::string &title_key,
+                                    const std::vector<StoryMember> &members, unsigned window)
+{
+    /* Union-find over the pairs that are versions of each other: a
+     * story is a chain of versions each within the window of the next,
+     * whatever the order the articles came in. */
+    size_t n = members.size();
+    std::vector<size_t> up(n);
+    for (size_t i = 0; i < n; i++)
+        up[i] = i;
+    auto root = [&](size_t i) {
+        while (up[i] != i)
+            i = up[i] = up[up[i]];
+        return i;
+    };
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (root(i) != root(j) && same_story(members[i], members[j], window))
+                up[root(j)] = root(i);
+    std::vector<size_t> first(n, SIZE_MAX);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = root(i);
+        if (first[r] == SIZE_MAX || earlier(members[i], members[first[r]]))
+            first[r] = i;
+    }
+    std::vector<std::string> keys(n);
+    for (size_t i = 0; i < n; i++)
+        keys[i] = story_new_key(title_key, members[first[root(i)]].idterm);
+    return keys;
 }
 
 }  // namespace nx

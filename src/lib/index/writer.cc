@@ -85,6 +85,7 @@ struct LaneItem {
     std::vector<std::string> words;
     std::vector<std::pair<std::string, std::string>> aliases;
     bool remove = false;                /* delete idterm (a part joined to its story) */
+    std::string story;                  /* else given: idterm's new story key */
 };
 
 /* Items a lane's queue holds at most. */
@@ -139,9 +140,9 @@ struct newsidx_writer {
     uint64_t kept = 0;          /* older versions not written */
     uint64_t duplicates = 0;    /* exact duplicates of stored articles */
     /* During a bulk load the parts are written by other threads and
-     * cannot be read here: the stories of the load so far, by title
-     * key (its key and signature per article). */
-    std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> stories;
+     * cannot be read here: the articles of the load so far, by title
+     * key, with their story keys (story_keys()). */
+    std::unordered_map<std::string, std::vector<StoryMember>> stories;
     /* Stories sent in parts (takes.cc): the extractor their joined text
      * goes through (the program's, else one of our own), the records of
      * such articles written during a bulk load (by idterm), and how many
@@ -410,56 +411,138 @@ static bool stored_is_newer(Xapian::WritableDatabase &db, const std::string &idt
 static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replaced);
 static bool reopen_closed(newsidx_writer_t *w, Part &p, std::string &detail) noexcept;
 
-/* The story of an earlier article with the same title key whose body
- * is mostly the same, looked up in the index (each part; the pending
- * changes of a WritableDatabase are seen), at most `budget` articles
- * read.  "" when there is none. */
-static std::string story_in_index(newsidx_writer_t *w, const nx_doc_t *d)
+/* The article being added as a member of its title key's group. */
+static StoryMember member_of(const nx_doc_t *d)
 {
-    std::string prefix = std::string(PREFIX_STORY) + d->title_key;
-    unsigned budget = 64;
-    for (auto &p : w->parts) {
-        for (auto t = p.db.allterms_begin(prefix); t != p.db.allterms_end(prefix); ++t) {
-            for (auto pl = p.db.postlist_begin(*t); pl != p.db.postlist_end(*t); ++pl) {
-                if (budget-- == 0)
-                    return "";
-                std::string sig = p.db.get_document(*pl).get_value(SLOT_SIGNATURE);
-                if (story_similarity(sig, d->signature) >= STORY_SIMILAR)
-                    return (*t).substr(strlen(PREFIX_STORY));
-            }
-        }
-    }
-    return "";
+    StoryMember m;
+    m.idterm = d->idterm;
+    m.day = story_day(d->doc.get_value(SLOT_DATE));
+    m.signature = d->signature;
+    return m;
 }
 
-/* Decides the story of an article as it is added: the one it had when
- * it is given again under its id, else that of an earlier version (see
- * story.cc), else a story of its own.  Untitled articles have none. */
+/* A stored document's id term ("" when it has none). */
+static std::string idterm_of(const Xapian::Document &doc)
+{
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(PREFIX_ID);
+    return t != doc.termlist_end() && (*t).compare(0, strlen(PREFIX_ID), PREFIX_ID) == 0 ? *t
+                                                                                        : "";
+}
+
+/* A stored article of a title key, and where it is. */
+struct Stored {
+    StoryMember member;
+    Part *part;
+    Xapian::docid did;
+};
+
+/* The stored articles of d's title key, through the G terms of that
+ * title key in each part (the pending changes of a WritableDatabase are
+ * seen), but d's own earlier version: at most STORY_GROUP. */
+static std::vector<Stored> stored_group(newsidx_writer_t *w, const nx_doc_t *d)
+{
+    std::vector<Stored> group;
+    std::string prefix = std::string(PREFIX_STORY) + d->title_key;
+    for (auto &p : w->parts)
+        for (auto t = p.db.allterms_begin(prefix); t != p.db.allterms_end(prefix); ++t)
+            for (auto pl = p.db.postlist_begin(*t); pl != p.db.postlist_end(*t); ++pl) {
+                if (group.size() == STORY_GROUP)
+                    return group;
+                Xapian::Document doc = p.db.get_document(*pl);
+                Stored s{StoryMember(), &p, *pl};
+                s.member.idterm = idterm_of(doc);
+                if (s.member.idterm == d->idterm)
+                    continue;
+                s.member.day = story_day(doc.get_value(SLOT_DATE));
+                s.member.signature = doc.get_value(SLOT_SIGNATURE);
+                s.member.key = (*t).substr(strlen(PREFIX_STORY));
+                group.push_back(std::move(s));
+            }
+    return group;
+}
+
+/* Gives a stored document another story key (value and G term). */
+static void restory(Part &p, Xapian::docid did, const std::string &key)
+{
+    Xapian::Document doc = p.db.get_document(did);
+    std::string old = doc.get_value(SLOT_STORY);
+    if (old == key)
+        return;
+    if (!old.empty()) {
+        std::string term = std::string(PREFIX_STORY) + old;
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term)
+            doc.remove_term(term);
+    }
+    doc.add_boolean_term(std::string(PREFIX_STORY) + key);
+    doc.add_value(SLOT_STORY, key);
+    begin_batch(p);
+    p.db.replace_document(did, doc);
+}
+
+static void lane_push(Part &p, LaneItem &&it);
+
+/* A bulk load's stories: the load's articles of d's title key in
+ * memory (an id given again replaces its earlier self; the latest
+ * STORY_GROUP kept), decided together; the articles already written
+ * whose story changed (d joined two stories, or came before the first
+ * version) are given their new key by the lane that wrote them, after
+ * it wrote them.  d's key. */
+static std::string bulk_story(newsidx_writer_t *w, const nx_doc_t *d)
+{
+    auto &group = w->stories[d->title_key];
+    for (auto it = group.begin(); it != group.end(); ++it)
+        if (it->idterm == d->idterm) {
+            group.erase(it);
+            break;
+        }
+    if (group.size() >= STORY_GROUP)
+        group.erase(group.begin());
+    group.push_back(member_of(d));
+    std::vector<std::string> keys = story_keys(d->title_key, group, w->config.story_window);
+    for (size_t i = 0; i + 1 < group.size(); i++)
+        if (keys[i] != group[i].key) {
+            group[i].key = keys[i];
+            LaneItem it;
+            it.idterm = group[i].idterm;
+            it.story = keys[i];
+            lane_push(part_for(w, it.idterm.substr(1)), std::move(it));
+        }
+    return group.back().key = keys.back();
+}
+
+/* The stories of d's title key decided again with d among them (see
+ * story_keys()): the stored articles whose story changed are rewritten
+ * with their new key, which also mends the stories of an index made
+ * before the window.  d's key. */
+static std::string stored_story(newsidx_writer_t *w, const nx_doc_t *d)
+{
+    std::vector<Stored> group = stored_group(w, d);
+    std::vector<StoryMember> members;
+    members.reserve(group.size() + 1);
+    for (auto &s : group)
+        members.push_back(s.member);
+    members.push_back(member_of(d));
+    std::vector<std::string> keys = story_keys(d->title_key, members, w->config.story_window);
+    for (size_t i = 0; i < group.size(); i++)
+        if (keys[i] != group[i].member.key) {
+            restory(*group[i].part, group[i].did, keys[i]);
+            w->pending++;
+        }
+    return keys.back();
+}
+
+/* Decides the story of an article as it is added: of the articles with
+ * the same title key, those with mostly the same body dated within
+ * [index] story_window days are its versions (story.cc).  Untitled
+ * articles have none. */
 static void assign_story(newsidx_writer_t *w, nx_doc_t *d)
 {
     if (d->title_key.empty())
         return;
-    std::string key;
-    if (w->bulk) {
-        auto &seen = w->stories[d->title_key];
-        for (auto &m : seen)
-            if (story_similarity(m.second, d->signature) >= STORY_SIMILAR) {
-                key = m.first;
-                break;
-            }
-        if (key.empty())
-            key = story_new_key(d->title_key, d->idterm);
-        seen.emplace_back(key, d->signature);
-    } else {
-        Part &p = part_for(w, d->idterm.substr(1));
-        Xapian::PostingIterator own = p.db.postlist_begin(d->idterm);
-        if (own != p.db.postlist_end(d->idterm))
-            key = p.db.get_document(*own).get_value(SLOT_STORY);
-        if (key.compare(0, d->title_key.size(), d->title_key) != 0)
-            key = story_in_index(w, d);
-        if (key.empty())
-            key = story_new_key(d->title_key, d->idterm);
-    }
+    std::string key = w->bulk ? bulk_story(w, d) : stored_story(w, d);
     d->doc.add_value(SLOT_STORY, key);
     d->doc.add_boolean_term(std::string(PREFIX_STORY) + key);
 }
@@ -542,6 +625,15 @@ static nx_doc_t *join_stored_parts(newsidx_writer_t *w, const nx_doc_t *d,
     return whole;
 }
 
+/* Queues an item for a lane, waiting for room. */
+static void lane_push(Part &p, LaneItem &&it)
+{
+    std::unique_lock<std::mutex> lk(p.lane->mu);
+    p.lane->done_cv.wait(lk, [&] { return p.lane->q.size() < LANE_QUEUE; });
+    p.lane->q.push_back(std::move(it));
+    p.lane->work_cv.notify_one();
+}
+
 /* During a bulk load: the parts a story took in are deleted by the
  * lanes that wrote them; the story's record is kept for later parts. */
 static void bulk_parts(newsidx_writer_t *w, const nx_doc_t *d,
@@ -549,14 +641,10 @@ static void bulk_parts(newsidx_writer_t *w, const nx_doc_t *d,
 {
     for (auto &idterm : joined) {
         w->part_records.erase(idterm);
-        Part &p = part_for(w, idterm.substr(1));
-        std::unique_lock<std::mutex> lk(p.lane->mu);
-        p.lane->done_cv.wait(lk, [&] { return p.lane->q.size() < LANE_QUEUE; });
         LaneItem it;
         it.idterm = idterm;
         it.remove = true;
-        p.lane->q.push_back(std::move(it));
-        p.lane->work_cv.notify_one();
+        lane_push(part_for(w, idterm.substr(1)), std::move(it));
     }
     if (d->in_parts)
         w->part_records[d->idterm] = d->doc.get_data();
@@ -692,6 +780,12 @@ static void lane_main(Part *p)
                     /* a part joined to its story: counted as neither */
                     begin_batch(*p);
                     p->db.delete_document(it.idterm);
+                } else if (!it.story.empty()) {
+                    /* written before, its story since decided again */
+                    Xapian::PostingIterator pl = p->db.postlist_begin(it.idterm);
+                    if (pl != p->db.postlist_end(it.idterm))
+                        restory(*p, *pl, it.story);
+                    it.remove = true;   /* nothing more to write */
                 } else {
                     newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
                 }
@@ -759,7 +853,7 @@ static newsidx_status_t lane_add(newsidx_writer_t *w, nx_doc_t *d, bool *replace
     /* Moved, not copied: Xapian's reference counts are not atomic, so
      * the document must have one owner, the lane. */
     L.q.push_back(LaneItem{std::move(d->idterm), std::move(d->doc), std::move(d->words),
-                           std::move(d->aliases)});
+                           std::move(d->aliases), false, std::string()});
     L.work_cv.notify_one();
     if (replaced)
         *replaced = false;              /* counted by the lane */
