@@ -730,6 +730,62 @@ static void slug_as_headline(void **state)
     got_free(&g);
 }
 
+/* Other priorities and categories than the samples' (f: financial, s:
+ * sports; b, u), a take that ends with MORE and a story that ends with
+ * END: the same reading, and the marks are no part of the text. */
+static void anpa_categories(void **state)
+{
+    (void)state;
+    const char stream[] =
+        "\x16\x16\x01" "f0002\x1f" "x\nb f\x13\x11 BC-Stocks-Close   02-20 0012\n\x02"
+        "^BC-Stocks-Close,0123<\n^Stocks close higher<\n^By JANE ROE=\n^AP Business Writer=\n"
+        "\t   NEW YORK (AP) _ Stocks closed higher.\n\t   MORE\n\x03"
+        "AP-NY-02-20-16 2237GMT<\n\x04"
+        "\x16\x16\x01" "s0003\x1f" "x\nu s\x13\x11 BC-BBO--Yankees-RedSox   02-20 0012\n\x02"
+        "^BC-BBO--Yankees-Red Sox,0123<\n^Yankees beat Red Sox<\n"
+        "\t   BOSTON (AP) _ The Yankees won.\n\t   END\n\x03" "AP-NY-02-20-16 2240GMT<\n\x04";
+    got_t g;
+    read_bytes(stream, sizeof stream - 1, NEWSIDX_FORMAT_AUTO, &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.a[0]->id, "anpa:2016-02-20:BC-Stocks-Close");
+    assert_string_equal(g.a[0]->title, "Stocks close higher");
+    assert_string_equal(g.a[0]->byline, "JANE ROE");
+    assert_string_equal(g.a[0]->body, "Stocks closed higher.");
+    assert_string_equal(g.a[0]->parts[0].body, "Stocks closed higher.");
+    assert_string_equal(g.a[1]->id, "anpa:2016-02-20:BC-BBO--Yankees-RedSox");
+    assert_string_equal(g.a[1]->dateline, "BOSTON");
+    assert_string_equal(g.a[1]->body, "The Yankees won.");
+    assert_string_equal(g.a[1]->time, "2016-02-20T22:40:00Z");
+    got_free(&g);
+}
+
+/* RSS with Dublin Core (dc:date, dc:creator) and content:encoded, as
+ * many feeds send it instead of pubDate and author. */
+static void rss_dublin_core(void **state)
+{
+    (void)state;
+    got_t g;
+    read_text("<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+              "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>T</title>"
+              "<language>en-gb</language><item><title>Full text</title><link>http://e.com/1</link>"
+              "<dc:date>2024-05-01T10:00:00+01:00</dc:date><dc:creator>Ann Lee</dc:creator>"
+              "<description>Short summary.</description><content:encoded><![CDATA["
+              "<p>LONDON (Reuters) - Full &amp; complete text.</p>]]></content:encoded></item>"
+              "</channel></rss>", &g);
+    show_errors(&g);
+    assert_int_equal(g.n, 1);
+    newsidx_article_t *a = g.a[0];
+    assert_string_equal(a->date, "2024-05-01");
+    assert_string_equal(a->time, "2024-05-01T09:00:00Z");
+    assert_string_equal(a->byline, "Ann Lee");
+    assert_string_equal(a->dateline, "LONDON");
+    assert_string_equal(a->language, "en");
+    assert_string_equal(a->body, "Full & complete text.");
+    assert_false(a->summary_only);
+    got_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -748,6 +804,8 @@ int main(void)
         cmocka_unit_test(g2_alternatives),
         cmocka_unit_test(boilerplate),
         cmocka_unit_test(slug_as_headline),
+        cmocka_unit_test(anpa_categories),
+        cmocka_unit_test(rss_dublin_core),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
