@@ -222,6 +222,12 @@ static void pronouns(void **state)
            "Compare the case of Sant Singh Chatwal. Chatwal was clearly trying to buy "
            "influence; indeed, he had publicly stated of politicians, " LQ "They are always for you." RQ,
            "Ben Brafman=The case is unusual,\nSant Singh Chatwal=They are always for you.\n");
+    /* a given name alone, the subject of the sentence before, for the
+     * full name given earlier */
+    expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
+           "I told Megyn Kelly that they tried to put me away. Megyn was incredulous. "
+           LQ "Only you, Dinesh," RQ " she said, would use the occasion.",
+           "Ben Brafman=The case is unusual,\nMegyn Kelly=Only you, Dinesh,\n");
     /* a parenthesis between the subject and its verb */
     expect(LQ "The case is unusual," RQ " Ben Brafman said.\n\n"
            "Gov. Sam Wallace (a Democrat) was the symbol of it. In a 1963 speech, he declared:\n\n"

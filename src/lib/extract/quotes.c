@@ -318,36 +318,85 @@ static bool subject_position(const doc_t *d, const run_t *r)
     return (p->flags & F_START) && p->w && (p->w->bits & W_CONJ);
 }
 
+/* Whether entity e is known to be a person's: so marked, or the full
+ * name a lone given name stands for ("Megyn ... Megyn Kelly"). */
+static bool known_person(const doc_t *d, int32_t e)
+{
+    if (d->e[e].person)
+        return true;
+    for (size_t k = 0; k < d->ne; k++)
+        if (d->e[k].alias == e)
+            return true;
+    return false;
+}
+
 /* The person a pronoun at token i stands for when the name nearest
  * before it in its paragraph, outside quotations, is a person's in the
  * place of a subject who can be that pronoun ("Chatwal was trying to buy
  * influence; indeed, he had stated, “...”", "Megyn was incredulous.
  * “Only you,” she said"), even one who speaks nowhere else; else -1. */
+/* The one person whose full name (two words or more), named before,
+ * begins with the word at token k ("Megyn was incredulous" after "Megyn
+ * Kelly"), or -1. */
+static int32_t given_name_of(const doc_t *d, size_t k)
+{
+    const tok_t *t = &d->t[k];
+    if (t->kind != K_WORD || !(t->flags & F_CAP) || t->w)
+        return -1;
+    uint64_t h = word_key(d, k);
+    int32_t found = -1;
+    for (size_t x = 0; x < d->ne; x++) {
+        const entity_t *e = &d->e[x];
+        if (e->kind == R_ORG || e->nwords < 2 || e->first != h || e->first_tok >= k)
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (int32_t)x;
+    }
+    return found;
+}
+
 static int32_t paragraph_subject(const doc_t *d, size_t i, uint8_t sex)
 {
     for (size_t k = i; k-- > 0 && k + CUE_BEFORE > i;) {
         const tok_t *t = &d->t[k];
         if (t->para != d->t[i].para || (t->flags & F_HEAD))
             break;
-        if (t->kind != K_WORD || t->run < 0 || (t->flags & F_QUOTED))
+        if (t->kind != K_WORD || (t->flags & F_QUOTED))
             continue;
-        const run_t *r = &d->r[t->run];
-        k = r->a;
-        int32_t e = sp_final_entity(d, r->ent);
-        if (e < 0 || d->e[e].kind == R_ORG)
+        int32_t e = -1;
+        size_t b = k;
+        bool known = false;
+        if (t->run >= 0) {
+            const run_t *r = &d->r[t->run];
+            k = r->a;
+            b = r->b;
+            e = sp_final_entity(d, r->ent);
+            if (e < 0 || d->e[e].kind == R_ORG)
+                continue;
+            /* a person's, or a given name standing for a full name */
+            int32_t full = r->a == r->b && d->e[e].nwords == 1 ? given_name_of(d, r->a) : -1;
+            if (full >= 0)
+                e = full;
+            known = (full >= 0 || known_person(d, e)) && subject_position(d, r);
+        } else if ((e = given_name_of(d, k)) >= 0) {
+            known = true;       /* a given name alone names a person */
+        } else {
             continue;
-        const entity_t *x = &d->e[e];
+        }
         /* the subject of a verb: "Chatwal was", "Wallace (a Democrat)
          * was", not "in Washington, Iowa, he stuck" */
-        long after = (long)r->b + 1;
+        long after = (long)b + 1;
         if (after < (long)d->nt && d->t[after].kind == K_LPAR)
-            while (after < (long)d->nt && after < (long)r->b + 12 && d->t[after].kind != K_RPAR)
+            while (after < (long)d->nt && after < (long)b + 12 && d->t[after].kind != K_RPAR)
                 after++;
         if (after < (long)d->nt && d->t[after].kind == K_RPAR)
             after++;
-        bool verb = is_word(d, after) && (d->t[after].flags & F_LOWER);
-        if (!sp_person_fits(d, e, sex) || !x->person ||
-            !subject_position(d, r) || (d->t[r->b].flags & F_POSS) || !verb ||
+        /* or of what a colon introduces: "Carly Fiorina: What are her
+         * qualifications?" */
+        bool verb = (is_word(d, after) && (d->t[after].flags & F_LOWER)) ||
+                    (after < (long)d->nt && d->t[after].kind == K_COLON);
+        if (!sp_person_fits(d, e, sex) || !known || (d->t[b].flags & F_POSS) || !verb ||
             lower_of(d, after, W_PREP | W_CONJ))
             return -1;
         return e;
