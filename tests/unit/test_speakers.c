@@ -358,6 +358,15 @@ static void governments_are_bodies(void **state)
     assert_string_equal(a->speakers[2], "Washington");
     assert_int_equal(a->speaker_kinds[2], NEWSIDX_KIND_ORGANISATION);
     newsidx_article_free(a);
+    /* a country's name is no alias of a body named after it */
+    a = newsidx_article_new();
+    assert_non_null(a);
+    a->body = nx_strdup("Japan Livestock Industry Promotion Corporation said it would buy beef. "
+                        "Japan said imports would rise.");
+    assert_int_equal(newsidx_extract(x, a), NEWSIDX_OK);
+    for (size_t i = 0; i < a->n_aliases; i++)
+        assert_string_not_equal(a->aliases[i].alias, "Japan");
+    newsidx_article_free(a);
     newsidx_extractor_free(x);
     free(path);
 }

@@ -69,6 +69,60 @@ bool nx_extracts_language(const char *language)
     return !language || !*language || strcmp(language, "en") == 0;
 }
 
+/* Whether the gazetteer files the whole of name as a place of one of
+ * the classes. */
+static bool place_of_class(const nx_gazetteer_t *g, const char *name, uint16_t classes)
+{
+    char key[256];
+    size_t n = nx_place_key(name, strlen(name), key, sizeof key);
+    const nx_place_t *p = n ? nx_gazetteer_lookup(g, key, n, NULL) : NULL;
+    for (; p; p = nx_gazetteer_next(g, p))
+        if (p->classes & classes)
+            return true;
+    return false;
+}
+
+/* Whether name is one of the article's places. */
+static bool placed(const nx_strv_t *places, const char *name)
+{
+    for (size_t k = 0; k < places->n; k++)
+        if (strcmp(places->v[k], name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether s has a small letter: "GAO", "EDO" are acronyms, not places. */
+static bool has_lower(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            return true;
+    return false;
+}
+
+/* A country's or a capital's name, or a state's that the article names
+ * as a place, is no alias of a body named after it ("Japan" of "Japan
+ * Livestock Industry Promotion Corp", "United States" of "United States
+ * Lines Inc", "Texas" of "Texas Instruments Inc" beside "a Texas
+ * judge"): the index would show every article where Japan speaks under
+ * the firm's name.  "Delta" of "Delta Air Lines" stays: the article
+ * names no place Delta. */
+static void drop_place_aliases(const nx_gazetteer_t *g, nx_said_t *said, const nx_strv_t *places)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < said->n_aliases; i++) {
+        newsidx_alias_t *l = &said->aliases[i];
+        uint16_t classes = NX_PC_COUNTRY | NX_PC_CAPITAL | (placed(places, l->alias) ? NX_PC_STATE : 0);
+        if (has_lower(l->alias) && place_of_class(g, l->alias, classes)) {
+            free(l->alias);
+            free(l->name);
+            continue;
+        }
+        said->aliases[kept++] = *l;
+    }
+    said->n_aliases = kept;
+}
+
 /* A country, a state or a national capital that speaks ("Ecuador said",
  * "Washington has vowed") is its government: a body, not a person.  A
  * speaker is taken for one when the gazetteer files its whole name as a
@@ -82,18 +136,9 @@ static void governments_speak(const nx_gazetteer_t *g, nx_said_t *said, const nx
         const char *name = said->names.v[i];
         if (said->kinds[i] != NEWSIDX_KIND_PERSON || said->persons[i])
             continue;
-        uint16_t classes = NX_PC_COUNTRY | NX_PC_CAPITAL;
-        for (size_t k = 0; k < places->n; k++)
-            if (strcmp(places->v[k], name) == 0)
-                classes |= NX_PC_STATE;
-        char key[256];
-        size_t n = nx_place_key(name, strlen(name), key, sizeof key);
-        const nx_place_t *p = n ? nx_gazetteer_lookup(g, key, n, NULL) : NULL;
-        for (; p; p = nx_gazetteer_next(g, p))
-            if (p->classes & classes) {
-                said->kinds[i] = NEWSIDX_KIND_ORGANISATION;
-                break;
-            }
+        uint16_t classes = NX_PC_COUNTRY | NX_PC_CAPITAL | (placed(places, name) ? NX_PC_STATE : 0);
+        if (place_of_class(g, name, classes))
+            said->kinds[i] = NEWSIDX_KIND_ORGANISATION;
     }
 }
 
@@ -122,6 +167,7 @@ newsidx_status_t newsidx_extract(const newsidx_extractor_t *x, newsidx_article_t
         return NEWSIDX_ERR_NOMEM;
     }
     governments_speak(x->gaz, &said, &lo);
+    drop_place_aliases(x->gaz, &said, &lo);
     nx_strv_free_array(a->speakers, a->n_speakers);
     nx_strv_free_array(a->locations, a->n_locations);
     free(a->speaker_kinds);
