@@ -79,15 +79,8 @@ bool nx_input_moment(newsidx_input_t *in, unsigned long line, newsidx_article_t 
         return false;
     nx_datetime_t dt;
     char why[NX_WHY_LEN];
-    if (nx_when_read(when, strlen(when), time(NULL), &dt, why, sizeof why) == NX_WHEN_OK) {
-        char day[11], utc[21];
-        nx_datetime_date(&dt, day);
-        free(a->date);
-        a->date = nx_strdup(day);
-        free(a->time);
-        a->time = nx_datetime_utc(&dt, utc) ? nx_strdup(utc) : NULL;
-        return a->date != NULL;
-    }
+    if (nx_when_read(when, strlen(when), time(NULL), &dt, why, sizeof why) == NX_WHEN_OK)
+        return nx_article_set_moment(a, &dt);
     nx_notes_t *nt = &in->notes;
     unsigned long *lines = realloc(nt->lines, (nt->text.n + 1) * sizeof *lines);
     if (!lines)

@@ -520,16 +520,13 @@ bool nx_datetime_utc(const nx_datetime_t *dt, char out[21])
     return true;
 }
 
-bool nx_article_set_when(newsidx_article_t *a, const char *s, size_t n)
+bool nx_article_set_moment(newsidx_article_t *a, const nx_datetime_t *dt)
 {
-    nx_datetime_t dt;
-    if (!nx_datetime_parse(s, n, &dt))
-        return false;
     char day[11], utc[21];
-    nx_datetime_date(&dt, day);
+    nx_datetime_date(dt, day);
     free(a->date);
     a->date = nx_strdup(day);
     free(a->time);
-    a->time = nx_datetime_utc(&dt, utc) ? nx_strdup(utc) : NULL;
+    a->time = nx_datetime_utc(dt, utc) ? nx_strdup(utc) : NULL;
     return a->date != NULL;
 }

@@ -57,8 +57,9 @@ void nx_datetime_date(const nx_datetime_t *dt, char out[11]);
 /* "YYYY-MM-DDTHH:MM:SSZ" when the time and its zone are known. */
 bool nx_datetime_utc(const nx_datetime_t *dt, char out[21]);
 /* Sets a->date (the day as written) and a->time (UTC, or NULL without
- * a time and zone) from [s, s+n); false when it is not a date. */
-bool nx_article_set_when(newsidx_article_t *a, const char *s, size_t n);
+ * a time and zone) from a moment already judged by nx_when_read();
+ * false when out of memory. */
+bool nx_article_set_moment(newsidx_article_t *a, const nx_datetime_t *dt);
 
 /* The one rule for a sender's date (doc/formats.md, "Dates that cannot
  * be right"): a moment of the calendar (no 29 February 2013, no hour
