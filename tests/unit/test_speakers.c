@@ -490,6 +490,16 @@ static void roles_are_not_names(void **state)
     expect(NULL, "The Chief Executive said sales rose.", "");
 }
 
+/* "promises to be" tells a likelihood: nobody speaks. */
+static void likelihood_is_no_cue(void **state)
+{
+    (void)state;
+    expect(NULL, "Western Europe, where output has been weak, promises to be hard hit by the "
+                 "change, Beryl Sprinkel said.", "Beryl Sprinkel");
+    expect(NULL, "The debate promised to become a shouting match.", "");
+    expect(NULL, "Mayor Ann Cole promised to cut taxes.", "Ann Cole");
+}
+
 /* Sources of figures and subheads in capitals are no speakers. */
 static void data_sources_and_subheads(void **state)
 {
@@ -541,6 +551,7 @@ int main(void)
         cmocka_unit_test(relatives_and_colons),
         cmocka_unit_test(organisation_names),
         cmocka_unit_test(roles_are_not_names),
+        cmocka_unit_test(likelihood_is_no_cue),
         cmocka_unit_test(data_sources_and_subheads),
         cmocka_unit_test(nouns_at_line_start),
         cmocka_unit_test(odd_input_does_not_crash),

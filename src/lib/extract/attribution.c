@@ -852,6 +852,12 @@ void sp_find_attributions(doc_t *d)
                 tok_is(d, p, "being"))
                 continue;
         }
+        /* "Europe promises to be hard hit", "the debate promised to be
+         * close": a likelihood, not a promise anybody made */
+        if ((tok_is(d, v, "promises") || tok_is(d, v, "promised") ||
+             tok_is(d, v, "promising")) && tok_is(d, v + 1, "to") &&
+            (tok_is(d, v + 2, "be") || tok_is(d, v + 2, "become")))
+            continue;
         /* "have claims", "FEC reports show": nouns */
         if ((b & W_NOUNISH) && (tok_is(d, p, "have") || tok_is(d, p, "has") || tok_is(d, p, "had") ||
                                 lower_of(d, v + 1, W_CUE | W_AUX) || tok_is(d, v + 1, "show") ||
