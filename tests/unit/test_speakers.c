@@ -490,6 +490,18 @@ static void roles_are_not_names(void **state)
     expect(NULL, "The Chief Executive said sales rose.", "");
 }
 
+/* "..., X said, adding": X goes on speaking; the names of what X said
+ * are no subject of "adding". */
+static void said_then_adding(void **state)
+{
+    (void)state;
+    expect(NULL, "Fadhil Al-Chalabi, OPEC Deputy Secretary General, spoke. Cooperation between "
+                 "Arab states and Europe was good, Al-Chalabi said, adding that more was needed.",
+           "Fadhil Al-Chalabi");
+    expect(NULL, "Reed will stay on the board, Alternacare Corp said, adding it had no plans.",
+           "Alternacare Corp");
+}
+
 /* "promises to be" tells a likelihood: nobody speaks. */
 static void likelihood_is_no_cue(void **state)
 {
@@ -552,6 +564,7 @@ int main(void)
         cmocka_unit_test(organisation_names),
         cmocka_unit_test(roles_are_not_names),
         cmocka_unit_test(likelihood_is_no_cue),
+        cmocka_unit_test(said_then_adding),
         cmocka_unit_test(data_sources_and_subheads),
         cmocka_unit_test(nouns_at_line_start),
         cmocka_unit_test(odd_input_does_not_crash),

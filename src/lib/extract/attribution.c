@@ -586,6 +586,11 @@ static long past_subordinate_clause(const doc_t *d, long k, long v)
  * a verb ("In Iowa, Ann Lee stepped up her attacks, saying"). */
 static void clause_subject(doc_t *d, long v)
 {
+    /* "Trade with Europe was good, Ann Lee said, adding": who said goes
+     * on; the clause before is what was said, its names no subject */
+    if (v >= 3 && d->t[v - 1].kind == K_COMMA && lower_of(d, v - 2, W_CUE) &&
+        !lower_of(d, v - 2, W_PART) && subject_before(d, v - 2, false))
+        return;
     long k = v - 1;
     while (k >= 0 && k >= v - 40 && !blocks_scan(&d->t[k]) && !(d->t[k].flags & F_START))
         k--;
