@@ -399,8 +399,9 @@ void sp_build_runs(doc_t *d)
                 j = k + 1;
                 continue;
             }
-            if ((bits_of(d, j) & W_BRANCH) && !complement && branch_list(d, j) != j) {
-                j = branch_list(d, j);
+            size_t branches = (bits_of(d, j) & W_BRANCH) && !complement ? branch_list(d, j) : j;
+            if (branches != j) {
+                j = branches;
                 continue;
             }
             if (particle_word(d, (long)k) && same_zone(d, j, k)) {

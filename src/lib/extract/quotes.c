@@ -330,11 +330,6 @@ static bool known_person(const doc_t *d, int32_t e)
     return false;
 }
 
-/* The person a pronoun at token i stands for when the name nearest
- * before it in its paragraph, outside quotations, is a person's in the
- * place of a subject who can be that pronoun ("Chatwal was trying to buy
- * influence; indeed, he had stated, “...”", "Megyn was incredulous.
- * “Only you,” she said"), even one who speaks nowhere else; else -1. */
 /* The one person whose full name (two words or more), named before,
  * begins with the word at token k ("Megyn was incredulous" after "Megyn
  * Kelly"), or -1. */
@@ -356,6 +351,11 @@ static int32_t given_name_of(const doc_t *d, size_t k)
     return found;
 }
 
+/* The person a pronoun at token i stands for when the name nearest
+ * before it in its paragraph, outside quotations, is a person's in the
+ * place of a subject who can be that pronoun ("Chatwal was trying to buy
+ * influence; indeed, he had stated, “...”", "Megyn was incredulous.
+ * “Only you,” she said"), even one who speaks nowhere else; else -1. */
 static int32_t paragraph_subject(const doc_t *d, size_t i, uint8_t sex)
 {
     for (size_t k = i; k-- > 0 && k + CUE_BEFORE > i;) {
