@@ -488,6 +488,10 @@ static void roles_are_not_names(void **state)
     expect(NULL, "Chief Executive Ann Cole said sales rose. The Chief Executive said more would "
                  "follow.", "Ann Cole");
     expect(NULL, "The Chief Executive said sales rose.", "");
+    /* a calling written before a name as a title is */
+    expect(NULL, "Actress Ana Ruiz said the film would open in May.", "Ana Ruiz");
+    expect(NULL, "Filmmaker Jo Marr said the film would open in May.", "Jo Marr");
+    expect(NULL, "Brian Singer said bond prices rose.", "Brian Singer");
 }
 
 /* "..., X said, adding": X goes on speaking; the names of what X said

@@ -79,6 +79,9 @@ static const struct nx_word_list nx_word_lists[] = {
      "spokesperson=spokesman professor prof=professor provost dean principal coach "
      "analyst economist strategist pollster editor columnist commentator correspondent "
      "anchor host author auditor accountant vp=vice-president "
+     /* the arts and public life, written before a name as titles are */
+     "actor actress songwriter singer-songwriter rapper comedian novelist "
+     "playwright filmmaker artist musician poet activist "
      /* words that qualify an office */
      "former acting interim outgoing incoming retired senior"},
     {W_NAMELIKE, "king major bishop marshal dean judge justice chancellor prince lord "
