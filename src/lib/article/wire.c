@@ -283,10 +283,10 @@ static newsidx_status_t wire_next(newsidx_input_t *in, void *p, newsidx_article_
             nx_input_skip(in, skip ? skip : "not a story");
             continue;
         }
-        if (s != NEWSIDX_OK)
+        if (s != NEWSIDX_OK) {
             nx_notes_free(&notes);
-        if (s != NEWSIDX_OK)
             return s;
+        }
         if (!mark_part(a, &part)) {
             newsidx_article_free(a);
             free(part.story);
