@@ -101,7 +101,7 @@ void nx_notes_free(nx_notes_t *n)
 void nx_notes_move(nx_notes_t *to, nx_notes_t *from)
 {
     size_t n = to->text.n + from->text.n;
-    unsigned long *lines = from->text.n ? realloc(to->lines, (n ? n : 1) * sizeof *lines) : NULL;
+    unsigned long *lines = from->text.n ? realloc(to->lines, n * sizeof *lines) : NULL;
     for (size_t i = 0; lines && i < from->text.n; i++) {
         lines[to->text.n] = from->lines[i];
         if (!nx_strv_push(&to->text, from->text.v[i]))
