@@ -430,11 +430,13 @@ static std::string idterm_of(const Xapian::Document &doc)
                                                                                         : "";
 }
 
-/* A stored article of a title key, and where it is. */
+/* A stored article of a title key, and where it is (the document as
+ * read, for restory()). */
 struct Stored {
     StoryMember member;
     Part *part;
     Xapian::docid did;
+    Xapian::Document doc;
 };
 
 /* The stored articles of d's title key, through the G terms of that
@@ -450,7 +452,7 @@ static std::vector<Stored> stored_group(newsidx_writer_t *w, const nx_doc_t *d)
                 if (group.size() == STORY_GROUP)
                     return group;
                 Xapian::Document doc = p.db.get_document(*pl);
-                Stored s{StoryMember(), &p, *pl};
+                Stored s{StoryMember(), &p, *pl, doc};
                 s.member.idterm = idterm_of(doc);
                 if (s.member.idterm == d->idterm)
                     continue;
@@ -462,10 +464,10 @@ static std::vector<Stored> stored_group(newsidx_writer_t *w, const nx_doc_t *d)
     return group;
 }
 
-/* Gives a stored document another story key (value and G term). */
-static void restory(Part &p, Xapian::docid did, const std::string &key)
+/* Gives the stored document did, read as doc, another story key
+ * (value and G term). */
+static void restory(Part &p, Xapian::docid did, Xapian::Document doc, const std::string &key)
 {
-    Xapian::Document doc = p.db.get_document(did);
     std::string old = doc.get_value(SLOT_STORY);
     if (old == key)
         return;
@@ -528,7 +530,7 @@ static std::string stored_story(newsidx_writer_t *w, const nx_doc_t *d)
     std::vector<std::string> keys = story_keys(d->title_key, members, w->config.story_window);
     for (size_t i = 0; i < group.size(); i++)
         if (keys[i] != group[i].member.key) {
-            restory(*group[i].part, group[i].did, keys[i]);
+            restory(*group[i].part, group[i].did, group[i].doc, keys[i]);
             w->pending++;
         }
     return keys.back();
@@ -784,7 +786,7 @@ static void lane_main(Part *p)
                     /* written before, its story since decided again */
                     Xapian::PostingIterator pl = p->db.postlist_begin(it.idterm);
                     if (pl != p->db.postlist_end(it.idterm))
-                        restory(*p, *pl, it.story);
+                        restory(*p, *pl, p->db.get_document(*pl), it.story);
                     it.remove = true;   /* nothing more to write */
                 } else {
                     newer = stored_is_newer(p->db, it.idterm, it.doc, &existed, &same);
