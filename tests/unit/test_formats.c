@@ -697,9 +697,13 @@ static void boilerplate(void **state)
               "<p>Bla bla test</p>]]></content:encoded></item>"
               "<item><title>Initials</title><guid>b-3</guid>"
               "<content:encoded><![CDATA[<p>The court ruled.</p><p>hh/ph/ts/hd</p>]]>"
+              "</content:encoded></item>"
+              "<item><title>Initials, then END</title><guid>b-4</guid>"
+              "<content:encoded><![CDATA[<p>The court ruled.</p><p>hh/ph</p><p>END</p>]]>"
               "</content:encoded></item></channel></rss>", &g);
     show_errors(&g);
-    assert_int_equal(g.n, 3);
+    assert_int_equal(g.n, 4);
+    assert_string_equal(g.a[3]->body, "The court ruled.");
     assert_string_equal(g.a[0]->body, "Rates held.\n\nReporting by Ann Lee");
     assert_string_equal(g.a[1]->body, "The end of the affair.\n\nMore to come\n\nBla bla test");
     assert_string_equal(g.a[2]->body, "The court ruled.");

@@ -218,11 +218,13 @@ newsidx_status_t nx_input_finish(newsidx_input_t *in, unsigned long line, newsid
 {
     char *err = NULL;
     nx_strv_t notes = {0};
-    /* Agency formats; ours keep what they are given, and wire stories
-     * sent in parts are cleaned message by message. */
+    /* Agency formats; ours keep what they are given, and the wire
+     * readers (ANPA-1312, IPTC 7901) clean each message as they read it. */
+    bool wire = in->format == NEWSIDX_FORMAT_ANPA || in->format == NEWSIDX_FORMAT_IPTC7901;
     if (in->format >= NEWSIDX_FORMAT_NITF && !a->story) {
         nx_drop_slug_title(a);
-        nx_drop_boilerplate(a);
+        if (!wire)
+            nx_drop_boilerplate(a);
     }
     bool untitled = !a->title;
     if (!nx_article_finish(a, &err, &notes)) {

@@ -316,24 +316,50 @@ static bool is_signoff(const char *p, size_t n)
     return tokens >= 2 && last_lower;
 }
 
+/* The paragraph of body at p: its text (trimmed) in *t, *tn; returns
+ * where the next paragraph begins. */
+static const char *paragraph_at(const char *p, const char **t, size_t *tn)
+{
+    const char *end = strstr(p, "\n\n");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    *t = p;
+    *tn = n;
+    nx_trim(t, tn);
+    const char *next = end ? end + 2 : p + n;
+    while (*next == '\n')
+        next++;
+    return next;
+}
+
+/* Where the last paragraph of the story stands: the last one that is
+ * neither an end mark nor a rights line ("...\n\nhh/ph\n\nEND": the
+ * initials), or NULL. */
+static const char *last_story_paragraph(const char *body)
+{
+    const char *last = NULL;
+    for (const char *p = body, *t; *p;) {
+        size_t tn;
+        const char *next = paragraph_at(p, &t, &tn);
+        if (tn && !is_mark(t, tn) && !is_rights(t, tn))
+            last = p;
+        p = next;
+    }
+    return last;
+}
+
 void nx_drop_boilerplate(newsidx_article_t *a)
 {
     if (!a->body)
         return;
     nx_buf_t b;
     nx_buf_init(&b);
-    const char *p = a->body;
+    const char *p = a->body, *story_end = last_story_paragraph(a->body);
     bool dropped = false;
     while (*p) {
-        const char *end = strstr(p, "\n\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *t = p;
-        size_t tn = n;
-        nx_trim(&t, &tn);
-        const char *next = end ? end + 2 : p + n;
-        while (*next == '\n')
-            next++;
-        bool last = *next == '\0';
+        const char *t;
+        size_t tn;
+        const char *next = paragraph_at(p, &t, &tn);
+        bool last = p == story_end;
         if (tn && (is_mark(t, tn) || is_rights(t, tn) || (last && b.len && is_signoff(t, tn)))) {
             dropped = true;
         } else if (tn) {
